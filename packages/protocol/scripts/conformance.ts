@@ -64,7 +64,8 @@ function parseRange(s: string | undefined): VersionRange | undefined {
   return [Number(lo), Number(hi ?? lo)];
 }
 
-const inRange = (r: VersionRange | undefined, v: number) => r !== undefined && v >= r[0] && (r[1] === null || v <= r[1]);
+const inRange = (r: VersionRange | undefined, v: number) =>
+  r !== undefined && v >= r[0] && (r[1] === null || v <= r[1]);
 
 /** A field as it looks on the wire at one version, for comparison. */
 interface FlatField {
@@ -83,7 +84,13 @@ function normalizeDefault(d: unknown, type: string): string {
   return String(d);
 }
 
-function flattenKafka(fields: KafkaField[], common: Map<string, KafkaField[]>, v: number, prefix: string, out: FlatField[]) {
+function flattenKafka(
+  fields: KafkaField[],
+  common: Map<string, KafkaField[]>,
+  v: number,
+  prefix: string,
+  out: FlatField[],
+) {
   for (const f of fields) {
     if (!inRange(parseRange(f.versions), v)) continue;
     const path = `${prefix}${f.name}`;
@@ -125,7 +132,9 @@ function compareMessage(label: string, ours: MessageSpec, kafka: KafkaMessage, p
   const theirFlex = parseRange(kafka.flexibleVersions);
   const theirFirstFlexible = theirFlex && theirFlex[0] <= hi ? theirFlex[0] : null;
   if (theirFirstFlexible !== ours.flexibleVersions) {
-    problems.push(`${label}: flexible from ${ours.flexibleVersions} but Kafka says ${kafka.flexibleVersions}`);
+    problems.push(
+      `${label}: flexible from ${ours.flexibleVersions} but Kafka says ${kafka.flexibleVersions}`,
+    );
   }
   const common = new Map((kafka.commonStructs ?? []).map((s) => [s.name, s.fields]));
   for (let v = lo; v <= hi; v++) {
@@ -153,7 +162,8 @@ export function checkConformance(dir: string): string[] {
         continue;
       }
       const kafka = parseJsonWithComments(readFileSync(file, 'utf8')) as KafkaMessage;
-      if (kafka.apiKey !== api.apiKey) problems.push(`${api.name}: API key ${api.apiKey} but Kafka says ${kafka.apiKey}`);
+      if (kafka.apiKey !== api.apiKey)
+        problems.push(`${api.name}: API key ${api.apiKey} but Kafka says ${kafka.apiKey}`);
       const ours = direction === 'Request' ? api.request : api.response;
       compareMessage(`${api.name}${direction}`, ours, kafka, problems);
     }
@@ -169,7 +179,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   }
   const problems = checkConformance(dir);
   for (const p of problems) console.log(p);
-  const versions = protocolSpec.reduce((n, api) => n + api.request.validVersions[1] - api.request.validVersions[0] + 1, 0);
+  const versions = protocolSpec.reduce(
+    (n, api) => n + api.request.validVersions[1] - api.request.validVersions[0] + 1,
+    0,
+  );
   console.log(
     problems.length === 0
       ? `protocolSpec conforms: ${protocolSpec.length} APIs, ${versions} versions, both directions`

@@ -57,7 +57,12 @@ export function readRequestHeader(r: Reader): RequestHeader {
   return { apiKey, apiVersion, correlationId, clientId };
 }
 
-export function writeResponseHeader(w: Writer, apiKey: number, apiVersion: number, correlationId: number): void {
+export function writeResponseHeader(
+  w: Writer,
+  apiKey: number,
+  apiVersion: number,
+  correlationId: number,
+): void {
   w.int32(correlationId);
   if (responseHeaderVersion(apiKey, apiVersion) === 1) w.uvarint(0);
 }

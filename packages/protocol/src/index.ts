@@ -2,10 +2,7 @@
  * @samsa/protocol: the Kafka wire protocol. Message types and per-version codecs generated from
  * `protocolSpec`, headers and framing, RecordBatch v2, CRC32C, compression and Kafka's error codes.
  */
-export { protocolSpec } from './spec/index.js';
-export type { ApiSpec, FieldDefault, FieldSpec, FieldType, MessageSpec, VersionRange } from './spec/index.js';
 
-export * from './generated/index.js';
 export type {
   ApiCodec,
   MessageCodec,
@@ -14,21 +11,9 @@ export type {
   RecordsInput,
   UnknownTaggedField,
 } from './codec-support.js';
-
-export { Reader } from './io/reader.js';
-export { Writer } from './io/writer.js';
-export { randomUuid, uuidFromBytes, uuidToBytes, ZERO_UUID } from './io/uuid.js';
-
+export { ProtocolDecodeError, SamsaError } from './errors/samsa-error.js';
 export {
-  readRequestHeader,
-  readResponseHeader,
-  requestHeaderVersion,
-  responseHeaderVersion,
-  writeRequestHeader,
-  writeResponseHeader,
-  type RequestHeader,
-} from './headers.js';
-export {
+  type DecodedRequest,
   decodeRequest,
   decodeRequestBody,
   decodeRequestHeader,
@@ -38,9 +23,21 @@ export {
   readCorrelationId,
   UnknownApiKeyError,
   UnsupportedVersionError,
-  type DecodedRequest,
 } from './frames.js';
 export { FrameSplitter, FrameTooLargeError, InvalidFrameSizeError } from './framing.js';
-
-export { ProtocolDecodeError, SamsaError } from './errors/samsa-error.js';
+export * from './generated/index.js';
+export {
+  type RequestHeader,
+  readRequestHeader,
+  readResponseHeader,
+  requestHeaderVersion,
+  responseHeaderVersion,
+  writeRequestHeader,
+  writeResponseHeader,
+} from './headers.js';
+export { Reader } from './io/reader.js';
+export { randomUuid, uuidFromBytes, uuidToBytes, ZERO_UUID } from './io/uuid.js';
+export { Writer } from './io/writer.js';
 export { crc32c } from './records/crc32c.js';
+export type { ApiSpec, FieldDefault, FieldSpec, FieldType, MessageSpec, VersionRange } from './spec/index.js';
+export { protocolSpec } from './spec/index.js';

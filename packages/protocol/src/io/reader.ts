@@ -149,7 +149,10 @@ export class Reader {
 
   private slice(length: number): Buffer {
     if (length > this.end - this.pos) {
-      throw new ProtocolDecodeError(`${length} bytes announced but only ${this.end - this.pos} remain`, this.pos);
+      throw new ProtocolDecodeError(
+        `${length} bytes announced but only ${this.end - this.pos} remain`,
+        this.pos,
+      );
     }
     const p = this.pos;
     this.pos = p + length;
@@ -203,7 +206,10 @@ export class Reader {
       if (n < -1) throw new ProtocolDecodeError(`array has negative length ${n}`, this.pos - 4);
     }
     if (n > this.end - this.pos) {
-      throw new ProtocolDecodeError(`array of ${n} elements cannot fit in ${this.end - this.pos} bytes`, this.pos);
+      throw new ProtocolDecodeError(
+        `array of ${n} elements cannot fit in ${this.end - this.pos} bytes`,
+        this.pos,
+      );
     }
     return n;
   }
@@ -211,14 +217,18 @@ export class Reader {
   /** A reader over the next `length` bytes only (a tagged field's payload); this reader does not move. */
   sub(length: number): Reader {
     if (length > this.end - this.pos) {
-      throw new ProtocolDecodeError(`tagged field of ${length} bytes runs past the end of the frame`, this.pos);
+      throw new ProtocolDecodeError(
+        `tagged field of ${length} bytes runs past the end of the frame`,
+        this.pos,
+      );
     }
     return new Reader(this.buf, this.pos, this.pos + length);
   }
 
   /** Skips to `to`, checking it stays inside the frame (after a tagged field of known size). */
   seek(to: number): void {
-    if (to > this.end || to < 0) throw new ProtocolDecodeError('tagged field runs past the end of its frame', this.pos);
+    if (to > this.end || to < 0)
+      throw new ProtocolDecodeError('tagged field runs past the end of its frame', this.pos);
     this.pos = to;
   }
 }

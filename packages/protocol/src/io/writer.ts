@@ -1,7 +1,8 @@
 import { uuidToBytes } from './uuid.js';
 
 /** Fields nullable in some versions of a message but not in the one being written. */
-const nonNullable = (what: string) => new TypeError(`null ${what} in a field that is not nullable in this version`);
+const nonNullable = (what: string) =>
+  new TypeError(`null ${what} in a field that is not nullable in this version`);
 
 const INITIAL_SIZE = 256;
 /** Buffers at least this large are referenced as separate chunks instead of copied. */
@@ -31,7 +32,9 @@ export class Writer {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos - this.chunkStart + n + INITIAL_SIZE));
+    const next = Buffer.allocUnsafe(
+      Math.max(this.buf.length * 2, this.pos - this.chunkStart + n + INITIAL_SIZE),
+    );
     this.buf.copy(next, 0, this.chunkStart, this.pos);
     this.pos -= this.chunkStart;
     this.chunkStart = 0;

@@ -4,10 +4,11 @@
  * defaults). Written independently of the code generator so the two check each other.
  */
 import fc from 'fast-check';
-import type { FieldSpec, MessageSpec, VersionRange } from '../../src/spec/index.js';
 import { ZERO_UUID } from '../../src/io/uuid.js';
+import type { FieldSpec, MessageSpec, VersionRange } from '../../src/spec/index.js';
 
-const inRange = (r: VersionRange | undefined, v: number) => r !== undefined && v >= r[0] && (r[1] === null || v <= r[1]);
+const inRange = (r: VersionRange | undefined, v: number) =>
+  r !== undefined && v >= r[0] && (r[1] === null || v <= r[1]);
 const camel = (n: string) => n[0].toLowerCase() + n.slice(1);
 
 const int = (bits: number) => fc.integer({ min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 });
@@ -85,10 +86,16 @@ function fieldArbitrary(f: FieldSpec, v: number, depth: number): fc.Arbitrary<un
   return nullable ? fc.option(arb, { nil: null, freq: 4 }) : arb;
 }
 
-export function structArbitrary(fields: readonly FieldSpec[], v: number, depth = 0): fc.Arbitrary<Record<string, unknown>> {
+export function structArbitrary(
+  fields: readonly FieldSpec[],
+  v: number,
+  depth = 0,
+): fc.Arbitrary<Record<string, unknown>> {
   const entries: Record<string, fc.Arbitrary<unknown>> = {};
   for (const f of fields) {
-    entries[camel(f.name)] = inRange(f.versions, v) ? fieldArbitrary(f, v, depth) : fc.constant(defaultValue(f));
+    entries[camel(f.name)] = inRange(f.versions, v)
+      ? fieldArbitrary(f, v, depth)
+      : fc.constant(defaultValue(f));
   }
   return fc.record(entries) as fc.Arbitrary<Record<string, unknown>>;
 }
