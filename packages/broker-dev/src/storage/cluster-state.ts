@@ -1,0 +1,286 @@
+/**
+ * Durable broker metadata, independent of the request handlers and the group coordinator: the cluster id,
+ * topics (partition count, configs, topic id) and committed group offsets. In memory by default; with a data
+ * directory, topics go to `topics.json` (replaced atomically) and offsets to `offsets.log`, an append-only
+ * framed log that is compacted by rewriting once it holds mostly superseded entries.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+import { StorageClosedError } from './errors.js';
+import { FramedLog } from './framed-log.js';
+import { consoleStorageLogger, type StorageLogger } from './storage-logger.js';
+
+export interface TopicRecord {
+  name: string;
+  /** UUID string (8-4-4-4-12 hex); the wire form is its 16 bytes. */
+  topicId: string;
+  partitions: number;
+  /** Topic configs as Kafka names and string values, as CreateTopics/AlterConfigs carry them. */
+  configs: Record<string, string>;
+}
+
+export interface PartitionRef {
+  topic: string;
+  partition: number;
+}
+
+export interface CommittedOffset extends PartitionRef {
+  offset: number;
+  leaderEpoch: number;
+  metadata: string | null;
+  commitTimestamp: number;
+  /** Explicit expiry (OffsetCommit v1 retention); -1 when unset. */
+  expireTimestamp?: number;
+}
+
+export interface ClusterSnapshot {
+  clusterId: string;
+  topics: TopicRecord[];
+  /** Group id → its committed offsets. */
+  offsets: Map<string, CommittedOffset[]>;
+}
+
+export interface ClusterStateOptions {
+  /** Broker data directory; state lives in `<dataDir>/cluster-metadata/`. Omit to keep it in memory. */
+  dataDir?: string;
+  /** fsync every offset commit (default: written, not synced; survives a process kill). */
+  syncWrites?: boolean;
+  /** Rewrite offsets.log once it holds this many entries and 4x the live ones (default 10000). */
+  compactAfterEntries?: number;
+  logger?: StorageLogger;
+}
+
+export const CLUSTER_STATE_DIR = 'cluster-metadata';
+const FORMAT_VERSION = 0;
+
+type OffsetLogEntry =
+  | { op: 'commit'; group: string; offsets: CommittedOffset[] }
+  | { op: 'delete'; group: string; partitions: PartitionRef[] }
+  | { op: 'deleteGroup'; group: string };
+
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+export class ClusterState {
+  readonly clusterId: string;
+  private readonly topicsByName = new Map<string, TopicRecord>();
+  private readonly groups = new Map<string, Map<string, CommittedOffset>>();
+  private readonly offsetLog: FramedLog | undefined;
+  private entriesInLog = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly dir: string | undefined,
+    private readonly compactAfterEntries: number,
+    syncWrites: boolean,
+    logger: StorageLogger,
+  ) {
+    if (!dir) {
+      this.clusterId = newClusterId();
+      return;
+    }
+    mkdirSync(dir, { recursive: true });
+    this.clusterId = this.loadOrCreateClusterId(dir);
+    const topicsFile = path.join(dir, 'topics.json');
+    if (existsSync(topicsFile)) {
+      const saved = JSON.parse(readFileSync(topicsFile, 'utf8')) as { topics: TopicRecord[] };
+      for (const topic of saved.topics) this.topicsByName.set(topic.name, topic);
+    }
+    const { log, payloads } = FramedLog.open(path.join(dir, 'offsets.log'), syncWrites, logger);
+    this.offsetLog = log;
+    for (const payload of payloads) {
+      const entry = decodeEntry(payload);
+      if (entry) this.applyEntry(entry);
+      else logger.warn(`${dir}/offsets.log: skipping an entry of an unknown format version.`);
+    }
+  }
+
+  static open(options: ClusterStateOptions = {}): ClusterState {
+    const dir = options.dataDir === undefined ? undefined : path.join(options.dataDir, CLUSTER_STATE_DIR);
+    return new ClusterState(
+      dir,
+      options.compactAfterEntries ?? 10_000,
+      options.syncWrites ?? false,
+      options.logger ?? consoleStorageLogger,
+    );
+  }
+
+  get durable(): boolean {
+    return this.dir !== undefined;
+  }
+
+  /** Everything the broker needs at startup, as plain data the caller may keep. */
+  loadAll(): ClusterSnapshot {
+    const offsets = new Map<string, CommittedOffset[]>();
+    for (const [group, byPartition] of this.groups)
+      offsets.set(group, [...byPartition.values()].map(copyOffset));
+    return { clusterId: this.clusterId, topics: this.topics(), offsets };
+  }
+
+  topics(): TopicRecord[] {
+    return [...this.topicsByName.values()].map(copyTopic);
+  }
+
+  topic(name: string): TopicRecord | undefined {
+    const topic = this.topicsByName.get(name);
+    return topic && copyTopic(topic);
+  }
+
+  /** Adds a topic with a new topic id; the caller has checked that the name is free. */
+  createTopic(name: string, partitions: number, configs: Record<string, string> = {}): TopicRecord {
+    const topic: TopicRecord = { name, topicId: randomUUID(), partitions, configs: { ...configs } };
+    this.putTopic(topic);
+    return copyTopic(topic);
+  }
+
+  /** Stores a topic as given (new partition count or configs; the topic id should not change). */
+  putTopic(topic: TopicRecord): void {
+    this.checkOpen();
+    this.topicsByName.set(topic.name, copyTopic(topic));
+    this.saveTopics();
+  }
+
+  /** Removes a topic and every group's committed offsets for it. */
+  deleteTopic(name: string): void {
+    this.checkOpen();
+    if (!this.topicsByName.delete(name)) return;
+    this.saveTopics();
+    for (const [group, byPartition] of this.groups) {
+      const partitions = [...byPartition.values()]
+        .filter((o) => o.topic === name)
+        .map(({ topic, partition }) => ({ topic, partition }));
+      if (partitions.length > 0) this.deleteOffsets(group, partitions);
+    }
+  }
+
+  committedOffsets(group: string): CommittedOffset[] {
+    return [...(this.groups.get(group)?.values() ?? [])].map(copyOffset);
+  }
+
+  groupIds(): string[] {
+    return [...this.groups.keys()];
+  }
+
+  commitOffsets(group: string, offsets: readonly CommittedOffset[]): void {
+    if (offsets.length === 0) return;
+    this.record({ op: 'commit', group, offsets: offsets.map(copyOffset) });
+  }
+
+  deleteOffsets(group: string, partitions: readonly PartitionRef[]): void {
+    if (partitions.length === 0) return;
+    this.record({
+      op: 'delete',
+      group,
+      partitions: partitions.map(({ topic, partition }) => ({ topic, partition })),
+    });
+  }
+
+  deleteGroup(group: string): void {
+    if (!this.groups.has(group)) return;
+    this.record({ op: 'deleteGroup', group });
+  }
+
+  flush(): void {
+    this.offsetLog?.flush();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.offsetLog?.close();
+  }
+
+  private record(entry: OffsetLogEntry): void {
+    this.checkOpen();
+    // Write before applying: what the caller sees committed is what a restart will load.
+    this.offsetLog?.append([encodeEntry(entry)]);
+    this.applyEntry(entry);
+    this.maybeCompactOffsetLog();
+  }
+
+  private applyEntry(entry: OffsetLogEntry): void {
+    this.entriesInLog +=
+      entry.op === 'commit' ? entry.offsets.length : entry.op === 'delete' ? entry.partitions.length : 1;
+    if (entry.op === 'deleteGroup') {
+      this.groups.delete(entry.group);
+      return;
+    }
+    let byPartition = this.groups.get(entry.group);
+    if (entry.op === 'commit') {
+      if (!byPartition) {
+        byPartition = new Map();
+        this.groups.set(entry.group, byPartition);
+      }
+      for (const offset of entry.offsets)
+        byPartition.set(partitionKey(offset.topic, offset.partition), offset);
+      return;
+    }
+    if (!byPartition) return;
+    for (const { topic, partition } of entry.partitions) byPartition.delete(partitionKey(topic, partition));
+    if (byPartition.size === 0) this.groups.delete(entry.group);
+  }
+
+  private liveEntries(): number {
+    let live = 0;
+    for (const byPartition of this.groups.values()) live += byPartition.size;
+    return live;
+  }
+
+  private maybeCompactOffsetLog(): void {
+    if (!this.offsetLog || this.entriesInLog < this.compactAfterEntries) return;
+    const live = this.liveEntries();
+    if (this.entriesInLog < 4 * live) return;
+    const entries = [...this.groups].map(([group, byPartition]) =>
+      encodeEntry({ op: 'commit', group, offsets: [...byPartition.values()] }),
+    );
+    this.offsetLog.rewrite(entries);
+    this.entriesInLog = live;
+  }
+
+  private saveTopics(): void {
+    if (!this.dir) return;
+    const data = JSON.stringify(
+      { version: FORMAT_VERSION, topics: [...this.topicsByName.values()] },
+      null,
+      2,
+    );
+    writeFileAtomic(path.join(this.dir, 'topics.json'), data);
+  }
+
+  private loadOrCreateClusterId(dir: string): string {
+    const metaFile = path.join(dir, 'meta.json');
+    if (existsSync(metaFile))
+      return (JSON.parse(readFileSync(metaFile, 'utf8')) as { clusterId: string }).clusterId;
+    const clusterId = newClusterId();
+    writeFileAtomic(metaFile, JSON.stringify({ version: FORMAT_VERSION, clusterId }));
+    return clusterId;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StorageClosedError('Cluster state is closed.');
+  }
+}
+
+/** Kafka cluster ids are 16 random bytes in URL-safe base64 (22 characters). */
+function newClusterId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** Payload = format version byte + JSON (offset log entries are small and rare next to record data). */
+function encodeEntry(entry: OffsetLogEntry): Buffer {
+  return Buffer.concat([Buffer.from([FORMAT_VERSION]), Buffer.from(JSON.stringify(entry))]);
+}
+
+function decodeEntry(payload: Buffer): OffsetLogEntry | undefined {
+  if (payload[0] !== FORMAT_VERSION) return undefined;
+  return JSON.parse(payload.subarray(1).toString('utf8')) as OffsetLogEntry;
+}
+
+function copyTopic(topic: TopicRecord): TopicRecord {
+  return { ...topic, configs: { ...topic.configs } };
+}
+
+function copyOffset(offset: CommittedOffset): CommittedOffset {
+  return { ...offset };
+}

@@ -1,0 +1,114 @@
+/**
+ * Segments as files in one partition directory (`<data-dir>/<topic>-<partition>/`). Crash-safety rules:
+ * a sealed segment is fsynced and has its index files; the active segment is recovered by scanning; a
+ * compaction result becomes visible by renames only (`.cleaned` → `.swap` → `.log`).
+ */
+import { renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
+import { FileSegmentStore } from './file-segment-store.js';
+import type { LeaderEpochCache } from './leader-epoch-cache.js';
+import type { LogBackend } from './log-backend.js';
+import { Segment } from './segment.js';
+import {
+  CLEAN_SHUTDOWN_FILE,
+  CLEANED_SUFFIX,
+  LEADER_EPOCH_FILE,
+  LOG_START_OFFSET_FILE,
+  LOG_SUFFIX,
+  removeIndexFiles,
+  replacementPath,
+  SWAP_SUFFIX,
+  segmentPath,
+  writeIndexFiles,
+} from './segment-files.js';
+
+export class DiskLogBackend implements LogBackend {
+  readonly durable = true;
+
+  constructor(
+    readonly dir: string,
+    private readonly syncWrites: boolean,
+  ) {}
+
+  createSegment(baseOffset: number, indexIntervalBytes: number, nowMs: number): Segment {
+    // Stale index files of an earlier segment with this base offset would not match the new log.
+    removeIndexFiles(this.dir, baseOffset);
+    const store = FileSegmentStore.create(segmentPath(this.dir, baseOffset, LOG_SUFFIX), this.syncWrites);
+    fsyncDirectory(this.dir);
+    return new Segment(baseOffset, store, indexIntervalBytes, nowMs);
+  }
+
+  sealSegment(segment: Segment): void {
+    segment.sealIndexes();
+    segment.store.flush();
+    writeIndexFiles(this.dir, segment);
+  }
+
+  unsealSegment(segment: Segment): void {
+    removeIndexFiles(this.dir, segment.baseOffset);
+  }
+
+  deleteSegment(segment: Segment): void {
+    segment.store.remove();
+    removeIndexFiles(this.dir, segment.baseOffset);
+  }
+
+  createReplacement(
+    baseOffset: number,
+    endOffset: number,
+    indexIntervalBytes: number,
+    nowMs: number,
+  ): Segment {
+    const filePath = replacementPath(this.dir, baseOffset, endOffset, CLEANED_SUFFIX);
+    const store = FileSegmentStore.create(filePath, this.syncWrites);
+    return new Segment(baseOffset, store, indexIntervalBytes, nowMs);
+  }
+
+  swapIn(replacement: Segment, endOffset: number, replaced: readonly Segment[]): void {
+    const store = replacement.store as FileSegmentStore;
+    replacement.sealIndexes();
+    store.flush();
+    // From here on recovery finishes the swap: the .swap name says which offsets it replaces.
+    store.rename(replacementPath(this.dir, replacement.baseOffset, endOffset, SWAP_SUFFIX));
+    fsyncDirectory(this.dir);
+    for (const segment of replaced) this.deleteSegment(segment);
+    store.rename(segmentPath(this.dir, replacement.baseOffset, LOG_SUFFIX));
+    writeIndexFiles(this.dir, replacement);
+    fsyncDirectory(this.dir);
+  }
+
+  discardReplacement(replacement: Segment): void {
+    replacement.store.remove();
+  }
+
+  saveLogStartOffset(offset: number): void {
+    writeFileAtomic(path.join(this.dir, LOG_START_OFFSET_FILE), `${offset}\n`);
+  }
+
+  saveLeaderEpochs(epochs: LeaderEpochCache): void {
+    writeFileAtomic(path.join(this.dir, LEADER_EPOCH_FILE), epochs.serialize());
+  }
+
+  flush(active: Segment): void {
+    active.store.flush();
+  }
+
+  close(segments: readonly Segment[]): void {
+    const active = segments[segments.length - 1];
+    if (active) {
+      active.store.flush();
+      writeIndexFiles(this.dir, active);
+    }
+    for (const segment of segments) segment.store.close();
+    writeFileAtomic(path.join(this.dir, CLEAN_SHUTDOWN_FILE), '');
+  }
+
+  destroy(segments: readonly Segment[]): void {
+    for (const segment of segments) segment.store.close();
+    // Rename first so a crash mid-delete never leaves a half-deleted partition that looks valid.
+    const doomed = `${this.dir}.${Date.now()}-delete`;
+    renameSync(this.dir, doomed);
+    rmSync(doomed, { recursive: true, force: true });
+  }
+}

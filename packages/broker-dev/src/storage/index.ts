@@ -1,0 +1,44 @@
+/** The broker's storage layer: partition logs (memory or disk), retention, compaction and cluster state. */
+export {
+  type ClusterSnapshot,
+  ClusterState,
+  type ClusterStateOptions,
+  type CommittedOffset,
+  type PartitionRef,
+  type TopicRecord,
+} from './cluster-state.js';
+export { CompressionCodec, gzipOnlyCodecs, type RecordCodecs } from './compression.js';
+export {
+  CorruptRecordError,
+  InvalidConfigError,
+  InvalidRecordError,
+  KafkaStorageError,
+  OffsetOutOfRangeError,
+  RecordTooLargeError,
+  StorageClosedError,
+  StorageError,
+  UnsupportedCompressionError,
+} from './errors.js';
+export type { EpochEndOffset } from './leader-epoch-cache.js';
+export {
+  DEFAULT_LOG_CONFIG,
+  describeLogConfig,
+  LOG_CONFIG_NAMES,
+  type LogConfig,
+  parseLogConfig,
+} from './log-config.js';
+export { LogManager, type LogManagerOptions, type StorageTotals } from './log-manager.js';
+export {
+  type AppendOptions,
+  type AppendResult,
+  type CompactionResult,
+  ListOffsetsTimestamp,
+  type OffsetAndTimestamp,
+  PartitionLog,
+  type PartitionLogOptions,
+  type ReadOptions,
+  type RetentionResult,
+  type SegmentInfo,
+} from './partition-log.js';
+export { type ProducedBatch, validateProducedBatches } from './produce-validation.js';
+export { consoleStorageLogger, type StorageLogger, silentStorageLogger } from './storage-logger.js';

@@ -1,0 +1,82 @@
+/**
+ * Where a PartitionLog keeps its segments. The log decides what happens (offsets, rolls, retention,
+ * compaction); the backend makes it happen in memory or on disk, including the crash-safe file steps.
+ */
+import type { LeaderEpochCache } from './leader-epoch-cache.js';
+import { MemorySegmentStore } from './memory-segment-store.js';
+import { Segment } from './segment.js';
+
+export interface LogBackend {
+  readonly durable: boolean;
+  createSegment(baseOffset: number, indexIntervalBytes: number, nowMs: number): Segment;
+  /** The segment stops being the active one: make it durable and persist its indexes. */
+  sealSegment(segment: Segment): void;
+  /** A sealed segment becomes the active one again (after truncation): its persisted indexes go stale. */
+  unsealSegment(segment: Segment): void;
+  deleteSegment(segment: Segment): void;
+  /** A segment that compaction fills and then swaps in for the segments covering [baseOffset, endOffset). */
+  createReplacement(
+    baseOffset: number,
+    endOffset: number,
+    indexIntervalBytes: number,
+    nowMs: number,
+  ): Segment;
+  /** Atomically puts `replacement` in place of `replaced` (crash-safe on disk). */
+  swapIn(replacement: Segment, endOffset: number, replaced: readonly Segment[]): void;
+  /** Drops an unfinished replacement. */
+  discardReplacement(replacement: Segment): void;
+  saveLogStartOffset(offset: number): void;
+  saveLeaderEpochs(epochs: LeaderEpochCache): void;
+  flush(active: Segment): void;
+  close(segments: readonly Segment[]): void;
+  /** Closes and removes everything the partition stored. */
+  destroy(segments: readonly Segment[]): void;
+}
+
+export class MemoryLogBackend implements LogBackend {
+  readonly durable = false;
+
+  createSegment(baseOffset: number, indexIntervalBytes: number, nowMs: number): Segment {
+    return new Segment(baseOffset, new MemorySegmentStore(), indexIntervalBytes, nowMs);
+  }
+
+  sealSegment(segment: Segment): void {
+    segment.sealIndexes();
+  }
+
+  unsealSegment(): void {}
+
+  deleteSegment(segment: Segment): void {
+    segment.store.remove();
+  }
+
+  createReplacement(
+    baseOffset: number,
+    _endOffset: number,
+    indexIntervalBytes: number,
+    nowMs: number,
+  ): Segment {
+    return this.createSegment(baseOffset, indexIntervalBytes, nowMs);
+  }
+
+  swapIn(replacement: Segment, _endOffset: number, replaced: readonly Segment[]): void {
+    replacement.sealIndexes();
+    for (const segment of replaced) segment.store.remove();
+  }
+
+  discardReplacement(replacement: Segment): void {
+    replacement.store.remove();
+  }
+
+  saveLogStartOffset(): void {}
+
+  saveLeaderEpochs(): void {}
+
+  flush(): void {}
+
+  close(): void {}
+
+  destroy(segments: readonly Segment[]): void {
+    for (const segment of segments) segment.store.remove();
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Opens a partition directory after a clean shutdown or a crash: finishes or discards interrupted
+ * compaction swaps, loads or rebuilds segment indexes, validates the active segment batch by batch
+ * (length, magic 2, CRC32C) and truncates a torn or corrupt tail, so offsets are contiguous afterwards.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { fsyncDirectory } from './atomic-file.js';
+import { FileSegmentStore } from './file-segment-store.js';
+import { LeaderEpochCache } from './leader-epoch-cache.js';
+import { batchBaseOffset, batchLeaderEpoch } from './record-batch.js';
+import { Segment } from './segment.js';
+import {
+  CLEAN_SHUTDOWN_FILE,
+  CLEANED_SUFFIX,
+  LEADER_EPOCH_FILE,
+  LOG_START_OFFSET_FILE,
+  LOG_SUFFIX,
+  parsePartitionFile,
+  readIndexFiles,
+  removeIfExists,
+  removeIndexFiles,
+  SWAP_SUFFIX,
+  segmentPath,
+  writeIndexFiles,
+} from './segment-files.js';
+import type { StorageLogger } from './storage-logger.js';
+
+export interface RecoveredLog {
+  /** Segments in offset order; the last one is the active segment. Empty for a new partition. */
+  segments: Segment[];
+  logStartOffset: number;
+  epochs: LeaderEpochCache;
+}
+
+export interface RecoveryOptions {
+  indexIntervalBytes: number;
+  syncWrites: boolean;
+  logger: StorageLogger;
+}
+
+export function recoverPartitionDir(dir: string, options: RecoveryOptions): RecoveredLog {
+  mkdirSync(dir, { recursive: true });
+  const cleanShutdown = existsSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
+  finishInterruptedSwaps(dir, options.logger);
+
+  const bases = readdirSync(dir)
+    .map(parsePartitionFile)
+    .flatMap((file) => (file.kind === 'segment' && file.suffix === LOG_SUFFIX ? [file.baseOffset] : []))
+    .sort((a, b) => a - b);
+
+  const epochs = readEpochs(dir);
+  const segments: Segment[] = [];
+  for (let i = 0; i < bases.length; i++) {
+    const isLast = i === bases.length - 1;
+    const store = FileSegmentStore.open(segmentPath(dir, bases[i], LOG_SUFFIX), options.syncWrites);
+    const segment = new Segment(bases[i], store, options.indexIntervalBytes, store.birthTimeMs());
+    const previous = segments[segments.length - 1];
+    if (previous && segment.baseOffset < previous.nextOffset) {
+      options.logger.warn(
+        `${dir}: segment ${bases[i]} overlaps the previous one; dropping it and later segments.`,
+      );
+      dropFrom(dir, bases.slice(i), store);
+      break;
+    }
+    if ((!isLast || cleanShutdown) && loadIndexes(dir, segment)) {
+      segments.push(segment);
+      continue;
+    }
+    const scan = segment.rebuild(true, (buf, at) => {
+      epochs.assign(batchLeaderEpoch(buf, at), batchBaseOffset(buf, at));
+    });
+    segments.push(segment);
+    if (scan.problem) {
+      const lost = store.size - scan.validBytes;
+      options.logger.warn(
+        `${dir}: truncating segment ${bases[i]} at byte ${scan.validBytes} (${lost} bytes dropped): ${scan.problem}.`,
+      );
+      store.truncate(scan.validBytes);
+      store.flush();
+      if (!isLast) {
+        dropFrom(dir, bases.slice(i + 1));
+        break;
+      }
+    }
+    if (!isLast) writeIndexFiles(dir, segment);
+  }
+
+  const hwm = segments.length > 0 ? segments[segments.length - 1].nextOffset : 0;
+  let logStartOffset = segments.length > 0 ? segments[0].baseOffset : 0;
+  logStartOffset = Math.min(Math.max(logStartOffset, readLogStartOffset(dir)), hwm);
+  epochs.truncateFromEnd(hwm);
+
+  removeIfExists(path.join(dir, CLEAN_SHUTDOWN_FILE));
+  fsyncDirectory(dir);
+  return { segments, logStartOffset, epochs };
+}
+
+function loadIndexes(dir: string, segment: Segment): boolean {
+  const indexes = readIndexFiles(dir, segment.baseOffset, segment.size);
+  return indexes !== undefined && segment.adoptIndexes(indexes.offsetIndex, indexes.timeIndex);
+}
+
+/**
+ * A `.swap` file is a finished compaction result: delete the segments it replaces and rename it into place.
+ * A `.cleaned` file is an unfinished one: the originals are intact, so it is simply deleted.
+ */
+function finishInterruptedSwaps(dir: string, logger: StorageLogger): void {
+  const files = readdirSync(dir);
+  for (const name of files) {
+    if (name.endsWith('.tmp')) removeIfExists(path.join(dir, name));
+    const file = parsePartitionFile(name);
+    if (file.kind !== 'replacement') continue;
+    if (file.suffix === CLEANED_SUFFIX) {
+      removeIfExists(path.join(dir, name));
+      continue;
+    }
+    if (file.suffix !== SWAP_SUFFIX) continue;
+    logger.info(
+      `${dir}: completing interrupted compaction swap of offsets ${file.baseOffset}..${file.endOffset}.`,
+    );
+    for (const other of files.map(parsePartitionFile)) {
+      if (other.kind !== 'segment' || other.suffix !== LOG_SUFFIX) continue;
+      if (other.baseOffset >= file.baseOffset && other.baseOffset < file.endOffset) {
+        removeIfExists(segmentPath(dir, other.baseOffset, LOG_SUFFIX));
+        removeIndexFiles(dir, other.baseOffset);
+      }
+    }
+    renameSync(path.join(dir, name), segmentPath(dir, file.baseOffset, LOG_SUFFIX));
+  }
+  fsyncDirectory(dir);
+}
+
+function dropFrom(dir: string, bases: readonly number[], openStore?: FileSegmentStore): void {
+  openStore?.close();
+  for (const base of bases) {
+    removeIfExists(segmentPath(dir, base, LOG_SUFFIX));
+    removeIndexFiles(dir, base);
+  }
+}
+
+function readLogStartOffset(dir: string): number {
+  const file = path.join(dir, LOG_START_OFFSET_FILE);
+  if (!existsSync(file)) return 0;
+  const value = Number(readFileSync(file, 'utf8').trim());
+  return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+
+function readEpochs(dir: string): LeaderEpochCache {
+  const file = path.join(dir, LEADER_EPOCH_FILE);
+  return existsSync(file) ? LeaderEpochCache.parse(readFileSync(file, 'utf8')) : new LeaderEpochCache();
+}

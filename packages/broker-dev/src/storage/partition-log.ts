@@ -1,0 +1,613 @@
+/**
+ * The log of one topic partition: offset assignment, fetch reads, timestamp and leader-epoch lookups,
+ * DeleteRecords, truncation, retention and compaction. Segments live in memory or on disk (LogBackend);
+ * everything else is the same code. All operations are synchronous: the broker is one event loop and
+ * storage calls complete before the next request is handled, which keeps ordering trivial.
+ */
+import { buildOffsetMap, type CleaningContext, cleanBatch, groupSegments } from './compaction.js';
+import { gzipOnlyCodecs, type RecordCodecs } from './compression.js';
+import { DiskLogBackend } from './disk-log-backend.js';
+import { CorruptRecordError, OffsetOutOfRangeError, StorageClosedError } from './errors.js';
+import { type EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache.js';
+import { type LogBackend, MemoryLogBackend } from './log-backend.js';
+import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
+import { recoverPartitionDir } from './log-recovery.js';
+import {
+  BATCH_HEADER_SIZE,
+  BatchAttribute,
+  BatchField,
+  batchAttributes,
+  batchBaseOffset,
+  batchLastOffset,
+  batchMaxTimestamp,
+  batchSize,
+  readInt32,
+  rewriteBatchCrc,
+  writeInt32,
+  writeInt64,
+} from './record-batch.js';
+import { decodeRecords } from './records.js';
+import { MAX_RELATIVE_OFFSET, type Segment } from './segment.js';
+import { partitionDirectory } from './segment-files.js';
+import { consoleStorageLogger, type StorageLogger } from './storage-logger.js';
+
+export interface PartitionLogOptions {
+  topic: string;
+  partition: number;
+  config?: Partial<LogConfig>;
+  /** Parent data directory: the log lives in `<dataDir>/<topic>-<partition>/`. Omit to keep it in memory. */
+  dataDir?: string;
+  /** fsync after every append (default: only on segment roll, flush() and close(), like Kafka). */
+  syncWrites?: boolean;
+  /** Decompression for compaction and timestamp lookups (default: gzip only). */
+  codecs?: RecordCodecs;
+  logger?: StorageLogger;
+  /** Wall clock, injectable for tests. */
+  now?: () => number;
+}
+
+export interface AppendOptions {
+  /** Leader epoch written into every batch's PartitionLeaderEpoch. */
+  leaderEpoch: number;
+  /** Broker time for LogAppendTime topics (default: now). Ignored for CreateTime topics. */
+  logAppendTimeMs?: number;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** The stamped time for LogAppendTime topics, -1 for CreateTime (what ProduceResponse reports). */
+  logAppendTimeMs: number;
+}
+
+export interface ReadOptions {
+  /** Return the first batch even if it is larger than maxBytes (KIP-74). Default true. */
+  minOneBatch?: boolean;
+  /** Exclusive upper bound on batch base offsets, e.g. the LSO for read_committed. Default: high watermark. */
+  maxOffset?: number;
+}
+
+export interface OffsetAndTimestamp {
+  offset: number;
+  /** Timestamp of the record found, -1 for EARLIEST/LATEST. */
+  timestamp: number;
+}
+
+export interface RetentionResult {
+  deletedSegments: number;
+  deletedBytes: number;
+  logStartOffset: number;
+}
+
+export interface CompactionResult {
+  cleanedSegments: number;
+  resultingSegments: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  recordsRemoved: number;
+}
+
+export interface SegmentInfo {
+  baseOffset: number;
+  nextOffset: number;
+  sizeInBytes: number;
+  maxTimestamp: number;
+}
+
+/** ListOffsets special timestamps. */
+export const ListOffsetsTimestamp = {
+  latest: -1,
+  earliest: -2,
+  maxTimestamp: -3,
+  earliestLocal: -4,
+} as const;
+
+export class PartitionLog {
+  private segments: Segment[];
+  private startOffset: number;
+  private readonly epochs: LeaderEpochCache;
+  private closed = false;
+  /** Compaction cleaned everything below this offset (re-cleaning only starts when new data passes it). */
+  private cleanedUpTo = 0;
+  /** Earliest delete horizon of a retained tombstone or marker; -1 when none is pending. */
+  private nextHorizonMs = -1;
+
+  private constructor(
+    readonly topic: string,
+    readonly partition: number,
+    private logConfig: LogConfig,
+    private readonly backend: LogBackend,
+    private readonly codecs: RecordCodecs,
+    private readonly logger: StorageLogger,
+    private readonly now: () => number,
+    recovered: { segments: Segment[]; logStartOffset: number; epochs: LeaderEpochCache },
+    /** The partition directory when on disk. */
+    readonly directory: string | undefined,
+  ) {
+    this.segments = recovered.segments;
+    this.startOffset = recovered.logStartOffset;
+    this.epochs = recovered.epochs;
+    if (this.segments.length === 0) {
+      this.segments.push(backend.createSegment(this.startOffset, logConfig.indexIntervalBytes, now()));
+    }
+  }
+
+  static open(options: PartitionLogOptions): PartitionLog {
+    const config: LogConfig = { ...DEFAULT_LOG_CONFIG, ...options.config };
+    const logger = options.logger ?? consoleStorageLogger;
+    const now = options.now ?? Date.now;
+    const codecs = options.codecs ?? gzipOnlyCodecs;
+    if (options.dataDir === undefined) {
+      const empty = { segments: [], logStartOffset: 0, epochs: new LeaderEpochCache() };
+      const backend = new MemoryLogBackend();
+      return new PartitionLog(
+        options.topic,
+        options.partition,
+        config,
+        backend,
+        codecs,
+        logger,
+        now,
+        empty,
+        undefined,
+      );
+    }
+    const dir = partitionDirectory(options.dataDir, options.topic, options.partition);
+    const syncWrites = options.syncWrites ?? false;
+    const recovered = recoverPartitionDir(dir, {
+      indexIntervalBytes: config.indexIntervalBytes,
+      syncWrites,
+      logger,
+    });
+    const backend = new DiskLogBackend(dir, syncWrites);
+    return new PartitionLog(
+      options.topic,
+      options.partition,
+      config,
+      backend,
+      codecs,
+      logger,
+      now,
+      recovered,
+      dir,
+    );
+  }
+
+  get name(): string {
+    return `${this.topic}-${this.partition}`;
+  }
+
+  get config(): Readonly<LogConfig> {
+    return this.logConfig;
+  }
+
+  get durable(): boolean {
+    return this.backend.durable;
+  }
+
+  /** Applies a changed topic config (AlterConfigs); takes effect on the next append, roll or cleaning. */
+  updateConfig(config: Partial<LogConfig>): void {
+    this.logConfig = { ...this.logConfig, ...config };
+  }
+
+  /** Next offset to be assigned. With one replica the high watermark is the log end offset. */
+  get highWatermark(): number {
+    return this.active.nextOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.active.nextOffset;
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  /** First offset of the earliest open transaction; equals the high watermark until transactions exist. */
+  get lastStableOffset(): number {
+    return this.highWatermark;
+  }
+
+  get sizeInBytes(): number {
+    let size = 0;
+    for (const segment of this.segments) size += segment.size;
+    return size;
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  segmentInfo(): SegmentInfo[] {
+    return this.segments.map((s) => ({
+      baseOffset: s.baseOffset,
+      nextOffset: s.nextOffset,
+      sizeInBytes: s.size,
+      maxTimestamp: s.maxTimestamp,
+    }));
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  /**
+   * Appends one or more concatenated RecordBatch v2 buffers that the produce path validated. Assigns offsets by
+   * patching BaseOffset and PartitionLeaderEpoch in place (both outside the CRC); for LogAppendTime topics
+   * also stamps MaxTimestamp and recomputes the CRC. The buffer is mutated; the log copies or writes it before
+   * returning, so the caller may reuse it afterwards. On disk, returning means the write syscall completed.
+   */
+  append(batches: Buffer, options: AppendOptions): AppendResult {
+    this.checkOpen();
+    const baseOffset = this.highWatermark;
+    let nextOffset = baseOffset;
+    let pos = 0;
+    while (pos < batches.length) {
+      const size = batches.length - pos >= BATCH_HEADER_SIZE ? batchSize(batches, pos) : -1;
+      const delta = size > 0 ? readInt32(batches, pos + BatchField.lastOffsetDelta) : -1;
+      if (
+        size < BATCH_HEADER_SIZE ||
+        pos + size > batches.length ||
+        batches[pos + BatchField.magic] !== 2 ||
+        delta < 0
+      ) {
+        throw new CorruptRecordError(`${this.name}: append got a malformed record batch at byte ${pos}.`);
+      }
+      nextOffset += delta + 1;
+      pos += size;
+    }
+    if (batches.length === 0) throw new CorruptRecordError(`${this.name}: append got no record batch.`);
+
+    this.maybeRoll(batches.length, nextOffset - 1);
+    const stampTime = this.logConfig.messageTimestampType === 'LogAppendTime';
+    const logAppendTimeMs = stampTime ? (options.logAppendTimeMs ?? this.now()) : -1;
+    let offset = baseOffset;
+    for (pos = 0; pos < batches.length; pos += batchSize(batches, pos)) {
+      writeInt64(batches, pos + BatchField.baseOffset, offset);
+      writeInt32(batches, pos + BatchField.partitionLeaderEpoch, options.leaderEpoch);
+      if (stampTime) {
+        const attributes = batchAttributes(batches, pos) | BatchAttribute.logAppendTime;
+        batches.writeInt16BE(attributes, pos + BatchField.attributes);
+        writeInt64(batches, pos + BatchField.maxTimestamp, logAppendTimeMs);
+        rewriteBatchCrc(batches, pos);
+      }
+      offset = batchLastOffset(batches, pos) + 1;
+    }
+    this.active.append(batches);
+    if (this.epochs.assign(options.leaderEpoch, baseOffset)) this.backend.saveLeaderEpochs(this.epochs);
+    return { baseOffset, lastOffset: nextOffset - 1, logAppendTimeMs };
+  }
+
+  private maybeRoll(incomingBytes: number, lastOffset: number): void {
+    const active = this.active;
+    if (active.size === 0) return;
+    const full = active.size + incomingBytes > this.logConfig.segmentBytes;
+    const old = this.now() - active.createdAtMs >= this.logConfig.segmentMs;
+    const offsetsOverflow = lastOffset - active.baseOffset > MAX_RELATIVE_OFFSET;
+    if (full || old || offsetsOverflow) this.roll();
+  }
+
+  /** Seals the active segment and starts a new one at the high watermark (no-op while it is empty). */
+  roll(): void {
+    this.checkOpen();
+    if (this.active.size === 0) return;
+    this.backend.sealSegment(this.active);
+    const segment = this.backend.createSegment(
+      this.highWatermark,
+      this.logConfig.indexIntervalBytes,
+      this.now(),
+    );
+    this.segments.push(segment);
+  }
+
+  /**
+   * Whole batches from the one containing `fetchOffset`, up to `maxBytes` (the first batch always, with
+   * minOneBatch). Zero-copy slices in memory; one read per segment on disk. Empty at the high watermark.
+   * Throws OffsetOutOfRangeError below the log start offset or above the high watermark.
+   */
+  read(fetchOffset: number, maxBytes: number, options: ReadOptions = {}): Buffer[] {
+    this.checkOpen();
+    const hwm = this.highWatermark;
+    if (fetchOffset < this.startOffset || fetchOffset > hwm) {
+      throw new OffsetOutOfRangeError(fetchOffset, this.startOffset, hwm, this.name);
+    }
+    const out: Buffer[] = [];
+    const minOneBatch = options.minOneBatch ?? true;
+    const maxOffset = Math.min(options.maxOffset ?? hwm, hwm);
+    let bytes = 0;
+    let offset = fetchOffset;
+    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
+      const limits = { maxBytes: maxBytes - bytes, minOneBatch: minOneBatch && out.length === 0, maxOffset };
+      const result = this.segments[i].read(offset, limits, out);
+      bytes += result.bytes;
+      if (!result.reachedEnd || bytes >= maxBytes) break;
+      offset = this.segments[i + 1]?.baseOffset ?? hwm;
+    }
+    return out;
+  }
+
+  /** Index of the segment that would hold `offset`. */
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid].baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * ListOffsets: the first record with timestamp >= `timestamp`, or the special timestamps -1 (latest),
+   * -2/-4 (earliest) and -3 (record with the largest timestamp). Undefined when no record qualifies (the
+   * handler answers offset -1, timestamp -1).
+   */
+  offsetForTimestamp(timestamp: number): OffsetAndTimestamp | undefined {
+    this.checkOpen();
+    switch (timestamp) {
+      case ListOffsetsTimestamp.latest:
+        return { offset: this.highWatermark, timestamp: -1 };
+      case ListOffsetsTimestamp.earliest:
+      case ListOffsetsTimestamp.earliestLocal:
+        return { offset: this.startOffset, timestamp: -1 };
+      case ListOffsetsTimestamp.maxTimestamp: {
+        const max = Math.max(-1, ...this.segments.map((segment) => segment.maxTimestamp));
+        return max < 0 ? undefined : this.firstAtOrAfter(max);
+      }
+      default:
+        return timestamp < 0 ? undefined : this.firstAtOrAfter(timestamp);
+    }
+  }
+
+  private firstAtOrAfter(timestamp: number): OffsetAndTimestamp | undefined {
+    for (const segment of this.segments) {
+      if (segment.maxTimestamp < timestamp) continue;
+      let position = segment.locateTimestamp(timestamp);
+      while (position >= 0 && position < segment.size) {
+        const batch = segment.batchAt(position);
+        if (batchMaxTimestamp(batch, 0) >= timestamp && batchLastOffset(batch, 0) >= this.startOffset) {
+          const found = this.recordAtOrAfter(batch, timestamp);
+          if (found) return found;
+        }
+        position += batch.length;
+      }
+    }
+    return undefined;
+  }
+
+  private recordAtOrAfter(batch: Buffer, timestamp: number): OffsetAndTimestamp | undefined {
+    if (batchAttributes(batch, 0) & BatchAttribute.control) return undefined;
+    try {
+      for (const record of decodeRecords(batch, this.codecs)) {
+        if (record.offset >= this.startOffset && record.timestamp >= timestamp) {
+          return { offset: record.offset, timestamp: record.timestamp };
+        }
+      }
+      return undefined;
+    } catch {
+      // Without a codec for the batch, answer at batch granularity rather than not at all.
+      const first = Math.max(batchBaseOffset(batch, 0), this.startOffset);
+      return { offset: first, timestamp: batchMaxTimestamp(batch, 0) };
+    }
+  }
+
+  /** OffsetForLeaderEpoch: the end offset of `epoch` (Kafka's LeaderEpochFileCache.endOffsetFor). */
+  endOffsetForLeaderEpoch(epoch: number): EpochEndOffset {
+    this.checkOpen();
+    return this.epochs.endOffsetFor(epoch, this.highWatermark);
+  }
+
+  /**
+   * DeleteRecords: makes `offset` the new log start offset (persisted) and deletes whole segments below it.
+   * Returns the resulting log start offset. Throws OffsetOutOfRangeError above the high watermark.
+   */
+  deleteRecordsBefore(offset: number): number {
+    this.checkOpen();
+    if (offset < 0 || offset > this.highWatermark) {
+      throw new OffsetOutOfRangeError(offset, this.startOffset, this.highWatermark, this.name);
+    }
+    if (offset <= this.startOffset) return this.startOffset;
+    this.startOffset = offset;
+    this.backend.saveLogStartOffset(offset);
+    this.deleteLeading((_segment, next) => (next ? next.baseOffset : this.highWatermark) <= this.startOffset);
+    return this.startOffset;
+  }
+
+  /**
+   * Removes every batch from the one containing `offset` on (for a leader change), so the log ends at a
+   * batch boundary <= offset. Returns the new log end offset.
+   */
+  truncateTo(offset: number): number {
+    this.checkOpen();
+    if (offset >= this.highWatermark) return this.highWatermark;
+    if (offset <= this.startOffset) {
+      for (const segment of this.segments) this.backend.deleteSegment(segment);
+      this.segments = [this.backend.createSegment(offset, this.logConfig.indexIntervalBytes, this.now())];
+      this.startOffset = offset;
+      this.backend.saveLogStartOffset(offset);
+    } else {
+      const keep = this.segmentIndexFor(offset);
+      for (const segment of this.segments.splice(keep + 1)) this.backend.deleteSegment(segment);
+      // The kept segment becomes (or stays) the active one: its persisted indexes would go stale.
+      this.backend.unsealSegment(this.active);
+      this.active.truncateTo(offset);
+    }
+    if (this.epochs.truncateFromEnd(this.highWatermark)) this.backend.saveLeaderEpochs(this.epochs);
+    this.cleanedUpTo = Math.min(this.cleanedUpTo, this.highWatermark);
+    return this.highWatermark;
+  }
+
+  /**
+   * Deletes whole segments by retention.ms and retention.bytes (cleanup.policy delete), oldest first, and any
+   * segment entirely below the log start offset. The active segment is rolled first if it must go too.
+   */
+  applyRetention(nowMs: number = this.now()): RetentionResult {
+    this.checkOpen();
+    let deletedSegments = 0;
+    let deletedBytes = 0;
+    const count = (result: { segments: number; bytes: number }) => {
+      deletedSegments += result.segments;
+      deletedBytes += result.bytes;
+    };
+    const { cleanupPolicy, retentionMs, retentionBytes } = this.logConfig;
+    if (cleanupPolicy.delete && retentionMs >= 0) {
+      count(this.deleteLeading((segment) => segment.maxTimestamp < nowMs - retentionMs));
+    }
+    if (cleanupPolicy.delete && retentionBytes >= 0) {
+      let excess = this.sizeInBytes - retentionBytes;
+      count(
+        this.deleteLeading((segment) => {
+          if (excess - segment.size < 0) return false;
+          excess -= segment.size;
+          return true;
+        }),
+      );
+    }
+    count(
+      this.deleteLeading(
+        (_segment, next) => (next ? next.baseOffset : this.highWatermark) <= this.startOffset,
+      ),
+    );
+    return { deletedSegments, deletedBytes, logStartOffset: this.startOffset };
+  }
+
+  /** Deletes the leading segments `shouldDelete` accepts; never leaves the log without an active segment. */
+  private deleteLeading(shouldDelete: (segment: Segment, next: Segment | undefined) => boolean) {
+    let count = 0;
+    while (count < this.segments.length) {
+      const segment = this.segments[count];
+      const next = this.segments[count + 1];
+      if (!next && segment.size === 0) break;
+      if (!shouldDelete(segment, next)) break;
+      count++;
+    }
+    if (count === 0) return { segments: 0, bytes: 0 };
+    if (count === this.segments.length) this.roll();
+    let bytes = 0;
+    for (const segment of this.segments.splice(0, count)) {
+      bytes += segment.size;
+      this.backend.deleteSegment(segment);
+    }
+    this.startOffset = Math.max(this.startOffset, this.segments[0].baseOffset);
+    return { segments: count, bytes };
+  }
+
+  /**
+   * Compacts the sealed segments older than min.compaction.lag.ms (cleanup.policy compact): latest record per
+   * key, tombstones dropped after delete.retention.ms, offsets preserved; the active segment is never touched.
+   * Does nothing (undefined) when no new data was sealed since the last run and no delete horizon is due.
+   */
+  compact(nowMs: number = this.now()): CompactionResult | undefined {
+    this.checkOpen();
+    if (!this.logConfig.cleanupPolicy.compact) return undefined;
+    const lagLimit = nowMs - this.logConfig.minCompactionLagMs;
+    let cleanableCount = 0;
+    while (
+      cleanableCount < this.segments.length - 1 &&
+      this.segments[cleanableCount].maxTimestamp <= lagLimit
+    ) {
+      cleanableCount++;
+    }
+    if (cleanableCount === 0) return undefined;
+    const cleanable = this.segments.slice(0, cleanableCount);
+    const cleanableEnd = this.segments[cleanableCount].baseOffset;
+    const horizonDue = this.nextHorizonMs >= 0 && nowMs >= this.nextHorizonMs;
+    if (cleanableEnd <= this.cleanedUpTo && !horizonDue) return undefined;
+
+    const context: CleaningContext = {
+      nowMs,
+      deleteRetentionMs: this.logConfig.deleteRetentionMs,
+      codecs: this.codecs,
+      logger: this.logger,
+      where: this.name,
+    };
+    const map = buildOffsetMap(cleanable, context);
+    const producersWithData = new Set<number>();
+    const result: CompactionResult = {
+      cleanedSegments: cleanable.length,
+      resultingSegments: 0,
+      bytesBefore: 0,
+      bytesAfter: 0,
+      recordsRemoved: 0,
+    };
+    let nextHorizon = -1;
+    for (const segment of cleanable) result.bytesBefore += segment.size;
+    // Groups are sized before cleaning (as in Kafka), so a second, copy-only pass merges what cleaning shrank.
+    const cleaned = this.rewriteGroups(cleanable, (batch, replacement) => {
+      const outcome = cleanBatch(batch, map, producersWithData, context);
+      result.recordsRemoved += outcome.recordsRemoved;
+      if (outcome.pendingHorizonMs >= 0 && (nextHorizon < 0 || outcome.pendingHorizonMs < nextHorizon)) {
+        nextHorizon = outcome.pendingHorizonMs;
+      }
+      if (outcome.batch) replacement.append(outcome.batch);
+    });
+    const merged = this.rewriteGroups(cleaned, (batch, replacement) => replacement.append(batch), 2);
+    result.resultingSegments = merged.length;
+    for (const segment of merged) result.bytesAfter += segment.size;
+    this.cleanedUpTo = cleanableEnd;
+    this.nextHorizonMs = nextHorizon;
+    return result;
+  }
+
+  /**
+   * Rewrites consecutive `segments` group by group (each group fits segment.bytes) through `copy`, swapping
+   * each result in for its group. Groups smaller than `minGroupSize` are left as they are. Returns the
+   * segments now covering the same range.
+   */
+  private rewriteGroups(
+    segments: readonly Segment[],
+    copy: (batch: Buffer, replacement: Segment) => void,
+    minGroupSize = 1,
+  ): Segment[] {
+    const out: Segment[] = [];
+    for (const group of groupSegments(segments, this.logConfig.segmentBytes)) {
+      if (group.length < minGroupSize) {
+        out.push(...group);
+        continue;
+      }
+      const first = this.segments.indexOf(group[0]);
+      const endOffset = this.segments[first + group.length].baseOffset;
+      const replacement = this.backend.createReplacement(
+        group[0].baseOffset,
+        endOffset,
+        this.logConfig.indexIntervalBytes,
+        group[0].createdAtMs,
+      );
+      try {
+        for (const segment of group) segment.forEachBatch((batch) => copy(batch, replacement));
+        this.backend.swapIn(replacement, endOffset, group);
+      } catch (error) {
+        this.backend.discardReplacement(replacement);
+        throw error;
+      }
+      this.segments.splice(first, group.length, replacement);
+      out.push(replacement);
+    }
+    return out;
+  }
+
+  /** fsyncs the active segment (sealed ones were synced when they rolled). */
+  flush(): void {
+    this.checkOpen();
+    this.backend.flush(this.active);
+  }
+
+  /** Flushes and closes; on disk, marks a clean shutdown so the next open trusts the indexes. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.backend.close(this.segments);
+  }
+
+  /** Closes and removes all data of the partition (DeleteTopics). */
+  delete(): void {
+    this.closed = true;
+    this.backend.destroy(this.segments);
+    this.segments = [];
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StorageClosedError(`Partition log ${this.name} is closed.`);
+  }
+}

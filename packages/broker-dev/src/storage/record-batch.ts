@@ -1,0 +1,140 @@
+/**
+ * RecordBatch v2 header layout and the few header operations storage needs. Batches stay bytes: storage reads
+ * and patches fixed header fields and never decodes records on the append or fetch path.
+ */
+import { crc32c } from './crc.js';
+
+/** Byte offsets of the RecordBatch v2 header fields (big-endian). */
+export const BatchField = {
+  baseOffset: 0,
+  length: 8,
+  partitionLeaderEpoch: 12,
+  magic: 16,
+  crc: 17,
+  attributes: 21,
+  lastOffsetDelta: 23,
+  baseTimestamp: 27,
+  maxTimestamp: 35,
+  producerId: 43,
+  producerEpoch: 51,
+  baseSequence: 53,
+  recordsCount: 57,
+  records: 61,
+} as const;
+
+/** Size of the header up to the first record. */
+export const BATCH_HEADER_SIZE = 61;
+/** BaseOffset + Length: the bytes not counted by the Length field. */
+export const LOG_OVERHEAD = 12;
+/** Bytes that must be present to read a batch's offsets and timestamps. */
+export const BATCH_HEADER_PEEK = BATCH_HEADER_SIZE;
+/** The CRC covers Attributes through the end of the batch. */
+const CRC_START = BatchField.attributes;
+
+export const BatchAttribute = {
+  compressionMask: 0x07,
+  logAppendTime: 0x08,
+  transactional: 0x10,
+  control: 0x20,
+  deleteHorizon: 0x40,
+} as const;
+
+const TWO_POW_32 = 4294967296;
+
+/** Reads an i64 as a JS number; exact for |n| < 2^53, which every offset and timestamp is. */
+export function readInt64(buf: Uint8Array, pos: number): number {
+  const hi = (buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3];
+  const lo = ((buf[pos + 4] << 24) | (buf[pos + 5] << 16) | (buf[pos + 6] << 8) | buf[pos + 7]) >>> 0;
+  return hi * TWO_POW_32 + lo;
+}
+
+export function writeInt64(buf: Uint8Array, pos: number, value: number): void {
+  const hi = Math.floor(value / TWO_POW_32);
+  const lo = value - hi * TWO_POW_32;
+  buf[pos] = hi >>> 24;
+  buf[pos + 1] = hi >>> 16;
+  buf[pos + 2] = hi >>> 8;
+  buf[pos + 3] = hi;
+  buf[pos + 4] = lo >>> 24;
+  buf[pos + 5] = lo >>> 16;
+  buf[pos + 6] = lo >>> 8;
+  buf[pos + 7] = lo;
+}
+
+export function readInt32(buf: Uint8Array, pos: number): number {
+  return (buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3];
+}
+
+export function writeInt32(buf: Uint8Array, pos: number, value: number): void {
+  buf[pos] = value >>> 24;
+  buf[pos + 1] = value >>> 16;
+  buf[pos + 2] = value >>> 8;
+  buf[pos + 3] = value;
+}
+
+export function readInt16(buf: Uint8Array, pos: number): number {
+  return ((buf[pos] << 24) | (buf[pos + 1] << 16)) >> 16;
+}
+
+/** Total bytes of the batch at `pos` (header Length + 12), without any validation. */
+export function batchSize(buf: Uint8Array, pos: number): number {
+  return readInt32(buf, pos + BatchField.length) + LOG_OVERHEAD;
+}
+
+export function batchBaseOffset(buf: Uint8Array, pos: number): number {
+  return readInt64(buf, pos + BatchField.baseOffset);
+}
+
+export function batchLastOffset(buf: Uint8Array, pos: number): number {
+  return readInt64(buf, pos) + readInt32(buf, pos + BatchField.lastOffsetDelta);
+}
+
+export function batchMaxTimestamp(buf: Uint8Array, pos: number): number {
+  return readInt64(buf, pos + BatchField.maxTimestamp);
+}
+
+export function batchAttributes(buf: Uint8Array, pos: number): number {
+  return readInt16(buf, pos + BatchField.attributes);
+}
+
+export function batchProducerId(buf: Uint8Array, pos: number): number {
+  return readInt64(buf, pos + BatchField.producerId);
+}
+
+export function batchLeaderEpoch(buf: Uint8Array, pos: number): number {
+  return readInt32(buf, pos + BatchField.partitionLeaderEpoch);
+}
+
+/** Recomputes and stores the CRC of the batch at `pos` after a field inside the CRC range changed. */
+export function rewriteBatchCrc(buf: Uint8Array, pos: number): void {
+  const end = pos + batchSize(buf, pos);
+  writeInt32(buf, pos + BatchField.crc, crc32c(buf, pos + CRC_START, end));
+}
+
+/**
+ * Why the bytes at `buf[pos, end)` do not start with a complete, intact batch, or undefined if they do.
+ * `checkCrc` is off only when the bytes were verified before (e.g. a log closed cleanly).
+ */
+export function batchProblem(
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  checkCrc: boolean,
+): string | undefined {
+  const available = end - pos;
+  if (available < BATCH_HEADER_SIZE)
+    return `truncated batch header (${available} of ${BATCH_HEADER_SIZE} bytes)`;
+  const length = readInt32(buf, pos + BatchField.length);
+  if (length < BATCH_HEADER_SIZE - LOG_OVERHEAD) return `batch length ${length} is below the header size`;
+  if (length + LOG_OVERHEAD > available)
+    return `truncated batch (${available} of ${length + LOG_OVERHEAD} bytes)`;
+  const magic = buf[pos + BatchField.magic];
+  if (magic !== 2) return `unsupported magic ${magic} (only RecordBatch v2 is stored)`;
+  if (readInt32(buf, pos + BatchField.lastOffsetDelta) < 0) return 'negative lastOffsetDelta';
+  if (checkCrc) {
+    const expected = readInt32(buf, pos + BatchField.crc) >>> 0;
+    const actual = crc32c(buf, pos + CRC_START, pos + LOG_OVERHEAD + length);
+    if (expected !== actual) return `CRC32C mismatch (stored ${expected}, computed ${actual})`;
+  }
+  return undefined;
+}

@@ -1,0 +1,95 @@
+/**
+ * File names of a partition directory, following Kafka: segment files named by their 20-digit zero-padded
+ * base offset (`.log`, `.index`, `.timeindex`), plus checkpoints. Compaction's transient files also carry the
+ * exclusive end of the offset range they replace (`<base>.<end>.cleaned`, `<base>.<end>.swap`), so a swap
+ * interrupted by a crash can be completed without guessing which old segments it covers.
+ */
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+import { OffsetIndex } from './offset-index.js';
+import type { Segment } from './segment.js';
+import { TimeIndex } from './time-index.js';
+
+export const LOG_SUFFIX = '.log';
+export const INDEX_SUFFIX = '.index';
+export const TIME_INDEX_SUFFIX = '.timeindex';
+export const CLEANED_SUFFIX = '.cleaned';
+export const SWAP_SUFFIX = '.swap';
+export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
+export const LEADER_EPOCH_FILE = 'leader-epoch-checkpoint';
+/** Present only while the partition is closed after a clean shutdown: recovery may trust the indexes. */
+export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
+
+/** `<topic>-<partition>`, Kafka's partition directory name. */
+export function partitionDirectory(dataDir: string, topic: string, partition: number): string {
+  return path.join(dataDir, `${topic}-${partition}`);
+}
+
+export function offsetName(offset: number): string {
+  return String(offset).padStart(20, '0');
+}
+
+export function segmentPath(dir: string, baseOffset: number, suffix: string): string {
+  return path.join(dir, offsetName(baseOffset) + suffix);
+}
+
+export function replacementPath(dir: string, baseOffset: number, endOffset: number, suffix: string): string {
+  return path.join(dir, `${offsetName(baseOffset)}.${offsetName(endOffset)}${suffix}`);
+}
+
+const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex)$/;
+const REPLACEMENT_FILE = /^(\d{20})\.(\d{20})(\.cleaned|\.swap)$/;
+
+export type PartitionFile =
+  | { kind: 'segment'; baseOffset: number; suffix: string }
+  | { kind: 'replacement'; baseOffset: number; endOffset: number; suffix: string }
+  | { kind: 'other' };
+
+export function parsePartitionFile(name: string): PartitionFile {
+  const segment = SEGMENT_FILE.exec(name);
+  if (segment) return { kind: 'segment', baseOffset: Number(segment[1]), suffix: segment[2] };
+  const replacement = REPLACEMENT_FILE.exec(name);
+  if (replacement) {
+    return {
+      kind: 'replacement',
+      baseOffset: Number(replacement[1]),
+      endOffset: Number(replacement[2]),
+      suffix: replacement[3],
+    };
+  }
+  return { kind: 'other' };
+}
+
+export function writeIndexFiles(dir: string, segment: Segment): void {
+  const { offsetIndex, timeIndex } = segment.indexes;
+  writeFileAtomic(segmentPath(dir, segment.baseOffset, INDEX_SUFFIX), offsetIndex.serialize());
+  writeFileAtomic(segmentPath(dir, segment.baseOffset, TIME_INDEX_SUFFIX), timeIndex.serialize());
+}
+
+/** Loads a segment's index files; undefined when either is missing or malformed. */
+export function readIndexFiles(
+  dir: string,
+  baseOffset: number,
+  logSize: number,
+): { offsetIndex: OffsetIndex; timeIndex: TimeIndex } | undefined {
+  const indexPath = segmentPath(dir, baseOffset, INDEX_SUFFIX);
+  const timeIndexPath = segmentPath(dir, baseOffset, TIME_INDEX_SUFFIX);
+  if (!existsSync(indexPath) || !existsSync(timeIndexPath)) return undefined;
+  const offsetIndex = OffsetIndex.deserialize(readFileSync(indexPath), logSize);
+  const timeIndex = TimeIndex.deserialize(readFileSync(timeIndexPath));
+  return offsetIndex && timeIndex ? { offsetIndex, timeIndex } : undefined;
+}
+
+export function removeIndexFiles(dir: string, baseOffset: number): void {
+  removeIfExists(segmentPath(dir, baseOffset, INDEX_SUFFIX));
+  removeIfExists(segmentPath(dir, baseOffset, TIME_INDEX_SUFFIX));
+}
+
+export function removeIfExists(filePath: string): void {
+  try {
+    unlinkSync(filePath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

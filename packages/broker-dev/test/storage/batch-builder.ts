@@ -1,0 +1,129 @@
+/**
+ * Test-side RecordBatch v2 encoder, written independently of src/storage so tests check storage against
+ * the format itself: zig-zag varints, CRC-32C over attributes..end, optional gzip of the records section.
+ */
+import { gzipSync } from 'node:zlib';
+import { crc32c } from '../../src/storage/crc.js';
+
+export interface TestRecord {
+  key?: string | Buffer | null;
+  value?: string | Buffer | null;
+  /** Absolute timestamp; defaults to the batch's base timestamp. */
+  timestamp?: number;
+  headers?: Array<[string, string]>;
+}
+
+export interface BatchOptions {
+  baseTimestamp?: number;
+  gzip?: boolean;
+  producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
+  transactional?: boolean;
+  control?: boolean;
+  /** Override lastOffsetDelta (defaults to records.length - 1). */
+  lastOffsetDelta?: number;
+  /** Offset deltas of the records (defaults to 0..n-1). */
+  offsetDeltas?: number[];
+}
+
+function zigzag(value: number): number {
+  return value >= 0 ? value * 2 : -value * 2 - 1;
+}
+
+function varint(value: number): number[] {
+  let raw = zigzag(value);
+  const out: number[] = [];
+  while (raw >= 128) {
+    out.push((raw % 128) | 0x80);
+    raw = Math.floor(raw / 128);
+  }
+  out.push(raw);
+  return out;
+}
+
+function bytesOf(value: string | Buffer | null | undefined): Buffer | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? Buffer.from(value) : value;
+}
+
+function encodeRecord(record: TestRecord, offsetDelta: number, baseTimestamp: number): Buffer {
+  const key = bytesOf(record.key);
+  const value = bytesOf(record.value === undefined ? 'v' : record.value);
+  const parts: number[] = [0];
+  parts.push(...varint((record.timestamp ?? baseTimestamp) - baseTimestamp));
+  parts.push(...varint(offsetDelta));
+  const body: Buffer[] = [Buffer.from(parts)];
+  for (const field of [key, value]) {
+    body.push(Buffer.from(varint(field ? field.length : -1)));
+    if (field) body.push(field);
+  }
+  const headers = record.headers ?? [];
+  body.push(Buffer.from(varint(headers.length)));
+  for (const [k, v] of headers) {
+    body.push(Buffer.from(varint(Buffer.byteLength(k))), Buffer.from(k));
+    body.push(Buffer.from(varint(Buffer.byteLength(v))), Buffer.from(v));
+  }
+  const content = Buffer.concat(body);
+  return Buffer.concat([Buffer.from(varint(content.length)), content]);
+}
+
+export function buildBatch(records: TestRecord[], options: BatchOptions = {}): Buffer {
+  const baseTimestamp = options.baseTimestamp ?? records[0]?.timestamp ?? 1_700_000_000_000;
+  const deltas = options.offsetDeltas ?? records.map((_, i) => i);
+  let data = Buffer.concat(records.map((r, i) => encodeRecord(r, deltas[i], baseTimestamp)));
+  if (options.gzip) data = gzipSync(data);
+  const maxTimestamp = Math.max(baseTimestamp, ...records.map((r) => r.timestamp ?? baseTimestamp));
+  const header = Buffer.alloc(61);
+  header.writeBigInt64BE(0n, 0);
+  header.writeInt32BE(61 - 12 + data.length, 8);
+  header.writeInt32BE(-1, 12);
+  header.writeInt8(2, 16);
+  let attributes = options.gzip ? 1 : 0;
+  if (options.transactional) attributes |= 0x10;
+  if (options.control) attributes |= 0x20;
+  header.writeInt16BE(attributes, 21);
+  header.writeInt32BE(options.lastOffsetDelta ?? records.length - 1, 23);
+  header.writeBigInt64BE(BigInt(baseTimestamp), 27);
+  header.writeBigInt64BE(BigInt(maxTimestamp), 35);
+  header.writeBigInt64BE(BigInt(options.producerId ?? -1), 43);
+  header.writeInt16BE(options.producerEpoch ?? -1, 51);
+  header.writeInt32BE(options.baseSequence ?? -1, 53);
+  header.writeInt32BE(records.length, 57);
+  const batch = Buffer.concat([header, data]);
+  batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);
+  return batch;
+}
+
+/** A batch of `count` records with values of `valueSize` bytes (keys k0..). */
+export function filledBatch(count: number, valueSize: number, timestamp = 1_700_000_000_000): Buffer {
+  const value = Buffer.alloc(valueSize, 0x61);
+  return buildBatch(Array.from({ length: count }, (_, i) => ({ key: `k${i}`, value, timestamp })));
+}
+
+/** A transaction marker (control batch), COMMIT by default. */
+export function controlBatch(producerId: number, commit = true, timestamp = 1_700_000_000_000): Buffer {
+  const key = Buffer.alloc(4);
+  key.writeInt16BE(0, 0);
+  key.writeInt16BE(commit ? 1 : 0, 2);
+  const value = Buffer.alloc(6);
+  return buildBatch([{ key, value, timestamp }], {
+    producerId,
+    producerEpoch: 0,
+    baseSequence: -1,
+    transactional: true,
+    control: true,
+  });
+}
+
+export function baseOffsetOf(batch: Buffer): number {
+  return Number(batch.readBigInt64BE(0));
+}
+
+export function lastOffsetOf(batch: Buffer): number {
+  return baseOffsetOf(batch) + batch.readInt32BE(23);
+}
+
+export function crcIsValid(batch: Buffer): boolean {
+  return batch.readUInt32BE(17) === crc32c(batch, 21, batch.length);
+}
