@@ -1,0 +1,52 @@
+import { SamsaError } from '@samsa/protocol';
+
+/**
+ * Typed errors of @samsa/schema-registry, in Samsa's SamsaError hierarchy: each has a stable `code` and a message
+ * that says what went wrong and what to do about it.
+ */
+export class SchemaRegistryError extends SamsaError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'SCHEMA_REGISTRY', message, options);
+  }
+}
+
+/** An Avro schema that does not parse or does not validate. `path` is a JSON pointer into the schema document. */
+export class SchemaParseError extends SchemaRegistryError {
+  constructor(
+    readonly reason: string,
+    readonly path: string,
+  ) {
+    super(path === '' || path === '/' ? reason : `${reason} (at ${path})`, { code: 'SCHEMA_PARSE' });
+  }
+}
+
+/** The registry answered with an error body `{error_code, message}` (or an HTTP error without one). */
+export class RegistryResponseError extends SchemaRegistryError {
+  constructor(
+    readonly status: number,
+    readonly errorCode: number,
+    readonly serverMessage: string,
+    readonly url: string,
+  ) {
+    super(`Schema registry ${url} answered ${status} (error_code ${errorCode}): ${serverMessage}`, {
+      code: 'REGISTRY_RESPONSE',
+    });
+  }
+}
+
+/** A serialized message that is not in the Confluent wire format, or whose schema cannot be resolved. */
+export class SerdeError extends SchemaRegistryError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, { code: 'SERDE', ...options });
+  }
+}
+
+/** A value that does not match the Avro schema it is being serialized or validated with. */
+export class InvalidValueError extends SerdeError {
+  constructor(
+    message: string,
+    readonly paths: string[],
+  ) {
+    super(message, { code: 'INVALID_VALUE' });
+  }
+}

@@ -1,0 +1,247 @@
+import { parseSchema } from '../avro/parse.js';
+import type { AvroSchema } from '../avro/schema.js';
+import type { SchemaRegistryClient } from '../client/client.js';
+import {
+  type SubjectNameStrategy,
+  type SubjectNameStrategyName,
+  subjectNameStrategies,
+} from '../client/subject-names.js';
+import { checkCompatibility } from '../compatibility/reader-writer.js';
+import { InvalidValueError, SerdeError } from '../errors.js';
+import type { SchemaReference } from '../server/records.js';
+import { type AvscType, avscTypeFor, fetchReferencedSchemas, isRawBytes } from './avro-types.js';
+import { HEADER_SIZE, readSchemaId, writeHeader } from './wire.js';
+
+/** A schema with a TypeScript type attached (see `defineAvro`/`avro.record` and generated code). */
+export interface TypedAvroSchema<T> {
+  /** The Avro schema as JSON. */
+  readonly schema: object | string;
+  /** Type carrier only; never set at runtime. */
+  readonly __type?: T;
+}
+
+export type SchemaSource<T> = TypedAvroSchema<T> | string | object;
+
+function schemaJsonOf(source: SchemaSource<unknown>): object | string {
+  if (typeof source === 'object' && source !== null && 'schema' in source && !('type' in source)) {
+    return (source as TypedAvroSchema<unknown>).schema;
+  }
+  return source as object | string;
+}
+
+/** The shape @samsa/core-client (and KafkaJS-style code) uses for key and value serializers. */
+export interface Serializer<T> {
+  serialize(topic: string, value: T): Promise<Buffer>;
+}
+export interface Deserializer<T> {
+  deserialize(topic: string, data: Buffer): Promise<T>;
+}
+
+export interface AvroSerializerOptions<T> {
+  client: SchemaRegistryClient;
+  schema: SchemaSource<T>;
+  /** Schemas this schema references, for registration (their named types must already be registered). */
+  references?: SchemaReference[];
+  /** Serializing message keys (the topic strategy then uses `<topic>-key`). Default false. */
+  isKey?: boolean;
+  subjectNameStrategy?: SubjectNameStrategy | SubjectNameStrategyName;
+  /** Register the schema on first use (Java's `auto.register.schemas`, default true); else look its id up. */
+  autoRegister?: boolean;
+  /** Write with the subject's latest registered id instead (Java's `use.latest.version`). */
+  useLatestVersion?: boolean;
+  normalize?: boolean;
+}
+
+const INITIAL_SCRATCH = 64 * 1024;
+
+/** Serializes values with one schema into the Confluent wire format, registering or looking up its id per subject. */
+export class AvroSerializer<T = unknown> implements Serializer<T> {
+  private readonly type: AvscType;
+  private readonly parsed: AvroSchema;
+  private readonly schemaText: string;
+  private readonly raw: boolean;
+  private readonly strategy: SubjectNameStrategy;
+  private readonly ids = new Map<string, Promise<number>>();
+  /** Resolved ids by topic: the hot path encodes without awaiting anything. */
+  private readonly idsByTopic = new Map<string, number>();
+  private scratch = Buffer.allocUnsafe(INITIAL_SCRATCH);
+
+  constructor(private readonly options: AvroSerializerOptions<T>) {
+    const json = schemaJsonOf(options.schema);
+    this.schemaText = typeof json === 'string' ? json : JSON.stringify(json);
+    this.parsed = parseSchema(this.schemaText);
+    this.raw = isRawBytes(this.schemaText);
+    this.type = avscTypeFor(this.schemaText);
+    const strategy = options.subjectNameStrategy ?? 'topic';
+    this.strategy = typeof strategy === 'string' ? subjectNameStrategies[strategy] : strategy;
+  }
+
+  /** The schema id this serializer writes with for a topic. */
+  schemaId(topic: string): Promise<number> {
+    const subject = this.strategy(topic, this.options.isKey === true, this.parsed);
+    let id = this.ids.get(subject);
+    if (!id) {
+      const { client } = this.options;
+      const input = { schema: this.schemaText, references: this.options.references };
+      if (this.options.useLatestVersion) id = client.getLatest(subject).then((latest) => latest.id);
+      else if (this.options.autoRegister === false)
+        id = client.lookup(subject, input, { normalize: this.options.normalize }).then((found) => found.id);
+      else id = client.register(subject, input, { normalize: this.options.normalize });
+      this.ids.set(subject, id);
+      id.catch(() => this.ids.delete(subject));
+    }
+    return id;
+  }
+
+  async serialize(topic: string, value: T): Promise<Buffer> {
+    let id = this.idsByTopic.get(topic);
+    if (id === undefined) {
+      id = await this.schemaId(topic);
+      this.idsByTopic.set(topic, id);
+    }
+    return this.encode(id, value);
+  }
+
+  /** Encodes with a known schema id, synchronously. */
+  encode(id: number, value: T): Buffer {
+    if (this.raw) {
+      if (!(value instanceof Uint8Array))
+        throw new InvalidValueError('A top-level "bytes" schema needs a Buffer value', ['']);
+      const out = Buffer.allocUnsafe(HEADER_SIZE + value.length);
+      writeHeader(out, id);
+      out.set(value, HEADER_SIZE);
+      return out;
+    }
+    let end: number;
+    try {
+      end = this.type.encode(value, this.scratch, HEADER_SIZE);
+      while (end < 0) {
+        // avsc returns minus the missing byte count when the buffer is too small.
+        this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.scratch.length - end));
+        end = this.type.encode(value, this.scratch, HEADER_SIZE);
+      }
+    } catch (error) {
+      throw this.invalid(value, error as Error);
+    }
+    writeHeader(this.scratch, id);
+    const out = Buffer.allocUnsafe(end);
+    this.scratch.copy(out, 0, 0, end);
+    return out;
+  }
+
+  private invalid(value: unknown, cause: Error): InvalidValueError {
+    const paths: string[] = [];
+    this.type.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '<root>') });
+    const where = paths.length > 0 ? ` at ${paths.join(', ')}` : '';
+    return new InvalidValueError(
+      `Value does not match Avro schema ${this.type.name ?? this.type.typeName}${where}: ${cause.message}`,
+      paths,
+    );
+  }
+}
+
+export interface AvroDeserializerOptions<T> {
+  client: SchemaRegistryClient;
+  /**
+   * Read every message into this schema, resolving from the writer's schema by Avro's rules (added fields take
+   * their defaults, promotions apply, names match unqualified or through the reader's aliases). Without it, values
+   * come back in their writer's shape.
+   */
+  readerSchema?: SchemaSource<T>;
+}
+
+type Resolver = ReturnType<AvscType['createResolver']>;
+
+interface Reader {
+  read(data: Buffer): unknown;
+}
+
+/** Deserializes Confluent wire-format messages, fetching (and caching) writer schemas by id. */
+export class AvroDeserializer<T = unknown> implements Deserializer<T> {
+  private readonly readers = new Map<number, Promise<Reader>>();
+  /** Built readers by schema id: the hot path decodes without awaiting anything. */
+  private readonly ready = new Map<number, Reader>();
+  private readonly readerType?: AvscType;
+  private readonly readerText?: string;
+
+  constructor(private readonly options: AvroDeserializerOptions<T>) {
+    if (options.readerSchema !== undefined) {
+      const json = schemaJsonOf(options.readerSchema);
+      this.readerText = typeof json === 'string' ? json : JSON.stringify(json);
+      this.readerType = avscTypeFor(this.readerText);
+    }
+  }
+
+  async deserialize(_topic: string, data: Buffer): Promise<T> {
+    const id = readSchemaId(data);
+    const ready = this.ready.get(id);
+    if (ready) return ready.read(data) as T;
+    let reader = this.readers.get(id);
+    if (!reader) {
+      reader = this.buildReader(id);
+      this.readers.set(id, reader);
+      reader.catch(() => this.readers.delete(id));
+    }
+    const built = await reader;
+    this.ready.set(id, built);
+    return built.read(data) as T;
+  }
+
+  private async buildReader(id: number): Promise<Reader> {
+    const { client } = this.options;
+    const writer = await client.getSchemaById(id);
+    if (writer.schemaType && writer.schemaType !== 'AVRO') {
+      throw new SerdeError(
+        `Schema ${id} is ${writer.schemaType}, not AVRO; use a ${writer.schemaType} deserializer`,
+      );
+    }
+    const referenced = await fetchReferencedSchemas(client, writer.references);
+    const writerType = avscTypeFor(writer.schema, referenced);
+    const rawWriter = isRawBytes(writer.schema);
+    const readerType = this.readerType;
+    if (rawWriter) {
+      // Java writes a top-level bytes value without Avro's length prefix.
+      const wantsString = readerType?.typeName === 'string';
+      return {
+        read: (data) => {
+          const body = data.subarray(HEADER_SIZE);
+          return wantsString ? body.toString('utf8') : Buffer.from(body);
+        },
+      };
+    }
+    if (!readerType || readerType.equals(writerType)) {
+      return { read: (data) => decodeWhole(writerType, data, undefined, id) };
+    }
+    let resolver: Resolver;
+    try {
+      resolver = readerType.createResolver(writerType, { ignoreNamespaces: true });
+    } catch (error) {
+      let details = '';
+      try {
+        const result = checkCompatibility(
+          parseSchema(this.readerText!),
+          parseSchema(writer.schema, { validateNames: false, validateDefaults: false }),
+        );
+        details = result.incompatibilities.map((i) => `${i.type} at ${i.location}: ${i.message}`).join('; ');
+      } catch {
+        details = (error as Error).message;
+      }
+      throw new SerdeError(
+        `The reader schema cannot read data written with schema ${id}: ${details || (error as Error).message}`,
+      );
+    }
+    return { read: (data) => decodeWhole(readerType, data, resolver, id) };
+  }
+}
+
+function decodeWhole(type: AvscType, data: Buffer, resolver: Resolver | undefined, id: number): unknown {
+  const { value, offset } = type.decode(data, HEADER_SIZE, resolver);
+  if (offset !== data.length) {
+    throw new SerdeError(
+      offset < 0
+        ? `Message body is truncated for schema ${id}`
+        : `Message has ${data.length - offset} trailing bytes after the Avro body for schema ${id}`,
+    );
+  }
+  return value;
+}

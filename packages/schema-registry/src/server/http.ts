@@ -1,0 +1,302 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CompatibilityLevel } from '../compatibility/levels.js';
+import { Errors, RestError } from './errors.js';
+import { Registry } from './registry.js';
+import { matchRoute } from './routes.js';
+import { type LeaderElection, MemoryRegistryLog, type RegistryLog, SoloLeaderElection } from './store.js';
+
+const V1 = 'application/vnd.schemaregistry.v1+json';
+const GENERIC = 'application/vnd.schemaregistry+json';
+const JSON_TYPE = 'application/json';
+const PRODUCED = [V1, GENERIC, JSON_TYPE];
+const CONSUMED = new Set([V1, GENERIC, JSON_TYPE, 'application/octet-stream']);
+
+export interface BasicAuthUser {
+  username: string;
+  password: string;
+}
+
+export interface RegistryServerOptions {
+  /** Where state lives (default: a new in-memory log, which is not durable). */
+  log?: RegistryLog;
+  /** Who writes (default: this instance alone). */
+  election?: LeaderElection;
+  host?: string;
+  /** 0 picks a free port. Default 8081. */
+  port?: number;
+  /** Require HTTP basic auth from these users. */
+  basicAuth?: BasicAuthUser[];
+  /** Largest request body accepted, in bytes (default 16 MiB; 413 above). */
+  maxBodyBytes?: number;
+  defaultCompatibility?: CompatibilityLevel;
+  incompatibleErrorCode?: 409 | 40901;
+  /** How long close() waits for in-flight requests before cutting connections (default 10 s). */
+  shutdownTimeoutMs?: number;
+  /** Timeout for forwarding a write to the leader (default 30 s). */
+  forwardTimeoutMs?: number;
+  logger?: (line: string) => void;
+}
+
+/** Chooses the response media type from Accept, as Jersey does with Confluent's qs weights (v1 preferred). */
+function negotiate(accept: string | undefined): string | undefined {
+  if (!accept) return V1;
+  const offered = accept.split(',').map((part) => {
+    const [type, ...params] = part.trim().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return { type: (type ?? '').trim().toLowerCase(), q: q ? Number(q.slice(2)) : 1 };
+  });
+  let best: { type: string; score: number } | undefined;
+  PRODUCED.forEach((type, index) => {
+    const serverQs = [1, 0.9, 0.5][index]!;
+    for (const offer of offered) {
+      const matches =
+        offer.type === type ||
+        offer.type === '*/*' ||
+        (offer.type === 'application/*' && type.startsWith('application/'));
+      if (matches && offer.q > 0) {
+        const score = offer.q * serverQs;
+        if (!best || score > best.score) best = { type, score };
+      }
+    }
+  });
+  return best?.type;
+}
+
+/** The Confluent-compatible registry over HTTP (node:http). */
+export class RegistryServer {
+  readonly registry: Registry;
+  private readonly log: RegistryLog;
+  private readonly election: LeaderElection;
+  private readonly server: Server;
+  private readonly maxBodyBytes: number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private closing = false;
+  private started = false;
+
+  constructor(private readonly options: RegistryServerOptions = {}) {
+    this.log = options.log ?? new MemoryRegistryLog();
+    this.election = options.election ?? new SoloLeaderElection();
+    this.registry = new Registry(this.log, {
+      defaultCompatibility: options.defaultCompatibility,
+      incompatibleErrorCode: options.incompatibleErrorCode,
+    });
+    this.maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
+    this.server = createServer((request, response) => {
+      const done = this.handle(request, response).catch((error) => {
+        options.logger?.(`request failed: ${(error as Error).stack ?? error}`);
+        if (!response.headersSent) this.sendError(response, V1, Errors.storeError('Internal server error'));
+        else response.destroy();
+      });
+      this.inFlight.add(done);
+      void done.finally(() => this.inFlight.delete(done));
+    });
+    this.server.keepAliveTimeout = 5000;
+  }
+
+  /** Replays the log, joins the election and listens. Resolves with the base URL. */
+  async start(): Promise<string> {
+    await this.registry.start();
+    await this.election.start();
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port ?? 8081, this.options.host ?? '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.started = true;
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.server.address() as AddressInfo | null;
+    if (!address) throw new Error('The registry server is not listening; call start() first');
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  /** Stops accepting connections, lets in-flight requests finish (bounded), then closes the log and election. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.started) {
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      this.server.closeIdleConnections();
+      const timeout = this.options.shutdownTimeoutMs ?? 10_000;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.inFlight]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeout);
+        }),
+      ]);
+      clearTimeout(timer);
+      this.server.closeAllConnections();
+      await closed;
+    }
+    await this.election.close();
+    await this.registry.close();
+  }
+
+  private authorized(request: IncomingMessage): boolean {
+    const users = this.options.basicAuth;
+    if (!users || users.length === 0) return true;
+    const header = request.headers.authorization;
+    if (!header?.startsWith('Basic ')) return false;
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const separator = decoded.indexOf(':');
+    if (separator < 0) return false;
+    const given = Buffer.from(decoded);
+    return users.some((user) => {
+      const expected = Buffer.from(`${user.username}:${user.password}`);
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const mediaType = negotiate(request.headers.accept);
+    if (!this.authorized(request)) {
+      response.setHeader('WWW-Authenticate', 'Basic realm="SchemaRegistry"');
+      this.sendError(response, mediaType ?? V1, Errors.unauthorized());
+      request.resume();
+      return;
+    }
+    try {
+      if (!mediaType) throw Errors.notAcceptable();
+      const url = new URL(request.url ?? '/', 'http://registry');
+      let segments: string[];
+      try {
+        segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      } catch {
+        throw Errors.notFound();
+      }
+      const method = request.method ?? 'GET';
+      const matched = matchRoute(method, segments);
+      if ('error' in matched) {
+        request.resume();
+        throw matched.error === 'not-found' ? Errors.notFound() : Errors.methodNotAllowed();
+      }
+      const raw = await this.readBody(request);
+      let body: unknown;
+      if (method === 'POST' || method === 'PUT') {
+        const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (contentType !== '' && !CONSUMED.has(contentType)) throw Errors.unsupportedMediaType();
+        if (raw.length > 0) {
+          try {
+            body = JSON.parse(raw.toString('utf8'));
+          } catch (error) {
+            throw Errors.badRequest(`Malformed JSON in the request body: ${(error as Error).message}`);
+          }
+        } else {
+          body = {};
+        }
+      }
+      if (matched.route.write && !this.election.isLeader()) {
+        await this.forward(request, response, raw, mediaType);
+        return;
+      }
+      const result = await matched.route.handle(this.registry, {
+        params: matched.params,
+        query: url.searchParams,
+        body,
+      });
+      const payload = result.body as { raw?: string } | unknown;
+      const text =
+        typeof payload === 'object' && payload !== null && 'raw' in payload && typeof payload.raw === 'string'
+          ? payload.raw
+          : JSON.stringify(payload);
+      response.writeHead(result.status ?? 200, {
+        'Content-Type': mediaType,
+        'Content-Length': Buffer.byteLength(text),
+      });
+      response.end(text);
+    } catch (error) {
+      if (error instanceof RestError) {
+        this.sendError(response, mediaType ?? V1, error);
+      } else {
+        this.options.logger?.(`unexpected error: ${(error as Error).stack ?? error}`);
+        this.sendError(
+          response,
+          mediaType ?? V1,
+          new RestError(500, 50001, 'Error in the backend data store'),
+        );
+      }
+    }
+  }
+
+  private readBody(request: IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const declared = Number(request.headers['content-length'] ?? 0);
+      if (declared > this.maxBodyBytes) {
+        request.resume();
+        reject(Errors.payloadTooLarge(this.maxBodyBytes));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let failed = false;
+      request.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        size += chunk.length;
+        if (size > this.maxBodyBytes) {
+          failed = true;
+          reject(Errors.payloadTooLarge(this.maxBodyBytes));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      request.on('end', () => {
+        if (!failed) resolve(Buffer.concat(chunks));
+      });
+      request.on('error', (error) => {
+        if (!failed) reject(Errors.badRequest(`Could not read the request body: ${error.message}`));
+      });
+    });
+  }
+
+  /** Sends a write to the leader and relays its answer, as Confluent's followers do. */
+  private async forward(request: IncomingMessage, response: ServerResponse, body: Buffer, mediaType: string) {
+    const leader = this.election.leaderUrl();
+    if (!leader) throw Errors.unknownLeader();
+    const headers: Record<string, string> = { Accept: mediaType };
+    if (request.headers['content-type']) headers['Content-Type'] = request.headers['content-type'];
+    if (request.headers.authorization) headers.Authorization = request.headers.authorization;
+    let answer: Response;
+    try {
+      answer = await fetch(new URL(request.url ?? '/', leader), {
+        method: request.method,
+        headers,
+        body: body.length > 0 ? body : undefined,
+        signal: AbortSignal.timeout(this.options.forwardTimeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      throw Errors.forwardingFailed(
+        `Error while forwarding the request to the leader at ${leader}: ${(error as Error).message}`,
+      );
+    }
+    const text = await answer.text();
+    response.writeHead(answer.status, {
+      'Content-Type': answer.headers.get('content-type') ?? mediaType,
+      'Content-Length': Buffer.byteLength(text),
+    });
+    response.end(text);
+  }
+
+  private sendError(response: ServerResponse, mediaType: string, error: RestError): void {
+    const text = JSON.stringify(error.toBody());
+    response.writeHead(error.status, {
+      'Content-Type': mediaType,
+      'Content-Length': Buffer.byteLength(text),
+    });
+    response.end(text);
+  }
+}
+
+/** Creates and starts a registry server; resolves once it listens. */
+export async function startRegistryServer(options: RegistryServerOptions = {}): Promise<RegistryServer> {
+  const server = new RegistryServer(options);
+  await server.start();
+  return server;
+}

@@ -1,0 +1,90 @@
+import type { RegistryRecord } from './records.js';
+
+/**
+ * Where the registry keeps its state: an ordered, replayable log of `_schemas`-shaped records. Every instance
+ * consumes the whole log into memory; only the elected leader appends. The in-memory log below serves tests and
+ * single-process development; a Kafka-backed log (a compacted single-partition `_schemas` topic read through
+ * @samsa/core-client) implements the same interface.
+ */
+export interface RegistryLog {
+  /**
+   * Replays every record from the start of the log through `apply`, then keeps delivering new records (appended by
+   * any instance) in log order. Resolves once every record that existed at call time has been applied.
+   */
+  start(apply: (record: RegistryRecord) => void): Promise<void>;
+  /**
+   * Appends records in order (one write may produce several, e.g. the tombstones of a permanent delete). Resolves
+   * once they have been applied through `apply`, so the write is visible to reads when this resolves.
+   */
+  append(records: readonly RegistryRecord[]): Promise<void>;
+  /**
+   * Resolves once every record appended anywhere before this call has been applied locally (Confluent's
+   * `waitUntilKafkaReaderReachesLastOffset`). The leader calls it before each write.
+   */
+  catchUp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Who may write. Confluent elects the leader through a Kafka consumer group (protocol type "sr"): the
+ * leader-eligible member with the smallest URL wins, and followers forward writes to it over HTTP.
+ */
+export interface LeaderElection {
+  start(): Promise<void>;
+  isLeader(): boolean;
+  /** The leader's base URL (e.g. `http://10.0.0.5:8081`), or undefined while no leader is known. */
+  leaderUrl(): string | undefined;
+  close(): Promise<void>;
+}
+
+/** A log held in memory. Several registry instances may share one to behave like instances on one topic. */
+export class MemoryRegistryLog implements RegistryLog {
+  readonly records: RegistryRecord[] = [];
+  private readonly subscribers = new Set<(record: RegistryRecord) => void>();
+
+  async start(apply: (record: RegistryRecord) => void): Promise<void> {
+    for (const record of this.records) apply(record);
+    this.subscribers.add(apply);
+  }
+
+  async append(records: readonly RegistryRecord[]): Promise<void> {
+    for (const record of records) {
+      // Records are copied so that no instance can change another's state through a shared object.
+      const copy = structuredClone(record);
+      this.records.push(copy);
+      for (const apply of this.subscribers) apply(structuredClone(copy));
+    }
+  }
+
+  async catchUp(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.subscribers.clear();
+  }
+}
+
+/** The only instance, always the leader. */
+export class SoloLeaderElection implements LeaderElection {
+  constructor(private readonly selfUrl?: string) {}
+  async start(): Promise<void> {}
+  isLeader(): boolean {
+    return true;
+  }
+  leaderUrl(): string | undefined {
+    return this.selfUrl;
+  }
+  async close(): Promise<void> {}
+}
+
+/** A fixed leader chosen by configuration (handy for tests of forwarding, and for a primary/replica deployment). */
+export class StaticLeaderElection implements LeaderElection {
+  constructor(private readonly options: { leaderUrl: string | undefined; isLeader: boolean }) {}
+  async start(): Promise<void> {}
+  isLeader(): boolean {
+    return this.options.isLeader;
+  }
+  leaderUrl(): string | undefined {
+    return this.options.leaderUrl;
+  }
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,280 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+import { type RegistryServer, startRegistryServer } from '../../src/server/http.js';
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const schema = (fields: unknown[]) =>
+  `${JSON.stringify({ type: 'record', name: 'Order', namespace: 'com.acme', fields }, null, 2)}\n`;
+
+const V1 = schema([
+  { name: 'id', type: 'string' },
+  { name: 'amount', type: 'int' },
+]);
+const V2 = schema([{ name: 'id', type: 'string' }]);
+const V3_TRANSITIVE_BREAK = schema([
+  { name: 'id', type: 'string' },
+  { name: 'amount', type: 'string', default: '' },
+]);
+const V3_OK = schema([
+  { name: 'id', type: 'string' },
+  { name: 'note', type: ['null', 'string'], default: null },
+]);
+const V3_BAD = schema([
+  { name: 'id', type: 'string' },
+  { name: 'customer', type: 'string' },
+]);
+
+let repo: string;
+const git = (...args: string[]) =>
+  execFileSync(
+    'git',
+    ['-c', 'user.email=ci@example.com', '-c', 'user.name=CI', '-c', 'commit.gpgsign=false', ...args],
+    {
+      cwd: repo,
+      stdio: 'pipe',
+    },
+  ).toString();
+const orderFile = () => join(repo, 'schemas', 'order.avsc');
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {} });
+  return { code, stdout, stderr };
+}
+
+beforeAll(() => {
+  repo = mkdtempSync(join(tmpdir(), 'samsa-check-'));
+  git('init', '-q', '-b', 'main');
+  mkdirSync(join(repo, 'schemas'));
+  writeFileSync(orderFile(), V1);
+  git('add', '.');
+  git('commit', '-q', '-m', 'order v1');
+  git('tag', 'v1');
+  writeFileSync(orderFile(), V2);
+  git('commit', '-q', '-am', 'order v2: drop amount');
+});
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+describe('samsa-registry check against git history', () => {
+  it('exits 0 for a compatible change and says so', async () => {
+    writeFileSync(orderFile(), V3_OK);
+    const result = await cli('check', orderFile());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('is BACKWARD compatible with 1 previous version');
+    expect(result.stdout).toContain('All 1 schema compatible');
+  });
+
+  it('exits 1 for an incompatible change, naming the problem, its location and line', async () => {
+    writeFileSync(orderFile(), V3_BAD);
+    const result = await cli('check', orderFile(), '--against', 'git:main');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('FAIL');
+    expect(result.stdout).toMatch(/against main \([0-9a-f]{7}\):/);
+    expect(result.stdout).toContain(
+      `READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1 (${orderFile()}:10): customer`,
+    );
+    expect(result.stdout).toContain(
+      "The field 'customer' at path '/fields/1' in the new schema has no default value and is missing in the old schema",
+    );
+  });
+
+  it('checks every committed version for transitive levels, and only the latest otherwise', async () => {
+    writeFileSync(orderFile(), V3_TRANSITIVE_BREAK);
+    expect((await cli('check', orderFile(), '--level', 'BACKWARD')).code).toBe(0);
+    const transitive = await cli('check', orderFile(), '--level', 'backward_transitive', '--format', 'json');
+    expect(transitive.code).toBe(1);
+    const report = JSON.parse(transitive.stdout);
+    expect(report.compatible).toBe(false);
+    expect(report.results[0].checkedAgainst).toHaveLength(2);
+    expect(report.results[0].incompatibilities).toEqual([
+      expect.objectContaining({
+        type: 'TYPE_MISMATCH',
+        location: '/fields/1/type',
+        message: 'reader type: STRING not compatible with writer type: INT',
+        direction: 'new-reads-old',
+        line: 12,
+      }),
+    ]);
+    // The old version at a tag, FORWARD: old readers must read new data.
+    const forward = await cli('check', orderFile(), '--level', 'FORWARD', '--against', 'git:v1');
+    expect(forward.code).toBe(1);
+    expect(forward.stdout).toContain(
+      'TYPE_MISMATCH at /fields/1/type: reader type: INT not compatible with writer type: STRING',
+    );
+    expect(forward.stdout).toContain('in the old schema does not match with the new schema');
+  });
+
+  it('writes JUnit XML and GitHub annotations', async () => {
+    writeFileSync(orderFile(), V3_BAD);
+    const junit = await cli('check', orderFile(), '--format', 'junit');
+    expect(junit.code).toBe(1);
+    expect(junit.stdout).toContain(
+      '<testsuites name="samsa-registry check" tests="1" failures="1" errors="0">',
+    );
+    expect(junit.stdout).toContain('<failure message=');
+    expect(junit.stdout).toContain('type="READER_FIELD_MISSING_DEFAULT_VALUE"');
+    const github = await cli('check', orderFile(), '--format', 'github');
+    expect(github.stdout).toContain(
+      `::error file=${orderFile()},line=10,title=READER_FIELD_MISSING_DEFAULT_VALUE (BACKWARD)::The field 'customer'`,
+    );
+    writeFileSync(orderFile(), V3_OK);
+    expect((await cli('check', orderFile(), '--format', 'github')).stdout).toContain('::notice file=');
+  });
+
+  it('treats a schema with no committed version as compatible, and NONE as nothing to check', async () => {
+    const fresh = join(repo, 'schemas', 'fresh.avsc');
+    writeFileSync(fresh, schema([{ name: 'x', type: 'int' }]));
+    const result = await cli('check', fresh);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('no previous version');
+    writeFileSync(orderFile(), V3_BAD);
+    expect((await cli('check', orderFile(), '--level', 'NONE')).code).toBe(0);
+  });
+
+  it('exits 2 on input errors: invalid schema, missing file, unknown ref', async () => {
+    const broken = join(repo, 'schemas', 'broken.avsc');
+    writeFileSync(
+      broken,
+      '{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"zero"}]}',
+    );
+    const invalid = await cli('check', broken);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stdout).toContain(
+      'Invalid default for field a: "zero" is not a valid int (at /fields/0/default)',
+    );
+    expect((await cli('check', join(repo, 'nope.avsc'))).code).toBe(2);
+    const unknownRef = await cli('check', orderFile(), '--against', 'git:no-such-branch');
+    expect(unknownRef.code).toBe(2);
+    expect(unknownRef.stdout).toContain('Unknown git ref "no-such-branch"');
+    // One broken file makes the whole run exit 2 even if others pass.
+    expect((await cli('check', broken, join(repo, 'schemas', 'fresh.avsc'))).code).toBe(2);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    for (const argv of [
+      ['check'],
+      ['check', orderFile(), '--level', 'SIDEWAYS'],
+      ['check', orderFile(), '--format', 'xml'],
+      ['check', orderFile(), '--against', 'HEAD'],
+      ['check', orderFile(), '--registry', 'http://127.0.0.1:1'],
+      ['check', orderFile(), '--bogus'],
+      ['frobnicate'],
+      [],
+    ]) {
+      const result = await cli(...argv);
+      expect(result.code, argv.join(' ')).toBe(2);
+    }
+  });
+});
+
+describe('samsa-registry check against a running registry', () => {
+  let server: RegistryServer;
+  beforeAll(async () => {
+    server = await startRegistryServer({ port: 0 });
+    const register = (text: string) =>
+      fetch(`${server.url}/subjects/orders-value/versions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ schema: text }),
+      });
+    await fetch(`${server.url}/config/orders-value`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ compatibility: 'BACKWARD' }),
+    });
+    await register(V1);
+    await register(V2);
+    await fetch(`${server.url}/config/orders-value`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ compatibility: 'BACKWARD_TRANSITIVE' }),
+    });
+  });
+  afterAll(() => server.close());
+
+  it('uses the subject level and checks all versions for a transitive level', async () => {
+    writeFileSync(orderFile(), V3_TRANSITIVE_BREAK);
+    const result = await cli('check', orderFile(), '--registry', server.url, '--subject', 'orders-value');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('is not BACKWARD_TRANSITIVE compatible');
+    expect(result.stdout).toContain('against version 1:');
+    writeFileSync(orderFile(), V3_OK);
+    expect(
+      (await cli('check', orderFile(), '--registry', server.url, '--subject', 'orders-value')).code,
+    ).toBe(0);
+    expect((await cli('check', orderFile(), '--registry', server.url, '--subject', 'new-subject')).code).toBe(
+      0,
+    );
+    const down = await cli('check', orderFile(), '--registry', 'http://127.0.0.1:1', '--subject', 's');
+    expect(down.code).toBe(2);
+  });
+});
+
+describe('the samsa-registry executable', () => {
+  const bin = join(packageRoot, 'src', 'cli', 'main.ts');
+  // tsx's loader by absolute URL: `--import tsx` would resolve from the temporary repo and not find it.
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/package.json')
+      .replace(/package\.json$/, 'dist/loader.mjs'),
+  ).href;
+  const node = (args: string[], cwd = repo) =>
+    spawn(process.execPath, ['--conditions=@samsa/source', '--import', tsx, bin, ...args], {
+      cwd,
+      stdio: 'pipe',
+      env: { ...process.env },
+    });
+
+  const finish = (child: ReturnType<typeof node>) =>
+    new Promise<{ code: number | null; stdout: string }>((done) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.on('close', (code) => done({ code, stdout }));
+    });
+
+  it('exits with the check result as its process exit code', async () => {
+    writeFileSync(orderFile(), V3_BAD);
+    expect((await finish(node(['check', 'schemas/order.avsc']))).code).toBe(1);
+    writeFileSync(orderFile(), V3_OK);
+    expect((await finish(node(['check', 'schemas/order.avsc']))).code).toBe(0);
+    expect((await finish(node(['check']))).code).toBe(2);
+  }, 60_000);
+
+  it('serves the registry, logs that memory storage is not durable, and stops cleanly on SIGTERM', async () => {
+    const child = node(['serve', '--port', '0'], packageRoot);
+    const done = finish(child);
+    const url = await new Promise<string>((found) => {
+      let seen = '';
+      child.stdout.on('data', (chunk) => {
+        seen += chunk;
+        const match = /listening on (http:\/\/\S+)/.exec(seen);
+        if (match && seen.includes('NOT durable')) found(match[1]!);
+      });
+    });
+    expect(await (await fetch(`${url}/subjects`)).json()).toEqual([]);
+    child.kill('SIGTERM');
+    const { code, stdout } = await done;
+    expect(code).toBe(0);
+    expect(stdout).toContain('Stopped.');
+  }, 60_000);
+
+  it('refuses --kafka until the Kafka store lands, with exit code 2', async () => {
+    expect((await finish(node(['serve', '--kafka', '127.0.0.1:9092'], packageRoot))).code).toBe(2);
+  }, 60_000);
+
+  it('generates code to a file', async () => {
+    const out = join(repo, 'events.ts');
+    writeFileSync(orderFile(), V3_OK);
+    expect((await finish(node(['codegen', 'schemas/order.avsc', '--out', out]))).code).toBe(0);
+    // A directory with an invalid schema is an input error.
+    expect((await finish(node(['codegen', 'schemas', '--out', out]))).code).toBe(2);
+    expect(execFileSync('cat', [out]).toString()).toContain('export interface Order {');
+  }, 60_000);
+});
