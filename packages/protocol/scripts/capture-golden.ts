@@ -119,12 +119,14 @@ async function driveKcat(bootstrap: string): Promise<void> {
     ['-P', '-t', TOPIC, '-p', '0', '-K:', '-z', 'none', '-H', 'h=v'],
     'k1:hello\nk2:world\n',
   );
-  await kcat(bootstrap, ['-P', '-t', TOPIC, '-p', '0', '-z', 'gzip'], 'compressed\n');
+  for (const codec of ['gzip', 'snappy', 'lz4', 'zstd']) {
+    await kcat(bootstrap, ['-P', '-t', TOPIC, '-p', '0', '-z', codec, '-K:'], `${codec}-key:compressed with ${codec}\n`.repeat(20));
+  }
   await kcat(bootstrap, ['-C', '-t', TOPIC, '-p', '0', '-o', 'beginning', '-e', '-q']);
   await kcat(bootstrap, ['-G', 'samsa-golden-kcat', '-o', 'beginning', '-c', '3', '-q', TOPIC]);
 }
 
-/** Keeps the first and the largest frame of each API/version/direction. */
+/** Keeps every Produce request, and the first and the largest frame of each other API/version/direction. */
 function prune(dir: string): void {
   const groups = new Map<string, { file: string; size: number }[]>();
   for (const file of readdirSync(dir)) {
@@ -133,7 +135,8 @@ function prune(dir: string): void {
     list.push({ file, size: statSync(join(dir, file)).size });
     groups.set(key, list);
   }
-  for (const list of groups.values()) {
+  for (const [key, list] of groups) {
+    if (key.startsWith('Produce-') && key.endsWith('-request.hex')) continue;
     const largest = list.reduce((a, b) => (b.size > a.size ? b : a));
     for (const { file } of list)
       if (file !== list[0].file && file !== largest.file) unlinkSync(join(dir, file));

@@ -11,7 +11,8 @@ export type {
   RecordsInput,
   UnknownTaggedField,
 } from './codec-support.js';
-export { ProtocolDecodeError, SamsaError } from './errors/samsa-error.js';
+export * from './compression/index.js';
+export * from './errors/index.js';
 export {
   type DecodedRequest,
   decodeRequest,
@@ -38,6 +39,6 @@ export {
 export { Reader } from './io/reader.js';
 export { randomUuid, uuidFromBytes, uuidToBytes, ZERO_UUID } from './io/uuid.js';
 export { Writer } from './io/writer.js';
-export { crc32c } from './records/crc32c.js';
+export * from './records/index.js';
 export type { ApiSpec, FieldDefault, FieldSpec, FieldType, MessageSpec, VersionRange } from './spec/index.js';
 export { protocolSpec } from './spec/index.js';
