@@ -120,7 +120,11 @@ async function driveKcat(bootstrap: string): Promise<void> {
     'k1:hello\nk2:world\n',
   );
   for (const codec of ['gzip', 'snappy', 'lz4', 'zstd']) {
-    await kcat(bootstrap, ['-P', '-t', TOPIC, '-p', '0', '-z', codec, '-K:'], `${codec}-key:compressed with ${codec}\n`.repeat(20));
+    await kcat(
+      bootstrap,
+      ['-P', '-t', TOPIC, '-p', '0', '-z', codec, '-K:'],
+      `${codec}-key:compressed with ${codec}\n`.repeat(20),
+    );
   }
   await kcat(bootstrap, ['-C', '-t', TOPIC, '-p', '0', '-o', 'beginning', '-e', '-q']);
   await kcat(bootstrap, ['-G', 'samsa-golden-kcat', '-o', 'beginning', '-c', '3', '-q', TOPIC]);
