@@ -1,0 +1,286 @@
+/**
+ * Options of `new Kafka({...})`: KafkaJS's shape, Java's names and defaults (camelCased, with
+ * an `Ms` suffix on durations). KafkaJS spellings (`connectionTimeout`, `requestTimeout`,
+ * `retry.initialRetryTime`, ...) are accepted as aliases so KafkaJS code moves over unchanged.
+ */
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { ConfigurationError } from '../errors.js';
+import { createLogger, type LogCreator, type Logger, LogLevel } from '../logger.js';
+import {
+  alias,
+  describe,
+  oneOf,
+  optionalBool,
+  optionalInt,
+  optionalString,
+  rejectUnknown,
+} from './validate.js';
+
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+export interface SaslOptions {
+  mechanism: SaslMechanism;
+  username: string;
+  password: string;
+}
+
+export interface RetryOptions {
+  /** First back-off (Java `retry.backoff.ms`). Default 100. KafkaJS alias: `initialRetryTime`. */
+  initialRetryTimeMs?: number;
+  /** Back-off ceiling (Java `retry.backoff.max.ms`). Default 1000. KafkaJS alias: `maxRetryTime`. */
+  maxRetryTimeMs?: number;
+  /** Attempts after the first. Default 5. */
+  retries?: number;
+  /** Jitter as a fraction of the back-off (KafkaJS `factor`). Default 0.2. */
+  factor?: number;
+  /** Back-off growth per attempt (KafkaJS `multiplier`). Default 2. */
+  multiplier?: number;
+  initialRetryTime?: number;
+  maxRetryTime?: number;
+}
+
+export interface KafkaConfig {
+  /** `host:port` seeds, or a function returning them (KafkaJS allows both). */
+  brokers: string[] | (() => string[] | Promise<string[]>);
+  /** Default `samsa`. */
+  clientId?: string;
+  ssl?: boolean | TlsConnectionOptions;
+  sasl?: SaslOptions;
+  /** TCP + TLS + SASL setup limit (Java `socket.connection.setup.timeout.ms`). Default 10000. */
+  connectionTimeoutMs?: number;
+  /** How long to wait for a response (Java `request.timeout.ms`). Default 30000. */
+  requestTimeoutMs?: number;
+  /** Reconnect back-off start and ceiling (Java `reconnect.backoff.ms` / `.max.ms`). Defaults 50 / 1000. */
+  reconnectBackoffMs?: number;
+  reconnectBackoffMaxMs?: number;
+  /** Periodic metadata refresh (Java `metadata.max.age.ms`). Default 300000. */
+  metadataMaxAgeMs?: number;
+  retry?: RetryOptions;
+  /** Refuse frames above this size from brokers. Default 100 MiB. */
+  maxResponseBytes?: number;
+  logLevel?: LogLevel;
+  logCreator?: LogCreator;
+  /** Use this logger instead of `logLevel`/`logCreator`. */
+  logger?: Logger;
+  /** KafkaJS aliases. */
+  connectionTimeout?: number;
+  requestTimeout?: number;
+  authenticationTimeout?: number;
+  enforceRequestTimeout?: boolean;
+}
+
+export interface ResolvedRetry {
+  initialRetryTimeMs: number;
+  maxRetryTimeMs: number;
+  retries: number;
+  factor: number;
+  multiplier: number;
+}
+
+export interface ResolvedClientConfig {
+  /** Marks an already-validated config. */
+  resolved: true;
+  brokers: () => Promise<string[]>;
+  clientId: string;
+  ssl: TlsConnectionOptions | null;
+  sasl: SaslOptions | null;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  reconnectBackoffMs: number;
+  reconnectBackoffMaxMs: number;
+  metadataMaxAgeMs: number;
+  retry: ResolvedRetry;
+  maxResponseBytes: number;
+  logger: Logger;
+}
+
+const KNOWN = [
+  'brokers',
+  'clientId',
+  'ssl',
+  'sasl',
+  'connectionTimeoutMs',
+  'requestTimeoutMs',
+  'reconnectBackoffMs',
+  'reconnectBackoffMaxMs',
+  'metadataMaxAgeMs',
+  'retry',
+  'maxResponseBytes',
+  'logLevel',
+  'logCreator',
+  'logger',
+  'connectionTimeout',
+  'requestTimeout',
+  'authenticationTimeout',
+  'enforceRequestTimeout',
+  'socketFactory',
+] as const;
+
+export function parseBrokerAddress(option: string, address: string): { host: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address.trim());
+  if (!m) throw new ConfigurationError(option, `${JSON.stringify(address)} is not host:port`);
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535)
+    throw new ConfigurationError(option, `port ${port} in ${address} is out of range`);
+  return { host: m[1], port };
+}
+
+export function resolveRetry(option: string, retry: unknown, defaults: ResolvedRetry): ResolvedRetry {
+  if (retry === undefined || retry === null) return { ...defaults };
+  if (typeof retry !== 'object')
+    throw new ConfigurationError(option, `expected an object, got ${describe(retry)}`);
+  const r = retry as Record<string, unknown>;
+  rejectUnknown(option, r, [
+    'initialRetryTimeMs',
+    'maxRetryTimeMs',
+    'retries',
+    'factor',
+    'multiplier',
+    'initialRetryTime',
+    'maxRetryTime',
+    'restartOnFailure',
+  ]);
+  const initialRetryTimeMs = optionalInt(
+    `${option}.initialRetryTimeMs`,
+    alias(r, 'initialRetryTimeMs', 'initialRetryTime'),
+    defaults.initialRetryTimeMs,
+  );
+  const maxRetryTimeMs = optionalInt(
+    `${option}.maxRetryTimeMs`,
+    alias(r, 'maxRetryTimeMs', 'maxRetryTime'),
+    Math.max(defaults.maxRetryTimeMs, initialRetryTimeMs),
+  );
+  if (maxRetryTimeMs < initialRetryTimeMs) {
+    throw new ConfigurationError(
+      `${option}.maxRetryTimeMs`,
+      `must be >= initialRetryTimeMs (${initialRetryTimeMs})`,
+    );
+  }
+  const factor = r.factor ?? defaults.factor;
+  if (typeof factor !== 'number' || factor < 0 || factor > 1) {
+    throw new ConfigurationError(`${option}.factor`, `expected a number in 0..1, got ${describe(factor)}`);
+  }
+  const multiplier = r.multiplier ?? defaults.multiplier;
+  if (typeof multiplier !== 'number' || multiplier < 1) {
+    throw new ConfigurationError(
+      `${option}.multiplier`,
+      `expected a number >= 1, got ${describe(multiplier)}`,
+    );
+  }
+  return {
+    initialRetryTimeMs,
+    maxRetryTimeMs,
+    retries: optionalInt(`${option}.retries`, r.retries, defaults.retries),
+    factor,
+    multiplier,
+  };
+}
+
+export const DEFAULT_RETRY: ResolvedRetry = {
+  initialRetryTimeMs: 100,
+  maxRetryTimeMs: 1000,
+  retries: 5,
+  factor: 0.2,
+  multiplier: 2,
+};
+
+export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
+  if (config === null || typeof config !== 'object') {
+    throw new ConfigurationError('config', 'new Kafka() needs an options object with at least `brokers`');
+  }
+  rejectUnknown('new Kafka()', config, KNOWN);
+  const { brokers } = config;
+  let brokerSource: () => Promise<string[]>;
+  if (typeof brokers === 'function') {
+    brokerSource = async () => {
+      const list = await brokers();
+      validateBrokerList(list);
+      return list;
+    };
+  } else {
+    validateBrokerList(brokers);
+    const list = [...brokers];
+    brokerSource = async () => list;
+  }
+  const ssl = config.ssl;
+  if (ssl !== undefined && typeof ssl !== 'boolean' && (ssl === null || typeof ssl !== 'object')) {
+    throw new ConfigurationError(
+      'ssl',
+      `expected true, false or tls.ConnectionOptions, got ${describe(ssl)}`,
+    );
+  }
+  const sasl = config.sasl;
+  if (sasl !== undefined && sasl !== null) {
+    if (typeof sasl !== 'object')
+      throw new ConfigurationError('sasl', `expected an object, got ${describe(sasl)}`);
+    const mechanism = oneOf(
+      'sasl.mechanism',
+      (sasl as SaslOptions).mechanism?.toLowerCase?.(),
+      ['plain', 'scram-sha-256', 'scram-sha-512'] as const,
+      'plain',
+    );
+    if ((sasl as SaslOptions).mechanism === undefined) {
+      throw new ConfigurationError(
+        'sasl.mechanism',
+        "is required: 'plain', 'scram-sha-256' or 'scram-sha-512'",
+      );
+    }
+    if (typeof sasl.username !== 'string') throw new ConfigurationError('sasl.username', 'must be a string');
+    if (typeof sasl.password !== 'string') throw new ConfigurationError('sasl.password', 'must be a string');
+    (sasl as SaslOptions).mechanism = mechanism;
+  }
+  const logger =
+    config.logger ??
+    createLogger(
+      oneOf('logLevel', config.logLevel, [0, 1, 2, 4, 5] as const, LogLevel.INFO) as LogLevel,
+      config.logCreator,
+    );
+  const connectionTimeoutMs = optionalInt(
+    'connectionTimeoutMs',
+    alias(config as unknown as Record<string, unknown>, 'connectionTimeoutMs', 'connectionTimeout'),
+    10_000,
+    { min: 1 },
+  );
+  const reconnectBackoffMs = optionalInt('reconnectBackoffMs', config.reconnectBackoffMs, 50);
+  return {
+    resolved: true,
+    brokers: brokerSource,
+    clientId: optionalString('clientId', config.clientId, 'samsa'),
+    ssl: ssl === true ? {} : ssl ? ssl : null,
+    sasl: sasl ?? null,
+    connectionTimeoutMs,
+    requestTimeoutMs: optionalInt(
+      'requestTimeoutMs',
+      alias(config as unknown as Record<string, unknown>, 'requestTimeoutMs', 'requestTimeout'),
+      30_000,
+      { min: 1 },
+    ),
+    reconnectBackoffMs,
+    reconnectBackoffMaxMs: optionalInt(
+      'reconnectBackoffMaxMs',
+      config.reconnectBackoffMaxMs,
+      Math.max(1000, reconnectBackoffMs),
+      { min: reconnectBackoffMs },
+    ),
+    metadataMaxAgeMs: optionalInt('metadataMaxAgeMs', config.metadataMaxAgeMs, 300_000, { min: 1 }),
+    retry: resolveRetry('retry', config.retry, DEFAULT_RETRY),
+    maxResponseBytes: optionalInt('maxResponseBytes', config.maxResponseBytes, 100 * 1024 * 1024, {
+      min: 1024,
+    }),
+    logger,
+  };
+  // authenticationTimeout / enforceRequestTimeout are KafkaJS knobs with no separate meaning here.
+}
+
+function validateBrokerList(list: unknown): asserts list is string[] {
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new ConfigurationError('brokers', 'expected a non-empty array of "host:port" strings');
+  }
+  for (const b of list) {
+    if (typeof b !== 'string')
+      throw new ConfigurationError('brokers', `expected "host:port" strings, got ${describe(b)}`);
+    parseBrokerAddress('brokers', b);
+  }
+}
+
+export { optionalBool };

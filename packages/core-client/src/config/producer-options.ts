@@ -1,0 +1,197 @@
+/** Validation and defaults of `kafka.producer({...})`: Java's names and defaults, KafkaJS aliases accepted. */
+import { ConfigurationError } from '../errors.js';
+import { builtInKind, type PartitionerFactory, Partitioners } from '../partitioners/index.js';
+import type { CompressionTypes, ProducerConfig, Serializer } from '../producer/types.js';
+import { DEFAULT_RETRY, type ResolvedRetry, resolveRetry } from './client-options.js';
+import { alias, describe, optionalBool, optionalInt, rejectUnknown } from './validate.js';
+
+export interface ResolvedProducerConfig {
+  acks: number;
+  /** Producer id + sequence numbers: no duplicates from retries, up to 5 batches in flight per partition. */
+  enableIdempotence: boolean;
+  lingerMs: number;
+  batchSize: number;
+  bufferMemory: number;
+  maxBlockMs: number;
+  maxRequestSize: number;
+  maxInFlightRequestsPerConnection: number;
+  compression: CompressionTypes;
+  deliveryTimeoutMs: number;
+  requestTimeoutMs: number;
+  retries: number;
+  retryBackoffMs: number;
+  retryBackoffMaxMs: number;
+  partitioner: PartitionerFactory;
+  /** 'default' / 'roundRobin' for the built-ins the accumulator runs itself; undefined for custom ones. */
+  builtInPartitioner: 'default' | 'roundRobin' | undefined;
+  partitionerIgnoreKeys: boolean;
+  allowAutoTopicCreation: boolean;
+  metadataMaxAgeMs: number | undefined;
+  keySerializer: Serializer<unknown> | null;
+  valueSerializer: Serializer<unknown> | null;
+  retry: ResolvedRetry;
+}
+
+const KNOWN = [
+  'acks',
+  'lingerMs',
+  'batchSize',
+  'bufferMemory',
+  'maxBlockMs',
+  'maxRequestSize',
+  'maxInFlightRequestsPerConnection',
+  'compressionType',
+  'deliveryTimeoutMs',
+  'requestTimeoutMs',
+  'retries',
+  'retryBackoffMs',
+  'retryBackoffMaxMs',
+  'partitioner',
+  'createPartitioner',
+  'partitionerIgnoreKeys',
+  'allowAutoTopicCreation',
+  'metadataMaxAgeMs',
+  'enableIdempotence',
+  'idempotent',
+  'transactionalId',
+  'keySerializer',
+  'valueSerializer',
+  'retry',
+  'maxInFlightRequests',
+  'metadataMaxAge',
+  'transactionTimeout',
+] as const;
+
+const COMPRESSION_NAMES: Record<string, CompressionTypes> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
+
+export function parseAcks(option: string, value: unknown, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (value === 'all') return -1;
+  if (value === -1 || value === 0 || value === 1) return value;
+  throw new ConfigurationError(option, `expected -1 ('all'), 0 or 1, got ${describe(value)}`);
+}
+
+export function parseCompression(
+  option: string,
+  value: unknown,
+  fallback: CompressionTypes,
+): CompressionTypes {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'string' && value.toLowerCase() in COMPRESSION_NAMES)
+    return COMPRESSION_NAMES[value.toLowerCase()];
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4)
+    return value as CompressionTypes;
+  throw new ConfigurationError(
+    option,
+    `expected 'none', 'gzip', 'snappy', 'lz4', 'zstd' or a CompressionTypes value, got ${describe(value)}`,
+  );
+}
+
+export function resolveProducerConfig(
+  config: ProducerConfig<unknown, unknown> = {},
+  clientRequestTimeoutMs = 30_000,
+): ResolvedProducerConfig {
+  if (config === null || typeof config !== 'object') {
+    throw new ConfigurationError('producer', `expected an options object, got ${describe(config)}`);
+  }
+  rejectUnknown('producer()', config, KNOWN);
+  const c = config as Record<string, unknown>;
+  const idempotent = optionalBool('enableIdempotence', alias(c, 'enableIdempotence', 'idempotent'), false);
+  if (config.transactionalId !== undefined) {
+    throw new ConfigurationError(
+      'transactionalId',
+      'transactions are not implemented yet in this version of Samsa',
+    );
+  }
+  const batchSize = optionalInt('batchSize', config.batchSize, 16_384, { min: 1 });
+  const maxRequestSize = optionalInt('maxRequestSize', config.maxRequestSize, 1_048_576, { min: 1024 });
+  const bufferMemory = optionalInt('bufferMemory', config.bufferMemory, 33_554_432, { min: 1024 });
+  if (bufferMemory < batchSize) {
+    throw new ConfigurationError(
+      'bufferMemory',
+      `(${bufferMemory}) must be at least batchSize (${batchSize})`,
+    );
+  }
+  const requestTimeoutMs = optionalInt('requestTimeoutMs', config.requestTimeoutMs, clientRequestTimeoutMs, {
+    min: 1,
+  });
+  const lingerMs = optionalInt('lingerMs', config.lingerMs, 5);
+  const deliveryTimeoutMs = optionalInt('deliveryTimeoutMs', config.deliveryTimeoutMs, 120_000, { min: 1 });
+  if (config.deliveryTimeoutMs !== undefined && deliveryTimeoutMs < lingerMs + requestTimeoutMs) {
+    throw new ConfigurationError(
+      'deliveryTimeoutMs',
+      `(${deliveryTimeoutMs}) must be at least lingerMs + requestTimeoutMs (${lingerMs + requestTimeoutMs}), as in Java`,
+    );
+  }
+  const retryBackoffMs = optionalInt('retryBackoffMs', config.retryBackoffMs, 100);
+  let partitioner: PartitionerFactory;
+  const p = alias(c, 'partitioner', 'createPartitioner');
+  if (p === undefined || p === 'default') partitioner = Partitioners.DefaultPartitioner;
+  else if (p === 'roundRobin') partitioner = Partitioners.RoundRobinPartitioner;
+  else if (typeof p === 'function') partitioner = p as PartitionerFactory;
+  else
+    throw new ConfigurationError(
+      'partitioner',
+      `expected 'default', 'roundRobin' or a function, got ${describe(p)}`,
+    );
+  for (const name of ['keySerializer', 'valueSerializer'] as const) {
+    if (config[name] !== undefined && typeof config[name] !== 'function') {
+      throw new ConfigurationError(name, `expected a function (data, topic) => Buffer | string | null`);
+    }
+  }
+  const metadataMaxAge = alias(c, 'metadataMaxAgeMs', 'metadataMaxAge');
+  const acks = parseAcks('acks', config.acks, -1);
+  const maxInFlightRequestsPerConnection = optionalInt(
+    'maxInFlightRequestsPerConnection',
+    alias(c, 'maxInFlightRequestsPerConnection', 'maxInFlightRequests'),
+    5,
+    { min: 1 },
+  );
+  const retries = optionalInt('retries', config.retries, Number.MAX_SAFE_INTEGER);
+  if (idempotent) {
+    // Java's rules for enable.idempotence.
+    if (acks !== -1)
+      throw new ConfigurationError('acks', `must be -1 ('all') with enableIdempotence, got ${acks}`);
+    if (maxInFlightRequestsPerConnection > 5) {
+      throw new ConfigurationError(
+        'maxInFlightRequestsPerConnection',
+        'must be at most 5 with enableIdempotence',
+      );
+    }
+    if (retries === 0) throw new ConfigurationError('retries', 'must be above 0 with enableIdempotence');
+  }
+  return {
+    acks,
+    enableIdempotence: idempotent,
+    lingerMs,
+    batchSize,
+    bufferMemory,
+    maxBlockMs: optionalInt('maxBlockMs', config.maxBlockMs, 60_000),
+    maxRequestSize,
+    maxInFlightRequestsPerConnection,
+    compression: parseCompression('compressionType', config.compressionType, 0),
+    deliveryTimeoutMs,
+    requestTimeoutMs,
+    retries,
+    retryBackoffMs,
+    retryBackoffMaxMs: optionalInt(
+      'retryBackoffMaxMs',
+      config.retryBackoffMaxMs,
+      Math.max(1000, retryBackoffMs),
+      {
+        min: retryBackoffMs,
+      },
+    ),
+    partitioner,
+    builtInPartitioner: builtInKind(partitioner),
+    partitionerIgnoreKeys: optionalBool('partitionerIgnoreKeys', config.partitionerIgnoreKeys, false),
+    allowAutoTopicCreation: optionalBool('allowAutoTopicCreation', config.allowAutoTopicCreation, true),
+    metadataMaxAgeMs:
+      metadataMaxAge === undefined
+        ? undefined
+        : optionalInt('metadataMaxAgeMs', metadataMaxAge, 300_000, { min: 1 }),
+    keySerializer: config.keySerializer ?? null,
+    valueSerializer: config.valueSerializer ?? null,
+    retry: resolveRetry('retry', config.retry, DEFAULT_RETRY),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * @samsa/core-client: a Kafka client for TypeScript with KafkaJS's shape and the Java client's
+ * semantics. `new Kafka({ clientId, brokers })` → `.producer()` / `.admin()` (and the consumer).
+ */
+
+export { Admin } from './admin/admin.js';
+export type * from './admin/types.js';
+export { ConfigResourceTypes, ConfigSource } from './admin/types.js';
+export type { BrokerInfo, PartitionMetadata, TopicMetadata } from './cluster/metadata.js';
+export type { KafkaConfig, RetryOptions, SaslMechanism, SaslOptions } from './config/client-options.js';
+export {
+  AuthenticationError,
+  BrokerNotFoundError,
+  BufferExhaustedError,
+  ConfigurationError,
+  ConnectionError,
+  DeliveryTimeoutError,
+  ErrorCode,
+  isRetriable,
+  KafkaClientError,
+  KafkaProtocolError,
+  KafkaTimeoutError,
+  NotConnectedError,
+  ProtocolDecodeError,
+  RecordTooLargeError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  RetriesExhaustedError,
+  SamsaError,
+  UnsupportedApiVersionError,
+} from './errors.js';
+export { Kafka } from './kafka.js';
+export { createLogger, type LogCreator, type LogEntry, type Logger, LogLevel } from './logger.js';
+export {
+  javaPartitionForKey,
+  murmur2,
+  type PartitionerArgs,
+  type PartitionerFactory,
+  type PartitionerFunction,
+  type PartitionerMessage,
+  Partitioners,
+} from './partitioners/index.js';
+export { InvalidMessageError, Producer, ProducerEvents } from './producer/producer.js';
+export {
+  type Bytes,
+  type CompressionName,
+  CompressionTypes,
+  type IHeaders,
+  type Message,
+  type ProducerBatch,
+  type ProducerConfig,
+  type ProducerRecord,
+  type RecordMetadata,
+  type RecordResult,
+  type SendOptions,
+  type SendResult,
+  type Serializer,
+  type TopicMessages,
+} from './producer/types.js';

@@ -1,0 +1,471 @@
+/**
+ * One TCP (or TLS) connection to one broker for one purpose. Requests are pipelined: each is
+ * written at once, and since a broker answers a connection's requests in order, responses are
+ * matched against a FIFO of pending requests and checked by correlation id. Writes made in the
+ * same tick are corked into one syscall. Setup = connect, ApiVersions (with KIP-511 fallback),
+ * then SASL when configured.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import {
+  apiCodecs,
+  decodeResponse,
+  encodeRequest,
+  FrameSplitter,
+  type RequestBodies,
+  type ResponseBodies,
+  SamsaError,
+} from '@samsa/protocol';
+import { authenticate } from '../auth/sasl.js';
+import type { SaslOptions } from '../config/client-options.js';
+import {
+  AuthenticationError,
+  ConnectionError,
+  KafkaTimeoutError,
+  ProtocolDecodeError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  UnsupportedApiVersionError,
+} from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export const CLIENT_SOFTWARE_NAME = 'samsa';
+export const CLIENT_SOFTWARE_VERSION = '0.1.0';
+
+const API_VERSIONS = 18;
+const UNSUPPORTED_VERSION = 35;
+
+export interface ConnectionConfig {
+  host: string;
+  port: number;
+  clientId: string;
+  ssl: tls.ConnectionOptions | null;
+  sasl: SaslOptions | null;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxResponseBytes: number;
+  logger: Logger;
+  /** For messages: e.g. `node 1 (127.0.0.1:9092, produce)`. */
+  label: string;
+}
+
+export interface VersionRange {
+  min: number;
+  max: number;
+}
+
+export interface ConnectionRequestOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  correlationId: number;
+  apiKey: number;
+  version: number;
+  deadline: number;
+  timeoutMs: number;
+  /** Resolve with the frame undecoded (ApiVersions negotiation). */
+  raw: boolean;
+  /** Set when the caller gave up (abort): the response is read and dropped. */
+  settled: boolean;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+export type ConnectionState = 'new' | 'connecting' | 'ready' | 'closed';
+
+export class Connection {
+  state: ConnectionState = 'new';
+  /** Versions the broker advertised, by API key. */
+  readonly brokerVersions = new Map<number, VersionRange>();
+  private socket: net.Socket | null = null;
+  private readonly splitter: FrameSplitter;
+  private pending: Pending[] = [];
+  private pendingHead = 0;
+  private nextCorrelationId = 1;
+  private corked = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private connectPromise: Promise<void> | null = null;
+  private closeError: Error | null = null;
+  private readonly closeListeners: ((err: Error | null) => void)[] = [];
+  private readonly uncork = () => {
+    this.corked = false;
+    this.socket?.uncork();
+  };
+
+  constructor(readonly config: ConnectionConfig) {
+    this.splitter = new FrameSplitter(config.maxResponseBytes);
+  }
+
+  get address(): string {
+    return `${this.config.host}:${this.config.port}`;
+  }
+
+  /** Requests written and not yet answered. */
+  get inFlight(): number {
+    return this.pending.length - this.pendingHead;
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  onClose(listener: (err: Error | null) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  connect(): Promise<void> {
+    if (this.connectPromise) return this.connectPromise;
+    this.connectPromise = this.doConnect();
+    return this.connectPromise;
+  }
+
+  private async doConnect(): Promise<void> {
+    this.state = 'connecting';
+    const { host, port, ssl, connectionTimeoutMs } = this.config;
+    const deadline = setTimeout(() => {
+      this.close(
+        new KafkaTimeoutError(
+          `Connecting to ${this.config.label} took longer than connectionTimeoutMs=${connectionTimeoutMs}; check ` +
+            'that the broker is up and reachable and that ssl/sasl match its listener',
+        ),
+      );
+    }, connectionTimeoutMs);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const socket = ssl
+          ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...ssl })
+          : net.connect({ host, port });
+        this.socket = socket;
+        socket.setNoDelay(true);
+        socket.setKeepAlive(true, 60_000);
+        const onConnectError = (err: Error & { code?: string }) => {
+          // Certificate problems do not go away by retrying: report them as authentication failures.
+          if (ssl && /CERT|TLS|SSL|SIGNATURE|ALTNAME/.test(err.code ?? '')) {
+            reject(
+              new AuthenticationError(
+                `TLS handshake with ${this.config.label} failed: ${err.message} (${err.code}). Check ssl.ca / ` +
+                  'ssl.servername, or the broker certificate.',
+                { cause: err },
+              ),
+            );
+          } else reject(err);
+        };
+        socket.once('error', onConnectError);
+        socket.once(ssl ? 'secureConnect' : 'connect', () => {
+          socket.off('error', onConnectError);
+          socket.on('error', (err) =>
+            this.close(new ConnectionError(this.config.label, err.message, { cause: err })),
+          );
+          resolve();
+        });
+        socket.on('close', () => this.close(null));
+        socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      });
+      if ((this.state as ConnectionState) === 'closed')
+        throw this.closeError ?? new ConnectionError(this.config.label, 'closed');
+      await this.negotiateApiVersions();
+      if (this.config.sasl) {
+        await authenticate(this, this.config.sasl, this.config.label);
+      }
+      if ((this.state as ConnectionState) === 'closed')
+        throw this.closeError ?? new ConnectionError(this.config.label, 'closed');
+      this.state = 'ready';
+    } catch (err) {
+      const error =
+        this.closeError ??
+        (err instanceof SamsaError
+          ? err
+          : new ConnectionError(this.config.label, (err as Error).message, { cause: err }));
+      this.close(error);
+      throw error;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  /**
+   * ApiVersions at our highest version. A broker that does not know it answers UNSUPPORTED_VERSION
+   * in the v0 format, with its own ApiVersions range (KIP-511): retry at that version.
+   */
+  private async negotiateApiVersions(): Promise<void> {
+    let version = apiCodecs.get(API_VERSIONS)!.request.maxVersion;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const frame: Buffer = await this.requestInternal(
+        API_VERSIONS,
+        version,
+        { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION },
+        {},
+        true,
+      );
+      // The error code is the first body field in every version (the response header is always v0).
+      const errorCode = frame.length >= 6 ? frame.readInt16BE(4) : -1;
+      if (errorCode === UNSUPPORTED_VERSION) {
+        let brokerMax = 0;
+        try {
+          const { body } = decodeResponse(API_VERSIONS, 0, frame);
+          brokerMax = body.apiKeys.find((k) => k.apiKey === API_VERSIONS)?.maxVersion ?? 0;
+        } catch {
+          brokerMax = 0;
+        }
+        const next = Math.min(brokerMax, version - 1);
+        if (next < 0 || next >= version) break;
+        version = next;
+        continue;
+      }
+      const { body } = decodeResponse(API_VERSIONS, version, frame);
+      if (body.errorCode !== 0) {
+        throw new ConnectionError(this.config.label, `ApiVersions failed with error code ${body.errorCode}`);
+      }
+      for (const k of body.apiKeys)
+        this.brokerVersions.set(k.apiKey, { min: k.minVersion, max: k.maxVersion });
+      return;
+    }
+    throw new ConnectionError(this.config.label, 'the broker rejected every ApiVersions version Samsa tried');
+  }
+
+  /** The highest version of `apiKey` both sides support; throws if there is none. */
+  versionFor(apiKey: number): number {
+    const codec = apiCodecs.get(apiKey);
+    const broker = this.brokerVersions.get(apiKey);
+    const name = codec?.name ?? `API ${apiKey}`;
+    if (!codec || !broker) {
+      throw new UnsupportedApiVersionError(
+        name,
+        apiKey,
+        this.config.label,
+        broker ? `v${broker.min}-v${broker.max}` : 'no version',
+        codec ? `v${codec.request.minVersion}-v${codec.request.maxVersion}` : 'no version',
+      );
+    }
+    const version = Math.min(broker.max, codec.request.maxVersion);
+    if (version < Math.max(broker.min, codec.request.minVersion)) {
+      throw new UnsupportedApiVersionError(
+        name,
+        apiKey,
+        this.config.label,
+        `v${broker.min}-v${broker.max}`,
+        `v${codec.request.minVersion}-v${codec.request.maxVersion}`,
+      );
+    }
+    return version;
+  }
+
+  /** Sends a request and resolves with the decoded response body. */
+  request<K extends keyof RequestBodies>(
+    apiKey: K,
+    version: number,
+    body: RequestBodies[K],
+    options: ConnectionRequestOptions = {},
+  ): Promise<ResponseBodies[K]> {
+    if (this.state !== 'ready') return Promise.reject(this.notReadyError());
+    return this.requestInternal(apiKey, version, body, options, false);
+  }
+
+  /** Writes a request that gets no response (Produce with acks=0); resolves once written. */
+  send<K extends keyof RequestBodies>(apiKey: K, version: number, body: RequestBodies[K]): Promise<void> {
+    if (this.state !== 'ready') return Promise.reject(this.notReadyError());
+    const correlationId = this.takeCorrelationId();
+    const chunks = encodeRequest(apiKey, version, correlationId, this.config.clientId, body);
+    return new Promise<void>((resolve, reject) => {
+      this.write(chunks, (err) =>
+        err ? reject(new ConnectionError(this.config.label, err.message)) : resolve(),
+      );
+    });
+  }
+
+  /** Used during setup (ApiVersions, SASL) before the connection is ready. */
+  requestInternal(
+    apiKey: number,
+    version: number,
+    body: unknown,
+    options: ConnectionRequestOptions,
+    raw: boolean,
+    // biome-ignore lint/suspicious/noExplicitAny: the body type depends on apiKey, known only at run time
+  ): Promise<any> {
+    if (this.state === 'closed') return Promise.reject(this.notReadyError());
+    const { signal } = options;
+    if (signal?.aborted) {
+      return Promise.reject(new RequestAbortedError(`${apiName(apiKey)} request`, signal.reason));
+    }
+    const correlationId = this.takeCorrelationId();
+    let chunks: Buffer[];
+    try {
+      chunks = encodeRequest(
+        apiKey as keyof RequestBodies,
+        version,
+        correlationId,
+        this.config.clientId,
+        body as never,
+      );
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const timeoutMs = options.timeoutMs ?? this.config.requestTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const p: Pending = {
+        correlationId,
+        apiKey,
+        version,
+        deadline: Date.now() + timeoutMs,
+        timeoutMs,
+        raw,
+        settled: false,
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+      };
+      if (signal) {
+        p.onAbort = () => {
+          if (p.settled) return;
+          p.settled = true;
+          reject(new RequestAbortedError(`${apiName(apiKey)} request`, signal.reason));
+        };
+        signal.addEventListener('abort', p.onAbort, { once: true });
+      }
+      this.pending.push(p);
+      this.ensureSweep(timeoutMs);
+      this.write(chunks);
+    });
+  }
+
+  private takeCorrelationId(): number {
+    const id = this.nextCorrelationId;
+    this.nextCorrelationId = id === 0x7fffffff ? 1 : id + 1;
+    return id;
+  }
+
+  private write(chunks: Buffer[], done?: (err?: Error | null) => void): void {
+    const socket = this.socket!;
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(this.uncork);
+    }
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) socket.write(chunks[i]);
+    socket.write(chunks[last], done);
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.splitter.push(chunk, this.onFrame);
+    } catch (err) {
+      this.close(
+        new ConnectionError(this.config.label, `bad response stream: ${(err as Error).message}`, {
+          cause: err,
+        }),
+      );
+    }
+  }
+
+  private readonly onFrame = (frame: Buffer): void => {
+    if (this.pendingHead >= this.pending.length) {
+      throw new ProtocolDecodeError(
+        `unexpected response frame with no request waiting (${frame.length} bytes)`,
+      );
+    }
+    const p = this.pending[this.pendingHead];
+    const correlationId = frame.length >= 4 ? frame.readInt32BE(0) : -1;
+    if (correlationId !== p.correlationId) {
+      throw new ProtocolDecodeError(
+        `response correlation id ${correlationId} does not match the oldest request's ${p.correlationId}`,
+      );
+    }
+    this.pending[this.pendingHead++] = undefined as never;
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+    if (p.settled) return;
+    p.settled = true;
+    if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+    if (p.raw) {
+      p.resolve(frame);
+      return;
+    }
+    let body: unknown;
+    try {
+      body = decodeResponse(p.apiKey as keyof ResponseBodies, p.version, frame).body;
+    } catch (err) {
+      p.reject(err as Error);
+      return;
+    }
+    p.resolve(body);
+  };
+
+  private ensureSweep(timeoutMs: number): void {
+    if (this.sweepTimer) return;
+    const period = Math.max(10, Math.min(250, Math.floor(timeoutMs / 4)));
+    this.sweepTimer = setInterval(() => this.sweep(), period);
+    this.sweepTimer.unref();
+  }
+
+  /** A request past its deadline breaks the in-order stream: fail it and reset the connection (as Java does). */
+  private sweep(): void {
+    if (this.inFlight === 0) {
+      clearInterval(this.sweepTimer!);
+      this.sweepTimer = null;
+      return;
+    }
+    const now = Date.now();
+    for (let i = this.pendingHead; i < this.pending.length; i++) {
+      const p = this.pending[i];
+      if (!p.settled && p.deadline <= now) {
+        const err = new RequestTimeoutError(this.config.label, apiName(p.apiKey), p.timeoutMs);
+        p.settled = true;
+        if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+        p.reject(err);
+        this.close(new ConnectionError(this.config.label, `reset after a request timed out`, { cause: err }));
+        return;
+      }
+    }
+  }
+
+  private notReadyError(): Error {
+    return (
+      this.closeError ??
+      new ConnectionError(
+        this.config.label,
+        this.state === 'closed' ? 'connection is closed' : 'not connected yet',
+      )
+    );
+  }
+
+  /** Closes the socket and fails every waiting request with `err` (a retriable ConnectionError by default). */
+  close(err: Error | null = null): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.closeError = err ?? new ConnectionError(this.config.label, 'connection closed');
+    if (this.sweepTimer) {
+      clearInterval(this.sweepTimer);
+      this.sweepTimer = null;
+    }
+    const failure =
+      this.closeError instanceof ConnectionError || this.closeError instanceof KafkaTimeoutError
+        ? this.closeError
+        : new ConnectionError(this.config.label, this.closeError.message, { cause: this.closeError });
+    const pending = this.pending;
+    const head = this.pendingHead;
+    this.pending = [];
+    this.pendingHead = 0;
+    for (let i = head; i < pending.length; i++) {
+      const p = pending[i];
+      if (p.settled) continue;
+      p.settled = true;
+      if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+      p.reject(failure);
+    }
+    this.socket?.destroy();
+    if (err) this.config.logger.debug('connection closed', { broker: this.config.label, error: err.message });
+    for (const l of this.closeListeners) l(err);
+  }
+}
+
+export function apiName(apiKey: number): string {
+  return apiCodecs.get(apiKey)?.name ?? `API ${apiKey}`;
+}

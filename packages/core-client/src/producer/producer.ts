@@ -1,0 +1,384 @@
+/**
+ * The producer: KafkaJS's `send`/`sendBatch` on top of Java-style batching. Each call is one promise
+ * however many messages it carries; messages go straight into per-partition RecordBatch buffers and
+ * are sent by the accumulator (see accumulator.ts). `send()` waits only when the buffer is full
+ * (`bufferMemory`, up to `maxBlockMs`) or the topic's metadata is not known yet.
+ */
+import { EventEmitter } from 'node:events';
+import type { Cluster } from '../cluster/cluster.js';
+import type { PartitionMetadata } from '../cluster/metadata.js';
+import { parseAcks, parseCompression, type ResolvedProducerConfig } from '../config/producer-options.js';
+import { KafkaClientError, KafkaTimeoutError, NotConnectedError, RequestAbortedError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { javaPartitionForKey, type PartitionerFunction } from '../partitioners/index.js';
+import type { RecordInput } from '../protocol-extras.js';
+import { backoffMs, sleep } from '../retry.js';
+import { Accumulator } from './accumulator.js';
+import { SendCall } from './send-call.js';
+import type {
+  Bytes,
+  Message,
+  ProducerBatch,
+  ProducerRecord,
+  SendOptions,
+  SendResult,
+  TopicMessages,
+} from './types.js';
+
+/** A message the producer cannot send as given (bad value type, partition out of range, ...). */
+export class InvalidMessageError extends KafkaClientError {
+  constructor(message: string) {
+    super('INVALID_MESSAGE', message, false);
+  }
+}
+
+export const ProducerEvents = {
+  CONNECT: 'producer.connect',
+  DISCONNECT: 'producer.disconnect',
+} as const;
+
+type Topicish = { topic: string; messages: Message<unknown, unknown>[] };
+
+export class Producer<K = Bytes, V = Bytes> {
+  readonly events = ProducerEvents;
+  private readonly emitter = new EventEmitter();
+  private readonly accumulator: Accumulator;
+  private readonly partitioner: PartitionerFunction | null;
+  private connected = false;
+  private closing: Promise<void> | null = null;
+  /** Calls waiting to append behind one that waits for buffer memory (null when none waits). */
+  private blocked: (() => void)[] | null = null;
+  private blocking = false;
+  /** Reused for every record: the accumulator copies it into the batch at once. */
+  private readonly scratch: RecordInput = { key: null, value: null, headers: undefined, timestamp: 0 };
+
+  constructor(
+    private readonly cluster: Cluster,
+    readonly config: ResolvedProducerConfig,
+    private readonly log: Logger,
+  ) {
+    this.accumulator = new Accumulator(config, cluster, log);
+    this.partitioner = config.builtInPartitioner ? null : config.partitioner();
+  }
+
+  logger(): Logger {
+    return this.log;
+  }
+
+  on(
+    event: (typeof ProducerEvents)[keyof typeof ProducerEvents],
+    listener: (e: unknown) => void,
+  ): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+
+  async connect(): Promise<void> {
+    await this.cluster.connect();
+    this.connected = true;
+    this.closing = null;
+    this.emitter.emit(ProducerEvents.CONNECT, { type: ProducerEvents.CONNECT, timestamp: Date.now() });
+  }
+
+  /** Sends what is buffered, waits for it (bounded by `deliveryTimeoutMs`), then closes connections. */
+  disconnect(): Promise<void> {
+    if (!this.closing) {
+      this.closing = (async () => {
+        this.connected = false;
+        try {
+          await this.accumulator.flush();
+        } finally {
+          this.accumulator.abortAll(new NotConnectedError('The producer was disconnected'));
+          this.accumulator.close();
+          await this.cluster.disconnect();
+          this.emitter.emit(ProducerEvents.DISCONNECT, {
+            type: ProducerEvents.DISCONNECT,
+            timestamp: Date.now(),
+          });
+        }
+      })();
+    }
+    return this.closing;
+  }
+
+  /** Sends everything buffered now and resolves when it is acknowledged (or failed). */
+  flush(): Promise<void> {
+    return this.accumulator.flush();
+  }
+
+  isIdempotent(): boolean {
+    return this.config.enableIdempotence;
+  }
+
+  transaction(): never {
+    throw new KafkaClientError(
+      'NOT_IMPLEMENTED',
+      'Transactions are not implemented yet in this version of Samsa',
+      false,
+    );
+  }
+
+  send(record: ProducerRecord<K, V>): Promise<SendResult> {
+    if (record === null || typeof record !== 'object') {
+      return Promise.reject(new InvalidMessageError('send() expects { topic, messages }'));
+    }
+    return this.sendGroups([record as unknown as Topicish], record);
+  }
+
+  sendBatch(batch: ProducerBatch<K, V>): Promise<SendResult> {
+    if (batch === null || typeof batch !== 'object' || !Array.isArray(batch.topicMessages)) {
+      return Promise.reject(
+        new InvalidMessageError('sendBatch() expects { topicMessages: [{ topic, messages }] }'),
+      );
+    }
+    return this.sendGroups(
+      batch.topicMessages as unknown as TopicMessages<unknown, unknown>[] as Topicish[],
+      batch,
+    );
+  }
+
+  private sendGroups(groups: Topicish[], options: SendOptions): Promise<SendResult> {
+    if (!this.connected) {
+      return Promise.reject(
+        new NotConnectedError(
+          this.closing
+            ? 'The producer is disconnected'
+            : 'The producer is not connected; call connect() first',
+        ),
+      );
+    }
+    let acks: number;
+    let compression: number;
+    let total = 0;
+    try {
+      acks =
+        options.acks === undefined ? this.config.acks : parseAcks('acks', options.acks, this.config.acks);
+      if (acks !== -1 && this.config.enableIdempotence) {
+        throw new InvalidMessageError(
+          `acks=${acks} cannot be used with an idempotent producer (it needs acks=-1)`,
+        );
+      }
+      compression =
+        options.compression === undefined
+          ? this.config.compression
+          : parseCompression('compression', options.compression, this.config.compression);
+      for (const g of groups) {
+        if (typeof g?.topic !== 'string' || g.topic.length === 0) {
+          throw new InvalidMessageError('Each send needs a non-empty `topic` string');
+        }
+        if (!Array.isArray(g.messages)) {
+          throw new InvalidMessageError(`messages for topic ${g.topic} must be an array`);
+        }
+        total += g.messages.length;
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const timeoutMs = options.timeout ?? this.config.requestTimeoutMs;
+    const call = new SendCall(total);
+    let start = 0;
+    for (const g of groups) {
+      call.groups.push({ topic: g.topic, messages: g.messages, start });
+      start += g.messages.length;
+    }
+    const metadata = this.cluster.metadata;
+    let missing: string[] | null = null;
+    for (const g of groups) {
+      if (metadata.partitionCount(g.topic) === 0) {
+        missing ??= [];
+        missing.push(g.topic);
+      }
+    }
+    const begin = () => this.appendFrom(call, 0, 0, acks, compression, timeoutMs, options.signal);
+    if (missing) {
+      this.waitForTopics(missing, options.signal).then(
+        () => this.startInOrder(begin),
+        (err) => call.abort(err),
+      );
+    } else {
+      this.startInOrder(begin);
+    }
+    return call.promise;
+  }
+
+  /**
+   * Calls append in the order they were made: while one waits for buffer memory, later calls queue
+   * behind it instead of slipping records in ahead of its remaining ones (Java's send() blocks).
+   */
+  private startInOrder(start: () => void): void {
+    if (this.blocked === null) start();
+    else this.blocked.push(start);
+  }
+
+  private resumeBlocked(): void {
+    this.blocking = false;
+    while (this.blocked !== null && !this.blocking) {
+      const next = this.blocked.shift();
+      if (next === undefined) {
+        this.blocked = null;
+        break;
+      }
+      next();
+    }
+  }
+
+  /** Appends messages from (group gi, message mi) on; on a full buffer, waits and resumes. */
+  private appendFrom(
+    call: SendCall,
+    gi: number,
+    mi: number,
+    acks: number,
+    compression: number,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): void {
+    const acc = this.accumulator;
+    const record = this.scratch;
+    const keySerializer = this.config.keySerializer;
+    const valueSerializer = this.config.valueSerializer;
+    const builtIn = this.config.builtInPartitioner;
+    const ignoreKeys = this.config.partitionerIgnoreKeys;
+    try {
+      for (; gi < call.groups.length; gi++, mi = 0) {
+        const g = call.groups[gi];
+        const topic = g.topic;
+        const t = acc.topicState(topic);
+        const meta = this.cluster.metadata.topic(topic);
+        if (!meta) throw new InvalidMessageError(`Topic ${topic} has no metadata`);
+        const count = meta.partitions.length;
+        const messages = g.messages;
+        for (; mi < messages.length; mi++) {
+          const m = messages[mi];
+          if (m === null || typeof m !== 'object') {
+            throw new InvalidMessageError(`message ${mi} for ${topic} is not an object`);
+          }
+          let key = keySerializer ? keySerializer(m.key, topic) : (m.key as Bytes | undefined);
+          const value = valueSerializer ? valueSerializer(m.value, topic) : (m.value as Bytes | undefined);
+          if (value !== null && typeof value !== 'string' && !Buffer.isBuffer(value)) {
+            throw new InvalidMessageError(
+              value === undefined
+                ? `message ${mi} for ${topic} has no value; use null for a tombstone`
+                : `message ${mi} for ${topic}: value must be a Buffer, a string or null (set a valueSerializer for other types)`,
+            );
+          }
+          if (key != null && typeof key !== 'string' && !Buffer.isBuffer(key)) {
+            throw new InvalidMessageError(
+              `message ${mi} for ${topic}: key must be a Buffer, a string or null (set a keySerializer for other types)`,
+            );
+          }
+          let partition: number;
+          const explicit = m.partition;
+          if (explicit !== undefined && explicit !== null) {
+            if (!Number.isInteger(explicit) || explicit < 0 || explicit >= count) {
+              throw new InvalidMessageError(
+                `message ${mi} for ${topic}: partition ${explicit} does not exist (the topic has ${count})`,
+              );
+            }
+            partition = explicit;
+          } else if (builtIn === 'default') {
+            if (key != null && !ignoreKeys) {
+              if (typeof key === 'string') key = Buffer.from(key, 'utf8');
+              partition = javaPartitionForKey(key, count);
+            } else {
+              partition = acc.stickyPartition(t, count);
+            }
+          } else if (builtIn === 'roundRobin') {
+            partition = acc.roundRobinPartition(t, count);
+          } else {
+            partition = this.partitioner!({
+              topic,
+              partitionMetadata: meta.partitions as PartitionMetadata[],
+              message: { ...m, key, value } as Message,
+            });
+            if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
+              throw new InvalidMessageError(
+                `the partitioner returned ${partition} for a message to ${topic}, which has ${count} partitions`,
+              );
+            }
+          }
+          call.setPartition(g.start + mi, partition);
+          const ts = m.timestamp;
+          record.key = key ?? null;
+          record.value = value;
+          record.headers = m.headers as RecordInput['headers'];
+          if (ts === undefined || ts === null) record.timestamp = call.now;
+          else {
+            const n = typeof ts === 'number' ? ts : Number(ts);
+            if (!Number.isFinite(n))
+              throw new InvalidMessageError(`message ${mi} for ${topic}: bad timestamp ${ts}`);
+            record.timestamp = n;
+          }
+          const need = acc.append(call, t, partition, record, acks, compression, timeoutMs);
+          if (need > 0) {
+            // Buffer full: wait for room, then append this record into a new batch and go on.
+            const saved: RecordInput = { ...record };
+            this.blocking = true;
+            this.blocked ??= [];
+            acc.memory.reserve(need, signal).then(
+              () => {
+                this.blocking = false;
+                try {
+                  acc.appendReserved(need, call, t, partition, saved, acks, compression, timeoutMs);
+                } catch (err) {
+                  acc.memory.release(need);
+                  call.abort(err as Error);
+                  this.resumeBlocked();
+                  return;
+                }
+                acc.scheduleDrain();
+                this.appendFrom(call, gi, mi + 1, acks, compression, timeoutMs, signal);
+              },
+              (err) => {
+                acc.scheduleDrain();
+                call.abort(err);
+                this.resumeBlocked();
+              },
+            );
+            return;
+          }
+        }
+      }
+    } catch (err) {
+      call.abort(err as Error);
+      acc.scheduleDrain();
+      if (this.blocked !== null && !this.blocking) this.resumeBlocked();
+      return;
+    } finally {
+      record.key = null;
+      record.value = null;
+      record.headers = undefined;
+    }
+    call.seal();
+    acc.scheduleDrain();
+    if (this.blocked !== null && !this.blocking) this.resumeBlocked();
+  }
+
+  /** Waits until the topics' partition counts are known (auto-creating them where allowed). */
+  private async waitForTopics(topics: string[], signal?: AbortSignal): Promise<void> {
+    const deadline = Date.now() + this.config.maxBlockMs;
+    const metadata = this.cluster.metadata;
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw new RequestAbortedError('send', signal.reason);
+      try {
+        await metadata.refresh(topics);
+      } catch (err) {
+        this.log.debug('metadata refresh failed while waiting for topics', {
+          topics,
+          error: (err as Error).message,
+        });
+      }
+      const missing = topics.filter((t) => metadata.partitionCount(t) === 0);
+      if (missing.length === 0) return;
+      if (Date.now() >= deadline) {
+        throw new KafkaTimeoutError(
+          `Topic ${missing.join(', ')} not present in metadata after maxBlockMs=${this.config.maxBlockMs}: create it ` +
+            '(or enable auto-creation on the broker and allowAutoTopicCreation here)',
+        );
+      }
+      await sleep(
+        Math.min(deadline - Date.now(), backoffMs(this.config.retry, Math.min(attempt, 10))),
+        signal,
+      );
+    }
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * One `send()`/`sendBatch()` call: a single promise however many messages it carries. Batches
+ * report back per call segment (a run of the call's messages inside one batch); the call settles
+ * when its last segment does. Per-message results are computed only if `.records` is read.
+ */
+import type { ProducerBatchState } from './accumulator.js';
+import type { Message, RecordMetadata, RecordResult, SendResult } from './types.js';
+
+/** A run of one call's messages inside one batch: offsets `batch.baseOffset + firstDelta ...`. */
+export interface Segment {
+  call: SendCall;
+  batch: ProducerBatchState;
+  firstDelta: number;
+  count: number;
+}
+
+export interface CallGroup {
+  topic: string;
+  messages: Message<unknown, unknown>[];
+  /** Index of this group's first message in `partitionOf`. */
+  start: number;
+}
+
+export class SendCall {
+  readonly promise: Promise<SendResult>;
+  readonly groups: CallGroup[] = [];
+  /** Partition of each message in input order; null while every message went to `onlyPartition`. */
+  private partitionOf: Int32Array | null = null;
+  private onlyPartition = -1;
+  private readonly total: number;
+  readonly segments: Segment[] = [];
+  /** Default timestamp for messages without one. */
+  readonly now = Date.now();
+  private pending = 0;
+  /** False while messages are still being appended. */
+  private sealed = false;
+  private error: Error | null = null;
+  private settled = false;
+  private resolve!: (r: SendResult) => void;
+  private reject!: (e: Error) => void;
+
+  constructor(totalMessages: number) {
+    this.total = totalMessages;
+    this.promise = new Promise<SendResult>((res, rej) => {
+      this.resolve = res;
+      this.reject = rej;
+    });
+  }
+
+  /** Records the partition of message `index` (messages are recorded in order). */
+  setPartition(index: number, partition: number): void {
+    if (this.partitionOf === null) {
+      if (this.onlyPartition === -1 || index === 0) {
+        this.onlyPartition = partition;
+        return;
+      }
+      if (this.onlyPartition === partition) return;
+      this.partitionOf = new Int32Array(this.total).fill(this.onlyPartition, 0, index);
+    }
+    this.partitionOf[index] = partition;
+  }
+
+  partitionAt(index: number): number {
+    return this.partitionOf === null ? this.onlyPartition : this.partitionOf[index];
+  }
+
+  addSegment(batch: ProducerBatchState, firstDelta: number): Segment {
+    const s: Segment = { call: this, batch, firstDelta, count: 1 };
+    this.segments.push(s);
+    this.pending++;
+    return s;
+  }
+
+  /** All messages are appended; settle now if every segment already finished. */
+  seal(): void {
+    this.sealed = true;
+    this.maybeSettle();
+  }
+
+  /** Appending failed half way: fail the call once the segments already handed over finish. */
+  abort(err: Error): void {
+    if (!this.error) this.error = err;
+    this.seal();
+  }
+
+  segmentDone(err: Error | null): void {
+    this.pending--;
+    if (err && !this.error) this.error = err;
+    this.maybeSettle();
+  }
+
+  private maybeSettle(): void {
+    if (!this.sealed || this.pending > 0 || this.settled) return;
+    this.settled = true;
+    if (this.error) this.reject(this.error);
+    else this.resolve(this.buildResult());
+  }
+
+  private buildResult(): SendResult {
+    const out = new SendResultArray();
+    out.attach(this);
+    const segments = this.segments;
+    if (segments.length === 1) {
+      out.push(metadataOf(segments[0]));
+    } else {
+      const seen = new Set<string>();
+      for (const s of segments) {
+        const key = `${s.batch.topic}\u0000${s.batch.partition}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(metadataOf(s));
+      }
+    }
+    return out;
+  }
+
+  /** Per-message results (computed on first read of `SendResult.records`). */
+  computeRecords(): RecordResult[] {
+    // Segments per topic-partition in append order; walk messages in input order with a cursor each.
+    const cursors = new Map<string, { list: Segment[]; i: number; used: number }>();
+    for (const s of this.segments) {
+      const key = `${s.batch.topic}\u0000${s.batch.partition}`;
+      let c = cursors.get(key);
+      if (!c) {
+        c = { list: [], i: 0, used: 0 };
+        cursors.set(key, c);
+      }
+      c.list.push(s);
+    }
+    const out: RecordResult[] = [];
+    for (const g of this.groups) {
+      for (let j = 0; j < g.messages.length; j++) {
+        const partition = this.partitionAt(g.start + j);
+        const c = cursors.get(`${g.topic}\u0000${partition}`)!;
+        let s = c.list[c.i];
+        if (c.used >= s.count) {
+          c.i++;
+          c.used = 0;
+          s = c.list[c.i];
+        }
+        const b = s.batch;
+        const offset = b.baseOffset < 0n ? '-1' : (b.baseOffset + BigInt(s.firstDelta + c.used)).toString();
+        c.used++;
+        const ts = g.messages[j].timestamp;
+        out.push({
+          topic: g.topic,
+          partition,
+          offset,
+          timestamp: b.logAppendTime >= 0n ? b.logAppendTime.toString() : String(ts ?? this.now),
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * KafkaJS's result array with a lazy `records` getter on the prototype (no per-result property
+ * definitions, nothing computed unless read).
+ */
+class SendResultArray extends Array<RecordMetadata> implements SendResult {
+  // True private fields: invisible to enumeration, JSON and deep equality.
+  #call: SendCall | null = null;
+  #records: RecordResult[] | null = null;
+
+  attach(call: SendCall): void {
+    this.#call = call;
+  }
+
+  get records(): RecordResult[] {
+    if (this.#records === null) this.#records = this.#call ? this.#call.computeRecords() : [];
+    return this.#records;
+  }
+
+  static override get [Symbol.species]() {
+    return Array;
+  }
+}
+
+function metadataOf(s: Segment): RecordMetadata {
+  const b = s.batch;
+  return {
+    topicName: b.topic,
+    partition: b.partition,
+    errorCode: 0,
+    baseOffset: b.baseOffset < 0n ? '-1' : (b.baseOffset + BigInt(s.firstDelta)).toString(),
+    logAppendTime: b.logAppendTime.toString(),
+    logStartOffset: b.logStartOffset.toString(),
+  };
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, Kafka } from '../../src/index.js';
+
+function optionOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect((err as Error).message).toContain((err as ConfigurationError).option);
+    return (err as ConfigurationError).option;
+  }
+  return undefined;
+}
+
+describe('client configuration', () => {
+  it('fails fast naming the bad option', () => {
+    expect(optionOf(() => new Kafka({ brokers: [] }))).toBe('brokers');
+    expect(optionOf(() => new Kafka({ brokers: ['localhost'] }))).toBe('brokers');
+    expect(optionOf(() => new Kafka({ brokers: ['h:99999'] }))).toBe('brokers');
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], requestTimeoutMs: -1 }))).toBe('requestTimeoutMs');
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], requestTimeoutMs: 'x' as never }))).toBe(
+      'requestTimeoutMs',
+    );
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], retry: { retries: 1.5 } }))).toBe('retry.retries');
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], retry: { factor: 3 } }))).toBe('retry.factor');
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], sasl: { mechanism: 'oauth' } as never }))).toBe(
+      'sasl.mechanism',
+    );
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], ssl: 'yes' as never }))).toBe('ssl');
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], logLevel: 3 as never }))).toBe('logLevel');
+  });
+
+  it('rejects unknown options and suggests the Java-style name', () => {
+    const option = optionOf(() => new Kafka({ brokers: ['h:1'], request_timeout: 5 } as never));
+    expect(option).toBe('request_timeout');
+    expect(() => new Kafka({ brokers: ['h:1'], requestTimeoutMS: 5 } as never)).toThrow(
+      /did you mean requestTimeoutMs/,
+    );
+  });
+
+  it('accepts KafkaJS spellings as aliases, but not two different values', () => {
+    const k = new Kafka({
+      brokers: ['h:1'],
+      connectionTimeout: 1234,
+      requestTimeout: 4321,
+      retry: { initialRetryTime: 10, maxRetryTime: 20 },
+    });
+    expect(k.config.connectionTimeoutMs).toBe(1234);
+    expect(k.config.requestTimeoutMs).toBe(4321);
+    expect(k.config.retry.initialRetryTimeMs).toBe(10);
+    expect(k.config.retry.maxRetryTimeMs).toBe(20);
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], requestTimeoutMs: 1, requestTimeout: 2 }))).toBe(
+      'requestTimeoutMs',
+    );
+  });
+
+  it('uses Java defaults', () => {
+    const k = new Kafka({ brokers: ['h:1'] });
+    expect(k.config.requestTimeoutMs).toBe(30_000);
+    expect(k.config.connectionTimeoutMs).toBe(10_000);
+    expect(k.config.metadataMaxAgeMs).toBe(300_000);
+    expect(k.config.reconnectBackoffMs).toBe(50);
+    expect(k.config.reconnectBackoffMaxMs).toBe(1000);
+  });
+});
+
+describe('producer configuration', () => {
+  const kafka = new Kafka({ brokers: ['127.0.0.1:1'] });
+
+  it('has Java defaults (Kafka 4 lingerMs)', () => {
+    const c = kafka.producer().config;
+    expect(c.acks).toBe(-1);
+    expect(c.lingerMs).toBe(5);
+    expect(c.batchSize).toBe(16_384);
+    expect(c.bufferMemory).toBe(33_554_432);
+    expect(c.maxInFlightRequestsPerConnection).toBe(5);
+    expect(c.deliveryTimeoutMs).toBe(120_000);
+    expect(c.maxRequestSize).toBe(1_048_576);
+    expect(c.compression).toBe(0);
+    expect(c.builtInPartitioner).toBe('default');
+  });
+
+  it('fails fast naming the bad option', () => {
+    expect(optionOf(() => kafka.producer({ acks: 2 }))).toBe('acks');
+    expect(optionOf(() => kafka.producer({ lingerMs: -1 }))).toBe('lingerMs');
+    expect(optionOf(() => kafka.producer({ batchSize: 0 }))).toBe('batchSize');
+    expect(optionOf(() => kafka.producer({ compressionType: 'brotli' as never }))).toBe('compressionType');
+    expect(optionOf(() => kafka.producer({ bufferMemory: 2000, batchSize: 4000 }))).toBe('bufferMemory');
+    expect(
+      optionOf(() => kafka.producer({ deliveryTimeoutMs: 10, lingerMs: 5, requestTimeoutMs: 100 })),
+    ).toBe('deliveryTimeoutMs');
+    expect(optionOf(() => kafka.producer({ partitioner: 'murmur' as never }))).toBe('partitioner');
+    expect(optionOf(() => kafka.producer({ maxInFlightRequestsPerConnection: 0 }))).toBe(
+      'maxInFlightRequestsPerConnection',
+    );
+    expect(optionOf(() => kafka.producer({ keySerializer: 'json' as never }))).toBe('keySerializer');
+    expect(optionOf(() => kafka.producer({ linger: 5 } as never))).toBe('linger');
+    expect(optionOf(() => kafka.producer({ idempotent: true, acks: 1 }))).toBe('acks');
+    expect(
+      optionOf(() => kafka.producer({ enableIdempotence: true, maxInFlightRequestsPerConnection: 6 })),
+    ).toBe('maxInFlightRequestsPerConnection');
+    expect(optionOf(() => kafka.producer({ transactionalId: 'tx' }))).toBe('transactionalId');
+  });
+
+  it('accepts acks "all", compression names and KafkaJS aliases', () => {
+    expect(kafka.producer({ acks: 'all' }).config.acks).toBe(-1);
+    expect(kafka.producer({ compressionType: 'zstd' }).config.compression).toBe(4);
+    expect(kafka.producer({ maxInFlightRequests: 1 }).config.maxInFlightRequestsPerConnection).toBe(1);
+    expect(kafka.producer({ createPartitioner: () => () => 0 }).config.builtInPartitioner).toBeUndefined();
+  });
+});
