@@ -1,0 +1,291 @@
+/**
+ * startBroker(): N in-process Kafka brokers sharing one cluster model, in memory or on disk.
+ * Resolves once every listener accepts connections, with the bootstrap list, stop/restart and
+ * the control API.
+ */
+import { compressionReady } from '@samsa/protocol';
+import { Cluster } from './cluster/cluster.js';
+import type { BrokerNode } from './cluster/nodes.js';
+import { type BrokerControl, Control } from './control/control.js';
+import { FaultInjector } from './control/faults.js';
+import { isLogLevel, type Logger, type LogLevel, silentLogger, streamLogger } from './logger.js';
+import { BrokerListener } from './server/listener.js';
+import { RequestRouter } from './server/router.js';
+
+export interface BrokerOptions {
+  /** Interface to listen on and advertise (default 127.0.0.1). */
+  host?: string;
+  /** Port of the first broker; the others use the following ports. 0 (default) picks random free ports. */
+  port?: number;
+  /** Number of brokers (listeners) in the cluster (default 1). Node ids are 1..N. */
+  brokers?: number;
+  /** Keep logs, topics and committed offsets under this directory; omitted = in memory. */
+  dataDir?: string;
+  /** Partitions of auto-created topics and of CreateTopics with -1 (Kafka's num.partitions; default 1). */
+  partitions?: number;
+  /** Replicas of new topics when not given (default min(3, brokers)). */
+  replicationFactor?: number;
+  /** Create unknown topics on Metadata requests (Kafka's auto.create.topics.enable; default true). */
+  autoCreateTopics?: boolean;
+  /** Broker-wide topic config defaults by Kafka name, e.g. { 'retention.ms': '3600000' }. */
+  topicDefaults?: Record<string, string>;
+  /** fsync every append (default false: written to the OS before acking, fsynced on roll/flush/stop). */
+  syncWrites?: boolean;
+  /** Largest request accepted (Kafka's socket.request.max.bytes; default 100 MiB). */
+  maxRequestBytes?: number;
+  /** group.initial.rebalance.delay.ms (default 0: groups form at once). */
+  groupInitialRebalanceDelayMs?: number;
+  /** group.min.session.timeout.ms (default 6000). */
+  groupMinSessionTimeoutMs?: number;
+  /** group.max.session.timeout.ms (default 1800000). */
+  groupMaxSessionTimeoutMs?: number;
+  /** How often retention and compaction run (default 30000 ms). */
+  logCleanupIntervalMs?: number;
+  /** A returning broker takes back the partitions it prefers to lead (default true). */
+  preferredLeaderElection?: boolean;
+  /** Where log lines go: a Logger, a level for stderr, true (= 'info' on stderr) or false (default: silent). */
+  logger?: Logger | LogLevel | boolean;
+}
+
+export interface BrokerAddress {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+export interface RunningBroker {
+  /** host:port of every broker, for bootstrap.servers / brokers. */
+  readonly bootstrap: string[];
+  readonly brokers: BrokerAddress[];
+  readonly clusterId: string;
+  readonly control: BrokerControl;
+  /** Answers in-flight requests, then closes listeners and flushes and closes storage. */
+  stop(): Promise<void>;
+  /** Stops and starts again on the same ports; with a data dir everything is reloaded from disk. */
+  restart(): Promise<void>;
+}
+
+const DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+
+function resolveLogger(option: BrokerOptions['logger']): Logger {
+  if (option === undefined || option === false) return silentLogger;
+  if (option === true) return streamLogger('info');
+  if (typeof option === 'string') {
+    if (!isLogLevel(option))
+      throw new TypeError(`Unknown log level '${option}'; use debug, info, warn or error.`);
+    return streamLogger(option);
+  }
+  return option;
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}.`);
+  return v;
+}
+
+export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
+  const broker = new InProcessBroker(options);
+  await broker.start();
+  return broker;
+}
+
+class InProcessBroker implements RunningBroker {
+  readonly control: Control;
+  private readonly logger: Logger;
+  private readonly nodes: BrokerNode[];
+  private readonly listeners = new Map<number, BrokerListener>();
+  private readonly faults = new FaultInjector();
+  private readonly maxRequestBytes: number;
+  private readonly brokerCount: number;
+  private currentCluster: Cluster | undefined;
+  private router: RequestRouter | undefined;
+  private cleanupTimer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(private readonly options: BrokerOptions) {
+    this.logger = resolveLogger(options.logger);
+    this.brokerCount = positiveInt('brokers', options.brokers, 1);
+    positiveInt('partitions', options.partitions, 1);
+    const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? 0;
+    if (!Number.isInteger(port) || port < 0 || port + this.brokerCount - 1 > 65535) {
+      throw new RangeError(
+        `port must be 0 or a TCP port leaving room for ${this.brokerCount} broker(s), got ${port}.`,
+      );
+    }
+    this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.nodes = Array.from({ length: this.brokerCount }, (_, i) => ({
+      id: i + 1,
+      host,
+      port: port === 0 ? 0 : port + i,
+      up: false,
+      rack: null,
+    }));
+    this.control = new Control({
+      cluster: () => this.cluster,
+      faults: this.faults,
+      stopNode: (id) => this.stopNode(id),
+      startNode: (id) => this.startNode(id),
+      dropConnections: (id) => this.dropConnections(id),
+      log: (m) => this.logger.info(m),
+    });
+  }
+
+  private get cluster(): Cluster {
+    if (!this.currentCluster) throw new Error('The broker is stopped; call restart() first.');
+    return this.currentCluster;
+  }
+
+  get bootstrap(): string[] {
+    return this.nodes.map((n) => `${n.host}:${n.port}`);
+  }
+
+  get brokers(): BrokerAddress[] {
+    return this.nodes.map((n) => ({ nodeId: n.id, host: n.host, port: n.port }));
+  }
+
+  get clusterId(): string {
+    return this.cluster.clusterId;
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    // Compaction recompresses batches synchronously; zstd's WASM fallback must be loaded first.
+    await compressionReady().catch((err: Error) =>
+      this.logger.warn(`zstd compression unavailable: ${err.message}`),
+    );
+    for (const node of this.nodes) node.up = true;
+    let cluster = this.currentCluster;
+    if (cluster) {
+      cluster.resume();
+    } else {
+      cluster = new Cluster({
+        nodes: this.nodes,
+        defaultPartitions: o.partitions ?? 1,
+        defaultReplicationFactor: positiveInt(
+          'replicationFactor',
+          o.replicationFactor,
+          Math.min(3, this.brokerCount),
+        ),
+        autoCreateTopics: o.autoCreateTopics ?? true,
+        topicDefaults: o.topicDefaults ?? {},
+        dataDir: o.dataDir,
+        syncWrites: o.syncWrites,
+        preferredLeaderElection: o.preferredLeaderElection,
+        maxRequestBytes: this.maxRequestBytes,
+        groupConfig: {
+          ...(o.groupInitialRebalanceDelayMs !== undefined && {
+            initialRebalanceDelayMs: o.groupInitialRebalanceDelayMs,
+          }),
+          ...(o.groupMinSessionTimeoutMs !== undefined && {
+            minSessionTimeoutMs: o.groupMinSessionTimeoutMs,
+          }),
+          ...(o.groupMaxSessionTimeoutMs !== undefined && {
+            maxSessionTimeoutMs: o.groupMaxSessionTimeoutMs,
+          }),
+        },
+        logger: this.logger,
+      });
+      this.currentCluster = cluster;
+    }
+    this.router = new RequestRouter(cluster, this.faults, this.logger, (event) =>
+      this.control.observe(event),
+    );
+    try {
+      for (const node of this.nodes) await this.listen(node);
+    } catch (err) {
+      await this.shutdown(false, false);
+      throw err;
+    }
+    const interval = o.logCleanupIntervalMs ?? 30_000;
+    this.cleanupTimer = setInterval(() => this.currentCluster?.runLogCleanup(), interval);
+    this.cleanupTimer.unref();
+    this.running = true;
+    this.logger.info(
+      `Samsa dev broker ready: ${this.brokerCount} broker(s) at ${this.bootstrap.join(',')}, ` +
+        `${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}, cluster id ${cluster.clusterId}`,
+    );
+  }
+
+  private async listen(node: BrokerNode): Promise<void> {
+    let listener = this.listeners.get(node.id);
+    if (!listener) {
+      listener = new BrokerListener({
+        nodeId: node.id,
+        host: node.host,
+        port: node.port,
+        logger: this.logger,
+        maxRequestBytes: this.maxRequestBytes,
+        handleFrame: (connection, frame) => this.router!.handleFrame(node, connection, frame),
+      });
+      this.listeners.set(node.id, listener);
+    }
+    await listener.start();
+    node.port = listener.port;
+  }
+
+  private async stopNode(id: number): Promise<void> {
+    const node = this.nodes.find((n) => n.id === id);
+    if (!node) throw new RangeError(`No broker ${id}; node ids are 1..${this.nodes.length}.`);
+    if (!node.up) return;
+    node.up = false;
+    // Controlled shutdown: leadership moves first, then the broker's connections go away.
+    this.cluster.nodeStopped(id);
+    await this.listeners.get(id)?.stop(false);
+    this.logger.info(`broker ${id} stopped`);
+  }
+
+  private async startNode(id: number): Promise<void> {
+    const node = this.nodes.find((n) => n.id === id);
+    if (!node) throw new RangeError(`No broker ${id}; node ids are 1..${this.nodes.length}.`);
+    if (node.up) return;
+    await this.listen(node);
+    node.up = true;
+    this.cluster.nodeStarted(id);
+    this.logger.info(`broker ${id} started at ${node.host}:${node.port}`);
+  }
+
+  private dropConnections(id?: number): number {
+    let dropped = 0;
+    for (const [nodeId, listener] of this.listeners)
+      if (id === undefined || id === nodeId) dropped += listener.dropConnections();
+    return dropped;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.shutdown(true, false);
+    this.logger.info('Samsa dev broker stopped');
+  }
+
+  /**
+   * Stops serving: parked requests are answered, listeners close after in-flight requests (if
+   * graceful), then storage is flushed and closed, unless `keepState` keeps the in-memory
+   * cluster for a restart.
+   */
+  private async shutdown(graceful: boolean, keepState: boolean): Promise<void> {
+    clearInterval(this.cleanupTimer);
+    const cluster = this.currentCluster;
+    cluster?.beginShutdown(keepState);
+    await Promise.all([...this.listeners.values()].map((l) => l.stop(graceful)));
+    for (const node of this.nodes) node.up = false;
+    if (!keepState) {
+      cluster?.close();
+      this.currentCluster = undefined;
+    }
+  }
+
+  async restart(): Promise<void> {
+    if (this.running) {
+      this.running = false;
+      // In memory the state survives the restart; with a data dir it is reloaded from disk.
+      await this.shutdown(true, this.options.dataDir === undefined);
+    }
+    this.faults.clear();
+    await this.start();
+    this.logger.info('Samsa dev broker restarted');
+  }
+}

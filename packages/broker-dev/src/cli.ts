@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * samsa-broker: starts the dev broker from the command line. Prints `BROKERS=host:port,...` on
+ * stdout once it serves, then logs to stderr. SIGINT/SIGTERM stop it cleanly (in-flight requests
+ * answered, files flushed and closed); bad flags print the usage and exit with code 2.
+ */
+import { startBroker } from './broker.js';
+import { parseCli, USAGE, UsageError } from './cli-args.js';
+import { streamLogger } from './logger.js';
+
+async function main(): Promise<void> {
+  let cli: ReturnType<typeof parseCli>;
+  try {
+    cli = parseCli(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`samsa-broker: ${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (cli.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const logger = streamLogger(cli.logLevel);
+  let broker: Awaited<ReturnType<typeof startBroker>>;
+  try {
+    broker = await startBroker({ ...cli.options, logger });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    logger.error(
+      `cannot start: ${e.code === 'EADDRINUSE' ? `port in use (${e.message}); pick another --port or 0` : (e.stack ?? e.message)}`,
+    );
+    process.exit(1);
+  }
+  process.stdout.write(`BROKERS=${broker.bootstrap.join(',')}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received, shutting down`);
+    broker.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        logger.error(`shutdown failed: ${err.stack ?? err.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`samsa-broker: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+/**
+ * Fault rules applied to incoming requests: answer the next N requests of an API with an error
+ * code, delay responses, or drop the connection when a request arrives. Rules match an API key
+ * (or every API) and optionally one broker; each counts down and disappears when used up.
+ */
+export interface FaultRule {
+  /** API key, or undefined for every API. */
+  apiKey?: number;
+  /** Broker node id, or undefined for every broker. */
+  nodeId?: number;
+  /** How many matching requests the rule applies to; Infinity until cleared. */
+  remaining: number;
+  errorCode?: number;
+  latencyMs?: number;
+  dropConnection?: boolean;
+}
+
+export interface Fault {
+  errorCode?: number;
+  latencyMs?: number;
+  dropConnection?: boolean;
+}
+
+export class FaultInjector {
+  private rules: FaultRule[] = [];
+
+  add(rule: FaultRule): void {
+    if (rule.remaining <= 0) return;
+    this.rules.push({ ...rule });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  get active(): number {
+    return this.rules.length;
+  }
+
+  /** The fault for a request, consuming one use of each matching rule (first error/drop rule wins). */
+  take(apiKey: number, nodeId: number): Fault | undefined {
+    if (this.rules.length === 0) return undefined;
+    let fault: Fault | undefined;
+    let exhausted = false;
+    for (const rule of this.rules) {
+      if (rule.apiKey !== undefined && rule.apiKey !== apiKey) continue;
+      if (rule.nodeId !== undefined && rule.nodeId !== nodeId) continue;
+      const failing = rule.errorCode !== undefined || rule.dropConnection;
+      if (failing && (fault?.errorCode !== undefined || fault?.dropConnection)) continue;
+      fault ??= {};
+      if (rule.errorCode !== undefined) fault.errorCode = rule.errorCode;
+      if (rule.dropConnection) fault.dropConnection = true;
+      if (rule.latencyMs) fault.latencyMs = (fault.latencyMs ?? 0) + rule.latencyMs;
+      rule.remaining--;
+      if (rule.remaining <= 0) exhausted = true;
+    }
+    if (exhausted) this.rules = this.rules.filter((r) => r.remaining > 0);
+    return fault;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * DeleteGroups: v0-2.
+ *
+ * - Deletes empty groups and their committed offsets; NON_EMPTY_GROUP while members remain,
+ *   GROUP_ID_NOT_FOUND for unknown groups, NOT_COORDINATOR for groups of another broker.
+ */
+import { ErrorCode } from '../error-codes.js';
+import { coordinatorError } from './common.js';
+import { defineHandler } from './types.js';
+
+export const deleteGroupsHandler = defineHandler({
+  apiKey: 42,
+  name: 'DeleteGroups',
+  minVersion: 0,
+  maxVersion: 2,
+
+  handle(ctx, request) {
+    return {
+      throttleTimeMs: 0,
+      results: request.groupsNames.map((groupId) => {
+        const notCoordinator = coordinatorError(ctx, groupId);
+        if (notCoordinator !== ErrorCode.NONE) return { groupId, errorCode: notCoordinator };
+        return { groupId, errorCode: ctx.cluster.groups.deleteGroup(groupId) };
+      }),
+    };
+  },
+
+  errorResponse: (_ctx, request, errorCode) => ({
+    throttleTimeMs: 0,
+    results: request.groupsNames.map((groupId) => ({ groupId, errorCode })),
+  }),
+});

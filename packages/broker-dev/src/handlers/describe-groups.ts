@@ -1,0 +1,68 @@
+/**
+ * DescribeGroups: v0-5.
+ *
+ * - State names as Kafka reports them (Empty, PreparingRebalance, CompletingRebalance, Stable,
+ *   Dead). Member metadata, assignments and the protocol name are filled in only for a Stable
+ *   group, as in Kafka. An unknown group is reported as Dead with no error (v0-5).
+ * - Groups another broker coordinates get NOT_COORDINATOR.
+ */
+import type { DescribeGroupsResponseDescribedGroup } from '@samsa/protocol';
+import { ErrorCode } from '../error-codes.js';
+import { AUTHORIZED_OPERATIONS_OMITTED, coordinatorError } from './common.js';
+import { defineHandler } from './types.js';
+
+/** DESCRIBE, DELETE, READ (all a client could do without ACLs). */
+const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
+
+function failed(groupId: string, errorCode: number): DescribeGroupsResponseDescribedGroup {
+  return {
+    errorCode,
+    groupId,
+    groupState: '',
+    protocolType: '',
+    protocolData: '',
+    members: [],
+    authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+  };
+}
+
+export const describeGroupsHandler = defineHandler({
+  apiKey: 15,
+  name: 'DescribeGroups',
+  minVersion: 0,
+  maxVersion: 5,
+
+  handle(ctx, request) {
+    return {
+      throttleTimeMs: 0,
+      groups: request.groups.map((groupId): DescribeGroupsResponseDescribedGroup => {
+        const notCoordinator = coordinatorError(ctx, groupId);
+        if (notCoordinator !== ErrorCode.NONE) return failed(groupId, notCoordinator);
+        const summary = ctx.cluster.groups.describe(groupId);
+        return {
+          errorCode: ErrorCode.NONE,
+          groupId,
+          groupState: summary.state,
+          protocolType: summary.protocolType,
+          protocolData: summary.protocolName,
+          members: summary.members.map((m) => ({
+            memberId: m.memberId,
+            groupInstanceId: m.groupInstanceId,
+            clientId: m.clientId,
+            clientHost: m.clientHost,
+            memberMetadata: m.metadata,
+            memberAssignment: m.assignment,
+          })),
+          authorizedOperations: request.includeAuthorizedOperations
+            ? ALL_GROUP_OPERATIONS
+            : AUTHORIZED_OPERATIONS_OMITTED,
+        };
+      }),
+    };
+  },
+
+  errorResponse: (_ctx, request, errorCode) => ({
+    throttleTimeMs: 0,
+    groups: request.groups.map((groupId) => failed(groupId, errorCode)),
+  }),
+});

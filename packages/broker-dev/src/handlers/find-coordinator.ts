@@ -1,0 +1,86 @@
+/**
+ * FindCoordinator: v0-5 (v4+ looks up several keys at once, KIP-699).
+ *
+ * - Group keys map to a broker the way Kafka maps them to a __consumer_offsets partition
+ *   leader; when that broker is stopped the group moves to the next live one.
+ * - Transaction keys (keyType 1) get TRANSACTIONAL_ID_AUTHORIZATION_FAILED: the dev broker has
+ *   no transaction coordinator, and a retriable error would only make producers wait.
+ * - Unknown key types get INVALID_REQUEST.
+ */
+import type { FindCoordinatorResponseCoordinator } from '@samsa/protocol';
+import { ErrorCode } from '../error-codes.js';
+import { defineHandler, type RequestContext } from './types.js';
+
+const GROUP = 0;
+const TRANSACTION = 1;
+
+function lookup(ctx: RequestContext, key: string, keyType: number): FindCoordinatorResponseCoordinator {
+  const fail = (errorCode: number, errorMessage: string) => ({
+    key,
+    nodeId: -1,
+    host: '',
+    port: -1,
+    errorCode,
+    errorMessage,
+  });
+  if (keyType === TRANSACTION) {
+    return fail(
+      ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+      'The Samsa dev broker does not support transactions (idempotent producers work).',
+    );
+  }
+  if (keyType !== GROUP) return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator key type ${keyType}.`);
+  const node = ctx.cluster.coordinatorFor(key);
+  if (!node) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'No broker is up.');
+  return {
+    key,
+    nodeId: node.id,
+    host: node.host,
+    port: node.port,
+    errorCode: ErrorCode.NONE,
+    errorMessage: null,
+  };
+}
+
+export const findCoordinatorHandler = defineHandler({
+  apiKey: 10,
+  name: 'FindCoordinator',
+  minVersion: 0,
+  maxVersion: 5,
+
+  handle(ctx, request) {
+    const keyType = request.keyType ?? GROUP;
+    if (ctx.apiVersion >= 4) {
+      return {
+        throttleTimeMs: 0,
+        coordinators: (request.coordinatorKeys ?? []).map((key) => lookup(ctx, key, keyType)),
+      };
+    }
+    const c = lookup(ctx, request.key ?? '', keyType);
+    return {
+      throttleTimeMs: 0,
+      errorCode: c.errorCode,
+      errorMessage: c.errorMessage,
+      nodeId: c.nodeId,
+      host: c.host,
+      port: c.port,
+    };
+  },
+
+  errorResponse(ctx, request, errorCode) {
+    if (ctx.apiVersion >= 4) {
+      return {
+        throttleTimeMs: 0,
+        coordinators: (request.coordinatorKeys ?? []).map((key) => ({
+          key,
+          nodeId: -1,
+          host: '',
+          port: -1,
+          errorCode,
+          errorMessage: null,
+        })),
+      };
+    }
+    return { throttleTimeMs: 0, errorCode, errorMessage: null, nodeId: -1, host: '', port: -1 };
+  },
+});

@@ -1,0 +1,32 @@
+/**
+ * Heartbeat: v0-4.
+ *
+ * - Keeps a member's session alive. REBALANCE_IN_PROGRESS while the group prepares a
+ *   rebalance (the member must rejoin), ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID /
+ *   FENCED_INSTANCE_ID as in Kafka.
+ */
+import { ErrorCode } from '../error-codes.js';
+import { coordinatorError } from './common.js';
+import { defineHandler } from './types.js';
+
+export const heartbeatHandler = defineHandler({
+  apiKey: 12,
+  name: 'Heartbeat',
+  minVersion: 0,
+  maxVersion: 4,
+
+  handle(ctx, request) {
+    if (request.groupId === '') return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID };
+    const notCoordinator = coordinatorError(ctx, request.groupId);
+    if (notCoordinator !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: notCoordinator };
+    const errorCode = ctx.cluster.groups.heartbeat(
+      request.groupId,
+      request.memberId,
+      request.groupInstanceId ?? null,
+      request.generationId,
+    );
+    return { throttleTimeMs: 0, errorCode };
+  },
+
+  errorResponse: (_ctx, _request, errorCode) => ({ throttleTimeMs: 0, errorCode }),
+});

@@ -1,0 +1,69 @@
+/**
+ * The table of served APIs: one handler per API key, each with the version range advertised in
+ * ApiVersions. Every version in a range is answered (see each handler's header comment).
+ */
+import { alterConfigsHandler } from './alter-configs.js';
+import { apiVersionsTable, createApiVersionsHandler } from './api-versions.js';
+import { createPartitionsHandler } from './create-partitions.js';
+import { createTopicsHandler } from './create-topics.js';
+import { deleteGroupsHandler } from './delete-groups.js';
+import { deleteRecordsHandler } from './delete-records.js';
+import { deleteTopicsHandler } from './delete-topics.js';
+import { describeClusterHandler } from './describe-cluster.js';
+import { describeConfigsHandler } from './describe-configs.js';
+import { describeGroupsHandler } from './describe-groups.js';
+import { fetchHandler } from './fetch.js';
+import { findCoordinatorHandler } from './find-coordinator.js';
+import { heartbeatHandler } from './heartbeat.js';
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
+import { initProducerIdHandler } from './init-producer-id.js';
+import { joinGroupHandler } from './join-group.js';
+import { leaveGroupHandler } from './leave-group.js';
+import { listGroupsHandler } from './list-groups.js';
+import { listOffsetsHandler } from './list-offsets.js';
+import { metadataHandler } from './metadata.js';
+import { offsetCommitHandler } from './offset-commit.js';
+import { offsetDeleteHandler } from './offset-delete.js';
+import { offsetFetchHandler } from './offset-fetch.js';
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
+import { produceHandler } from './produce.js';
+import { syncGroupHandler } from './sync-group.js';
+import type { AnyApiHandler, ApiHandler } from './types.js';
+
+const served: AnyApiHandler[] = [
+  produceHandler,
+  fetchHandler,
+  listOffsetsHandler,
+  metadataHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
+  findCoordinatorHandler,
+  joinGroupHandler,
+  heartbeatHandler,
+  leaveGroupHandler,
+  syncGroupHandler,
+  describeGroupsHandler,
+  listGroupsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+  deleteRecordsHandler,
+  initProducerIdHandler,
+  offsetForLeaderEpochHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
+  createPartitionsHandler,
+  deleteGroupsHandler,
+  incrementalAlterConfigsHandler,
+  offsetDeleteHandler,
+  describeClusterHandler,
+];
+
+const table = apiVersionsTable([...served, { apiKey: 18, minVersion: 0, maxVersion: 4 } as ApiHandler]);
+
+/** API key → handler, for every API the broker serves. */
+export const HANDLERS: ReadonlyMap<number, AnyApiHandler> = new Map(
+  [...served, createApiVersionsHandler(() => table)].map((h) => [h.apiKey, h]),
+);
+
+/** The ApiVersions table: [apiKey, minVersion, maxVersion] of every served API. */
+export const ADVERTISED_VERSIONS = table;

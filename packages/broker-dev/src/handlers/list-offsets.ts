@@ -1,0 +1,83 @@
+/**
+ * ListOffsets: v1-8 (v0's multi-offset form was removed in Kafka 4 and is not advertised).
+ *
+ * - Timestamps: -1 latest (the last stable offset for read_committed, v2+), -2 earliest,
+ *   -3 the record with the largest timestamp (v7+), -4 earliest local (v8+, = earliest here),
+ *   otherwise the first record with timestamp >= the one asked (offset -1 if none).
+ * - Only the leader answers; v4+ checks currentLeaderEpoch and returns the leader epoch.
+ */
+import type { ListOffsetsResponse, ListOffsetsResponseListOffsetsPartitionResponse } from '@samsa/protocol';
+import { errorCodeOf } from '../broker-error.js';
+import { ErrorCode } from '../error-codes.js';
+import { leaderEpochError, leaderError } from './common.js';
+import { defineHandler } from './types.js';
+
+const READ_COMMITTED = 1;
+
+function failed(partitionIndex: number, errorCode: number): ListOffsetsResponseListOffsetsPartitionResponse {
+  return { partitionIndex, errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1, oldStyleOffsets: [] };
+}
+
+export const listOffsetsHandler = defineHandler({
+  apiKey: 2,
+  name: 'ListOffsets',
+  minVersion: 1,
+  maxVersion: 8,
+
+  handle(ctx, request): ListOffsetsResponse {
+    const readCommitted = request.isolationLevel === READ_COMMITTED;
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => {
+        const topic = ctx.cluster.topic(t.name);
+        return {
+          name: t.name,
+          partitions: t.partitions.map((p) => {
+            const partition = topic?.partitions[p.partitionIndex];
+            if (!partition) return failed(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+            const notLeader = leaderError(ctx, partition);
+            if (notLeader !== ErrorCode.NONE) return failed(p.partitionIndex, notLeader);
+            const epochError = leaderEpochError(partition, p.currentLeaderEpoch);
+            if (epochError !== ErrorCode.NONE) return failed(p.partitionIndex, epochError);
+            const timestamp = Number(p.timestamp);
+            const log = partition.log;
+            try {
+              if (timestamp === -1) {
+                const offset = readCommitted ? log.lastStableOffset : log.highWatermark;
+                return {
+                  partitionIndex: p.partitionIndex,
+                  errorCode: ErrorCode.NONE,
+                  timestamp: -1n,
+                  offset: BigInt(offset),
+                  leaderEpoch: partition.leaderEpoch,
+                };
+              }
+              const found = log.offsetForTimestamp(timestamp);
+              const visible =
+                found && (!readCommitted || found.offset < log.lastStableOffset || timestamp < 0);
+              return {
+                partitionIndex: p.partitionIndex,
+                errorCode: ErrorCode.NONE,
+                timestamp: visible ? BigInt(found.timestamp) : -1n,
+                offset: visible ? BigInt(found.offset) : -1n,
+                leaderEpoch: visible ? partition.leaderEpoch : -1,
+              };
+            } catch (err) {
+              return failed(p.partitionIndex, errorCodeOf(err));
+            }
+          }),
+        };
+      }),
+    };
+  },
+
+  errorResponse(_ctx, request, errorCode) {
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => failed(p.partitionIndex, errorCode)),
+      })),
+    };
+  },
+});

@@ -1,0 +1,243 @@
+/**
+ * Produce: advertised v0-11, served v3-11.
+ *
+ * - v0-2 (message formats v0/v1) are advertised only because librdkafka < 2.11.1 enables
+ *   gzip/snappy/lz4 only if the Produce range contains v0; like Kafka 4 (KAFKA-18659) every
+ *   partition of such a request gets UNSUPPORTED_VERSION.
+ * - Batches are validated (framing, magic 2, CRC32C, max.message.bytes, offset deltas, keys on
+ *   compacted topics) and stored verbatim with the base offset and leader epoch patched in; no
+ *   per-record work on this path. Each partition's batches are appended atomically.
+ * - acks=0 sends no response; if any partition failed, the connection is closed instead so the
+ *   producer notices (Kafka does the same). acks=-1 checks min.insync.replicas against the ISR.
+ * - Only the leader accepts writes (NOT_LEADER_OR_FOLLOWER with the KIP-951 leader hint, v10+).
+ * - Idempotent producers (InitProducerId): a retried batch is answered with its original offsets
+ *   and not written again; sequence gaps get OUT_OF_ORDER_SEQUENCE_NUMBER, old epochs
+ *   INVALID_PRODUCER_EPOCH. Transactions are not supported (INVALID_TXN_STATE).
+ */
+import type {
+  ProduceRequest,
+  ProduceResponse,
+  ProduceResponsePartitionProduceResponse,
+  ProduceResponseTopicProduceResponse,
+} from '@samsa/protocol';
+import { BrokerError, errorCodeOf } from '../broker-error.js';
+import type { PartitionState } from '../cluster/topic.js';
+import { minInsyncReplicas } from '../cluster/topic-configs.js';
+import { ErrorCode } from '../error-codes.js';
+import { type ProducedBatch, validateProducedBatches } from '../storage/index.js';
+import { leaderError, nodeEndpoint } from './common.js';
+import { CloseConnection, defineHandler, NO_RESPONSE, type RequestContext } from './types.js';
+
+const NO_OFFSET = -1n;
+const MAGIC_OFFSET = 16;
+const LENGTH_OFFSET = 8;
+
+/** Kafka answers INVALID_RECORD when a v3+ request carries a batch that is not message format v2. */
+function hasOldMagic(records: Buffer): boolean {
+  let pos = 0;
+  while (pos + MAGIC_OFFSET < records.length) {
+    if (records[pos + MAGIC_OFFSET] !== 2) return true;
+    const length = records.readInt32BE(pos + LENGTH_OFFSET);
+    if (length <= 0) return false;
+    pos += 12 + length;
+  }
+  return false;
+}
+
+function partitionResult(
+  index: number,
+  errorCode: number,
+  errorMessage: string | null = null,
+): ProduceResponsePartitionProduceResponse {
+  return {
+    index,
+    errorCode,
+    baseOffset: NO_OFFSET,
+    logAppendTimeMs: NO_OFFSET,
+    logStartOffset: NO_OFFSET,
+    recordErrors: [],
+    errorMessage,
+  };
+}
+
+function errorResponse(request: ProduceRequest, errorCode: number): ProduceResponse {
+  return {
+    responses: request.topicData.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p) => partitionResult(p.index, errorCode)),
+    })),
+    throttleTimeMs: 0,
+  };
+}
+
+/**
+ * Idempotence checks for a partition's batches: undefined to append, else the response to give
+ * (the original offsets of a retried batch, or a sequence/epoch error).
+ */
+function checkSequences(
+  partition: PartitionState,
+  batches: ProducedBatch[],
+): ProduceResponsePartitionProduceResponse | undefined {
+  // Later batches of the same producer in one request must follow the earlier ones.
+  const expectedNext = new Map<number, number>();
+  for (const batch of batches) {
+    if (batch.producerId < 0) continue;
+    if (batch.transactional) {
+      return partitionResult(
+        0,
+        ErrorCode.INVALID_TXN_STATE,
+        'The Samsa dev broker does not support transactions.',
+      );
+    }
+    const expected = expectedNext.get(batch.producerId);
+    if (expected !== undefined && batch.baseSequence !== expected) {
+      return partitionResult(
+        0,
+        ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        `Expected sequence ${expected} in the same request.`,
+      );
+    }
+    expectedNext.set(batch.producerId, (batch.baseSequence + batch.recordCount) % 0x80000000);
+    if (expected !== undefined) continue;
+    const check = partition.producers.check(
+      batch.producerId,
+      batch.producerEpoch,
+      batch.baseSequence,
+      batch.recordCount,
+    );
+    if (check.kind === 'error') return partitionResult(0, check.errorCode, check.message);
+    if (check.kind === 'duplicate') {
+      if (batches.length > 1) {
+        return partitionResult(
+          0,
+          ErrorCode.DUPLICATE_SEQUENCE_NUMBER,
+          'A retried batch arrived together with new ones.',
+        );
+      }
+      // A retry of a batch already written: answer with where it went, as Kafka does.
+      const result = partitionResult(0, ErrorCode.NONE);
+      result.baseOffset = BigInt(check.firstOffset);
+      result.logStartOffset = BigInt(partition.log.logStartOffset);
+      return result;
+    }
+  }
+  return undefined;
+}
+
+function recordSequences(partition: PartitionState, batches: ProducedBatch[], baseOffset: number): void {
+  let offset = baseOffset;
+  for (const batch of batches) {
+    const last = offset + batch.lastOffsetDelta;
+    if (batch.producerId >= 0)
+      partition.producers.record(batch.producerId, batch.producerEpoch, batch.baseSequence, offset, last);
+    offset = last + 1;
+  }
+}
+
+export const produceHandler = defineHandler({
+  apiKey: 0,
+  name: 'Produce',
+  minVersion: 0,
+  maxVersion: 11,
+
+  handle(ctx: RequestContext, request: ProduceRequest) {
+    if (ctx.apiVersion < 3) return errorResponse(request, ErrorCode.UNSUPPORTED_VERSION);
+    const acks = request.acks;
+    if (acks !== 0 && acks !== 1 && acks !== -1)
+      return errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS);
+    const cluster = ctx.cluster;
+    const nodeId = ctx.node.id;
+    let failed = false;
+    let leaderHints: Set<number> | undefined;
+    const responses: ProduceResponseTopicProduceResponse[] = new Array(request.topicData.length);
+    for (let t = 0; t < request.topicData.length; t++) {
+      const topicData = request.topicData[t];
+      const topic = cluster.topic(topicData.name);
+      const partitionResponses: ProduceResponsePartitionProduceResponse[] = new Array(
+        topicData.partitionData.length,
+      );
+      for (let i = 0; i < topicData.partitionData.length; i++) {
+        const data = topicData.partitionData[i];
+        const partition = topic?.partitions[data.index];
+        if (!partition) {
+          partitionResponses[i] = partitionResult(data.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          failed = true;
+          continue;
+        }
+        if (partition.leader !== nodeId) {
+          const result = partitionResult(data.index, leaderError(ctx, partition));
+          if (partition.leader >= 0) {
+            result.currentLeader = { leaderId: partition.leader, leaderEpoch: partition.leaderEpoch };
+            leaderHints ??= new Set();
+            leaderHints.add(partition.leader);
+          }
+          partitionResponses[i] = result;
+          failed = true;
+          continue;
+        }
+        if (acks === -1 && partition.isr.length < minInsyncReplicas(topic!.configs, cluster.topicDefaults)) {
+          partitionResponses[i] = partitionResult(
+            data.index,
+            ErrorCode.NOT_ENOUGH_REPLICAS,
+            `The size of the current ISR [${partition.isr.join(', ')}] is insufficient to satisfy the min.isr requirement`,
+          );
+          failed = true;
+          continue;
+        }
+        const records = data.records;
+        try {
+          if (!records || records.length === 0)
+            throw new BrokerError(ErrorCode.CORRUPT_MESSAGE, 'Produce request has no records.');
+          if (hasOldMagic(records)) {
+            throw new BrokerError(
+              ErrorCode.INVALID_RECORD,
+              'Produce requests v3+ may only contain record batches with magic 2.',
+            );
+          }
+          const log = partition.log;
+          const batches = validateProducedBatches(records, log.config, cluster.recordCodecs);
+          const idempotent = batches.some((b) => b.producerId >= 0);
+          if (idempotent) {
+            const outcome = checkSequences(partition, batches);
+            if (outcome) {
+              partitionResponses[i] = outcome;
+              outcome.index = data.index;
+              if (outcome.errorCode !== ErrorCode.NONE) failed = true;
+              continue;
+            }
+          }
+          const appended = log.append(records, { leaderEpoch: partition.leaderEpoch });
+          if (idempotent) recordSequences(partition, batches, appended.baseOffset);
+          partitionResponses[i] = {
+            index: data.index,
+            errorCode: ErrorCode.NONE,
+            baseOffset: BigInt(appended.baseOffset),
+            logAppendTimeMs: BigInt(appended.logAppendTimeMs),
+            logStartOffset: BigInt(log.logStartOffset),
+            recordErrors: [],
+            errorMessage: null,
+          };
+          partition.wake();
+        } catch (err) {
+          const code = errorCodeOf(err);
+          if (code === ErrorCode.UNKNOWN_SERVER_ERROR) {
+            cluster.logger.error(`produce to ${partition.name} failed: ${(err as Error).stack ?? err}`);
+          } else {
+            cluster.logger.debug(`produce to ${partition.name} rejected: ${(err as Error).message}`);
+          }
+          partitionResponses[i] = partitionResult(data.index, code, (err as Error).message);
+          failed = true;
+        }
+      }
+      responses[t] = { name: topicData.name, partitionResponses };
+    }
+    if (acks === 0) {
+      return failed ? new CloseConnection('a produce request with acks=0 failed') : NO_RESPONSE;
+    }
+    const response: ProduceResponse = { responses, throttleTimeMs: 0 };
+    if (leaderHints) response.nodeEndpoints = [...leaderHints].flatMap((id) => nodeEndpoint(ctx, id));
+    return response;
+  },
+
+  errorResponse: (_ctx, request, errorCode) => errorResponse(request, errorCode),
+});

@@ -1,0 +1,58 @@
+/** The shape every API handler has, and what it gets to work with. */
+import type { RequestBodies, RequestHeader, ResponseBodies } from '@samsa/protocol';
+import type { Cluster } from '../cluster/cluster.js';
+import type { BrokerNode } from '../cluster/nodes.js';
+
+/** Returned by a handler that must not answer (Produce with acks=0). */
+export const NO_RESPONSE: unique symbol = Symbol('no response');
+
+/** Returned by a handler that wants the connection closed instead of answered. */
+export class CloseConnection {
+  constructor(readonly reason: string) {}
+}
+
+export type HandlerOutcome<R> = R | typeof NO_RESPONSE | CloseConnection;
+
+export interface RequestContext {
+  readonly cluster: Cluster;
+  /** The broker whose listener received the request. */
+  readonly node: BrokerNode;
+  readonly header: RequestHeader;
+  readonly apiVersion: number;
+  /** Aborted when the client disconnects; long waits should give up then. */
+  readonly signal: AbortSignal;
+  /** host:port of the client, for logs and DescribeGroups. */
+  readonly clientHost: string;
+}
+
+export type ApiKeyNumber = keyof RequestBodies & keyof ResponseBodies;
+
+export interface ApiHandler<K extends ApiKeyNumber = ApiKeyNumber> {
+  readonly apiKey: K;
+  readonly name: string;
+  /** Advertised range in ApiVersions; every version in it is answered. */
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  handle(
+    ctx: RequestContext,
+    request: RequestBodies[K],
+  ): HandlerOutcome<ResponseBodies[K]> | Promise<HandlerOutcome<ResponseBodies[K]>>;
+  /**
+   * The response Kafka gives when the whole request fails with `errorCode` (every topic,
+   * partition or group of the request carries it). Used for injected faults and internal errors.
+   */
+  errorResponse(ctx: RequestContext, request: RequestBodies[K], errorCode: number): ResponseBodies[K];
+}
+
+/** Helper so handler files get their request/response types inferred from the API key. */
+export function defineHandler<K extends ApiKeyNumber>(handler: ApiHandler<K>): ApiHandler<K> {
+  return handler;
+}
+
+/**
+ * A handler of any API, for tables keyed by API key. Handlers are contravariant in their request
+ * type, so no union of the specific handler types fits; the dispatcher pairs each request with its
+ * own API's handler.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type AnyApiHandler = ApiHandler<any>;

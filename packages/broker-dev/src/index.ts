@@ -1,0 +1,10 @@
+/**
+ * @samsa/broker-dev: a Kafka-protocol broker for development and tests. Real clients (KafkaJS,
+ * librdkafka, kafka-python, Java) use it unchanged; it starts in milliseconds, in-process or
+ * from the `samsa-broker` command line, in memory or on disk.
+ */
+export { type BrokerAddress, type BrokerOptions, type RunningBroker, startBroker } from './broker.js';
+export type { ApiName, ApiSelector, BrokerControl, RequestRecord } from './control/control.js';
+export { ErrorCode, errorName } from './error-codes.js';
+export { ADVERTISED_VERSIONS } from './handlers/index.js';
+export { type Logger, type LogLevel, silentLogger, streamLogger } from './logger.js';

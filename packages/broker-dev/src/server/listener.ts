@@ -1,0 +1,109 @@
+/**
+ * The TCP listener of one broker node. Several listeners share one process and one cluster
+ * model; each knows its node id so handlers can tell which broker a request reached.
+ */
+import { createServer, type Server } from 'node:net';
+import type { Logger } from '../logger.js';
+import { acceptConnection, type Connection, type ConnectionOwner, type FrameResult } from './connection.js';
+
+export interface ListenerOptions {
+  nodeId: number;
+  host: string;
+  port: number;
+  logger: Logger;
+  maxRequestBytes: number;
+  handleFrame(connection: Connection, frame: Buffer): FrameResult;
+}
+
+export class BrokerListener implements ConnectionOwner {
+  readonly nodeId: number;
+  readonly logger: Logger;
+  readonly maxRequestBytes: number;
+  readonly host: string;
+  private boundPort: number;
+  private server: Server | undefined;
+  private readonly connections = new Set<Connection>();
+  private readonly frameHandler: ListenerOptions['handleFrame'];
+
+  constructor(options: ListenerOptions) {
+    this.nodeId = options.nodeId;
+    this.host = options.host;
+    this.boundPort = options.port;
+    this.logger = options.logger;
+    this.maxRequestBytes = options.maxRequestBytes;
+    this.frameHandler = options.handleFrame;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
+  handleFrame(connection: Connection, frame: Buffer): FrameResult {
+    return this.frameHandler(connection, frame);
+  }
+
+  connectionClosed(connection: Connection): void {
+    this.connections.delete(connection);
+  }
+
+  /** Starts listening; port 0 picks a free port, which is then kept for restarts. */
+  async start(): Promise<void> {
+    if (this.server) return;
+    // Paused on connect so acceptConnection can move the socket to its own read buffer first.
+    const server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
+      const connection = acceptConnection(socket, this);
+      this.connections.add(connection);
+      this.logger.debug(`node ${this.nodeId}: connection from ${connection.remote}`);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      server.once('error', onError);
+      server.listen({ host: this.host, port: this.boundPort, exclusive: true }, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.logger.error(`node ${this.nodeId}: listener error: ${err.message}`));
+    const address = server.address();
+    if (address && typeof address === 'object') this.boundPort = address.port;
+    this.server = server;
+  }
+
+  /**
+   * Stops listening. `graceful` lets requests already received be answered first (bounded by
+   * `graceMs`); otherwise connections are dropped at once, as when a broker process dies.
+   */
+  async stop(graceful: boolean, graceMs = 5000): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const connections = [...this.connections];
+    if (graceful) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.all(connections.map((c) => c.whenIdle())), timeout]);
+      clearTimeout(timer);
+    }
+    for (const connection of connections) connection.destroy();
+    this.connections.clear();
+    await closed;
+  }
+
+  /** Drops every open connection (fault injection); the listener keeps accepting new ones. */
+  dropConnections(): number {
+    const connections = [...this.connections];
+    for (const connection of connections) connection.destroy();
+    return connections.length;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Turns one request frame into a response: header decoding, the version checks Kafka applies,
+ * fault injection, the handler, and encoding. Bad input never throws out of here: a request
+ * that cannot be understood closes its connection with a log line (what Kafka does), a handler
+ * failure becomes the API's error response, and other connections carry on.
+ */
+import {
+  decodeRequestBody,
+  decodeRequestHeader,
+  encodeResponse,
+  type RequestBodies,
+  type RequestHeader,
+} from '@samsa/protocol';
+import { errorCodeOf } from '../broker-error.js';
+import type { Cluster } from '../cluster/cluster.js';
+import type { BrokerNode } from '../cluster/nodes.js';
+import type { FaultInjector } from '../control/faults.js';
+import { ErrorCode, errorName } from '../error-codes.js';
+import { API_VERSIONS_MAX, unsupportedApiVersionsResponse } from '../handlers/api-versions.js';
+import { HANDLERS } from '../handlers/index.js';
+import {
+  type AnyApiHandler,
+  CloseConnection,
+  type HandlerOutcome,
+  NO_RESPONSE,
+  type RequestContext,
+} from '../handlers/types.js';
+import type { Logger } from '../logger.js';
+import type { Connection, FrameResult } from './connection.js';
+
+const API_VERSIONS = 18;
+
+export type RequestObserver = (event: {
+  nodeId: number;
+  apiKey: number;
+  apiVersion: number;
+  clientId: string | null;
+  correlationId: number;
+}) => void;
+
+export class RequestRouter {
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly faults: FaultInjector,
+    private readonly logger: Logger,
+    private readonly observe?: RequestObserver,
+  ) {}
+
+  handleFrame(node: BrokerNode, connection: Connection, frame: Buffer): FrameResult {
+    let header: RequestHeader;
+    let bodyOffset: number;
+    try {
+      ({ header, bodyOffset } = decodeRequestHeader(frame));
+    } catch (err) {
+      connection.close(`malformed request header: ${(err as Error).message}`);
+      return null;
+    }
+    const { apiKey, apiVersion, correlationId } = header;
+    this.observe?.({ nodeId: node.id, apiKey, apiVersion, clientId: header.clientId, correlationId });
+    const handler = HANDLERS.get(apiKey);
+    if (apiKey === API_VERSIONS && apiVersion > API_VERSIONS_MAX) {
+      // KIP-511: answer in v0 format so the client learns which version to retry with.
+      return this.encode(connection, header, 0, unsupportedApiVersionsResponse());
+    }
+    if (!handler) {
+      connection.close(`unknown or unsupported API key ${apiKey} (client ${header.clientId ?? '-'})`);
+      return null;
+    }
+    if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+      connection.close(
+        `${handler.name} v${apiVersion} is not supported (v${handler.minVersion}-v${handler.maxVersion} are; client ${header.clientId ?? '-'})`,
+      );
+      return null;
+    }
+    let body: unknown;
+    try {
+      body = decodeRequestBody(apiKey as keyof RequestBodies, apiVersion, frame, bodyOffset);
+    } catch (err) {
+      connection.close(`malformed ${handler.name} v${apiVersion} request: ${(err as Error).message}`);
+      return null;
+    }
+    const ctx: RequestContext = {
+      cluster: this.cluster,
+      node,
+      header,
+      apiVersion,
+      signal: connection.signal,
+      clientHost: connection.socket.remoteAddress ?? 'unknown',
+    };
+
+    const fault = this.faults.take(apiKey, node.id);
+    if (fault?.dropConnection) {
+      this.logger.info(
+        `node ${node.id}: fault injection drops the connection on ${handler.name} from ${connection.remote}`,
+      );
+      connection.destroy();
+      return null;
+    }
+    let outcome: HandlerOutcome<unknown> | Promise<HandlerOutcome<unknown>>;
+    if (fault?.errorCode !== undefined) {
+      this.logger.debug(
+        `node ${node.id}: fault injection answers ${handler.name} with ${errorName(fault.errorCode)}`,
+      );
+      outcome = this.safeErrorResponse(handler, ctx, body, fault.errorCode);
+    } else {
+      outcome = this.run(handler, ctx, body);
+    }
+    if (fault?.latencyMs) {
+      const delay = fault.latencyMs;
+      outcome = Promise.resolve(outcome).then(
+        (value) => new Promise((resolve) => setTimeout(() => resolve(value), delay)),
+      );
+    }
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        (value) => this.finish(connection, header, handler, value),
+        (err: unknown) => this.finish(connection, header, handler, this.failure(handler, ctx, body, err)),
+      );
+    }
+    return this.finish(connection, header, handler, outcome);
+  }
+
+  private run(handler: AnyApiHandler, ctx: RequestContext, body: unknown) {
+    try {
+      return handler.handle(ctx, body as never) as HandlerOutcome<unknown> | Promise<HandlerOutcome<unknown>>;
+    } catch (err) {
+      return this.failure(handler, ctx, body, err);
+    }
+  }
+
+  private failure(
+    handler: AnyApiHandler,
+    ctx: RequestContext,
+    body: unknown,
+    err: unknown,
+  ): HandlerOutcome<unknown> {
+    const code = errorCodeOf(err);
+    if (code === ErrorCode.UNKNOWN_SERVER_ERROR) {
+      this.logger.error(
+        `node ${ctx.node.id}: ${handler.name} v${ctx.apiVersion} failed: ${(err as Error)?.stack ?? err}`,
+      );
+    }
+    return this.safeErrorResponse(handler, ctx, body, code);
+  }
+
+  private safeErrorResponse(
+    handler: AnyApiHandler,
+    ctx: RequestContext,
+    body: unknown,
+    code: number,
+  ): HandlerOutcome<unknown> {
+    try {
+      return handler.errorResponse(ctx, body as never, code);
+    } catch (err) {
+      this.logger.error(
+        `node ${ctx.node.id}: cannot build a ${handler.name} error response: ${(err as Error).message}`,
+      );
+      return new CloseConnection(`internal error while answering ${handler.name}`);
+    }
+  }
+
+  private finish(
+    connection: Connection,
+    header: RequestHeader,
+    handler: AnyApiHandler,
+    outcome: HandlerOutcome<unknown>,
+  ): Buffer[] | null {
+    if (outcome === NO_RESPONSE) return null;
+    if (outcome instanceof CloseConnection) {
+      connection.close(outcome.reason, 'info');
+      return null;
+    }
+    return this.encode(connection, header, header.apiVersion, outcome, handler.name);
+  }
+
+  private encode(
+    connection: Connection,
+    header: RequestHeader,
+    version: number,
+    body: unknown,
+    name = 'ApiVersions',
+  ): Buffer[] | null {
+    try {
+      return encodeResponse(header.apiKey as never, version, header.correlationId, body as never);
+    } catch (err) {
+      this.logger.error(`cannot encode ${name} v${version} response: ${(err as Error).stack ?? err}`);
+      connection.close(`internal error while encoding a ${name} response`);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+/** The samsa-broker command line: BROKERS= line, flags, usage errors, clean shutdown. */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCli } from '../../src/cli-args.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { createTopic, fetchRecords, produce, values } from '../helpers/kafka.js';
+import { RawClient } from '../helpers/raw-client.js';
+
+describe('samsa-broker flags', () => {
+  it('parses the documented flags', () => {
+    const { options } = parseCli([
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--brokers',
+      '3',
+      '--data-dir',
+      '/tmp/x',
+      '--partitions',
+      '6',
+      '--no-auto-create-topics',
+      '--retention-ms',
+      '60000',
+      '--retention-bytes',
+      '1000000',
+      '--segment-bytes',
+      '4096',
+      '--cleanup-policy',
+      'compact',
+      '--config',
+      'min.insync.replicas=2',
+      '--replication-factor',
+      '2',
+    ]);
+    expect(options).toMatchObject({
+      port: 0,
+      brokers: 3,
+      dataDir: '/tmp/x',
+      partitions: 6,
+      replicationFactor: 2,
+      autoCreateTopics: false,
+      topicDefaults: {
+        'retention.ms': '60000',
+        'retention.bytes': '1000000',
+        'segment.bytes': '4096',
+        'cleanup.policy': 'compact',
+        'min.insync.replicas': '2',
+      },
+    });
+    expect(parseCli([]).options).toMatchObject({
+      port: 9092,
+      host: '127.0.0.1',
+      brokers: 1,
+      partitions: 1,
+      autoCreateTopics: true,
+    });
+  });
+
+  it.each([
+    [['--bogus']],
+    [['--port', 'abc']],
+    [['--brokers', '0']],
+    [['--config', 'novalue']],
+    [['stray']],
+    [['--log-level', 'loud']],
+  ])('rejects %j', (args) => {
+    expect(() => parseCli(args)).toThrow();
+  });
+});
+
+describe('samsa-broker process', () => {
+  it('exits with code 2 and the usage on a wrong flag', async () => {
+    const result = await runCli(['--no-such-flag']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Usage: samsa-broker');
+    expect(result.stdout).toBe('');
+  });
+
+  it('prints BROKERS= first, serves N brokers, and stops cleanly on SIGTERM with data flushed', {
+    timeout: 90_000,
+  }, async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'samsa-cli-'));
+    const cli = await startCli(['--port', '0', '--brokers', '2', '--data-dir', dataDir, '--partitions', '2']);
+    try {
+      expect(cli.stdout().split('\n')[0]).toMatch(/^BROKERS=127\.0\.0\.1:\d+,127\.0\.0\.1:\d+$/);
+      expect(cli.bootstrap).toHaveLength(2);
+      expect(cli.stderr()).toContain('Samsa dev broker ready');
+      const client = await RawClient.connect(cli.bootstrap[0]);
+      await createTopic(client, 'cli-topic', 1);
+      const leader = (
+        await client.request(3, 4, { topics: [{ name: 'cli-topic' }], allowAutoTopicCreation: false })
+      ).topics[0].partitions[0].leaderId;
+      const leaderClient = await RawClient.connect(cli.bootstrap[leader - 1]);
+      expect((await produce(leaderClient, 'cli-topic', 0, [{ key: null, value: 'kept' }])).errorCode).toBe(0);
+      client.close();
+      leaderClient.close();
+    } finally {
+      await cli.stop('SIGTERM');
+    }
+    expect(cli.child.exitCode).toBe(0);
+    expect(cli.stderr()).toContain('SIGTERM received, shutting down');
+    expect(readdirSync(path.join(dataDir, 'cli-topic-0'))).toContain('.clean-shutdown');
+
+    const again = await startCli(['--port', '0', '--data-dir', dataDir]);
+    try {
+      const client = await RawClient.connect(again.bootstrap[0]);
+      expect(values((await fetchRecords(client, 'cli-topic', 0, 0)).records)).toEqual(['kept']);
+      client.close();
+    } finally {
+      await again.stop('SIGINT');
+    }
+    expect(again.child.exitCode).toBe(0);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('fails with a clear message when the port is taken', { timeout: 60_000 }, async () => {
+    const first = await startCli(['--port', '0']);
+    try {
+      const port = first.bootstrap[0].split(':')[1];
+      const second = await runCli(['--port', port]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('port in use');
+    } finally {
+      await first.stop();
+    }
+  });
+});

@@ -1,0 +1,183 @@
+/** N in-process brokers: spread leaders, replicas/ISR, failover on stop/start, leader moves. */
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningBroker, startBroker } from '../../src/index.js';
+import { buildBatch } from '../helpers/batches.js';
+import { createTopic, fetchRecords, fetchRequestBody, values } from '../helpers/kafka.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { waitFor } from '../helpers/wait.js';
+
+let broker: RunningBroker;
+const clients = new Map<number, RawClient>();
+
+async function clientFor(nodeId: number): Promise<RawClient> {
+  let client = clients.get(nodeId);
+  if (!client?.isOpen) {
+    client = await RawClient.connect(broker.bootstrap[nodeId - 1]);
+    clients.set(nodeId, client);
+  }
+  return client;
+}
+
+async function metadata(viaNode: number, topic: string) {
+  const response = await (await clientFor(viaNode)).request(3, 9, {
+    topics: [{ name: topic }],
+    allowAutoTopicCreation: false,
+    includeTopicAuthorizedOperations: false,
+  });
+  return { brokers: response.brokers.map((b) => b.nodeId), partitions: response.topics[0].partitions };
+}
+
+async function produceTo(nodeId: number, topic: string, partition: number, value: string) {
+  const response = await (await clientFor(nodeId)).request(0, 10, {
+    transactionalId: null,
+    acks: -1,
+    timeoutMs: 1000,
+    topicData: [
+      { name: topic, partitionData: [{ index: partition, records: buildBatch([{ key: null, value }]) }] },
+    ],
+  });
+  return response;
+}
+
+beforeAll(async () => {
+  broker = await startBroker({ brokers: 3 });
+  await createTopic(await clientFor(1), 'spread', 6);
+});
+afterAll(async () => {
+  for (const c of clients.values()) c.close();
+  await broker.stop();
+});
+
+describe('multi-broker cluster', () => {
+  it('spreads leaders and reports three replicas in sync', async () => {
+    const { brokers, partitions } = await metadata(1, 'spread');
+    expect(brokers).toEqual([1, 2, 3]);
+    const leaders = partitions.map((p) => p.leaderId);
+    expect(new Set(leaders)).toEqual(new Set([1, 2, 3]));
+    for (const p of partitions) {
+      expect(p.replicaNodes).toHaveLength(3);
+      expect([...p.isrNodes].sort()).toEqual([1, 2, 3]);
+      expect(p.replicaNodes[0]).toBe(p.leaderId);
+    }
+  });
+
+  it('answers NOT_LEADER_OR_FOLLOWER with the current leader when a follower gets a produce', async () => {
+    const { partitions } = await metadata(1, 'spread');
+    const p = partitions[0];
+    const follower = [1, 2, 3].find((n) => n !== p.leaderId)!;
+    const response = await produceTo(follower, 'spread', p.partitionIndex, 'x');
+    const result = response.responses[0].partitionResponses[0];
+    expect(result.errorCode).toBe(6);
+    expect(result.currentLeader).toEqual({ leaderId: p.leaderId, leaderEpoch: p.leaderEpoch });
+    expect(response.nodeEndpoints?.map((n) => n.nodeId)).toEqual([p.leaderId]);
+  });
+
+  it('moves leadership off a stopped broker without losing acknowledged records, and back when it returns', async () => {
+    const before = await metadata(1, 'spread');
+    const victim = 2;
+    const led = before.partitions.filter((p) => p.leaderId === victim);
+    expect(led.length).toBeGreaterThan(0);
+    for (const p of led)
+      expect(
+        (await produceTo(victim, 'spread', p.partitionIndex, `before-${p.partitionIndex}`)).responses[0]
+          .partitionResponses[0].errorCode,
+      ).toBe(0);
+
+    await broker.control.stopBroker(victim);
+    await expect(RawClient.connect(broker.bootstrap[victim - 1])).rejects.toThrow();
+    const during = await metadata(1, 'spread');
+    expect(during.brokers).toEqual([1, 3]);
+    for (const p of during.partitions) {
+      expect(p.leaderId).not.toBe(victim);
+      expect(p.isrNodes).not.toContain(victim);
+      expect(p.offlineReplicas).toEqual([victim]);
+    }
+    for (const p of led) {
+      const now = during.partitions.find((q) => q.partitionIndex === p.partitionIndex)!;
+      expect(now.leaderEpoch).toBeGreaterThan(p.leaderEpoch!);
+      // The old leader's acknowledged record is on the new leader, which takes new writes.
+      const fetched = await fetchRecords(await clientFor(now.leaderId), 'spread', p.partitionIndex, 0);
+      expect(values(fetched.records)).toContain(`before-${p.partitionIndex}`);
+      expect(
+        (await produceTo(now.leaderId, 'spread', p.partitionIndex, 'during')).responses[0]
+          .partitionResponses[0].errorCode,
+      ).toBe(0);
+    }
+
+    await broker.control.startBroker(victim);
+    const after = await metadata(1, 'spread');
+    expect(after.brokers).toEqual([1, 2, 3]);
+    for (const p of after.partitions) {
+      expect([...p.isrNodes].sort()).toEqual([1, 2, 3]);
+      expect(p.leaderId).toBe(p.replicaNodes[0]);
+    }
+    for (const p of led) {
+      const fetched = await fetchRecords(await clientFor(victim), 'spread', p.partitionIndex, 0);
+      expect(values(fetched.records)).toEqual([`before-${p.partitionIndex}`, 'during']);
+    }
+  });
+
+  it('moves a partition leader on request', async () => {
+    const before = (await metadata(1, 'spread')).partitions[1];
+    const target = [1, 2, 3].find((n) => n !== before.leaderId)!;
+    broker.control.movePartitionLeader('spread', 1, target);
+    expect(broker.control.leaderOf('spread', 1)).toBe(target);
+    const after = (await metadata(3, 'spread')).partitions[1];
+    expect(after.leaderId).toBe(target);
+    expect(after.leaderEpoch).toBe(before.leaderEpoch! + 1);
+    const stale = await (await clientFor(before.leaderId)).request(
+      1,
+      11,
+      fetchRequestBody('spread', [{ partition: 1, offset: 0, currentLeaderEpoch: before.leaderEpoch }]),
+    );
+    expect(stale.responses[0].partitions[0].errorCode).toBe(6);
+  });
+
+  it('moves a group coordinator when its broker stops', async () => {
+    const group = 'moving-group';
+    const coordinator = broker.control.coordinatorOf(group);
+    const other = [1, 2, 3].find((n) => n !== coordinator)!;
+    const found = await (await clientFor(other)).request(10, 2, { key: group, keyType: 0 });
+    expect(found.nodeId).toBe(coordinator);
+    await broker.control.stopBroker(coordinator);
+    const moved = await (await clientFor(other)).request(10, 2, { key: group, keyType: 0 });
+    expect(moved.nodeId).not.toBe(coordinator);
+    await broker.control.startBroker(coordinator);
+  });
+
+  it('keeps a KafkaJS producer going through a broker stop and start with no acknowledged record lost', {
+    timeout: 120_000,
+  }, async () => {
+    const kafka = new Kafka({
+      clientId: 'failover',
+      brokers: broker.bootstrap,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 500 },
+    });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await createTopic(await clientFor(1), 'failover', 3);
+    const acked: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      if (i === 20) await broker.control.stopBroker(3);
+      if (i === 40) await broker.control.startBroker(3);
+      const value = `m-${i}`;
+      await producer.send({ topic: 'failover', acks: -1, messages: [{ key: `k-${i % 5}`, value }] });
+      acked.push(value);
+    }
+    await producer.disconnect();
+    await waitFor('leaders to settle', async () =>
+      (await metadata(1, 'failover')).partitions.every((p) => p.leaderId > 0),
+    );
+    const stored: string[] = [];
+    for (const p of (await metadata(1, 'failover')).partitions) {
+      stored.push(
+        ...values(
+          (await fetchRecords(await clientFor(p.leaderId), 'failover', p.partitionIndex, 0)).records,
+        ).map(String),
+      );
+    }
+    expect(new Set(stored)).toEqual(new Set(acked));
+  });
+});
