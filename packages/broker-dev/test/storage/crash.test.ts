@@ -11,9 +11,13 @@ const writer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures
 /** Runs the writer until it acknowledged `acks` appends (or 5 s passed), SIGKILLs it, returns the last acked offset. */
 function runAndKill(dataDir: string, acks: number): Promise<{ lastAcked: number; startedAt: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@samsa/source', '--import', 'tsx', writer, dataDir, '65536'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@samsa/source', '--import', 'tsx', writer, dataDir, '65536'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let lastAcked = -1;
     let startedAt = -1;
     let seen = 0;

@@ -1,0 +1,48 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { SamsaModule } from '@samsa/nest';
+import { SamsaHealthIndicator } from '@samsa/nest/health';
+import { DeadLetterMonitor } from './dead-letters/dead-letter.handler.js';
+import { EventLog } from './event-log.js';
+import { HealthController } from './health/health.controller.js';
+import { NotificationsHandler } from './notifications/notifications.handler.js';
+import { OrdersController } from './orders/orders.controller.js';
+import { OrdersService } from './orders/orders.service.js';
+import { PaymentsHandler } from './payments/payments.handler.js';
+import { OrderCreatedTopic, PaymentCompletedTopic } from './topics.js';
+
+export interface AppOptions {
+  brokers: string[];
+  schemaRegistryUrl: string;
+}
+
+@Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with static factories
+export class AppModule {
+  static register(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TerminusModule,
+        SamsaModule.forRoot({
+          brokers: options.brokers,
+          clientId: 'demo-orders',
+          schemaRegistry: { url: options.schemaRegistryUrl },
+          // Registered at start, so a schema the registry refuses stops the boot, not the first order.
+          topics: [OrderCreatedTopic, PaymentCompletedTopic],
+          ensureTopics: { numPartitions: 3 },
+          shutdownTimeoutMs: 10_000,
+        }),
+      ],
+      controllers: [OrdersController, HealthController],
+      providers: [
+        EventLog,
+        OrdersService,
+        PaymentsHandler,
+        NotificationsHandler,
+        DeadLetterMonitor,
+        SamsaHealthIndicator,
+      ],
+    };
+  }
+}

@@ -1,0 +1,12 @@
+import { ConsoleLogger } from '@nestjs/common';
+
+/**
+ * Nest's logger, minus the stack trace Nest prints for every failed handler attempt: the payments
+ * handler and the dead-letter monitor already tell that story in the event flow.
+ */
+export class DemoLogger extends ConsoleLogger {
+  override error(message: unknown, ...rest: unknown[]): void {
+    if (rest[rest.length - 1] === 'ExceptionsHandler') return;
+    super.error(message, ...(rest as [string]));
+  }
+}

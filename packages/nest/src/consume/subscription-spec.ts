@@ -1,0 +1,28 @@
+import type { SamsaBatchContext, SamsaContext } from '../subscribe/context.js';
+import type { ValueFormat } from '../subscribe/subscribe-options.js';
+import type { AvroSchema } from '../topics.js';
+import type { RetryPolicy } from './retry-policy.js';
+
+/**
+ * Calls the user's handler (through Nest's pipeline) with a payload and its context. May return a
+ * plain value, a promise or an Observable.
+ */
+export type HandlerInvoker = (payload: unknown, context: SamsaContext | SamsaBatchContext) => unknown;
+
+/** One consumer's worth of work: a handler, its topics and its resolved options. */
+export interface SubscriptionSpec {
+  /** `ClassName.method`, for logs and health. */
+  id: string;
+  topics: (string | RegExp)[];
+  groupId: string;
+  fromBeginning: boolean;
+  partitionsConcurrently: number;
+  keysPerPartition: number;
+  batch: false | { maxSize: number };
+  retry: RetryPolicy;
+  /** Topic to dead-letter a record of `topic` to, or undefined to log and skip. */
+  deadLetterTopic: ((topic: string) => string) | undefined;
+  value: ValueFormat;
+  readerSchema?: AvroSchema;
+  invoke: HandlerInvoker;
+}

@@ -1,0 +1,68 @@
+/**
+ * @samsa/nest: Kafka for NestJS. `SamsaModule`, `@Subscribe` handlers with per-handler groups, ordered
+ * concurrency, retries and dead-letter topics; `SamsaProducer` with typed (Avro) events; graceful
+ * shutdown. Subpaths: `@samsa/nest/microservices` (transport strategy and client), `@samsa/nest/health`
+ * (Terminus indicator), `@samsa/nest/testing` (in-process broker and registry for e2e tests).
+ */
+import 'reflect-metadata';
+
+export type {
+  AdminLike,
+  ConsumedBatch,
+  ConsumedMessage,
+  ConsumerLike,
+  EachBatchPayload,
+  KafkaLike,
+  ProducedMessage,
+  ProducerLike,
+  ProducerRecord,
+  RecordMetadata,
+} from './client/kafka-like.js';
+export { SamsaConsumers } from './consume/consumer-registry.js';
+export { DeadLetterHeaders, defaultDeadLetterTopic } from './consume/dead-letter.js';
+export { buildHealthReport, type ConsumerHealth, type SamsaHealthReport } from './consume/health-report.js';
+export { isRetryableByDefault } from './consume/retry-policy.js';
+export type {
+  ContainerState,
+  ContainerStats,
+  SubscriptionContainer,
+} from './consume/subscription-container.js';
+export {
+  BatchRecordError,
+  DeserializationError,
+  NonRetryableError,
+  PublishError,
+  SamsaConfigurationError,
+} from './errors.js';
+export type {
+  EnsureTopicsOptions,
+  ResolvedSamsaOptions,
+  SamsaModuleAsyncOptions,
+  SamsaModuleOptions,
+  SchemaRegistryOptions,
+} from './module/options.js';
+export { validateSamsaOptions } from './module/options.js';
+export { SamsaModule } from './module/samsa.module.js';
+export { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from './module/tokens.js';
+export { type PublishOptions, SamsaProducer } from './produce/samsa-producer.js';
+export { ValueCodec } from './serde/value-codec.js';
+export { decodeHeaders, SamsaBatchContext, SamsaContext } from './subscribe/context.js';
+export { Ctx, Headers, Key, Payload } from './subscribe/param.decorators.js';
+export { Subscribe, type SubscribeMetadata, type SubscribeTarget } from './subscribe/subscribe.decorator.js';
+export type {
+  BackoffOptions,
+  BatchOptions,
+  ConcurrencyOptions,
+  RetryOptions,
+  SubscribeDefaults,
+  SubscribeOptions,
+  ValueFormat,
+} from './subscribe/subscribe-options.js';
+export {
+  type AvroSchema,
+  type DefineTopicOptions,
+  defineTopic,
+  type KeyValue,
+  type TopicDefinition,
+  type TypedAvroSchema,
+} from './topics.js';

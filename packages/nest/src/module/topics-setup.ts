@@ -1,0 +1,34 @@
+import type { LoggerService } from '@nestjs/common';
+import type { KafkaLike } from '../client/kafka-like.js';
+import type { EnsureTopicsOptions } from './options.js';
+
+/** Creates the topics that do not exist yet; existing topics are left as they are. */
+export async function ensureTopics(
+  kafka: KafkaLike,
+  topics: string[],
+  options: boolean | EnsureTopicsOptions,
+  logger: LoggerService,
+): Promise<void> {
+  if (topics.length === 0) return;
+  const settings = typeof options === 'object' ? options : {};
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(admin.listTopics ? await admin.listTopics() : []);
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        ...(settings.numPartitions !== undefined ? { numPartitions: settings.numPartitions } : {}),
+        ...(settings.replicationFactor !== undefined
+          ? { replicationFactor: settings.replicationFactor }
+          : {}),
+      })),
+    });
+    logger.log?.(`created topic(s) ${missing.join(', ')}`);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,194 @@
+import { defaultDeadLetterTopic } from '../consume/dead-letter.js';
+import { resolveRetryPolicy } from '../consume/retry-policy.js';
+import type { HandlerInvoker, SubscriptionSpec } from '../consume/subscription-spec.js';
+import { SamsaConfigurationError } from '../errors.js';
+import { closest, describe, type ResolvedSamsaOptions } from '../module/options.js';
+import type { SubscribeMetadata } from './subscribe.decorator.js';
+import type { SubscribeOptions, ValueFormat } from './subscribe-options.js';
+
+const OPTION_KEYS: readonly (keyof SubscribeOptions)[] = [
+  'groupId',
+  'fromBeginning',
+  'concurrency',
+  'batch',
+  'retry',
+  'deadLetter',
+  'value',
+  'schema',
+];
+const FORMATS: readonly ValueFormat[] = ['auto', 'json', 'string', 'buffer', 'avro'];
+
+function positiveInt(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
+/** Merges a `@Subscribe`'s options over the module defaults and checks them; throws listing every problem. */
+export function resolveSubscription(
+  id: string,
+  metadata: SubscribeMetadata,
+  module: ResolvedSamsaOptions,
+  invoke: HandlerInvoker,
+): SubscriptionSpec {
+  const problems: string[] = [];
+  const own = metadata.options ?? {};
+  for (const key of Object.keys(own)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+      const guess = closest(key, OPTION_KEYS);
+      problems.push(`unknown option '${key}'${guess ? ` (did you mean '${guess}'?)` : ''}`);
+    }
+  }
+  const options: SubscribeOptions = { ...module.subscribeDefaults, ...own };
+
+  if (metadata.topics.length === 0) problems.push('no topic given: @Subscribe(topic | [topics] | /regex/)');
+  for (const topic of metadata.topics) {
+    if (!(topic instanceof RegExp) && (typeof topic !== 'string' || topic.length === 0)) {
+      problems.push(
+        `topics must be non-empty strings, RegExps or defineTopic() results (got ${describe(topic)})`,
+      );
+    }
+  }
+  const groupId = options.groupId ?? module.groupId;
+  if (typeof groupId !== 'string' || groupId.length === 0) {
+    problems.push(`'groupId' must be a non-empty string (got ${describe(groupId)})`);
+  }
+
+  let partitions = 1;
+  let keysPerPartition = 1;
+  const concurrency = options.concurrency;
+  if (typeof concurrency === 'number') {
+    if (!positiveInt(concurrency))
+      problems.push(`'concurrency' must be a positive integer (got ${concurrency})`);
+    else partitions = concurrency;
+  } else if (concurrency !== undefined) {
+    if (concurrency === null || typeof concurrency !== 'object') {
+      problems.push(`'concurrency' must be a number or { partitions, keysPerPartition }`);
+    } else {
+      if (concurrency.partitions !== undefined && !positiveInt(concurrency.partitions)) {
+        problems.push(
+          `'concurrency.partitions' must be a positive integer (got ${describe(concurrency.partitions)})`,
+        );
+      }
+      if (concurrency.keysPerPartition !== undefined && !positiveInt(concurrency.keysPerPartition)) {
+        problems.push(
+          `'concurrency.keysPerPartition' must be a positive integer (got ${describe(concurrency.keysPerPartition)})`,
+        );
+      }
+      partitions = concurrency.partitions ?? 1;
+      keysPerPartition = concurrency.keysPerPartition ?? 1;
+    }
+  }
+
+  let batch: SubscriptionSpec['batch'] = false;
+  if (options.batch === true) batch = { maxSize: Number.POSITIVE_INFINITY };
+  else if (options.batch && typeof options.batch === 'object') {
+    if (options.batch.maxSize !== undefined && !positiveInt(options.batch.maxSize)) {
+      problems.push(`'batch.maxSize' must be a positive integer (got ${describe(options.batch.maxSize)})`);
+    }
+    batch = { maxSize: options.batch.maxSize ?? Number.POSITIVE_INFINITY };
+  } else if (options.batch !== undefined && options.batch !== false) {
+    problems.push(`'batch' must be true, false or { maxSize }`);
+  }
+  if (batch && keysPerPartition > 1) {
+    problems.push(
+      `'batch' and 'concurrency.keysPerPartition' do not combine: a batch handler gets whole partitions`,
+    );
+  }
+
+  const retry = options.retry;
+  if (retry !== undefined && retry !== false) {
+    if (retry === null || typeof retry !== 'object')
+      problems.push(`'retry' must be false or { attempts, backoff }`);
+    else {
+      if (retry.attempts !== undefined && !positiveInt(retry.attempts)) {
+        problems.push(
+          `'retry.attempts' counts deliveries and must be a positive integer (got ${describe(retry.attempts)})`,
+        );
+      }
+      const backoff = retry.backoff;
+      if (typeof backoff === 'number') {
+        if (!(backoff >= 0)) problems.push(`'retry.backoff' must be >= 0 ms (got ${backoff})`);
+      } else if (backoff !== undefined) {
+        for (const key of ['initialMs', 'multiplier', 'maxMs'] as const) {
+          const v = backoff[key];
+          if (v !== undefined && !(typeof v === 'number' && v >= 0)) {
+            problems.push(`'retry.backoff.${key}' must be a number >= 0 (got ${describe(v)})`);
+          }
+        }
+      }
+      if (retry.retryable !== undefined && typeof retry.retryable !== 'function') {
+        problems.push(`'retry.retryable' must be a function (error) => boolean`);
+      }
+    }
+  }
+
+  let deadLetterTopic: SubscriptionSpec['deadLetterTopic'];
+  const deadLetter = options.deadLetter ?? true;
+  if (deadLetter === true) deadLetterTopic = defaultDeadLetterTopic;
+  else if (typeof deadLetter === 'string' && deadLetter.length > 0) {
+    if (metadata.topics.includes(deadLetter)) {
+      problems.push(
+        `'deadLetter' topic '${deadLetter}' is one of the subscribed topics: failures would loop`,
+      );
+    }
+    deadLetterTopic = () => deadLetter;
+  } else if (deadLetter !== false) {
+    problems.push(
+      `'deadLetter' must be true (<topic>.dlq), false or a topic name (got ${describe(deadLetter)})`,
+    );
+  }
+
+  const value = options.value ?? 'auto';
+  if (!FORMATS.includes(value)) {
+    problems.push(
+      `'value' must be one of ${FORMATS.map((f) => `'${f}'`).join(', ')} (got ${describe(value)})`,
+    );
+  }
+  const readerSchema = options.schema ?? metadata.definitions.find((d) => d.schema !== undefined)?.schema;
+  if ((value === 'avro' || readerSchema !== undefined) && module.schemaRegistry === undefined) {
+    problems.push(`Avro values need SamsaModule's 'schemaRegistry' option ({ url: 'http://host:8081' })`);
+  }
+
+  if (problems.length > 0) throw new SamsaConfigurationError(`@Subscribe on ${id}`, problems);
+
+  return {
+    id,
+    topics: metadata.topics,
+    groupId,
+    fromBeginning: options.fromBeginning ?? false,
+    partitionsConcurrently: partitions,
+    keysPerPartition,
+    batch,
+    retry: resolveRetryPolicy(retry),
+    deadLetterTopic,
+    value,
+    ...(readerSchema !== undefined ? { readerSchema } : {}),
+    invoke,
+  };
+}
+
+/** Groups that more than one handler (consumer) joins with different topics. */
+export function sharedGroups(specs: readonly SubscriptionSpec[]): Map<string, string[]> {
+  const members = new Map<string, string[]>();
+  for (const spec of specs) members.set(spec.groupId, [...(members.get(spec.groupId) ?? []), spec.id]);
+  return new Map([...members].filter(([, ids]) => ids.length > 1));
+}
+
+/** Two handlers in one group on one topic would each see only part of it: refuse at bootstrap. */
+export function checkGroupOverlaps(specs: readonly SubscriptionSpec[]): void {
+  const owners = new Map<string, string>();
+  const problems: string[] = [];
+  for (const spec of specs) {
+    for (const topic of spec.topics) {
+      if (typeof topic !== 'string') continue;
+      const key = `${spec.groupId}\u0000${topic}`;
+      const other = owners.get(key);
+      if (other && other !== spec.id) {
+        problems.push(
+          `${other} and ${spec.id} both subscribe to '${topic}' in group '${spec.groupId}', so each would get only ` +
+            `some of its partitions; give one of them its own groupId`,
+        );
+      } else owners.set(key, spec.id);
+    }
+  }
+  if (problems.length > 0) throw new SamsaConfigurationError('@Subscribe handlers', problems);
+}

@@ -1,0 +1,67 @@
+import type { AvroSchema } from '../topics.js';
+
+export interface BackoffOptions {
+  /** Wait before the second delivery. Default 100 ms. */
+  initialMs?: number;
+  /** Each further wait is the previous one times this. Default 2. */
+  multiplier?: number;
+  /** Upper bound of one wait. Default 5000 ms. */
+  maxMs?: number;
+}
+
+export interface RetryOptions {
+  /** Deliveries of a record, the first one included, before it is dead-lettered. Default 3. */
+  attempts?: number;
+  /** A fixed wait in ms, or exponential backoff. */
+  backoff?: number | BackoffOptions;
+  /**
+   * Which errors are worth retrying. Default: everything except `NonRetryableError`,
+   * `DeserializationError` and 4xx `HttpException`s (a failed validation pipe, a guard saying no).
+   */
+  retryable?: (error: unknown) => boolean;
+}
+
+export interface ConcurrencyOptions {
+  /** Partitions processed at the same time. Default 1. */
+  partitions?: number;
+  /**
+   * Records of one partition processed at the same time, never two with the same key at once and
+   * always in offset order per key. Default 1 (strict partition order).
+   */
+  keysPerPartition?: number;
+}
+
+export interface BatchOptions {
+  /** Most records per handler call. Default: whatever one fetch returned for the partition. */
+  maxSize?: number;
+}
+
+/** How a record's value becomes the handler's payload. */
+export type ValueFormat = 'auto' | 'json' | 'string' | 'buffer' | 'avro';
+
+export interface SubscribeOptions {
+  /** Consumer group; handlers that share one split the work of a group, a handler of its own sees every record. */
+  groupId?: string;
+  /** Where a group without committed offsets starts. Default false (latest). */
+  fromBeginning?: boolean;
+  /** A number means partitions in parallel; see `ConcurrencyOptions` for per-key parallelism. */
+  concurrency?: number | ConcurrencyOptions;
+  /** Call the handler with an array of records of one partition. */
+  batch?: boolean | BatchOptions;
+  /** `false` delivers once; failures then go straight to the dead-letter topic. */
+  retry?: RetryOptions | false;
+  /**
+   * After the last attempt: `true` (default) publishes to `<topic>.dlq`, a string names the topic,
+   * `false` logs the error and skips the record.
+   */
+  deadLetter?: boolean | string;
+  /** Default `auto`: Avro when the value has the registry's magic byte, else JSON when it parses, else text. */
+  value?: ValueFormat;
+  /** Reader schema for Avro values (records written with older compatible schemas are resolved to it). */
+  schema?: AvroSchema;
+}
+
+export type SubscribeDefaults = Pick<
+  SubscribeOptions,
+  'fromBeginning' | 'concurrency' | 'retry' | 'deadLetter' | 'value' | 'batch'
+>;

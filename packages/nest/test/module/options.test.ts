@@ -1,0 +1,103 @@
+import 'reflect-metadata';
+import { Inject, Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { describe, expect, it } from 'vitest';
+import {
+  SAMSA_OPTIONS,
+  SamsaConfigurationError,
+  SamsaModule,
+  SamsaProducer,
+  validateSamsaOptions,
+} from '../../src/index.js';
+import { MemoryKafka } from '../support/memory-kafka.js';
+
+describe('SamsaModule options', () => {
+  it('accepts the minimum and fills in defaults', () => {
+    const resolved = validateSamsaOptions({ brokers: '127.0.0.1:9092, 127.0.0.1:9093', clientId: 'orders' });
+    expect(resolved).toMatchObject({
+      brokers: ['127.0.0.1:9092', '127.0.0.1:9093'],
+      clientId: 'orders',
+      groupId: 'orders',
+      shutdownTimeoutMs: 30_000,
+      startConsumers: true,
+    });
+  });
+
+  it('lists every problem with a hint of what to write instead', () => {
+    let error: unknown;
+    try {
+      SamsaModule.forRoot({
+        brokers: ['localhost', '127.0.0.1:99999'],
+        clientId: 'has space',
+        shutdownTimeoutMs: -1,
+        schemaRegistry: { url: 'ftp://x' },
+        ensureTopics: { numPartitions: 0 },
+        brokerz: 1,
+      } as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SamsaConfigurationError);
+    const message = (error as Error).message;
+    expect(message).toContain('SamsaModule options has 7 problems');
+    expect(message).toContain(`unknown option 'brokerz' (did you mean 'brokers'?)`);
+    expect(message).toContain(`broker 'localhost' is not host:port`);
+    expect(message).toContain(`broker '127.0.0.1:99999' is not host:port with a port from 1 to 65535`);
+    expect(message).toContain(`'clientId' may use only letters, digits`);
+    expect(message).toContain(`'shutdownTimeoutMs' must be a positive integer`);
+    expect(message).toContain(`'schemaRegistry.url' must be an http(s) URL`);
+    expect(message).toContain(`'ensureTopics.numPartitions' must be a positive integer`);
+    expect((error as SamsaConfigurationError).code).toBe('NEST_INVALID_OPTIONS');
+  });
+
+  it('explains a missing object or missing required fields', () => {
+    expect(() => validateSamsaOptions(undefined)).toThrow(/expected an object like \{ brokers:/);
+    expect(() => validateSamsaOptions({})).toThrow(/'brokers' is required[\s\S]*'clientId' is required/);
+    expect(() => validateSamsaOptions({ brokers: [], clientId: 'x' })).toThrow(/'brokers' is empty/);
+  });
+
+  it('forRootAsync takes options from a factory with injected config, and validates them at boot', async () => {
+    const kafka = new MemoryKafka();
+    @Injectable()
+    class Config {
+      get(key: string) {
+        return { KAFKA_BROKERS: '127.0.0.1:9092', CLIENT_ID: 'from-config' }[key];
+      }
+    }
+    @Module({ providers: [Config], exports: [Config] })
+    class ConfigModule {}
+    @Injectable()
+    class Reader {
+      constructor(@Inject(SAMSA_OPTIONS) readonly options: { clientId: string; brokers: string[] }) {}
+    }
+    @Module({
+      imports: [
+        SamsaModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [Config],
+          useFactory: (config: Config) => ({
+            brokers: config.get('KAFKA_BROKERS')!,
+            clientId: config.get('CLIENT_ID')!,
+            client: kafka,
+            logger: false,
+          }),
+        }),
+      ],
+      providers: [Reader],
+    })
+    class AppModule {}
+    const app = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    await app.init();
+    expect(app.get(Reader).options).toMatchObject({ clientId: 'from-config', brokers: ['127.0.0.1:9092'] });
+    expect(app.get(SamsaProducer)).toBeInstanceOf(SamsaProducer);
+    await app.close();
+
+    @Module({
+      imports: [SamsaModule.forRootAsync({ useFactory: async () => ({ brokers: 'nope', clientId: 'x' }) })],
+    })
+    class BadModule {}
+    await expect(Test.createTestingModule({ imports: [BadModule] }).compile()).rejects.toThrow(
+      /broker 'nope' is not host:port/,
+    );
+  });
+});
