@@ -1,0 +1,479 @@
+/**
+ * The fetch pipeline. At most one Fetch is in flight per broker (Java's rule), each covering every
+ * partition that broker leads which has room in its buffer, so fetching runs ahead of the handlers:
+ * a partition is fetched again while it holds less than two responses' worth
+ * (2 × `maxPartitionFetchBytes`), and all partitions together stay under `maxBufferedBytes`
+ * (principle 5).
+ * Fetches go over the 'fetch' connection, never the one heartbeats use (principle 3).
+ *
+ * Errors are handled per partition: leader moves and unknown partitions refresh metadata and retry
+ * after a back-off, OFFSET_OUT_OF_RANGE asks for a reset, anything fatal goes to `onError`.
+ */
+import { ApiKey, type FetchRequest, type FetchResponse, ZERO_UUID } from '@samsa/protocol';
+import { createKafkaError, ErrorCode, RequestAbortedError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { ClusterLike } from '../cluster-like.js';
+import type { AutoOffsetReset, IsolationLevel } from '../config.js';
+import { NoOffsetForPartitionError } from '../errors.js';
+import type { PartitionState } from '../partition-state.js';
+import { scanBatches } from './batch-scan.js';
+
+export interface FetcherConfig {
+  fetchMinBytes: number;
+  fetchMaxBytes: number;
+  maxPartitionFetchBytes: number;
+  fetchMaxWaitMs: number;
+  isolationLevel: IsolationLevel;
+  clientRack: string | null;
+  retryBackoffMs: number;
+  maxBufferedBytes: number;
+  requestTimeoutMs: number;
+  autoOffsetReset: AutoOffsetReset;
+  logger: Logger;
+}
+
+export interface FetcherHooks {
+  /** Assigned partitions, in a stable order. */
+  partitions(): Iterable<PartitionState>;
+  /** New data was appended to `partition`. */
+  onData(partition: PartitionState): void;
+  /** Partitions need their position looked up (reset); the consumer runs ListOffsets. */
+  onResetNeeded(): void;
+  /** An error the consumer must surface (authorization, corrupt data, reset 'none'). */
+  onError(error: Error, partition: PartitionState): void;
+}
+
+/** Partition errors after which the metadata is stale: refresh and retry. */
+const REFRESH_CODES = new Set<number>([
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.REPLICA_NOT_AVAILABLE,
+  ErrorCode.UNKNOWN_TOPIC_ID,
+  ErrorCode.INCONSISTENT_TOPIC_ID,
+  ErrorCode.OFFSET_NOT_AVAILABLE,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+]);
+
+/** How long the broker may hold a fetch of caught-up partitions while other partitions wait. */
+const SHORT_POLL_MS = 10;
+
+/**
+ * Fetches in flight per broker. The broker answers a connection's requests in order, but a second
+ * request already waiting there hides the round trip: the broker starts on it while the client
+ * decodes the first response. Only fetches the broker answers at once are pipelined this way.
+ */
+const MAX_FETCHES_IN_FLIGHT = 2;
+
+/** Whether the last fetch found nothing past `position` (the broker would hold a fetch of it). */
+const caughtUp = (p: PartitionState): boolean => p.highWatermark >= 0n && p.position! >= p.highWatermark;
+
+/** How long a preferred read replica (KIP-392) is used before asking the leader again. */
+const PREFERRED_REPLICA_TTL_MS = 5 * 60_000;
+
+interface InFlight {
+  abort: AbortController;
+  done: Promise<void>;
+  /** The broker may hold it up to its max wait (every partition in it was caught up). */
+  mayWait: boolean;
+}
+
+export class Fetcher {
+  private running = false;
+  private readonly inFlight = new Map<number, Set<InFlight>>();
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryTimerAt = 0;
+  private refreshing: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly preferredReplica = new Map<string, { nodeId: number; until: number }>();
+  /** Brokers whose caught-up partitions wait for draining ones, since when. */
+  private readonly deferredSince = new Map<number, number>();
+  /** Total bytes buffered over all partitions, kept by the consumer through `released`. */
+  private totalBuffered = 0;
+
+  constructor(
+    private readonly cluster: ClusterLike,
+    private readonly config: FetcherConfig,
+    private readonly hooks: FetcherHooks,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.cluster.metadata.subscribe(() => this.pump());
+    this.pump();
+  }
+
+  /** Stops fetching; in-flight fetches are abandoned (their responses dropped). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const pending = [...this.inFlight.values()].flatMap((set) => [...set]);
+    for (const f of pending) f.abort.abort();
+    await Promise.all(pending.map((f) => f.done));
+  }
+
+  /** The runner delivered `bytes` of buffered data: there may be room to fetch again. */
+  released(bytes: number): void {
+    this.totalBuffered = Math.max(0, this.totalBuffered - bytes);
+    this.pump();
+  }
+
+  /** Buffers were dropped wholesale (seek, revoke); recount. */
+  recount(): void {
+    let total = 0;
+    for (const p of this.hooks.partitions()) total += p.bufferedBytes;
+    this.totalBuffered = total;
+    this.pump();
+  }
+
+  get bufferedBytes(): number {
+    return this.totalBuffered;
+  }
+
+  /**
+   * Starts a fetch to every broker that has fetchable partitions and no fetch in flight.
+   *
+   * A broker holds a fetch of caught-up partitions for up to `fetchMaxWaitMs`, and it answers a
+   * connection's requests in order, so such a long poll would keep partitions whose buffers are
+   * draining from being fetched until it returns. Caught-up partitions therefore only go out alone
+   * when no partition on that broker is waiting for its buffer to drain; otherwise they ride along
+   * with the next fetch those partitions need.
+   */
+  pump(): void {
+    if (!this.running) return;
+    if (this.totalBuffered >= this.config.maxBufferedBytes) return;
+    const now = Date.now();
+    // Room for one more full response while the runner works through the buffered one.
+    const bound = 2 * this.config.maxPartitionFetchBytes;
+    const byNode = new Map<number, PartitionState[]>();
+    const draining = new Set<number>();
+    let needMetadata = false;
+    let nextRetry = Number.POSITIVE_INFINITY;
+    for (const p of this.hooks.partitions()) {
+      if (!p.fetchable(bound, now)) {
+        if (p.revoked || p.paused || p.position === null) continue;
+        if (p.retryAt > now) nextRetry = Math.min(nextRetry, p.retryAt);
+        else if (p.bufferedBytes >= bound) {
+          const node = this.nodeFor(p, now);
+          if (node >= 0) draining.add(node);
+        }
+        continue;
+      }
+      const node = this.nodeFor(p, now);
+      if (node < 0) {
+        needMetadata = true;
+        continue;
+      }
+      if (!this.canSend(node)) continue;
+      const list = byNode.get(node);
+      if (list) list.push(p);
+      else byNode.set(node, [p]);
+    }
+    for (const [node, partitions] of byNode) {
+      let maxWaitMs = this.config.fetchMaxWaitMs;
+      if (draining.has(node) && partitions.every(caughtUp)) {
+        // Wait for the draining partitions, but poll the caught-up ones at least every
+        // fetchMaxWaitMs, briefly, so new records there are not stuck behind a slow handler.
+        const since = this.deferredSince.get(node) ?? now;
+        this.deferredSince.set(node, since);
+        if (now - since < this.config.fetchMaxWaitMs) {
+          nextRetry = Math.min(nextRetry, since + this.config.fetchMaxWaitMs);
+          continue;
+        }
+        maxWaitMs = Math.min(maxWaitMs, SHORT_POLL_MS);
+      }
+      this.deferredSince.delete(node);
+      this.fetch(node, partitions, maxWaitMs);
+    }
+    if (needMetadata) this.refreshMetadata();
+    if (
+      nextRetry !== Number.POSITIVE_INFINITY &&
+      (this.retryTimer === null || nextRetry < this.retryTimerAt)
+    ) {
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimerAt = nextRetry;
+      this.retryTimer = setTimeout(
+        () => {
+          this.retryTimer = null;
+          this.pump();
+        },
+        Math.max(1, nextRetry - now),
+      );
+    }
+  }
+
+  private nodeFor(p: PartitionState, now: number): number {
+    const preferred = this.preferredReplica.get(p.key);
+    if (preferred) {
+      if (preferred.until > now && this.cluster.metadata.broker(preferred.nodeId)) return preferred.nodeId;
+      this.preferredReplica.delete(p.key);
+    }
+    return this.cluster.metadata.leaderFor(p.topic, p.partition);
+  }
+
+  private refreshMetadata(): void {
+    if (this.refreshing) return;
+    this.cluster.metadata.invalidate();
+    this.refreshing = this.cluster.metadata
+      .refresh()
+      .catch((err) => this.config.logger.warn('metadata refresh failed', { error: (err as Error).message }))
+      .then(() => new Promise<void>((r) => setTimeout(r, this.config.retryBackoffMs)))
+      .finally(() => {
+        this.refreshing = null;
+        this.pump();
+      });
+  }
+
+  /** Whether another fetch may go to `node` now (see MAX_FETCHES_IN_FLIGHT). */
+  private canSend(node: number): boolean {
+    const set = this.inFlight.get(node);
+    if (!set) return true;
+    if (set.size >= MAX_FETCHES_IN_FLIGHT) return false;
+    for (const f of set) if (f.mayWait) return false;
+    return true;
+  }
+
+  private fetch(node: number, partitions: PartitionState[], maxWaitMs: number): void {
+    const abort = new AbortController();
+    const entry: InFlight = {
+      abort,
+      done: Promise.resolve(),
+      mayWait: maxWaitMs > SHORT_POLL_MS && partitions.every(caughtUp),
+    };
+    let set = this.inFlight.get(node);
+    if (!set) {
+      set = new Set();
+      this.inFlight.set(node, set);
+    }
+    set.add(entry);
+    const epochs = new Map<string, number>();
+    const offsets = new Map<string, bigint>();
+    for (const p of partitions) {
+      p.fetchInFlight = true;
+      epochs.set(p.key, p.fetchEpoch);
+      offsets.set(p.key, p.position!);
+    }
+    const done = this.doFetch(node, partitions, epochs, offsets, maxWaitMs, abort.signal)
+      .catch((err) => {
+        if (err instanceof RequestAbortedError || abort.signal.aborted) return;
+        this.config.logger.warn('fetch failed', { node, error: (err as Error).message });
+        const retryAt = Date.now() + this.config.retryBackoffMs;
+        for (const p of partitions) {
+          p.retryAt = retryAt;
+          this.preferredReplica.delete(p.key);
+        }
+        this.refreshMetadata();
+      })
+      .finally(() => {
+        for (const p of partitions) p.fetchInFlight = false;
+        set.delete(entry);
+        if (set.size === 0 && this.inFlight.get(node) === set) this.inFlight.delete(node);
+        this.pump();
+      });
+    entry.done = done;
+  }
+
+  private async doFetch(
+    node: number,
+    partitions: PartitionState[],
+    epochs: Map<string, number>,
+    offsets: Map<string, bigint>,
+    maxWaitMs: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { config } = this;
+    // Group by topic, remembering topic ids for Fetch v13+.
+    const byTopic = new Map<string, PartitionState[]>();
+    for (const p of partitions) {
+      let list = byTopic.get(p.topic);
+      if (!list) {
+        list = [];
+        byTopic.set(p.topic, list);
+      }
+      list.push(p);
+    }
+    const nameById = new Map<string, string>();
+    const build = (version: number): FetchRequest => {
+      const topics = [...byTopic].map(([topic, list]) => {
+        let topicId: string | undefined;
+        if (version >= 13) {
+          topicId = this.cluster.metadata.topic(topic)?.topicId;
+          if (!topicId || topicId === ZERO_UUID) {
+            throw new Error(
+              `no topic id known for ${topic}; Fetch v${version} needs one (refreshing metadata)`,
+            );
+          }
+          nameById.set(topicId, topic);
+        }
+        return {
+          topic,
+          topicId,
+          partitions: list.map((p) => ({
+            partition: p.partition,
+            currentLeaderEpoch: p.leaderEpoch,
+            fetchOffset: p.position!,
+            lastFetchedEpoch: -1,
+            logStartOffset: -1n,
+            partitionMaxBytes: config.maxPartitionFetchBytes,
+          })),
+        };
+      });
+      return {
+        clusterId: null,
+        replicaId: -1,
+        maxWaitMs,
+        minBytes: config.fetchMinBytes,
+        maxBytes: config.fetchMaxBytes,
+        isolationLevel: config.isolationLevel === 'read_committed' ? 1 : 0,
+        // No fetch session (KIP-227): every fetch is a full one.
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics,
+        forgottenTopicsData: [],
+        rackId: config.clientRack ?? '',
+      };
+    };
+    for (const p of partitions) p.leaderEpoch = this.leaderEpochOf(p);
+    const { version, response } = await this.cluster.request(node, ApiKey.Fetch, build, {
+      purpose: 'fetch',
+      timeoutMs: config.requestTimeoutMs + maxWaitMs,
+      signal,
+    });
+    if (!this.running || signal.aborted) return;
+    this.handleResponse(node, response, version >= 13, byTopic, nameById, epochs, offsets);
+  }
+
+  private leaderEpochOf(p: PartitionState): number {
+    const meta = this.cluster.metadata.topic(p.topic)?.partitions[p.partition];
+    return meta?.leaderEpoch ?? -1;
+  }
+
+  private handleResponse(
+    node: number,
+    response: FetchResponse,
+    byTopicId: boolean,
+    byTopic: Map<string, PartitionState[]>,
+    nameById: Map<string, string>,
+    epochs: Map<string, number>,
+    offsets: Map<string, bigint>,
+  ): void {
+    const topLevel = response.errorCode ?? ErrorCode.NONE;
+    if (topLevel !== ErrorCode.NONE) {
+      // Without sessions this is rare (e.g. FETCH_SESSION_ID_NOT_FOUND from a confused broker): retry all.
+      this.config.logger.warn('fetch failed', {
+        node,
+        error: createKafkaError(topLevel, { apiName: 'Fetch' }).message,
+      });
+      const retryAt = Date.now() + this.config.retryBackoffMs;
+      for (const list of byTopic.values()) for (const p of list) p.retryAt = retryAt;
+      return;
+    }
+    const now = Date.now();
+    for (const t of response.responses) {
+      // Fetch v13+ names topics by id only (the decoded name is then the empty default).
+      const topic = byTopicId ? nameById.get(t.topicId ?? '') : t.topic;
+      if (topic === undefined) continue;
+      const list = byTopic.get(topic);
+      if (!list) continue;
+      for (const data of t.partitions) {
+        const p = list.find((x) => x.partition === data.partitionIndex);
+        if (!p || p.revoked || p.fetchEpoch !== epochs.get(p.key)) continue;
+        const fetchOffset = offsets.get(p.key)!;
+        if (p.position !== fetchOffset) continue;
+        this.handlePartition(node, p, data, fetchOffset, now);
+      }
+    }
+  }
+
+  private handlePartition(
+    node: number,
+    p: PartitionState,
+    data: FetchResponse['responses'][number]['partitions'][number],
+    fetchOffset: bigint,
+    now: number,
+  ): void {
+    const code = data.errorCode;
+    if (code === ErrorCode.NONE) {
+      p.highWatermark = data.highWatermark;
+      if (data.lastStableOffset !== undefined && data.lastStableOffset >= 0n)
+        p.lastStableOffset = data.lastStableOffset;
+      if (data.logStartOffset !== undefined && data.logStartOffset >= 0n)
+        p.logStartOffset = data.logStartOffset;
+      const preferred = data.preferredReadReplica ?? -1;
+      if (preferred >= 0 && preferred !== node) {
+        this.preferredReplica.set(p.key, { nodeId: preferred, until: now + PREFERRED_REPLICA_TTL_MS });
+      }
+      const records = data.records;
+      if (records === null || records.length === 0) return;
+      const scan = scanBatches(records);
+      if (scan.bytes === 0) {
+        // Only possible with pre-KIP-74 brokers (Fetch < v3): a single batch larger than the limit.
+        p.retryAt = now + this.config.retryBackoffMs;
+        this.hooks.onError(
+          new Error(
+            `${p.topic}[${p.partition}] at offset ${fetchOffset} holds a record batch larger than ` +
+              `maxPartitionFetchBytes (${this.config.maxPartitionFetchBytes}); raise maxPartitionFetchBytes`,
+          ),
+          p,
+        );
+        return;
+      }
+      if (scan.nextOffset <= fetchOffset) return;
+      p.append({
+        records: scan.bytes === records.length ? records : records.subarray(0, scan.bytes),
+        fetchOffset,
+        nextOffset: scan.nextOffset,
+        abortedTransactions: data.abortedTransactions ?? null,
+        highWatermark: data.highWatermark,
+        bytes: scan.bytes,
+      });
+      p.position = scan.nextOffset;
+      this.totalBuffered += scan.bytes;
+      this.hooks.onData(p);
+      return;
+    }
+    if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      const strategy = this.config.autoOffsetReset;
+      this.config.logger.info('fetch offset out of range, resetting', {
+        topic: p.topic,
+        partition: p.partition,
+        offset: String(fetchOffset),
+        strategy,
+      });
+      if (strategy === 'none') {
+        p.retryAt = Number.POSITIVE_INFINITY;
+        this.hooks.onError(
+          new NoOffsetForPartitionError(p.topic, p.partition, `offset ${fetchOffset} is out of range`),
+          p,
+        );
+        return;
+      }
+      p.requestReset(strategy);
+      this.hooks.onResetNeeded();
+      return;
+    }
+    if (REFRESH_CODES.has(code)) {
+      this.config.logger.debug('fetch partition error, refreshing metadata', {
+        topic: p.topic,
+        partition: p.partition,
+        error: createKafkaError(code).type,
+      });
+      this.preferredReplica.delete(p.key);
+      p.retryAt = now + this.config.retryBackoffMs;
+      this.refreshMetadata();
+      return;
+    }
+    const err = createKafkaError(code, { apiName: 'Fetch', topic: p.topic, partition: p.partition });
+    p.retryAt =
+      now + (err.retriable ? this.config.retryBackoffMs : Math.max(1000, this.config.retryBackoffMs));
+    if (!err.retriable) this.hooks.onError(err, p);
+    else this.config.logger.warn('fetch partition error, retrying', { error: err.message });
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * OffsetCommit and OffsetFetch against the group coordinator, with the retries Java does: coordinator
+ * moves and loading are retried until the deadline; a lost generation is a CommitFailedError.
+ */
+import { ApiKey } from '@samsa/protocol';
+import {
+  createKafkaError,
+  ErrorCode,
+  isRetriable,
+  KafkaTimeoutError,
+  RequestAbortedError,
+} from '../../errors.js';
+import { sleep } from '../../retry.js';
+import { CommitFailedError, FencedInstanceIdError, RebalanceInProgressError } from '../errors.js';
+import type { GroupMembership } from './membership.js';
+
+export interface OffsetToCommit {
+  topic: string;
+  partition: number;
+  /** The next offset to consume: one past the last handled message. */
+  offset: bigint;
+  leaderEpoch?: number;
+  metadata?: string | null;
+}
+
+export interface CommittedOffset {
+  /** -1n when the group has no offset for the partition. */
+  offset: bigint;
+  leaderEpoch: number;
+  metadata: string | null;
+}
+
+interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs: number;
+  retryBackoffMs: number;
+}
+
+const COORDINATOR_CODES = new Set<number>([
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.REQUEST_TIMED_OUT,
+]);
+
+function groupByTopic<T extends { topic: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    let list = out.get(item.topic);
+    if (!list) {
+      list = [];
+      out.set(item.topic, list);
+    }
+    list.push(item);
+  }
+  return out;
+}
+
+/** Retries `attempt` on retriable failures (with back-off) until `options.timeoutMs` passes. */
+async function retrying<T>(
+  what: string,
+  options: CallOptions,
+  attempt: () => Promise<T | typeof RETRY>,
+): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError: unknown;
+  for (let i = 0; ; i++) {
+    if (options.signal?.aborted) throw new RequestAbortedError(what, options.signal.reason);
+    try {
+      const result = await attempt();
+      if (result !== RETRY) return result;
+      lastError = undefined;
+    } catch (err) {
+      // A rebalance is for the consumer to sit out, not for this loop.
+      if (err instanceof RequestAbortedError || err instanceof RebalanceInProgressError || !isRetriable(err))
+        throw err;
+      lastError = err;
+    }
+    const backoff = Math.min(1000, options.retryBackoffMs * 2 ** Math.min(i, 10));
+    if (Date.now() + backoff >= deadline) {
+      throw new KafkaTimeoutError(`${what} did not succeed within ${options.timeoutMs} ms`, {
+        cause: lastError,
+      });
+    }
+    await sleep(backoff, options.signal);
+  }
+}
+
+const RETRY = Symbol('retry');
+
+export async function commitOffsets(
+  membership: GroupMembership,
+  offsets: readonly OffsetToCommit[],
+  options: CallOptions & { groupInstanceId: string | null },
+): Promise<void> {
+  if (offsets.length === 0) return;
+  const groupId = membership.groupId;
+  await retrying(`Committing offsets for group ${groupId}`, options, async () => {
+    if (!membership.inGroup) throw new RebalanceInProgressError(groupId);
+    const generationId = membership.generationId;
+    const memberId = membership.memberId;
+    const { response } = await membership.request(
+      ApiKey.OffsetCommit,
+      () => ({
+        groupId,
+        generationIdOrMemberEpoch: generationId,
+        memberId,
+        groupInstanceId: options.groupInstanceId,
+        retentionTimeMs: -1n,
+        topics: [...groupByTopic(offsets)].map(([name, list]) => ({
+          name,
+          partitions: list.map((o) => ({
+            partitionIndex: o.partition,
+            committedOffset: o.offset,
+            committedLeaderEpoch: o.leaderEpoch ?? -1,
+            commitTimestamp: -1n,
+            committedMetadata: o.metadata ?? null,
+          })),
+        })),
+      }),
+      { signal: options.signal },
+    );
+    let retry = false;
+    for (const t of response.topics) {
+      for (const p of t.partitions) {
+        const code = p.errorCode;
+        if (code === ErrorCode.NONE) continue;
+        if (COORDINATOR_CODES.has(code)) {
+          if (code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) membership.coordinatorFailed();
+          retry = true;
+          continue;
+        }
+        switch (code) {
+          case ErrorCode.REBALANCE_IN_PROGRESS:
+            throw new RebalanceInProgressError(groupId);
+          case ErrorCode.UNKNOWN_MEMBER_ID:
+          case ErrorCode.ILLEGAL_GENERATION:
+            // If we rejoined while the commit was out, it only lost a race with the rebalance (Java's rule).
+            if (membership.generationId !== generationId || membership.memberId !== memberId) {
+              throw new RebalanceInProgressError(groupId);
+            }
+            throw new CommitFailedError(
+              groupId,
+              `the member is no longer part of generation ${generationId}`,
+              {
+                cause: createKafkaError(code, { apiName: 'OffsetCommit', groupId }),
+              },
+            );
+          case ErrorCode.FENCED_INSTANCE_ID:
+            throw new FencedInstanceIdError(groupId, options.groupInstanceId ?? '');
+        }
+        const err = createKafkaError(code, {
+          apiName: 'OffsetCommit',
+          groupId,
+          topic: t.name,
+          partition: p.partitionIndex,
+        });
+        if (err.retriable) retry = true;
+        else throw err;
+      }
+    }
+    return retry ? RETRY : undefined;
+  });
+}
+
+/** Committed offsets of `partitions`; `requireStable` waits out pending transactional commits (KIP-447). */
+export async function fetchCommittedOffsets(
+  membership: GroupMembership,
+  partitions: readonly { topic: string; partition: number }[],
+  options: CallOptions,
+): Promise<Map<string, Map<number, CommittedOffset>>> {
+  const groupId = membership.groupId;
+  const byTopic = groupByTopic(partitions);
+  const topics = [...byTopic].map(([name, list]) => ({
+    name,
+    partitionIndexes: list.map((p) => p.partition),
+  }));
+  return retrying(`Fetching committed offsets for group ${groupId}`, options, async () => {
+    const { version, response } = await membership.request(
+      ApiKey.OffsetFetch,
+      (v) =>
+        v >= 8
+          ? { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable: true }
+          : { groupId, topics, requireStable: true },
+      { signal: options.signal },
+    );
+    let topLevel: number;
+    let resultTopics: {
+      name: string;
+      partitions: {
+        partitionIndex: number;
+        committedOffset: bigint;
+        committedLeaderEpoch?: number;
+        metadata: string | null;
+        errorCode: number;
+      }[];
+    }[];
+    if (version >= 8) {
+      const g = response.groups?.find((x) => x.groupId === groupId) ?? response.groups?.[0];
+      topLevel = g?.errorCode ?? ErrorCode.NONE;
+      resultTopics = g?.topics ?? [];
+    } else {
+      topLevel = response.errorCode ?? ErrorCode.NONE;
+      resultTopics = response.topics ?? [];
+    }
+    if (topLevel !== ErrorCode.NONE) return handleFetchError(membership, topLevel);
+    const out = new Map<string, Map<number, CommittedOffset>>();
+    for (const t of resultTopics) {
+      const m = new Map<number, CommittedOffset>();
+      out.set(t.name, m);
+      for (const p of t.partitions) {
+        if (p.errorCode !== ErrorCode.NONE) {
+          const r = handleFetchError(membership, p.errorCode, t.name, p.partitionIndex);
+          if (r === RETRY) return RETRY;
+        }
+        m.set(p.partitionIndex, {
+          offset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch ?? -1,
+          metadata: p.metadata,
+        });
+      }
+    }
+    return out;
+  });
+}
+
+function handleFetchError(
+  membership: GroupMembership,
+  code: number,
+  topic?: string,
+  partition?: number,
+): typeof RETRY {
+  if (COORDINATOR_CODES.has(code)) {
+    if (code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) membership.coordinatorFailed();
+    return RETRY;
+  }
+  // UNSTABLE_OFFSET_COMMIT: a transaction holding offsets for the partition is still open.
+  if (code === ErrorCode.UNSTABLE_OFFSET_COMMIT) return RETRY;
+  throw createKafkaError(code, { apiName: 'OffsetFetch', groupId: membership.groupId, topic, partition });
+}

@@ -1,0 +1,58 @@
+/** The consumer's public surface, re-exported by the package index. */
+export {
+  type AssignmentContext,
+  type AssignorName,
+  CooperativeStickyAssignor,
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+  KafkaJSRoundRobinAssignor,
+  type MemberAssignment,
+  type MemberSubscription,
+  type PartitionAssignor,
+  RangeAssignor,
+  type RebalanceProtocol,
+  type ReceivedAssignment,
+  RoundRobinAssignor,
+  type SubscriptionState,
+  type TopicPartitions,
+} from '../assignors/index.js';
+export type { AutoOffsetReset, ConsumerConfig, IsolationLevel, RebalanceCallback } from './config.js';
+export {
+  Consumer,
+  type ConsumerMessagesOptions,
+  type RunOptions,
+  type SubscribeOptions,
+} from './consumer.js';
+export {
+  CommitFailedError,
+  ConsumerStateError,
+  FencedInstanceIdError,
+  GroupJoinError,
+  NoOffsetForPartitionError,
+  RebalanceInProgressError,
+} from './errors.js';
+export { type ConsumerEvent, type ConsumerEventName, ConsumerEvents } from './events.js';
+export type {
+  Batch,
+  Deserializer,
+  DeserializerContext,
+  EachBatchHandler,
+  EachBatchPayload,
+  EachMessageHandler,
+  EachMessagePayload,
+  KafkaMessage,
+  MessageHeaders,
+  OffsetsByTopicPartition,
+  TopicPartitionOffset,
+  TopicPartitionSelector,
+} from './message.js';
+
+/** KafkaJS's `PartitionAssigners`, with Java's assignors added: `partitionAssignors: [PartitionAssigners.roundRobin]`. */
+export const PartitionAssigners = {
+  range: 'range',
+  roundRobin: 'RoundRobinAssigner',
+  javaRoundRobin: 'roundrobin',
+  cooperativeSticky: 'cooperative-sticky',
+} as const;

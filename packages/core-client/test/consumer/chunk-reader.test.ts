@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { scanBatches } from '../../src/consumer/fetch/batch-scan.js';
+import { ChunkReader } from '../../src/consumer/fetch/chunk-reader.js';
+import type { FetchedChunk } from '../../src/consumer/partition-state.js';
+import { batch, marker, values } from './records.js';
+
+function chunk(
+  records: Buffer,
+  fetchOffset = 0n,
+  aborted: FetchedChunk['abortedTransactions'] = null,
+): FetchedChunk {
+  const scan = scanBatches(records);
+  return {
+    records: records.subarray(0, scan.bytes),
+    fetchOffset,
+    nextOffset: scan.nextOffset,
+    abortedTransactions: aborted,
+    highWatermark: scan.nextOffset,
+    bytes: scan.bytes,
+  };
+}
+
+function readAll(reader: ChunkReader): { offset: number; value: string | null }[] {
+  const out: { offset: number; value: string | null }[] = [];
+  for (let r = reader.next(); r !== null; r = reader.next())
+    out.push({ offset: Number(r.offset), value: r.value?.toString() ?? null });
+  return out;
+}
+
+describe('scanBatches', () => {
+  it('finds the complete batches and where the next fetch starts', () => {
+    const records = Buffer.concat([batch(0, values('a', 3)), batch(3, values('b', 2))]);
+    expect(scanBatches(records)).toEqual({ bytes: records.length, nextOffset: 5n, batches: 2 });
+  });
+
+  it('stops before a batch cut off at maxBytes', () => {
+    const first = batch(10, values('a', 3));
+    const second = batch(13, values('b', 5));
+    const cut = Buffer.concat([first, second.subarray(0, second.length - 7)]);
+    expect(scanBatches(cut)).toEqual({ bytes: first.length, nextOffset: 13n, batches: 1 });
+    expect(scanBatches(first.subarray(0, 30))).toEqual({ bytes: 0, nextOffset: -1n, batches: 0 });
+  });
+
+  it('never reports more bytes than it was given, whatever the bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        const scan = scanBatches(Buffer.from(bytes));
+        expect(scan.bytes).toBeLessThanOrEqual(bytes.length);
+      }),
+    );
+  });
+});
+
+describe('ChunkReader', () => {
+  it('reads records in order, keys and values as views of the fetched bytes', () => {
+    const records = Buffer.concat([
+      batch(0, [{ key: 'k', value: 'v0', headers: { h: 'x' } }, 'v1']),
+      batch(2, ['v2']),
+    ]);
+    const reader = new ChunkReader(chunk(records), { readCommitted: false });
+    const first = reader.next()!;
+    expect(first.key?.toString()).toBe('k');
+    expect(first.value?.buffer).toBe(records.buffer);
+    expect(first.headers).toEqual([{ key: 'h', value: Buffer.from('x') }]);
+    expect(readAll(reader)).toEqual([
+      { offset: 1, value: 'v1' },
+      { offset: 2, value: 'v2' },
+    ]);
+    expect(reader.next()).toBeNull();
+    expect(reader.finished).toBe(true);
+  });
+
+  it('skips records before the fetch offset inside the first batch', () => {
+    const reader = new ChunkReader(chunk(batch(100, values('v', 5)), 103n), { readCommitted: false });
+    expect(readAll(reader).map((r) => r.offset)).toEqual([103, 104]);
+  });
+
+  it('decodes compressed batches', () => {
+    const records = Buffer.concat([batch(0, values('g', 50), { compression: 1 }), batch(50, values('h', 2))]);
+    const got = readAll(new ChunkReader(chunk(records), { readCommitted: false }));
+    expect(got).toHaveLength(52);
+    expect(got[49]).toEqual({ offset: 49, value: 'g49' });
+  });
+
+  it('never surfaces control records, whatever the isolation level', () => {
+    const records = Buffer.concat([
+      batch(0, ['t0', 't1'], { transactional: true, producerId: 7n, producerEpoch: 0 }),
+      marker(2, 'COMMIT', 7n),
+      batch(3, ['after']),
+    ]);
+    for (const readCommitted of [false, true]) {
+      const got = readAll(new ChunkReader(chunk(records), { readCommitted }));
+      expect(got.map((r) => r.value)).toEqual(['t0', 't1', 'after']);
+    }
+  });
+
+  it('read_committed drops aborted transactions named by the fetch response; read_uncommitted keeps them', () => {
+    const txn = (base: number, pid: bigint, vs: string[]) =>
+      batch(base, vs, { transactional: true, producerId: pid, producerEpoch: 0 });
+    const records = Buffer.concat([
+      txn(0, 1n, ['a0', 'a1']), // producer 1: aborted
+      txn(2, 2n, ['b0']), // producer 2: committed
+      batch(3, ['plain']),
+      marker(4, 'ABORT', 1n),
+      marker(5, 'COMMIT', 2n),
+      txn(6, 1n, ['a-next']), // producer 1's next transaction: committed later
+      marker(7, 'COMMIT', 1n),
+    ]);
+    const aborted = [{ producerId: 1n, firstOffset: 0n }];
+    const committed = readAll(new ChunkReader(chunk(records, 0n, aborted), { readCommitted: true }));
+    expect(committed.map((r) => r.value)).toEqual(['b0', 'plain', 'a-next']);
+    const uncommitted = readAll(new ChunkReader(chunk(records, 0n, aborted), { readCommitted: false }));
+    expect(uncommitted.map((r) => r.value)).toEqual(['a0', 'a1', 'b0', 'plain', 'a-next']);
+  });
+
+  it('keeps its place when reading is interrupted', () => {
+    const reader = new ChunkReader(
+      chunk(Buffer.concat([batch(0, values('x', 3)), batch(3, values('y', 3))])),
+      {
+        readCommitted: false,
+      },
+    );
+    const seen: number[] = [];
+    for (let i = 0; i < 4; i++) seen.push(Number(reader.next()!.offset));
+    for (let r = reader.next(); r; r = reader.next()) seen.push(Number(r.offset));
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('throws a ProtocolDecodeError for a corrupted batch', () => {
+    const records = batch(0, values('c', 3));
+    records[records.length - 2] ^= 0xff;
+    const reader = new ChunkReader(chunk(records), { readCommitted: false });
+    expect(() => reader.next()).toThrow(/CRC/);
+  });
+});

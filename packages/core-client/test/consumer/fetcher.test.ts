@@ -1,0 +1,216 @@
+import { ApiKey, type FetchRequest, type FetchResponse } from '@samsa/protocol';
+import { describe, expect, it } from 'vitest';
+import { NoOffsetForPartitionError } from '../../src/consumer/errors.js';
+import { Fetcher, type FetcherConfig } from '../../src/consumer/fetch/fetcher.js';
+import { PartitionState } from '../../src/consumer/partition-state.js';
+import { ErrorCode } from '../../src/errors.js';
+import { nullLogger } from '../../src/logger.js';
+import { FakeCluster } from './fake-cluster.js';
+import { batch, values } from './records.js';
+
+/** Ten records of 120 bytes: one batch a bit over maxPartitionFetchBytes (1000). */
+const big = (offset: bigint) => batch(offset, values('x'.repeat(119), 10));
+
+const config: FetcherConfig = {
+  fetchMinBytes: 1,
+  fetchMaxBytes: 1 << 20,
+  maxPartitionFetchBytes: 1000,
+  fetchMaxWaitMs: 200,
+  isolationLevel: 'read_uncommitted',
+  clientRack: null,
+  retryBackoffMs: 5,
+  maxBufferedBytes: 1 << 20,
+  requestTimeoutMs: 1000,
+  autoOffsetReset: 'earliest',
+  logger: nullLogger,
+};
+
+type PartitionAnswer = Partial<FetchResponse['responses'][number]['partitions'][number]>;
+
+function respond(
+  req: FetchRequest,
+  version: number,
+  answer: (topic: string, partition: number, offset: bigint) => PartitionAnswer,
+): FetchResponse {
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    sessionId: 0,
+    responses: req.topics.map((t) => ({
+      topic: version >= 13 ? '' : t.topic,
+      topicId: t.topicId,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partition,
+        errorCode: 0,
+        highWatermark: 1000n,
+        lastStableOffset: 1000n,
+        logStartOffset: 0n,
+        abortedTransactions: null,
+        preferredReadReplica: -1,
+        records: null,
+        ...answer(t.topic!, p.partition, p.fetchOffset),
+      })),
+    })),
+  };
+}
+
+async function setup(
+  answer: (topic: string, partition: number, offset: bigint) => PartitionAnswer,
+  options: { version?: number; partitions?: number; config?: Partial<FetcherConfig> } = {},
+) {
+  const cluster = new FakeCluster({ t: options.partitions ?? 2 });
+  await cluster.metadata.refresh(['t']);
+  cluster.on(ApiKey.Fetch, (req, version) => respond(req, version, answer), options.version ?? 11);
+  const partitions = Array.from({ length: options.partitions ?? 2 }, (_, i) => new PartitionState('t', i));
+  for (const p of partitions) p.seek(0n);
+  const events = { data: [] as number[], resets: 0, errors: [] as Error[] };
+  const fetcher = new Fetcher(
+    cluster,
+    { ...config, ...options.config },
+    {
+      partitions: () => partitions,
+      onData: (p) => events.data.push(p.partition),
+      onResetNeeded: () => events.resets++,
+      onError: (err) => events.errors.push(err),
+    },
+  );
+  return { cluster, partitions, fetcher, events };
+}
+
+const until = async (check: () => boolean) => {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+};
+
+describe('Fetcher', () => {
+  it('prefetches up to two responses per partition, then waits for the runner to drain', async () => {
+    const { partitions, fetcher, events, cluster } = await setup((_t, _p, offset) => ({
+      records: big(offset),
+      highWatermark: 1_000_000n,
+    }));
+    fetcher.start();
+    await until(() => partitions.every((p) => p.chunks.length === 2));
+    await new Promise((r) => setTimeout(r, 30));
+    const fetches = cluster.requests(ApiKey.Fetch).length;
+    expect(partitions.every((p) => p.chunks.length === 2)).toBe(true);
+    expect(partitions[0].chunks[1].fetchOffset).toBe(10n);
+    // Draining one chunk of partition 0 lets it fetch again (alone).
+    const released = partitions[0].shiftChunk();
+    fetcher.released(released);
+    await until(() => partitions[0].chunks.length === 2);
+    expect(cluster.requests(ApiKey.Fetch).length).toBe(fetches + 1);
+    const last = cluster.requests(ApiKey.Fetch).at(-1)!.body as FetchRequest;
+    expect(last.topics[0].partitions.map((p) => [p.partition, p.fetchOffset])).toEqual([[0, 20n]]);
+    expect(events.data.length).toBeGreaterThanOrEqual(5);
+    await fetcher.stop();
+  });
+
+  it('holds caught-up partitions back while others drain, so no long poll blocks them', async () => {
+    // Partition 0 has data without end; partition 1 is caught up (high watermark = position).
+    const { partitions, fetcher, cluster } = await setup((_t, p, offset) =>
+      p === 0 ? { records: big(offset), highWatermark: 1_000_000n } : { highWatermark: 0n },
+    );
+    fetcher.start();
+    await until(() => partitions[0].chunks.length === 2);
+    const before = cluster.requests(ApiKey.Fetch).length;
+    await new Promise((r) => setTimeout(r, 50));
+    // Nothing was sent for partition 1 alone while partition 0 waits to drain.
+    expect(cluster.requests(ApiKey.Fetch).length).toBe(before);
+    // After fetchMaxWaitMs it is polled, briefly.
+    await until(() => cluster.requests(ApiKey.Fetch).length > before);
+    const poll = cluster.requests(ApiKey.Fetch).at(-1)!.body as FetchRequest;
+    expect(poll.topics[0].partitions.map((p) => p.partition)).toEqual([1]);
+    expect(poll.maxWaitMs).toBeLessThan(config.fetchMaxWaitMs);
+    await fetcher.stop();
+  });
+
+  it('drops a response for a partition that moved while the fetch was out', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const cluster = new FakeCluster({ t: 1 });
+    await cluster.metadata.refresh(['t']);
+    cluster.on(
+      ApiKey.Fetch,
+      async (req, v) => {
+        await gate;
+        return respond(req, v, (_t, _p, offset) => ({ records: batch(offset, values('v', 5)) }));
+      },
+      11,
+    );
+    const p = new PartitionState('t', 0);
+    p.seek(0n);
+    const fetcher = new Fetcher(cluster, config, {
+      partitions: () => [p],
+      onData: () => {},
+      onResetNeeded: () => {},
+      onError: () => {},
+    });
+    fetcher.start();
+    await until(() => cluster.requests(ApiKey.Fetch).length === 1);
+    p.seek(100n);
+    release();
+    await until(() => p.chunks.length > 0);
+    expect(p.chunks[0].fetchOffset).toBe(100n);
+    await fetcher.stop();
+  });
+
+  it('asks for a reset on OFFSET_OUT_OF_RANGE, and reports it when autoOffsetReset is none', async () => {
+    const a = await setup(() => ({ errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }), { partitions: 1 });
+    a.fetcher.start();
+    await until(() => a.events.resets > 0);
+    expect(a.partitions[0].resetStrategy).toBe('earliest');
+    expect(a.partitions[0].position).toBeNull();
+    await a.fetcher.stop();
+
+    const b = await setup(() => ({ errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }), {
+      partitions: 1,
+      config: { autoOffsetReset: 'none' },
+    });
+    b.fetcher.start();
+    await until(() => b.events.errors.length > 0);
+    expect(b.events.errors[0]).toBeInstanceOf(NoOffsetForPartitionError);
+    await b.fetcher.stop();
+  });
+
+  it('backs off and refreshes metadata on NOT_LEADER_OR_FOLLOWER; surfaces non-retriable errors', async () => {
+    let calls = 0;
+    const a = await setup(
+      (_t, _p, offset) =>
+        ++calls <= 2 ? { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER } : { records: batch(offset, ['x']) },
+      { partitions: 1 },
+    );
+    a.fetcher.start();
+    await until(() => a.partitions[0].chunks.length > 0);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    await a.fetcher.stop();
+
+    const b = await setup(() => ({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }), { partitions: 1 });
+    b.fetcher.start();
+    await until(() => b.events.errors.length > 0);
+    expect(b.events.errors[0].message).toMatch(/TOPIC_AUTHORIZATION_FAILED/);
+    await b.fetcher.stop();
+  });
+
+  it('names topics by id from Fetch v13 and asks for read_committed when configured', async () => {
+    const { partitions, fetcher, cluster } = await setup(
+      (_t, _p, offset) => ({ records: batch(offset, ['a', 'b']) }),
+      {
+        version: 13,
+        partitions: 1,
+        config: { isolationLevel: 'read_committed' },
+      },
+    );
+    fetcher.start();
+    await until(() => partitions[0].chunks.length > 0);
+    const req = cluster.requests(ApiKey.Fetch)[0].body as FetchRequest;
+    expect(req.topics[0].topicId).toBe('AQEBAQEBAQEBAQEBAQEBAQ');
+    expect(req.isolationLevel).toBe(1);
+    expect(cluster.requests(ApiKey.Fetch)[0].purpose).toBe('fetch');
+    await fetcher.stop();
+  });
+});
