@@ -32,12 +32,22 @@ export function responseHeaderVersion(apiKey: number, apiVersion: number): 0 | 1
   return isFlexible(apiKey, apiVersion, 'response') ? 1 : 0;
 }
 
-export function writeRequestHeader(w: Writer, header: RequestHeader): void {
+/**
+ * Writes a request header. The version follows from the API and its version; pass it only to
+ * force one (header v0, without ClientId, is what ControlledShutdown v0 used).
+ */
+export function writeRequestHeader(
+  w: Writer,
+  header: RequestHeader,
+  headerVersion: 0 | 1 | 2 = requestHeaderVersion(header.apiKey, header.apiVersion),
+): void {
   w.int16(header.apiKey);
   w.int16(header.apiVersion);
   w.int32(header.correlationId);
+  if (headerVersion === 0) return;
+  // ClientId stays an INT16-length string even in flexible header v2.
   w.nullableString(header.clientId);
-  if (requestHeaderVersion(header.apiKey, header.apiVersion) === 2) w.uvarint(0);
+  if (headerVersion === 2) w.uvarint(0);
 }
 
 /**
@@ -45,14 +55,19 @@ export function writeRequestHeader(w: Writer, header: RequestHeader): void {
  * fields of header v2 cannot be located, so only the common v1 prefix is read: enough for a
  * broker to answer with an error.
  */
-export function readRequestHeader(r: Reader): RequestHeader {
+export function readRequestHeader(r: Reader, headerVersion?: 0 | 1 | 2): RequestHeader {
   const apiKey = r.int16();
   const apiVersion = r.int16();
   const correlationId = r.int32();
+  if (headerVersion === 0) return { apiKey, apiVersion, correlationId, clientId: null };
   const clientId = r.nullableString();
-  const codec = apiCodecs.get(apiKey);
-  if (codec && apiVersion >= codec.request.minVersion && apiVersion <= codec.request.maxVersion) {
-    if (requestHeaderVersion(apiKey, apiVersion) === 2) skipTaggedFields(r);
+  if (headerVersion === 2) {
+    skipTaggedFields(r);
+  } else if (headerVersion === undefined) {
+    const codec = apiCodecs.get(apiKey);
+    if (codec && apiVersion >= codec.request.minVersion && apiVersion <= codec.request.maxVersion) {
+      if (requestHeaderVersion(apiKey, apiVersion) === 2) skipTaggedFields(r);
+    }
   }
   return { apiKey, apiVersion, correlationId, clientId };
 }
