@@ -3,22 +3,27 @@
  * acks=1 and acks=-1, into the dev broker and into the librdkafka mock cluster, side by side in
  * one run; then consuming them back. Prints a table with msgs/s, MB/s and the ratio, then JSON.
  *
- * Each scenario runs `--runs` times (default 3), dev broker and mock alternating, each run with a
- * fresh broker and a fresh mock (partition 0 of a new topic); the table shows medians, the JSON
- * every run. Besides wall-clock rates it reports the CPU seconds the broker process itself used
- * (from /proc), which the shared machine's noise affects far less. The mock keeps only about
- * 5 MiB per partition, so its consume numbers cover what it retained (noted in the table);
- * produce is the like-for-like comparison.
+ * Each scenario runs `--runs` times (default 5), each run with a fresh broker and a fresh mock
+ * (partition 0 of a new topic), which of the two goes first alternating between runs. The table
+ * shows medians and the median and spread of the per-run ratios; the JSON has every run. kcat
+ * reads the input file directly (no pipe through this process, which would compete for the CPU).
+ * Besides wall-clock rates it reports the CPU seconds the broker process used (from /proc; for the
+ * dev broker also its event-loop thread alone), which the shared machine's noise affects far less.
  *
- * Usage: npm run bench -w @samsa/broker-dev [-- --records N --sizes 100,1024 --acks 1,-1 --runs 3]
+ * The mock keeps only about 5 MiB per partition (older data is dropped), so it has no comparable
+ * consume rate: the consume rows show the dev broker reading everything back and how much the mock
+ * still had, without a ratio.
+ *
+ * Usage: npm run bench -w @samsa/broker-dev [-- --records N --sizes 100,1024 --acks 1,-1 --runs 5]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
-  createReadStream,
+  closeSync,
   createWriteStream,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -35,7 +40,7 @@ const { values: args } = parseArgs({
     records: { type: 'string', default: '1000000' },
     sizes: { type: 'string', default: '100,1024' },
     acks: { type: 'string', default: '1,-1' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
   },
 });
 const RECORDS = Number(args.records);
@@ -53,32 +58,54 @@ interface Measurement {
   mbPerSec: number;
   /** CPU seconds (user + system) the broker process spent, when /proc is available. */
   brokerCpuSeconds?: number;
+  /** Of those, the dev broker's event-loop (main) thread. */
+  eventLoopCpuSeconds?: number;
 }
 
 interface Run {
-  produce: { devBroker: Measurement; mock: Measurement };
+  /** Which broker produced first in this run. */
+  first: 'devBroker' | 'mock';
+  produce: { devBroker: Measurement; mock: Measurement; ratio: number };
   consume: { devBroker: Measurement; mock: Measurement };
+}
+
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
 }
 
 interface ScenarioResult {
   scenario: string;
   size: number;
   acks: number;
-  /** Medians over the runs. */
-  produce: { devBroker: Measurement; mock: Measurement; ratio: number };
-  consume: { devBroker: Measurement; mock: Measurement & { retainedOnly: true }; ratio: number };
+  /** Medians over the runs; `ratio` is dev broker msgs/s over mock msgs/s, per run. */
+  produce: { devBroker: Measurement; mock: Measurement; ratio: Spread };
+  /** The mock keeps ~5 MiB per partition, so only the dev broker reads everything back. */
+  consume: { devBroker: Measurement; mock: Measurement & { retainedOnly: true } };
   runs: Run[];
 }
 
-function measurement(records: number, size: number, seconds: number, brokerCpuSeconds?: number): Measurement {
+interface Cpu {
+  process?: number;
+  mainThread?: number;
+}
+
+function measurement(records: number, size: number, seconds: number, cpu: Cpu = {}): Measurement {
   return {
     records,
     bytes: records * size,
     seconds,
     msgsPerSec: records / seconds,
     mbPerSec: (records * size) / seconds / 1e6,
-    ...(brokerCpuSeconds !== undefined && { brokerCpuSeconds }),
+    ...(cpu.process !== undefined && { brokerCpuSeconds: cpu.process }),
+    ...(cpu.mainThread !== undefined && { eventLoopCpuSeconds: cpu.mainThread }),
   };
+}
+
+function middle(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** The run with the median rate. */
@@ -87,16 +114,35 @@ function median(measurements: Measurement[]): Measurement {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** CPU seconds (utime + stime) of a process so far, or undefined off Linux. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+function spread(values: number[]): Spread {
+  return { median: middle(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** CPU seconds (utime + stime) from a /proc stat file, or undefined off Linux. */
+function statCpuSeconds(file: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }
+}
+
+function cpuOf(pid: number | undefined): Cpu {
+  if (pid === undefined) return {};
+  return {
+    process: statCpuSeconds(`/proc/${pid}/stat`),
+    mainThread: statCpuSeconds(`/proc/${pid}/task/${pid}/stat`),
+  };
+}
+
+function cpuDelta(a: Cpu, b: Cpu, mainThread: boolean): Cpu {
+  const d = (x?: number, y?: number) => (x === undefined || y === undefined ? undefined : y - x);
+  return {
+    process: d(a.process, b.process),
+    ...(mainThread && { mainThread: d(a.mainThread, b.mainThread) }),
+  };
 }
 
 async function writeInput(dir: string, size: number): Promise<string> {
@@ -115,21 +161,26 @@ async function writeInput(dir: string, size: number): Promise<string> {
   return file;
 }
 
-/** Runs a command with stdin from a file (or nothing), counting stdout lines; returns seconds and lines. */
+/**
+ * Runs a command with stdin read from a file by the command itself (or nothing), counting stdout
+ * lines; returns seconds and lines.
+ */
 function timed(
   command: string,
   commandArgs: string[],
   stdinFile?: string,
 ): Promise<{ seconds: number; lines: number; stderr: string }> {
   return new Promise((resolve, reject) => {
+    const stdin = stdinFile === undefined ? 'ignore' : openSync(stdinFile, 'r');
     const started = process.hrtime.bigint();
-    const child = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, commandArgs, { stdio: [stdin, 'pipe', 'pipe'] });
+    if (typeof stdin === 'number') closeSync(stdin);
     let lines = 0;
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), STEP_TIMEOUT_MS);
@@ -141,11 +192,6 @@ function timed(
         reject(new Error(`${command} ${commandArgs.join(' ')} exited with ${code}: ${stderr.slice(-2000)}`));
       else resolve({ seconds, lines, stderr });
     });
-    if (stdinFile) {
-      createReadStream(stdinFile).pipe(child.stdin);
-    } else {
-      child.stdin.end();
-    }
   });
 }
 
@@ -208,20 +254,29 @@ function startMock() {
   );
 }
 
+interface BrokerResult {
+  produceSeconds: number;
+  consumeSeconds: number;
+  consumed: number;
+  produceCpu: Cpu;
+  consumeCpu: Cpu;
+}
+
 async function produceAndConsume(
   bootstrap: string,
   topic: string,
   input: string,
   acks: number,
   brokerPid: number | undefined,
-) {
-  const cpu0 = cpuSeconds(brokerPid);
+  mainThread: boolean,
+): Promise<BrokerResult> {
+  const cpu0 = cpuOf(brokerPid);
   const produced = await timed(
     'kcat',
     ['-P', '-b', bootstrap, '-t', topic, '-p', '0', '-X', 'linger.ms=5', '-X', `acks=${acks}`],
     input,
   );
-  const cpu1 = cpuSeconds(brokerPid);
+  const cpu1 = cpuOf(brokerPid);
   if (/fail|error/i.test(produced.stderr))
     throw new Error(`kcat produce reported: ${produced.stderr.slice(-1000)}`);
   const consumed = await timed('kcat', [
@@ -239,43 +294,62 @@ async function produceAndConsume(
     '-f',
     '%o\n',
   ]);
-  const cpu2 = cpuSeconds(brokerPid);
-  const delta = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : b - a);
+  const cpu2 = cpuOf(brokerPid);
   return {
     produceSeconds: produced.seconds,
     consumeSeconds: consumed.seconds,
     consumed: consumed.lines,
-    produceCpu: delta(cpu0, cpu1),
-    consumeCpu: delta(cpu1, cpu2),
+    produceCpu: cpuDelta(cpu0, cpu1, mainThread),
+    consumeCpu: cpuDelta(cpu1, cpu2, mainThread),
   };
+}
+
+async function runDevBroker(topic: string, input: string, acks: number): Promise<BrokerResult> {
+  const dev = await startDevBroker();
+  try {
+    const result = await produceAndConsume(dev.match[1], topic, input, acks, dev.child.pid, true);
+    if (result.consumed !== RECORDS)
+      throw new Error(`dev broker returned ${result.consumed} of ${RECORDS} records`);
+    return result;
+  } finally {
+    await stop(dev.child);
+  }
+}
+
+async function runMock(topic: string, input: string, acks: number): Promise<BrokerResult> {
+  const mock = await startMock();
+  try {
+    return await produceAndConsume(mock.match[1], topic, input, acks, mock.child.pid, false);
+  } finally {
+    await stop(mock.child);
+  }
 }
 
 async function runOnce(size: number, acks: number, input: string, run: number): Promise<Run> {
   const topic = `bench-${size}-${acks === -1 ? 'all' : acks}-${run}`;
-  const dev = await startDevBroker();
-  let devResult: Awaited<ReturnType<typeof produceAndConsume>>;
-  try {
-    devResult = await produceAndConsume(dev.match[1], topic, input, acks, dev.child.pid);
-  } finally {
-    await stop(dev.child);
+  // Alternate which goes first, so a trend in the machine's load does not favour one side.
+  const first = run % 2 === 0 ? 'devBroker' : 'mock';
+  let dev: BrokerResult;
+  let mock: BrokerResult;
+  if (first === 'devBroker') {
+    dev = await runDevBroker(topic, input, acks);
+    mock = await runMock(topic, input, acks);
+  } else {
+    mock = await runMock(topic, input, acks);
+    dev = await runDevBroker(topic, input, acks);
   }
-  if (devResult.consumed !== RECORDS)
-    throw new Error(`dev broker returned ${devResult.consumed} of ${RECORDS} records`);
-  const mock = await startMock();
-  let mockResult: Awaited<ReturnType<typeof produceAndConsume>>;
-  try {
-    mockResult = await produceAndConsume(mock.match[1], topic, input, acks, mock.child.pid);
-  } finally {
-    await stop(mock.child);
-  }
+  const devProduce = measurement(RECORDS, size, dev.produceSeconds, dev.produceCpu);
+  const mockProduce = measurement(RECORDS, size, mock.produceSeconds, mock.produceCpu);
   return {
+    first,
     produce: {
-      devBroker: measurement(RECORDS, size, devResult.produceSeconds, devResult.produceCpu),
-      mock: measurement(RECORDS, size, mockResult.produceSeconds, mockResult.produceCpu),
+      devBroker: devProduce,
+      mock: mockProduce,
+      ratio: devProduce.msgsPerSec / mockProduce.msgsPerSec,
     },
     consume: {
-      devBroker: measurement(devResult.consumed, size, devResult.consumeSeconds, devResult.consumeCpu),
-      mock: measurement(mockResult.consumed, size, mockResult.consumeSeconds, mockResult.consumeCpu),
+      devBroker: measurement(dev.consumed, size, dev.consumeSeconds, dev.consumeCpu),
+      mock: measurement(mock.consumed, size, mock.consumeSeconds, mock.consumeCpu),
     },
   };
 }
@@ -285,29 +359,25 @@ async function scenario(size: number, acks: number, input: string): Promise<Scen
   for (let run = 0; run < RUNS; run++) {
     const result = await runOnce(size, acks, input, run);
     runs.push(result);
-    const ratio = result.produce.devBroker.msgsPerSec / result.produce.mock.msgsPerSec;
+    const { devBroker, mock, ratio } = result.produce;
     console.error(
       `${size} B acks=${acks} run ${run + 1}/${RUNS}: produce ${ratio.toFixed(2)}x ` +
-        `(${fmt(result.produce.devBroker.msgsPerSec)} vs ${fmt(result.produce.mock.msgsPerSec)} msg/s)`,
+        `(${fmt(devBroker.msgsPerSec)} vs ${fmt(mock.msgsPerSec)} msg/s; broker CPU ` +
+        `${devBroker.brokerCpuSeconds?.toFixed(2) ?? '?'} s vs ${mock.brokerCpuSeconds?.toFixed(2) ?? '?'} s)`,
     );
   }
-  const devProduce = median(runs.map((r) => r.produce.devBroker));
-  const mockProduce = median(runs.map((r) => r.produce.mock));
-  const devConsume = median(runs.map((r) => r.consume.devBroker));
-  const mockConsume = { ...median(runs.map((r) => r.consume.mock)), retainedOnly: true as const };
   return {
     scenario: `${size} B acks=${acks}`,
     size,
     acks,
     produce: {
-      devBroker: devProduce,
-      mock: mockProduce,
-      ratio: devProduce.msgsPerSec / mockProduce.msgsPerSec,
+      devBroker: median(runs.map((r) => r.produce.devBroker)),
+      mock: median(runs.map((r) => r.produce.mock)),
+      ratio: spread(runs.map((r) => r.produce.ratio)),
     },
     consume: {
-      devBroker: devConsume,
-      mock: mockConsume,
-      ratio: devConsume.msgsPerSec / mockConsume.msgsPerSec,
+      devBroker: median(runs.map((r) => r.consume.devBroker)),
+      mock: { ...median(runs.map((r) => r.consume.mock)), retainedOnly: true as const },
     },
     runs,
   };
@@ -315,32 +385,43 @@ async function scenario(size: number, acks: number, input: string): Promise<Scen
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const cpuCell = (m: Measurement) => {
+  if (m.brokerCpuSeconds === undefined) return '';
+  const loop = m.eventLoopCpuSeconds === undefined ? '' : ` (${m.eventLoopCpuSeconds.toFixed(2)} loop)`;
+  return `${m.brokerCpuSeconds.toFixed(2)} s CPU${loop}`;
+};
 const cell = (m: Measurement) =>
-  `${fmt(m.msgsPerSec).padStart(11)} msg/s ${fmt(m.mbPerSec, 1).padStart(7)} MB/s ${m.brokerCpuSeconds === undefined ? '' : `${m.brokerCpuSeconds.toFixed(2).padStart(5)} s CPU`}`;
+  `${fmt(m.msgsPerSec).padStart(10)} msg/s ${fmt(m.mbPerSec, 1).padStart(6)} MB/s ${cpuCell(m).padEnd(22)}`;
 
 function printTable(results: ScenarioResult[]): void {
-  const header = `${'scenario (median of runs)'.padEnd(26)} ${'dev broker'.padEnd(42)} ${'librdkafka mock'.padEnd(42)} ratio`;
+  const header = `${'median of runs'.padEnd(24)} ${'dev broker'.padEnd(52)} ${'librdkafka mock'.padEnd(52)} ratio (min-max)`;
   console.log(`\n${header}\n${'-'.repeat(header.length + 4)}`);
   for (const r of results) {
+    const ratio = r.produce.ratio;
     console.log(
-      `${`produce ${r.scenario}`.padEnd(26)} ${cell(r.produce.devBroker)}  ${cell(r.produce.mock)}  ${r.produce.ratio.toFixed(2)}x`,
+      `${`produce ${r.scenario}`.padEnd(24)} ${cell(r.produce.devBroker)} ${cell(r.produce.mock)} ` +
+        `${ratio.median.toFixed(2)}x (${ratio.min.toFixed(2)}-${ratio.max.toFixed(2)})`,
     );
   }
   for (const r of results) {
-    const note = ` (mock: ${fmt(r.consume.mock.records)} retained)`;
+    const kept = r.consume.mock.records;
     console.log(
-      `${`consume ${r.scenario}`.padEnd(26)} ${cell(r.consume.devBroker)}  ${cell(r.consume.mock)}  ${r.consume.ratio.toFixed(2)}x${note}`,
+      `${`consume ${r.scenario}`.padEnd(24)} ${cell(r.consume.devBroker)} ` +
+        `${`kept only ${fmt(kept)} of ${fmt(RECORDS)} records`.padEnd(52)} n/a`,
     );
   }
   console.log(
-    '\nratio = dev broker msgs/s / mock msgs/s (wall clock, kcat start to exit). "s CPU" = CPU seconds the broker process used.' +
-      '\nThe dev broker keeps every record in memory; the mock keeps ~5 MiB per partition, so its consume rows read only what it retained.',
+    `\nratio = dev broker msgs/s / mock msgs/s (wall clock, kcat start to exit), median over ${RUNS} runs with` +
+      '\nthe lowest and highest run. "s CPU" = CPU seconds the broker process used ("loop": the dev broker\'s' +
+      '\nevent-loop thread). The dev broker keeps every record (in memory); the mock keeps ~5 MiB per' +
+      '\npartition and drops the rest, so it has no consume rate to compare with.',
   );
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'samsa-bench-'));
   const results: ScenarioResult[] = [];
+  const started = Date.now();
   try {
     for (const size of SIZES) {
       const input = await writeInput(dir, size);
@@ -359,6 +440,7 @@ async function main(): Promise<void> {
     runsPerScenario: RUNS,
     date: new Date().toISOString(),
     node: process.version,
+    durationSeconds: Math.round((Date.now() - started) / 1000),
     results,
   };
   console.log(`\n${JSON.stringify(json)}`);

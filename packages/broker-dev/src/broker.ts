@@ -9,6 +9,7 @@ import type { BrokerNode } from './cluster/nodes.js';
 import { type BrokerControl, Control } from './control/control.js';
 import { FaultInjector } from './control/faults.js';
 import { isLogLevel, type Logger, type LogLevel, silentLogger, streamLogger } from './logger.js';
+import { FrameMemory } from './server/frame-memory.js';
 import { BrokerListener } from './server/listener.js';
 import { RequestRouter } from './server/router.js';
 
@@ -39,7 +40,9 @@ export interface BrokerOptions {
   groupMinSessionTimeoutMs?: number;
   /** group.max.session.timeout.ms (default 1800000). */
   groupMaxSessionTimeoutMs?: number;
-  /** How often retention and compaction run (default 30000 ms). */
+  /** offsets.retention.minutes in ms: committed offsets of empty groups expire after this (default 7 days). */
+  offsetsRetentionMs?: number;
+  /** How often retention, compaction and offset expiry run (default 30000 ms). */
   logCleanupIntervalMs?: number;
   /** A returning broker takes back the partitions it prefers to lead (default true). */
   preferredLeaderElection?: boolean;
@@ -97,6 +100,7 @@ class InProcessBroker implements RunningBroker {
   private readonly nodes: BrokerNode[];
   private readonly listeners = new Map<number, BrokerListener>();
   private readonly faults = new FaultInjector();
+  private readonly frameMemory: FrameMemory | undefined;
   private readonly maxRequestBytes: number;
   private readonly brokerCount: number;
   private currentCluster: Cluster | undefined;
@@ -108,6 +112,8 @@ class InProcessBroker implements RunningBroker {
     this.logger = resolveLogger(options.logger);
     this.brokerCount = positiveInt('brokers', options.brokers, 1);
     positiveInt('partitions', options.partitions, 1);
+    if (options.offsetsRetentionMs !== undefined)
+      positiveInt('offsetsRetentionMs', options.offsetsRetentionMs, 1);
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 0;
     if (!Number.isInteger(port) || port < 0 || port + this.brokerCount - 1 > 65535) {
@@ -116,6 +122,7 @@ class InProcessBroker implements RunningBroker {
       );
     }
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.frameMemory = options.dataDir === undefined ? new FrameMemory() : undefined;
     this.nodes = Array.from({ length: this.brokerCount }, (_, i) => ({
       id: i + 1,
       host,
@@ -185,6 +192,7 @@ class InProcessBroker implements RunningBroker {
           ...(o.groupMaxSessionTimeoutMs !== undefined && {
             maxSessionTimeoutMs: o.groupMaxSessionTimeoutMs,
           }),
+          ...(o.offsetsRetentionMs !== undefined && { offsetsRetentionMs: o.offsetsRetentionMs }),
         },
         logger: this.logger,
       });
@@ -218,7 +226,9 @@ class InProcessBroker implements RunningBroker {
         port: node.port,
         logger: this.logger,
         maxRequestBytes: this.maxRequestBytes,
-        handleFrame: (connection, frame) => this.router!.handleFrame(node, connection, frame),
+        // In memory the log keeps produced batches: it adopts them from the request buffers.
+        frameMemory: this.frameMemory,
+        handleFrame: (connection, frame, owned) => this.router!.handleFrame(node, connection, frame, owned),
       });
       this.listeners.set(node.id, listener);
     }
@@ -271,6 +281,7 @@ class InProcessBroker implements RunningBroker {
     const cluster = this.currentCluster;
     cluster?.beginShutdown(keepState);
     await Promise.all([...this.listeners.values()].map((l) => l.stop(graceful)));
+    this.frameMemory?.close();
     for (const node of this.nodes) node.up = false;
     if (!keepState) {
       cluster?.close();

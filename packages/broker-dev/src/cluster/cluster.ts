@@ -14,7 +14,6 @@ import {
   ClusterState,
   type LogConfig,
   LogManager,
-  type PartitionLog,
   parseLogConfig,
   type RecordCodecs,
   type StorageLogger,
@@ -420,7 +419,13 @@ export class Cluster {
     ).filter((id) => this.node(id));
     const log = this.logs.getOrCreate(topic.name, index, this.logConfigFor(topic.configs));
     const isr = assigned.filter((id) => this.node(id)?.up);
-    return new PartitionState(topic, index, assigned, isr[0] ?? -1, latestStoredEpoch(log), isr, log);
+    const leader = isr[0] ?? -1;
+    // A reloaded log goes on in its newest epoch: epochs never go backwards across a restart
+    // (clients that remember one would get UNKNOWN_LEADER_EPOCH, and librdkafka ignores metadata
+    // with an older epoch). A new partition starts in epoch 0.
+    const epoch = Math.max(log.latestLeaderEpoch, 0);
+    if (leader >= 0) log.startLeaderEpoch(epoch);
+    return new PartitionState(topic, index, assigned, leader, epoch, isr, log);
   }
 
   // ---------------------------------------------------------------- leadership
@@ -474,6 +479,17 @@ export class Cluster {
     const previous = partition.leader;
     partition.leader = leader;
     partition.leaderEpoch++;
+    // The new leader records where its epoch starts, as Kafka's does (a partition without a
+    // leader has no one to record it; the next leader bumps the epoch again).
+    if (leader >= 0) {
+      try {
+        partition.log.startLeaderEpoch(partition.leaderEpoch);
+      } catch (err) {
+        this.logger.error(
+          `partition ${partition.name}: cannot record leader epoch ${partition.leaderEpoch}: ${(err as Error).message}`,
+        );
+      }
+    }
     this.logger.info(
       `partition ${partition.name}: leader ${previous} -> ${leader} (epoch ${partition.leaderEpoch}, isr [${partition.isr.join(',')}])`,
     );
@@ -482,8 +498,16 @@ export class Cluster {
 
   // ---------------------------------------------------------------- housekeeping
 
-  /** Retention and compaction over every partition (Kafka's log cleaner and retention check). */
+  /**
+   * Retention and compaction over every partition (Kafka's log cleaner and retention check), and
+   * expiry of committed offsets past offsets.retention.minutes (Kafka's offsets retention check).
+   */
   runLogCleanup(now = Date.now()): void {
+    try {
+      this.groups.expireOffsets(now);
+    } catch (err) {
+      this.logger.error(`offset expiry failed: ${(err as Error).message}`);
+    }
     for (const topic of this.topicsByName.values()) {
       for (const partition of topic.partitions) {
         try {
@@ -551,24 +575,6 @@ export class Cluster {
   private checkOpen(): void {
     if (this.closed) throw new BrokerError(ErrorCode.KAFKA_STORAGE_ERROR, 'The broker is shutting down.');
   }
-}
-
-/**
- * The newest leader epoch a reloaded log has data for, so epochs never go backwards across a
- * restart (clients that remember an epoch would otherwise get UNKNOWN_LEADER_EPOCH). The log
- * answers "end offset of epoch e" with -1 exactly for epochs newer than its latest, so a binary
- * search finds it.
- */
-function latestStoredEpoch(log: PartitionLog): number {
-  if (log.endOffsetForLeaderEpoch(0).endOffset < 0) return 0;
-  let lo = 0;
-  let hi = 0x7fffffff;
-  while (lo < hi) {
-    const mid = lo + Math.ceil((hi - lo) / 2);
-    if (log.endOffsetForLeaderEpoch(mid).endOffset >= 0) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Java's String.hashCode, so group → coordinator placement is stable and Kafka-like. */

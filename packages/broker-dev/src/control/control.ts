@@ -43,7 +43,7 @@ export interface BrokerControl {
   leaderOf(topic: string, partition: number): number;
   /** Node id coordinating a group. */
   coordinatorOf(groupId: string): number;
-  /** Runs retention and compaction now instead of waiting for the next cleanup tick. */
+  /** Runs retention, compaction and committed-offset expiry now instead of waiting for the next cleanup tick. */
   runLogCleanup(): void;
   /** Starts recording request headers (api, version, client) for assertions. */
   recordRequests(enabled?: boolean): void;

@@ -30,6 +30,8 @@ export interface GroupConfig {
   initialRebalanceDelayMs: number;
   /** offset.metadata.max.bytes */
   maxOffsetMetadataBytes: number;
+  /** offsets.retention.minutes, in ms: how long an empty group's committed offsets are kept. */
+  offsetsRetentionMs: number;
 }
 
 export const DEFAULT_GROUP_CONFIG: GroupConfig = {
@@ -37,6 +39,7 @@ export const DEFAULT_GROUP_CONFIG: GroupConfig = {
   maxSessionTimeoutMs: 1_800_000,
   initialRebalanceDelayMs: 0,
   maxOffsetMetadataBytes: 4096,
+  offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
 };
 
 /** Kafka's NewMemberJoinTimeoutMs: a new member whose JoinGroup is parked this long is dropped. */
@@ -701,6 +704,55 @@ export class GroupCoordinator {
         eligible(p) ? ErrorCode.NONE : ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC,
       ),
     };
+  }
+
+  /**
+   * Drops committed offsets older than offsets.retention.minutes, as Kafka's offset expiration
+   * (KIP-211): in an Empty group all of them once the group has been empty that long (or, after a
+   * restart, each once it was committed that long ago); in a group without members that only
+   * commits (no protocol type) each by its commit time; in a Stable consumer group those of topics
+   * no member subscribes to. An Empty group left without offsets is removed. Returns how many
+   * offsets expired.
+   */
+  expireOffsets(now = Date.now()): number {
+    const retentionMs = this.config.offsetsRetentionMs;
+    let expired = 0;
+    for (const group of [...this.groups.values()]) {
+      let since: ((committed: CommittedOffset) => number) | undefined;
+      let keepTopic: (topic: string) => boolean = () => false;
+      if (group.protocolType === null && group.is('Empty')) {
+        since = (c) => c.commitTimestamp;
+      } else if (group.is('Empty')) {
+        const emptySince = group.stateTimestamp;
+        since = (c) => emptySince ?? c.commitTimestamp;
+      } else if (group.is('Stable') && group.protocolType === 'consumer' && group.subscribed) {
+        const subscribed = group.subscribed;
+        since = (c) => c.commitTimestamp;
+        keepTopic = (topic) => subscribed.has(topic);
+      }
+      if (!since) continue;
+      const stale: { topic: string; partition: number }[] = [];
+      for (const { topic, partition, committed } of this.offsets.list(group.groupId)) {
+        if (!keepTopic(topic) && now - since(committed) >= retentionMs) stale.push({ topic, partition });
+      }
+      if (stale.length > 0) {
+        this.offsets.delete(group.groupId, stale);
+        expired += stale.length;
+        this.logger.info(`group ${group.groupId}: ${stale.length} committed offset(s) expired`);
+      }
+      if (group.is('Empty') && group.pendingMembers.size === 0 && !this.hasOffsets(group.groupId)) {
+        group.state = 'Dead';
+        group.clearTimers();
+        this.groups.delete(group.groupId);
+        this.logger.info(`group ${group.groupId}: removed, it is empty and has no offsets left`);
+      }
+    }
+    return expired;
+  }
+
+  private hasOffsets(groupId: string): boolean {
+    for (const _ of this.offsets.list(groupId)) return true;
+    return false;
   }
 
   /** Forgets offsets for a topic that was deleted. */

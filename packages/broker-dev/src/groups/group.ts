@@ -71,7 +71,9 @@ export class Member {
 }
 
 export class ClassicGroup {
-  state: GroupState = 'Empty';
+  private currentState: GroupState = 'Empty';
+  /** When the group entered its current state (Kafka's currentStateTimestamp); undefined after a reload. */
+  stateTimestamp: number | undefined;
   generationId = 0;
   protocolType: string | null = null;
   protocolName: string | null = null;
@@ -93,8 +95,17 @@ export class ClassicGroup {
 
   constructor(readonly groupId: string) {}
 
+  get state(): GroupState {
+    return this.currentState;
+  }
+
+  set state(state: GroupState) {
+    this.currentState = state;
+    this.stateTimestamp = Date.now();
+  }
+
   is(state: GroupState): boolean {
-    return this.state === state;
+    return this.currentState === state;
   }
 
   get size(): number {

@@ -3,31 +3,17 @@
  * change).
  *
  * - For each partition: the largest epoch <= the requested one and where it ended (the start of
- *   the next epoch, or the log end offset for the current epoch). Epochs in which nothing was
- *   written end at the log end offset. -1/-1 for epochs older than the log.
- * - Only the leader answers; currentLeaderEpoch (v2+) is checked like Fetch does.
+ *   the next epoch, or the log end offset for the current epoch), from the log's leader-epoch
+ *   history, which records each epoch when leadership changes (Kafka's
+ *   LeaderEpochFileCache.endOffsetFor). -1/-1 for epochs newer than the current one.
+ * - Only the leader answers; currentLeaderEpoch (v2+) is checked like Fetch does
+ *   (FENCED_LEADER_EPOCH when older, UNKNOWN_LEADER_EPOCH when newer than the leader's).
  */
 import type { OffsetForLeaderEpochResponseEpochEndOffset } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
-import type { PartitionState } from '../cluster/topic.js';
 import { ErrorCode } from '../error-codes.js';
 import { leaderEpochError, leaderError } from './common.js';
 import { defineHandler } from './types.js';
-
-function endOffsetFor(
-  partition: PartitionState,
-  requested: number,
-): { leaderEpoch: number; endOffset: number } {
-  const log = partition.log;
-  if (requested === partition.leaderEpoch) return { leaderEpoch: requested, endOffset: log.logEndOffset };
-  const found = log.endOffsetForLeaderEpoch(requested);
-  if (found.endOffset >= 0 || requested > partition.leaderEpoch || requested < 0) return found;
-  // Storage learns an epoch only when data is written in it; epochs between the last one with
-  // data and the current one had no writes, so the requested epoch ends at the log end.
-  const latest = log.endOffsetForLeaderEpoch(partition.leaderEpoch);
-  if (latest.endOffset >= 0) return found;
-  return { leaderEpoch: requested, endOffset: log.logEndOffset };
-}
 
 export const offsetForLeaderEpochHandler = defineHandler({
   apiKey: 23,
@@ -56,7 +42,7 @@ export const offsetForLeaderEpochHandler = defineHandler({
             const epochError = leaderEpochError(partition, p.currentLeaderEpoch);
             if (epochError !== ErrorCode.NONE) return fail(epochError);
             try {
-              const { leaderEpoch, endOffset } = endOffsetFor(partition, p.leaderEpoch);
+              const { leaderEpoch, endOffset } = partition.log.endOffsetForLeaderEpoch(p.leaderEpoch);
               return {
                 errorCode: ErrorCode.NONE,
                 partition: p.partition,

@@ -206,7 +206,10 @@ export const produceHandler = defineHandler({
               continue;
             }
           }
-          const appended = log.append(records, { leaderEpoch: partition.leaderEpoch });
+          const appended = log.append(records, {
+            leaderEpoch: partition.leaderEpoch,
+            adopt: ctx.requestBytesOwned,
+          });
           if (idempotent) recordSequences(partition, batches, appended.baseOffset);
           partitionResponses[i] = {
             index: data.index,

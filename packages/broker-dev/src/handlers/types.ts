@@ -23,6 +23,11 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** host:port of the client, for logs and DescribeGroups. */
   readonly clientHost: string;
+  /**
+   * The request's bytes (and the Buffers decoded from them) are never reused, so the handler may
+   * keep them; otherwise they are only valid until the handler's synchronous part returns.
+   */
+  readonly requestBytesOwned: boolean;
 }
 
 export type ApiKeyNumber = keyof RequestBodies & keyof ResponseBodies;

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:net';
 import type { Logger } from '../logger.js';
 import { acceptConnection, type Connection, type ConnectionOwner, type FrameResult } from './connection.js';
+import type { FrameMemory } from './frame-memory.js';
 
 export interface ListenerOptions {
   nodeId: number;
@@ -12,13 +13,16 @@ export interface ListenerOptions {
   port: number;
   logger: Logger;
   maxRequestBytes: number;
-  handleFrame(connection: Connection, frame: Buffer): FrameResult;
+  /** Memory for frames handlers may keep (in-memory storage), see Connection. */
+  frameMemory: FrameMemory | undefined;
+  handleFrame(connection: Connection, frame: Buffer, owned: boolean): FrameResult;
 }
 
 export class BrokerListener implements ConnectionOwner {
   readonly nodeId: number;
   readonly logger: Logger;
   readonly maxRequestBytes: number;
+  readonly frameMemory: FrameMemory | undefined;
   readonly host: string;
   private boundPort: number;
   private server: Server | undefined;
@@ -31,6 +35,7 @@ export class BrokerListener implements ConnectionOwner {
     this.boundPort = options.port;
     this.logger = options.logger;
     this.maxRequestBytes = options.maxRequestBytes;
+    this.frameMemory = options.frameMemory;
     this.frameHandler = options.handleFrame;
   }
 
@@ -42,8 +47,8 @@ export class BrokerListener implements ConnectionOwner {
     return this.server !== undefined;
   }
 
-  handleFrame(connection: Connection, frame: Buffer): FrameResult {
-    return this.frameHandler(connection, frame);
+  handleFrame(connection: Connection, frame: Buffer, owned: boolean): FrameResult {
+    return this.frameHandler(connection, frame, owned);
   }
 
   connectionClosed(connection: Connection): void {

@@ -46,7 +46,8 @@ export class RequestRouter {
     private readonly observe?: RequestObserver,
   ) {}
 
-  handleFrame(node: BrokerNode, connection: Connection, frame: Buffer): FrameResult {
+  /** `owned`: the frame's bytes are never reused, so handlers may keep slices of them. */
+  handleFrame(node: BrokerNode, connection: Connection, frame: Buffer, owned: boolean): FrameResult {
     let header: RequestHeader;
     let bodyOffset: number;
     try {
@@ -86,6 +87,7 @@ export class RequestRouter {
       apiVersion,
       signal: connection.signal,
       clientHost: connection.socket.remoteAddress ?? 'unknown',
+      requestBytesOwned: owned,
     };
 
     const fault = this.faults.take(apiKey, node.id);

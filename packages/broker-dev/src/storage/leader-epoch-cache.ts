@@ -29,9 +29,31 @@ export class LeaderEpochCache {
     return this.entries;
   }
 
-  /** Records that `epoch` starts at `startOffset`; returns whether anything changed. Older epochs are ignored. */
+  /**
+   * Records that `epoch` starts at `startOffset` if it is newer than every known epoch (a batch of a new
+   * epoch appended or recovered); returns whether anything changed.
+   */
   assign(epoch: number, startOffset: number): boolean {
     if (epoch < 0 || epoch <= this.latestEpoch) return false;
+    this.entries.push({ epoch, startOffset });
+    return true;
+  }
+
+  /**
+   * A leader starts `epoch` at `startOffset`, its log end offset (Kafka's LeaderEpochFileCache.assign, called
+   * when a broker becomes leader): entries it would make non-monotonic, the same or later epochs and epochs
+   * starting at or after `startOffset` (nothing was written in them), are replaced. Returns whether anything
+   * changed.
+   */
+  startEpoch(epoch: number, startOffset: number): boolean {
+    if (epoch < 0 || startOffset < 0) return false;
+    const last = this.entries[this.entries.length - 1];
+    if (last && last.epoch === epoch && last.startOffset <= startOffset) return false;
+    while (this.entries.length > 0) {
+      const entry = this.entries[this.entries.length - 1];
+      if (entry.epoch < epoch && entry.startOffset < startOffset) break;
+      this.entries.pop();
+    }
     this.entries.push({ epoch, startOffset });
     return true;
   }

@@ -89,7 +89,8 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
   const hwm = segments.length > 0 ? segments[segments.length - 1].nextOffset : 0;
   let logStartOffset = segments.length > 0 ? segments[0].baseOffset : 0;
   logStartOffset = Math.min(Math.max(logStartOffset, readLogStartOffset(dir)), hwm);
-  epochs.truncateFromEnd(hwm);
+  // An epoch starting exactly at the end began with a leadership change and had no writes yet: keep it.
+  epochs.truncateFromEnd(hwm + 1);
 
   removeIfExists(path.join(dir, CLEAN_SHUTDOWN_FILE));
   fsyncDirectory(dir);

@@ -1,7 +1,10 @@
 /**
  * Segment bytes held in memory. Appends are copied into shared 1 MiB arenas (large appends get their own
- * buffer), so the store never pins a caller's network buffer and reads are zero-copy slices of the arenas.
+ * buffer), so the store never pins a caller's network buffer, unless the caller hands its buffer over
+ * (`adopt`: a produce request read into a buffer of its own), which is kept as it is. Reads are zero-copy
+ * slices.
  */
+import { longLivedBuffer } from '../long-lived-buffer.js';
 import { type CollectLimits, type CollectResult, type SegmentStore, takeBatches } from './segment-store.js';
 
 const ARENA_SIZE = 1024 * 1024;
@@ -23,16 +26,19 @@ export class MemorySegmentStore implements SegmentStore {
     return this.bytes;
   }
 
-  append(data: Buffer): void {
+  append(data: Buffer, adopt = false): void {
     if (data.length === 0) return;
-    if (data.length >= DEDICATED_THRESHOLD) {
-      const own = Buffer.allocUnsafeSlow(data.length);
+    if (adopt) {
+      this.pushView(data);
+      this.lastViewArenaStart = -1;
+    } else if (data.length >= DEDICATED_THRESHOLD) {
+      const own = longLivedBuffer(data.length);
       data.copy(own);
       this.pushView(own);
       this.lastViewArenaStart = -1;
     } else {
       if (!this.arena || this.arenaFill + data.length > this.arena.length) {
-        this.arena = Buffer.allocUnsafeSlow(ARENA_SIZE);
+        this.arena = longLivedBuffer(ARENA_SIZE);
         this.arenaFill = 0;
         this.lastViewArenaStart = -1;
       }

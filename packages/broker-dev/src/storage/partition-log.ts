@@ -51,6 +51,11 @@ export interface AppendOptions {
   leaderEpoch: number;
   /** Broker time for LogAppendTime topics (default: now). Ignored for CreateTime topics. */
   logAppendTimeMs?: number;
+  /**
+   * The caller hands `batches` over: nothing will modify the bytes afterwards, so an in-memory log
+   * may keep this view instead of copying it (a request buffer of its own, see Connection).
+   */
+  adopt?: boolean;
 }
 
 export interface AppendResult {
@@ -235,7 +240,8 @@ export class PartitionLog {
    * Appends one or more concatenated RecordBatch v2 buffers that the produce path validated. Assigns offsets by
    * patching BaseOffset and PartitionLeaderEpoch in place (both outside the CRC); for LogAppendTime topics
    * also stamps MaxTimestamp and recomputes the CRC. The buffer is mutated; the log copies or writes it before
-   * returning, so the caller may reuse it afterwards. On disk, returning means the write syscall completed.
+   * returning, so the caller may reuse it afterwards, unless `adopt` handed it over (memory keeps the view).
+   * On disk, returning means the write syscall completed.
    */
   append(batches: Buffer, options: AppendOptions): AppendResult {
     this.checkOpen();
@@ -273,7 +279,7 @@ export class PartitionLog {
       }
       offset = batchLastOffset(batches, pos) + 1;
     }
-    this.active.append(batches);
+    this.active.append(batches, options.adopt ?? false);
     if (this.epochs.assign(options.leaderEpoch, baseOffset)) this.backend.saveLeaderEpochs(this.epochs);
     return { baseOffset, lastOffset: nextOffset - 1, logAppendTimeMs };
   }
@@ -390,6 +396,21 @@ export class PartitionLog {
       const first = Math.max(batchBaseOffset(batch, 0), this.startOffset);
       return { offset: first, timestamp: batchMaxTimestamp(batch, 0) };
     }
+  }
+
+  /** The newest leader epoch the log knows, -1 when none. */
+  get latestLeaderEpoch(): number {
+    return this.epochs.latestEpoch;
+  }
+
+  /**
+   * Leadership moved: `epoch` starts at the log end offset (persisted on disk). Kafka records this when a
+   * broker becomes leader, not on the first append, so OffsetForLeaderEpoch knows an epoch in which nothing
+   * was written yet, and an epoch in which nothing was written is replaced by the next one.
+   */
+  startLeaderEpoch(epoch: number): void {
+    this.checkOpen();
+    if (this.epochs.startEpoch(epoch, this.logEndOffset)) this.backend.saveLeaderEpochs(this.epochs);
   }
 
   /** OffsetForLeaderEpoch: the end offset of `epoch` (Kafka's LeaderEpochFileCache.endOffsetFor). */

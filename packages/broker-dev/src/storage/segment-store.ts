@@ -22,8 +22,11 @@ export interface CollectResult {
 
 export interface SegmentStore {
   readonly size: number;
-  /** Appends whole batches; the store owns the bytes (copied or written) before returning. */
-  append(data: Buffer): void;
+  /**
+   * Appends whole batches; the store owns the bytes (copied or written) before returning. With
+   * `adopt` the caller hands `data` over (never modifies it again), so a memory store keeps the view.
+   */
+  append(data: Buffer, adopt?: boolean): void;
   /**
    * Makes bytes `[position, position + length)` (clipped at the end of the store) readable in `peekBuffer`
    * and returns where they start there. For walking batch headers without allocating.

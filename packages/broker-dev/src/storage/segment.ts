@@ -60,11 +60,11 @@ export class Segment {
     return { offsetIndex: this.offsetIndex, timeIndex: this.timeIndex };
   }
 
-  /** Appends batches whose offsets were already assigned. */
-  append(data: Buffer): void {
+  /** Appends batches whose offsets were already assigned; `adopt`: see SegmentStore.append. */
+  append(data: Buffer, adopt = false): void {
     const start = this.store.size;
     // Store first: if the write fails, the indexes must not point at bytes that are not there.
-    this.store.append(data);
+    this.store.append(data, adopt);
     let pos = 0;
     while (pos < data.length) {
       const size = batchSize(data, pos);

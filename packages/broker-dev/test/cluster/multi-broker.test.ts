@@ -6,6 +6,7 @@ import { buildBatch } from '../helpers/batches.js';
 import { createTopic, fetchRecords, fetchRequestBody, values } from '../helpers/kafka.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { waitFor } from '../helpers/wait.js';
+import { tempDir } from '../storage/helpers.js';
 
 let broker: RunningBroker;
 const clients = new Map<number, RawClient>();
@@ -134,6 +135,49 @@ describe('multi-broker cluster', () => {
     expect(stale.responses[0].partitions[0].errorCode).toBe(6);
   });
 
+  it('records each leader epoch when leadership moves, even without writes (OffsetForLeaderEpoch, epoch checks)', async () => {
+    await createTopic(await clientFor(1), 'epochs', 1);
+    const start = (await metadata(1, 'epochs')).partitions[0];
+    const first = start.leaderId;
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await produceTo(first, 'epochs', 0, `a${i}`)).responses[0].partitionResponses[0].errorCode,
+      ).toBe(0);
+    const [second, third] = [1, 2, 3].filter((n) => n !== first);
+    broker.control.movePartitionLeader('epochs', 0, second); // epoch e+1: nothing written
+    broker.control.movePartitionLeader('epochs', 0, third); // epoch e+2
+    for (let i = 0; i < 2; i++) await produceTo(third, 'epochs', 0, `b${i}`);
+    const e = start.leaderEpoch!;
+    const leader = await clientFor(third);
+    const endOffset = async (leaderEpoch: number, currentLeaderEpoch = -1) => {
+      const response = await leader.request(23, 4, {
+        replicaId: -1,
+        topics: [{ topic: 'epochs', partitions: [{ partition: 0, currentLeaderEpoch, leaderEpoch }] }],
+      });
+      const p = response.topics[0].partitions[0];
+      return { errorCode: p.errorCode, leaderEpoch: p.leaderEpoch, endOffset: Number(p.endOffset) };
+    };
+    expect(await endOffset(e)).toEqual({ errorCode: 0, leaderEpoch: e, endOffset: 3 });
+    // The epoch without writes was replaced by the next one, as in Kafka.
+    expect(await endOffset(e + 1)).toEqual({ errorCode: 0, leaderEpoch: e, endOffset: 3 });
+    expect(await endOffset(e + 2, e + 2)).toEqual({ errorCode: 0, leaderEpoch: e + 2, endOffset: 5 });
+    expect(await endOffset(e + 3)).toEqual({ errorCode: 0, leaderEpoch: -1, endOffset: -1 });
+    expect((await endOffset(e, e + 1)).errorCode).toBe(74); // FENCED_LEADER_EPOCH
+    expect((await endOffset(e, e + 3)).errorCode).toBe(75); // UNKNOWN_LEADER_EPOCH
+    const fetchWith = async (currentLeaderEpoch: number) => {
+      const response = await leader.request(
+        1,
+        12,
+        fetchRequestBody('epochs', [{ partition: 0, offset: 0, currentLeaderEpoch }]),
+      );
+      return response.responses[0].partitions[0].errorCode;
+    };
+    expect(await fetchWith(e + 1)).toBe(74);
+    expect(await fetchWith(e + 3)).toBe(75);
+    expect(await fetchWith(e + 2)).toBe(0);
+    expect(await fetchWith(-1)).toBe(0);
+  });
+
   it('moves a group coordinator when its broker stops', async () => {
     const group = 'moving-group';
     const coordinator = broker.control.coordinatorOf(group);
@@ -179,5 +223,36 @@ describe('multi-broker cluster', () => {
       );
     }
     expect(new Set(stored)).toEqual(new Set(acked));
+  });
+});
+
+describe('leader epochs across a restart', () => {
+  it('never go backwards, even when the last epochs saw no writes', async () => {
+    const durable = await startBroker({ brokers: 3, dataDir: tempDir() });
+    let client = await RawClient.connect(durable.bootstrap[0]);
+    try {
+      await createTopic(client, 'kept', 1);
+      const leaderEpochOf = async () => {
+        const response = await client.request(3, 9, {
+          topics: [{ name: 'kept' }],
+          allowAutoTopicCreation: false,
+          includeTopicAuthorizedOperations: false,
+        });
+        return response.topics[0].partitions[0].leaderEpoch;
+      };
+      const first = durable.control.leaderOf('kept', 0);
+      const others = [1, 2, 3].filter((n) => n !== first);
+      durable.control.movePartitionLeader('kept', 0, others[0]);
+      durable.control.movePartitionLeader('kept', 0, others[1]);
+      const before = await leaderEpochOf();
+      expect(before).toBe(2);
+      client.close();
+      await durable.restart();
+      client = await RawClient.connect(durable.bootstrap[0]);
+      expect(await leaderEpochOf()).toBe(before);
+    } finally {
+      client.close();
+      await durable.stop();
+    }
   });
 });

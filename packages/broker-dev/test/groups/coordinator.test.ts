@@ -388,6 +388,74 @@ describe('group coordinator', () => {
     });
   });
 
+  describe('offset expiry (offsets.retention.minutes)', () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    const RETENTION = 7 * DAY;
+    const entry = (topic: string, offset: number) => ({
+      topic,
+      partition: 0,
+      offset,
+      leaderEpoch: -1,
+      metadata: null,
+    });
+
+    it('expires the commits of a group without members by commit time, then drops the group', () => {
+      coordinator.commitOffsets('simple', '', null, -1, [entry('t', 1)]);
+      vi.advanceTimersByTime(DAY);
+      coordinator.commitOffsets('simple', '', null, -1, [entry('u', 2)]);
+      expect(coordinator.expireOffsets(Date.now() + RETENTION - DAY - 1)).toBe(0);
+      expect(coordinator.expireOffsets(Date.now() + RETENTION - DAY)).toBe(1);
+      expect(coordinator.committed('simple', 't', 0)).toBeUndefined();
+      expect(coordinator.committed('simple', 'u', 0)?.offset).toBe(2);
+      expect(coordinator.expireOffsets(Date.now() + RETENTION)).toBe(1);
+      expect(coordinator.describe('simple').state).toBe('Dead');
+    });
+
+    it("keeps an empty consumer group's offsets until it has been empty for the retention time", async () => {
+      const a = await join();
+      await a.result;
+      await sync(a.memberId, 1);
+      coordinator.commitOffsets('g', a.memberId, null, 1, [entry('t', 7)]);
+      // Stable with a member: its subscribed topic never expires.
+      expect(coordinator.expireOffsets(Date.now() + RETENTION * 2)).toBe(0);
+      vi.advanceTimersByTime(5000);
+      coordinator.leave('g', [{ memberId: a.memberId, groupInstanceId: null }]);
+      expect(coordinator.describe('g').state).toBe('Empty');
+      // The commit is old, but the group only just became empty.
+      expect(coordinator.expireOffsets(Date.now() + RETENTION - 1)).toBe(0);
+      expect(coordinator.committed('g', 't', 0)?.offset).toBe(7);
+      expect(coordinator.expireOffsets(Date.now() + RETENTION)).toBe(1);
+      expect(coordinator.describe('g').state).toBe('Dead');
+    });
+
+    it('expires offsets of topics a stable consumer group no longer subscribes to', async () => {
+      const a = await join();
+      await a.result;
+      await sync(a.memberId, 1);
+      coordinator.commitOffsets('g', a.memberId, null, 1, [entry('t', 1), entry('old', 2)]);
+      expect(coordinator.expireOffsets(Date.now() + RETENTION)).toBe(1);
+      expect(coordinator.committed('g', 'old', 0)).toBeUndefined();
+      expect(coordinator.committed('g', 't', 0)?.offset).toBe(1);
+      expect(coordinator.describe('g').state).toBe('Stable');
+    });
+
+    it("after a restart, expires an empty group's offsets by their commit time", () => {
+      const store = new MemoryOffsetStore();
+      const before = new GroupCoordinator(store, DEFAULT_GROUP_CONFIG, silentLogger);
+      before.commitOffsets('g', '', null, -1, [entry('t', 3)]);
+      before.shutdown();
+      const after = new GroupCoordinator(
+        store,
+        { ...DEFAULT_GROUP_CONFIG, offsetsRetentionMs: DAY },
+        silentLogger,
+      );
+      expect(after.expireOffsets(Date.now() + DAY - 1)).toBe(0);
+      expect(after.expireOffsets(Date.now() + DAY)).toBe(1);
+      expect(after.describe('g').state).toBe('Dead');
+      after.shutdown();
+    });
+  });
+
   it('deletes only empty groups', async () => {
     const a = await join();
     await a.result;

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { brokerWithClient, createTopic } from '../helpers/kafka.js';
-import type { RawClient } from '../helpers/raw-client.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { tempDir } from '../storage/helpers.js';
 
 let broker: RunningBroker;
 let client: RawClient;
@@ -305,5 +306,48 @@ describe('group APIs', () => {
       protocols,
     });
     expect(response.errorCode).toBe(24);
+  });
+});
+
+describe('committed offset expiry', () => {
+  it("drops an empty group's offsets after offsets.retention.minutes, durably", async () => {
+    const { broker: durable, client: c } = await brokerWithClient({
+      dataDir: tempDir(),
+      offsetsRetentionMs: 1,
+    });
+    let current = c;
+    try {
+      await createTopic(current, 'expiring', 1);
+      const commit = await current.request(8, 7, {
+        groupId: 'idle',
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        groupInstanceId: null,
+        topics: [
+          {
+            name: 'expiring',
+            partitions: [
+              { partitionIndex: 0, committedOffset: 5n, committedLeaderEpoch: -1, committedMetadata: null },
+            ],
+          },
+        ],
+      });
+      expect(commit.topics[0].partitions[0].errorCode).toBe(0);
+      const committed = async () => {
+        const response = await current.request(9, 5, { groupId: 'idle', topics: null, requireStable: false });
+        return (response.topics ?? []).flatMap((t) => t.partitions.map((p) => Number(p.committedOffset)));
+      };
+      expect(await committed()).toEqual([5]);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      durable.control.runLogCleanup();
+      expect(await committed()).toEqual([]);
+      current.close();
+      await durable.restart();
+      current = await RawClient.connect(durable.bootstrap[0]);
+      expect(await committed()).toEqual([]);
+    } finally {
+      current.close();
+      await durable.stop();
+    }
   });
 });

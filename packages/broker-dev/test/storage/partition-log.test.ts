@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { CorruptRecordError, OffsetOutOfRangeError, StorageClosedError } from '../../src/storage/errors.js';
-import { ListOffsetsTimestamp } from '../../src/storage/partition-log.js';
+import { ListOffsetsTimestamp, PartitionLog } from '../../src/storage/partition-log.js';
 import { baseOffsetOf, buildBatch, crcIsValid, filledBatch, lastOffsetOf } from './batch-builder.js';
 import { BACKENDS, offsetsIn, openLog, readAll } from './helpers.js';
 
@@ -152,6 +152,39 @@ describe.each(BACKENDS)('PartitionLog (%s)', (backend) => {
     } else log.close();
   });
 
+  test('a leadership change records its epoch at the log end; an epoch without writes is replaced', () => {
+    const log = openLog(backend);
+    log.startLeaderEpoch(0);
+    expect(log.latestLeaderEpoch).toBe(0);
+    log.append(filledBatch(3, 10), { leaderEpoch: 0 });
+    log.startLeaderEpoch(1);
+    expect(log.endOffsetForLeaderEpoch(1)).toEqual({ leaderEpoch: 1, endOffset: 3 });
+    expect(log.endOffsetForLeaderEpoch(0)).toEqual({ leaderEpoch: 0, endOffset: 3 });
+    // Epoch 1 saw no writes: epoch 2 replaces it, as in Kafka.
+    log.startLeaderEpoch(2);
+    expect(log.latestLeaderEpoch).toBe(2);
+    expect(log.endOffsetForLeaderEpoch(1)).toEqual({ leaderEpoch: 0, endOffset: 3 });
+    log.append(filledBatch(2, 10), { leaderEpoch: 2 });
+    log.startLeaderEpoch(2);
+    expect(log.endOffsetForLeaderEpoch(2)).toEqual({ leaderEpoch: 2, endOffset: 5 });
+    log.startLeaderEpoch(3);
+    expect(log.endOffsetForLeaderEpoch(2)).toEqual({ leaderEpoch: 2, endOffset: 5 });
+    expect(log.endOffsetForLeaderEpoch(4)).toEqual({ leaderEpoch: -1, endOffset: -1 });
+    if (backend === 'disk') {
+      // Also after a crash (no clean shutdown): the epoch that began at the log end is kept.
+      const crashed = PartitionLog.open({
+        topic: 't',
+        partition: 0,
+        dataDir: log.directory!.replace(/\/t-0$/, ''),
+      });
+      expect(crashed.latestLeaderEpoch).toBe(3);
+      expect(crashed.endOffsetForLeaderEpoch(1)).toEqual({ leaderEpoch: 0, endOffset: 3 });
+      expect(crashed.endOffsetForLeaderEpoch(3)).toEqual({ leaderEpoch: 3, endOffset: 5 });
+      crashed.close();
+    }
+    log.close();
+  });
+
   test('DeleteRecords advances the log start offset, deletes whole segments below it and persists', () => {
     const log = openLog(backend, { config: { segmentBytes: 1000 } });
     for (let i = 0; i < 50; i++) log.append(filledBatch(2, 50), { leaderEpoch: 0 });
@@ -214,6 +247,25 @@ describe.each(BACKENDS)('PartitionLog (%s)', (backend) => {
     const copy = Buffer.from(log.read(0, 1000)[0]);
     buffer.fill(0);
     expect(log.read(0, 1000)[0].equals(copy)).toBe(true);
+    log.close();
+  });
+
+  test('an adopted buffer is kept as it is in memory and written out on disk', () => {
+    const log = openLog(backend, { config: { segmentBytes: 3000 } });
+    // Each in an ArrayBuffer of its own (not Buffer's shared pool), so identity means no copy.
+    const buffers = Array.from({ length: 6 }, (_, i) => {
+      const batch = filledBatch(1 + i, 200);
+      const own = Buffer.from(new ArrayBuffer(batch.length));
+      batch.copy(own);
+      return own;
+    });
+    for (const buffer of buffers) log.append(buffer, { leaderEpoch: 2, adopt: true });
+    const read = readAll(log);
+    expect(offsetsIn(read)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    expect(read.every(crcIsValid)).toBe(true);
+    // In memory the log reads back the caller's own bytes (offsets patched in place): no copy.
+    expect(read.map((b, i) => b.buffer === buffers[i].buffer)).toEqual(read.map(() => backend === 'memory'));
+    expect(log.segmentCount).toBeGreaterThan(1);
     log.close();
   });
 });
