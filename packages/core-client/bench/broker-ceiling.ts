@@ -3,9 +3,10 @@
  * RecordBatch buffers (1 KB records) sent with 5 requests in flight for `seconds`. If a client's
  * MB/s is close to this, the broker is the bottleneck, not the client.
  */
+
+import { RecordBatchBuilder } from '@samsa/protocol';
 import { Cluster } from '../src/cluster/cluster.js';
 import { nullLogger } from '../src/logger.js';
-import { RecordBatchBuilder } from '../src/protocol-extras.js';
 
 export async function brokerCeiling(
   bootstrap: string[],

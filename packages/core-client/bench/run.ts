@@ -6,7 +6,10 @@
  * (near 100% of a core means the broker, not the client, is the limit). Prints a table with ratios
  * to Samsa, then JSON. Each client run is a fresh process, bounded in count and time.
  *
- * Env: BENCH_SCALE (default 1) scales message counts; BENCH_CLIENTS=samsa,kafkajs limits clients.
+ * Env: BENCH_SCALE (default 1) scales message counts; BENCH_CLIENTS=samsa,kafkajs limits clients;
+ * BENCH_RUNS=5 repeats each produce scenario (client order rotated each time, so no client always
+ * runs first) and reports medians, ranges and the median of the same-run ratios;
+ * BENCH_SCENARIOS='1 KB,consume' runs only scenarios whose name contains one of the strings.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,18 +23,27 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const only = process.env.BENCH_CLIENTS?.split(',');
 const names = Object.keys(clients).filter((n) => !only || only.includes(n));
+const runs = Math.max(1, Math.floor(Number(process.env.BENCH_RUNS ?? 1)));
+const scenarioFilter = process.env.BENCH_SCENARIOS?.split(',').map((x) => x.trim());
+const wanted = (scenario: string) => !scenarioFilter || scenarioFilter.some((f) => scenario.includes(f));
 const PARTITIONS = 6;
 const RUN_TIMEOUT_MS = 180_000;
 
 interface Row {
   scenario: string;
   client: string;
+  /** Repetition (BENCH_RUNS), from 0. */
+  run: number;
   ok: boolean;
   msgsPerSec?: number;
   mbPerSec?: number;
   ms?: number;
   clientCpuPct?: number;
+  /** Share of the run the client's main thread was runnable but waiting for a CPU (machine load). */
+  clientCpuWaitPct?: number;
   brokerCpuPct?: number;
+  /** Share of the worker's lifetime the broker's main thread was runnable but waiting for a CPU. */
+  brokerCpuWaitPct?: number;
   error?: string;
 }
 
@@ -45,6 +57,15 @@ function cpuSeconds(pid: number): number {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Seconds a process's main thread was runnable but waiting for a CPU, from /proc (Linux). */
+function waitSeconds(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
   } catch {
     return Number.NaN;
   }
@@ -72,6 +93,7 @@ interface WorkerResult {
   ms: number;
   count: number;
   cpuMs: number;
+  waitMs?: number;
   error?: string;
 }
 
@@ -123,94 +145,114 @@ async function main() {
       { valueSize: 1024, acks: 1 as const, count: Math.round(60_000 * scale) },
       { valueSize: 1024, acks: -1 as const, count: Math.round(60_000 * scale) },
     ];
-    for (const s of scenarios) {
-      const scenario = `produce ${s.valueSize === 100 ? '100 B' : '1 KB'} acks=${s.acks}`;
-      for (const client of names) {
-        const only = clients[client].onlyAcks;
-        if (only !== undefined && only !== s.acks) continue;
-        const topic = `bench-${run++}-${client}`;
-        await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
+    for (let rep = 0; rep < runs; rep++) {
+      for (const s of scenarios) {
+        const scenario = `produce ${s.valueSize === 100 ? '100 B' : '1 KB'} acks=${s.acks}`;
+        if (!wanted(scenario)) continue;
+        const order = names.map((_, i) => names[(i + rep) % names.length]);
+        for (const client of order) {
+          const only = clients[client].onlyAcks;
+          if (only !== undefined && only !== s.acks) continue;
+          const topic = `bench-${run++}-${client}`;
+          await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
+          console.error(`${scenario}: ${client}...`);
+          const cpu0 = cpuSeconds(brokerProc.pid!);
+          const wait0 = waitSeconds(brokerProc.pid!);
+          const started = performance.now();
+          const r = await runWorker({
+            client,
+            mode: 'produce',
+            options: {
+              bootstrap,
+              topic,
+              count: s.count,
+              valueSize: s.valueSize,
+              acks: s.acks,
+              batch: 1000,
+              window: 8,
+            },
+          });
+          const brokerCpu = cpuSeconds(brokerProc.pid!) - cpu0;
+          const brokerWait = waitSeconds(brokerProc.pid!) - wait0;
+          const lifetime = (performance.now() - started) / 1000;
+          await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+          if (!r.ok) {
+            rows.push({ scenario, client, run: rep, ok: false, error: r.error });
+            continue;
+          }
+          const secs = r.ms / 1000;
+          rows.push({
+            scenario,
+            client,
+            run: rep,
+            ok: true,
+            ms: r.ms,
+            msgsPerSec: r.count / secs,
+            mbPerSec: (r.count * s.valueSize) / secs / 1e6,
+            clientCpuPct: (r.cpuMs / r.ms) * 100,
+            clientCpuWaitPct: ((r.waitMs ?? Number.NaN) / r.ms) * 100,
+            brokerCpuPct: (brokerCpu / secs) * 100,
+            brokerCpuWaitPct: (brokerWait / lifetime) * 100,
+          });
+        }
+      }
+    }
+    // Consumer: one data set written once by Samsa, read from the start by each client's group.
+    if (wanted('consume 100 B')) {
+      const consumeTopic = 'bench-consume';
+      const consumeCount = Math.round(200_000 * scale);
+      await admin.createTopics({ topics: [{ topic: consumeTopic, numPartitions: PARTITIONS }] });
+      await runWorker({
+        client: 'samsa',
+        mode: 'produce',
+        options: {
+          bootstrap,
+          topic: consumeTopic,
+          count: consumeCount,
+          valueSize: 100,
+          acks: 1,
+          batch: 1000,
+          window: 8,
+        },
+      });
+      const scenario = 'consume 100 B';
+      for (const client of names.filter((n) => clients[n].consumer || n === 'samsa')) {
         console.error(`${scenario}: ${client}...`);
         const cpu0 = cpuSeconds(brokerProc.pid!);
+        const wait0 = waitSeconds(brokerProc.pid!);
+        const started = performance.now();
         const r = await runWorker({
           client,
-          mode: 'produce',
+          mode: 'consume',
           options: {
             bootstrap,
-            topic,
-            count: s.count,
-            valueSize: s.valueSize,
-            acks: s.acks,
-            batch: 1000,
-            window: 8,
+            topic: consumeTopic,
+            count: consumeCount,
+            groupId: `bench-${client}-${Date.now()}`,
           },
         });
         const brokerCpu = cpuSeconds(brokerProc.pid!) - cpu0;
-        await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+        const brokerWait = waitSeconds(brokerProc.pid!) - wait0;
+        const lifetime = (performance.now() - started) / 1000;
         if (!r.ok) {
-          rows.push({ scenario, client, ok: false, error: r.error });
+          rows.push({ scenario, client, run: 0, ok: false, error: r.error });
           continue;
         }
         const secs = r.ms / 1000;
         rows.push({
           scenario,
           client,
+          run: 0,
           ok: true,
           ms: r.ms,
           msgsPerSec: r.count / secs,
-          mbPerSec: (r.count * s.valueSize) / secs / 1e6,
+          mbPerSec: (r.count * 100) / secs / 1e6,
           clientCpuPct: (r.cpuMs / r.ms) * 100,
+          clientCpuWaitPct: ((r.waitMs ?? Number.NaN) / r.ms) * 100,
           brokerCpuPct: (brokerCpu / secs) * 100,
+          brokerCpuWaitPct: (brokerWait / lifetime) * 100,
         });
       }
-    }
-    // Consumer: one data set written once by Samsa, read from the start by each client's group.
-    const consumeTopic = 'bench-consume';
-    const consumeCount = Math.round(200_000 * scale);
-    await admin.createTopics({ topics: [{ topic: consumeTopic, numPartitions: PARTITIONS }] });
-    await runWorker({
-      client: 'samsa',
-      mode: 'produce',
-      options: {
-        bootstrap,
-        topic: consumeTopic,
-        count: consumeCount,
-        valueSize: 100,
-        acks: 1,
-        batch: 1000,
-        window: 8,
-      },
-    });
-    const scenario = 'consume 100 B';
-    for (const client of names.filter((n) => clients[n].consumer || n === 'samsa')) {
-      console.error(`${scenario}: ${client}...`);
-      const cpu0 = cpuSeconds(brokerProc.pid!);
-      const r = await runWorker({
-        client,
-        mode: 'consume',
-        options: {
-          bootstrap,
-          topic: consumeTopic,
-          count: consumeCount,
-          groupId: `bench-${client}-${Date.now()}`,
-        },
-      });
-      const brokerCpu = cpuSeconds(brokerProc.pid!) - cpu0;
-      if (!r.ok) {
-        rows.push({ scenario, client, ok: false, error: r.error });
-        continue;
-      }
-      const secs = r.ms / 1000;
-      rows.push({
-        scenario,
-        client,
-        ok: true,
-        ms: r.ms,
-        msgsPerSec: r.count / secs,
-        mbPerSec: (r.count * 100) / secs / 1e6,
-        clientCpuPct: (r.cpuMs / r.ms) * 100,
-        brokerCpuPct: (brokerCpu / secs) * 100,
-      });
     }
   } finally {
     await admin.disconnect().catch(() => {});
@@ -228,17 +270,7 @@ async function main() {
     );
   }
   lines.push('');
-  lines.push('| scenario | client | msgs/s | MB/s | Samsa ÷ client | client CPU | broker CPU |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|');
-  for (const r of rows) {
-    const base = rows.find((x) => x.scenario === r.scenario && x.client === 'samsa' && x.ok);
-    const ratio = r.ok && base ? base.msgsPerSec! / r.msgsPerSec! : undefined;
-    lines.push(
-      r.ok
-        ? `| ${r.scenario} | ${r.client} | ${fmt(r.msgsPerSec)} | ${fmt(r.mbPerSec, 1)} | ${fmt(ratio, 2)}x | ${fmt(r.clientCpuPct)}% | ${fmt(r.brokerCpuPct)}% |`
-        : `| ${r.scenario} | ${r.client} | - | - | - | - | - (${(r.error ?? '').split('\n')[0].slice(0, 80)}) |`,
-    );
-  }
+  lines.push(...table(rows));
   console.log(lines.join('\n'));
   console.log('');
   console.log(
@@ -249,12 +281,116 @@ async function main() {
         loopback,
         broker,
         partitions: PARTITIONS,
+        runs,
+        summary: summarize(rows),
         rows,
       },
       null,
       2,
     ),
   );
+}
+
+interface Summary {
+  scenario: string;
+  client: string;
+  runs: number;
+  failed: number;
+  msgsPerSec: { median: number; min: number; max: number };
+  mbPerSec: number;
+  /** Samsa ÷ client, computed within each repetition (same broker, same minute), then summarized. */
+  ratio?: { median: number; min: number; max: number };
+  clientCpuPct: number;
+  clientCpuWaitPct: number;
+  brokerCpuPct: number;
+  error?: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function summarize(rows: Row[]): Summary[] {
+  const out: Summary[] = [];
+  const keys = [...new Set(rows.map((r) => `${r.scenario}\u0000${r.client}`))];
+  for (const key of keys) {
+    const [scenario, client] = key.split('\u0000');
+    const mine = rows.filter((r) => r.scenario === scenario && r.client === client);
+    const ok = mine.filter((r) => r.ok);
+    if (ok.length === 0) {
+      out.push({
+        scenario,
+        client,
+        runs: mine.length,
+        failed: mine.length,
+        msgsPerSec: { median: Number.NaN, min: Number.NaN, max: Number.NaN },
+        mbPerSec: Number.NaN,
+        clientCpuPct: Number.NaN,
+        clientCpuWaitPct: Number.NaN,
+        brokerCpuPct: Number.NaN,
+        error: mine[0]?.error,
+      });
+      continue;
+    }
+    const rates = ok.map((r) => r.msgsPerSec!);
+    const ratios: number[] = [];
+    for (const r of ok) {
+      const base = rows.find(
+        (x) => x.scenario === scenario && x.client === 'samsa' && x.run === r.run && x.ok,
+      );
+      if (base) ratios.push(base.msgsPerSec! / r.msgsPerSec!);
+    }
+    out.push({
+      scenario,
+      client,
+      runs: mine.length,
+      failed: mine.length - ok.length,
+      msgsPerSec: { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) },
+      mbPerSec: median(ok.map((r) => r.mbPerSec!)),
+      ratio:
+        ratios.length > 0
+          ? { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) }
+          : undefined,
+      clientCpuPct: median(ok.map((r) => r.clientCpuPct!)),
+      clientCpuWaitPct: median(ok.map((r) => r.clientCpuWaitPct ?? Number.NaN)),
+      brokerCpuPct: median(ok.map((r) => r.brokerCpuPct!)),
+    });
+  }
+  return out;
+}
+
+/**
+ * Markdown table; with several runs: medians, the msgs/s range, and the same-run ratio's range.
+ * "CPU wait" is the share of the run the client's main thread was runnable but got no CPU (other
+ * load on the machine): a run with a high value was held back by the machine, not by the client.
+ */
+function table(rows: Row[]): string[] {
+  const many = runs > 1;
+  const columns = many ? 10 : 8;
+  const lines = [
+    many
+      ? `| scenario | client | msgs/s (median of ${runs}) | msgs/s range | MB/s | Samsa ÷ client (median) | ratio range | client CPU | client CPU wait | broker CPU |`
+      : '| scenario | client | msgs/s | MB/s | Samsa ÷ client | client CPU | client CPU wait | broker CPU |',
+    `|---|---|${'---:|'.repeat(columns - 2)}`,
+  ];
+  for (const s of summarize(rows)) {
+    if (s.failed === s.runs) {
+      const why = (s.error ?? '').split('\n')[0].slice(0, 80);
+      lines.push(`| ${s.scenario} | ${s.client} | ${'- | '.repeat(columns - 3)}- (${why}) |`);
+      continue;
+    }
+    const failed = s.failed > 0 ? ` (${s.failed} failed)` : '';
+    const ratio = s.ratio ? `${fmt(s.ratio.median, 2)}x` : '-';
+    const cpu = `${fmt(s.clientCpuPct)}% | ${fmt(s.clientCpuWaitPct)}% | ${fmt(s.brokerCpuPct)}%`;
+    lines.push(
+      many
+        ? `| ${s.scenario} | ${s.client} | ${fmt(s.msgsPerSec.median)}${failed} | ${fmt(s.msgsPerSec.min)}–${fmt(s.msgsPerSec.max)} | ${fmt(s.mbPerSec, 1)} | ${ratio} | ${s.ratio ? `${fmt(s.ratio.min, 2)}–${fmt(s.ratio.max, 2)}x` : '-'} | ${cpu} |`
+        : `| ${s.scenario} | ${s.client} | ${fmt(s.msgsPerSec.median)} | ${fmt(s.mbPerSec, 1)} | ${ratio} | ${cpu} |`,
+    );
+  }
+  return lines;
 }
 
 main().catch((err) => {

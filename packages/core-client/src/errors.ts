@@ -5,9 +5,15 @@
  */
 import { SamsaError } from '@samsa/protocol';
 
-export { ProtocolDecodeError, SamsaError } from '@samsa/protocol';
-export type { KafkaErrorContext, KafkaErrorInfo } from './protocol-extras.js';
-export { createKafkaError, ErrorCode, errorForCode, KafkaProtocolError } from './protocol-extras.js';
+export type { KafkaErrorContext, KafkaErrorInfo } from '@samsa/protocol';
+export {
+  createKafkaError,
+  ErrorCode,
+  errorForCode,
+  KafkaProtocolError,
+  ProtocolDecodeError,
+  SamsaError,
+} from '@samsa/protocol';
 
 /** Something about the client's own state or environment, not a broker's answer. */
 export class KafkaClientError extends SamsaError {

@@ -1,4 +1,5 @@
 import { Kafka, LogLevel } from '../../src/index.js';
+import { samsaConsumer } from '../consumer.js';
 import { type BenchClient, windowed } from './types.js';
 
 function samsaProducer(idempotent: boolean): BenchClient['producer'] {
@@ -28,7 +29,7 @@ export const samsa: BenchClient = {
     return undefined;
   },
   producer: samsaProducer(false),
-  // consumer: the consumer engineer plugs @samsa/core-client's consumer in here.
+  consumer: samsaConsumer,
 };
 
 /** Java's default producer setup (idempotence on), for acks=-1 only. */

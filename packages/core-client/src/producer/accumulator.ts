@@ -4,14 +4,22 @@
  * - Records are written straight into the open batch of their partition (the protocol's RecordBatchBuilder).
  * - A partition buffer belongs to the sink of its current leader and moves when the leader does
  *   (franz-go's recBuf migration); batches in flight finish against the old leader first.
- * - A broker is drained when one of its partitions has a full batch, a batch past `lingerMs`, or when
- *   flushing / short of buffer memory. Draining takes one batch from every sendable partition of that
- *   broker into one Produce request (Java's drain), up to `maxRequestSize`, with at most
- *   `maxInFlightRequestsPerConnection` requests in flight per broker.
- * - Batch size adapts to back-pressure: a partition that may send closes its batch at `batchSize` (or
- *   sends it after `lingerMs`); while it may not (its in-flight limit is reached), the open batch keeps
- *   filling up to `maxRequestSize` (franz-go's behaviour), so a busy partition moves large batches
- *   instead of a round trip per 16 KiB. Buffer memory is taken in `batchSize` steps as a batch grows.
+ * - A broker is drained when one of its partitions has a ready batch: closed, full, past `lingerMs`, or
+ *   any when flushing / short of buffer memory. Draining takes one batch from every sendable partition
+ *   of that broker into one Produce request (Java's drain), ready ones first, up to `maxRequestSize`,
+ *   with at most `maxInFlightRequestsPerConnection` requests in flight per broker. Open batches that
+ *   are not ready ride along in a request's spare room but never get a request of their own.
+ * - Batch size adapts to back-pressure: a batch that could be sent at once closes at `batchSize` (or
+ *   goes after `lingerMs`); one that could not (an earlier batch of its partition is queued or in
+ *   flight, or its broker has all its requests in flight) keeps filling up to `maxRequestSize`
+ *   (franz-go's behaviour), so a busy partition moves large batches instead of a round trip per
+ *   16 KiB (a partition sends one batch per request). Buffer memory is taken in `batchSize` steps as
+ *   a batch grows, before the record goes in; such batches start with a buffer the size of their
+ *   partition's previous one.
+ * - Unkeyed records: the sticky partitioner (KIP-480) moves on when its batch closes, and a record
+ *   that does not fit the sticky batch goes to the next sticky partition (Java's abortOnNewBatch).
+ * - MESSAGE_TOO_LARGE (a topic's max.message.bytes below the batch) splits the batch and resends the
+ *   pieces in order; the partition's batches stay that small from then on.
  * - Order: without idempotence a partition has at most one batch in flight. A failed batch stays at
  *   the head of its partition and is retried before anything behind it, so retries never reorder
  *   records (Java can reorder here with max.in.flight > 1; we do not).
@@ -21,7 +29,15 @@
  *   lost our producer state, or a sequenced batch failed for good, the producer takes a new producer id
  *   once nothing is in flight and renumbers what is still queued.
  */
-import { crc32c, type ProduceRequest, type ProduceResponse } from '@samsa/protocol';
+import {
+  crc32c,
+  decodeRecords,
+  type ProduceRequest,
+  type ProduceResponse,
+  RECORD_BATCH_OVERHEAD,
+  RecordBatchBuilder,
+  type RecordInput,
+} from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
 import { isStaleMetadataError, type MetadataChange } from '../cluster/metadata.js';
 import type { ResolvedProducerConfig } from '../config/producer-options.js';
@@ -36,7 +52,6 @@ import {
   UnsupportedApiVersionError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { RECORD_BATCH_OVERHEAD, RecordBatchBuilder, type RecordInput } from '../protocol-extras.js';
 import { backoffMs, withRetry } from '../retry.js';
 import { BufferMemory } from './buffer-memory.js';
 import type { Segment, SendCall } from './send-call.js';
@@ -57,7 +72,8 @@ const MAX_SEQUENCE = 0x7fffffff;
 
 export class ProducerBatchState {
   readonly builder: RecordBatchBuilder;
-  readonly createdMs = Date.now();
+  /** When its first record was appended (a split batch keeps its original's: deliveryTimeoutMs counts from there). */
+  createdMs = Date.now();
   readonly segments: Segment[] = [];
   lastSegment: Segment | null = null;
   attempts = 0;
@@ -70,6 +86,8 @@ export class ProducerBatchState {
   producerEpoch = -1;
   baseSequence = -1;
   bytes: Buffer | null = null;
+  /** Started while its partition could not send it at once (so it may grow past batchSize). */
+  backlogged = false;
   /** Sent and not answered yet. */
   inFlight = false;
   done = false;
@@ -123,6 +141,16 @@ export class PartitionBuffer {
   /** A batch failed: nothing more is sent until the in-flight ones are back, then the queue is resent from its head. */
   retrying = false;
   retryAt = 0;
+  /**
+   * Pieces of split batches not acknowledged yet: they go one at a time, so a smaller later piece
+   * cannot be written while an earlier one is refused again (a broker without state for a new
+   * producer id accepts any sequence number).
+   */
+  splitPending = 0;
+  /** Largest batch the broker takes here, once it answered MESSAGE_TOO_LARGE (see splitBatch). */
+  maxBatchBytes = Number.POSITIVE_INFINITY;
+  /** Size of the last batch that started backlogged here: how large to make the next such batch. */
+  lastBacklogBytes = 0;
   /** Next sequence number for a new batch (idempotence). */
   nextSequence = 0;
   sink: Sink | null = null;
@@ -134,6 +162,7 @@ export class PartitionBuffer {
 
   closeOpen(): void {
     if (this.open) {
+      if (this.open.backlogged) this.lastBacklogBytes = this.open.size;
       this.queue.push(this.open);
       this.open = null;
     }
@@ -146,7 +175,12 @@ export class PartitionBuffer {
   /** Whether another batch of this partition may be sent now (ignoring back-off). */
   canSend(maxPerPartition: number, sink: Sink | null): boolean {
     if (this.inFlight === 0) return true;
-    return !this.retrying && this.inFlight < maxPerPartition && this.inFlightSink === sink;
+    return (
+      !this.retrying &&
+      this.splitPending === 0 &&
+      this.inFlight < maxPerPartition &&
+      this.inFlightSink === sink
+    );
   }
 
   /** The next batch to send: the first queued one not in flight, else the open batch. */
@@ -214,23 +248,49 @@ export class Sink {
     return earliest;
   }
 
-  /** Sends as many requests as the in-flight limit allows. */
-  drain(now: number): void {
+  /**
+   * Sends as many requests as the in-flight limit allows. A request goes only if it carries a ready
+   * batch (closed, full, past `lingerMs`, or everything when forced); open batches that are not ready
+   * ride along in its spare room (as Java's drain does) but never cost a request of their own, which
+   * would spend an in-flight slot and a round trip on a few records.
+   */
+  drain(now: number, forceAll: boolean): void {
     const max = this.acc.config.maxInFlightRequestsPerConnection;
+    const maxRequestSize = this.acc.config.maxRequestSize;
+    const batchSize = this.acc.config.batchSize;
+    const lingerMs = this.acc.config.lingerMs;
+    const maxPerPartition = this.acc.maxPerPartition;
+    const chosen: PartitionBuffer[] = [];
+    const batches: ProducerBatchState[] = [];
     while (this.inFlight < max) {
-      const batches: ProducerBatchState[] = [];
       let size = 0;
       let acks: number | undefined;
       const n = this.partitions.length;
       const start = n > 0 ? this.rotate++ % n : 0;
-      for (let k = 0; k < n; k++) {
-        const pb = this.partitions[(start + k) % n];
-        if (pb.retryAt > now) continue;
-        const batch = pb.nextBatch(this.acc.maxPerPartition, this);
-        if (!batch) continue;
-        if (acks !== undefined && batch.acks !== acks) continue;
-        const estimate = batch.size;
-        if (batches.length > 0 && size + estimate > this.acc.config.maxRequestSize) continue;
+      // Ready batches first, then not-ready open batches where there is room.
+      for (let pass = 0; pass < 2; pass++) {
+        if (pass === 1 && batches.length === 0) break;
+        for (let k = 0; k < n; k++) {
+          const pb = this.partitions[(start + k) % n];
+          if (pb.retryAt > now) continue;
+          const batch = pb.nextBatch(maxPerPartition, this);
+          if (!batch) continue;
+          const ready =
+            batch !== pb.open || forceAll || batch.size >= batchSize || batch.createdMs + lingerMs <= now;
+          if (ready !== (pass === 0)) continue;
+          if (acks !== undefined && batch.acks !== acks) continue;
+          const estimate = batch.size;
+          if (batches.length > 0 && size + estimate > maxRequestSize) continue;
+          acks = batch.acks;
+          size += estimate;
+          batches.push(batch);
+          chosen.push(pb);
+        }
+      }
+      if (batches.length === 0) return;
+      for (let i = 0; i < batches.length; i++) {
+        const pb = chosen[i];
+        const batch = batches[i];
         if (batch === pb.open) this.acc.closeForSend(pb);
         this.acc.settleReservation(batch);
         if (pb.inFlight === 0) pb.retrying = false;
@@ -238,13 +298,10 @@ export class Sink {
         pb.inFlightSink = this;
         batch.inFlight = true;
         this.acc.assignSequence(pb, batch);
-        acks = batch.acks;
-        size += estimate;
-        batches.push(batch);
       }
-      if (batches.length === 0) return;
       this.inFlight++;
-      this.acc.sendRequest(this, batches, acks!);
+      this.acc.sendRequest(this, batches.splice(0), acks!);
+      chosen.length = 0;
     }
   }
 }
@@ -261,6 +318,8 @@ export class Accumulator {
   /** Partitions without a known leader; re-homed on metadata changes. */
   private readonly parked = new Set<PartitionBuffer>();
   readonly incomplete = new Set<ProducerBatchState>();
+  /** Where the last `append` put its record. */
+  appendedPartition = -1;
   private drainScheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = 0;
@@ -387,7 +446,10 @@ export class Accumulator {
 
   /**
    * Appends one record. Returns 0 when appended, or the number of bytes of buffer memory the caller
-   * must wait for (then call `appendReserved` with them).
+   * must wait for (then call `appendReserved` with them). `appendedPartition` tells where the record
+   * went: with `stickyCount` (the topic's partition count when the sticky partitioner chose
+   * `partition`), a record that does not fit the sticky partition's open batch moves to the next
+   * sticky partition instead of starting a batch of one record there (Java's abortOnNewBatch, KIP-480).
    */
   append(
     call: SendCall,
@@ -397,7 +459,9 @@ export class Accumulator {
     acks: number,
     compression: number,
     timeoutMs: number,
+    stickyCount = 0,
   ): number {
+    this.appendedPartition = partition;
     const pb = this.partitionBuffer(t, partition);
     let batch = pb.open;
     if (batch && (batch.acks !== acks || batch.compression !== compression)) {
@@ -405,28 +469,44 @@ export class Accumulator {
       batch = null;
     }
     if (batch) {
+      // A record that would take the batch past its reservation: a batch that could be sent now is
+      // full (Java's rule), a backlogged one takes another step of memory first so `bufferMemory`
+      // holds; without room it is full too and the record waits for memory in a new batch.
+      let fits = batch.size + this.recordBytes(record, false) <= batch.reserved;
+      if (!fits) {
+        const bytes = this.recordBytes(record, true);
+        fits = batch.size + bytes <= batch.reserved || this.growReservation(pb, batch, bytes);
+      }
       const delta = batch.count;
-      if (batch.builder.tryAppend(record)) {
+      if (fits && batch.builder.tryAppend(record)) {
         this.noteSegment(call, batch, delta);
         const size = batch.size;
-        if (size >= this.config.batchSize) {
-          if (pb.canSend(this.maxPerPartition, pb.sink) || size >= this.backlogBatchBytes) this.batchFull(pb);
-          else if (size > batch.reserved) {
-            // Backlogged: keep filling while memory allows.
-            if (this.memory.tryReserve(this.config.batchSize)) batch.reserved += this.config.batchSize;
-            else this.batchFull(pb);
-          }
-        }
+        if (size >= this.config.batchSize && (size >= this.growthLimit(pb) || this.sendableAtOnce(pb)))
+          this.batchFull(pb);
         return 0;
       }
       this.batchFull(pb);
+      if (stickyCount > 0) {
+        const next = this.stickyPartition(t, stickyCount);
+        if (next !== partition) return this.append(call, t, next, record, acks, compression, timeoutMs);
+      }
     }
     const capacity = this.capacityFor(record);
+    // A batch that starts behind another of its partition grows past batchSize (see sendableAtOnce):
+    // give it a buffer the size of the partition's previous such batch at once, as growing by doubling
+    // copies every byte again and churns large buffers (at 1 KB values the copies alone measured ~8%
+    // of the producer's CPU, plus the garbage collections they set off).
+    const backlogged = !this.sendableAtOnce(pb);
+    const presized = Math.min(pb.lastBacklogBytes, this.growthLimit(pb));
+    if (backlogged && presized > capacity && this.memory.tryReserve(presized)) {
+      this.startBatch(call, t, pb, presized, record, acks, compression, timeoutMs, true);
+      return 0;
+    }
     if (!this.memory.tryReserve(capacity)) {
       this.scheduleDrain();
       return capacity;
     }
-    this.startBatch(call, t, pb, capacity, record, acks, compression, timeoutMs);
+    this.startBatch(call, t, pb, capacity, record, acks, compression, timeoutMs, backlogged);
     return 0;
   }
 
@@ -448,14 +528,24 @@ export class Accumulator {
 
   /** Room for batchSize, or for this one record when it is larger. */
   private capacityFor(record: RecordInput): number {
+    const batchSize = this.config.batchSize;
+    if (RECORD_BATCH_OVERHEAD + this.recordBytes(record, false) <= batchSize) return batchSize;
+    return Math.max(batchSize, RECORD_BATCH_OVERHEAD + this.recordBytes(record, true));
+  }
+
+  /**
+   * Bytes a record may take in a batch. Not `exact`: a cheap bound from lengths alone (strings at 3
+   * bytes a character, headers left out) for the common case of plenty of room; `exact` measures.
+   */
+  private recordBytes(record: RecordInput, exact: boolean): number {
     const key = record.key;
     const value = record.value;
-    let n = RECORD_BATCH_OVERHEAD + RECORD_OVERHEAD_MAX;
-    if (key != null) n += typeof key === 'string' ? key.length * 3 : key.length;
-    if (value != null) n += typeof value === 'string' ? value.length * 3 : value.length;
-    if (n <= this.config.batchSize) return this.config.batchSize;
-    // Exact sizes only for the rare big record.
-    n = RECORD_BATCH_OVERHEAD + RECORD_OVERHEAD_MAX;
+    let n = RECORD_OVERHEAD_MAX;
+    if (!exact) {
+      if (key != null) n += typeof key === 'string' ? key.length * 3 : key.length;
+      if (value != null) n += typeof value === 'string' ? value.length * 3 : value.length;
+      return n;
+    }
     if (key != null) n += typeof key === 'string' ? Buffer.byteLength(key) : key.length;
     if (value != null) n += typeof value === 'string' ? Buffer.byteLength(value) : value.length;
     const headers = record.headers as Record<string, unknown> | undefined;
@@ -469,7 +559,19 @@ export class Accumulator {
         }
       }
     }
-    return Math.max(this.config.batchSize, n);
+    return n;
+  }
+
+  /**
+   * A backlogged batch (one its partition cannot send now) grows past batchSize in batchSize steps
+   * of buffer memory, up to `backlogBatchBytes`. False when it may not grow: it is full.
+   */
+  private growReservation(pb: PartitionBuffer, batch: ProducerBatchState, recordBytes: number): boolean {
+    if (batch.size + recordBytes > this.growthLimit(pb) || this.sendableAtOnce(pb)) return false;
+    const step = Math.max(this.config.batchSize, batch.size + recordBytes - batch.reserved);
+    if (!this.memory.tryReserve(step)) return false;
+    batch.reserved += step;
+    return true;
   }
 
   private startBatch(
@@ -481,6 +583,7 @@ export class Accumulator {
     acks: number,
     compression: number,
     timeoutMs: number,
+    backlogged = false,
   ): void {
     const batch = new ProducerBatchState(
       pb.topic,
@@ -490,8 +593,9 @@ export class Accumulator {
       acks,
       compression,
       timeoutMs,
-      Math.max(reserved, this.backlogBatchBytes),
+      Math.min(Math.max(reserved, this.backlogBatchBytes), pb.maxBatchBytes),
     );
+    batch.backlogged = backlogged;
     batch.builder.append(record);
     this.incomplete.add(batch);
     this.ensureExpiryTimer();
@@ -499,15 +603,32 @@ export class Accumulator {
     this.noteSegment(call, batch, 0);
     if (
       batch.size >= this.config.batchSize &&
-      (pb.canSend(this.maxPerPartition, pb.sink) || batch.size >= this.backlogBatchBytes)
+      (batch.size >= this.growthLimit(pb) || this.sendableAtOnce(pb))
     ) {
       this.batchFull(pb);
     } else if (this.config.lingerMs > 0) this.armTimer(batch.createdMs + this.config.lingerMs);
   }
 
+  /**
+   * Whether the partition's open batch, closed now, would be the next one sent: nothing of the
+   * partition waits unsent ahead of it, the partition may have another batch in flight and its
+   * broker another request. If not, closing it at `batchSize` only queues a small batch that costs a
+   * round trip of its own later (a partition sends one batch per request), so it keeps filling.
+   */
+  private sendableAtOnce(pb: PartitionBuffer): boolean {
+    if (!pb.canSend(this.maxPerPartition, pb.sink)) return false;
+    if (pb.sink !== null && pb.sink.inFlight >= this.config.maxInFlightRequestsPerConnection) return false;
+    const queue = pb.queue;
+    return queue.length === 0 || queue[queue.length - 1].inFlight;
+  }
+
   /** How large a batch may grow while its partition waits for the previous one. */
   private get backlogBatchBytes(): number {
     return Math.max(this.config.batchSize, this.config.maxRequestSize - 1024);
+  }
+
+  private growthLimit(pb: PartitionBuffer): number {
+    return Math.min(this.backlogBatchBytes, pb.maxBatchBytes);
   }
 
   private noteSegment(call: SendCall, batch: ProducerBatchState, delta: number): void {
@@ -655,7 +776,7 @@ export class Accumulator {
     for (const sink of this.sinks.values()) {
       if (sink.inFlight >= this.config.maxInFlightRequestsPerConnection) continue;
       const at = sink.readyAt(now, forceAll, linger);
-      if (at <= now) sink.drain(now);
+      if (at <= now) sink.drain(now, forceAll);
       else earliest = Math.min(earliest, at);
     }
     if (earliest !== Number.POSITIVE_INFINITY) this.armTimer(earliest);
@@ -829,7 +950,8 @@ export class Accumulator {
           this.retryBatch(b, err, now, false);
           continue;
         }
-        if (err.retriable) this.retryBatch(b, err, now, false);
+        if (code === ErrorCode.MESSAGE_TOO_LARGE && b.count > 1 && !this.closedHard) this.splitBatch(b);
+        else if (err.retriable) this.retryBatch(b, err, now, false);
         else this.finishBatch(b, err);
       }
     }
@@ -900,6 +1022,105 @@ export class Accumulator {
     pb.retryAt = Math.max(pb.retryAt, now + backoffMs(this.backoff, b.attempts - 1));
     this.armTimer(pb.retryAt);
     if (refresh) this.refreshMetadataSoon();
+  }
+
+  /**
+   * MESSAGE_TOO_LARGE for a batch of several records (the topic's max.message.bytes is below what
+   * this batch grew to): split it into batches of at most batchSize, and at most half its size so
+   * every split makes progress, and put them where it was, to be sent next (as Java does). The
+   * partition's batches stay at that size from now on. Sequence numbers (idempotence) carry over:
+   * the pieces cover exactly the original's range, so batches behind it keep theirs.
+   */
+  private splitBatch(b: ProducerBatchState): void {
+    const pb = this.topics.get(b.topic)!.partitions[b.partition];
+    const limit = Math.max(RECORD_BATCH_OVERHEAD + 1, Math.min(this.config.batchSize, Math.ceil(b.size / 2)));
+    pb.maxBatchBytes = Math.min(pb.maxBatchBytes, limit);
+    const pieces: ProducerBatchState[] = [];
+    const firstIndex: number[] = [];
+    let piece: ProducerBatchState | null = null;
+    decodeRecords(b.bytes!).forEach((r, i) => {
+      const input: RecordInput = { key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp };
+      if (piece === null || !piece.builder.tryAppend(input)) {
+        piece = new ProducerBatchState(
+          b.topic,
+          b.partition,
+          limit,
+          0,
+          b.acks,
+          b.compression,
+          b.timeoutMs,
+          limit,
+        );
+        piece.createdMs = b.createdMs;
+        piece.builder.append(input);
+        pieces.push(piece);
+        firstIndex.push(i);
+      }
+    });
+    this.logger.debug('splitting a batch the broker found too large', {
+      topic: b.topic,
+      partition: b.partition,
+      records: b.count,
+      bytes: b.size,
+      batches: pieces.length,
+    });
+    // Memory: the pieces hold what they take; the original's reservation goes.
+    let reserved = 0;
+    for (let k = 0; k < pieces.length; k++) {
+      const p = pieces[k];
+      p.reserved = p.size;
+      reserved += p.size;
+      if (b.baseSequence >= 0) {
+        p.producerId = b.producerId;
+        p.producerEpoch = b.producerEpoch;
+        p.baseSequence = (b.baseSequence + firstIndex[k]) % (MAX_SEQUENCE + 1);
+      }
+    }
+    if (reserved > b.reserved) this.memory.forceReserve(reserved - b.reserved);
+    else this.memory.release(b.reserved - reserved);
+    // Send calls: each segment (a run of one call's records) moves to the piece(s) now holding it.
+    for (const s of b.segments) {
+      let first = s.firstDelta;
+      let left = s.count;
+      let k = pieceAt(firstIndex, first);
+      let segment: Segment | null = null;
+      while (left > 0) {
+        const p = pieces[k];
+        const end = k + 1 < pieces.length ? firstIndex[k + 1] : b.count;
+        const n = Math.min(left, end - first);
+        if (segment === null) {
+          s.batch = p;
+          s.firstDelta = first - firstIndex[k];
+          s.count = n;
+          segment = s;
+        } else {
+          segment = s.call.insertSegmentAfter(segment, p, first - firstIndex[k], n);
+        }
+        p.segments.push(segment);
+        p.lastSegment = segment;
+        left -= n;
+        first += n;
+        k++;
+      }
+    }
+    // The original's place in the queue, its flush waiters and in-flight count go to the pieces.
+    const i = pb.queue.indexOf(b);
+    pb.queue.splice(i, 1, ...pieces);
+    if (b.inFlight) {
+      b.inFlight = false;
+      pb.inFlight--;
+    }
+    if (pb.inFlight > 0) pb.retrying = true; // resend in order once the rest is back
+    this.incomplete.delete(b);
+    let remaining = pieces.length;
+    pb.splitPending += pieces.length;
+    for (const p of pieces) {
+      this.incomplete.add(p);
+      p.onDone(() => {
+        pb.splitPending--;
+        if (--remaining === 0) b.markDone();
+      });
+    }
   }
 
   /** Completes (err === null) or fails a batch: frees its memory and reports to its send calls. */
@@ -989,6 +1210,13 @@ export class Accumulator {
     this.timer = null;
     this.expiryTimer = null;
   }
+}
+
+/** The piece holding record `index`, given each piece's first record index (ascending). */
+function pieceAt(firstIndex: number[], index: number): number {
+  let k = firstIndex.length - 1;
+  while (firstIndex[k] > index) k--;
+  return k;
 }
 
 /** Rewrites the idempotence fields of a built batch and its CRC (they are inside the CRC). */

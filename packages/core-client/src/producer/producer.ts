@@ -5,13 +5,13 @@
  * (`bufferMemory`, up to `maxBlockMs`) or the topic's metadata is not known yet.
  */
 import { EventEmitter } from 'node:events';
+import type { RecordInput } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
 import type { PartitionMetadata } from '../cluster/metadata.js';
 import { parseAcks, parseCompression, type ResolvedProducerConfig } from '../config/producer-options.js';
 import { KafkaClientError, KafkaTimeoutError, NotConnectedError, RequestAbortedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { javaPartitionForKey, type PartitionerFunction } from '../partitioners/index.js';
-import type { RecordInput } from '../protocol-extras.js';
 import { backoffMs, sleep } from '../retry.js';
 import { Accumulator } from './accumulator.js';
 import { SendCall } from './send-call.js';
@@ -267,6 +267,7 @@ export class Producer<K = Bytes, V = Bytes> {
             );
           }
           let partition: number;
+          let sticky = 0;
           const explicit = m.partition;
           if (explicit !== undefined && explicit !== null) {
             if (!Number.isInteger(explicit) || explicit < 0 || explicit >= count) {
@@ -281,6 +282,7 @@ export class Producer<K = Bytes, V = Bytes> {
               partition = javaPartitionForKey(key, count);
             } else {
               partition = acc.stickyPartition(t, count);
+              sticky = count;
             }
           } else if (builtIn === 'roundRobin') {
             partition = acc.roundRobinPartition(t, count);
@@ -296,7 +298,6 @@ export class Producer<K = Bytes, V = Bytes> {
               );
             }
           }
-          call.setPartition(g.start + mi, partition);
           const ts = m.timestamp;
           record.key = key ?? null;
           record.value = value;
@@ -308,7 +309,10 @@ export class Producer<K = Bytes, V = Bytes> {
               throw new InvalidMessageError(`message ${mi} for ${topic}: bad timestamp ${ts}`);
             record.timestamp = n;
           }
-          const need = acc.append(call, t, partition, record, acks, compression, timeoutMs);
+          const need = acc.append(call, t, partition, record, acks, compression, timeoutMs, sticky);
+          // The sticky partitioner may have moved the record on (its batch was full).
+          partition = acc.appendedPartition;
+          call.setPartition(g.start + mi, partition);
           if (need > 0) {
             // Buffer full: wait for room, then append this record into a new batch and go on.
             const saved: RecordInput = { ...record };

@@ -71,6 +71,14 @@ export class SendCall {
     return s;
   }
 
+  /** A batch was split (MESSAGE_TOO_LARGE): `after`'s records continue in another batch. */
+  insertSegmentAfter(after: Segment, batch: ProducerBatchState, firstDelta: number, count: number): Segment {
+    const s: Segment = { call: this, batch, firstDelta, count };
+    this.segments.splice(this.segments.indexOf(after) + 1, 0, s);
+    this.pending++;
+    return s;
+  }
+
   /** All messages are appended; settle now if every segment already finished. */
   seal(): void {
     this.sealed = true;

@@ -10,14 +10,16 @@ import net from 'node:net';
 import tls from 'node:tls';
 import {
   apiCodecs,
+  decodeRecords,
   decodeRequest,
   encodeResponse,
   FrameSplitter,
+  iterateRecordBatches,
+  type KafkaRecord,
   type ProduceRequest,
   type RequestBodies,
   type ResponseBodies,
 } from '@samsa/protocol';
-import { decodeRecords, iterateRecordBatches, type KafkaRecord } from '../../src/protocol-extras.js';
 
 export interface StoredRecord extends KafkaRecord {
   partition: number;
@@ -94,6 +96,13 @@ export class FakeCluster {
   readonly leaderEpochs = new Map<string, number[]>();
   readonly logs = new Map<string, StoredRecord[][]>();
   readonly requests: { nodeId: number; apiKey: number; version: number }[] = [];
+  /** Every Produce request: its batches (partition, record count, bytes), in arrival order. */
+  readonly produced: {
+    nodeId: number;
+    batches: { topic: string; partition: number; count: number; bytes: number }[];
+  }[] = [];
+  /** Answer MESSAGE_TOO_LARGE for batches larger than this (a topic's max.message.bytes). */
+  maxMessageBytes = Number.POSITIVE_INFINITY;
   private faults: Fault[] = [];
   delayMs = 0;
   /** Close the connection instead of answering the next N requests of this API. */
@@ -440,6 +449,15 @@ export class FakeCluster {
   }
 
   private produce(nodeId: number, req: ProduceRequest, done: (res: ResponseBodies[0]) => void): void {
+    this.produced.push({
+      nodeId,
+      batches: req.topicData.flatMap((t) =>
+        t.partitionData.map((p) => {
+          const records = p.records as Buffer;
+          return { topic: t.name, partition: p.index, count: records.readInt32BE(57), bytes: records.length };
+        }),
+      ),
+    });
     const responses = req.topicData.map((t) => ({
       name: t.name,
       partitionResponses: t.partitionData.map((p) => {
@@ -453,6 +471,7 @@ export class FakeCluster {
         };
         const fault = this.takeFault(0, t.name, p.index);
         if (fault !== undefined) return { ...base, errorCode: fault };
+        if ((p.records as Buffer).length > this.maxMessageBytes) return { ...base, errorCode: 10 }; // MESSAGE_TOO_LARGE
         const leaders = this.leaders.get(t.name);
         if (!leaders || leaders[p.index] === undefined) return { ...base, errorCode: 3 };
         if (leaders[p.index] !== nodeId) return { ...base, errorCode: 6 };

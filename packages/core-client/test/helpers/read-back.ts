@@ -2,8 +2,9 @@
  * Reads a topic back with raw Fetch requests (no consumer group), to check what producers wrote:
  * every partition from offset 0 to its high watermark.
  */
+
+import { decodeRecords, iterateRecordBatches } from '@samsa/protocol';
 import type { Cluster } from '../../src/cluster/cluster.js';
-import { decodeRecords, iterateRecordBatches } from '../../src/protocol-extras.js';
 
 export interface ReadRecord {
   partition: number;

@@ -405,3 +405,138 @@ describe('ordering under back-pressure', () => {
     expect(values(fake, 't', 1)).toEqual(['p1-a', 'p1-b', 'p1-c']);
   });
 });
+
+describe('batching under load', () => {
+  it('grows one batch behind a queued one instead of queueing a batchSize batch per round trip', async () => {
+    const { producer, fake } = await setup({ t: 1 }, { batchSize: 1024 });
+    const value = 'v'.repeat(100);
+    // One call, appended before anything is sent: the first batch closes at batchSize, the rest
+    // (which could not be sent before it anyway) goes into one batch, not ~6 more of 1 KiB each.
+    const result = await producer.send({
+      topic: 't',
+      messages: Array.from({ length: 50 }, (_, i) => ({ value: `${i}`.padEnd(100, value) })),
+    });
+    expect(fake.produced.map((r) => r.batches.map((b) => b.count))).toHaveLength(2);
+    const [first, second] = fake.produced.map((r) => r.batches);
+    expect(first).toHaveLength(1);
+    expect(second).toHaveLength(1);
+    expect(first[0].bytes).toBeLessThanOrEqual(1024);
+    expect(first[0].count + second[0].count).toBe(50);
+    expect(result.records.map((r) => Number(r.offset))).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(values(fake, 't', 0)).toEqual(Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(100, value)));
+  });
+
+  it('keeps filling a partition’s batch while its previous one is in flight', async () => {
+    const { producer, fake } = await setup({ t: 1 }, { batchSize: 1024, lingerMs: 0 });
+    fake.holdProduce = true;
+    const first = producer.send({ topic: 't', messages: [{ value: 'first' }] });
+    await new Promise((r) => setImmediate(r));
+    const sends = Array.from({ length: 40 }, (_, i) =>
+      producer.send({ topic: 't', messages: [{ value: `m${i}`.padEnd(100) }] }),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    fake.releaseHeld();
+    await Promise.all([first, ...sends]);
+    expect(fake.produced.map((r) => r.batches.map((b) => b.count))).toEqual([[1], [40]]);
+  });
+
+  it('moves an unkeyed record that does not fit the sticky batch to the next partition, leaving no one-record batches', async () => {
+    // Partitions busy (a request held in flight), so batches grow to their limit (maxRequestSize).
+    const { producer, fake } = await setup({ t: 2 }, { batchSize: 1000, maxRequestSize: 2048, lingerMs: 0 });
+    fake.holdProduce = true;
+    const busy = producer.send({
+      topic: 't',
+      messages: [
+        { value: 'busy-0', partition: 0 },
+        { value: 'busy-1', partition: 1 },
+      ],
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const sends = Array.from({ length: 5 }, (_, i) =>
+      producer.send({
+        topic: 't',
+        messages: Array.from({ length: 20 }, (_, j) => ({ value: `v${i}-${j}`.padEnd(50) })),
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    const timer = setInterval(() => fake.releaseHeld(), 5);
+    await Promise.all([busy, ...sends]);
+    clearInterval(timer);
+    const batches = fake.produced.slice(1).flatMap((r) => r.batches);
+    expect(batches.reduce((n, b) => n + b.count, 0)).toBe(100);
+    expect(batches.filter((b) => b.count === 1)).toEqual([]);
+  });
+
+  it('sends small batches of idle partitions along with a full one, in one request', async () => {
+    const { producer, fake } = await setup({ t: 3 }, { batchSize: 1024, lingerMs: 60_000 });
+    const small = producer.send({ topic: 't', messages: [{ value: 'a', partition: 1 }] });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(fake.produced).toEqual([]); // lingering, and a request of its own is not worth it
+    const full = producer.send({
+      topic: 't',
+      messages: Array.from({ length: 12 }, (_, i) => ({ value: `${i}`.padEnd(100), partition: 0 })),
+    });
+    // Partition 0's first batch is full and goes at once (setImmediate), taking partition 1's along.
+    await new Promise((r) => setTimeout(r, 20));
+    await producer.flush(); // the rest of partition 0 lingers
+    await Promise.all([small, full]);
+    expect(fake.produced[0].batches.map((b) => b.partition).sort()).toEqual([0, 1]);
+    expect(fake.produced).toHaveLength(2);
+  });
+});
+
+describe('MESSAGE_TOO_LARGE', () => {
+  const message = (i: number) => ({ key: `k${i}`, value: `${i}:`.padEnd(1000, 'x'), headers: { i: `${i}` } });
+
+  it('splits a batch the broker finds too large and sends the pieces in order', async () => {
+    const { producer, fake } = await setup({ t: 1 }, { batchSize: 100_000, lingerMs: 0 });
+    fake.maxMessageBytes = 20_000;
+    const a = producer.send({ topic: 't', messages: Array.from({ length: 60 }, (_, i) => message(i)) });
+    const b = producer.send({ topic: 't', messages: Array.from({ length: 30 }, (_, i) => message(60 + i)) });
+    const [ra, rb] = await Promise.all([a, b]);
+    const stored = fake.records('t', 0);
+    expect(stored.map((r) => r.value?.toString())).toEqual(
+      Array.from({ length: 90 }, (_, i) => message(i).value),
+    );
+    expect(stored.map((r) => r.key?.toString())).toEqual(Array.from({ length: 90 }, (_, i) => `k${i}`));
+    expect(stored.map((r) => r.headers[0].value?.toString())).toEqual(
+      Array.from({ length: 90 }, (_, i) => `${i}`),
+    );
+    // Every call learns where each of its records went.
+    expect([...ra.records, ...rb.records].map((r) => Number(r.offset))).toEqual(
+      Array.from({ length: 90 }, (_, i) => i),
+    );
+    expect(ra[0].baseOffset).toBe('0');
+    expect(rb[0].baseOffset).toBe('60');
+    // Later batches of the partition stay under the size that worked.
+    const accepted = fake.produced.flatMap((r) => r.batches).filter((x) => x.bytes <= 20_000);
+    expect(accepted.reduce((n, x) => n + x.count, 0)).toBe(90);
+    await producer.send({ topic: 't', messages: Array.from({ length: 60 }, (_, i) => message(90 + i)) });
+    expect(fake.records('t', 0)).toHaveLength(150);
+  });
+
+  it('splits sequenced batches without gaps or duplicates (idempotence)', async () => {
+    const { producer, fake } = await setup({ t: 1 }, { enableIdempotence: true, batchSize: 100_000 });
+    fake.maxMessageBytes = 20_000;
+    const sends = Array.from({ length: 5 }, (_, s) =>
+      producer.send({ topic: 't', messages: Array.from({ length: 40 }, (_, i) => message(s * 40 + i)) }),
+    );
+    await Promise.all(sends);
+    expect(fake.records('t', 0).map((r) => r.value?.toString())).toEqual(
+      Array.from({ length: 200 }, (_, i) => message(i).value),
+    );
+    expect(fake.sequences.get('1000/t/0')).toBe(200);
+  });
+
+  it('fails a single record that is too large with a typed error, and goes on', async () => {
+    const { producer, fake } = await setup({ t: 1 }, { lingerMs: 0 });
+    fake.maxMessageBytes = 2_000;
+    const err = await producer
+      .send({ topic: 't', messages: [{ value: 'x'.repeat(5_000) }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KafkaProtocolError);
+    expect((err as KafkaProtocolError).type).toBe('MESSAGE_TOO_LARGE');
+    await producer.send({ topic: 't', messages: [{ value: 'small' }] });
+    expect(values(fake, 't', 0)).toEqual(['small']);
+  });
+});
