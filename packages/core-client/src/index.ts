@@ -8,6 +8,7 @@ export type * from './admin/types.js';
 export { ConfigResourceTypes, ConfigSource } from './admin/types.js';
 export type { BrokerInfo, PartitionMetadata, TopicMetadata } from './cluster/metadata.js';
 export type { KafkaConfig, RetryOptions, SaslMechanism, SaslOptions } from './config/client-options.js';
+export * from './consumer/index.js';
 export {
   AuthenticationError,
   BrokerNotFoundError,

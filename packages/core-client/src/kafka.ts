@@ -6,6 +6,8 @@ import { Admin, type AdminConfig } from './admin/admin.js';
 import { Cluster } from './cluster/cluster.js';
 import { type KafkaConfig, type ResolvedClientConfig, resolveClientConfig } from './config/client-options.js';
 import { resolveProducerConfig } from './config/producer-options.js';
+import type { ConsumerConfig } from './consumer/config.js';
+import { Consumer } from './consumer/consumer.js';
 import type { Logger } from './logger.js';
 import { Producer } from './producer/producer.js';
 import type { Bytes, ProducerConfig } from './producer/types.js';
@@ -35,6 +37,15 @@ export class Kafka {
       { allowAutoTopicCreation: resolved.allowAutoTopicCreation },
     );
     return new Producer<K, V>(cluster, resolved, this.config.logger.namespace('producer'));
+  }
+
+  /** A consumer in the group `config.groupId` (KafkaJS's shape, Java's option names); see docs/consumer.md. */
+  consumer<K = Buffer | null, V = Buffer | null>(config: ConsumerConfig<K, V>): Consumer<K, V> {
+    const cluster = this.createCluster({
+      namespace: 'consumer',
+      allowAutoTopicCreation: config?.allowAutoTopicCreation,
+    });
+    return new Consumer<K, V>(cluster, config);
   }
 
   admin(config: AdminConfig = {}): Admin {

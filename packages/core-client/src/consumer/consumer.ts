@@ -135,6 +135,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
   private readonly resetByTopic = new Map<string, AutoOffsetReset>();
   private readonly patternResets: { pattern: RegExp; reset: AutoOffsetReset }[] = [];
   private subscription: string[] = [];
+  /** Partitions taken with assign() (no group management), or null for a subscribing consumer. */
+  private manualAssignment: TopicPartitions[] | null = null;
 
   private readonly assigned = new Map<string, PartitionState>();
   private readonly pausedTopics = new Map<string, Set<number> | 'all'>();
@@ -226,6 +228,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         'subscribe() needs a non-empty `topics` array (names or RegExps)',
       );
     }
+    if (this.manualAssignment !== null) {
+      throw new ConsumerStateError(
+        'This consumer has partitions from assign(); subscribe() and assign() are mutually exclusive (use two consumers)',
+      );
+    }
     if (options.fromBeginning !== undefined && typeof options.fromBeginning !== 'boolean') {
       throw new ConfigurationError(
         'fromBeginning',
@@ -257,6 +264,45 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         });
       });
     }
+    if (this.state === 'running') this.requestRejoin();
+  }
+
+  /**
+   * Takes exactly these partitions, without group management (Java's `assign()`): no joining, no
+   * rebalances, no rebalance callbacks. Each partition starts where `seek()` put it (before or after
+   * this call), else at `autoOffsetReset`; the group's committed offsets are neither read nor written
+   * (auto-commit is off and `commitOffsets()` is for group members). Calling it again replaces the
+   * assignment (also while running); `assign([])` drops every partition.
+   */
+  assign(partitions: { topic: string; partitions: number[] }[]): void {
+    if (!Array.isArray(partitions)) {
+      throw new ConfigurationError('assign', 'expected an array of { topic, partitions: [numbers] }');
+    }
+    if (this.topics.size > 0 || this.patterns.length > 0) {
+      throw new ConsumerStateError(
+        'This consumer subscribed to topics; subscribe() and assign() are mutually exclusive (use two consumers)',
+      );
+    }
+    const byTopic = new Map<string, number[]>();
+    for (const entry of partitions) {
+      if (
+        entry === null ||
+        typeof entry !== 'object' ||
+        typeof entry.topic !== 'string' ||
+        entry.topic === '' ||
+        !Array.isArray(entry.partitions) ||
+        !entry.partitions.every((n) => Number.isInteger(n) && n >= 0)
+      ) {
+        throw new ConfigurationError(
+          'assign',
+          'expected an array of { topic: non-empty string, partitions: [partition numbers >= 0] }',
+        );
+      }
+      const list = byTopic.get(entry.topic) ?? [];
+      for (const n of entry.partitions) if (!list.includes(n)) list.push(n);
+      byTopic.set(entry.topic, list);
+    }
+    this.manualAssignment = toTopicPartitions(byTopic);
     if (this.state === 'running') this.requestRejoin();
   }
 
@@ -355,13 +401,16 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     if (this.state === 'running' || this.state === 'stopping') {
       throw new ConsumerStateError('The consumer is already running; stop() it before calling run() again');
     }
-    if (this.topics.size === 0 && this.patterns.length === 0) {
-      throw new ConsumerStateError('Call subscribe({ topics }) before run()');
+    if (this.topics.size === 0 && this.patterns.length === 0 && this.manualAssignment === null) {
+      throw new ConsumerStateError(
+        'Call subscribe({ topics }) or assign([{ topic, partitions }]) before run()',
+      );
     }
     if (this.state !== 'connected') await this.connect({ signal: options.signal });
     options.signal?.throwIfAborted();
 
-    const autoCommit = options.autoCommit ?? this.config.enableAutoCommit;
+    // An assigned consumer has no generation to commit under.
+    const autoCommit = this.manualAssignment === null && (options.autoCommit ?? this.config.enableAutoCommit);
     const stop = new AbortController();
     let started!: RunState<K, V>['started'];
     const startedPromise = new Promise<void>((resolve, reject) => {
@@ -546,7 +595,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
           await this.handleLost(run);
           continue;
         }
-        if (this.rejoinNeeded || !this.membership.inGroup) {
+        if (this.manualAssignment !== null) {
+          if (this.rejoinNeeded) {
+            await this.applyManualAssignment(run, this.manualAssignment);
+            retryDelay = 0;
+            continue;
+          }
+        } else if (this.rejoinNeeded || !this.membership.inGroup) {
           await this.rebalance(run);
           retryDelay = 0;
           continue;
@@ -684,6 +739,55 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     run.fetcher.recount();
   }
 
+  /** assign(): takes the wanted partitions and drops the others, with no group and no callbacks. */
+  private async applyManualAssignment(run: RunState<K, V>, wanted: TopicPartitions[]): Promise<void> {
+    this.rejoinNeeded = false;
+    const keys = new Set<string>();
+    for (const { topic, partitions } of wanted) for (const n of partitions) keys.add(partitionKey(topic, n));
+    const dropped = [...this.assigned.values()].filter((p) => !keys.has(p.key));
+    if (dropped.length > 0) {
+      const set = new Set(dropped);
+      for (const p of dropped) p.revoked = true;
+      await run.runner.waitIdle((p) => set.has(p));
+      for (const p of dropped) {
+        p.clearBuffer();
+        this.assigned.delete(p.key);
+      }
+    }
+    const topics = wanted.map((t) => t.topic);
+    this.subscription = [...topics].sort();
+    this.cluster.metadata.track(topics);
+    if (topics.length > 0) {
+      await this.cluster.metadata.refresh(topics).catch((err) => {
+        this.logger.warn('metadata for assigned partitions failed; retrying while fetching', {
+          error: (err as Error).message,
+        });
+      });
+    }
+    const added: PartitionState[] = [];
+    for (const { topic, partitions } of wanted) {
+      for (const partition of partitions) {
+        const key = partitionKey(topic, partition);
+        if (this.assigned.has(key)) continue;
+        const p = new PartitionState(topic, partition);
+        const paused = this.pausedTopics.get(topic);
+        p.paused = paused === 'all' || (paused instanceof Set && paused.has(partition));
+        this.assigned.set(key, p);
+        added.push(p);
+      }
+    }
+    for (const p of added) {
+      const seek = this.pendingSeeks.get(p.key);
+      if (seek !== undefined) {
+        this.pendingSeeks.delete(p.key);
+        this.applySeek(p, seek);
+      }
+    }
+    await this.initPositions(run, added);
+    if (this.resetPending) await this.resolveResets(run);
+    run.fetcher.recount();
+  }
+
   /**
    * Gives partitions up: stop fetching and delivering them, wait for their running handlers, commit
    * what finished (unless lost), call the user's callback, forget them.
@@ -807,11 +911,15 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
   private async initPositions(run: RunState<K, V>, partitions: PartitionState[]): Promise<void> {
     const need = partitions.filter((p) => p.position === null && p.resetStrategy === null && !p.revoked);
     if (need.length === 0) return;
-    const committed = await fetchCommittedOffsets(this.membership, need, {
-      signal: run.stop.signal,
-      timeoutMs: this.config.defaultApiTimeoutMs,
-      retryBackoffMs: this.config.retryBackoffMs,
-    });
+    // An assigned consumer has no group offsets: it starts where seek() or the reset strategy says.
+    const committed =
+      this.manualAssignment !== null
+        ? new Map<string, Map<number, CommittedOffset>>()
+        : await fetchCommittedOffsets(this.membership, need, {
+            signal: run.stop.signal,
+            timeoutMs: this.config.defaultApiTimeoutMs,
+            retryBackoffMs: this.config.retryBackoffMs,
+          });
     for (const p of need) {
       if (p.revoked || p.position !== null || p.resetStrategy !== null) continue;
       const c: CommittedOffset | undefined = committed.get(p.topic)?.get(p.partition);
@@ -822,7 +930,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       } else {
         const strategy = this.resetFor(p.topic);
         if (strategy === 'none') {
-          throw new NoOffsetForPartitionError(p.topic, p.partition, 'the group has no committed offset');
+          throw new NoOffsetForPartitionError(
+            p.topic,
+            p.partition,
+            this.manualAssignment !== null
+              ? 'no seek() before run() and autoOffsetReset is none'
+              : 'the group has no committed offset',
+          );
         }
         p.requestReset(strategy);
         this.resetPending = true;
@@ -957,6 +1071,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
   ): Promise<void> {
     if (!Array.isArray(offsets))
       throw new ConfigurationError('offsets', 'expected an array of { topic, partition, offset }');
+    if (this.manualAssignment !== null) {
+      throw new ConsumerStateError(
+        'commitOffsets() commits for a group member; this consumer took its partitions with assign() and has no generation to commit under',
+      );
+    }
     const list: OffsetToCommit[] = offsets.map((o, i) => {
       if (
         o === null ||
@@ -1151,6 +1270,18 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
   /** The partitions this member holds now. */
   assignment(): TopicPartitions[] {
     return groupPartitions([...this.assigned.values()]);
+  }
+
+  /**
+   * Where delivery of a partition this consumer holds stands (Java's `position()`): the offset of the
+   * next record handlers will get. It moves past a record once its handler returned, and past
+   * offsets without deliverable records (compacted away, control records) once delivery reaches
+   * them. Null for partitions not held, or before the start position is known.
+   */
+  position({ topic, partition }: { topic: string; partition: number }): string | null {
+    const p = this.assigned.get(partitionKey(topic, partition));
+    if (!p || p.revoked || p.position === null) return null;
+    return (p.finished ?? p.position).toString();
   }
 
   /** Member id and generation, for diagnostics. */

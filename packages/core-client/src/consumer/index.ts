@@ -34,6 +34,15 @@ export {
   RebalanceInProgressError,
 } from './errors.js';
 export { type ConsumerEvent, type ConsumerEventName, ConsumerEvents } from './events.js';
+export type { GroupJoinResult } from './group/classic-group.js';
+export {
+  type GroupAssignments,
+  GroupMember,
+  type GroupMemberClient,
+  type GroupMemberConfig,
+  type GroupMemberMetadata,
+  type GroupRevokeReason,
+} from './group/group-member.js';
 export type {
   Batch,
   Deserializer,

@@ -278,6 +278,41 @@ describe('producer against broker-dev', () => {
     await expectExactlyInOrder('p-fatal', new Map([[0, ['y']]]));
   });
 
+  it('splits batches larger than the topic takes (MESSAGE_TOO_LARGE), compressed or not, idempotent or not', async () => {
+    await admin.createTopics({
+      topics: [
+        {
+          topic: 'p-too-large',
+          numPartitions: 2,
+          configEntries: [{ name: 'max.message.bytes', value: '16000' }],
+        },
+      ],
+    });
+    const expected = new Map<number, string[]>([
+      [0, []],
+      [1, []],
+    ]);
+    let n = 0;
+    for (const config of [{}, { enableIdempotence: true }, { compressionType: 'gzip' as const }]) {
+      const p = producer({ batchSize: 200_000, lingerMs: 0, ...config });
+      await p.connect();
+      const sends = Array.from({ length: 4 }, () => {
+        const messages = Array.from({ length: 100 }, () => {
+          const i = n++;
+          const partition = i % 2;
+          // Random-ish bytes, so gzip cannot shrink a batch under the limit.
+          const value = `${i}:${Buffer.from(Array.from({ length: 300 }, (_, j) => (i * 31 + j * 17) % 251)).toString('base64')}`;
+          expected.get(partition)!.push(value);
+          return { value, partition };
+        });
+        return p.send({ topic: 'p-too-large', messages });
+      });
+      await Promise.all(sends);
+      await p.disconnect();
+    }
+    await expectExactlyInOrder('p-too-large', expected);
+  });
+
   it('compresses with every codec', async () => {
     await admin.createTopics({ topics: [{ topic: 'p-codecs', numPartitions: 1 }] });
     const p = producer({ lingerMs: 0 });

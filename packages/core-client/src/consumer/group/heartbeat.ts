@@ -5,7 +5,7 @@
 import { createKafkaError, ErrorCode, RequestAbortedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { FencedInstanceIdError } from '../errors.js';
-import type { GroupMembership } from './membership.js';
+import type { ClassicGroupMembership } from './classic-group.js';
 
 export type HeartbeatEvent =
   /** The coordinator started a rebalance: rejoin. */
@@ -23,7 +23,7 @@ export class Heartbeater {
   lastSuccessMs = 0;
 
   constructor(
-    private readonly membership: GroupMembership,
+    private readonly membership: ClassicGroupMembership,
     private readonly intervalMs: number,
     private readonly retryBackoffMs: number,
     private readonly logger: Logger,
