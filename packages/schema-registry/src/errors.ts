@@ -50,3 +50,20 @@ export class InvalidValueError extends SerdeError {
     super(message, { code: 'INVALID_VALUE' });
   }
 }
+
+/**
+ * The registry's Kafka storage failed: the schemas topic is misconfigured (several partitions, not compacted), the
+ * cluster is unreachable, or a write did not come back through the topic in time. The message says what to fix.
+ */
+export class RegistryStoreError extends SchemaRegistryError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, { code: 'REGISTRY_STORE', ...options });
+  }
+}
+
+/** A store operation (a write read back, a catch-up, the initial replay) took longer than its timeout. */
+export class RegistryStoreTimeoutError extends RegistryStoreError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'REGISTRY_STORE_TIMEOUT', ...options });
+  }
+}

@@ -38,6 +38,8 @@ export {
 export {
   InvalidValueError,
   RegistryResponseError,
+  RegistryStoreError,
+  RegistryStoreTimeoutError,
   SchemaParseError,
   SchemaRegistryError,
   SerdeError,
@@ -59,6 +61,9 @@ export {
   type RegistryServerOptions,
   startRegistryServer,
 } from './server/http.js';
+export { KafkaLeaderElection, type KafkaLeaderElectionOptions } from './server/kafka/kafka-election.js';
+export { KafkaRegistryLog, type KafkaRegistryLogOptions } from './server/kafka/kafka-log.js';
+export type { KafkaStorageOptions } from './server/kafka/storage.js';
 export {
   decodeRecord,
   encodeKey,

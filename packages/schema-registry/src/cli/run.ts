@@ -1,9 +1,11 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SamsaError } from '@samsa/protocol';
 import { type CompatibilityLevel, parseCompatibilityLevel } from '../compatibility/levels.js';
 import { SchemaParseError } from '../errors.js';
 import { type BasicAuthUser, startRegistryServer } from '../server/http.js';
+import type { KafkaStorageOptions } from '../server/kafka/storage.js';
 import { generateTypeScript } from '../typed/codegen.js';
 import { type PreviousSource, runCheck } from './check.js';
 import { exitCodeOf, FORMATS, type Format, formatReports } from './report.js';
@@ -26,7 +28,16 @@ Commands:
 serve options:
   --port <n>                    Port to listen on (default 8081)
   --host <address>              Address to bind (default 127.0.0.1)
-  --kafka <host:port>           Store schemas in the _schemas topic of this Kafka cluster
+  --kafka <host:port[,...]>     Store schemas in Kafka (a compacted _schemas topic) and elect the leader through a
+                                Kafka group; without it, schemas live in memory (not durable)
+  --topic <name>                The schemas topic with --kafka (default _schemas; created with 1 partition, compact)
+  --group-id <id>               Leader election group with --kafka (default schema-registry)
+  --advertised-url <url>        URL other instances forward writes to (default http://<host-name>:<port>)
+  --host-name <name>            Host name in the default advertised URL (default --host, or this machine's host
+                                name when --host is 0.0.0.0 or ::)
+  --leader-eligibility <bool>   Whether this instance may become the leader (default true)
+  --replication-factor <n>      Replication factor of a schemas topic the registry creates (default 3, capped at
+                                the number of brokers)
   --basic-auth <user:password>  Require HTTP basic auth (or SAMSA_REGISTRY_BASIC_AUTH); repeatable
   --max-body-bytes <n>          Largest request body (default 16777216)
   --compatibility <level>       Default compatibility level (default BACKWARD)
@@ -178,6 +189,45 @@ async function codegen(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+function kafkaOptions(values: {
+  kafka?: string;
+  topic?: string;
+  'group-id'?: string;
+  'leader-eligibility'?: string;
+  'replication-factor'?: string;
+}): KafkaStorageOptions {
+  const brokers = (values.kafka ?? '')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+  if (brokers.length === 0) throw new UsageError('--kafka needs host:port[,host:port...]');
+  for (const broker of brokers) {
+    if (!/^(\[[^\]]+\]|[^:\s]+):\d+$/.test(broker)) {
+      throw new UsageError(`--kafka takes host:port[,host:port...]; "${broker}" is not host:port`);
+    }
+  }
+  if (values.topic !== undefined && !/^[a-zA-Z0-9._-]{1,249}$/.test(values.topic)) {
+    throw new UsageError(`--topic "${values.topic}" is not a valid Kafka topic name`);
+  }
+  if (values['group-id'] !== undefined && values['group-id'] === '')
+    throw new UsageError('--group-id is empty');
+  const eligibility = values['leader-eligibility'];
+  if (eligibility !== undefined && eligibility !== 'true' && eligibility !== 'false') {
+    throw new UsageError('--leader-eligibility takes true or false');
+  }
+  const replication = values['replication-factor'];
+  if (replication !== undefined && !(Number.isInteger(Number(replication)) && Number(replication) >= 1)) {
+    throw new UsageError(`--replication-factor needs a positive integer, not "${replication}"`);
+  }
+  return {
+    brokers,
+    topic: values.topic,
+    groupId: values['group-id'],
+    leaderEligibility: eligibility === undefined ? undefined : eligibility === 'true',
+    replicationFactor: replication === undefined ? undefined : Number(replication),
+  };
+}
+
 async function serve(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -185,35 +235,70 @@ async function serve(args: string[], io: CliIo): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       kafka: { type: 'string' },
+      topic: { type: 'string' },
+      'group-id': { type: 'string' },
+      'advertised-url': { type: 'string' },
+      'host-name': { type: 'string' },
+      'leader-eligibility': { type: 'string' },
+      'replication-factor': { type: 'string' },
       'basic-auth': { type: 'string', multiple: true },
       'max-body-bytes': { type: 'string' },
       compatibility: { type: 'string' },
       'incompatible-error-code': { type: 'string' },
     },
   });
-  if (values.kafka !== undefined) {
-    io.stderr(
-      'samsa-registry: --kafka storage needs @samsa/core-client, which this build does not include yet.\n' +
-        'Run without --kafka for the in-memory store (not durable), or use a build with Kafka storage.\n',
-    );
-    return 2;
+  const kafka = values.kafka === undefined ? undefined : kafkaOptions(values);
+  if (!kafka) {
+    for (const flag of ['topic', 'group-id', 'leader-eligibility', 'replication-factor'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --kafka`);
+    }
+  }
+  if (values['advertised-url'] !== undefined) {
+    if (values['host-name'] !== undefined) throw new UsageError('Use either --advertised-url or --host-name');
+    if (!/^https?:\/\/[^/]+/.test(values['advertised-url'])) {
+      throw new UsageError(
+        `--advertised-url needs an http:// or https:// URL, not "${values['advertised-url']}"`,
+      );
+    }
   }
   const errorCode = values['incompatible-error-code'];
   if (errorCode !== undefined && errorCode !== '409' && errorCode !== '40901') {
     throw new UsageError('--incompatible-error-code takes 409 or 40901');
   }
-  const server = await startRegistryServer({
-    port: positiveInt(values.port, '--port', 8081),
-    host: values.host ?? '127.0.0.1',
-    basicAuth: parseAuth(values['basic-auth'], io.env),
-    maxBodyBytes: positiveInt(values['max-body-bytes'], '--max-body-bytes', 16 * 1024 * 1024),
-    defaultCompatibility: parseLevel(values.compatibility),
-    incompatibleErrorCode: errorCode === undefined ? undefined : (Number(errorCode) as 409 | 40901),
-    logger: (line) => io.stderr(`${line}\n`),
-  });
+  const logLine = (line: string) => io.stderr(`${line}\n`);
+  if (kafka) {
+    io.stdout(
+      `Storage: Kafka topic ${kafka.topic ?? '_schemas'} at ${kafka.brokers} (durable); ` +
+        `leader election in group ${kafka.groupId ?? 'schema-registry'}. Reading the topic...\n`,
+    );
+  }
+  let server: Awaited<ReturnType<typeof startRegistryServer>>;
+  try {
+    server = await startRegistryServer({
+      kafka,
+      advertisedUrl: values['advertised-url'],
+      hostName: values['host-name'],
+      port: positiveInt(values.port, '--port', 8081),
+      host: values.host ?? '127.0.0.1',
+      basicAuth: parseAuth(values['basic-auth'], io.env),
+      maxBodyBytes: positiveInt(values['max-body-bytes'], '--max-body-bytes', 16 * 1024 * 1024),
+      defaultCompatibility: parseLevel(values.compatibility),
+      incompatibleErrorCode: errorCode === undefined ? undefined : (Number(errorCode) as 409 | 40901),
+      logger: logLine,
+    });
+  } catch (error) {
+    // Kafka unreachable or misconfigured, the port taken: say so and exit 2, without a stack trace.
+    if (error instanceof SamsaError || (error as { code?: string }).code === 'EADDRINUSE') {
+      io.stderr(`samsa-registry: could not start: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
   io.stdout(
-    `Samsa schema registry listening on ${server.url}\n` +
-      'Storage: in memory. NOT durable: every schema is lost when this process exits (use --kafka for durable storage).\n',
+    kafka
+      ? `Samsa schema registry listening on ${server.url}, advertised as ${server.advertisedUrl}\n`
+      : `Samsa schema registry listening on ${server.url}\n` +
+          'Storage: in memory. NOT durable: every schema is lost when this process exits (use --kafka for durable storage).\n',
   );
   await (io.stopSignal ?? new Promise<void>(() => {}));
   io.stdout('Shutting down: finishing in-flight requests...\n');

@@ -73,6 +73,7 @@ export const Errors = {
   contextNotEmpty: (context: string) =>
     new RestError(422, 42211, `The specified context '${context}' is not empty.`),
   storeError: (message: string) => new RestError(500, 50001, message),
+  operationTimeout: (message: string) => new RestError(500, 50002, message),
   forwardingFailed: (message: string) => new RestError(500, 50003, message),
   unknownLeader: () =>
     new RestError(500, 50004, 'Unknown leader: no schema registry leader is elected yet; retry shortly'),

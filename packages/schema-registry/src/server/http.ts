@@ -1,8 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { CompatibilityLevel } from '../compatibility/levels.js';
 import { Errors, RestError } from './errors.js';
+import { createKafkaStorage, type KafkaStorageOptions } from './kafka/storage.js';
 import { Registry } from './registry.js';
 import { matchRoute } from './routes.js';
 import { type LeaderElection, MemoryRegistryLog, type RegistryLog, SoloLeaderElection } from './store.js';
@@ -19,10 +21,24 @@ export interface BasicAuthUser {
 }
 
 export interface RegistryServerOptions {
-  /** Where state lives (default: a new in-memory log, which is not durable). */
+  /**
+   * Durable storage in Kafka: a compacted single-partition `_schemas` topic, with the leader elected through a
+   * Kafka group, as Confluent's registry does. Without it (and without `log`), state is in memory: not durable.
+   */
+  kafka?: KafkaStorageOptions;
+  /** Where state lives (default: a new in-memory log, which is not durable). Not with `kafka`. */
   log?: RegistryLog;
-  /** Who writes (default: this instance alone). */
+  /** Who writes (default: this instance alone). Not with `kafka`. */
   election?: LeaderElection;
+  /**
+   * The URL other instances forward writes to. Default `http://<hostName>:<port>`, where the host name is `host`,
+   * or the machine's host name when binding every interface (0.0.0.0, ::).
+   */
+  advertisedUrl?: string;
+  /** Host name in the default advertised URL (Confluent's `host.name`). */
+  hostName?: string;
+  /** How long a write waits for an election in progress before answering 50004 (default 10 s). */
+  leaderWaitMs?: number;
   host?: string;
   /** 0 picks a free port. Default 8081. */
   port?: number;
@@ -68,7 +84,8 @@ function negotiate(accept: string | undefined): string | undefined {
 export class RegistryServer {
   readonly registry: Registry;
   private readonly log: RegistryLog;
-  private readonly election: LeaderElection;
+  /** Who writes; `isLeader()` and `leaderUrl()` say where writes go. */
+  readonly election: LeaderElection;
   private readonly server: Server;
   private readonly maxBodyBytes: number;
   private readonly inFlight = new Set<Promise<void>>();
@@ -76,8 +93,17 @@ export class RegistryServer {
   private started = false;
 
   constructor(private readonly options: RegistryServerOptions = {}) {
-    this.log = options.log ?? new MemoryRegistryLog();
-    this.election = options.election ?? new SoloLeaderElection();
+    if (options.kafka) {
+      if (options.log || options.election) {
+        throw new TypeError('Give either `kafka` or `log`/`election` to the registry server, not both');
+      }
+      const storage = createKafkaStorage(options.kafka, (line) => options.logger?.(line));
+      this.log = storage.log;
+      this.election = storage.election;
+    } else {
+      this.log = options.log ?? new MemoryRegistryLog();
+      this.election = options.election ?? new SoloLeaderElection();
+    }
     this.registry = new Registry(this.log, {
       defaultCompatibility: options.defaultCompatibility,
       incompatibleErrorCode: options.incompatibleErrorCode,
@@ -95,19 +121,38 @@ export class RegistryServer {
     this.server.keepAliveTimeout = 5000;
   }
 
-  /** Replays the log, joins the election and listens. Resolves with the base URL. */
+  /**
+   * Replays the log, listens, then joins the election (listening first makes a port chosen by the OS known to
+   * advertise; writes arriving before the first election wait for it). Resolves with the base URL.
+   */
   async start(): Promise<string> {
-    await this.registry.start();
-    await this.election.start();
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port ?? 8081, this.options.host ?? '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
+    try {
+      await this.registry.start();
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen(this.options.port ?? 8081, this.options.host ?? '127.0.0.1', () => {
+          this.server.off('error', reject);
+          resolve();
+        });
       });
-    });
-    this.started = true;
+      this.started = true;
+      await this.election.start(this.advertisedUrl);
+    } catch (error) {
+      await this.close().catch(() => {});
+      throw error;
+    }
     return this.url;
+  }
+
+  /** The URL this instance gives other instances (see `advertisedUrl` in the options). */
+  get advertisedUrl(): string {
+    if (this.options.advertisedUrl) return this.options.advertisedUrl;
+    const address = this.server.address() as AddressInfo | null;
+    if (!address) throw new Error('The registry server is not listening; call start() first');
+    const bind = this.options.host ?? '127.0.0.1';
+    const host =
+      this.options.hostName ?? (bind === '0.0.0.0' || bind === '::' || bind === '' ? hostname() : bind);
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   }
 
   get url(): string {
@@ -193,10 +238,7 @@ export class RegistryServer {
           body = {};
         }
       }
-      if (matched.route.write && !this.election.isLeader()) {
-        await this.forward(request, response, raw, mediaType);
-        return;
-      }
+      if (matched.route.write && (await this.forwardUnlessLeader(request, response, raw, mediaType))) return;
       const result = await matched.route.handle(this.registry, {
         params: matched.params,
         query: url.searchParams,
@@ -256,10 +298,49 @@ export class RegistryServer {
     });
   }
 
+  /**
+   * Sends a write to the leader unless this instance leads (then resolves false: handle it here). While an election
+   * is in progress (an instance left and the group rebalances) the write waits for its result, up to
+   * `leaderWaitMs`, rather than failing at once; a leader that refuses connections (it just went away) is given the
+   * same time to be replaced.
+   */
+  private async forwardUnlessLeader(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer,
+    mediaType: string,
+  ): Promise<boolean> {
+    const election = this.election;
+    const deadline = Date.now() + (this.options.leaderWaitMs ?? 10_000);
+    for (;;) {
+      if (election.isLeader()) return false;
+      const leader = election.leaderUrl();
+      if (leader === undefined) {
+        if (!election.waitForLeader || Date.now() >= deadline) throw Errors.unknownLeader();
+        await election.waitForLeader(deadline - Date.now());
+        if (!election.isLeader() && election.leaderUrl() === undefined) throw Errors.unknownLeader();
+        continue;
+      }
+      try {
+        await this.forward(request, response, body, mediaType, leader);
+        return true;
+      } catch (error) {
+        const refused = (error as { refused?: boolean }).refused === true;
+        if (!refused || !election.waitForLeader || Date.now() >= deadline) throw error;
+        await election.waitForLeader(deadline - Date.now(), leader);
+        if (election.leaderUrl() === leader && !election.isLeader()) throw error;
+      }
+    }
+  }
+
   /** Sends a write to the leader and relays its answer, as Confluent's followers do. */
-  private async forward(request: IncomingMessage, response: ServerResponse, body: Buffer, mediaType: string) {
-    const leader = this.election.leaderUrl();
-    if (!leader) throw Errors.unknownLeader();
+  private async forward(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer,
+    mediaType: string,
+    leader: string,
+  ) {
     const headers: Record<string, string> = { Accept: mediaType };
     if (request.headers['content-type']) headers['Content-Type'] = request.headers['content-type'];
     if (request.headers.authorization) headers.Authorization = request.headers.authorization;
@@ -272,11 +353,16 @@ export class RegistryServer {
         signal: AbortSignal.timeout(this.options.forwardTimeoutMs ?? 30_000),
       });
     } catch (error) {
-      throw Errors.forwardingFailed(
+      const failure = Errors.forwardingFailed(
         `Error while forwarding the request to the leader at ${leader}: ${(error as Error).message}`,
       );
+      // Refused: the request never reached the leader, so it is safe to send again once another one leads.
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      throw Object.assign(failure, { refused: code === 'ECONNREFUSED' });
     }
     const text = await answer.text();
+    // Read-your-writes on this instance too: wait (bounded) until the leader's write has reached our replica.
+    if (answer.ok) await this.registry.catchUp().catch(() => {});
     response.writeHead(answer.status, {
       'Content-Type': answer.headers.get('content-type') ?? mediaType,
       'Content-Length': Buffer.byteLength(text),

@@ -7,7 +7,7 @@ import {
   parseCompatibilityLevel,
 } from '../compatibility/levels.js';
 import { formatVersionMessages } from '../compatibility/messages.js';
-import { SchemaParseError } from '../errors.js';
+import { RegistryStoreTimeoutError, SchemaParseError } from '../errors.js';
 import { Errors, RestError } from './errors.js';
 import {
   configKey,
@@ -70,6 +70,14 @@ export function parseVersionId(text: string): VersionId {
   throw Errors.invalidVersion(text);
 }
 
+/** A storage failure as Confluent reports it: 50002 for timeouts, 50001 otherwise. */
+function storeFailure(what: string, error: unknown): RestError {
+  const message = `${what}: ${(error as Error)?.message ?? String(error)}`;
+  return error instanceof RegistryStoreTimeoutError
+    ? Errors.operationTimeout(message)
+    : Errors.storeError(message);
+}
+
 function referencesKey(references: readonly SchemaReference[]): string {
   return JSON.stringify(references.map((r) => [r.name, r.subject, r.version]));
 }
@@ -105,9 +113,18 @@ export class Registry {
     await this.log.close();
   }
 
+  /** Resolves once everything in the log when called has been applied here (a follower after a forwarded write). */
+  catchUp(): Promise<void> {
+    return this.log.catchUp();
+  }
+
   private write<T>(operation: () => Promise<T>): Promise<T> {
     const run = this.writeQueue.then(async () => {
-      await this.log.catchUp();
+      try {
+        await this.log.catchUp();
+      } catch (error) {
+        throw storeFailure('Error while reading the schema log up to its end before a write', error);
+      }
       return operation();
     });
     this.writeQueue = run.catch(() => {});
@@ -118,7 +135,7 @@ export class Registry {
     try {
       await this.log.append(records);
     } catch (error) {
-      throw Errors.storeError(`Error while writing to the schema log: ${(error as Error).message}`);
+      throw storeFailure('Error while writing to the schema log', error);
     }
   }
 

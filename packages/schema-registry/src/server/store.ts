@@ -3,8 +3,8 @@ import type { RegistryRecord } from './records.js';
 /**
  * Where the registry keeps its state: an ordered, replayable log of `_schemas`-shaped records. Every instance
  * consumes the whole log into memory; only the elected leader appends. The in-memory log below serves tests and
- * single-process development; a Kafka-backed log (a compacted single-partition `_schemas` topic read through
- * @samsa/core-client) implements the same interface.
+ * single-process development; `KafkaRegistryLog` (kafka/kafka-log.ts: a compacted single-partition `_schemas`
+ * topic through @samsa/core-client) is the durable one.
  */
 export interface RegistryLog {
   /**
@@ -28,12 +28,23 @@ export interface RegistryLog {
 /**
  * Who may write. Confluent elects the leader through a Kafka consumer group (protocol type "sr"): the
  * leader-eligible member with the smallest URL wins, and followers forward writes to it over HTTP.
+ * `KafkaLeaderElection` (kafka/kafka-election.ts) does the same.
  */
 export interface LeaderElection {
-  start(): Promise<void>;
+  /**
+   * Joins the election. `selfUrl` is the URL this instance listens on (the server starts listening first, so a
+   * port chosen by the OS is known); elections advertise it unless configured with another.
+   */
+  start(selfUrl: string): Promise<void>;
   isLeader(): boolean;
   /** The leader's base URL (e.g. `http://10.0.0.5:8081`), or undefined while no leader is known. */
   leaderUrl(): string | undefined;
+  /**
+   * Resolves once a leader is known (with `other`: a leader whose URL is not `other`), or after `timeoutMs`.
+   * Elections that pass through leaderless moments (a rebalance after an instance left) implement it so that
+   * writes wait the election out instead of failing with 50004 or 50003; without it, such writes fail at once.
+   */
+  waitForLeader?(timeoutMs: number, other?: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -265,8 +265,13 @@ describe('the samsa-registry executable', () => {
     expect(stdout).toContain('Stopped.');
   }, 60_000);
 
-  it('refuses --kafka until the Kafka store lands, with exit code 2', async () => {
-    expect((await finish(node(['serve', '--kafka', '127.0.0.1:9092'], packageRoot))).code).toBe(2);
+  it('exits 2 with a message when --kafka points at no Kafka, or with Kafka flags and no --kafka', async () => {
+    const child = node(['serve', '--port', '0', '--kafka', '127.0.0.1:1'], packageRoot);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    expect((await finish(child)).code).toBe(2);
+    expect(stderr).toMatch(/samsa-registry: could not start: .*Kafka store/);
+    expect((await finish(node(['serve', '--topic', 'x'], packageRoot))).code).toBe(2);
   }, 60_000);
 
   it('generates code to a file', async () => {
