@@ -2,8 +2,9 @@
  * Benchmarks, peers side by side in one run:
  *  - serialize / deserialize of a typical 20-field record: Samsa's serde vs @kafkajs/confluent-schema-registry,
  *    both against the same registry;
- *  - the registry's lookup and register requests per second over HTTP (keep-alive, 16 concurrent requests).
- * Prints a table with ratios and a JSON line for tracking. Bounded in time (about 20 s).
+ *  - the registry's lookup and register requests per second over HTTP (keep-alive, 16 concurrent requests), with
+ *    schemas in memory and in the `_schemas` topic of a dev broker (broker, registry and load each in a process).
+ * Prints a table with ratios and a JSON line for tracking. Bounded in time (about 40 s).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
@@ -170,31 +171,105 @@ async function requestsPerSecond(
   return done / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
-/** Starts `samsa-registry serve` in its own process, so the load generator does not share its event loop. */
-async function startChildServer(): Promise<{ url: string; child: ChildProcess }> {
+/** Runs a TypeScript entry point of this repository in its own Node process, on the sources. */
+function spawnSource(entry: URL, args: string[]): ChildProcess {
   const tsx = pathToFileURL(
     createRequire(import.meta.url)
       .resolve('tsx/package.json')
       .replace(/package\.json$/, 'dist/loader.mjs'),
   ).href;
-  const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-  const child = spawn(
+  return spawn(
     process.execPath,
-    ['--conditions=@samsa/source', '--import', tsx, main, 'serve', '--port', '0'],
+    ['--conditions=@samsa/source', '--import', tsx, fileURLToPath(entry), ...args],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const url = await new Promise<string>((resolve, reject) => {
+}
+
+/** Resolves with the first match of `pattern` on the child's stdout. */
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     let seen = '';
-    child.on('exit', (code) => reject(new Error(`registry process exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`child process exited with ${code}`)));
     child.stdout!.on('data', (chunk) => {
       seen += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
+      const match = pattern.exec(seen);
       if (match) resolve(match[1]!);
     });
   });
-  return { url, child };
+}
+
+/**
+ * Starts `samsa-registry serve` in its own process, so the load generator does not share its event loop; with
+ * `kafka`, it keeps its schemas in the `_schemas` topic there.
+ */
+async function startChildServer(kafka?: string): Promise<{ url: string; child: ChildProcess }> {
+  const args = ['serve', '--port', '0', ...(kafka ? ['--kafka', kafka] : [])];
+  const child = spawnSource(new URL('../src/cli/main.ts', import.meta.url), args);
+  return { url: await waitForLine(child, /listening on (http:\/\/[^\s,]+)/), child };
+}
+
+/** Stops a child process and waits for it to be gone. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Starts the dev broker's command line in its own process. */
+async function startChildBroker(): Promise<{ bootstrap: string; child: ChildProcess }> {
+  const cli = new URL(import.meta.resolve('@samsa/broker-dev').replace(/index\.(ts|js)$/, 'cli.$1'));
+  const child = spawnSource(cli, ['--port', '0', '--log-level', 'warn']);
+  return { bootstrap: await waitForLine(child, /BROKERS=(\S+)/), child };
+}
+
+/** Lookup and register request rates of one registry server; `label` names its storage in the table. */
+async function measureServer(url: string, label: string, schemaText: string): Promise<Result[]> {
+  const results: Result[] = [];
+  const body = JSON.stringify({ schema: schemaText });
+  await send(`${url}/subjects/orders-value/versions`, 'POST', body);
+  const remoteId = 1;
+  // Warm the server process up (module loading, JIT) before the first measurement.
+  await requestsPerSecond(() => send(`${url}/subjects/orders-value`, 'POST', body), 16, 1500, false);
+  await requestsPerSecond(() => send(`${url}/schemas/ids/${remoteId}`), 16, 500, false);
+  results.push({
+    name: `registry (${label}): GET /schemas/ids/{id}`,
+    ours: await requestsPerSecond(() => send(`${url}/schemas/ids/${remoteId}`)),
+    unit: 'req/s',
+  });
+  results.push({
+    name: `registry (${label}): lookup POST /subjects/{s}`,
+    ours: await requestsPerSecond(() => send(`${url}/subjects/orders-value`, 'POST', body)),
+    unit: 'req/s',
+  });
+  results.push({
+    name: `registry (${label}): register (idempotent)`,
+    ours: await requestsPerSecond(() => send(`${url}/subjects/orders-value/versions`, 'POST', body)),
+    unit: 'req/s',
+  });
+  await send(`${url}/config/bench-new`, 'PUT', JSON.stringify({ compatibility: 'NONE' }));
+  results.push({
+    name: `registry (${label}): register (new schema)`,
+    ours: await requestsPerSecond(
+      (i) => {
+        const fresh = {
+          ...ORDER_SCHEMA,
+          fields: [...ORDER_SCHEMA.fields, { name: `extra${i}`, type: 'int', default: 0 }],
+        };
+        return send(
+          `${url}/subjects/bench-new/versions`,
+          'POST',
+          JSON.stringify({ schema: JSON.stringify(fresh) }),
+        );
+      },
+      16,
+      1500,
+    ),
+    unit: 'req/s',
+  });
+  return results;
 }
 
 async function main() {
@@ -242,49 +317,25 @@ async function main() {
       unit: 'ops/s',
     });
 
-    const { url, child } = await startChildServer();
-    const body = JSON.stringify({ schema: schemaText });
-    await send(`${url}/subjects/orders-value/versions`, 'POST', body);
-    const remoteId = 1;
-    // Warm the server process up (module loading, JIT) before the first measurement.
-    await requestsPerSecond(() => send(`${url}/subjects/orders-value`, 'POST', body), 16, 1500, false);
-    await requestsPerSecond(() => send(`${url}/schemas/ids/${remoteId}`), 16, 500, false);
-    results.push({
-      name: 'registry: GET /schemas/ids/{id}',
-      ours: await requestsPerSecond(() => send(`${url}/schemas/ids/${remoteId}`)),
-      unit: 'req/s',
-    });
-    results.push({
-      name: 'registry: lookup POST /subjects/{s}',
-      ours: await requestsPerSecond(() => send(`${url}/subjects/orders-value`, 'POST', body)),
-      unit: 'req/s',
-    });
-    results.push({
-      name: 'registry: register (idempotent)',
-      ours: await requestsPerSecond(() => send(`${url}/subjects/orders-value/versions`, 'POST', body)),
-      unit: 'req/s',
-    });
-    await send(`${url}/config/bench-new`, 'PUT', JSON.stringify({ compatibility: 'NONE' }));
-    results.push({
-      name: 'registry: register (new schema)',
-      ours: await requestsPerSecond(
-        (i) => {
-          const fresh = {
-            ...ORDER_SCHEMA,
-            fields: [...ORDER_SCHEMA.fields, { name: `extra${i}`, type: 'int', default: 0 }],
-          };
-          return send(
-            `${url}/subjects/bench-new/versions`,
-            'POST',
-            JSON.stringify({ schema: JSON.stringify(fresh) }),
-          );
-        },
-        16,
-        1500,
-      ),
-      unit: 'req/s',
-    });
-    child.kill('SIGTERM');
+    const memory = await startChildServer();
+    try {
+      results.push(...(await measureServer(memory.url, 'memory', schemaText)));
+    } finally {
+      await stopChild(memory.child);
+    }
+    // The production set-up: schemas in a Kafka topic (the dev broker, in a third process); a register is
+    // acknowledged once it is written to the topic and read back.
+    const broker = await startChildBroker();
+    try {
+      const kafka = await startChildServer(broker.bootstrap);
+      try {
+        results.push(...(await measureServer(kafka.url, '_schemas topic', schemaText)));
+      } finally {
+        await stopChild(kafka.child);
+      }
+    } finally {
+      await stopChild(broker.child);
+    }
     agent.destroy();
 
     const rows = results.map((r) => [
