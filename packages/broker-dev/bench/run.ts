@@ -4,7 +4,7 @@
  * one run; then consuming them back. Prints a table with msgs/s, MB/s and the ratio, then JSON.
  *
  * Each scenario runs `--runs` times (default 5), each run with a fresh broker and a fresh mock
- * (partition 0 of a new topic), which of the two goes first alternating between runs. The table
+ * (partition 0 of a new topic), which goes first rotating between runs. The table
  * shows medians and the median and spread of the per-run ratios; the JSON has every run. kcat
  * reads the input file directly (no pipe through this process, which would compete for the CPU).
  * Besides wall-clock rates it reports the CPU seconds the broker process used (from /proc; for the
@@ -13,6 +13,12 @@
  * The mock keeps only about 5 MiB per partition (older data is dropped), so it has no comparable
  * consume rate: the consume rows show the dev broker reading everything back and how much the mock
  * still had, without a ratio.
+ *
+ * Keeping every record costs the dev broker a page fault per 4 KiB of fresh memory, which on some
+ * machines (virtual machines especially) is most of its CPU: measured here, ~3 s per GB. On Linux a
+ * third contender is the same dev broker started with glibc's transparent-huge-page malloc
+ * (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, glibc >= 2.35), which users can set the same way; it
+ * takes one fault per 2 MiB. `--no-huge-pages` leaves it out.
  *
  * Usage: npm run bench -w @samsa/broker-dev [-- --records N --sizes 100,1024 --acks 1,-1 --runs 5]
  */
@@ -41,12 +47,16 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '100,1024' },
     acks: { type: 'string', default: '1,-1' },
     runs: { type: 'string', default: '5' },
+    'no-huge-pages': { type: 'boolean', default: false },
   },
 });
 const RECORDS = Number(args.records);
 const SIZES = args.sizes!.split(',').map(Number);
 const ACKS = args.acks!.split(',').map(Number);
 const RUNS = Number(args.runs);
+/** glibc's malloc tunable that backs large allocations with transparent huge pages. */
+const HUGE_PAGES_ENV = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
+const WITH_HUGE_PAGES = process.platform === 'linux' && !args['no-huge-pages'];
 /** Hard bound on any single kcat run. */
 const STEP_TIMEOUT_MS = 120_000;
 
@@ -62,10 +72,19 @@ interface Measurement {
   eventLoopCpuSeconds?: number;
 }
 
+type Contender = 'devBroker' | 'devBrokerHugePages' | 'mock';
+
 interface Run {
-  /** Which broker produced first in this run. */
-  first: 'devBroker' | 'mock';
-  produce: { devBroker: Measurement; mock: Measurement; ratio: number };
+  /** The order the brokers produced in, in this run. */
+  order: Contender[];
+  produce: {
+    devBroker: Measurement;
+    mock: Measurement;
+    ratio: number;
+    /** The dev broker with huge-page malloc, and its ratio to the mock (Linux only). */
+    devBrokerHugePages?: Measurement;
+    ratioHugePages?: number;
+  };
   consume: { devBroker: Measurement; mock: Measurement };
 }
 
@@ -80,7 +99,13 @@ interface ScenarioResult {
   size: number;
   acks: number;
   /** Medians over the runs; `ratio` is dev broker msgs/s over mock msgs/s, per run. */
-  produce: { devBroker: Measurement; mock: Measurement; ratio: Spread };
+  produce: {
+    devBroker: Measurement;
+    mock: Measurement;
+    ratio: Spread;
+    devBrokerHugePages?: Measurement;
+    ratioHugePages?: Spread;
+  };
   /** The mock keeps ~5 MiB per partition, so only the dev broker reads everything back. */
   consume: { devBroker: Measurement; mock: Measurement & { retainedOnly: true } };
   runs: Run[];
@@ -202,9 +227,14 @@ function startService(
   stream: 'stdout' | 'stderr',
   ready: RegExp,
   cwd?: string,
+  env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'pipe'], cwd });
+    const child = spawn(command, commandArgs, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      cwd,
+      env: { ...process.env, ...env },
+    });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -235,13 +265,14 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-function startDevBroker() {
+function startDevBroker(env: Record<string, string> = {}) {
   return startService(
     process.execPath,
     ['--conditions=@samsa/source', '--import', 'tsx', 'src/cli.ts', '--port', '0', '--log-level', 'warn'],
     'stdout',
     /BROKERS=(\S+)\n/,
     PACKAGE_DIR,
+    env,
   );
 }
 
@@ -304,8 +335,13 @@ async function produceAndConsume(
   };
 }
 
-async function runDevBroker(topic: string, input: string, acks: number): Promise<BrokerResult> {
-  const dev = await startDevBroker();
+async function runDevBroker(
+  topic: string,
+  input: string,
+  acks: number,
+  env: Record<string, string> = {},
+): Promise<BrokerResult> {
+  const dev = await startDevBroker(env);
   try {
     const result = await produceAndConsume(dev.match[1], topic, input, acks, dev.child.pid, true);
     if (result.consumed !== RECORDS)
@@ -327,25 +363,33 @@ async function runMock(topic: string, input: string, acks: number): Promise<Brok
 
 async function runOnce(size: number, acks: number, input: string, run: number): Promise<Run> {
   const topic = `bench-${size}-${acks === -1 ? 'all' : acks}-${run}`;
-  // Alternate which goes first, so a trend in the machine's load does not favour one side.
-  const first = run % 2 === 0 ? 'devBroker' : 'mock';
-  let dev: BrokerResult;
-  let mock: BrokerResult;
-  if (first === 'devBroker') {
-    dev = await runDevBroker(topic, input, acks);
-    mock = await runMock(topic, input, acks);
-  } else {
-    mock = await runMock(topic, input, acks);
-    dev = await runDevBroker(topic, input, acks);
+  const contenders: Contender[] = WITH_HUGE_PAGES
+    ? ['devBroker', 'mock', 'devBrokerHugePages']
+    : ['devBroker', 'mock'];
+  // Rotate which goes first, so a trend in the machine's load does not favour one side.
+  const order = contenders.map((_, i) => contenders[(i + run) % contenders.length]);
+  const results: Partial<Record<Contender, BrokerResult>> = {};
+  for (const contender of order) {
+    if (contender === 'mock') results.mock = await runMock(topic, input, acks);
+    else if (contender === 'devBroker') results.devBroker = await runDevBroker(topic, input, acks);
+    else results.devBrokerHugePages = await runDevBroker(topic, input, acks, HUGE_PAGES_ENV);
   }
+  const dev = results.devBroker!;
+  const mock = results.mock!;
+  const huge = results.devBrokerHugePages;
   const devProduce = measurement(RECORDS, size, dev.produceSeconds, dev.produceCpu);
   const mockProduce = measurement(RECORDS, size, mock.produceSeconds, mock.produceCpu);
+  const hugeProduce = huge && measurement(RECORDS, size, huge.produceSeconds, huge.produceCpu);
   return {
-    first,
+    order,
     produce: {
       devBroker: devProduce,
       mock: mockProduce,
       ratio: devProduce.msgsPerSec / mockProduce.msgsPerSec,
+      ...(hugeProduce && {
+        devBrokerHugePages: hugeProduce,
+        ratioHugePages: hugeProduce.msgsPerSec / mockProduce.msgsPerSec,
+      }),
     },
     consume: {
       devBroker: measurement(dev.consumed, size, dev.consumeSeconds, dev.consumeCpu),
@@ -359,13 +403,18 @@ async function scenario(size: number, acks: number, input: string): Promise<Scen
   for (let run = 0; run < RUNS; run++) {
     const result = await runOnce(size, acks, input, run);
     runs.push(result);
-    const { devBroker, mock, ratio } = result.produce;
+    const { devBroker, mock, ratio, devBrokerHugePages, ratioHugePages } = result.produce;
+    const huge = devBrokerHugePages
+      ? `; huge pages ${ratioHugePages!.toFixed(2)}x, ${fmt(devBrokerHugePages.msgsPerSec)} msg/s, ` +
+        `${devBrokerHugePages.brokerCpuSeconds?.toFixed(2) ?? '?'} s CPU`
+      : '';
     console.error(
       `${size} B acks=${acks} run ${run + 1}/${RUNS}: produce ${ratio.toFixed(2)}x ` +
         `(${fmt(devBroker.msgsPerSec)} vs ${fmt(mock.msgsPerSec)} msg/s; broker CPU ` +
-        `${devBroker.brokerCpuSeconds?.toFixed(2) ?? '?'} s vs ${mock.brokerCpuSeconds?.toFixed(2) ?? '?'} s)`,
+        `${devBroker.brokerCpuSeconds?.toFixed(2) ?? '?'} s vs ${mock.brokerCpuSeconds?.toFixed(2) ?? '?'} s${huge})`,
     );
   }
+  const hugeRuns = runs.map((r) => r.produce.devBrokerHugePages).filter((m) => m !== undefined);
   return {
     scenario: `${size} B acks=${acks}`,
     size,
@@ -374,6 +423,10 @@ async function scenario(size: number, acks: number, input: string): Promise<Scen
       devBroker: median(runs.map((r) => r.produce.devBroker)),
       mock: median(runs.map((r) => r.produce.mock)),
       ratio: spread(runs.map((r) => r.produce.ratio)),
+      ...(hugeRuns.length > 0 && {
+        devBrokerHugePages: median(hugeRuns),
+        ratioHugePages: spread(runs.map((r) => r.produce.ratioHugePages!)),
+      }),
     },
     consume: {
       devBroker: median(runs.map((r) => r.consume.devBroker)),
@@ -396,12 +449,20 @@ const cell = (m: Measurement) =>
 function printTable(results: ScenarioResult[]): void {
   const header = `${'median of runs'.padEnd(24)} ${'dev broker'.padEnd(52)} ${'librdkafka mock'.padEnd(52)} ratio (min-max)`;
   console.log(`\n${header}\n${'-'.repeat(header.length + 4)}`);
+  const ratioCell = (ratio: Spread) =>
+    `${ratio.median.toFixed(2)}x (${ratio.min.toFixed(2)}-${ratio.max.toFixed(2)})`;
   for (const r of results) {
-    const ratio = r.produce.ratio;
     console.log(
       `${`produce ${r.scenario}`.padEnd(24)} ${cell(r.produce.devBroker)} ${cell(r.produce.mock)} ` +
-        `${ratio.median.toFixed(2)}x (${ratio.min.toFixed(2)}-${ratio.max.toFixed(2)})`,
+        ratioCell(r.produce.ratio),
     );
+    const { devBrokerHugePages, ratioHugePages } = r.produce;
+    if (devBrokerHugePages) {
+      console.log(
+        `${'  huge-page malloc'.padEnd(24)} ${cell(devBrokerHugePages)} ${'(same mock runs)'.padEnd(52)} ` +
+          ratioCell(ratioHugePages!),
+      );
+    }
   }
   for (const r of results) {
     const kept = r.consume.mock.records;
@@ -414,7 +475,8 @@ function printTable(results: ScenarioResult[]): void {
     `\nratio = dev broker msgs/s / mock msgs/s (wall clock, kcat start to exit), median over ${RUNS} runs with` +
       '\nthe lowest and highest run. "s CPU" = CPU seconds the broker process used ("loop": the dev broker\'s' +
       '\nevent-loop thread). The dev broker keeps every record (in memory); the mock keeps ~5 MiB per' +
-      '\npartition and drops the rest, so it has no consume rate to compare with.',
+      '\npartition and drops the rest, so it has no consume rate to compare with. "huge-page malloc": the same' +
+      '\ndev broker with GLIBC_TUNABLES=glibc.malloc.hugetlb=1, one page fault per 2 MiB kept instead of per 4 KiB.',
   );
 }
 

@@ -22,6 +22,8 @@ Options:
   --cleanup-policy P       default cleanup.policy: delete, compact or compact,delete
   --config KEY=VALUE       any other default topic config (repeatable)
   --sync-writes            fsync every append (default: fsync on segment roll and shutdown)
+  --log-cleanup-interval-ms MS
+                           how often retention, compaction and offset expiry run (default 30000)
   --log-level LEVEL        debug, info, warn or error (default info)
   -h, --help               show this help
 `;
@@ -67,6 +69,7 @@ function parseOptions(argv: string[]) {
       'cleanup-policy': { type: 'string' },
       config: { type: 'string', multiple: true },
       'sync-writes': { type: 'boolean' },
+      'log-cleanup-interval-ms': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -113,6 +116,7 @@ function interpret(parsed: ReturnType<typeof parseOptions>): {
       autoCreateTopics: !v['no-auto-create-topics'],
       topicDefaults,
       syncWrites: v['sync-writes'] === true,
+      logCleanupIntervalMs: intFlag('log-cleanup-interval-ms', v['log-cleanup-interval-ms'], 1),
     },
   };
 }

@@ -1,35 +1,18 @@
 /**
- * RecordBatch v2 header layout and the few header operations storage needs. Batches stay bytes: storage reads
+ * The few RecordBatch v2 header operations storage needs. Batches stay bytes: storage reads
  * and patches fixed header fields and never decodes records on the append or fetch path.
  */
+import { BatchField, CRC_START, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
 import { crc32c } from './crc.js';
 
-/** Byte offsets of the RecordBatch v2 header fields (big-endian). */
-export const BatchField = {
-  baseOffset: 0,
-  length: 8,
-  partitionLeaderEpoch: 12,
-  magic: 16,
-  crc: 17,
-  attributes: 21,
-  lastOffsetDelta: 23,
-  baseTimestamp: 27,
-  maxTimestamp: 35,
-  producerId: 43,
-  producerEpoch: 51,
-  baseSequence: 53,
-  recordsCount: 57,
-  records: 61,
-} as const;
+// The layout is the protocol package's; the readers below return numbers rather than its bigints,
+// since offsets and timestamps are compared on every append and fetch.
+export { BatchField, LOG_OVERHEAD };
 
 /** Size of the header up to the first record. */
-export const BATCH_HEADER_SIZE = 61;
-/** BaseOffset + Length: the bytes not counted by the Length field. */
-export const LOG_OVERHEAD = 12;
+export const BATCH_HEADER_SIZE = RECORD_BATCH_OVERHEAD;
 /** Bytes that must be present to read a batch's offsets and timestamps. */
 export const BATCH_HEADER_PEEK = BATCH_HEADER_SIZE;
-/** The CRC covers Attributes through the end of the batch. */
-const CRC_START = BatchField.attributes;
 
 export const BatchAttribute = {
   compressionMask: 0x07,

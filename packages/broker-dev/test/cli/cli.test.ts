@@ -34,9 +34,12 @@ describe('samsa-broker flags', () => {
       'min.insync.replicas=2',
       '--replication-factor',
       '2',
+      '--log-cleanup-interval-ms',
+      '250',
     ]);
     expect(options).toMatchObject({
       port: 0,
+      logCleanupIntervalMs: 250,
       brokers: 3,
       dataDir: '/tmp/x',
       partitions: 6,
@@ -66,6 +69,7 @@ describe('samsa-broker flags', () => {
     [['--config', 'novalue']],
     [['stray']],
     [['--log-level', 'loud']],
+    [['--log-cleanup-interval-ms', '0']],
   ])('rejects %j', (args) => {
     expect(() => parseCli(args)).toThrow();
   });
