@@ -17,7 +17,11 @@ import { ensureTopics } from '../module/topics-setup.js';
 import { SamsaProducer } from '../produce/samsa-producer.js';
 import { ValueCodec } from '../serde/value-codec.js';
 import type { SamsaContext } from '../subscribe/context.js';
-import { checkGroupOverlaps, resolveSubscription } from '../subscribe/resolve-subscription.js';
+import {
+  checkGroupOverlaps,
+  resolveSubscription,
+  SUBSCRIBE_OPTION_KEYS,
+} from '../subscribe/resolve-subscription.js';
 import type { SubscribeOptions } from '../subscribe/subscribe-options.js';
 import { ReplyHeaders } from './reply-headers.js';
 
@@ -28,17 +32,6 @@ import { ReplyHeaders } from './reply-headers.js';
 export const SAMSA_TRANSPORT: unique symbol = Symbol.for('samsa:transport') as never;
 
 export type SamsaTransportStatus = 'connected' | 'disconnected' | 'stopping' | 'crashed';
-
-const SUBSCRIBE_KEYS = [
-  'groupId',
-  'fromBeginning',
-  'concurrency',
-  'batch',
-  'retry',
-  'deadLetter',
-  'value',
-  'schema',
-];
 
 /**
  * A `@nestjs/microservices` transport on Samsa: `@EventPattern`/`@MessagePattern` handlers keep their
@@ -106,7 +99,7 @@ export class SamsaServer
     for (const [pattern, handler] of this.messageHandlers) {
       const extras = (handler.extras ?? {}) as Record<string, unknown>;
       const subscribeOptions = Object.fromEntries(
-        Object.entries(extras).filter(([key]) => SUBSCRIBE_KEYS.includes(key)),
+        Object.entries(extras).filter(([key]) => (SUBSCRIBE_OPTION_KEYS as readonly string[]).includes(key)),
       ) as SubscribeOptions;
       const topic = typeof pattern === 'string' ? pattern : (pattern as unknown as RegExp);
       specs.push(

@@ -6,7 +6,8 @@ import { closest, describe, type ResolvedSamsaOptions } from '../module/options.
 import type { SubscribeMetadata } from './subscribe.decorator.js';
 import type { SubscribeOptions, ValueFormat } from './subscribe-options.js';
 
-const OPTION_KEYS: readonly (keyof SubscribeOptions)[] = [
+/** Every option `@Subscribe` takes (also what the transport reads from `@EventPattern` extras). */
+export const SUBSCRIBE_OPTION_KEYS: readonly (keyof SubscribeOptions)[] = [
   'groupId',
   'fromBeginning',
   'concurrency',
@@ -32,8 +33,8 @@ export function resolveSubscription(
   const problems: string[] = [];
   const own = metadata.options ?? {};
   for (const key of Object.keys(own)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-      const guess = closest(key, OPTION_KEYS);
+    if (!(SUBSCRIBE_OPTION_KEYS as readonly string[]).includes(key)) {
+      const guess = closest(key, SUBSCRIBE_OPTION_KEYS);
       problems.push(`unknown option '${key}'${guess ? ` (did you mean '${guess}'?)` : ''}`);
     }
   }
