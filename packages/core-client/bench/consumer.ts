@@ -1,18 +1,27 @@
 /**
  * Consumer benchmark: msgs/s consuming pre-produced 100 B and 1 KB records from one
- * @samsa/broker-dev broker (in its own process), Samsa vs KafkaJS 2.2.4 vs @platformatic/kafka 1.35.0,
- * side by side in one run. Every client run happens in a fresh process (no shared heap or JIT
- * state), reads the whole topic from the beginning with a new group, and is bounded in time.
+ * @samsa/broker-dev broker (in its own process), Samsa (eachMessage and eachBatch) vs KafkaJS 2.2.4
+ * (eachMessage and eachBatch) vs @platformatic/kafka 1.35.0 (its stream), side by side in one run.
+ * Every client run happens in a fresh process (no shared heap or JIT state), reads the whole topic
+ * from the beginning with a new group, and is bounded in time.
  *
  * - `runConsumerBench(options)` runs the scenarios and returns rows, a markdown table and JSON;
- *   the package bench runner calls it.
+ *   the package bench runner (bench/run.ts) calls it.
  * - `samsaConsumer` is the `BenchClient['consumer']` runner for bench/clients/samsa.ts.
  * - `tsx --conditions=@samsa/source bench/consumer.ts` runs it alone (starts its own broker).
  *
- * Rate = messages / (time from the first message to the last): connecting and joining are one-off
- * costs reported separately (`startMs`). Env: BENCH_SCALE scales counts, BENCH_CLIENTS filters.
+ * Rate = messages / time, timed from the message after the warm-up share (BENCH_CONSUMER_WARMUP,
+ * default 0.2 of the records: it covers the first fetch response, which eager decoders decode before
+ * delivering anything) to the last; connecting and joining are one-off costs reported separately
+ * (`startMs`, to the first message). Each scenario is repeated (BENCH_CONSUMER_RUNS, default 3)
+ * with the client order rotated; ratios are Samsa ÷ client within one repetition, compared style
+ * for style (eachMessage with eachMessage, eachBatch with eachBatch, the platformatic stream with
+ * eachMessage), and the table shows their median. Broker CPU is sampled at the start and end of the
+ * timed window. Env: BENCH_SCALE scales counts, BENCH_CLIENTS filters clients, BENCH_SCENARIOS
+ * scenarios ('consume 100 B', 'consume 1 KB').
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ConsumerConfig } from '../src/consumer/config.js';
 import { Consumer } from '../src/consumer/consumer.js';
@@ -38,6 +47,8 @@ interface ConsumerJob {
   bootstrap: string[];
   topic: string;
   count: number;
+  /** Messages consumed before the clock starts (JIT and heap warm-up); counted in `count`. */
+  warmup?: number;
   groupId: string;
 }
 
@@ -46,8 +57,9 @@ interface JobResult {
   count?: number;
   /** From starting the client to the first message (connect, join, first fetch). */
   startMs?: number;
-  /** From the first message to the last. */
+  /** From the first timed message to the last. */
   ms?: number;
+  /** Client CPU over the timed window. */
   cpuMs?: number;
   error?: string;
 }
@@ -55,11 +67,16 @@ interface JobResult {
 export interface ConsumerBenchRow {
   scenario: string;
   client: string;
+  /** Repetition, from 0. */
+  run: number;
   ok: boolean;
   msgsPerSec?: number;
   mbPerSec?: number;
   startMs?: number;
+  /** Client CPU over the timed window (can pass 100%: GC and I/O threads). */
   clientCpuPct?: number;
+  /** Broker CPU over the timed window: near 100% means the broker, not the client, is the limit. */
+  brokerCpuPct?: number;
   error?: string;
 }
 
@@ -92,19 +109,34 @@ export const samsaConsumer: NonNullable<BenchClient['consumer']> = async (o: Con
 /** Consumes `job.count` messages; `onMessage(n)` is called with each delivery's message count. */
 async function runJob(job: ConsumerJob): Promise<JobResult> {
   const t0 = performance.now();
+  const warmup = job.warmup ?? 0;
   let first = 0;
+  let timedFrom = -1;
   let seen = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => {
     done = r;
   });
+  let cpu0 = process.cpuUsage();
   const count = (n: number) => {
     if (seen === 0) first = performance.now();
+    if (timedFrom < 0 && seen >= warmup) {
+      timedFrom = seen;
+      start = performance.now();
+      cpu0 = process.cpuUsage();
+      // The parent samples the broker's CPU at these marks.
+      process.stdout.write('BENCH_MARK start\n');
+    }
     seen += n;
-    if (seen >= job.count) done();
+    if (seen >= job.count && !finishedFlag) {
+      finishedFlag = true;
+      process.stdout.write('BENCH_MARK end\n');
+      done();
+    }
   };
+  let finishedFlag = false;
+  let start = 0;
   let close: () => Promise<unknown>;
-  const cpu0 = process.cpuUsage();
   if (job.client === 'samsa') {
     const kafka = new Kafka({ clientId: 'bench-samsa', brokers: job.bootstrap, logLevel: LogLevel.ERROR });
     const consumer = makeConsumer(kafka, { groupId: job.groupId, autoOffsetReset: 'earliest' });
@@ -160,9 +192,9 @@ async function runJob(job: ConsumerJob): Promise<JobResult> {
   await close().catch(() => {});
   return {
     ok: true,
-    count: seen,
+    count: seen - timedFrom,
     startMs: first - t0,
-    ms: end - first,
+    ms: end - start,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
@@ -173,7 +205,24 @@ function tsxArgs(script: string): string[] {
   return ['--import', 'tsx', '--conditions=@samsa/source', script];
 }
 
-function runWorker(job: ConsumerJob): Promise<JobResult> {
+/** CPU seconds (user+sys) a process used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface WorkerOutcome extends JobResult {
+  /** Broker CPU seconds between the worker's start and end marks (the timed window). */
+  brokerCpuSec?: number;
+}
+
+function runWorker(job: ConsumerJob, brokerPid: number | undefined): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, tsxArgs(`${here}consumer.ts`), {
       env: { ...process.env, BENCH_CONSUMER_JOB: JSON.stringify(job) },
@@ -181,8 +230,13 @@ function runWorker(job: ConsumerJob): Promise<JobResult> {
     });
     let out = '';
     let err = '';
+    let brokerAtStart = Number.NaN;
+    let brokerAtEnd = Number.NaN;
     child.stdout.on('data', (c) => {
       out += c;
+      if (Number.isNaN(brokerAtStart) && out.includes('BENCH_MARK start'))
+        brokerAtStart = cpuSeconds(brokerPid);
+      if (Number.isNaN(brokerAtEnd) && out.includes('BENCH_MARK end')) brokerAtEnd = cpuSeconds(brokerPid);
     });
     child.stderr.on('data', (c) => {
       err += c;
@@ -191,9 +245,10 @@ function runWorker(job: ConsumerJob): Promise<JobResult> {
     child.on('exit', () => {
       clearTimeout(timer);
       const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
-      resolve(
-        line ? JSON.parse(line.slice(13)) : { ok: false, error: `no result (timeout?) ${err.slice(-400)}` },
-      );
+      const result: JobResult = line
+        ? JSON.parse(line.slice(13))
+        : { ok: false, error: `no result (timeout?) ${err.slice(-400)}` };
+      resolve({ ...result, brokerCpuSec: brokerAtEnd - brokerAtStart });
     });
   });
 }
@@ -241,15 +296,36 @@ async function produce(bootstrap: string[], topic: string, count: number, valueS
 const fmt = (n: number | undefined, digits = 0) =>
   n === undefined || !Number.isFinite(n) ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
+function median(xs: number[]): number {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 export interface ConsumerBenchOptions {
   /** Use this broker; otherwise one is started in its own process. */
   bootstrap?: string[];
+  /** The broker's process id, for its CPU share (with `bootstrap`). */
+  brokerPid?: number;
   /** Scales message counts (default BENCH_SCALE or 1). */
   scale?: number;
-  /** Clients to run (default BENCH_CLIENTS or all). */
+  /**
+   * Share of each run's messages consumed before the clock starts (default BENCH_CONSUMER_WARMUP or
+   * 0.2). Clients that decode a whole fetch response before delivering its first message (KafkaJS,
+   * @platformatic/kafka) would otherwise do their first response's decoding off the clock, while a
+   * lazily decoding one (Samsa) does it on the clock; it also keeps JIT warm-up out.
+   */
+  warmup?: number;
+  /** Clients to run: samsa, kafkajs, platformatic (default BENCH_CLIENTS or all). */
   clients?: string[];
-  /** Runs per client and scenario; the best is kept (default 2). */
-  repeats?: number;
+  /** Runs scenarios ('consume 100 B', 'consume 1 KB') this accepts (default BENCH_SCENARIOS or all). */
+  scenarios?: (name: string) => boolean;
+  /**
+   * Repetitions per scenario (default BENCH_CONSUMER_RUNS or 3). Each repetition runs every client
+   * once, in an order rotated per repetition; ratios are taken within a repetition, then the median.
+   */
+  runs?: number;
   log?: (line: string) => void;
 }
 
@@ -259,10 +335,25 @@ export interface ConsumerBenchResult {
   json: Record<string, unknown>;
 }
 
+/** Which Samsa run a client's run is compared with: the same delivery style where there is one. */
+const baselineOf: Record<string, string> = {
+  'samsa eachMessage': 'samsa eachMessage',
+  'samsa eachBatch': 'samsa eachBatch',
+  'kafkajs eachMessage': 'samsa eachMessage',
+  'kafkajs eachBatch': 'samsa eachBatch',
+  'platformatic stream': 'samsa eachMessage',
+};
+
 export async function runConsumerBench(options: ConsumerBenchOptions = {}): Promise<ConsumerBenchResult> {
   const scale = options.scale ?? Number(process.env.BENCH_SCALE ?? 1);
   const only = options.clients ?? process.env.BENCH_CLIENTS?.split(',');
-  const repeats = options.repeats ?? 2;
+  const filter = process.env.BENCH_SCENARIOS?.split(',').map((x) => x.trim());
+  const wanted = options.scenarios ?? ((name: string) => !filter || filter.some((f) => name.includes(f)));
+  const runs = Math.max(1, Math.floor(options.runs ?? Number(process.env.BENCH_CONSUMER_RUNS ?? 3)));
+  const warmup = Math.min(
+    0.9,
+    Math.max(0, options.warmup ?? Number(process.env.BENCH_CONSUMER_WARMUP ?? 0.2)),
+  );
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const variants: { client: ConsumerJob['client']; style: Style; label: string }[] = [
     { client: 'samsa', style: 'eachMessage', label: 'samsa eachMessage' },
@@ -278,70 +369,74 @@ export async function runConsumerBench(options: ConsumerBenchOptions = {}): Prom
 
   let broker: ChildProcess | null = null;
   let bootstrap = options.bootstrap;
+  let brokerPid = options.brokerPid;
   if (!bootstrap) {
     const started = await startBrokerProcess();
     broker = started.child;
     bootstrap = started.bootstrap;
+    brokerPid = started.child.pid;
   }
   const rows: ConsumerBenchRow[] = [];
   try {
     const scenarios = [
       { name: 'consume 100 B', valueSize: 100, count: Math.round(300_000 * scale) },
       { name: 'consume 1 KB', valueSize: 1024, count: Math.round(100_000 * scale) },
-    ];
+    ].filter((s) => wanted(s.name));
     for (const s of scenarios) {
       const topic = `bench-consume-${s.valueSize}-${Date.now()}`;
       log(`${s.name}: producing ${s.count} records...`);
       await produce(bootstrap, topic, s.count, s.valueSize);
-      const best = new Map<string, JobResult>();
-      // Interleave clients so drift in machine load hits them alike.
-      for (let r = 0; r < repeats; r++) {
-        for (const v of variants) {
-          log(`${s.name}: ${v.label} (run ${r + 1}/${repeats})...`);
-          const result = await runWorker({
-            client: v.client,
-            style: v.style,
-            bootstrap,
-            topic,
-            count: s.count,
-            groupId: `bench-${v.client}-${v.style}-${Date.now()}-${r}`,
+      for (let r = 0; r < runs; r++) {
+        // Rotate the order so that no client always runs first (or right after another).
+        const order = variants.map((_, i) => variants[(i + r) % variants.length]);
+        for (const v of order) {
+          log(`${s.name}: ${v.label} (run ${r + 1}/${runs})...`);
+          const result = await runWorker(
+            {
+              client: v.client,
+              style: v.style,
+              bootstrap,
+              topic,
+              count: s.count,
+              warmup: Math.floor(s.count * warmup),
+              groupId: `bench-${v.client}-${v.style}-${Date.now()}-${r}`,
+            },
+            brokerPid,
+          );
+          if (!result.ok) {
+            rows.push({ scenario: s.name, client: v.label, run: r, ok: false, error: result.error });
+            continue;
+          }
+          const secs = result.ms! / 1000;
+          rows.push({
+            scenario: s.name,
+            client: v.label,
+            run: r,
+            ok: true,
+            msgsPerSec: result.count! / secs,
+            mbPerSec: (result.count! * s.valueSize) / secs / 1e6,
+            startMs: result.startMs,
+            clientCpuPct: (result.cpuMs! / result.ms!) * 100,
+            brokerCpuPct: ((result.brokerCpuSec ?? Number.NaN) / secs) * 100,
           });
-          const prev = best.get(v.label);
-          if (!prev?.ok || (result.ok && result.ms! < prev.ms!)) best.set(v.label, result);
         }
-      }
-      for (const v of variants) {
-        const res = best.get(v.label)!;
-        if (!res.ok) {
-          rows.push({ scenario: s.name, client: v.label, ok: false, error: res.error });
-          continue;
-        }
-        const secs = res.ms! / 1000;
-        rows.push({
-          scenario: s.name,
-          client: v.label,
-          ok: true,
-          msgsPerSec: res.count! / secs,
-          mbPerSec: (res.count! * s.valueSize) / secs / 1e6,
-          startMs: res.startMs,
-          clientCpuPct: (res.cpuMs! / (res.ms! + res.startMs!)) * 100,
-        });
       }
     }
   } finally {
     broker?.kill('SIGTERM');
   }
+  const summary = summarize(rows);
   const lines = [
-    '| scenario | client | msgs/s | MB/s | Samsa eachMessage ÷ client | start (connect+join) | client CPU |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    `| scenario | client | msgs/s (median of ${runs}) | msgs/s range | MB/s | Samsa ÷ client (median of same-run ratios) | ratio range | start (connect+join) | client CPU | broker CPU |`,
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const r of rows) {
-    const base = rows.find((x) => x.scenario === r.scenario && x.client === 'samsa eachMessage' && x.ok);
-    const ratio = r.ok && base ? base.msgsPerSec! / r.msgsPerSec! : undefined;
+  for (const r of summary) {
+    const ratio = r.ratio ? `${fmt(r.ratio.median, 2)}x (vs ${r.baseline})` : '-';
+    const range = r.ratio ? `${fmt(r.ratio.min, 2)}–${fmt(r.ratio.max, 2)}x` : '-';
     lines.push(
       r.ok
-        ? `| ${r.scenario} | ${r.client} | ${fmt(r.msgsPerSec)} | ${fmt(r.mbPerSec, 1)} | ${fmt(ratio, 2)}x | ${fmt(r.startMs)} ms | ${fmt(r.clientCpuPct)}% |`
-        : `| ${r.scenario} | ${r.client} | - | - | - | - | ${(r.error ?? '').split('\n')[0].slice(0, 80)} |`,
+        ? `| ${r.scenario} | ${r.client} | ${fmt(r.msgsPerSec.median)} | ${fmt(r.msgsPerSec.min)}–${fmt(r.msgsPerSec.max)} | ${fmt(r.mbPerSec, 1)} | ${ratio} | ${range} | ${fmt(r.startMs)} ms | ${fmt(r.clientCpuPct)}% | ${fmt(r.brokerCpuPct)}% |`
+        : `| ${r.scenario} | ${r.client} | - | - | - | - | - | - | - | ${(r.error ?? '').split('\n')[0].slice(0, 80)} |`,
     );
   }
   const table = lines.join('\n');
@@ -353,9 +448,85 @@ export async function runConsumerBench(options: ConsumerBenchOptions = {}): Prom
       date: new Date().toISOString(),
       node: process.version,
       partitions: PARTITIONS,
+      runs,
+      warmup,
+      summary,
       rows,
     },
   };
+}
+
+interface ConsumerSummary {
+  scenario: string;
+  client: string;
+  ok: boolean;
+  runs: number;
+  failed: number;
+  msgsPerSec: { median: number; min: number; max: number };
+  mbPerSec: number;
+  /** The Samsa run each of this client's runs is divided into. */
+  baseline?: string;
+  /** Samsa ÷ this client, computed within each repetition, then summarized. */
+  ratio?: { median: number; min: number; max: number };
+  startMs: number;
+  clientCpuPct: number;
+  brokerCpuPct: number;
+  error?: string;
+}
+
+function summarize(rows: ConsumerBenchRow[]): ConsumerSummary[] {
+  const out: ConsumerSummary[] = [];
+  const keys = [...new Set(rows.map((r) => `${r.scenario}\u0000${r.client}`))];
+  for (const key of keys) {
+    const [scenario, client] = key.split('\u0000');
+    const mine = rows.filter((r) => r.scenario === scenario && r.client === client);
+    const ok = mine.filter((r) => r.ok);
+    if (ok.length === 0) {
+      out.push({
+        scenario,
+        client,
+        ok: false,
+        runs: mine.length,
+        failed: mine.length,
+        msgsPerSec: { median: Number.NaN, min: Number.NaN, max: Number.NaN },
+        mbPerSec: Number.NaN,
+        startMs: Number.NaN,
+        clientCpuPct: Number.NaN,
+        brokerCpuPct: Number.NaN,
+        error: mine[0]?.error,
+      });
+      continue;
+    }
+    const baseline = baselineOf[client];
+    const ratios: number[] = [];
+    if (baseline !== undefined && baseline !== client) {
+      for (const r of ok) {
+        const base = rows.find(
+          (x) => x.scenario === scenario && x.client === baseline && x.run === r.run && x.ok,
+        );
+        if (base) ratios.push(base.msgsPerSec! / r.msgsPerSec!);
+      }
+    }
+    const rates = ok.map((r) => r.msgsPerSec!);
+    out.push({
+      scenario,
+      client,
+      ok: true,
+      runs: mine.length,
+      failed: mine.length - ok.length,
+      msgsPerSec: { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) },
+      mbPerSec: median(ok.map((r) => r.mbPerSec!)),
+      baseline: ratios.length > 0 ? baseline : undefined,
+      ratio:
+        ratios.length > 0
+          ? { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) }
+          : undefined,
+      startMs: median(ok.map((r) => r.startMs!)),
+      clientCpuPct: median(ok.map((r) => r.clientCpuPct!)),
+      brokerCpuPct: median(ok.map((r) => r.brokerCpuPct ?? Number.NaN)),
+    });
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ entry points

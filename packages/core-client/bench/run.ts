@@ -4,7 +4,9 @@
  * broker in its own process. Producer msgs/s and MB/s for 100 B and 1 KB values at acks=1 and
  * acks=-1; consumer msgs/s; the raw loopback ceiling as the physical reference; broker CPU per run
  * (near 100% of a core means the broker, not the client, is the limit). Prints a table with ratios
- * to Samsa, then JSON. Each client run is a fresh process, bounded in count and time.
+ * to Samsa, then JSON. Each client run is a fresh process, bounded in count and time. The consumer
+ * scenarios ('consume 100 B', 'consume 1 KB') come from bench/consumer.ts (BENCH_CONSUMER_RUNS
+ * repetitions, default 3).
  *
  * Env: BENCH_SCALE (default 1) scales message counts; BENCH_CLIENTS=samsa,kafkajs limits clients;
  * BENCH_RUNS=5 repeats each produce scenario (client order rotated each time, so no client always
@@ -17,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, LogLevel } from '../src/index.js';
 import { brokerCeiling } from './broker-ceiling.js';
 import { clients } from './clients/index.js';
+import { type ConsumerBenchResult, runConsumerBench } from './consumer.js';
 import { loopbackCeiling } from './loopback.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -130,6 +133,7 @@ async function main() {
   const rows: Row[] = [];
   let run = 0;
   let broker: Awaited<ReturnType<typeof brokerCeiling>> | null = null;
+  let consumer: ConsumerBenchResult | null = null;
   try {
     console.error('measuring broker ceiling...');
     await admin.createTopics({ topics: [{ topic: 'bench-ceiling', numPartitions: PARTITIONS }] });
@@ -197,62 +201,16 @@ async function main() {
         }
       }
     }
-    // Consumer: one data set written once by Samsa, read from the start by each client's group.
-    if (wanted('consume 100 B')) {
-      const consumeTopic = 'bench-consume';
-      const consumeCount = Math.round(200_000 * scale);
-      await admin.createTopics({ topics: [{ topic: consumeTopic, numPartitions: PARTITIONS }] });
-      await runWorker({
-        client: 'samsa',
-        mode: 'produce',
-        options: {
-          bootstrap,
-          topic: consumeTopic,
-          count: consumeCount,
-          valueSize: 100,
-          acks: 1,
-          batch: 1000,
-          window: 8,
-        },
+    // Consumer: 100 B and 1 KB data sets, each client and delivery style in its own process.
+    if (wanted('consume 100 B') || wanted('consume 1 KB')) {
+      consumer = await runConsumerBench({
+        bootstrap,
+        brokerPid: brokerProc.pid,
+        scale,
+        clients: names,
+        scenarios: wanted,
+        log: (line) => console.error(line),
       });
-      const scenario = 'consume 100 B';
-      for (const client of names.filter((n) => clients[n].consumer || n === 'samsa')) {
-        console.error(`${scenario}: ${client}...`);
-        const cpu0 = cpuSeconds(brokerProc.pid!);
-        const wait0 = waitSeconds(brokerProc.pid!);
-        const started = performance.now();
-        const r = await runWorker({
-          client,
-          mode: 'consume',
-          options: {
-            bootstrap,
-            topic: consumeTopic,
-            count: consumeCount,
-            groupId: `bench-${client}-${Date.now()}`,
-          },
-        });
-        const brokerCpu = cpuSeconds(brokerProc.pid!) - cpu0;
-        const brokerWait = waitSeconds(brokerProc.pid!) - wait0;
-        const lifetime = (performance.now() - started) / 1000;
-        if (!r.ok) {
-          rows.push({ scenario, client, run: 0, ok: false, error: r.error });
-          continue;
-        }
-        const secs = r.ms / 1000;
-        rows.push({
-          scenario,
-          client,
-          run: 0,
-          ok: true,
-          ms: r.ms,
-          msgsPerSec: r.count / secs,
-          mbPerSec: (r.count * 100) / secs / 1e6,
-          clientCpuPct: (r.cpuMs / r.ms) * 100,
-          clientCpuWaitPct: ((r.waitMs ?? Number.NaN) / r.ms) * 100,
-          brokerCpuPct: (brokerCpu / secs) * 100,
-          brokerCpuWaitPct: (brokerWait / lifetime) * 100,
-        });
-      }
     }
   } finally {
     await admin.disconnect().catch(() => {});
@@ -269,8 +227,14 @@ async function main() {
         `${fmt((broker as { brokerCpuPct?: number }).brokerCpuPct)}%`,
     );
   }
-  lines.push('');
-  lines.push(...table(rows));
+  if (rows.length > 0) {
+    lines.push('');
+    lines.push(...table(rows));
+  }
+  if (consumer) {
+    lines.push('');
+    lines.push(consumer.table);
+  }
   console.log(lines.join('\n'));
   console.log('');
   console.log(
@@ -284,6 +248,7 @@ async function main() {
         runs,
         summary: summarize(rows),
         rows,
+        consumer: consumer?.json,
       },
       null,
       2,

@@ -313,6 +313,8 @@ export class Runner<K, V> {
       if (this.sinceYield >= YIELD_EVERY) {
         this.sinceYield = 0;
         await yieldToEventLoop();
+        // A seek or revoke while yielding: the batch's offsets must not be marked over it.
+        if (p.fetchEpoch !== epoch) return;
       }
       if (this.options.eachBatchAutoResolve) {
         const alreadyResolved =

@@ -127,6 +127,59 @@ describe('Fetcher', () => {
     await fetcher.stop();
   });
 
+  it('does not long-poll caught-up partitions while another fetch to the broker is out', async () => {
+    // A broker holds a fetch of caught-up partitions for its maxWaitMs and answers a connection's
+    // requests in order: such a fetch sent behind one for partition 0 would keep partition 0 from
+    // being fetched again until the long poll ends.
+    const cluster = new FakeCluster({ t: 2 });
+    await cluster.metadata.refresh(['t']);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    cluster.on(
+      ApiKey.Fetch,
+      async (req, v) => {
+        const asked = req.topics.flatMap((t) => t.partitions.map((p) => p.partition));
+        if (asked.includes(0)) await sleep(30);
+        else if (req.maxWaitMs > 10) await sleep(req.maxWaitMs);
+        return respond(req, v, (_t, p, offset) =>
+          p === 0 ? { records: big(offset), highWatermark: 1_000_000n } : { highWatermark: 0n },
+        );
+      },
+      11,
+    );
+    const partitions = [new PartitionState('t', 0), new PartitionState('t', 1)];
+    for (const p of partitions) p.seek(0n);
+    // Partition 1 is caught up and its buffer is full: only partition 0 goes out first.
+    partitions[1].highWatermark = 0n;
+    partitions[1].append({
+      records: Buffer.alloc(0),
+      fetchOffset: 0n,
+      nextOffset: 0n,
+      abortedTransactions: null,
+      highWatermark: 0n,
+      bytes: 2 * config.maxPartitionFetchBytes,
+    });
+    const fetcher = new Fetcher(
+      cluster,
+      { ...config, fetchMaxWaitMs: 1000 },
+      { partitions: () => partitions, onData: () => {}, onResetNeeded: () => {}, onError: () => {} },
+    );
+    fetcher.start();
+    fetcher.recount();
+    await until(() => cluster.requests(ApiKey.Fetch).length === 1);
+    // Partition 1 drains while partition 0's fetch is out.
+    fetcher.released(partitions[1].shiftChunk());
+    // Partition 0 is fetched again as soon as its answer is in, well before a long poll would end.
+    const fetchesOf0 = () =>
+      cluster
+        .requests(ApiKey.Fetch)
+        .filter((r) => (r.body as FetchRequest).topics[0].partitions.some((p) => p.partition === 0)).length;
+    await until(() => fetchesOf0() >= 2);
+    const sent = cluster.requests(ApiKey.Fetch).map((r) => r.body as FetchRequest);
+    expect(sent.every((r) => r.topics[0].partitions.some((p) => p.partition === 0))).toBe(true);
+    expect(sent[1].topics[0].partitions.map((p) => p.partition)).toEqual([0, 1]);
+    await fetcher.stop();
+  });
+
   it('drops a response for a partition that moved while the fetch was out', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => {

@@ -178,7 +178,15 @@ export class Fetcher {
     }
     for (const [node, partitions] of byNode) {
       let maxWaitMs = this.config.fetchMaxWaitMs;
-      if (draining.has(node) && partitions.every(caughtUp)) {
+      const allCaughtUp = partitions.every(caughtUp);
+      if (allCaughtUp && (this.inFlight.get(node)?.size ?? 0) > 0) {
+        // Another fetch to this broker is out, for partitions that had data. A long poll sent now
+        // would be answered only after up to fetchMaxWaitMs and, being a long poll, keep those
+        // partitions from being fetched again meanwhile. Ride along with their next fetch
+        // instead: the answer to the one in flight calls pump() again.
+        continue;
+      }
+      if (draining.has(node) && allCaughtUp) {
         // Wait for the draining partitions, but poll the caught-up ones at least every
         // fetchMaxWaitMs, briefly, so new records there are not stuck behind a slow handler.
         const since = this.deferredSince.get(node) ?? now;
