@@ -20,6 +20,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { RequestBodies, ResponseBodies } from '@samsa/protocol';
 import { apiCodecs } from '@samsa/protocol';
+import { raceAbort } from '../abort.js';
 import {
   type KafkaConfig,
   parseBrokerAddress,
@@ -253,14 +254,14 @@ export class Cluster {
     const existing = this.connections.get(key);
     if (existing?.isReady) return existing;
     const pending = this.connecting.get(key);
-    if (pending) return abortable(pending, signal);
+    if (pending) return raceAbort(pending, signal, 'connecting');
     const promise = this.openConnection(nodeId, purpose, key, signal);
     this.connecting.set(key, promise);
     promise.then(
       () => this.connecting.delete(key),
       () => this.connecting.delete(key),
     );
-    return abortable(promise, signal);
+    return raceAbort(promise, signal, 'connecting');
   }
 
   /** Current connection to a node for a purpose, if one is ready (no I/O). */
@@ -442,25 +443,6 @@ export function isCoordinatorError(err: unknown): boolean {
     err.errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE ||
     err.errorCode === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
   );
-}
-
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new RequestAbortedError('connecting', signal.reason));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new RequestAbortedError('connecting', signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 function shuffle<T>(a: T[]): T[] {

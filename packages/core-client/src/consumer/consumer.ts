@@ -11,6 +11,7 @@
  * Cooperative protocol (cooperative-sticky alone): consumption continues while rejoining; only
  * partitions that move are revoked (same steps), followed by one more rebalance (KIP-429).
  */
+import { raceAbort } from '../abort.js';
 import { toTopicPartitions } from '../assignors/consumer-protocol.js';
 import { rebalanceProtocolOf } from '../assignors/index.js';
 import type { RebalanceProtocol, TopicPartitions } from '../assignors/types.js';
@@ -59,6 +60,7 @@ import type {
 } from './message.js';
 import { PartitionState, partitionKey } from './partition-state.js';
 import { Runner } from './runner.js';
+import { Wakeup } from './wakeup.js';
 
 export interface SubscribeOptions {
   /** Topic names or patterns; patterns are matched against the cluster's topics, again on every rebalance. */
@@ -149,7 +151,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
   private resetPending = false;
   private joining = false;
   private pollTimedOut = false;
-  private wakeUp: (() => void) | null = null;
+  private readonly wakeup = new Wakeup();
   private commitChain: Promise<void> = Promise.resolve();
   private finishedSinceCommit = 0;
   private lastCommitAt = Date.now();
@@ -193,7 +195,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     if (this.state !== 'idle') return;
     this.state = 'connecting';
     try {
-      await raceSignal(this.cluster.connect(), options.signal, 'Connecting the consumer');
+      await raceAbort(this.cluster.connect(), options.signal, 'Connecting the consumer');
     } catch (err) {
       this.state = 'idle';
       throw err;
@@ -464,7 +466,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         onData: (p) => runner.enqueue(p),
         onResetNeeded: () => {
           this.resetPending = true;
-          this.wake();
+          this.wakeup.wake();
         },
         onError: (err, p) => this.onPartitionError(err, p),
       },
@@ -533,7 +535,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     }
     this.state = 'stopping';
     run.stop.abort();
-    this.wake();
+    this.wakeup.wake();
     for (const t of run.timers) clearInterval(t);
     for (const cleanup of run.cleanups) cleanup();
     run.runner.setOpen(false);
@@ -563,26 +565,9 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     return this.run_ === run && this.state === 'running' && !run.stop.signal.aborted;
   }
 
-  private wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = null;
-    w?.();
-  }
-
-  private sleepUntilWoken(ms?: number): Promise<void> {
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      this.wakeUp = () => {
-        if (timer) clearTimeout(timer);
-        resolve();
-      };
-      if (ms !== undefined) timer = setTimeout(() => this.wake(), ms);
-    });
-  }
-
   private requestRejoin(): void {
     this.rejoinNeeded = true;
-    this.wake();
+    this.wakeup.wake();
   }
 
   /** Owns group membership: join, rebalance, lost generations, start positions. */
@@ -617,10 +602,10 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         }
         if (!this.isRunning(run)) break;
         if (this.fatal || this.lost !== null || this.rejoinNeeded || this.resetPending) {
-          if (this.resetPending) await this.sleepUntilWoken(this.config.retryBackoffMs);
+          if (this.resetPending) await this.wakeup.sleep(this.config.retryBackoffMs);
           continue;
         }
-        await this.sleepUntilWoken(unresolved ? this.config.retryBackoffMs : undefined);
+        await this.wakeup.sleep(unresolved ? this.config.retryBackoffMs : undefined);
       } catch (err) {
         if (!this.isRunning(run)) break;
         if (err instanceof RequestAbortedError && run.stop.signal.aborted) break;
@@ -634,7 +619,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
           error: (err as Error).message,
           retryInMs: retryDelay,
         });
-        await this.sleepUntilWoken(retryDelay);
+        await this.wakeup.sleep(retryDelay);
       }
     }
   }
@@ -850,11 +835,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         return;
       case 'lost':
         this.lost = event.errorCode;
-        this.wake();
+        this.wakeup.wake();
         return;
       case 'fatal':
         this.fatal = event.error;
-        this.wake();
+        this.wakeup.wake();
         return;
     }
   }
@@ -873,7 +858,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     void this.heartbeater.stop().then(async () => {
       await this.membership.leave('consumer poll timeout has expired');
       this.lost = -1;
-      this.wake();
+      this.wakeup.wake();
     });
   }
 
@@ -996,7 +981,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       });
       if (this.lost === null) {
         this.lost = ErrorCode.ILLEGAL_GENERATION;
-        this.wake();
+        this.wakeup.wake();
       }
       return;
     }
@@ -1009,7 +994,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     }
     if (err instanceof FencedInstanceIdError) {
       this.fatal = err;
-      this.wake();
+      this.wakeup.wake();
       return;
     }
     this.logger.warn('offset commit failed', {
@@ -1194,7 +1179,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     this.run_?.fetcher.recount();
     if (p.resetStrategy !== null) {
       this.resetPending = true;
-      this.wake();
+      this.wakeup.wake();
     }
   }
 
@@ -1517,23 +1502,4 @@ function groupOffsets(
     list.push({ partition: String(o.partition), offset: o.offset.toString() });
   }
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
-}
-
-async function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) throw new RequestAbortedError(what, signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new RequestAbortedError(what, signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

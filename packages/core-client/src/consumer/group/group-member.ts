@@ -11,6 +11,7 @@ import type { Logger } from '../../logger.js';
 import { sleep } from '../../retry.js';
 import type { ConsumerCluster } from '../cluster-like.js';
 import { FencedInstanceIdError, GroupJoinError } from '../errors.js';
+import { Wakeup } from '../wakeup.js';
 import { ClassicGroupMembership, type GroupJoinResult, type GroupMemberMetadata } from './classic-group.js';
 import { type HeartbeatEvent, Heartbeater } from './heartbeat.js';
 
@@ -106,7 +107,7 @@ export class GroupMember {
   private lost: number | null = null;
   private fatal: Error | null = null;
   private assigned = false;
-  private wakeUp: (() => void) | null = null;
+  private readonly wakeup = new Wakeup();
   private started: { resolve: () => void; reject: (error: Error) => void; settled: boolean } | null = null;
 
   constructor(
@@ -218,7 +219,7 @@ export class GroupMember {
   /** Asks for a rebalance (e.g. what this member advertises changed). */
   rejoin(): void {
     this.rejoinNeeded = true;
-    this.wake();
+    this.wakeup.wake();
   }
 
   /** Leaves the group (the others rebalance at once) and closes the connections. */
@@ -229,7 +230,7 @@ export class GroupMember {
     }
     this.running = false;
     this.abort.abort();
-    this.wake();
+    this.wakeup.wake();
     await this.loop;
     await this.heartbeater.stop();
     await this.revoke('stop');
@@ -246,23 +247,6 @@ export class GroupMember {
     else started.resolve();
   }
 
-  private wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = null;
-    w?.();
-  }
-
-  private sleepUntilWoken(ms?: number): Promise<void> {
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      this.wakeUp = () => {
-        if (timer) clearTimeout(timer);
-        resolve();
-      };
-      if (ms !== undefined) timer = setTimeout(() => this.wake(), ms);
-    });
-  }
-
   private onHeartbeat(event: HeartbeatEvent): void {
     switch (event.type) {
       case 'rebalance':
@@ -272,11 +256,11 @@ export class GroupMember {
         return;
       case 'lost':
         this.lost = event.errorCode;
-        this.wake();
+        this.wakeup.wake();
         return;
       case 'fatal':
         this.fatal = event.error;
-        this.wake();
+        this.wakeup.wake();
         return;
       case 'heartbeat':
         return;
@@ -337,7 +321,7 @@ export class GroupMember {
           this.settleStarted();
           continue;
         }
-        await this.sleepUntilWoken();
+        await this.wakeup.sleep();
       } catch (err) {
         if (!this.running || (err instanceof RequestAbortedError && this.abort.signal.aborted)) break;
         if (err instanceof GroupJoinError || err instanceof FencedInstanceIdError || err === this.fatal) {
