@@ -16,9 +16,10 @@
  *
  * Keeping every record costs the dev broker a page fault per 4 KiB of fresh memory, which on some
  * machines (virtual machines especially) is most of its CPU: measured here, ~3 s per GB. On Linux a
- * third contender is the same dev broker started with glibc's transparent-huge-page malloc
- * (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, glibc >= 2.35), which users can set the same way; it
- * takes one fault per 2 MiB. `--no-huge-pages` leaves it out.
+ * third contender is the dev broker with glibc's transparent-huge-page malloc
+ * (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, glibc >= 2.35), one fault per 2 MiB: that is how the
+ * installed `samsa-broker` command runs (its shebang sets it), while the plain row is what
+ * `startBroker()` gets in a process without it. `--no-huge-pages` leaves the third out.
  *
  * Usage: npm run bench -w @samsa/broker-dev [-- --records N --sizes 100,1024 --acks 1,-1 --runs 5]
  */
@@ -459,7 +460,7 @@ function printTable(results: ScenarioResult[]): void {
     const { devBrokerHugePages, ratioHugePages } = r.produce;
     if (devBrokerHugePages) {
       console.log(
-        `${'  huge-page malloc'.padEnd(24)} ${cell(devBrokerHugePages)} ${'(same mock runs)'.padEnd(52)} ` +
+        `${'  samsa-broker command'.padEnd(24)} ${cell(devBrokerHugePages)} ${'(same mock runs)'.padEnd(52)} ` +
           ratioCell(ratioHugePages!),
       );
     }
@@ -475,8 +476,9 @@ function printTable(results: ScenarioResult[]): void {
     `\nratio = dev broker msgs/s / mock msgs/s (wall clock, kcat start to exit), median over ${RUNS} runs with` +
       '\nthe lowest and highest run. "s CPU" = CPU seconds the broker process used ("loop": the dev broker\'s' +
       '\nevent-loop thread). The dev broker keeps every record (in memory); the mock keeps ~5 MiB per' +
-      '\npartition and drops the rest, so it has no consume rate to compare with. "huge-page malloc": the same' +
-      '\ndev broker with GLIBC_TUNABLES=glibc.malloc.hugetlb=1, one page fault per 2 MiB kept instead of per 4 KiB.',
+      '\npartition and drops the rest, so it has no consume rate to compare with. "samsa-broker command": the' +
+      '\nsame broker with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 as the installed command sets it (huge-page' +
+      '\nmalloc: one page fault per 2 MiB kept instead of per 4 KiB).',
   );
 }
 

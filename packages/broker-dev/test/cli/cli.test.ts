@@ -1,12 +1,17 @@
 /** The samsa-broker command line: BROKERS= line, flags, usage errors, clean shutdown. */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli-args.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { createTopic, fetchRecords, produce, values } from '../helpers/kafka.js';
+import { start } from '../helpers/processes.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { waitFor } from '../helpers/wait.js';
+
+const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('samsa-broker flags', () => {
   it('parses the documented flags', () => {
@@ -131,4 +136,25 @@ describe('samsa-broker process', () => {
       await first.stop();
     }
   });
+
+  // The installed command (bin/samsa-broker.js, run through its shebang as npm links it) sets
+  // glibc's huge-page malloc and is one process, so a signal to its PID reaches the broker itself.
+  it.skipIf(process.platform !== 'linux')(
+    'runs as the installed command: one process, huge-page malloc, gone after SIGKILL',
+    { timeout: 60_000 },
+    async () => {
+      const command = start(path.join(PACKAGE_DIR, 'bin/samsa-broker.js'), ['--port', '0']);
+      try {
+        await waitFor('BROKERS= from the command', () => /^BROKERS=/m.test(command.stdout()), 30_000);
+        const pid = command.child.pid!;
+        expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(
+          'GLIBC_TUNABLES=glibc.malloc.hugetlb=1',
+        );
+        expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('node');
+      } finally {
+        await command.stop('SIGKILL');
+      }
+      expect(command.child.signalCode).toBe('SIGKILL');
+    },
+  );
 });
