@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConsumerConfig } from '../src/consumer/config.js';
 import { Consumer } from '../src/consumer/consumer.js';
 import { Kafka, LogLevel } from '../src/index.js';
+import { startBrokerProcess, tsxArgs } from './broker-process.js';
 import type { BenchClient, ConsumeBenchOptions } from './clients/types.js';
 
 /** `kafka.consumer(config)`, or the same built by hand while kafka.ts does not expose it yet. */
@@ -201,10 +202,6 @@ async function runJob(job: ConsumerJob): Promise<JobResult> {
 
 // ------------------------------------------------------------------ orchestration
 
-function tsxArgs(script: string): string[] {
-  return ['--import', 'tsx', '--conditions=@samsa/source', script];
-}
-
 /** CPU seconds (user+sys) a process used so far, from /proc (Linux); NaN elsewhere. */
 function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
@@ -251,22 +248,6 @@ function runWorker(job: ConsumerJob, brokerPid: number | undefined): Promise<Wor
       resolve({ ...result, brokerCpuSec: brokerAtEnd - brokerAtStart });
     });
   });
-}
-
-async function startBrokerProcess(): Promise<{ child: ChildProcess; bootstrap: string[] }> {
-  const child = spawn(process.execPath, tsxArgs(`${here}broker.ts`), {
-    env: { ...process.env, BENCH_PARTITIONS: String(PARTITIONS) },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const bootstrap = await new Promise<string[]>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c) => {
-      buf += c;
-      if (buf.includes('\n')) resolve(JSON.parse(buf.split('\n')[0]).bootstrap);
-    });
-    child.once('exit', (code) => reject(new Error(`broker exited ${code}`)));
-  });
-  return { child, bootstrap };
 }
 
 async function produce(bootstrap: string[], topic: string, count: number, valueSize: number): Promise<void> {
@@ -371,7 +352,7 @@ export async function runConsumerBench(options: ConsumerBenchOptions = {}): Prom
   let bootstrap = options.bootstrap;
   let brokerPid = options.brokerPid;
   if (!bootstrap) {
-    const started = await startBrokerProcess();
+    const started = await startBrokerProcess(PARTITIONS);
     broker = started.child;
     bootstrap = started.bootstrap;
     brokerPid = started.child.pid;

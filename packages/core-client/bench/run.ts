@@ -13,11 +13,12 @@
  * runs first) and reports medians, ranges and the median of the same-run ratios;
  * BENCH_SCENARIOS='1 KB,consume' runs only scenarios whose name contains one of the strings.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kafka, LogLevel } from '../src/index.js';
 import { brokerCeiling } from './broker-ceiling.js';
+import { startBrokerProcess, tsxArgs } from './broker-process.js';
 import { clients } from './clients/index.js';
 import { type ConsumerBenchResult, runConsumerBench } from './consumer.js';
 import { loopbackCeiling } from './loopback.js';
@@ -50,10 +51,6 @@ interface Row {
   error?: string;
 }
 
-function tsxArgs(script: string): string[] {
-  return ['--import', 'tsx', '--conditions=@samsa/source', script];
-}
-
 /** CPU seconds (user+sys) a process used so far, from /proc (Linux). */
 function cpuSeconds(pid: number): number {
   try {
@@ -72,23 +69,6 @@ function waitSeconds(pid: number): number {
   } catch {
     return Number.NaN;
   }
-}
-
-async function startBrokerProcess(): Promise<{ child: ChildProcess; bootstrap: string[] }> {
-  const child = spawn(process.execPath, tsxArgs(`${here}broker.ts`), {
-    env: { ...process.env, BENCH_PARTITIONS: String(PARTITIONS) },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const bootstrap = await new Promise<string[]>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c) => {
-      buf += c;
-      const line = buf.split('\n')[0];
-      if (buf.includes('\n')) resolve(JSON.parse(line).bootstrap);
-    });
-    child.once('exit', (code) => reject(new Error(`broker exited ${code}`)));
-  });
-  return { child, bootstrap };
 }
 
 interface WorkerResult {
@@ -127,7 +107,7 @@ const fmt = (n: number | undefined, digits = 0) =>
 async function main() {
   console.error('measuring loopback ceiling...');
   const loopback = await loopbackCeiling(2);
-  const { child: brokerProc, bootstrap } = await startBrokerProcess();
+  const { child: brokerProc, bootstrap } = await startBrokerProcess(PARTITIONS);
   const admin = new Kafka({ brokers: bootstrap, logLevel: LogLevel.ERROR }).admin();
   await admin.connect();
   const rows: Row[] = [];
