@@ -53,6 +53,7 @@ import {
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffMs, withRetry } from '../retry.js';
+import { BatchBufferPool } from './batch-buffer-pool.js';
 import { BufferMemory } from './buffer-memory.js';
 import type { Segment, SendCall } from './send-call.js';
 
@@ -103,8 +104,15 @@ export class ProducerBatchState {
     readonly compression: number,
     readonly timeoutMs: number,
     maxBatchBytes: number,
+    /** A recycled buffer to write into (see BatchBufferPool). */
+    buffer?: Buffer,
   ) {
-    this.builder = new RecordBatchBuilder({ compression, maxBatchBytes, initialCapacity: capacity });
+    this.builder = new RecordBatchBuilder({
+      compression,
+      maxBatchBytes,
+      initialCapacity: capacity,
+      ...(buffer && { buffer }),
+    });
   }
 
   get count(): number {
@@ -310,6 +318,8 @@ type ProducerIdState = 'ready' | 'none' | 'fetching' | 'reset';
 
 export class Accumulator {
   readonly memory: BufferMemory;
+  /** Buffers of acknowledged uncompressed batches, for the next ones. */
+  private readonly batchBuffers: BatchBufferPool;
   /** Batches a partition may have in flight: 1 unless sequences (idempotence) keep them in order. */
   readonly maxPerPartition: number;
   readonly idempotent: boolean;
@@ -339,6 +349,7 @@ export class Accumulator {
     private readonly logger: Logger,
   ) {
     this.memory = new BufferMemory(config.bufferMemory, config.maxBlockMs);
+    this.batchBuffers = new BatchBufferPool(Math.floor(config.bufferMemory / 2));
     this.idempotent = config.enableIdempotence;
     this.maxPerPartition = this.idempotent ? config.maxInFlightRequestsPerConnection : 1;
     this.producerIdState = this.idempotent ? 'none' : 'ready';
@@ -594,6 +605,7 @@ export class Accumulator {
       compression,
       timeoutMs,
       Math.min(Math.max(reserved, this.backlogBatchBytes), pb.maxBatchBytes),
+      compression === 0 ? this.batchBuffers.take(reserved) : undefined,
     );
     batch.backlogged = backlogged;
     batch.builder.append(record);
@@ -1145,8 +1157,20 @@ export class Accumulator {
     }
     this.incomplete.delete(b);
     this.memory.release(b.reserved);
+    if (err === null) this.recycleBuffer(b);
     for (const s of b.segments) s.call.segmentDone(err);
     b.markDone();
+  }
+
+  /**
+   * Returns an acknowledged batch's buffer to the pool when nothing can still read it: sent once
+   * (no earlier attempt's write may be pending on another connection) and answered (the broker read
+   * the whole request, so its write is done), and uncompressed (its bytes are a view of the buffer).
+   */
+  private recycleBuffer(b: ProducerBatchState): void {
+    if (b.acks === 0 || b.attempts > 0 || b.compression !== 0 || b.bytes === null) return;
+    b.bytes = null;
+    this.batchBuffers.give(b.builder.backingBuffer);
   }
 
   // ---------------------------------------------------------------- expiry, flush, close

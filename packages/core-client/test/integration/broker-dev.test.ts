@@ -313,6 +313,29 @@ describe('producer against broker-dev', () => {
     await expectExactlyInOrder('p-too-large', expected);
   });
 
+  it('reuses the buffers of acknowledged batches without touching a byte of what was sent', async () => {
+    await admin.createTopics({ topics: [{ topic: 'p-recycle', numPartitions: 1 }] });
+    const p = producer({ lingerMs: 0, batchSize: 16 * 1024 });
+    await p.connect();
+    const values: string[] = [];
+    // Rounds of distinct 1 KB values, each round acknowledged before the next starts, so later
+    // batches are written into the buffers of earlier ones; several sends in flight within a round.
+    for (let round = 0; round < 20; round++) {
+      const sends: Promise<unknown>[] = [];
+      for (let s = 0; s < 4; s++) {
+        const batch = Array.from({ length: 40 }, (_, i) => {
+          const id = `${round}-${s}-${i}-`;
+          return id + String.fromCharCode(97 + ((round + s + i) % 26)).repeat(1024 - id.length);
+        });
+        values.push(...batch);
+        sends.push(p.send({ topic: 'p-recycle', messages: batch.map((value) => ({ value })) }));
+      }
+      await Promise.all(sends);
+    }
+    await p.disconnect();
+    await expectExactlyInOrder('p-recycle', new Map([[0, values]]));
+  });
+
   it('compresses with every codec', async () => {
     await admin.createTopics({ topics: [{ topic: 'p-codecs', numPartitions: 1 }] });
     const p = producer({ lingerMs: 0 });

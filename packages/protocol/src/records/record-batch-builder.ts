@@ -56,6 +56,11 @@ export interface RecordBatchBuilderOptions {
   partitionLeaderEpoch?: number;
   /** Bytes to allocate up front (default: a full batch); the buffer doubles when records outgrow it. */
   initialCapacity?: number;
+  /**
+   * Write into this buffer instead of allocating one (a producer recycling the buffers of
+   * acknowledged batches, as Java's BufferPool does); records that outgrow it move to a new one.
+   */
+  buffer?: Buffer;
 }
 
 /** Kafka's default producer batch.size. */
@@ -117,7 +122,15 @@ export class RecordBatchBuilder {
     this.logAppendTime = options.logAppendTime;
     const fullBatch = RECORD_BATCH_OVERHEAD + Math.ceil(this.maxBatchBytes / this.compressionRatio);
     const capacity = options.initialCapacity ?? Math.min(fullBatch, MAX_INITIAL_CAPACITY);
-    this.buffer = Buffer.allocUnsafe(Math.max(RECORD_BATCH_OVERHEAD + 64, capacity));
+    this.buffer =
+      options.buffer && options.buffer.length >= RECORD_BATCH_OVERHEAD + 64
+        ? options.buffer
+        : Buffer.allocUnsafe(Math.max(RECORD_BATCH_OVERHEAD + 64, capacity));
+  }
+
+  /** The buffer records are written into (the built batch is a view of it unless compressed). */
+  get backingBuffer(): Buffer {
+    return this.buffer;
   }
 
   /** Records appended so far. */

@@ -173,6 +173,22 @@ describe('RecordBatchBuilder + decodeRecords', () => {
     expect(decodeRecords(batch)[0].value?.equals(value)).toBe(true);
   });
 
+  it('writes into a buffer it is given, and moves to a new one when records outgrow it', () => {
+    const given = Buffer.alloc(16 * 1024, 0xee);
+    const builder = new RecordBatchBuilder({ buffer: given });
+    builder.append({ value: 'a', timestamp: 1 });
+    const batch = builder.build();
+    expect(builder.backingBuffer).toBe(given);
+    expect(batch.buffer).toBe(given.buffer);
+    expect(decodeRecords(batch)[0].value?.toString()).toBe('a');
+
+    const small = new RecordBatchBuilder({ buffer: Buffer.alloc(16 * 1024) });
+    const value = Buffer.alloc(50_000, 2);
+    small.append({ value, timestamp: 1 });
+    expect(small.backingBuffer.length).toBeGreaterThan(16 * 1024);
+    expect(decodeRecords(small.build())[0].value?.equals(value)).toBe(true);
+  });
+
   it('buildAsync produces the same records', async () => {
     for (const compression of ALL_CODECS) {
       const builder = new RecordBatchBuilder({ compression });
