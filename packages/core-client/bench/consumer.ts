@@ -21,13 +21,13 @@
  * scenarios ('consume 100 B', 'consume 1 KB').
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ConsumerConfig } from '../src/consumer/config.js';
 import { Consumer } from '../src/consumer/consumer.js';
 import { Kafka, LogLevel } from '../src/index.js';
 import { startBrokerProcess, tsxArgs } from './broker-process.js';
 import type { BenchClient, ConsumeBenchOptions } from './clients/types.js';
+import { cpuSeconds, median } from './measure.js';
 
 /** `kafka.consumer(config)`, or the same built by hand while kafka.ts does not expose it yet. */
 function makeConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
@@ -202,18 +202,6 @@ async function runJob(job: ConsumerJob): Promise<JobResult> {
 
 // ------------------------------------------------------------------ orchestration
 
-/** CPU seconds (user+sys) a process used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 interface WorkerOutcome extends JobResult {
   /** Broker CPU seconds between the worker's start and end marks (the timed window). */
   brokerCpuSec?: number;
@@ -276,13 +264,6 @@ async function produce(bootstrap: string[], topic: string, count: number, valueS
 
 const fmt = (n: number | undefined, digits = 0) =>
   n === undefined || !Number.isFinite(n) ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
-
-function median(xs: number[]): number {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 export interface ConsumerBenchOptions {
   /** Use this broker; otherwise one is started in its own process. */

@@ -22,6 +22,7 @@ import { startBrokerProcess, tsxArgs } from './broker-process.js';
 import { clients } from './clients/index.js';
 import { type ConsumerBenchResult, runConsumerBench } from './consumer.js';
 import { loopbackCeiling } from './loopback.js';
+import { cpuSeconds, median } from './measure.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -49,17 +50,6 @@ interface Row {
   /** Share of the worker's lifetime the broker's main thread was runnable but waiting for a CPU. */
   brokerCpuWaitPct?: number;
   error?: string;
-}
-
-/** CPU seconds (user+sys) a process used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** Seconds a process's main thread was runnable but waiting for a CPU, from /proc (Linux). */
@@ -249,12 +239,6 @@ interface Summary {
   clientCpuWaitPct: number;
   brokerCpuPct: number;
   error?: string;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function summarize(rows: Row[]): Summary[] {

@@ -17,6 +17,7 @@ import { Kafka, LogLevel } from '../src/index.js';
 import { Connection } from '../src/network/connection.js';
 import { Accumulator, type ProducerBatchState, type Sink } from '../src/producer/accumulator.js';
 import { windowed } from './clients/types.js';
+import { cpuSeconds } from './measure.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const valueSize = Number(process.argv[2] ?? 1024);
@@ -99,17 +100,6 @@ function startBroker(): Promise<{ child: ChildProcess; bootstrap: string[] }> {
     });
     child.once('exit', (code) => reject(new Error(`broker exited ${code}`)));
   });
-}
-
-/** CPU seconds (user+sys) a process used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** [ns on CPU, ns runnable but waiting for a CPU] of a process's main thread (Linux schedstat). */
