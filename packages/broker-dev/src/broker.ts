@@ -12,6 +12,7 @@ import { isLogLevel, type Logger, type LogLevel, silentLogger, streamLogger } fr
 import { FrameMemory } from './server/frame-memory.js';
 import { BrokerListener } from './server/listener.js';
 import { RequestRouter } from './server/router.js';
+import { ReadBufferPool, segmentsInHeap } from './storage/index.js';
 
 export interface BrokerOptions {
   /** Interface to listen on and advertise (default 127.0.0.1). */
@@ -101,6 +102,7 @@ class InProcessBroker implements RunningBroker {
   private readonly listeners = new Map<number, BrokerListener>();
   private readonly faults = new FaultInjector();
   private readonly frameMemory: FrameMemory | undefined;
+  private readonly readBuffers = new ReadBufferPool();
   private readonly maxRequestBytes: number;
   private readonly brokerCount: number;
   private currentCluster: Cluster | undefined;
@@ -122,7 +124,8 @@ class InProcessBroker implements RunningBroker {
       );
     }
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-    this.frameMemory = options.dataDir === undefined ? new FrameMemory() : undefined;
+    // Heap segments keep produced batches: they adopt them from the request buffers.
+    this.frameMemory = options.dataDir === undefined && segmentsInHeap() ? new FrameMemory() : undefined;
     this.nodes = Array.from({ length: this.brokerCount }, (_, i) => ({
       id: i + 1,
       host,
@@ -194,6 +197,7 @@ class InProcessBroker implements RunningBroker {
           }),
           ...(o.offsetsRetentionMs !== undefined && { offsetsRetentionMs: o.offsetsRetentionMs }),
         },
+        readBuffers: this.readBuffers,
         logger: this.logger,
       });
       this.currentCluster = cluster;
@@ -226,9 +230,9 @@ class InProcessBroker implements RunningBroker {
         port: node.port,
         logger: this.logger,
         maxRequestBytes: this.maxRequestBytes,
-        // In memory the log keeps produced batches: it adopts them from the request buffers.
         frameMemory: this.frameMemory,
         handleFrame: (connection, frame, owned) => this.router!.handleFrame(node, connection, frame, owned),
+        responseWritten: (chunks) => this.readBuffers.reclaim(chunks),
       });
       this.listeners.set(node.id, listener);
     }

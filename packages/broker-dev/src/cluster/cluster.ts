@@ -15,6 +15,7 @@ import {
   type LogConfig,
   LogManager,
   parseLogConfig,
+  ReadBufferPool,
   type RecordCodecs,
   type StorageLogger,
 } from '../storage/index.js';
@@ -42,6 +43,8 @@ export interface ClusterOptions {
   /** socket.request.max.bytes, reported in DescribeConfigs. */
   maxRequestBytes: number;
   codecs?: RecordCodecs;
+  /** Buffers fetches read file-backed segments into; the broker reclaims them after writing. */
+  readBuffers?: ReadBufferPool;
   logger: Logger;
 }
 
@@ -80,6 +83,7 @@ export class Cluster {
   private readonly syncWrites: boolean;
   private readonly preferredLeaderElection: boolean;
   readonly recordCodecs: RecordCodecs;
+  readonly readBuffers: ReadBufferPool;
   private readonly storageLogger: StorageLogger;
   private closed = false;
   private stopping = false;
@@ -97,6 +101,7 @@ export class Cluster {
     this.syncWrites = options.syncWrites ?? false;
     this.preferredLeaderElection = options.preferredLeaderElection ?? true;
     this.recordCodecs = options.codecs ?? protocolRecordCodecs;
+    this.readBuffers = options.readBuffers ?? new ReadBufferPool();
     this.storageLogger = { info: (m) => options.logger.info(m), warn: (m) => options.logger.warn(m) };
     this.baseLogConfig = parseLogConfig(this.topicDefaults);
     this.state = ClusterState.open({

@@ -121,6 +121,7 @@ function evaluate(ctx: RequestContext, request: FetchRequest): Evaluation {
           const slices = log.read(fetchOffset, Math.max(limit, 0), {
             minOneBatch: bytes === 0,
             maxOffset: readCommitted ? lastStableOffset : highWatermark,
+            readBuffers: ctx.cluster.readBuffers,
           });
           let size = 0;
           for (const slice of slices) size += slice.length;

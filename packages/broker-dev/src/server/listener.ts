@@ -16,6 +16,8 @@ export interface ListenerOptions {
   /** Memory for frames handlers may keep (in-memory storage), see Connection. */
   frameMemory: FrameMemory | undefined;
   handleFrame(connection: Connection, frame: Buffer, owned: boolean): FrameResult;
+  /** See ConnectionOwner.responseWritten. */
+  responseWritten?(chunks: readonly Buffer[]): void;
 }
 
 export class BrokerListener implements ConnectionOwner {
@@ -28,6 +30,7 @@ export class BrokerListener implements ConnectionOwner {
   private server: Server | undefined;
   private readonly connections = new Set<Connection>();
   private readonly frameHandler: ListenerOptions['handleFrame'];
+  readonly responseWritten: ListenerOptions['responseWritten'];
 
   constructor(options: ListenerOptions) {
     this.nodeId = options.nodeId;
@@ -37,6 +40,7 @@ export class BrokerListener implements ConnectionOwner {
     this.maxRequestBytes = options.maxRequestBytes;
     this.frameMemory = options.frameMemory;
     this.frameHandler = options.handleFrame;
+    this.responseWritten = options.responseWritten;
   }
 
   get port(): number {

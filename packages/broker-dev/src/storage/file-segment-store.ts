@@ -1,7 +1,8 @@
 /**
  * Segment bytes in a `.log` file. Appends are one positional write each (write syscall done = survives a
  * process kill); fsync happens on flush(), on segment roll, and after every append with `syncWrites`.
- * Reads are one positional read per collect, sliced per batch.
+ * Reads are one positional read per collect, sliced per batch, into a pooled buffer when the caller
+ * passes a ReadBufferPool. An unlinked file (createUnlinked) is the kernel-memory store's backing.
  */
 import {
   closeSync,
@@ -14,12 +15,15 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import path from 'node:path';
 import { KafkaStorageError, StorageClosedError } from './errors.js';
 import { batchSize, LOG_OVERHEAD } from './record-batch.js';
 import { type CollectLimits, type CollectResult, type SegmentStore, takeBatches } from './segment-store.js';
 
 /** Bytes read around a peek, so walking many small batch headers costs few syscalls. */
 const PEEK_WINDOW = 32 * 1024;
+
+let unlinkedFiles = 0;
 
 export class FileSegmentStore implements SegmentStore {
   private fd: number;
@@ -41,6 +45,22 @@ export class FileSegmentStore implements SegmentStore {
   /** Creates a new empty file; fails if it exists (a segment's file is never silently replaced). */
   static create(filePath: string, syncWrites: boolean): FileSegmentStore {
     return new FileSegmentStore(filePath, openOrThrow(filePath, 'wx+'), 0, syncWrites);
+  }
+
+  /**
+   * A new file in `dir` that is unlinked at once: it has no name to leak, and its space is freed
+   * when it is closed or the process exits.
+   */
+  static createUnlinked(dir: string): FileSegmentStore {
+    const filePath = path.join(dir, `samsa-segment-${process.pid}-${++unlinkedFiles}`);
+    const fd = openOrThrow(filePath, 'wx+');
+    try {
+      unlinkSync(filePath);
+    } catch (error) {
+      closeSync(fd);
+      throw new KafkaStorageError(`Cannot unlink ${filePath}: ${(error as Error).message}`, { cause: error });
+    }
+    return new FileSegmentStore(`${filePath} (deleted)`, fd, 0, false);
   }
 
   static open(filePath: string, syncWrites: boolean): FileSegmentStore {
@@ -110,7 +130,7 @@ export class FileSegmentStore implements SegmentStore {
         length = Math.min(first, available);
       }
     }
-    const data = Buffer.allocUnsafe(length);
+    const data = limits.readBuffers ? limits.readBuffers.borrow(length) : Buffer.allocUnsafe(length);
     const read = this.readInto(data, length, position);
     const before = out.length;
     const stop = takeBatches(data, 0, read, limits, 0, out);

@@ -20,6 +20,7 @@ export {
   UnsupportedCompressionError,
 } from './errors.js';
 export type { EpochEndOffset } from './leader-epoch-cache.js';
+export { type SegmentMemory, segmentsInHeap } from './log-backend.js';
 export {
   DEFAULT_LOG_CONFIG,
   describeLogConfig,
@@ -41,4 +42,5 @@ export {
   type SegmentInfo,
 } from './partition-log.js';
 export { type ProducedBatch, validateProducedBatches } from './produce-validation.js';
+export { ReadBufferPool } from './read-buffer-pool.js';
 export { consoleStorageLogger, type StorageLogger, silentStorageLogger } from './storage-logger.js';

@@ -5,6 +5,7 @@
 import type { LeaderEpochCache } from './leader-epoch-cache.js';
 import { MemorySegmentStore } from './memory-segment-store.js';
 import { Segment } from './segment.js';
+import { kernelMemoryDirectory, ShmSegmentStore } from './shm-segment-store.js';
 
 export interface LogBackend {
   readonly durable: boolean;
@@ -33,11 +34,28 @@ export interface LogBackend {
   destroy(segments: readonly Segment[]): void;
 }
 
+/**
+ * Where an in-memory log keeps segment bytes: 'auto' is kernel memory (ShmSegmentStore) where a tmpfs
+ * is available and the heap elsewhere; 'heap' is always the heap (MemorySegmentStore).
+ */
+export type SegmentMemory = 'auto' | 'heap';
+
+/** Whether in-memory logs with this setting keep their bytes in the heap. */
+export function segmentsInHeap(memory: SegmentMemory = 'auto'): boolean {
+  return memory === 'heap' || kernelMemoryDirectory() === undefined;
+}
+
 export class MemoryLogBackend implements LogBackend {
   readonly durable = false;
+  private readonly shmDir: string | undefined;
+
+  constructor(memory: SegmentMemory = 'auto') {
+    this.shmDir = memory === 'heap' ? undefined : kernelMemoryDirectory();
+  }
 
   createSegment(baseOffset: number, indexIntervalBytes: number, nowMs: number): Segment {
-    return new Segment(baseOffset, new MemorySegmentStore(), indexIntervalBytes, nowMs);
+    const store = this.shmDir ? new ShmSegmentStore(this.shmDir) : new MemorySegmentStore();
+    return new Segment(baseOffset, store, indexIntervalBytes, nowMs);
   }
 
   sealSegment(segment: Segment): void {
@@ -74,7 +92,10 @@ export class MemoryLogBackend implements LogBackend {
 
   flush(): void {}
 
-  close(): void {}
+  /** Frees kernel memory now rather than at exit; the bytes are gone either way. */
+  close(segments: readonly Segment[]): void {
+    for (const segment of segments) segment.store.close();
+  }
 
   destroy(segments: readonly Segment[]): void {
     for (const segment of segments) segment.store.remove();

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RecordCodecs } from './compression.js';
+import type { SegmentMemory } from './log-backend.js';
 import type { LogConfig } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
 import type { StorageLogger } from './storage-logger.js';
@@ -19,6 +20,8 @@ export interface LogManagerOptions {
   codecs?: RecordCodecs;
   logger?: StorageLogger;
   now?: () => number;
+  /** Without a dataDir: where segment bytes live (default 'auto', see SegmentMemory). */
+  segmentMemory?: SegmentMemory;
 }
 
 export interface StorageTotals {
@@ -67,6 +70,7 @@ export class LogManager {
       codecs: this.options.codecs,
       logger: this.options.logger,
       now: this.options.now,
+      segmentMemory: this.options.segmentMemory,
     });
     this.logsByKey.set(key(topic, partition), log);
     return log;

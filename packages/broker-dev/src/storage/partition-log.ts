@@ -9,9 +9,10 @@ import { gzipOnlyCodecs, type RecordCodecs } from './compression.js';
 import { DiskLogBackend } from './disk-log-backend.js';
 import { CorruptRecordError, OffsetOutOfRangeError, StorageClosedError } from './errors.js';
 import { type EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache.js';
-import { type LogBackend, MemoryLogBackend } from './log-backend.js';
+import { type LogBackend, MemoryLogBackend, type SegmentMemory } from './log-backend.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import { recoverPartitionDir } from './log-recovery.js';
+import type { ReadBufferPool } from './read-buffer-pool.js';
 import {
   BATCH_HEADER_SIZE,
   BatchAttribute,
@@ -44,6 +45,8 @@ export interface PartitionLogOptions {
   logger?: StorageLogger;
   /** Wall clock, injectable for tests. */
   now?: () => number;
+  /** Without a dataDir: where segment bytes live (default 'auto', see SegmentMemory). */
+  segmentMemory?: SegmentMemory;
 }
 
 export interface AppendOptions {
@@ -70,6 +73,8 @@ export interface ReadOptions {
   minOneBatch?: boolean;
   /** Exclusive upper bound on batch base offsets, e.g. the LSO for read_committed. Default: high watermark. */
   maxOffset?: number;
+  /** Pooled buffers for file-backed segments to read into (see ReadBufferPool). */
+  readBuffers?: ReadBufferPool;
 }
 
 export interface OffsetAndTimestamp {
@@ -144,7 +149,7 @@ export class PartitionLog {
     const codecs = options.codecs ?? gzipOnlyCodecs;
     if (options.dataDir === undefined) {
       const empty = { segments: [], logStartOffset: 0, epochs: new LeaderEpochCache() };
-      const backend = new MemoryLogBackend();
+      const backend = new MemoryLogBackend(options.segmentMemory);
       return new PartitionLog(
         options.topic,
         options.partition,
@@ -308,7 +313,8 @@ export class PartitionLog {
 
   /**
    * Whole batches from the one containing `fetchOffset`, up to `maxBytes` (the first batch always, with
-   * minOneBatch). Zero-copy slices in memory; one read per segment on disk. Empty at the high watermark.
+   * minOneBatch). Zero-copy slices of heap segments; one read per file-backed segment. Empty at the high
+   * watermark.
    * Throws OffsetOutOfRangeError below the log start offset or above the high watermark.
    */
   read(fetchOffset: number, maxBytes: number, options: ReadOptions = {}): Buffer[] {
@@ -323,7 +329,12 @@ export class PartitionLog {
     let bytes = 0;
     let offset = fetchOffset;
     for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
-      const limits = { maxBytes: maxBytes - bytes, minOneBatch: minOneBatch && out.length === 0, maxOffset };
+      const limits = {
+        maxBytes: maxBytes - bytes,
+        minOneBatch: minOneBatch && out.length === 0,
+        maxOffset,
+        readBuffers: options.readBuffers,
+      };
       const result = this.segments[i].read(offset, limits, out);
       bytes += result.bytes;
       if (!result.reachedEnd || bytes >= maxBytes) break;

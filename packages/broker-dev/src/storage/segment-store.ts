@@ -3,6 +3,7 @@
  * search; stores only append, read and truncate bytes. Every byte range a store hands out stays valid and
  * unchanged afterwards, even if the store is later truncated (readers hold zero-copy slices).
  */
+import type { ReadBufferPool } from './read-buffer-pool.js';
 import { batchBaseOffset, batchSize, LOG_OVERHEAD } from './record-batch.js';
 
 export interface CollectLimits {
@@ -12,6 +13,11 @@ export interface CollectLimits {
   minOneBatch: boolean;
   /** Exclusive: stop before a batch whose base offset is at or past this (the LSO for read_committed). */
   maxOffset: number;
+  /**
+   * Where file-backed stores read into: buffers given back once the bytes are written to a socket.
+   * Without it they read into fresh buffers the caller may keep.
+   */
+  readBuffers?: ReadBufferPool;
 }
 
 export interface CollectResult {

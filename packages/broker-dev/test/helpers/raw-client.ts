@@ -96,6 +96,15 @@ export class RawClient {
       this.socket.write(chunk);
   }
 
+  /** Holds the requests sent until the matching uncork(), so they leave in one write. */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
   /** Writes raw bytes (malformed frames for fuzzing). */
   sendRaw(bytes: Buffer): void {
     this.socket.write(bytes);

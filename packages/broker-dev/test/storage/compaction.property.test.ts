@@ -4,7 +4,7 @@ import { gzipOnlyCodecs } from '../../src/storage/compression.js';
 import { PartitionLog, type PartitionLogOptions } from '../../src/storage/partition-log.js';
 import { decodeRecords } from '../../src/storage/records.js';
 import { buildBatch } from './batch-builder.js';
-import { BACKENDS, readAll, recordingLogger, tempDir } from './helpers.js';
+import { BACKENDS, backendOptions, readAll, recordingLogger } from './helpers.js';
 
 type Step =
   | { kind: 'produce'; records: Array<{ key: number; tombstone: boolean }>; gzip: boolean }
@@ -41,7 +41,7 @@ describe.each(BACKENDS)('compaction against a model (%s)', (backend) => {
         const options: PartitionLogOptions = {
           topic: 'c',
           partition: 0,
-          dataDir: backend === 'disk' ? tempDir() : undefined,
+          ...backendOptions(backend),
           logger: recordingLogger(),
           now: () => now,
           config: {

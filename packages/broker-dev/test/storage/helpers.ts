@@ -25,20 +25,26 @@ export function recordingLogger(): StorageLogger & { lines: string[] } {
   return { lines, info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`) };
 }
 
-export type Backend = 'memory' | 'disk';
-export const BACKENDS: Backend[] = ['memory', 'disk'];
+/** 'memory': the default in-memory store (kernel memory where there is a tmpfs); 'heap': heap buffers. */
+export type Backend = 'memory' | 'heap' | 'disk';
+export const BACKENDS: Backend[] = ['memory', 'heap', 'disk'];
+
+/** The PartitionLogOptions that select `backend`. */
+export function backendOptions(backend: Backend): Pick<PartitionLogOptions, 'dataDir' | 'segmentMemory'> {
+  if (backend === 'disk') return { dataDir: tempDir() };
+  return { dataDir: undefined, segmentMemory: backend === 'heap' ? 'heap' : 'auto' };
+}
 
 export function openLog(
   backend: Backend,
   options: Partial<PartitionLogOptions> = {},
 ): PartitionLog & { reopen(extra?: Partial<PartitionLogOptions>): PartitionLog } {
-  const dataDir = backend === 'disk' ? (options.dataDir ?? tempDir()) : undefined;
   const all: PartitionLogOptions = {
     topic: 't',
     partition: 0,
     logger: recordingLogger(),
     ...options,
-    dataDir,
+    ...(backend === 'disk' && options.dataDir ? {} : backendOptions(backend)),
   };
   const log = PartitionLog.open(all);
   return Object.assign(log, {

@@ -7,7 +7,7 @@ import {
   type PartitionLogOptions,
 } from '../../src/storage/partition-log.js';
 import { baseOffsetOf, buildBatch } from './batch-builder.js';
-import { BACKENDS, recordingLogger, tempDir } from './helpers.js';
+import { BACKENDS, backendOptions, recordingLogger } from './helpers.js';
 
 /** The model: the batches a log holds (with their bytes as stored), its start offset and end. */
 interface Model {
@@ -72,7 +72,7 @@ describe.each(BACKENDS)('PartitionLog against a model (%s)', (backend) => {
           const options: PartitionLogOptions = {
             topic: 'p',
             partition: 0,
-            dataDir: backend === 'disk' ? tempDir() : undefined,
+            ...backendOptions(backend),
             logger: recordingLogger(),
             config: { segmentBytes, indexIntervalBytes: 200 },
           };
@@ -137,7 +137,7 @@ describe.each(BACKENDS)('PartitionLog against a model (%s)', (backend) => {
                 log.roll();
                 break;
               case 'reopen':
-                if (backend === 'memory') break;
+                if (backend !== 'disk') break;
                 if (cmd.clean) log.close();
                 log = Log.open(options);
                 break;
