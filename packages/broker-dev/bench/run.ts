@@ -14,12 +14,9 @@
  * consume rate: the consume rows show the dev broker reading everything back and how much the mock
  * still had, without a ratio.
  *
- * Keeping every record costs the dev broker a page fault per 4 KiB of fresh memory, which on some
- * machines (virtual machines especially) is most of its CPU: measured here, ~3 s per GB. On Linux a
- * third contender is the dev broker with glibc's transparent-huge-page malloc
- * (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, glibc >= 2.35), one fault per 2 MiB: that is how the
- * installed `samsa-broker` command runs (its shebang sets it), while the plain row is what
- * `startBroker()` gets in a process without it. `--no-huge-pages` leaves the third out.
+ * The dev broker runs as it does by default (in memory: kernel memory on Linux, see
+ * src/storage/shm-segment-store.ts) and, as a third contender, durably with `--data-dir` in a fresh
+ * temporary directory (`--no-disk` leaves it out).
  *
  * Usage: npm run bench -w @samsa/broker-dev [-- --records N --sizes 100,1024 --acks 1,-1 --runs 5]
  */
@@ -48,16 +45,14 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '100,1024' },
     acks: { type: 'string', default: '1,-1' },
     runs: { type: 'string', default: '5' },
-    'no-huge-pages': { type: 'boolean', default: false },
+    'no-disk': { type: 'boolean', default: false },
   },
 });
 const RECORDS = Number(args.records);
 const SIZES = args.sizes!.split(',').map(Number);
 const ACKS = args.acks!.split(',').map(Number);
 const RUNS = Number(args.runs);
-/** glibc's malloc tunable that backs large allocations with transparent huge pages. */
-const HUGE_PAGES_ENV = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
-const WITH_HUGE_PAGES = process.platform === 'linux' && !args['no-huge-pages'];
+const WITH_DISK = !args['no-disk'];
 /** Hard bound on any single kcat run. */
 const STEP_TIMEOUT_MS = 120_000;
 
@@ -73,7 +68,7 @@ interface Measurement {
   eventLoopCpuSeconds?: number;
 }
 
-type Contender = 'devBroker' | 'devBrokerHugePages' | 'mock';
+type Contender = 'devBroker' | 'devBrokerDisk' | 'mock';
 
 interface Run {
   /** The order the brokers produced in, in this run. */
@@ -82,9 +77,9 @@ interface Run {
     devBroker: Measurement;
     mock: Measurement;
     ratio: number;
-    /** The dev broker with huge-page malloc, and its ratio to the mock (Linux only). */
-    devBrokerHugePages?: Measurement;
-    ratioHugePages?: number;
+    /** The dev broker with --data-dir, and its ratio to the mock. */
+    devBrokerDisk?: Measurement;
+    ratioDisk?: number;
   };
   consume: { devBroker: Measurement; mock: Measurement };
 }
@@ -104,8 +99,8 @@ interface ScenarioResult {
     devBroker: Measurement;
     mock: Measurement;
     ratio: Spread;
-    devBrokerHugePages?: Measurement;
-    ratioHugePages?: Spread;
+    devBrokerDisk?: Measurement;
+    ratioDisk?: Spread;
   };
   /** The mock keeps ~5 MiB per partition, so only the dev broker reads everything back. */
   consume: { devBroker: Measurement; mock: Measurement & { retainedOnly: true } };
@@ -266,14 +261,23 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-function startDevBroker(env: Record<string, string> = {}) {
+function startDevBroker(extraArgs: string[]) {
   return startService(
     process.execPath,
-    ['--conditions=@samsa/source', '--import', 'tsx', 'src/cli.ts', '--port', '0', '--log-level', 'warn'],
+    [
+      '--conditions=@samsa/source',
+      '--import',
+      'tsx',
+      'src/cli.ts',
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+      ...extraArgs,
+    ],
     'stdout',
     /BROKERS=(\S+)\n/,
     PACKAGE_DIR,
-    env,
   );
 }
 
@@ -336,13 +340,9 @@ async function produceAndConsume(
   };
 }
 
-async function runDevBroker(
-  topic: string,
-  input: string,
-  acks: number,
-  env: Record<string, string> = {},
-): Promise<BrokerResult> {
-  const dev = await startDevBroker(env);
+/** `dataDir`: run durably there (removed afterwards); in memory without. */
+async function runDevBroker(topic: string, input: string, acks: number, dataDir?: string): Promise<BrokerResult> {
+  const dev = await startDevBroker(dataDir === undefined ? [] : ['--data-dir', dataDir]);
   try {
     const result = await produceAndConsume(dev.match[1], topic, input, acks, dev.child.pid, true);
     if (result.consumed !== RECORDS)
@@ -350,6 +350,7 @@ async function runDevBroker(
     return result;
   } finally {
     await stop(dev.child);
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -362,34 +363,32 @@ async function runMock(topic: string, input: string, acks: number): Promise<Brok
   }
 }
 
-async function runOnce(size: number, acks: number, input: string, run: number): Promise<Run> {
+async function runOnce(size: number, acks: number, input: string, run: number, dir: string): Promise<Run> {
   const topic = `bench-${size}-${acks === -1 ? 'all' : acks}-${run}`;
-  const contenders: Contender[] = WITH_HUGE_PAGES
-    ? ['devBroker', 'mock', 'devBrokerHugePages']
-    : ['devBroker', 'mock'];
+  const contenders: Contender[] = WITH_DISK ? ['devBroker', 'mock', 'devBrokerDisk'] : ['devBroker', 'mock'];
   // Rotate which goes first, so a trend in the machine's load does not favour one side.
   const order = contenders.map((_, i) => contenders[(i + run) % contenders.length]);
   const results: Partial<Record<Contender, BrokerResult>> = {};
   for (const contender of order) {
     if (contender === 'mock') results.mock = await runMock(topic, input, acks);
     else if (contender === 'devBroker') results.devBroker = await runDevBroker(topic, input, acks);
-    else results.devBrokerHugePages = await runDevBroker(topic, input, acks, HUGE_PAGES_ENV);
+    else results.devBrokerDisk = await runDevBroker(topic, input, acks, path.join(dir, `data-${run}`));
   }
   const dev = results.devBroker!;
   const mock = results.mock!;
-  const huge = results.devBrokerHugePages;
+  const disk = results.devBrokerDisk;
   const devProduce = measurement(RECORDS, size, dev.produceSeconds, dev.produceCpu);
   const mockProduce = measurement(RECORDS, size, mock.produceSeconds, mock.produceCpu);
-  const hugeProduce = huge && measurement(RECORDS, size, huge.produceSeconds, huge.produceCpu);
+  const diskProduce = disk && measurement(RECORDS, size, disk.produceSeconds, disk.produceCpu);
   return {
     order,
     produce: {
       devBroker: devProduce,
       mock: mockProduce,
       ratio: devProduce.msgsPerSec / mockProduce.msgsPerSec,
-      ...(hugeProduce && {
-        devBrokerHugePages: hugeProduce,
-        ratioHugePages: hugeProduce.msgsPerSec / mockProduce.msgsPerSec,
+      ...(diskProduce && {
+        devBrokerDisk: diskProduce,
+        ratioDisk: diskProduce.msgsPerSec / mockProduce.msgsPerSec,
       }),
     },
     consume: {
@@ -399,23 +398,23 @@ async function runOnce(size: number, acks: number, input: string, run: number): 
   };
 }
 
-async function scenario(size: number, acks: number, input: string): Promise<ScenarioResult> {
+async function scenario(size: number, acks: number, input: string, dir: string): Promise<ScenarioResult> {
   const runs: Run[] = [];
   for (let run = 0; run < RUNS; run++) {
-    const result = await runOnce(size, acks, input, run);
+    const result = await runOnce(size, acks, input, run, dir);
     runs.push(result);
-    const { devBroker, mock, ratio, devBrokerHugePages, ratioHugePages } = result.produce;
-    const huge = devBrokerHugePages
-      ? `; huge pages ${ratioHugePages!.toFixed(2)}x, ${fmt(devBrokerHugePages.msgsPerSec)} msg/s, ` +
-        `${devBrokerHugePages.brokerCpuSeconds?.toFixed(2) ?? '?'} s CPU`
+    const { devBroker, mock, ratio, devBrokerDisk, ratioDisk } = result.produce;
+    const disk = devBrokerDisk
+      ? `; --data-dir ${ratioDisk!.toFixed(2)}x, ${fmt(devBrokerDisk.msgsPerSec)} msg/s, ` +
+        `${devBrokerDisk.brokerCpuSeconds?.toFixed(2) ?? '?'} s CPU`
       : '';
     console.error(
       `${size} B acks=${acks} run ${run + 1}/${RUNS}: produce ${ratio.toFixed(2)}x ` +
         `(${fmt(devBroker.msgsPerSec)} vs ${fmt(mock.msgsPerSec)} msg/s; broker CPU ` +
-        `${devBroker.brokerCpuSeconds?.toFixed(2) ?? '?'} s vs ${mock.brokerCpuSeconds?.toFixed(2) ?? '?'} s${huge})`,
+        `${devBroker.brokerCpuSeconds?.toFixed(2) ?? '?'} s vs ${mock.brokerCpuSeconds?.toFixed(2) ?? '?'} s${disk})`,
     );
   }
-  const hugeRuns = runs.map((r) => r.produce.devBrokerHugePages).filter((m) => m !== undefined);
+  const diskRuns = runs.map((r) => r.produce.devBrokerDisk).filter((m) => m !== undefined);
   return {
     scenario: `${size} B acks=${acks}`,
     size,
@@ -424,9 +423,9 @@ async function scenario(size: number, acks: number, input: string): Promise<Scen
       devBroker: median(runs.map((r) => r.produce.devBroker)),
       mock: median(runs.map((r) => r.produce.mock)),
       ratio: spread(runs.map((r) => r.produce.ratio)),
-      ...(hugeRuns.length > 0 && {
-        devBrokerHugePages: median(hugeRuns),
-        ratioHugePages: spread(runs.map((r) => r.produce.ratioHugePages!)),
+      ...(diskRuns.length > 0 && {
+        devBrokerDisk: median(diskRuns),
+        ratioDisk: spread(runs.map((r) => r.produce.ratioDisk!)),
       }),
     },
     consume: {
@@ -457,11 +456,11 @@ function printTable(results: ScenarioResult[]): void {
       `${`produce ${r.scenario}`.padEnd(24)} ${cell(r.produce.devBroker)} ${cell(r.produce.mock)} ` +
         ratioCell(r.produce.ratio),
     );
-    const { devBrokerHugePages, ratioHugePages } = r.produce;
-    if (devBrokerHugePages) {
+    const { devBrokerDisk, ratioDisk } = r.produce;
+    if (devBrokerDisk) {
       console.log(
-        `${'  samsa-broker command'.padEnd(24)} ${cell(devBrokerHugePages)} ${'(same mock runs)'.padEnd(52)} ` +
-          ratioCell(ratioHugePages!),
+        `${'  with --data-dir'.padEnd(24)} ${cell(devBrokerDisk)} ${'(same mock runs)'.padEnd(52)} ` +
+          ratioCell(ratioDisk!),
       );
     }
   }
@@ -475,10 +474,9 @@ function printTable(results: ScenarioResult[]): void {
   console.log(
     `\nratio = dev broker msgs/s / mock msgs/s (wall clock, kcat start to exit), median over ${RUNS} runs with` +
       '\nthe lowest and highest run. "s CPU" = CPU seconds the broker process used ("loop": the dev broker\'s' +
-      '\nevent-loop thread). The dev broker keeps every record (in memory); the mock keeps ~5 MiB per' +
-      '\npartition and drops the rest, so it has no consume rate to compare with. "samsa-broker command": the' +
-      '\nsame broker with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 as the installed command sets it (huge-page' +
-      '\nmalloc: one page fault per 2 MiB kept instead of per 4 KiB).',
+      '\nevent-loop thread). The dev broker keeps every record (in memory by default; "with --data-dir":' +
+      '\ndurably on disk); the mock keeps ~5 MiB per partition and drops the rest, so it has no consume' +
+      '\nrate to compare with.',
   );
 }
 
@@ -490,7 +488,7 @@ async function main(): Promise<void> {
     for (const size of SIZES) {
       const input = await writeInput(dir, size);
       for (const acks of ACKS) {
-        results.push(await scenario(size, acks, input));
+        results.push(await scenario(size, acks, input, dir));
       }
       rmSync(input, { force: true });
     }

@@ -9,15 +9,12 @@ export function tsxArgs(script: string): string[] {
   return ['--import', 'tsx', '--conditions=@samsa/source', script];
 }
 
-/**
- * The broker runs with glibc's huge-page malloc, as the `samsa-broker` command does (see
- * @samsa/broker-dev's README): what a developer running the command would benchmark against.
- */
+/** Starts one in-memory dev broker with `partitions` per auto-created topic; resolves its bootstrap. */
 export async function startBrokerProcess(
   partitions: number,
 ): Promise<{ child: ChildProcess; bootstrap: string[] }> {
   const child = spawn(process.execPath, tsxArgs(`${here}broker.ts`), {
-    env: { ...process.env, BENCH_PARTITIONS: String(partitions), GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' },
+    env: { ...process.env, BENCH_PARTITIONS: String(partitions) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const bootstrap = await new Promise<string[]>((resolve, reject) => {

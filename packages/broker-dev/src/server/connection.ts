@@ -15,7 +15,7 @@
  *   request bytes past their synchronous part unless told the frame is theirs, see below).
  * - A frame that spans reads gets a buffer of its own, and while much of it is missing the reads
  *   go straight into that buffer: its bytes are copied once, by the kernel. With a `frameMemory`
- *   (in-memory storage) that buffer is never reused, so the frame is handed over as owned and the
+ *   (heap segments, where there is no tmpfs) that buffer is never reused, so the frame is handed over as owned and the
  *   memory log keeps the produced batches instead of copying them; otherwise it is a reused
  *   assembly buffer, which spares faulting in fresh memory.
  *

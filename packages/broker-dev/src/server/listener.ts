@@ -13,7 +13,7 @@ export interface ListenerOptions {
   port: number;
   logger: Logger;
   maxRequestBytes: number;
-  /** Memory for frames handlers may keep (in-memory storage), see Connection. */
+  /** Memory for frames handlers may keep (heap segments), see Connection. */
   frameMemory: FrameMemory | undefined;
   handleFrame(connection: Connection, frame: Buffer, owned: boolean): FrameResult;
   /** See ConnectionOwner.responseWritten. */
