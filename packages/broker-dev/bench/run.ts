@@ -341,7 +341,12 @@ async function produceAndConsume(
 }
 
 /** `dataDir`: run durably there (removed afterwards); in memory without. */
-async function runDevBroker(topic: string, input: string, acks: number, dataDir?: string): Promise<BrokerResult> {
+async function runDevBroker(
+  topic: string,
+  input: string,
+  acks: number,
+  dataDir?: string,
+): Promise<BrokerResult> {
   const dev = await startDevBroker(dataDir === undefined ? [] : ['--data-dir', dataDir]);
   try {
     const result = await produceAndConsume(dev.match[1], topic, input, acks, dev.child.pid, true);

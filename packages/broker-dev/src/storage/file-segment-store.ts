@@ -24,11 +24,13 @@ import { type CollectLimits, type CollectResult, type SegmentStore, takeBatches 
 const PEEK_WINDOW = 32 * 1024;
 
 let unlinkedFiles = 0;
+const EMPTY_WINDOW = Buffer.alloc(0);
 
 export class FileSegmentStore implements SegmentStore {
   private fd: number;
   private bytes: number;
-  private window = Buffer.allocUnsafeSlow(PEEK_WINDOW);
+  /** Allocated on the first peek: many segments are never walked. */
+  private window: Buffer = EMPTY_WINDOW;
   private windowStart = 0;
   private windowLength = 0;
 
@@ -111,7 +113,7 @@ export class FileSegmentStore implements SegmentStore {
       return position - this.windowStart;
     }
     const want = Math.min(Math.max(length, PEEK_WINDOW), this.bytes - position);
-    if (want > this.window.length) this.window = Buffer.allocUnsafeSlow(want);
+    if (want > this.window.length) this.window = Buffer.allocUnsafeSlow(Math.max(want, PEEK_WINDOW));
     this.windowStart = position;
     this.windowLength = this.readInto(this.window, want, position);
     return 0;

@@ -27,6 +27,12 @@ const TMPFS_MAGIC = 0x01021994;
 const RESERVE_BYTES = 512 * 1024 * 1024;
 /** How often (in appended bytes) a segment looks at the free space again. */
 const RECHECK_BYTES = 64 * 1024 * 1024;
+/**
+ * Each segment holds a file descriptor: beyond this many (thousands of partitions), new segments go to
+ * the heap, so sockets and data-dir files never run out of descriptors.
+ */
+const MAX_OPEN_FILES = 1024;
+let openFiles = 0;
 
 let shmDir: string | null | undefined;
 
@@ -71,9 +77,10 @@ export class ShmSegmentStore implements SegmentStore {
     private readonly roomIn: (dir: string) => boolean = hasRoom,
     private readonly recheckBytes = RECHECK_BYTES,
   ) {
-    if (!roomIn(dir)) return;
+    if (openFiles >= MAX_OPEN_FILES || !roomIn(dir)) return;
     try {
       this.file = FileSegmentStore.createUnlinked(dir);
+      openFiles++;
     } catch {
       // Out of file descriptors or inodes: the heap serves this segment.
     }
@@ -154,13 +161,16 @@ export class ShmSegmentStore implements SegmentStore {
 
   flush(): void {}
 
+  /** Frees the kernel memory; the bytes are gone (an in-memory log is closed for good). */
   close(): void {
-    this.file?.close();
+    if (!this.file) return;
+    this.file.close();
+    this.file = undefined;
+    openFiles--;
   }
 
   remove(): void {
-    this.file?.close();
-    this.file = undefined;
+    this.close();
     this.heap?.remove();
     this.heap = undefined;
   }
