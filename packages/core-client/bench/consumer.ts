@@ -22,19 +22,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ConsumerConfig } from '../src/consumer/config.js';
-import { Consumer } from '../src/consumer/consumer.js';
 import { Kafka, LogLevel } from '../src/index.js';
 import { startBrokerProcess, tsxArgs } from './broker-process.js';
 import type { BenchClient, ConsumeBenchOptions } from './clients/types.js';
 import { cpuSeconds, median } from './measure.js';
-
-/** `kafka.consumer(config)`, or the same built by hand while kafka.ts does not expose it yet. */
-function makeConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
-  const withConsumer = kafka as Kafka & { consumer?: (c: ConsumerConfig) => Consumer };
-  if (typeof withConsumer.consumer === 'function') return withConsumer.consumer(config);
-  return new Consumer(kafka.createCluster({ namespace: 'consumer' }), config);
-}
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const RUN_TIMEOUT_MS = 120_000;
@@ -84,7 +75,7 @@ export interface ConsumerBenchRow {
 /** Samsa's runner for bench/clients (eachBatch, the style the other runners there use for KafkaJS). */
 export const samsaConsumer: NonNullable<BenchClient['consumer']> = async (o: ConsumeBenchOptions) => {
   const kafka = new Kafka({ clientId: 'bench-samsa', brokers: o.bootstrap, logLevel: LogLevel.ERROR });
-  const consumer = makeConsumer(kafka, { groupId: o.groupId, autoOffsetReset: 'earliest' });
+  const consumer = kafka.consumer({ groupId: o.groupId, autoOffsetReset: 'earliest' });
   return {
     async run() {
       await consumer.subscribe({ topics: [o.topic] });
@@ -140,7 +131,7 @@ async function runJob(job: ConsumerJob): Promise<JobResult> {
   let close: () => Promise<unknown>;
   if (job.client === 'samsa') {
     const kafka = new Kafka({ clientId: 'bench-samsa', brokers: job.bootstrap, logLevel: LogLevel.ERROR });
-    const consumer = makeConsumer(kafka, { groupId: job.groupId, autoOffsetReset: 'earliest' });
+    const consumer = kafka.consumer({ groupId: job.groupId, autoOffsetReset: 'earliest' });
     await consumer.subscribe({ topics: [job.topic] });
     if (job.style === 'eachBatch') {
       await consumer.run({ eachBatch: async ({ batch }) => count(batch.messages.length) });

@@ -11,7 +11,6 @@ import {
   apiCodecs,
   decodeResponse,
   encodeRequest,
-  FrameSplitter,
   type RequestBodies,
   type ResponseBodies,
   SamsaError,
@@ -28,6 +27,7 @@ import {
   UnsupportedApiVersionError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { FrameReader } from './frame-reader.js';
 
 export const CLIENT_SOFTWARE_NAME = 'samsa';
 export const CLIENT_SOFTWARE_VERSION = '0.1.0';
@@ -82,7 +82,7 @@ export class Connection {
   /** Versions the broker advertised, by API key. */
   readonly brokerVersions = new Map<number, VersionRange>();
   private socket: net.Socket | null = null;
-  private readonly splitter: FrameSplitter;
+  private readonly frames: FrameReader;
   private pending: Pending[] = [];
   private pendingHead = 0;
   private nextCorrelationId = 1;
@@ -97,7 +97,7 @@ export class Connection {
   };
 
   constructor(readonly config: ConnectionConfig) {
-    this.splitter = new FrameSplitter(config.maxResponseBytes);
+    this.frames = new FrameReader(config.maxResponseBytes, this.onFrame);
   }
 
   get address(): string {
@@ -136,9 +136,18 @@ export class Connection {
     }, connectionTimeoutMs);
     try {
       await new Promise<void>((resolve, reject) => {
+        // Reads go straight into the frame reader's buffers (no 'data' events, see FrameReader).
+        // tls.connect takes `onread` as net.connect does (its types leave it out).
+        const onread: net.OnReadOpts = { buffer: this.nextReadBuffer, callback: this.onRead };
         const socket = ssl
-          ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...ssl })
-          : net.connect({ host, port });
+          ? tls.connect({
+              host,
+              port,
+              servername: net.isIP(host) ? undefined : host,
+              ...ssl,
+              ...({ onread } as tls.ConnectionOptions),
+            })
+          : net.connect({ host, port, onread });
         this.socket = socket;
         socket.setNoDelay(true);
         socket.setKeepAlive(true, 60_000);
@@ -163,7 +172,6 @@ export class Connection {
           resolve();
         });
         socket.on('close', () => this.close(null));
-        socket.on('data', (chunk: Buffer) => this.onData(chunk));
       });
       if ((this.state as ConnectionState) === 'closed')
         throw this.closeError ?? new ConnectionError(this.config.label, 'closed');
@@ -351,9 +359,12 @@ export class Connection {
     socket.write(chunks[last], done);
   }
 
-  private onData(chunk: Buffer): void {
+  private readonly nextReadBuffer = (): Buffer => this.frames.nextBuffer();
+
+  private readonly onRead = (nread: number): boolean => {
+    if (this.state === 'closed') return true;
     try {
-      this.splitter.push(chunk, this.onFrame);
+      this.frames.onRead(nread);
     } catch (err) {
       this.close(
         new ConnectionError(this.config.label, `bad response stream: ${(err as Error).message}`, {
@@ -361,7 +372,8 @@ export class Connection {
         }),
       );
     }
-  }
+    return true;
+  };
 
   private readonly onFrame = (frame: Buffer): void => {
     if (this.pendingHead >= this.pending.length) {

@@ -1,0 +1,125 @@
+/**
+ * Splits a connection's byte stream into Kafka response frames (int32 size + payload), reading
+ * from the socket through net's `onread` option (`nextBuffer` gives the buffer each read goes into,
+ * `onRead` is told how many bytes landed there) instead of 'data' events:
+ *
+ * - Every read goes into one reused 64 KiB scratch buffer, which stays mapped and cache-warm. With
+ *   'data' events each read got a fresh 64 KiB buffer, and the chunks of a large frame were kept
+ *   until Buffer.concat copied them together.
+ * - A small frame is copied out of the scratch before it is handed on, so nothing handed on ever
+ *   aliases the scratch.
+ * - A large frame (a Fetch response) gets a buffer of its own, exactly its size, once its prefix is
+ *   seen, and each read's bytes are copied into it right away. That copy is the only one, and it is
+ *   cheaper than having the kernel read straight into the frame: on first-touched (fresh) memory,
+ *   page faults taken inside the socket read cost more than the same faults taken by a copy in
+ *   user space (measured on a Linux VM: 25-40% more CPU per byte received), and the bytes come out
+ *   cold for the CRC check that reads them next. Frame buffers are never
+ *   reused: record keys and values are views of them.
+ *
+ * Frames larger than `maxFrameBytes` are rejected before any of their bytes are buffered, the way a
+ * broker applies `socket.request.max.bytes`.
+ */
+import { FrameTooLargeError, InvalidFrameSizeError } from '@samsa/protocol';
+
+/** Scratch size: what one read takes at most while no large frame is being filled. */
+const SCRATCH_BYTES = 64 * 1024;
+/** Frames up to this size are assembled in the scratch and copied out; larger ones get their own buffer. */
+const SMALL_FRAME_BYTES = 16 * 1024;
+
+export class FrameReader {
+  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  /** Unconsumed bytes of the scratch: [start, end). */
+  private start = 0;
+  private end = 0;
+  /** The large frame being assembled, and how much of it has arrived. */
+  private frame: Buffer | null = null;
+  private filled = 0;
+
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly onFrame: (frame: Buffer) => void,
+  ) {}
+
+  /** Bytes buffered towards an incomplete frame. */
+  get buffered(): number {
+    return this.frame !== null ? 4 + this.filled : this.end - this.start;
+  }
+
+  /** Where the next socket read goes: never empty. */
+  nextBuffer(): Buffer {
+    // While a large frame is filled, the scratch holds nothing else (start = end = 0).
+    if (this.end === 0) return this.scratch;
+    if (this.end === this.scratch.length) this.compact();
+    return this.scratch.subarray(this.end);
+  }
+
+  /**
+   * `n` bytes were read into the buffer the last `nextBuffer()` returned. Calls `onFrame` for every
+   * frame completed; throws on an invalid size prefix (the stream cannot be resynchronized).
+   */
+  onRead(n: number): void {
+    const frame = this.frame;
+    if (frame !== null) {
+      // The read went to the start of the scratch; it may run into the frames that follow.
+      const take = Math.min(n, frame.length - this.filled);
+      this.scratch.copy(frame, this.filled, 0, take);
+      this.filled += take;
+      if (this.filled < frame.length) return;
+      this.frame = null;
+      this.filled = 0;
+      this.start = take;
+      this.end = n;
+      this.onFrame(frame);
+    } else {
+      this.end += n;
+    }
+    this.drain();
+  }
+
+  /** Hands on the complete frames in the scratch; starts assembling a large one in its own buffer. */
+  private drain(): void {
+    const scratch = this.scratch;
+    while (this.end - this.start >= 4) {
+      const size = scratch.readInt32BE(this.start);
+      this.check(size);
+      const body = this.start + 4;
+      const available = this.end - body;
+      if (available >= size) {
+        const out = Buffer.allocUnsafe(size);
+        scratch.copy(out, 0, body, body + size);
+        this.start = body + size;
+        this.onFrame(out);
+        continue;
+      }
+      if (size > SMALL_FRAME_BYTES) {
+        const out = Buffer.allocUnsafe(size);
+        scratch.copy(out, 0, body, this.end);
+        this.start = 0;
+        this.end = 0;
+        this.frame = out;
+        this.filled = available;
+        return;
+      }
+      // A small frame still arriving: make sure all of it fits behind its start.
+      if (body + size > scratch.length) this.compact();
+      break;
+    }
+    if (this.start === this.end) {
+      this.start = 0;
+      this.end = 0;
+    }
+  }
+
+  /** Moves the unconsumed bytes to the front of the scratch. */
+  private compact(): void {
+    if (this.start === 0) return;
+    this.scratch.copy(this.scratch, 0, this.start, this.end);
+    this.end -= this.start;
+    this.start = 0;
+  }
+
+  private check(size: number): void {
+    if (size < 0) throw new InvalidFrameSizeError(size);
+    if (size > this.maxFrameBytes) throw new FrameTooLargeError(size, this.maxFrameBytes);
+  }
+}

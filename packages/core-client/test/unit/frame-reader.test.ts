@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { FrameTooLargeError, InvalidFrameSizeError } from '@samsa/protocol';
+import { describe, expect, it } from 'vitest';
+import { FrameReader } from '../../src/network/frame-reader.js';
+
+function framed(payloads: Buffer[]): Buffer {
+  return Buffer.concat(
+    payloads.flatMap((p) => {
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(p.length);
+      return [size, p];
+    }),
+  );
+}
+
+/** Feeds `stream` the way a socket would: each read fills at most `cut()` bytes of the offered buffer. */
+function feed(reader: FrameReader, stream: Buffer, cut: () => number): void {
+  let pos = 0;
+  while (pos < stream.length) {
+    const target = reader.nextBuffer();
+    if (target.length === 0) throw new Error('nextBuffer() returned an empty buffer');
+    const n = Math.min(target.length, cut(), stream.length - pos);
+    stream.copy(target, 0, pos, pos + n);
+    pos += n;
+    reader.onRead(n);
+  }
+}
+
+describe('FrameReader', () => {
+  const sizes = [0, 1, 5, 100, 4096, 16 * 1024, 16 * 1024 + 1, 70_000, 300_000, 3, 1 << 20];
+  for (const readSize of [1, 3, 1000, 65_536, 1 << 20]) {
+    it(`splits frames of every size correctly with reads of up to ${readSize} bytes`, () => {
+      // Byte-sized reads of megabytes would take long: smaller frames there.
+      const payloads = sizes.filter((s) => readSize > 3 || s < 100_000).map((s) => randomBytes(s));
+      const got: Buffer[] = [];
+      const reader = new FrameReader(10 << 20, (f) => got.push(f));
+      feed(reader, framed(payloads), () => readSize);
+      expect(got.map((g) => g.length)).toEqual(payloads.map((p) => p.length));
+      for (let i = 0; i < payloads.length; i++) expect(got[i].equals(payloads[i])).toBe(true);
+      expect(reader.buffered).toBe(0);
+    });
+  }
+
+  it('never hands on a frame that shares memory with the next read', () => {
+    const payloads = Array.from({ length: 50 }, (_, i) => Buffer.alloc(10 + i, i));
+    const got: Buffer[] = [];
+    const reader = new FrameReader(1 << 20, (f) => got.push(f));
+    feed(reader, framed(payloads), () => 37);
+    // Scribble over whatever the reader would read into next.
+    reader.nextBuffer().fill(0xff);
+    for (let i = 0; i < payloads.length; i++) expect(got[i].equals(payloads[i])).toBe(true);
+  });
+
+  it('rejects negative and oversized frame sizes before buffering them', () => {
+    const reader = new FrameReader(1000, () => {});
+    const bad = Buffer.alloc(4);
+    bad.writeInt32BE(-1);
+    bad.copy(reader.nextBuffer());
+    expect(() => reader.onRead(4)).toThrow(InvalidFrameSizeError);
+    const reader2 = new FrameReader(1000, () => {});
+    bad.writeInt32BE(1001);
+    bad.copy(reader2.nextBuffer());
+    expect(() => reader2.onRead(4)).toThrow(FrameTooLargeError);
+  });
+});
