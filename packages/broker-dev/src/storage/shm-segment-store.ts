@@ -86,7 +86,7 @@ export class ShmSegmentStore implements SegmentStore {
     }
   }
 
-  /** Whether bytes go to the heap now (for tests and logs). */
+  /** Whether bytes go to the heap now (for tests). */
   get spilled(): boolean {
     return this.file === undefined || this.heap !== undefined;
   }
