@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, LogLevel } from '../src/index.js';
 import { startBrokerProcess, tsxArgs } from './broker-process.js';
 import type { BenchClient, ConsumeBenchOptions } from './clients/types.js';
-import { cpuSeconds, median } from './measure.js';
+import { cpuSeconds, groupRuns, median, type Spread, sameRunRatios, spread } from './measure.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const RUN_TIMEOUT_MS = 120_000;
@@ -415,12 +415,12 @@ interface ConsumerSummary {
   ok: boolean;
   runs: number;
   failed: number;
-  msgsPerSec: { median: number; min: number; max: number };
+  msgsPerSec: Spread;
   mbPerSec: number;
   /** The Samsa run each of this client's runs is divided into. */
   baseline?: string;
   /** Samsa ÷ this client, computed within each repetition, then summarized. */
-  ratio?: { median: number; min: number; max: number };
+  ratio?: Spread;
   startMs: number;
   clientCpuPct: number;
   brokerCpuPct: number;
@@ -428,58 +428,34 @@ interface ConsumerSummary {
 }
 
 function summarize(rows: ConsumerBenchRow[]): ConsumerSummary[] {
-  const out: ConsumerSummary[] = [];
-  const keys = [...new Set(rows.map((r) => `${r.scenario}\u0000${r.client}`))];
-  for (const key of keys) {
-    const [scenario, client] = key.split('\u0000');
-    const mine = rows.filter((r) => r.scenario === scenario && r.client === client);
-    const ok = mine.filter((r) => r.ok);
+  return groupRuns(rows).map(({ scenario, client, all, ok }): ConsumerSummary => {
+    const base = { scenario, client, runs: all.length, failed: all.length - ok.length };
     if (ok.length === 0) {
-      out.push({
-        scenario,
-        client,
+      return {
+        ...base,
         ok: false,
-        runs: mine.length,
-        failed: mine.length,
-        msgsPerSec: { median: Number.NaN, min: Number.NaN, max: Number.NaN },
+        msgsPerSec: spread([]),
         mbPerSec: Number.NaN,
         startMs: Number.NaN,
         clientCpuPct: Number.NaN,
         brokerCpuPct: Number.NaN,
-        error: mine[0]?.error,
-      });
-      continue;
+        error: all[0]?.error,
+      };
     }
     const baseline = baselineOf[client];
-    const ratios: number[] = [];
-    if (baseline !== undefined && baseline !== client) {
-      for (const r of ok) {
-        const base = rows.find(
-          (x) => x.scenario === scenario && x.client === baseline && x.run === r.run && x.ok,
-        );
-        if (base) ratios.push(base.msgsPerSec! / r.msgsPerSec!);
-      }
-    }
-    const rates = ok.map((r) => r.msgsPerSec!);
-    out.push({
-      scenario,
-      client,
+    const ratios = baseline !== undefined && baseline !== client ? sameRunRatios(rows, ok, baseline) : [];
+    return {
+      ...base,
       ok: true,
-      runs: mine.length,
-      failed: mine.length - ok.length,
-      msgsPerSec: { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) },
+      msgsPerSec: spread(ok.map((r) => r.msgsPerSec!)),
       mbPerSec: median(ok.map((r) => r.mbPerSec!)),
       baseline: ratios.length > 0 ? baseline : undefined,
-      ratio:
-        ratios.length > 0
-          ? { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) }
-          : undefined,
+      ratio: ratios.length > 0 ? spread(ratios) : undefined,
       startMs: median(ok.map((r) => r.startMs!)),
       clientCpuPct: median(ok.map((r) => r.clientCpuPct!)),
       brokerCpuPct: median(ok.map((r) => r.brokerCpuPct ?? Number.NaN)),
-    });
-  }
-  return out;
+    };
+  });
 }
 
 // ------------------------------------------------------------------ entry points

@@ -22,7 +22,7 @@ import { startBrokerProcess, tsxArgs } from './broker-process.js';
 import { clients } from './clients/index.js';
 import { type ConsumerBenchResult, runConsumerBench } from './consumer.js';
 import { loopbackCeiling } from './loopback.js';
-import { cpuSeconds, median } from './measure.js';
+import { cpuSeconds, groupRuns, median, type Spread, sameRunRatios, spread } from './measure.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -231,10 +231,10 @@ interface Summary {
   client: string;
   runs: number;
   failed: number;
-  msgsPerSec: { median: number; min: number; max: number };
+  msgsPerSec: Spread;
   mbPerSec: number;
   /** Samsa ÷ client, computed within each repetition (same broker, same minute), then summarized. */
-  ratio?: { median: number; min: number; max: number };
+  ratio?: Spread;
   clientCpuPct: number;
   clientCpuWaitPct: number;
   brokerCpuPct: number;
@@ -242,52 +242,30 @@ interface Summary {
 }
 
 function summarize(rows: Row[]): Summary[] {
-  const out: Summary[] = [];
-  const keys = [...new Set(rows.map((r) => `${r.scenario}\u0000${r.client}`))];
-  for (const key of keys) {
-    const [scenario, client] = key.split('\u0000');
-    const mine = rows.filter((r) => r.scenario === scenario && r.client === client);
-    const ok = mine.filter((r) => r.ok);
+  return groupRuns(rows).map(({ scenario, client, all, ok }): Summary => {
+    const base = { scenario, client, runs: all.length, failed: all.length - ok.length };
     if (ok.length === 0) {
-      out.push({
-        scenario,
-        client,
-        runs: mine.length,
-        failed: mine.length,
-        msgsPerSec: { median: Number.NaN, min: Number.NaN, max: Number.NaN },
+      return {
+        ...base,
+        msgsPerSec: spread([]),
         mbPerSec: Number.NaN,
         clientCpuPct: Number.NaN,
         clientCpuWaitPct: Number.NaN,
         brokerCpuPct: Number.NaN,
-        error: mine[0]?.error,
-      });
-      continue;
+        error: all[0]?.error,
+      };
     }
-    const rates = ok.map((r) => r.msgsPerSec!);
-    const ratios: number[] = [];
-    for (const r of ok) {
-      const base = rows.find(
-        (x) => x.scenario === scenario && x.client === 'samsa' && x.run === r.run && x.ok,
-      );
-      if (base) ratios.push(base.msgsPerSec! / r.msgsPerSec!);
-    }
-    out.push({
-      scenario,
-      client,
-      runs: mine.length,
-      failed: mine.length - ok.length,
-      msgsPerSec: { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) },
+    const ratios = sameRunRatios(rows, ok, 'samsa');
+    return {
+      ...base,
+      msgsPerSec: spread(ok.map((r) => r.msgsPerSec!)),
       mbPerSec: median(ok.map((r) => r.mbPerSec!)),
-      ratio:
-        ratios.length > 0
-          ? { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) }
-          : undefined,
+      ratio: ratios.length > 0 ? spread(ratios) : undefined,
       clientCpuPct: median(ok.map((r) => r.clientCpuPct!)),
       clientCpuWaitPct: median(ok.map((r) => r.clientCpuWaitPct ?? Number.NaN)),
       brokerCpuPct: median(ok.map((r) => r.brokerCpuPct!)),
-    });
-  }
-  return out;
+    };
+  });
 }
 
 /**
