@@ -322,20 +322,12 @@ export class Connection {
     if (ephemeral) this.pump();
   }
 
+  /**
+   * Handles queued frames in order until one answers asynchronously. Every caller runs inside
+   * `corked` (a socket read, an asynchronous answer), so the responses leave in one write.
+   */
   private pump(): void {
     if (this.busy || this.closedFlag) return;
-    this.corked(() => this.handleQueued());
-    if (this.queueHead >= this.queue.length) {
-      this.queue = [];
-      this.queueOwned = [];
-      this.queueHead = 0;
-      if (!this.busy) this.notifyIdle();
-    }
-    this.applyBackpressure();
-  }
-
-  /** Handles queued frames in order until one answers asynchronously. */
-  private handleQueued(): void {
     while (this.queueHead < this.queue.length && !this.closedFlag) {
       const frame = this.queue[this.queueHead];
       const owned = this.queueOwned[this.queueHead];
@@ -353,10 +345,17 @@ export class Connection {
             this.close('internal error while handling a request');
           },
         );
-        return;
+        break;
       }
       if (result) this.write(result);
     }
+    if (this.queueHead >= this.queue.length) {
+      this.queue = [];
+      this.queueOwned = [];
+      this.queueHead = 0;
+      if (!this.busy) this.notifyIdle();
+    }
+    this.applyBackpressure();
   }
 
   private finishAsync(chunks: Buffer[] | null): void {

@@ -40,9 +40,9 @@ export interface LogBackend {
  */
 export type SegmentMemory = 'auto' | 'heap';
 
-/** Whether in-memory logs with this setting keep their bytes in the heap. */
-export function segmentsInHeap(memory: SegmentMemory = 'auto'): boolean {
-  return memory === 'heap' || kernelMemoryDirectory() === undefined;
+/** Whether in-memory logs keep their bytes in the heap by default ('auto' without a tmpfs). */
+export function segmentsInHeap(): boolean {
+  return kernelMemoryDirectory() === undefined;
 }
 
 export class MemoryLogBackend implements LogBackend {
