@@ -36,6 +36,7 @@ export {
   writeRequestHeader,
   writeResponseHeader,
 } from './headers.js';
+export { BufferPool, type BufferPoolOptions } from './io/buffer-pool.js';
 export { Reader } from './io/reader.js';
 export { randomUuid, uuidFromBytes, uuidToBytes, ZERO_UUID } from './io/uuid.js';
 export { Writer } from './io/writer.js';

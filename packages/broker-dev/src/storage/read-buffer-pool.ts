@@ -5,37 +5,34 @@
  * Fresh memory costs a page fault per 4 KiB page when first written, and on virtual machines that
  * is most of the cost of reading: consuming a gigabyte from disk segments into new buffers took
  * 3.4 s of broker CPU here, for 1 GB of data the kernel copies in a few tenths of a second. Reads
- * borrow a buffer of a power-of-two size class instead; the connection that wrote a response hands
- * its chunks to `reclaim`, which returns the buffers they were cut from.
+ * borrow a buffer of a power-of-two size class (@samsa/protocol's BufferPool) instead; the
+ * connection that wrote a response hands its chunks to `reclaim`, which returns the buffers they
+ * were cut from.
  *
  * Only a completed socket write gives a buffer back, so no byte can be overwritten while anything
  * still reads it. A borrowed buffer whose response is never written (the client went away, a long
  * poll answered from a later read) is simply left to the garbage collector: `lent` holds it weakly.
  */
+import { BufferPool } from '@samsa/protocol';
 
 /** Reads smaller than this are not worth a pooled buffer. */
 const MIN_POOLED = 16 * 1024;
-const MIN_CLASS_SHIFT = 16; // 64 KiB
-const MAX_CLASS_SHIFT = 26; // 64 MiB
 /** Idle buffers kept for reuse, across all classes. */
 const DEFAULT_MAX_IDLE_BYTES = 64 * 1024 * 1024;
 
 export class ReadBufferPool {
-  /** Idle buffers per size-class shift. */
-  private readonly idle = new Map<number, Buffer[]>();
-  private idleBytes = 0;
+  private readonly pool: BufferPool;
   /** Borrowed buffers by their memory, to the whole buffer to put back. */
   private readonly lent = new WeakMap<ArrayBufferLike, Buffer>();
 
-  constructor(private readonly maxIdleBytes = DEFAULT_MAX_IDLE_BYTES) {}
+  constructor(maxIdleBytes = DEFAULT_MAX_IDLE_BYTES) {
+    this.pool = new BufferPool({ minClass: 64 * 1024, maxClass: 64 * 1024 * 1024, maxIdleBytes });
+  }
 
   /** A buffer of exactly `size` bytes to read into: pooled memory unless it is small or huge. */
   borrow(size: number): Buffer {
-    const shift = classShift(size);
-    if (shift === undefined) return Buffer.allocUnsafeSlow(size);
-    let whole = this.idle.get(shift)?.pop();
-    if (whole) this.idleBytes -= whole.length;
-    else whole = Buffer.allocUnsafeSlow(2 ** shift);
+    if (size < MIN_POOLED) return Buffer.allocUnsafeSlow(size);
+    const whole = this.pool.take(size);
     this.lent.set(whole.buffer, whole);
     return whole.subarray(0, size);
   }
@@ -47,24 +44,12 @@ export class ReadBufferPool {
       const whole = this.lent.get(memory);
       if (whole === undefined) continue;
       this.lent.delete(memory);
-      if (this.idleBytes + whole.length > this.maxIdleBytes) continue;
-      const shift = Math.log2(whole.length);
-      const list = this.idle.get(shift);
-      if (list) list.push(whole);
-      else this.idle.set(shift, [whole]);
-      this.idleBytes += whole.length;
+      this.pool.give(whole);
     }
   }
 
   /** Bytes of idle buffers held for reuse (for tests). */
   get idleSize(): number {
-    return this.idleBytes;
+    return this.pool.idleBytes;
   }
-}
-
-/** The size class (a power of two, as its exponent) for a read of `size` bytes, if it is pooled. */
-function classShift(size: number): number | undefined {
-  if (size < MIN_POOLED) return undefined;
-  const shift = Math.max(MIN_CLASS_SHIFT, Math.ceil(Math.log2(size)));
-  return shift <= MAX_CLASS_SHIFT ? shift : undefined;
 }

@@ -30,6 +30,7 @@
  *   once nothing is in flight and renumbers what is still queued.
  */
 import {
+  BufferPool,
   crc32c,
   decodeRecords,
   type ProduceRequest,
@@ -53,7 +54,6 @@ import {
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffMs, withRetry } from '../retry.js';
-import { BatchBufferPool } from './batch-buffer-pool.js';
 import { BufferMemory } from './buffer-memory.js';
 import type { Segment, SendCall } from './send-call.js';
 
@@ -104,7 +104,7 @@ export class ProducerBatchState {
     readonly compression: number,
     readonly timeoutMs: number,
     maxBatchBytes: number,
-    /** A recycled buffer to write into (see BatchBufferPool). */
+    /** A recycled buffer to write into (see `batchBuffers`). */
     buffer?: Buffer,
   ) {
     this.builder = new RecordBatchBuilder({
@@ -318,8 +318,8 @@ type ProducerIdState = 'ready' | 'none' | 'fetching' | 'reset';
 
 export class Accumulator {
   readonly memory: BufferMemory;
-  /** Buffers of acknowledged uncompressed batches, for the next ones. */
-  private readonly batchBuffers: BatchBufferPool;
+  /** Buffers of acknowledged uncompressed batches, for the next ones (16 KiB to 16 MiB classes). */
+  private readonly batchBuffers: BufferPool;
   /** Batches a partition may have in flight: 1 unless sequences (idempotence) keep them in order. */
   readonly maxPerPartition: number;
   readonly idempotent: boolean;
@@ -349,7 +349,11 @@ export class Accumulator {
     private readonly logger: Logger,
   ) {
     this.memory = new BufferMemory(config.bufferMemory, config.maxBlockMs);
-    this.batchBuffers = new BatchBufferPool(Math.floor(config.bufferMemory / 2));
+    this.batchBuffers = new BufferPool({
+      minClass: 16 * 1024,
+      maxClass: 16 * 1024 * 1024,
+      maxIdleBytes: Math.floor(config.bufferMemory / 2),
+    });
     this.idempotent = config.enableIdempotence;
     this.maxPerPartition = this.idempotent ? config.maxInFlightRequestsPerConnection : 1;
     this.producerIdState = this.idempotent ? 'none' : 'ready';
