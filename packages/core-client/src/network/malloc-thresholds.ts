@@ -10,7 +10,7 @@
  * the kernel faults each of them in.
  *
  * Measured with 1 KB records, 500k of them consumed with eachBatch: a consumer faulting 35-48k times
- * spent 2.3-3.5 µs of CPU per record; after this, 9-12k faults and 1.36-1.53 µs. It is what
+ * spent 2.3-3.5 µs of CPU per record; after this, 10-12k faults and 1.6-1.9 µs. It is what
  * `MALLOC_MMAP_THRESHOLD_=32MiB` would do, and it only changes where glibc keeps freed memory: the
  * freed heap top it may keep is 64 MiB.
  *
