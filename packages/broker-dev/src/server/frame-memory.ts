@@ -11,8 +11,8 @@
  * ready, or larger than half a slab) get a fresh buffer of their own.
  *
  * A carved frame keeps its whole slab alive while anything references it. Only frames that span
- * reads come from here, and with heap segments (in-memory storage without a tmpfs) those are almost all produce requests whose
- * batches are kept anyway.
+ * reads come from here, and with heap segments (in-memory storage without a tmpfs) those are almost
+ * all produce requests whose batches are kept anyway.
  */
 import { Worker } from 'node:worker_threads';
 import { longLivedBuffer, noteSharedMemory } from '../long-lived-buffer.js';

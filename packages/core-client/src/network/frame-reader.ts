@@ -13,10 +13,9 @@
  *   cheaper than having the kernel read straight into the frame: on first-touched (fresh) memory,
  *   page faults taken inside the socket read cost more than the same faults taken by a copy in
  *   user space (measured on a Linux VM: 25-40% more CPU per byte received), and the bytes come out
- *   cold for the CRC check that reads them next. Frame buffers are never
- *   reused: record keys and values are views of them. So that malloc reuses their memory once they
- *   are freed instead of mapping fresh pages, the first reader raises its thresholds
- *   (malloc-thresholds.ts).
+ *   cold for the CRC check that reads them next. Frame buffers are never reused: record keys and
+ *   values are views of them. So that malloc reuses their memory once they are freed instead of
+ *   mapping fresh pages, the first reader raises its thresholds (malloc-thresholds.ts).
  *
  * Frames larger than `maxFrameBytes` are rejected before any of their bytes are buffered, the way a
  * broker applies `socket.request.max.bytes`.
