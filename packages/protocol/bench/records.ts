@@ -5,7 +5,8 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { CompressionType } from '../src/compression/index.js';
-import { crc32cJs } from '../src/records/crc32c.js';
+import { crc32cImplementation, crc32cJs } from '../src/records/crc32c.js';
+import { loadCrc32cBindings } from '../src/records/crc32c-bindings.js';
 import { crc32c, decodeRecords, RecordBatchBuilder } from '../src/records/index.js';
 
 const require = createRequire(import.meta.url);
@@ -151,15 +152,29 @@ export async function runRecordsBench(): Promise<BenchRow[]> {
   const gzipped = samsaBuild(CompressionType.GZIP)();
   const mebibyte = Buffer.alloc(1024 * 1024, 7);
 
+  const kafkajsCrc = { name: 'KafkaJS crc32C', run: () => kafkajsCrc32c(mebibyte) };
+  const crcRows = [
+    await compare(
+      `CRC32C, 1 MiB (${crc32cImplementation}, used)`,
+      mebibyte.length,
+      () => crc32c(mebibyte),
+      kafkajsCrc,
+    ),
+  ];
+  for (const binding of loadCrc32cBindings()) {
+    if (binding.name === crc32cImplementation) continue;
+    const run = () => binding.crc32c(mebibyte, 0);
+    crcRows.push(await compare(`CRC32C, 1 MiB (${binding.name})`, mebibyte.length, run, kafkajsCrc));
+  }
+
   return [
-    await compare('CRC32C, 1 MiB (native with JS fallback)', mebibyte.length, () => crc32c(mebibyte), {
-      name: 'KafkaJS crc32C',
-      run: () => kafkajsCrc32c(mebibyte),
-    }),
-    await compare('CRC32C, 1 MiB (JS slicing-by-8 fallback)', mebibyte.length, () => crc32cJs(mebibyte), {
-      name: 'KafkaJS crc32C',
-      run: () => kafkajsCrc32c(mebibyte),
-    }),
+    ...crcRows,
+    await compare(
+      'CRC32C, 1 MiB (JS slicing-by-8 fallback)',
+      mebibyte.length,
+      () => crc32cJs(mebibyte),
+      kafkajsCrc,
+    ),
     await compare('encode 1 MiB batch of 1 KiB records', payloadBytes, samsaBuild(CompressionType.None), {
       name: 'KafkaJS RecordBatch',
       run: kafkajsBuild(CompressionType.None),

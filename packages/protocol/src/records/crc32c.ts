@@ -1,9 +1,10 @@
 /**
- * CRC-32C (Castagnoli), the checksum of RecordBatch v2. Large ranges go to the SIMD native
- * binding (@node-rs/crc32, ~4-5 GB/s against ~0.8 GB/s here); small ones, and platforms without
- * the binding, use slicing-by-8 over precomputed tables: eight table lookups per 8 input bytes.
+ * CRC-32C (Castagnoli), the checksum of RecordBatch v2. Large ranges go to the fastest native
+ * binding that loads (see crc32c-bindings.ts: 4-24 GB/s against ~1 GB/s here); small ones, and
+ * platforms without any, use slicing-by-8 over precomputed tables: eight table lookups per 8
+ * input bytes.
  */
-import { loadNativeBinding } from '../compression/native-binding.js';
+import { loadFastestCrc32cBinding } from './crc32c-bindings.js';
 
 const POLY = 0x82f63b78;
 
@@ -48,19 +49,19 @@ export function crc32cJs(buf: Uint8Array, start = 0, end = buf.length, crc = 0):
   return ~c >>> 0;
 }
 
-interface NativeCrc32 {
-  crc32c(input: Uint8Array, initialState?: number): number;
-}
+const binding = loadFastestCrc32cBinding();
+const native = binding?.crc32c;
 
-const native = loadNativeBinding<NativeCrc32>('@node-rs/crc32');
+/** Which implementation checksums large ranges: a native binding's name, or 'javascript'. */
+export const crc32cImplementation = binding?.name ?? 'javascript';
 
-/** Below this many bytes the native call costs more than it saves (measured: break-even ~128 B). */
-const NATIVE_THRESHOLD = 256;
+/** Below this many bytes a native call costs more than it saves (measured: break-even 64-128 B). */
+const NATIVE_THRESHOLD = 128;
 
 /** Continues a CRC-32C over `buf[start, end)`; pass the previous result as `crc` to checksum in pieces. */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length, crc = 0): number {
   if (native !== undefined && end - start >= NATIVE_THRESHOLD) {
-    return native.crc32c(start === 0 && end === buf.length ? buf : buf.subarray(start, end), crc) >>> 0;
+    return native(start === 0 && end === buf.length ? buf : buf.subarray(start, end), crc) >>> 0;
   }
   return crc32cJs(buf, start, end, crc);
 }

@@ -46,7 +46,7 @@ export {
   readControlRecord,
   type TransactionMarkerOptions,
 } from './control-records.js';
-export { crc32c } from './crc32c.js';
+export { crc32c, crc32cImplementation } from './crc32c.js';
 export { decodeRecords, iterateRecords, RecordIterator } from './decode-records.js';
 export { iterateRecordBatches, RecordBatchIterator } from './iterate-record-batches.js';
 export { RecordBatchBuilder, type RecordBatchBuilderOptions } from './record-batch-builder.js';

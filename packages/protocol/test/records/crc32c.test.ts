@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc32c, crc32cJs } from '../../src/records/crc32c.js';
+import { crc32c, crc32cImplementation, crc32cJs } from '../../src/records/crc32c.js';
+import { loadCrc32cBindings } from '../../src/records/crc32c-bindings.js';
 
 describe('crc32c', () => {
   it('matches the standard check value and the RFC 3720 (iSCSI) vectors', () => {
@@ -25,6 +26,28 @@ describe('crc32c', () => {
         expect(crc32c(buf, middle, end, crc32c(buf, start, middle))).toBe(whole);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('uses the fastest native binding that loads, and every binding agrees with JavaScript', () => {
+    const bindings = loadCrc32cBindings();
+    expect(crc32cImplementation).toBe(bindings[0]?.name ?? 'javascript');
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      // Both ship binaries for CI's platform and the monorepo installs both (aws-crt for the dev
+      // broker), so a loader that stopped finding one fails here.
+      expect(bindings.map((b) => b.name)).toEqual(['aws-crt', '@node-rs/crc32']);
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 5000 }), fc.nat(), (array, split) => {
+        const whole = crc32cJs(array);
+        const cut = split % array.length;
+        for (const binding of bindings) {
+          expect(binding.crc32c(array, 0) >>> 0).toBe(whole);
+          const head = binding.crc32c(array.subarray(0, cut), 0);
+          expect(binding.crc32c(array.subarray(cut), head) >>> 0).toBe(whole);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });
