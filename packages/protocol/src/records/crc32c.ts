@@ -4,7 +4,7 @@
  * platforms without any, use slicing-by-8 over precomputed tables: eight table lookups per 8
  * input bytes.
  */
-import { loadFastestCrc32cBinding } from './crc32c-bindings.js';
+import { type Crc32cBinding, loadFastestCrc32cBinding } from './crc32c-bindings.js';
 
 const POLY = 0x82f63b78;
 
@@ -49,19 +49,32 @@ export function crc32cJs(buf: Uint8Array, start = 0, end = buf.length, crc = 0):
   return ~c >>> 0;
 }
 
-const binding = loadFastestCrc32cBinding();
-const native = binding?.crc32c;
+/**
+ * The native binding, loaded by the first checksum that wants it: loading aws-crt's library takes
+ * ~45 ms, which a broker's or an application's start should not pay. Null when none loads.
+ */
+let binding: Crc32cBinding | null | undefined;
+
+function nativeBinding(): Crc32cBinding | null {
+  if (binding === undefined) binding = loadFastestCrc32cBinding() ?? null;
+  return binding;
+}
 
 /** Which implementation checksums large ranges: a native binding's name, or 'javascript'. */
-export const crc32cImplementation = binding?.name ?? 'javascript';
+export function crc32cImplementation(): string {
+  return nativeBinding()?.name ?? 'javascript';
+}
 
 /** Below this many bytes a native call costs more than it saves (measured: break-even 64-128 B). */
 const NATIVE_THRESHOLD = 128;
 
 /** Continues a CRC-32C over `buf[start, end)`; pass the previous result as `crc` to checksum in pieces. */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length, crc = 0): number {
-  if (native !== undefined && end - start >= NATIVE_THRESHOLD) {
-    return native(start === 0 && end === buf.length ? buf : buf.subarray(start, end), crc) >>> 0;
+  if (end - start >= NATIVE_THRESHOLD) {
+    const native = binding === undefined ? nativeBinding() : binding;
+    if (native !== null) {
+      return native.crc32c(start === 0 && end === buf.length ? buf : buf.subarray(start, end), crc) >>> 0;
+    }
   }
   return crc32cJs(buf, start, end, crc);
 }

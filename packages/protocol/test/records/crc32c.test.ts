@@ -31,7 +31,7 @@ describe('crc32c', () => {
 
   it('uses the fastest native binding that loads, and every binding agrees with JavaScript', () => {
     const bindings = loadCrc32cBindings();
-    expect(crc32cImplementation).toBe(bindings[0]?.name ?? 'javascript');
+    expect(crc32cImplementation()).toBe(bindings[0]?.name ?? 'javascript');
     if (process.platform === 'linux' && process.arch === 'x64') {
       // Both ship binaries for CI's platform and the monorepo installs both (aws-crt for the dev
       // broker), so a loader that stopped finding one fails here.
