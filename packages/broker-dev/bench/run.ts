@@ -36,6 +36,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { crc32cImplementation } from '@samsa/protocol';
 
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -481,7 +482,7 @@ function printTable(results: ScenarioResult[]): void {
       '\nthe lowest and highest run. "s CPU" = CPU seconds the broker process used ("loop": the dev broker\'s' +
       '\nevent-loop thread). The dev broker keeps every record (in memory by default; "with --data-dir":' +
       '\ndurably on disk); the mock keeps ~5 MiB per partition and drops the rest, so it has no consume' +
-      '\nrate to compare with.',
+      `\nrate to compare with. The dev broker's CRC32C runs on ${crc32cImplementation()}.`,
   );
 }
 
@@ -507,6 +508,7 @@ async function main(): Promise<void> {
     runsPerScenario: RUNS,
     date: new Date().toISOString(),
     node: process.version,
+    crc32c: crc32cImplementation(),
     durationSeconds: Math.round((Date.now() - started) / 1000),
     results,
   };
