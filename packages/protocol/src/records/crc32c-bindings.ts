@@ -71,14 +71,21 @@ function loadNodeRs(): Crc32cBinding | undefined {
   );
 }
 
+/** Fastest first. */
+const LOADERS = [loadAwsCrt, loadNodeRs];
+
 /** The fastest native implementation that loads here (none with SAMSA_DISABLE_NATIVE=1). */
 export function loadFastestCrc32cBinding(): Crc32cBinding | undefined {
   if (nativeDisabled) return undefined;
-  return loadAwsCrt() ?? loadNodeRs();
+  for (const load of LOADERS) {
+    const binding = load();
+    if (binding) return binding;
+  }
+  return undefined;
 }
 
 /** Every native implementation that loads here, fastest first (for tests and benchmarks). */
 export function loadCrc32cBindings(): Crc32cBinding[] {
   if (nativeDisabled) return [];
-  return [loadAwsCrt(), loadNodeRs()].filter((binding) => binding !== undefined);
+  return LOADERS.map((load) => load()).filter((binding) => binding !== undefined);
 }
