@@ -71,7 +71,7 @@ const NATIVE_THRESHOLD = 128;
 /** Continues a CRC-32C over `buf[start, end)`; pass the previous result as `crc` to checksum in pieces. */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length, crc = 0): number {
   if (end - start >= NATIVE_THRESHOLD) {
-    const native = binding === undefined ? nativeBinding() : binding;
+    const native = nativeBinding();
     if (native !== null) {
       return native.crc32c(start === 0 && end === buf.length ? buf : buf.subarray(start, end), crc) >>> 0;
     }
