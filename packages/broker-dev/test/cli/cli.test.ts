@@ -125,6 +125,20 @@ describe('samsa-broker process', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('loads the native CRC32C before it serves, and says which one at debug level', {
+    timeout: 60_000,
+  }, async () => {
+    const cli = await startCli(['--port', '0', '--log-level', 'debug']);
+    try {
+      await waitFor('the CRC32C log line', () => /CRC32C: /.test(cli.stderr()), 10_000);
+      // aws-crt is an optional dependency of broker-dev with a linux-x64 binary.
+      const expected = process.platform === 'linux' && process.arch === 'x64' ? 'aws-crt' : '\\S+';
+      expect(cli.stderr()).toMatch(new RegExp(`CRC32C: ${expected}\\n`));
+    } finally {
+      await cli.stop();
+    }
+  });
+
   it('fails with a clear message when the port is taken', { timeout: 60_000 }, async () => {
     const first = await startCli(['--port', '0']);
     try {
