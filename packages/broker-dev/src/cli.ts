@@ -9,6 +9,9 @@ import { startBroker } from './broker.js';
 import { parseCli, USAGE, UsageError } from './cli-args.js';
 import { streamLogger } from './logger.js';
 
+/** How often a broker started by npx looks whether npx is still there. */
+const PARENT_CHECK_MS = 500;
+
 async function main(): Promise<void> {
   let cli: ReturnType<typeof parseCli>;
   try {
@@ -41,10 +44,10 @@ async function main(): Promise<void> {
   process.stdout.write(`BROKERS=${broker.bootstrap.join(',')}\n`);
   logger.debug(`CRC32C: ${crc}`);
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal} received, shutting down`);
+    logger.info(`${reason}, shutting down`);
     broker.stop().then(
       () => process.exit(0),
       (err: Error) => {
@@ -53,8 +56,22 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT received'));
+  process.on('SIGTERM', () => stop('SIGTERM received'));
+  if (process.env.npm_command === 'exec') stopWithParent(stop);
+}
+
+/**
+ * `npx samsa-broker` runs the broker under `sh -c`. A SIGTERM to npx's PID (a script's `kill $!`, a
+ * test harness's `child.kill()`) ends npx and the shell but never reaches the broker, which would
+ * keep running and keep its port. So under npx the broker stops once the process that started it is
+ * gone. Elsewhere (`nohup samsa-broker &`, a script that backgrounds it) outliving the parent is meant.
+ */
+function stopWithParent(stop: (reason: string) => void): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop(`the process that started it (${parent}) exited`);
+  }, PARENT_CHECK_MS).unref();
 }
 
 main().catch((err: Error) => {

@@ -151,6 +151,60 @@ describe('samsa-broker process', () => {
     }
   });
 
+  // npx runs the command under `sh -c`; a SIGTERM to npx's PID ends npx and the shell, not the broker.
+  describe.skipIf(process.platform === 'win32')('when the shell that started it dies', () => {
+    const brokerUnderShell = (env: NodeJS.ProcessEnv) => {
+      const cli = ['--conditions=@samsa/source', '--import', 'tsx', 'src/cli.ts', '--port', '0'];
+      const command = `'${process.execPath}' ${cli.join(' ')} & echo PID=$!; wait`;
+      return start('sh', ['-c', command], { cwd: PACKAGE_DIR, env: { ...process.env, ...env } });
+    };
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+      // An exited process its new parent has not reaped yet still answers kill(pid, 0).
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return true;
+      }
+    };
+    const startedPid = async (shell: ReturnType<typeof brokerUnderShell>) => {
+      await waitFor('BROKERS= under sh', () => /^BROKERS=/m.test(shell.stdout()), 30_000);
+      return Number(/^PID=(\d+)$/m.exec(shell.stdout())![1]);
+    };
+
+    it('stops by itself when started by npx', { timeout: 60_000 }, async () => {
+      const shell = brokerUnderShell({ npm_command: 'exec' });
+      let pid = 0;
+      try {
+        pid = await startedPid(shell);
+        await shell.stop('SIGKILL');
+        await waitFor('the orphaned broker to stop', () => !alive(pid), 10_000);
+      } finally {
+        if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+        await shell.stop('SIGKILL');
+      }
+    });
+
+    it('keeps running otherwise (nohup, backgrounded by a script)', { timeout: 60_000 }, async () => {
+      const shell = brokerUnderShell({ npm_command: '' });
+      let pid = 0;
+      try {
+        pid = await startedPid(shell);
+        await shell.stop('SIGKILL');
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        expect(alive(pid)).toBe(true);
+      } finally {
+        if (pid && alive(pid)) process.kill(pid, 'SIGTERM');
+        await shell.stop('SIGKILL');
+      }
+      await waitFor('the broker to stop on SIGTERM', () => !alive(pid), 10_000);
+    });
+  });
+
   // The installed command (bin/samsa-broker.js, run through its shebang as npm links it) is one
   // process, so a signal to its PID reaches the broker itself.
   it.skipIf(process.platform !== 'linux')(
