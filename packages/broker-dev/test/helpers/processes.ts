@@ -1,5 +1,6 @@
 /** Child processes for interop tests: bounded in time, always killed by their own PID. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface ProcessResult {
   code: number | null;
@@ -80,4 +81,18 @@ export function start(
       clearTimeout(timer);
     },
   };
+}
+
+/** Whether `pid` runs (Linux); an exited process its new parent has not reaped yet counts as gone. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
