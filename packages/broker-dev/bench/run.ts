@@ -21,7 +21,7 @@
  * Usage: npm run bench -w @samsa/broker-dev [-- --records N --sizes 100,1024 --acks 1,-1 --runs 5
  *        --no-disk --kcat-steady-heap]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
   closeSync,
@@ -29,7 +29,6 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
-  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -38,6 +37,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crc32cImplementation } from '@samsa/protocol';
+import { type Cpu, cpuDelta, cpuOf, startDevBroker, startMock, stop } from './brokers.js';
 
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -120,11 +120,6 @@ interface ScenarioResult {
   runs: Run[];
 }
 
-interface Cpu {
-  process?: number;
-  mainThread?: number;
-}
-
 function measurement(records: number, size: number, seconds: number, cpu: Cpu = {}): Measurement {
   return {
     records,
@@ -150,33 +145,6 @@ function median(measurements: Measurement[]): Measurement {
 
 function spread(values: number[]): Spread {
   return { median: middle(values), min: Math.min(...values), max: Math.max(...values) };
-}
-
-/** CPU seconds (utime + stime) from a /proc stat file, or undefined off Linux. */
-function statCpuSeconds(file: string): number | undefined {
-  try {
-    const stat = readFileSync(file, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-function cpuOf(pid: number | undefined): Cpu {
-  if (pid === undefined) return {};
-  return {
-    process: statCpuSeconds(`/proc/${pid}/stat`),
-    mainThread: statCpuSeconds(`/proc/${pid}/task/${pid}/stat`),
-  };
-}
-
-function cpuDelta(a: Cpu, b: Cpu, mainThread: boolean): Cpu {
-  const d = (x?: number, y?: number) => (x === undefined || y === undefined ? undefined : y - x);
-  return {
-    process: d(a.process, b.process),
-    ...(mainThread && { mainThread: d(a.mainThread, b.mainThread) }),
-  };
 }
 
 async function writeInput(dir: string, size: number): Promise<string> {
@@ -230,82 +198,6 @@ function timed(
       else resolve({ seconds, lines, stderr });
     });
   });
-}
-
-/** Starts a process and waits until `ready` matches its output; returns the match and the child. */
-function startService(
-  command: string,
-  commandArgs: string[],
-  stream: 'stdout' | 'stderr',
-  ready: RegExp,
-  cwd?: string,
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      cwd,
-      env: { ...process.env, ...env },
-    });
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} did not become ready: ${output.slice(-2000)}`));
-    }, 60_000);
-    child[stream]!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = ready.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, match });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${command} exited with ${code} before it was ready: ${output.slice(-2000)}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.removeAllListeners('exit');
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function startDevBroker(extraArgs: string[]) {
-  return startService(
-    process.execPath,
-    [
-      '--conditions=@samsa/source',
-      '--import',
-      'tsx',
-      'src/cli.ts',
-      '--port',
-      '0',
-      '--log-level',
-      'warn',
-      ...extraArgs,
-    ],
-    'stdout',
-    /BROKERS=(\S+)\n/,
-    PACKAGE_DIR,
-  );
-}
-
-function startMock() {
-  return startService(
-    'kcat',
-    ['-C', '-b', 'dummy:9092', '-t', '__keepalive', '-X', 'test.mock.num.brokers=1', '-q'],
-    'stderr',
-    /replaced with (\S+)/,
-    undefined,
-    KCAT_ENV,
-  );
 }
 
 interface BrokerResult {
@@ -378,7 +270,7 @@ async function runDevBroker(
 }
 
 async function runMock(topic: string, input: string, acks: number): Promise<BrokerResult> {
-  const mock = await startMock();
+  const mock = await startMock(KCAT_ENV);
   try {
     return await produceAndConsume(mock.match[1], topic, input, acks, mock.child.pid, false);
   } finally {
