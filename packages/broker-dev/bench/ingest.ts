@@ -44,15 +44,16 @@ interface Measurement {
 /** One connection, requests answered in order: resolves each with its response frame. */
 class LightClient {
   private readonly splitter = new FrameSplitter();
-  private readonly waiting: ((frame: Buffer) => void)[] = [];
+  private readonly waiting: { resolve: (frame: Buffer) => void; reject: (error: Error) => void }[] = [];
   private failure: Error | undefined;
 
   private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => this.splitter.push(chunk, (frame) => this.waiting.shift()?.(frame)));
+    socket.on('data', (chunk: Buffer) =>
+      this.splitter.push(chunk, (frame) => this.waiting.shift()?.resolve(frame)),
+    );
     socket.on('close', () => {
-      this.failure ??= new Error(
-        `the broker closed the connection with ${this.waiting.length} requests unanswered`,
-      );
+      this.failure ??= new Error('the broker closed the connection');
+      for (const request of this.waiting.splice(0)) request.reject(this.failure);
     });
   }
 
@@ -69,8 +70,8 @@ class LightClient {
 
   send(frame: Buffer): Promise<Buffer> {
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
       this.socket.write(frame);
     });
   }
