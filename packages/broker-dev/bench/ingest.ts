@@ -1,17 +1,18 @@
 /**
  * Ingest benchmark without kcat: the CPU each broker spends taking in 1 GB of produce requests.
  *
- * A light client in this process sends the same pre-encoded requests (one ~1 MB RecordBatch v2 of
- * 1 KB records each, acks=1, `--in-flight` at a time, Produce v7) to the dev broker and to the
+ * A light client in this process (the tests' RawClient; the records are written to the socket by
+ * reference, never copied) sends the same requests (one ~1 MB RecordBatch v2 of 1 KB records each,
+ * acks=1, `--in-flight` at a time, Produce v7) to the dev broker and to the
  * librdkafka mock cluster, a fresh process of each per run, which goes first alternating. Each
  * acknowledgement is checked. kcat's own CPU and heap are out of the picture, so this shows what each
  * broker does per byte; run.ts shows what a real client gets on a machine the two share.
  *
  * Usage: npm run bench:ingest -w @samsa/broker-dev [-- --requests 1000 --runs 3 --in-flight 4]
  */
-import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
-import { decodeResponse, encodeRequest, FrameSplitter, RecordBatchBuilder } from '@samsa/protocol';
+import { RecordBatchBuilder } from '@samsa/protocol';
+import { RawClient } from '../test/helpers/raw-client.js';
 import { startDevBroker, startMock, stop, userSystemSeconds } from './brokers.js';
 
 const { values: args } = parseArgs({
@@ -41,107 +42,52 @@ interface Measurement {
   systemSeconds: number;
 }
 
-/** One connection, requests answered in order: resolves each with its response frame. */
-class LightClient {
-  private readonly splitter = new FrameSplitter();
-  private readonly waiting: { resolve: (frame: Buffer) => void; reject: (error: Error) => void }[] = [];
-  private failure: Error | undefined;
-
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) =>
-      this.splitter.push(chunk, (frame) => this.waiting.shift()?.resolve(frame)),
-    );
-    socket.on('close', () => {
-      this.failure ??= new Error('the broker closed the connection');
-      for (const request of this.waiting.splice(0)) request.reject(this.failure);
-    });
-  }
-
-  static async connect(bootstrap: string): Promise<LightClient> {
-    const [host, port] = bootstrap.split(':');
-    const socket = connect(Number(port), host);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    socket.setNoDelay(true);
-    return new LightClient(socket);
-  }
-
-  send(frame: Buffer): Promise<Buffer> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      this.socket.write(frame);
-    });
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
 /** Asks for the topic's metadata until partition 0 has a leader (both brokers create it on demand). */
-async function awaitTopic(client: LightClient): Promise<void> {
+async function awaitTopic(client: RawClient): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const request = encodeRequest(3, METADATA_VERSION, attempt, 'ingest-bench', {
-      topics: [{ name: TOPIC }],
-    });
-    const response = decodeResponse(3, METADATA_VERSION, await client.send(Buffer.concat(request)));
-    const topic = response.body.topics.find((t) => t.name === TOPIC);
+    const response = await client.request(3, METADATA_VERSION, { topics: [{ name: TOPIC }] });
+    const topic = response.topics.find((t) => t.name === TOPIC);
     if (topic?.errorCode === 0 && (topic.partitions[0]?.leaderId ?? -1) >= 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`topic ${TOPIC} got no leader`);
 }
 
-/** Produce requests for partition 0, each carrying one ~1 MB batch of 1 KB records. */
-function produceRequests(): { frames: Buffer[]; bytesPerRequest: number } {
+/** One ~1 MB batch of 1 KB records, sent in every request. */
+function recordBatch(): Buffer {
   const builder = new RecordBatchBuilder({ maxBatchBytes: 1_000_000 });
   const value = Buffer.alloc(RECORD_BYTES, 0x61);
   while (builder.tryAppend({ key: null, value })) {}
-  const records = builder.build();
-  // A few distinct frames, so the broker's reads do not always see the same addresses.
-  const frames = Array.from({ length: 8 }, (_, i) =>
-    Buffer.concat(
-      encodeRequest(0, PRODUCE_VERSION, 1000 + i, 'ingest-bench', {
-        transactionalId: null,
-        acks: 1,
-        timeoutMs: 30_000,
-        topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }],
-      }),
-    ),
-  );
-  return { frames, bytesPerRequest: records.length };
-}
-
-function checkAcknowledged(frame: Buffer): void {
-  const response = decodeResponse(0, PRODUCE_VERSION, frame);
-  const partition = response.body.responses[0]?.partitionResponses[0];
-  if (partition?.errorCode !== 0) throw new Error(`produce failed with error code ${partition?.errorCode}`);
+  return builder.build();
 }
 
 /** Sends REQUESTS produce requests, IN_FLIGHT at a time; resolves when all are acknowledged. */
-async function ingest(client: LightClient, frames: Buffer[]): Promise<void> {
+async function ingest(client: RawClient, records: Buffer): Promise<void> {
+  const body = {
+    transactionalId: null,
+    acks: 1,
+    timeoutMs: 30_000,
+    topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }],
+  };
   let sent = 0;
   const sender = async () => {
-    while (sent < REQUESTS) {
-      const frame = frames[sent++ % frames.length];
-      checkAcknowledged(await client.send(frame));
+    while (sent++ < REQUESTS) {
+      // One write per request: its header chunk and the records leave together.
+      client.cork();
+      const response = client.request(0, PRODUCE_VERSION, body);
+      client.uncork();
+      const errorCode = (await response).responses[0]?.partitionResponses[0]?.errorCode;
+      if (errorCode !== 0) throw new Error(`produce failed with error code ${errorCode}`);
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
 }
 
-async function measure(
-  contender: Contender,
-  frames: Buffer[],
-  bytesPerRequest: number,
-): Promise<Measurement> {
+async function measure(contender: Contender, records: Buffer): Promise<Measurement> {
   const broker = contender === 'mock' ? await startMock() : await startDevBroker();
   const pid = broker.child.pid!;
   try {
-    const client = await LightClient.connect(broker.match[1]);
+    const client = await RawClient.connect(broker.match[1]);
     try {
       await awaitTopic(client);
       const before = userSystemSeconds(pid);
@@ -153,13 +99,13 @@ async function measure(
           RUN_TIMEOUT_MS,
         );
       });
-      await Promise.race([ingest(client, frames), timeout]).finally(() => clearTimeout(timer));
+      await Promise.race([ingest(client, records), timeout]).finally(() => clearTimeout(timer));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const after = userSystemSeconds(pid);
       if (!before || !after) throw new Error('this benchmark reads CPU times from /proc (Linux only)');
       return {
         seconds,
-        bytes: REQUESTS * bytesPerRequest,
+        bytes: REQUESTS * records.length,
         userSeconds: after.user - before.user,
         systemSeconds: after.system - before.system,
       };
@@ -187,12 +133,13 @@ function summary(m: Measurement): string {
 }
 
 async function main(): Promise<void> {
-  const { frames, bytesPerRequest } = produceRequests();
+  const records = recordBatch();
+  const bytesPerRequest = records.length;
   const runs: Record<Contender, Measurement>[] = [];
   for (let run = 0; run < RUNS; run++) {
     const order: Contender[] = run % 2 === 0 ? ['devBroker', 'mock'] : ['mock', 'devBroker'];
     const result = {} as Record<Contender, Measurement>;
-    for (const contender of order) result[contender] = await measure(contender, frames, bytesPerRequest);
+    for (const contender of order) result[contender] = await measure(contender, records);
     runs.push(result);
     console.log(
       `run ${run + 1}/${RUNS}: dev broker ${summary(result.devBroker)}; mock ${summary(result.mock)}`,
