@@ -82,11 +82,21 @@ describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => 
       return { name, c };
     });
     await Promise.all(consumers.map(({ c }) => c.subscribe({ topics: ['keyed'] })));
+    // Paused until both are members: on a slow machine the mock can complete a first generation with
+    // one member, which then consumes while the second joins, and the mock rejects its commits during
+    // that rebalance (see the next test), so the second would get those messages again.
+    for (const { c } of consumers) c.pause([{ topic: 'keyed' }]);
     await Promise.all(
       consumers.map(({ name, c }) =>
         c.run({ eachMessage: async ({ message }) => void seen.push(record(name, message)) }),
       ),
     );
+    await waitFor(
+      () => consumers.every(({ c }) => c.assignment().some((tp) => tp.partitions.length > 0)),
+      30_000,
+      'both consumers to get partitions',
+    );
+    for (const { c } of consumers) c.resume([{ topic: 'keyed' }]);
     await waitFor(() => seen.length >= TOTAL, 60_000, `${TOTAL} messages (have ${seen.length})`);
     await new Promise((r) => setTimeout(r, 300));
     const assignments = consumers.map(({ c }) => c.assignment());
