@@ -29,10 +29,8 @@ import {
   UnsupportedApiVersionError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from './client-software.js';
 import { FrameReader } from './frame-reader.js';
-
-export const CLIENT_SOFTWARE_NAME = 'samsa';
-export const CLIENT_SOFTWARE_VERSION = '0.1.0';
 
 export interface ConnectionConfig {
   host: string;
