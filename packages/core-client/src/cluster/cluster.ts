@@ -66,6 +66,7 @@ export interface ClusterOptions {
   reconnectBackoffMaxMs?: number;
   metadataMaxAgeMs?: number;
   maxResponseBytes?: number;
+  tuneMalloc?: boolean;
   /** Let Metadata requests auto-create topics where the broker allows it. Default true (KafkaJS). */
   allowAutoTopicCreation?: boolean;
 }
@@ -289,6 +290,7 @@ export class Cluster {
       connectionTimeoutMs: this.config.connectionTimeoutMs,
       requestTimeoutMs: this.config.requestTimeoutMs,
       maxResponseBytes: this.config.maxResponseBytes,
+      tuneMalloc: this.config.tuneMalloc,
       logger: this.logger,
       label: `${nodeId < 0 ? 'seed' : 'node'} ${nodeId < 0 ? -nodeId : nodeId} (${host}:${port}, ${purpose})`,
     });

@@ -31,6 +31,7 @@ import {
 import type { Logger } from '../logger.js';
 import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from './client-software.js';
 import { FrameReader } from './frame-reader.js';
+import { raiseMallocThresholds } from './malloc-thresholds.js';
 
 export interface ConnectionConfig {
   host: string;
@@ -41,6 +42,8 @@ export interface ConnectionConfig {
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   maxResponseBytes: number;
+  /** Raise glibc's malloc thresholds on the first connection (malloc-thresholds.ts). Default true. */
+  tuneMalloc?: boolean;
   logger: Logger;
   /** For messages: e.g. `node 1 (127.0.0.1:9092, produce)`. */
   label: string;
@@ -94,6 +97,8 @@ export class Connection {
   };
 
   constructor(readonly config: ConnectionConfig) {
+    // Frame buffers are malloc'ed and freed per large response: keep their memory (see malloc-thresholds.ts).
+    if (config.tuneMalloc !== false) raiseMallocThresholds();
     this.frames = new FrameReader(config.maxResponseBytes, this.onFrame);
   }
 
