@@ -8,8 +8,9 @@
  * in flight a new id is fetched and every queued batch is renumbered (and its built bytes
  * re-stamped) under it. Without idempotence the state is always `ready` and nothing is numbered.
  *
- * The transaction manager (AddPartitionsToTxn, AddOffsetsToTxn, EndTxn) builds on this class: it
- * takes the producer id with its transactional id and owns the epoch bumps, sequences stay here.
+ * Transactions (producer/transaction-manager.ts: its state machine, AddPartitionsToTxn,
+ * AddOffsetsToTxn, EndTxn) hook in here: the producer id then comes from InitProducerId with the
+ * transactional id, and a transaction abort bumps the epoch; sequence bookkeeping stays in this file.
  */
 import { ApiKey, BatchField, CRC_START, crc32c } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
