@@ -15,7 +15,8 @@ import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Kafka, LogLevel } from '../src/index.js';
 import { Connection } from '../src/network/connection.js';
-import { Accumulator, type ProducerBatchState, type Sink } from '../src/producer/accumulator.js';
+import type { ProducerBatchState } from '../src/producer/batch.js';
+import { Sink } from '../src/producer/sink.js';
 import { windowed } from './clients/types.js';
 import { cpuSeconds } from './measure.js';
 
@@ -41,24 +42,19 @@ const requests: RequestTrace[] = [];
 const writes: number[] = [];
 let t0 = 0;
 
-// Trace Produce requests at the accumulator (what it decided to send) ...
-const originalSendRequest = Accumulator.prototype.sendRequest;
-Accumulator.prototype.sendRequest = async function (
-  this: Accumulator,
-  sink: Sink,
-  batches: ProducerBatchState[],
-  requestAcks: number,
-) {
+// Trace Produce requests at the sinks (what the accumulator decided to send) ...
+const originalSend = Sink.prototype.send;
+Sink.prototype.send = async function (this: Sink, batches: ProducerBatchState[], requestAcks: number) {
   const r: RequestTrace = {
     sentAt: performance.now() - t0,
     rtt: 0,
     batches: batches.length,
     bytes: batches.reduce((n, b) => n + b.size, 0),
-    inFlightBefore: sink.inFlight - 1,
+    inFlightBefore: this.inFlight - 1,
     maxBatch: Math.max(...batches.map((b) => b.size)),
   };
   const start = performance.now();
-  await originalSendRequest.call(this, sink, batches, requestAcks);
+  await originalSend.call(this, batches, requestAcks);
   r.rtt = performance.now() - start;
   if (t0 > 0) requests.push(r);
 };

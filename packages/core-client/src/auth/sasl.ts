@@ -2,32 +2,30 @@
  * SASL on a freshly negotiated connection: SaslHandshake v1 then SaslAuthenticate rounds
  * (KIP-152). PLAIN and SCRAM-SHA-256/512 with KafkaJS's option shape.
  */
+import { ApiKey } from '@samsa/protocol';
 import type { SaslOptions } from '../config/client-options.js';
 import { AuthenticationError } from '../errors.js';
 import type { Connection } from '../network/connection.js';
 import { ScramClient, ScramError } from './scram.js';
 
-const SASL_HANDSHAKE = 17;
-const SASL_AUTHENTICATE = 36;
-
 export async function authenticate(connection: Connection, sasl: SaslOptions, label: string): Promise<void> {
   const mechanism = sasl.mechanism.toUpperCase();
-  const handshakeVersion = Math.min(connection.brokerVersions.get(SASL_HANDSHAKE)?.max ?? -1, 1);
-  if (handshakeVersion < 1 || !connection.brokerVersions.has(SASL_AUTHENTICATE)) {
+  const handshakeVersion = Math.min(connection.brokerVersions.get(ApiKey.SaslHandshake)?.max ?? -1, 1);
+  if (handshakeVersion < 1 || !connection.brokerVersions.has(ApiKey.SaslAuthenticate)) {
     throw new AuthenticationError(
       `${label} does not support SaslHandshake v1 + SaslAuthenticate (Kafka >= 1.0 does); is this a SASL listener?`,
     );
   }
-  const handshake = await connection.requestInternal(SASL_HANDSHAKE, 1, { mechanism }, {}, false);
+  const handshake = await connection.requestInternal(ApiKey.SaslHandshake, 1, { mechanism }, {}, false);
   if (handshake.errorCode !== 0) {
     throw new AuthenticationError(
       `${label} does not enable SASL mechanism ${mechanism}; it offers ${handshake.mechanisms.join(', ') || 'none'}`,
     );
   }
-  const authVersion = Math.min(connection.brokerVersions.get(SASL_AUTHENTICATE)!.max, 2);
+  const authVersion = Math.min(connection.brokerVersions.get(ApiKey.SaslAuthenticate)!.max, 2);
   const exchange = async (bytes: Buffer): Promise<Buffer> => {
     const res = await connection.requestInternal(
-      SASL_AUTHENTICATE,
+      ApiKey.SaslAuthenticate,
       authVersion,
       { authBytes: bytes },
       {},

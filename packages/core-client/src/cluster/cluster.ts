@@ -19,7 +19,7 @@
  */
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { RequestBodies, ResponseBodies } from '@samsa/protocol';
-import { apiCodecs } from '@samsa/protocol';
+import { ApiKey, apiCodecs } from '@samsa/protocol';
 import { raceAbort } from '../abort.js';
 import {
   type KafkaConfig,
@@ -66,11 +66,15 @@ export interface ClusterOptions {
   reconnectBackoffMaxMs?: number;
   metadataMaxAgeMs?: number;
   maxResponseBytes?: number;
+  tuneMalloc?: boolean;
   /** Let Metadata requests auto-create topics where the broker allows it. Default true (KafkaJS). */
   allowAutoTopicCreation?: boolean;
 }
 
 type CoordinatorType = 'group' | 'transaction';
+
+/** FindCoordinator's KeyType for each kind of coordinator. */
+const COORDINATOR_KEY_TYPE: Record<CoordinatorType, number> = { group: 0, transaction: 1 };
 
 interface NodeState {
   info: BrokerInfo;
@@ -79,9 +83,6 @@ interface NodeState {
   nextAttemptAt: number;
   versions: Map<number, VersionRange> | null;
 }
-
-const FIND_COORDINATOR = 10;
-const METADATA = 3;
 
 export class Cluster {
   readonly config: ResolvedClientConfig;
@@ -289,6 +290,7 @@ export class Cluster {
       connectionTimeoutMs: this.config.connectionTimeoutMs,
       requestTimeoutMs: this.config.requestTimeoutMs,
       maxResponseBytes: this.config.maxResponseBytes,
+      tuneMalloc: this.config.tuneMalloc,
       logger: this.logger,
       label: `${nodeId < 0 ? 'seed' : 'node'} ${nodeId < 0 ? -nodeId : nodeId} (${host}:${port}, ${purpose})`,
     });
@@ -362,7 +364,7 @@ export class Cluster {
   private async fetchMetadata(topics: string[] | null, allowAutoTopicCreation: boolean) {
     const { response } = await this.request(
       'any',
-      METADATA,
+      ApiKey.Metadata,
       (version) => ({
         // v0 has no "all topics" null: an empty list means all there.
         topics: topics === null ? (version === 0 ? [] : null) : topics.map((name) => ({ name })),
@@ -396,10 +398,10 @@ export class Cluster {
   }
 
   private async lookupCoordinator(key: string, type: CoordinatorType, signal?: AbortSignal): Promise<number> {
-    const keyType = type === 'group' ? 0 : 1;
+    const keyType = COORDINATOR_KEY_TYPE[type];
     const { version, response } = await this.request(
       'any',
-      FIND_COORDINATOR,
+      ApiKey.FindCoordinator,
       (v) => (v >= 4 ? { keyType, coordinatorKeys: [key] } : { key, keyType }),
       { purpose: 'admin', signal },
     );

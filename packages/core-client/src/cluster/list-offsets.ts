@@ -8,6 +8,7 @@
  * about. Such an answer caps ListOffsets at v3 for that broker and the request is retried.
  */
 
+import { ApiKey } from '@samsa/protocol';
 import type { ResolvedRetry } from '../config/client-options.js';
 import { ConnectionError, createKafkaError, type KafkaProtocolError } from '../errors.js';
 import { withRetry } from '../retry.js';
@@ -16,7 +17,6 @@ import { isStaleMetadataError } from './metadata.js';
 
 export const LATEST_TIMESTAMP = -1n;
 export const EARLIEST_TIMESTAMP = -2n;
-const LIST_OFFSETS = 2;
 
 export interface OffsetQuery {
   topic: string;
@@ -70,7 +70,7 @@ export async function listOffsets(
           }
           const { version, response } = await cluster.request(
             leader,
-            LIST_OFFSETS,
+            ApiKey.ListOffsets,
             () => ({
               replicaId: -1,
               isolationLevel: options.isolationLevel ?? 0,
@@ -90,7 +90,7 @@ export async function listOffsets(
             t.partitions.some((p) => !byTopic.get(t.name)?.some((x) => x.partition === p.partitionIndex)),
           );
           if (misparsed && version >= 4) {
-            cluster.capApiVersion(leader, LIST_OFFSETS, 3);
+            cluster.capApiVersion(leader, ApiKey.ListOffsets, 3);
             throw new ConnectionError(
               `node ${leader}`,
               `ListOffsets v${version} answer names partitions that were not asked for; retrying at v3`,

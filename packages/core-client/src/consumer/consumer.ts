@@ -15,6 +15,12 @@ import { raceAbort } from '../abort.js';
 import { toTopicPartitions } from '../assignors/consumer-protocol.js';
 import { rebalanceProtocolOf } from '../assignors/index.js';
 import type { RebalanceProtocol, TopicPartitions } from '../assignors/types.js';
+import {
+  type CommittedOffset,
+  commitOffsets,
+  fetchCommittedOffsets,
+  type OffsetToCommit,
+} from '../cluster/group-offsets.js';
 import { describe } from '../config/validate.js';
 import { ConfigurationError, ErrorCode, isRetriable, RequestAbortedError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -44,12 +50,6 @@ import { Fetcher } from './fetch/fetcher.js';
 import { resolveOffsets } from './fetch/offset-resolver.js';
 import { type HeartbeatEvent, Heartbeater } from './group/heartbeat.js';
 import { GroupMembership } from './group/membership.js';
-import {
-  type CommittedOffset,
-  commitOffsets,
-  fetchCommittedOffsets,
-  type OffsetToCommit,
-} from './group/offsets.js';
 import type {
   EachBatchHandler,
   EachMessageHandler,

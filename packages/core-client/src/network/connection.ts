@@ -8,6 +8,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import {
+  ApiKey,
   apiCodecs,
   decodeResponse,
   encodeRequest,
@@ -20,6 +21,7 @@ import type { SaslOptions } from '../config/client-options.js';
 import {
   AuthenticationError,
   ConnectionError,
+  ErrorCode,
   KafkaTimeoutError,
   ProtocolDecodeError,
   RequestAbortedError,
@@ -27,13 +29,9 @@ import {
   UnsupportedApiVersionError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from './client-software.js';
 import { FrameReader } from './frame-reader.js';
-
-export const CLIENT_SOFTWARE_NAME = 'samsa';
-export const CLIENT_SOFTWARE_VERSION = '0.1.0';
-
-const API_VERSIONS = 18;
-const UNSUPPORTED_VERSION = 35;
+import { raiseMallocThresholds } from './malloc-thresholds.js';
 
 export interface ConnectionConfig {
   host: string;
@@ -44,6 +42,8 @@ export interface ConnectionConfig {
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   maxResponseBytes: number;
+  /** Raise glibc's malloc thresholds on the first connection (malloc-thresholds.ts). Default true. */
+  tuneMalloc?: boolean;
   logger: Logger;
   /** For messages: e.g. `node 1 (127.0.0.1:9092, produce)`. */
   label: string;
@@ -97,6 +97,8 @@ export class Connection {
   };
 
   constructor(readonly config: ConnectionConfig) {
+    // Frame buffers are malloc'ed and freed per large response: keep their memory (see malloc-thresholds.ts).
+    if (config.tuneMalloc !== false) raiseMallocThresholds();
     this.frames = new FrameReader(config.maxResponseBytes, this.onFrame);
   }
 
@@ -200,10 +202,10 @@ export class Connection {
    * in the v0 format, with its own ApiVersions range (KIP-511): retry at that version.
    */
   private async negotiateApiVersions(): Promise<void> {
-    let version = apiCodecs.get(API_VERSIONS)!.request.maxVersion;
+    let version = apiCodecs.get(ApiKey.ApiVersions)!.request.maxVersion;
     for (let attempt = 0; attempt < 3; attempt++) {
       const frame: Buffer = await this.requestInternal(
-        API_VERSIONS,
+        ApiKey.ApiVersions,
         version,
         { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION },
         {},
@@ -211,11 +213,11 @@ export class Connection {
       );
       // The error code is the first body field in every version (the response header is always v0).
       const errorCode = frame.length >= 6 ? frame.readInt16BE(4) : -1;
-      if (errorCode === UNSUPPORTED_VERSION) {
+      if (errorCode === ErrorCode.UNSUPPORTED_VERSION) {
         let brokerMax = 0;
         try {
-          const { body } = decodeResponse(API_VERSIONS, 0, frame);
-          brokerMax = body.apiKeys.find((k) => k.apiKey === API_VERSIONS)?.maxVersion ?? 0;
+          const { body } = decodeResponse(ApiKey.ApiVersions, 0, frame);
+          brokerMax = body.apiKeys.find((k) => k.apiKey === ApiKey.ApiVersions)?.maxVersion ?? 0;
         } catch {
           brokerMax = 0;
         }
@@ -224,7 +226,7 @@ export class Connection {
         version = next;
         continue;
       }
-      const { body } = decodeResponse(API_VERSIONS, version, frame);
+      const { body } = decodeResponse(ApiKey.ApiVersions, version, frame);
       if (body.errorCode !== 0) {
         throw new ConnectionError(this.config.label, `ApiVersions failed with error code ${body.errorCode}`);
       }

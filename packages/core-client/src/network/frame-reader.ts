@@ -15,13 +15,12 @@
  *   user space (measured on a Linux VM: 25-40% more CPU per byte received), and the bytes come out
  *   cold for the CRC check that reads them next. Frame buffers are never reused: record keys and
  *   values are views of them. So that malloc reuses their memory once they are freed instead of
- *   mapping fresh pages, the first reader raises its thresholds (malloc-thresholds.ts).
+ *   mapping fresh pages, the first connection raises its thresholds (malloc-thresholds.ts).
  *
  * Frames larger than `maxFrameBytes` are rejected before any of their bytes are buffered, the way a
  * broker applies `socket.request.max.bytes`.
  */
 import { FrameTooLargeError, InvalidFrameSizeError } from '@samsa/protocol';
-import { raiseMallocThresholds } from './malloc-thresholds.js';
 
 /** Scratch size: what one read takes at most while no large frame is being filled. */
 const SCRATCH_BYTES = 64 * 1024;
@@ -40,9 +39,7 @@ export class FrameReader {
   constructor(
     private readonly maxFrameBytes: number,
     private readonly onFrame: (frame: Buffer) => void,
-  ) {
-    raiseMallocThresholds();
-  }
+  ) {}
 
   /** Bytes buffered towards an incomplete frame. */
   get buffered(): number {

@@ -17,16 +17,45 @@
  * How: allocate, untouched (so only address space), one buffer just under the 32 MiB cap and let it
  * go. V8 frees it at the next young-generation GC, and freeing an mmap'ed chunk of that size sets the
  * thresholds. Other allocators ignore it; it costs nothing there.
+ *
+ * It changes the allocator of the whole process, so it can be turned off: per client with
+ * `new Kafka({ tuneMalloc: false })` (its connections never do it), or for the process with
+ * `SAMSA_MALLOC_TUNING=0` (README: "What Samsa does to your process").
  */
+import { ConfigurationError } from '../errors.js';
+
+export const MALLOC_TUNING_ENV = 'SAMSA_MALLOC_TUNING';
 
 /** glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64-bit, less room for the chunk header and page rounding. */
 const PRIME_BYTES = 32 * 1024 * 1024 - 64 * 1024;
 
 let primed = false;
 
-/** Once per process: a freed 32 MiB chunk raises glibc's mmap and trim thresholds to their cap. */
+/** Whether `SAMSA_MALLOC_TUNING` allows the tuning: unset or 1/true/on/yes does, 0/false/off/no does not. */
+export function mallocTuningAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env[MALLOC_TUNING_ENV]?.trim().toLowerCase();
+  if (
+    value === undefined ||
+    value === '' ||
+    value === '1' ||
+    value === 'true' ||
+    value === 'on' ||
+    value === 'yes'
+  )
+    return true;
+  if (value === '0' || value === 'false' || value === 'off' || value === 'no') return false;
+  throw new ConfigurationError(
+    MALLOC_TUNING_ENV,
+    `expected 0 (or false, off, no) to turn malloc tuning off, or 1 (true, on, yes), got ${JSON.stringify(env[MALLOC_TUNING_ENV])}`,
+  );
+}
+
+/**
+ * Once per process: a freed 32 MiB chunk raises glibc's mmap and trim thresholds to their cap.
+ * Does nothing when SAMSA_MALLOC_TUNING turns it off.
+ */
 export function raiseMallocThresholds(): void {
-  if (primed) return;
+  if (primed || !mallocTuningAllowed()) return;
   primed = true;
   Buffer.allocUnsafeSlow(PRIME_BYTES);
 }

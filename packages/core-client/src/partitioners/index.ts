@@ -1,8 +1,8 @@
 /**
  * Partitioners. The default puts keyed records where the Java client would (murmur2) and spreads
- * unkeyed records with the sticky partitioner (KIP-480/KIP-794: stay on one partition until about
- * `batchSize` bytes went there, then move), which the producer's accumulator implements because
- * it knows when batches fill. KafkaJS-style `createPartitioner` functions work unchanged.
+ * unkeyed records with the sticky partitioner (KIP-480/KIP-794: stay on one partition until its
+ * batch closes, then move; sticky.ts), which the producer runs itself because its accumulator knows
+ * when batches fill. KafkaJS-style `createPartitioner` functions work unchanged.
  */
 import type { PartitionMetadata } from '../cluster/metadata.js';
 import { javaPartitionForKey } from './murmur2.js';

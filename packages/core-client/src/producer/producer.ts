@@ -281,11 +281,11 @@ export class Producer<K = Bytes, V = Bytes> {
               if (typeof key === 'string') key = Buffer.from(key, 'utf8');
               partition = javaPartitionForKey(key, count);
             } else {
-              partition = acc.stickyPartition(t, count);
+              partition = t.sticky.partition(count);
               sticky = count;
             }
           } else if (builtIn === 'roundRobin') {
-            partition = acc.roundRobinPartition(t, count);
+            partition = t.roundRobin.partition(count);
           } else {
             partition = this.partitioner!({
               topic,

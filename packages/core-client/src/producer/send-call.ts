@@ -3,13 +3,21 @@
  * report back per call segment (a run of the call's messages inside one batch); the call settles
  * when its last segment does. Per-message results are computed only if `.records` is read.
  */
-import type { ProducerBatchState } from './accumulator.js';
 import type { Message, RecordMetadata, RecordResult, SendResult } from './types.js';
+
+/** What a call reads of a batch (a ProducerBatchState, see batch.ts) once the batch is acknowledged. */
+export interface SegmentBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly baseOffset: bigint;
+  readonly logAppendTime: bigint;
+  readonly logStartOffset: bigint;
+}
 
 /** A run of one call's messages inside one batch: offsets `batch.baseOffset + firstDelta ...`. */
 export interface Segment {
   call: SendCall;
-  batch: ProducerBatchState;
+  batch: SegmentBatch;
   firstDelta: number;
   count: number;
 }
@@ -64,7 +72,7 @@ export class SendCall {
     return this.partitionOf === null ? this.onlyPartition : this.partitionOf[index];
   }
 
-  addSegment(batch: ProducerBatchState, firstDelta: number): Segment {
+  addSegment(batch: SegmentBatch, firstDelta: number): Segment {
     const s: Segment = { call: this, batch, firstDelta, count: 1 };
     this.segments.push(s);
     this.pending++;
@@ -72,7 +80,7 @@ export class SendCall {
   }
 
   /** A batch was split (MESSAGE_TOO_LARGE): `after`'s records continue in another batch. */
-  insertSegmentAfter(after: Segment, batch: ProducerBatchState, firstDelta: number, count: number): Segment {
+  insertSegmentAfter(after: Segment, batch: SegmentBatch, firstDelta: number, count: number): Segment {
     const s: Segment = { call: this, batch, firstDelta, count };
     this.segments.splice(this.segments.indexOf(after) + 1, 0, s);
     this.pending++;

@@ -1,10 +1,17 @@
 /** The producer's public types: KafkaJS's shapes with Java's option names, generic in key and value. */
 
+import { CompressionType } from '@samsa/protocol';
 import type { RetryOptions } from '../config/client-options.js';
 import type { PartitionerFactory } from '../partitioners/index.js';
 
-/** KafkaJS's `CompressionTypes`, the codec ids Kafka stores in a batch's attributes. */
-export const CompressionTypes = { None: 0, GZIP: 1, Snappy: 2, LZ4: 3, ZSTD: 4 } as const;
+/** KafkaJS's `CompressionTypes`, the codec ids Kafka stores in a batch's attributes (protocol's CompressionType). */
+export const CompressionTypes = {
+  None: CompressionType.None,
+  GZIP: CompressionType.GZIP,
+  Snappy: CompressionType.Snappy,
+  LZ4: CompressionType.LZ4,
+  ZSTD: CompressionType.ZSTD,
+} as const;
 export type CompressionTypes = (typeof CompressionTypes)[keyof typeof CompressionTypes];
 /** Java's `compression.type` names. */
 export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';

@@ -9,6 +9,7 @@ import {
 import { CooperativeStickyAssignor } from '../../src/assignors/cooperative-sticky.js';
 import { RangeAssignor } from '../../src/assignors/range.js';
 import type { PartitionAssignor } from '../../src/assignors/types.js';
+import { commitOffsets, fetchCommittedOffsets } from '../../src/cluster/group-offsets.js';
 import {
   CommitFailedError,
   FencedInstanceIdError,
@@ -17,7 +18,6 @@ import {
 } from '../../src/consumer/errors.js';
 import { type HeartbeatEvent, Heartbeater } from '../../src/consumer/group/heartbeat.js';
 import { GroupMembership } from '../../src/consumer/group/membership.js';
-import { commitOffsets, fetchCommittedOffsets } from '../../src/consumer/group/offsets.js';
 import { ErrorCode } from '../../src/errors.js';
 import { nullLogger } from '../../src/logger.js';
 import { FakeCluster } from './fake-cluster.js';

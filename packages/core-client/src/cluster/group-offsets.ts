@@ -1,18 +1,30 @@
 /**
- * OffsetCommit and OffsetFetch against the group coordinator, with the retries Java does: coordinator
- * moves and loading are retried until the deadline; a lost generation is a CommitFailedError.
+ * A consumer group's committed offsets: OffsetCommit and OffsetFetch against the group coordinator.
+ *
+ * - The requests and the reading of OffsetFetch answers (v8+ answers per group) are shared by the
+ *   consumer, which commits as a member of the current generation, and the admin, which commits
+ *   from outside the group (generation -1, no member id) for a group with no active members.
+ * - `commitOffsets` / `fetchCommittedOffsets` are the member's calls, with the retries Java does:
+ *   coordinator moves and loading are retried until the deadline; a lost generation is a
+ *   CommitFailedError. The admin retries with its own policy (admin/groups-and-offsets.ts).
  */
-import { ApiKey } from '@samsa/protocol';
+import {
+  ApiKey,
+  type OffsetCommitRequest,
+  type OffsetFetchRequest,
+  type OffsetFetchResponse,
+  type RequestBodies,
+  type ResponseBodies,
+} from '@samsa/protocol';
+import { CommitFailedError, FencedInstanceIdError, RebalanceInProgressError } from '../consumer/errors.js';
 import {
   createKafkaError,
   ErrorCode,
   isRetriable,
   KafkaTimeoutError,
   RequestAbortedError,
-} from '../../errors.js';
-import { sleep } from '../../retry.js';
-import { CommitFailedError, FencedInstanceIdError, RebalanceInProgressError } from '../errors.js';
-import type { GroupMembership } from './membership.js';
+} from '../errors.js';
+import { sleep } from '../retry.js';
 
 export interface OffsetToCommit {
   topic: string;
@@ -30,18 +42,37 @@ export interface CommittedOffset {
   metadata: string | null;
 }
 
-interface CallOptions {
-  signal?: AbortSignal;
-  timeoutMs: number;
-  retryBackoffMs: number;
+/** Who commits: a member under its generation (classic) or epoch (KIP-848), or no one (see OUTSIDE_THE_GROUP). */
+export interface Committer {
+  generationIdOrMemberEpoch: number;
+  memberId: string;
+  groupInstanceId: string | null;
 }
 
-const COORDINATOR_CODES = new Set<number>([
-  ErrorCode.NOT_COORDINATOR,
-  ErrorCode.COORDINATOR_NOT_AVAILABLE,
-  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-  ErrorCode.REQUEST_TIMED_OUT,
-]);
+/** Commits from outside the group (admin): the broker takes them only while the group has no members. */
+export const OUTSIDE_THE_GROUP: Committer = {
+  generationIdOrMemberEpoch: -1,
+  memberId: '',
+  groupInstanceId: null,
+};
+
+/** Partitions to fetch committed offsets for, by topic; null fetches every partition the group has. */
+export type OffsetFetchTopics = { name: string; partitionIndexes: number[] }[] | null;
+
+/** An OffsetFetch answer for one group, whatever the version. */
+export interface GroupOffsetsAnswer {
+  errorCode: number;
+  topics: {
+    name: string;
+    partitions: {
+      partitionIndex: number;
+      committedOffset: bigint;
+      committedLeaderEpoch?: number;
+      metadata: string | null;
+      errorCode: number;
+    }[];
+  }[];
+}
 
 function groupByTopic<T extends { topic: string }>(items: readonly T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -55,6 +86,88 @@ function groupByTopic<T extends { topic: string }>(items: readonly T[]): Map<str
   }
   return out;
 }
+
+export function offsetCommitRequest(
+  groupId: string,
+  committer: Committer,
+  offsets: readonly OffsetToCommit[],
+): OffsetCommitRequest {
+  return {
+    groupId,
+    generationIdOrMemberEpoch: committer.generationIdOrMemberEpoch,
+    memberId: committer.memberId,
+    groupInstanceId: committer.groupInstanceId,
+    retentionTimeMs: -1n,
+    topics: [...groupByTopic(offsets)].map(([name, list]) => ({
+      name,
+      partitions: list.map((o) => ({
+        partitionIndex: o.partition,
+        committedOffset: o.offset,
+        committedLeaderEpoch: o.leaderEpoch ?? -1,
+        commitTimestamp: -1n,
+        committedMetadata: o.metadata ?? null,
+      })),
+    })),
+  };
+}
+
+/** `requireStable` waits out pending transactional commits (KIP-447). */
+export function offsetFetchRequest(
+  version: number,
+  groupId: string,
+  topics: OffsetFetchTopics,
+  requireStable: boolean,
+): OffsetFetchRequest {
+  return version >= 8
+    ? { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable }
+    : { groupId, topics, requireStable };
+}
+
+/** The group's part of an OffsetFetch answer: v8+ answers per group, older versions for the one group asked. */
+export function groupOffsetsAnswer(
+  version: number,
+  groupId: string,
+  response: OffsetFetchResponse,
+): GroupOffsetsAnswer {
+  if (version >= 8) {
+    const g = response.groups?.find((x) => x.groupId === groupId) ?? response.groups?.[0];
+    return { errorCode: g?.errorCode ?? ErrorCode.NONE, topics: g?.topics ?? [] };
+  }
+  return { errorCode: response.errorCode ?? ErrorCode.NONE, topics: response.topics ?? [] };
+}
+
+// ------------------------------------------------------------------ as a group member (the consumer)
+
+/** The group member committing: what it needs of the consumer's group membership. */
+export interface GroupMember {
+  readonly groupId: string;
+  readonly inGroup: boolean;
+  readonly generationId: number;
+  readonly memberId: string;
+  /** One request to the group coordinator. */
+  request<K extends keyof RequestBodies>(
+    apiKey: K,
+    build: (version: number) => RequestBodies[K],
+    options?: { signal?: AbortSignal },
+  ): Promise<{ version: number; response: ResponseBodies[K] }>;
+  /** Look the coordinator up again before the next request. */
+  coordinatorFailed(): void;
+}
+
+interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs: number;
+  retryBackoffMs: number;
+}
+
+const COORDINATOR_CODES = new Set<number>([
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.REQUEST_TIMED_OUT,
+]);
+
+const RETRY = Symbol('retry');
 
 /** Retries `attempt` on retriable failures (with back-off) until `options.timeoutMs` passes. */
 async function retrying<T>(
@@ -86,10 +199,8 @@ async function retrying<T>(
   }
 }
 
-const RETRY = Symbol('retry');
-
 export async function commitOffsets(
-  membership: GroupMembership,
+  membership: GroupMember,
   offsets: readonly OffsetToCommit[],
   options: CallOptions & { groupInstanceId: string | null },
 ): Promise<void> {
@@ -99,25 +210,14 @@ export async function commitOffsets(
     if (!membership.inGroup) throw new RebalanceInProgressError(groupId);
     const generationId = membership.generationId;
     const memberId = membership.memberId;
+    const committer = {
+      generationIdOrMemberEpoch: generationId,
+      memberId,
+      groupInstanceId: options.groupInstanceId,
+    };
     const { response } = await membership.request(
       ApiKey.OffsetCommit,
-      () => ({
-        groupId,
-        generationIdOrMemberEpoch: generationId,
-        memberId,
-        groupInstanceId: options.groupInstanceId,
-        retentionTimeMs: -1n,
-        topics: [...groupByTopic(offsets)].map(([name, list]) => ({
-          name,
-          partitions: list.map((o) => ({
-            partitionIndex: o.partition,
-            committedOffset: o.offset,
-            committedLeaderEpoch: o.leaderEpoch ?? -1,
-            commitTimestamp: -1n,
-            committedMetadata: o.metadata ?? null,
-          })),
-        })),
-      }),
+      () => offsetCommitRequest(groupId, committer, offsets),
       { signal: options.signal },
     );
     let retry = false;
@@ -163,49 +263,27 @@ export async function commitOffsets(
   });
 }
 
-/** Committed offsets of `partitions`; `requireStable` waits out pending transactional commits (KIP-447). */
+/** Committed offsets of `partitions`, waiting out pending transactional commits (requireStable, KIP-447). */
 export async function fetchCommittedOffsets(
-  membership: GroupMembership,
+  membership: GroupMember,
   partitions: readonly { topic: string; partition: number }[],
   options: CallOptions,
 ): Promise<Map<string, Map<number, CommittedOffset>>> {
   const groupId = membership.groupId;
-  const byTopic = groupByTopic(partitions);
-  const topics = [...byTopic].map(([name, list]) => ({
+  const topics = [...groupByTopic(partitions)].map(([name, list]) => ({
     name,
     partitionIndexes: list.map((p) => p.partition),
   }));
   return retrying(`Fetching committed offsets for group ${groupId}`, options, async () => {
     const { version, response } = await membership.request(
       ApiKey.OffsetFetch,
-      (v) =>
-        v >= 8
-          ? { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable: true }
-          : { groupId, topics, requireStable: true },
+      (v) => offsetFetchRequest(v, groupId, topics, true),
       { signal: options.signal },
     );
-    let topLevel: number;
-    let resultTopics: {
-      name: string;
-      partitions: {
-        partitionIndex: number;
-        committedOffset: bigint;
-        committedLeaderEpoch?: number;
-        metadata: string | null;
-        errorCode: number;
-      }[];
-    }[];
-    if (version >= 8) {
-      const g = response.groups?.find((x) => x.groupId === groupId) ?? response.groups?.[0];
-      topLevel = g?.errorCode ?? ErrorCode.NONE;
-      resultTopics = g?.topics ?? [];
-    } else {
-      topLevel = response.errorCode ?? ErrorCode.NONE;
-      resultTopics = response.topics ?? [];
-    }
-    if (topLevel !== ErrorCode.NONE) return handleFetchError(membership, topLevel);
+    const answer = groupOffsetsAnswer(version, groupId, response);
+    if (answer.errorCode !== ErrorCode.NONE) return handleFetchError(membership, answer.errorCode);
     const out = new Map<string, Map<number, CommittedOffset>>();
-    for (const t of resultTopics) {
+    for (const t of answer.topics) {
       const m = new Map<number, CommittedOffset>();
       out.set(t.name, m);
       for (const p of t.partitions) {
@@ -225,7 +303,7 @@ export async function fetchCommittedOffsets(
 }
 
 function handleFetchError(
-  membership: GroupMembership,
+  membership: GroupMember,
   code: number,
   topic?: string,
   partition?: number,
