@@ -18,10 +18,10 @@ export type {
   ProducerRecord,
   RecordMetadata,
 } from './client/kafka-like.js';
-export { SamsaConsumers } from './consume/consumer-registry.js';
 export { DeadLetterHeaders, defaultDeadLetterTopic } from './consume/dead-letter.js';
 export { buildHealthReport, type ConsumerHealth, type SamsaHealthReport } from './consume/health-report.js';
 export { isRetryableByDefault } from './consume/retry-policy.js';
+export { SamsaConsumers } from './consume/samsa.consumers.js';
 export type {
   ContainerState,
   ContainerStats,
@@ -44,10 +44,10 @@ export type {
 export { validateSamsaOptions } from './module/options.js';
 export { SamsaModule } from './module/samsa.module.js';
 export { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from './module/tokens.js';
-export { type PublishOptions, SamsaProducer } from './produce/samsa-producer.js';
+export { type PublishOptions, SamsaProducer } from './produce/samsa.producer.js';
 export { ValueCodec } from './serde/value-codec.js';
-export { decodeHeaders, SamsaBatchContext, SamsaContext } from './subscribe/context.js';
-export { Ctx, Headers, Key, Payload } from './subscribe/param.decorators.js';
+export { Ctx, Headers, Key, Payload } from './subscribe/params.decorator.js';
+export { decodeHeaders, SamsaBatchContext, SamsaContext } from './subscribe/samsa.context.js';
 export { Subscribe, type SubscribeMetadata, type SubscribeTarget } from './subscribe/subscribe.decorator.js';
 export type {
   BackoffOptions,

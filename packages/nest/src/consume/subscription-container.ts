@@ -9,7 +9,7 @@ import type {
 } from '../client/kafka-like.js';
 import { BatchRecordError, DeserializationError } from '../errors.js';
 import type { ValueCodec } from '../serde/value-codec.js';
-import { SamsaBatchContext, SamsaContext } from '../subscribe/context.js';
+import { SamsaBatchContext, SamsaContext } from '../subscribe/samsa.context.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { sleepUnless } from './sleep.js';
 import type { SubscriptionSpec } from './subscription-spec.js';

@@ -7,7 +7,7 @@ import {
   type SamsaModuleOptions,
   validateSamsaOptions,
 } from '../module/options.js';
-import { decodeHeaders } from '../subscribe/context.js';
+import { decodeHeaders } from '../subscribe/samsa.context.js';
 import { ReplyHeaders } from './reply-headers.js';
 
 export type SamsaClientStatus = 'connected' | 'disconnected';

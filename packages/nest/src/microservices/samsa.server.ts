@@ -14,14 +14,14 @@ import {
   validateSamsaOptions,
 } from '../module/options.js';
 import { ensureTopics } from '../module/topics-setup.js';
-import { SamsaProducer } from '../produce/samsa-producer.js';
+import { SamsaProducer } from '../produce/samsa.producer.js';
 import { ValueCodec } from '../serde/value-codec.js';
-import type { SamsaContext } from '../subscribe/context.js';
 import {
   checkGroupOverlaps,
   resolveSubscription,
   SUBSCRIBE_OPTION_KEYS,
 } from '../subscribe/resolve-subscription.js';
+import type { SamsaContext } from '../subscribe/samsa.context.js';
 import type { SubscribeOptions } from '../subscribe/subscribe-options.js';
 import { ReplyHeaders } from './reply-headers.js';
 

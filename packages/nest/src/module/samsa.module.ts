@@ -2,10 +2,10 @@ import { type DynamicModule, Global, Module, type Provider } from '@nestjs/commo
 import { DiscoveryModule } from '@nestjs/core';
 import { SchemaRegistryClient } from '@samsa/schema-registry';
 import type { KafkaLike } from '../client/kafka-like.js';
-import { SamsaConsumers } from '../consume/consumer-registry.js';
-import { SamsaProducer } from '../produce/samsa-producer.js';
+import { SamsaConsumers } from '../consume/samsa.consumers.js';
+import { SamsaProducer } from '../produce/samsa.producer.js';
 import { ValueCodec } from '../serde/value-codec.js';
-import { SamsaExplorer } from '../subscribe/samsa-explorer.js';
+import { SamsaExplorer } from '../subscribe/samsa.explorer.js';
 import { createKafkaClient } from './kafka-client.js';
 import {
   type ResolvedSamsaOptions,

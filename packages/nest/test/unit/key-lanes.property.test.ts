@@ -4,7 +4,7 @@ import type { ConsumedMessage, ConsumerLike, EachBatchPayload } from '../../src/
 import { resolveRetryPolicy } from '../../src/consume/retry-policy.js';
 import { SubscriptionContainer } from '../../src/consume/subscription-container.js';
 import { ValueCodec } from '../../src/serde/value-codec.js';
-import type { SamsaContext } from '../../src/subscribe/context.js';
+import type { SamsaContext } from '../../src/subscribe/samsa.context.js';
 
 const silent = { log() {}, error() {}, warn() {} };
 

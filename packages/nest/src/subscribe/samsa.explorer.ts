@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import type { KafkaLike } from '../client/kafka-like.js';
-import { SamsaConsumers } from '../consume/consumer-registry.js';
+import { SamsaConsumers } from '../consume/samsa.consumers.js';
 import { SubscriptionContainer } from '../consume/subscription-container.js';
 import type { HandlerInvoker, SubscriptionSpec } from '../consume/subscription-spec.js';
 import { transportRegistry } from '../consume/transport-registry.js';
@@ -10,12 +10,12 @@ import { resolveLogger } from '../module/logger.js';
 import type { ResolvedSamsaOptions } from '../module/options.js';
 import { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from '../module/tokens.js';
 import { ensureTopics } from '../module/topics-setup.js';
-import { SamsaProducer } from '../produce/samsa-producer.js';
+import { SamsaProducer } from '../produce/samsa.producer.js';
 import type { ValueCodec } from '../serde/value-codec.js';
 import { SAMSA_ARGS_METADATA, SUBSCRIBE_METADATA } from './constants.js';
 import { createDirectInvoker } from './direct-invoker.js';
-import { SamsaParamsFactory } from './params-factory.js';
 import { checkGroupOverlaps, resolveSubscription, sharedGroups } from './resolve-subscription.js';
+import { SamsaParamsFactory } from './samsa-params.factory.js';
 import type { SubscribeMetadata } from './subscribe.decorator.js';
 
 /** A discovered `@Subscribe` method. */
