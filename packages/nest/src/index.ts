@@ -34,16 +34,16 @@ export {
   PublishError,
   SamsaConfigurationError,
 } from './errors.js';
+export { SamsaModule } from './module/samsa.module.js';
 export type {
   EnsureTopicsOptions,
   ResolvedSamsaOptions,
   SamsaModuleAsyncOptions,
   SamsaModuleOptions,
   SchemaRegistryOptions,
-} from './module/options.js';
-export { validateSamsaOptions } from './module/options.js';
-export { SamsaModule } from './module/samsa.module.js';
+} from './module/samsa-module-options.js';
 export { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from './module/tokens.js';
+export { validateSamsaOptions } from './module/validate-samsa-options.js';
 export { type PublishOptions, SamsaProducer } from './produce/samsa.producer.js';
 export { ValueCodec } from './serde/value-codec.js';
 export { Ctx, Headers, Key, Payload } from './subscribe/params.decorator.js';

@@ -8,20 +8,14 @@ import type { HandlerInvoker, SubscriptionSpec } from '../consume/subscription-s
 import { transportRegistry } from '../consume/transport-registry.js';
 import { consumerConfig, createKafkaClient } from '../module/kafka-client.js';
 import { resolveLogger } from '../module/logger.js';
-import {
-  type ResolvedSamsaOptions,
-  type SamsaModuleOptions,
-  validateSamsaOptions,
-} from '../module/options.js';
+import type { ResolvedSamsaOptions, SamsaModuleOptions } from '../module/samsa-module-options.js';
 import { ensureTopics } from '../module/topics-setup.js';
+import { validateSamsaOptions } from '../module/validate-samsa-options.js';
 import { SamsaProducer } from '../produce/samsa.producer.js';
 import { ValueCodec } from '../serde/value-codec.js';
-import {
-  checkGroupOverlaps,
-  resolveSubscription,
-  SUBSCRIBE_OPTION_KEYS,
-} from '../subscribe/resolve-subscription.js';
+import { resolveSubscription, SUBSCRIBE_OPTION_KEYS } from '../subscribe/resolve-subscription.js';
 import type { SamsaContext } from '../subscribe/samsa.context.js';
+import { checkGroupOverlaps } from '../subscribe/shared-groups.js';
 import type { SubscribeOptions } from '../subscribe/subscribe-options.js';
 import { ReplyHeaders } from './reply-headers.js';
 

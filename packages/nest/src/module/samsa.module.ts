@@ -7,13 +7,13 @@ import { SamsaProducer } from '../produce/samsa.producer.js';
 import { ValueCodec } from '../serde/value-codec.js';
 import { SamsaExplorer } from '../subscribe/samsa.explorer.js';
 import { createKafkaClient } from './kafka-client.js';
-import {
-  type ResolvedSamsaOptions,
-  type SamsaModuleAsyncOptions,
-  type SamsaModuleOptions,
-  validateSamsaOptions,
-} from './options.js';
+import type {
+  ResolvedSamsaOptions,
+  SamsaModuleAsyncOptions,
+  SamsaModuleOptions,
+} from './samsa-module-options.js';
 import { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from './tokens.js';
+import { validateSamsaOptions } from './validate-samsa-options.js';
 
 const sharedProviders: Provider[] = [
   {

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { KafkaLike } from '../client/kafka-like.js';
-import type { EnsureTopicsOptions } from './options.js';
+import type { EnsureTopicsOptions } from './samsa-module-options.js';
 
 /** Creates the topics that do not exist yet; existing topics are left as they are. */
 export async function ensureTopics(

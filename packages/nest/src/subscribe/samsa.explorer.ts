@@ -7,15 +7,16 @@ import type { HandlerInvoker, SubscriptionSpec } from '../consume/subscription-s
 import { transportRegistry } from '../consume/transport-registry.js';
 import { consumerConfig } from '../module/kafka-client.js';
 import { resolveLogger } from '../module/logger.js';
-import type { ResolvedSamsaOptions } from '../module/options.js';
+import type { ResolvedSamsaOptions } from '../module/samsa-module-options.js';
 import { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from '../module/tokens.js';
 import { ensureTopics } from '../module/topics-setup.js';
 import { SamsaProducer } from '../produce/samsa.producer.js';
 import type { ValueCodec } from '../serde/value-codec.js';
 import { SAMSA_ARGS_METADATA, SUBSCRIBE_METADATA } from './constants.js';
 import { createDirectInvoker } from './direct-invoker.js';
-import { checkGroupOverlaps, resolveSubscription, sharedGroups } from './resolve-subscription.js';
+import { resolveSubscription } from './resolve-subscription.js';
 import { SamsaParamsFactory } from './samsa-params.factory.js';
+import { checkGroupOverlaps, sharedGroups } from './shared-groups.js';
 import type { SubscribeMetadata } from './subscribe.decorator.js';
 
 /** A discovered `@Subscribe` method. */
