@@ -18,15 +18,12 @@ export type {
   ProducerRecord,
   RecordMetadata,
 } from './client/kafka-like.js';
+export type { ContainerState, ContainerStats } from './consume/container-stats.js';
 export { DeadLetterHeaders, defaultDeadLetterTopic } from './consume/dead-letter.js';
 export { buildHealthReport, type ConsumerHealth, type SamsaHealthReport } from './consume/health-report.js';
 export { isRetryableByDefault } from './consume/retry-policy.js';
 export { SamsaConsumers } from './consume/samsa.consumers.js';
-export type {
-  ContainerState,
-  ContainerStats,
-  SubscriptionContainer,
-} from './consume/subscription-container.js';
+export type { SubscriptionContainer } from './consume/subscription-container.js';
 export {
   BatchRecordError,
   DeserializationError,
