@@ -1,10 +1,9 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { SchemaRegistryClient } from '@samsa/schema-registry';
 import type { KafkaLike } from '../client/kafka-like.js';
 import { SamsaConsumers } from '../consume/samsa.consumers.js';
 import { SamsaProducer } from '../produce/samsa.producer.js';
-import { ValueCodec } from '../serde/value-codec.js';
+import { createValueCodec } from '../serde/value-codec.js';
 import { SamsaExplorer } from '../subscribe/samsa.explorer.js';
 import { createKafkaClient } from './kafka-client.js';
 import type {
@@ -24,13 +23,7 @@ const sharedProviders: Provider[] = [
   },
   {
     provide: SAMSA_CODEC,
-    useFactory: (options: ResolvedSamsaOptions) => {
-      const registry = options.schemaRegistry;
-      if (registry === undefined) return new ValueCodec(undefined);
-      const client =
-        registry instanceof SchemaRegistryClient ? registry : new SchemaRegistryClient({ url: registry.url });
-      return new ValueCodec(client);
-    },
+    useFactory: (options: ResolvedSamsaOptions) => createValueCodec(options.schemaRegistry),
     inject: [SAMSA_OPTIONS],
   },
   SamsaProducer,
