@@ -8,6 +8,8 @@ export type * from './admin/types.js';
 export { ConfigResourceTypes, ConfigSource } from './admin/types.js';
 export type { BrokerInfo, PartitionMetadata, TopicMetadata } from './cluster/metadata.js';
 export type { KafkaConfig, RetryOptions, SaslMechanism, SaslOptions } from './config/client-options.js';
+// The option checks' wording, shared with @samsa/nest so both packages word a bad option the same way.
+export { describe as describeValue, type UnknownOption, unknownOptions } from './config/validate.js';
 export * from './consumer/index.js';
 export {
   AuthenticationError,

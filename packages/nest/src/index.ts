@@ -18,15 +18,12 @@ export type {
   ProducerRecord,
   RecordMetadata,
 } from './client/kafka-like.js';
-export { SamsaConsumers } from './consume/consumer-registry.js';
+export type { ContainerState, ContainerStats } from './consume/container-stats.js';
 export { DeadLetterHeaders, defaultDeadLetterTopic } from './consume/dead-letter.js';
 export { buildHealthReport, type ConsumerHealth, type SamsaHealthReport } from './consume/health-report.js';
 export { isRetryableByDefault } from './consume/retry-policy.js';
-export type {
-  ContainerState,
-  ContainerStats,
-  SubscriptionContainer,
-} from './consume/subscription-container.js';
+export { SamsaConsumers } from './consume/samsa.consumers.js';
+export type { SubscriptionContainer } from './consume/subscription-container.js';
 export {
   BatchRecordError,
   DeserializationError,
@@ -34,20 +31,20 @@ export {
   PublishError,
   SamsaConfigurationError,
 } from './errors.js';
+export { SamsaModule } from './module/samsa.module.js';
 export type {
   EnsureTopicsOptions,
   ResolvedSamsaOptions,
   SamsaModuleAsyncOptions,
   SamsaModuleOptions,
   SchemaRegistryOptions,
-} from './module/options.js';
-export { validateSamsaOptions } from './module/options.js';
-export { SamsaModule } from './module/samsa.module.js';
+} from './module/samsa-module-options.js';
 export { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from './module/tokens.js';
-export { type PublishOptions, SamsaProducer } from './produce/samsa-producer.js';
+export { validateSamsaOptions } from './module/validate-samsa-options.js';
+export { type PublishOptions, SamsaProducer } from './produce/samsa.producer.js';
 export { ValueCodec } from './serde/value-codec.js';
-export { decodeHeaders, SamsaBatchContext, SamsaContext } from './subscribe/context.js';
-export { Ctx, Headers, Key, Payload } from './subscribe/param.decorators.js';
+export { Ctx, Headers, Key, Payload } from './subscribe/params.decorator.js';
+export { decodeHeaders, SamsaBatchContext, SamsaContext } from './subscribe/samsa.context.js';
 export { Subscribe, type SubscribeMetadata, type SubscribeTarget } from './subscribe/subscribe.decorator.js';
 export type {
   BackoffOptions,

@@ -106,7 +106,7 @@ describe('consumer options', () => {
     [
       'sessiontimeout',
       { sessiontimeout: 1 },
-      /no option "sessiontimeout"; did you mean sessionTimeout(Ms)?\?/,
+      /unknown option 'sessiontimeout' \(did you mean 'sessionTimeoutMs'\?\)/,
     ],
   ];
   for (const [option, extra, message] of bad) {

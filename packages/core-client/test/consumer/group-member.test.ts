@@ -114,7 +114,9 @@ describe('GroupMember against a fake coordinator', () => {
     expect(() => new GroupMember(client, { ...config, heartbeatIntervalMs: 5000 })).toThrow(
       /sessionTimeoutMs/,
     );
-    expect(() => new GroupMember(client, { ...config, sesionTimeoutMs: 1 } as never)).toThrow(/no option/);
+    expect(() => new GroupMember(client, { ...config, sesionTimeoutMs: 1 } as never)).toThrow(
+      /unknown option 'sesionTimeoutMs' \(did you mean 'sessionTimeoutMs'\?\)/,
+    );
   });
 });
 

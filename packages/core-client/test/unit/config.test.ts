@@ -34,7 +34,7 @@ describe('client configuration', () => {
     const option = optionOf(() => new Kafka({ brokers: ['h:1'], request_timeout: 5 } as never));
     expect(option).toBe('request_timeout');
     expect(() => new Kafka({ brokers: ['h:1'], requestTimeoutMS: 5 } as never)).toThrow(
-      /did you mean requestTimeoutMs/,
+      /new Kafka\(\): unknown option 'requestTimeoutMS' \(did you mean 'requestTimeoutMs'\?\)/,
     );
   });
 

@@ -1,5 +1,6 @@
 import type { AdminLike } from '../client/kafka-like.js';
-import type { ContainerState, ContainerStats, SubscriptionContainer } from './subscription-container.js';
+import type { ContainerState, ContainerStats } from './container-stats.js';
+import type { SubscriptionContainer } from './subscription-container.js';
 
 export interface ConsumerHealth {
   handler: string;

@@ -1,4 +1,4 @@
-import type { SamsaBatchContext, SamsaContext } from '../subscribe/context.js';
+import type { SamsaBatchContext, SamsaContext } from '../subscribe/samsa.context.js';
 import type { ValueFormat } from '../subscribe/subscribe-options.js';
 import type { AvroSchema } from '../topics.js';
 import type { RetryPolicy } from './retry-policy.js';

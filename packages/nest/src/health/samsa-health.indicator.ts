@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { HealthIndicatorResult, HealthIndicatorStatus } from '@nestjs/terminus';
 import type { AdminLike, KafkaLike } from '../client/kafka-like.js';
-import { SamsaConsumers } from '../consume/consumer-registry.js';
 import { buildHealthReport, type SamsaHealthReport } from '../consume/health-report.js';
+import { SamsaConsumers } from '../consume/samsa.consumers.js';
 import { SAMSA_KAFKA } from '../module/tokens.js';
 
 export interface SamsaHealthCheckOptions {

@@ -2,12 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { ConsumerLike, KafkaLike, ProducedMessage } from '../client/kafka-like.js';
 import { createKafkaClient } from '../module/kafka-client.js';
-import {
-  type ResolvedSamsaOptions,
-  type SamsaModuleOptions,
-  validateSamsaOptions,
-} from '../module/options.js';
-import { decodeHeaders } from '../subscribe/context.js';
+import type { ResolvedSamsaOptions, SamsaModuleOptions } from '../module/samsa-module-options.js';
+import { validateSamsaOptions } from '../module/validate-samsa-options.js';
+import { decodeHeaders } from '../subscribe/samsa.context.js';
 import { ReplyHeaders } from './reply-headers.js';
 
 export type SamsaClientStatus = 'connected' | 'disconnected';

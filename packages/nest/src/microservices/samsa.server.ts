@@ -1,6 +1,5 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
-import { SchemaRegistryClient } from '@samsa/schema-registry';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { KafkaLike } from '../client/kafka-like.js';
 import { SubscriptionContainer } from '../consume/subscription-container.js';
@@ -8,20 +7,14 @@ import type { HandlerInvoker, SubscriptionSpec } from '../consume/subscription-s
 import { transportRegistry } from '../consume/transport-registry.js';
 import { consumerConfig, createKafkaClient } from '../module/kafka-client.js';
 import { resolveLogger } from '../module/logger.js';
-import {
-  type ResolvedSamsaOptions,
-  type SamsaModuleOptions,
-  validateSamsaOptions,
-} from '../module/options.js';
-import { ensureTopics } from '../module/topics-setup.js';
-import { SamsaProducer } from '../produce/samsa-producer.js';
-import { ValueCodec } from '../serde/value-codec.js';
-import type { SamsaContext } from '../subscribe/context.js';
-import {
-  checkGroupOverlaps,
-  resolveSubscription,
-  SUBSCRIBE_OPTION_KEYS,
-} from '../subscribe/resolve-subscription.js';
+import type { ResolvedSamsaOptions, SamsaModuleOptions } from '../module/samsa-module-options.js';
+import { ensureTopics, topicsToEnsure } from '../module/topics-setup.js';
+import { validateSamsaOptions } from '../module/validate-samsa-options.js';
+import { SamsaProducer } from '../produce/samsa.producer.js';
+import { createValueCodec } from '../serde/value-codec.js';
+import { resolveSubscription, SUBSCRIBE_OPTION_KEYS } from '../subscribe/resolve-subscription.js';
+import type { SamsaContext } from '../subscribe/samsa.context.js';
+import { checkGroupOverlaps } from '../subscribe/shared-groups.js';
 import type { SubscribeOptions } from '../subscribe/subscribe-options.js';
 import { ReplyHeaders } from './reply-headers.js';
 
@@ -83,14 +76,7 @@ export class SamsaServer
     const options = this.options;
     const kafka = options.client ?? (await createKafkaClient(options));
     this.kafka = kafka;
-    const registry = options.schemaRegistry;
-    const codec = new ValueCodec(
-      registry === undefined
-        ? undefined
-        : registry instanceof SchemaRegistryClient
-          ? registry
-          : new SchemaRegistryClient({ url: registry.url }),
-    );
+    const codec = createValueCodec(options.schemaRegistry);
     const producer = new SamsaProducer(kafka, options, codec);
     this.producer = producer;
     await producer.connected();
@@ -113,12 +99,7 @@ export class SamsaServer
     }
     checkGroupOverlaps(specs);
     if (options.ensureTopics) {
-      const topics = specs.flatMap((spec) =>
-        spec.topics
-          .filter((t): t is string => typeof t === 'string')
-          .flatMap((t) => [t, ...(spec.deadLetterTopic ? [spec.deadLetterTopic(t)] : [])]),
-      );
-      await ensureTopics(kafka, topics, options.ensureTopics, this.logger);
+      await ensureTopics(kafka, topicsToEnsure(specs), options.ensureTopics, this.logger);
     }
     if (!options.startConsumers) {
       this._status$.next('connected');

@@ -1,6 +1,6 @@
 import type { KafkaLike } from '../client/kafka-like.js';
 import { resolveLogger } from './logger.js';
-import type { ResolvedSamsaOptions } from './options.js';
+import type { ResolvedSamsaOptions } from './samsa-module-options.js';
 
 /**
  * The default client: `@samsa/core-client`'s `Kafka`, loaded on first use, so apps that bring their

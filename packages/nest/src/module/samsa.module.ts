@@ -1,19 +1,18 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { SchemaRegistryClient } from '@samsa/schema-registry';
 import type { KafkaLike } from '../client/kafka-like.js';
-import { SamsaConsumers } from '../consume/consumer-registry.js';
-import { SamsaProducer } from '../produce/samsa-producer.js';
-import { ValueCodec } from '../serde/value-codec.js';
-import { SamsaExplorer } from '../subscribe/samsa-explorer.js';
+import { SamsaConsumers } from '../consume/samsa.consumers.js';
+import { SamsaProducer } from '../produce/samsa.producer.js';
+import { createValueCodec } from '../serde/value-codec.js';
+import { SamsaExplorer } from '../subscribe/samsa.explorer.js';
 import { createKafkaClient } from './kafka-client.js';
-import {
-  type ResolvedSamsaOptions,
-  type SamsaModuleAsyncOptions,
-  type SamsaModuleOptions,
-  validateSamsaOptions,
-} from './options.js';
+import type {
+  ResolvedSamsaOptions,
+  SamsaModuleAsyncOptions,
+  SamsaModuleOptions,
+} from './samsa-module-options.js';
 import { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from './tokens.js';
+import { validateSamsaOptions } from './validate-samsa-options.js';
 
 const sharedProviders: Provider[] = [
   {
@@ -24,13 +23,7 @@ const sharedProviders: Provider[] = [
   },
   {
     provide: SAMSA_CODEC,
-    useFactory: (options: ResolvedSamsaOptions) => {
-      const registry = options.schemaRegistry;
-      if (registry === undefined) return new ValueCodec(undefined);
-      const client =
-        registry instanceof SchemaRegistryClient ? registry : new SchemaRegistryClient({ url: registry.url });
-      return new ValueCodec(client);
-    },
+    useFactory: (options: ResolvedSamsaOptions) => createValueCodec(options.schemaRegistry),
     inject: [SAMSA_OPTIONS],
   },
   SamsaProducer,

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { KafkaLike } from '../client/kafka-like.js';
-import type { EnsureTopicsOptions } from './options.js';
+import type { SubscriptionSpec } from '../consume/subscription-spec.js';
+import type { EnsureTopicsOptions } from './samsa-module-options.js';
 
 /** Creates the topics that do not exist yet; existing topics are left as they are. */
 export async function ensureTopics(
@@ -31,4 +32,21 @@ export async function ensureTopics(
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The topics to create for `ensureTopics`: `published` ones, then each subscribed topic and its dead-letter topic. */
+export function topicsToEnsure(
+  specs: readonly SubscriptionSpec[],
+  published: readonly string[] = [],
+): string[] {
+  const wanted = new Set(published);
+  for (const spec of specs) {
+    for (const topic of spec.topics) {
+      if (typeof topic !== 'string') continue;
+      wanted.add(topic);
+      const deadLetter = spec.deadLetterTopic?.(topic);
+      if (deadLetter) wanted.add(deadLetter);
+    }
+  }
+  return [...wanted];
 }

@@ -1,5 +1,6 @@
-import { AvroDeserializer, AvroSerializer, type SchemaRegistryClient } from '@samsa/schema-registry';
+import { AvroDeserializer, AvroSerializer, SchemaRegistryClient } from '@samsa/schema-registry';
 import { DeserializationError } from '../errors.js';
+import type { SchemaRegistryOptions } from '../module/samsa-module-options.js';
 import type { ValueFormat } from '../subscribe/subscribe-options.js';
 import type { AvroSchema, TopicDefinition } from '../topics.js';
 
@@ -125,6 +126,16 @@ export class ValueCodec {
     }
     return serializer;
   }
+}
+
+/** The codec for `SamsaModule`'s `schemaRegistry` option: a URL, a client, or none (JSON and text only). */
+export function createValueCodec(
+  registry: SchemaRegistryOptions | SchemaRegistryClient | undefined,
+): ValueCodec {
+  if (registry === undefined) return new ValueCodec(undefined);
+  return new ValueCodec(
+    registry instanceof SchemaRegistryClient ? registry : new SchemaRegistryClient({ url: registry.url }),
+  );
 }
 
 export function encodeJson(event: unknown): Buffer {

@@ -1,7 +1,7 @@
 import type { ApplicationConfig, ExternalContextCreator } from '@nestjs/core';
 import type { HandlerInvoker } from '../consume/subscription-spec.js';
 import { SAMSA_ARGS_METADATA } from './constants.js';
-import type { SamsaParamsFactory } from './params-factory.js';
+import type { SamsaParamsFactory } from './samsa-params.factory.js';
 
 interface ParamMetadata {
   index: number;

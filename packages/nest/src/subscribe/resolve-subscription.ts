@@ -1,8 +1,9 @@
+import { describeValue, unknownOptions } from '@samsa/core-client';
 import { defaultDeadLetterTopic } from '../consume/dead-letter.js';
 import { resolveRetryPolicy } from '../consume/retry-policy.js';
 import type { HandlerInvoker, SubscriptionSpec } from '../consume/subscription-spec.js';
 import { SamsaConfigurationError } from '../errors.js';
-import { closest, describe, type ResolvedSamsaOptions } from '../module/options.js';
+import type { ResolvedSamsaOptions } from '../module/samsa-module-options.js';
 import type { SubscribeMetadata } from './subscribe.decorator.js';
 import type { SubscribeOptions, ValueFormat } from './subscribe-options.js';
 
@@ -32,25 +33,20 @@ export function resolveSubscription(
 ): SubscriptionSpec {
   const problems: string[] = [];
   const own = metadata.options ?? {};
-  for (const key of Object.keys(own)) {
-    if (!(SUBSCRIBE_OPTION_KEYS as readonly string[]).includes(key)) {
-      const guess = closest(key, SUBSCRIBE_OPTION_KEYS);
-      problems.push(`unknown option '${key}'${guess ? ` (did you mean '${guess}'?)` : ''}`);
-    }
-  }
+  for (const { problem } of unknownOptions(own, SUBSCRIBE_OPTION_KEYS)) problems.push(problem);
   const options: SubscribeOptions = { ...module.subscribeDefaults, ...own };
 
   if (metadata.topics.length === 0) problems.push('no topic given: @Subscribe(topic | [topics] | /regex/)');
   for (const topic of metadata.topics) {
     if (!(topic instanceof RegExp) && (typeof topic !== 'string' || topic.length === 0)) {
       problems.push(
-        `topics must be non-empty strings, RegExps or defineTopic() results (got ${describe(topic)})`,
+        `topics must be non-empty strings, RegExps or defineTopic() results (got ${describeValue(topic)})`,
       );
     }
   }
   const groupId = options.groupId ?? module.groupId;
   if (typeof groupId !== 'string' || groupId.length === 0) {
-    problems.push(`'groupId' must be a non-empty string (got ${describe(groupId)})`);
+    problems.push(`'groupId' must be a non-empty string (got ${describeValue(groupId)})`);
   }
 
   let partitions = 1;
@@ -66,12 +62,12 @@ export function resolveSubscription(
     } else {
       if (concurrency.partitions !== undefined && !positiveInt(concurrency.partitions)) {
         problems.push(
-          `'concurrency.partitions' must be a positive integer (got ${describe(concurrency.partitions)})`,
+          `'concurrency.partitions' must be a positive integer (got ${describeValue(concurrency.partitions)})`,
         );
       }
       if (concurrency.keysPerPartition !== undefined && !positiveInt(concurrency.keysPerPartition)) {
         problems.push(
-          `'concurrency.keysPerPartition' must be a positive integer (got ${describe(concurrency.keysPerPartition)})`,
+          `'concurrency.keysPerPartition' must be a positive integer (got ${describeValue(concurrency.keysPerPartition)})`,
         );
       }
       partitions = concurrency.partitions ?? 1;
@@ -83,7 +79,9 @@ export function resolveSubscription(
   if (options.batch === true) batch = { maxSize: Number.POSITIVE_INFINITY };
   else if (options.batch && typeof options.batch === 'object') {
     if (options.batch.maxSize !== undefined && !positiveInt(options.batch.maxSize)) {
-      problems.push(`'batch.maxSize' must be a positive integer (got ${describe(options.batch.maxSize)})`);
+      problems.push(
+        `'batch.maxSize' must be a positive integer (got ${describeValue(options.batch.maxSize)})`,
+      );
     }
     batch = { maxSize: options.batch.maxSize ?? Number.POSITIVE_INFINITY };
   } else if (options.batch !== undefined && options.batch !== false) {
@@ -102,7 +100,7 @@ export function resolveSubscription(
     else {
       if (retry.attempts !== undefined && !positiveInt(retry.attempts)) {
         problems.push(
-          `'retry.attempts' counts deliveries and must be a positive integer (got ${describe(retry.attempts)})`,
+          `'retry.attempts' counts deliveries and must be a positive integer (got ${describeValue(retry.attempts)})`,
         );
       }
       const backoff = retry.backoff;
@@ -112,7 +110,7 @@ export function resolveSubscription(
         for (const key of ['initialMs', 'multiplier', 'maxMs'] as const) {
           const v = backoff[key];
           if (v !== undefined && !(typeof v === 'number' && v >= 0)) {
-            problems.push(`'retry.backoff.${key}' must be a number >= 0 (got ${describe(v)})`);
+            problems.push(`'retry.backoff.${key}' must be a number >= 0 (got ${describeValue(v)})`);
           }
         }
       }
@@ -134,14 +132,14 @@ export function resolveSubscription(
     deadLetterTopic = () => deadLetter;
   } else if (deadLetter !== false) {
     problems.push(
-      `'deadLetter' must be true (<topic>.dlq), false or a topic name (got ${describe(deadLetter)})`,
+      `'deadLetter' must be true (<topic>.dlq), false or a topic name (got ${describeValue(deadLetter)})`,
     );
   }
 
   const value = options.value ?? 'auto';
   if (!FORMATS.includes(value)) {
     problems.push(
-      `'value' must be one of ${FORMATS.map((f) => `'${f}'`).join(', ')} (got ${describe(value)})`,
+      `'value' must be one of ${FORMATS.map((f) => `'${f}'`).join(', ')} (got ${describeValue(value)})`,
     );
   }
   const readerSchema = options.schema ?? metadata.definitions.find((d) => d.schema !== undefined)?.schema;
@@ -165,31 +163,4 @@ export function resolveSubscription(
     ...(readerSchema !== undefined ? { readerSchema } : {}),
     invoke,
   };
-}
-
-/** Groups that more than one handler (consumer) joins with different topics. */
-export function sharedGroups(specs: readonly SubscriptionSpec[]): Map<string, string[]> {
-  const members = new Map<string, string[]>();
-  for (const spec of specs) members.set(spec.groupId, [...(members.get(spec.groupId) ?? []), spec.id]);
-  return new Map([...members].filter(([, ids]) => ids.length > 1));
-}
-
-/** Two handlers in one group on one topic would each see only part of it: refuse at bootstrap. */
-export function checkGroupOverlaps(specs: readonly SubscriptionSpec[]): void {
-  const owners = new Map<string, string>();
-  const problems: string[] = [];
-  for (const spec of specs) {
-    for (const topic of spec.topics) {
-      if (typeof topic !== 'string') continue;
-      const key = `${spec.groupId}\u0000${topic}`;
-      const other = owners.get(key);
-      if (other && other !== spec.id) {
-        problems.push(
-          `${other} and ${spec.id} both subscribe to '${topic}' in group '${spec.groupId}', so each would get only ` +
-            `some of its partitions; give one of them its own groupId`,
-        );
-      } else owners.set(key, spec.id);
-    }
-  }
-  if (problems.length > 0) throw new SamsaConfigurationError('@Subscribe handlers', problems);
 }

@@ -4,8 +4,9 @@ import { type BrokerOptions, type RunningBroker, startBroker } from '@samsa/brok
 import { type RegistryServer, startRegistryServer } from '@samsa/schema-registry';
 import type { ConsumedMessage, KafkaLike } from '../client/kafka-like.js';
 import { createKafkaClient } from '../module/kafka-client.js';
-import { type SamsaModuleOptions, validateSamsaOptions } from '../module/options.js';
 import { SamsaModule } from '../module/samsa.module.js';
+import type { SamsaModuleOptions } from '../module/samsa-module-options.js';
+import { validateSamsaOptions } from '../module/validate-samsa-options.js';
 
 export interface SamsaTestKitOptions {
   /** Partitions of auto-created topics. Default 3 (so ordering and concurrency get exercised). */

@@ -56,6 +56,23 @@ describe('SamsaModule options', () => {
     expect(() => validateSamsaOptions({ brokers: [], clientId: 'x' })).toThrow(/'brokers' is empty/);
   });
 
+  it("words unknown options and bad values as @samsa/core-client's options do", () => {
+    let error: unknown;
+    try {
+      validateSamsaOptions({ brokers: 'h:1', clientId: 'x', startConsumers: 'yes', groupId: 5, shutdown: 1 });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as SamsaConfigurationError).problems).toEqual([
+      `unknown option 'shutdown'`,
+      `'groupId' must be a non-empty string when set (got 5)`,
+      `'startConsumers' must be true or false (got "yes")`,
+    ]);
+    expect(() => validateSamsaOptions({ brokers: 'h:1', clientId: 'x', shutdown_timeout: 1 })).toThrow(
+      `unknown option 'shutdown_timeout' (did you mean 'shutdownTimeoutMs'?)`,
+    );
+  });
+
   it('forRootAsync takes options from a factory with injected config, and validates them at boot', async () => {
     const kafka = new MemoryKafka();
     @Injectable()

@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConsumedMessage, ConsumerLike, EachBatchPayload } from '../../src/client/kafka-like.js';
 import { resolveRetryPolicy } from '../../src/consume/retry-policy.js';
+import type { ShutdownGate } from '../../src/consume/shutdown-gate.js';
 import { SubscriptionContainer } from '../../src/consume/subscription-container.js';
 import { ValueCodec } from '../../src/serde/value-codec.js';
-import type { SamsaContext } from '../../src/subscribe/context.js';
+import type { SamsaContext } from '../../src/subscribe/samsa.context.js';
 
 const silent = { log() {}, error() {}, warn() {} };
 
@@ -55,7 +56,7 @@ describe('per-key lanes within a partition (property)', () => {
                 running.add(key);
                 started.push(offset);
                 if (stopAfterStarts !== undefined && started.length >= stopAfterStarts) {
-                  (container as unknown as { stopRequested: boolean }).stopRequested = true;
+                  (container as unknown as { gate: ShutdownGate }).gate.requestStop();
                 }
                 await work(records[offset]![1]);
                 running.delete(key);

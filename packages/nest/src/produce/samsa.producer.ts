@@ -7,7 +7,7 @@ import type {
   RecordMetadata,
 } from '../client/kafka-like.js';
 import { PublishError } from '../errors.js';
-import type { ResolvedSamsaOptions } from '../module/options.js';
+import type { ResolvedSamsaOptions } from '../module/samsa-module-options.js';
 import { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from '../module/tokens.js';
 import type { ValueCodec } from '../serde/value-codec.js';
 import type { KeyValue, TopicDefinition } from '../topics.js';

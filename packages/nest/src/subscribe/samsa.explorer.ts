@@ -1,21 +1,21 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import type { KafkaLike } from '../client/kafka-like.js';
-import { SamsaConsumers } from '../consume/consumer-registry.js';
+import { SamsaConsumers } from '../consume/samsa.consumers.js';
 import { SubscriptionContainer } from '../consume/subscription-container.js';
-import type { HandlerInvoker, SubscriptionSpec } from '../consume/subscription-spec.js';
+import type { SubscriptionSpec } from '../consume/subscription-spec.js';
 import { transportRegistry } from '../consume/transport-registry.js';
 import { consumerConfig } from '../module/kafka-client.js';
 import { resolveLogger } from '../module/logger.js';
-import type { ResolvedSamsaOptions } from '../module/options.js';
+import type { ResolvedSamsaOptions } from '../module/samsa-module-options.js';
 import { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from '../module/tokens.js';
-import { ensureTopics } from '../module/topics-setup.js';
-import { SamsaProducer } from '../produce/samsa-producer.js';
+import { ensureTopics, topicsToEnsure } from '../module/topics-setup.js';
+import { SamsaProducer } from '../produce/samsa.producer.js';
 import type { ValueCodec } from '../serde/value-codec.js';
-import { SAMSA_ARGS_METADATA, SUBSCRIBE_METADATA } from './constants.js';
-import { createDirectInvoker } from './direct-invoker.js';
-import { SamsaParamsFactory } from './params-factory.js';
-import { checkGroupOverlaps, resolveSubscription, sharedGroups } from './resolve-subscription.js';
+import { SUBSCRIBE_METADATA } from './constants.js';
+import { createHandlerInvoker } from './handler-invoker.js';
+import { resolveSubscription } from './resolve-subscription.js';
+import { checkGroupOverlaps, sharedGroups } from './shared-groups.js';
 import type { SubscribeMetadata } from './subscribe.decorator.js';
 
 /** A discovered `@Subscribe` method. */
@@ -86,33 +86,17 @@ export class SamsaExplorer implements OnApplicationBootstrap, OnModuleDestroy {
     return found;
   }
 
-  /** Wraps a handler method in Nest's guards, interceptors, pipes and exception filters. */
-  createInvoker(handler: DiscoveredHandler): HandlerInvoker {
-    const params = new SamsaParamsFactory();
-    const direct = createDirectInvoker(this.contextCreator, handler.instance, handler.methodName, params);
-    if (direct) return direct;
-    const callback = Object.getPrototypeOf(handler.instance)[handler.methodName];
-    const pipeline = this.contextCreator.create(
-      handler.instance,
-      callback,
-      handler.methodName,
-      SAMSA_ARGS_METADATA,
-      params,
-      undefined,
-      undefined,
-      undefined,
-      'rpc',
-    );
-    // The container awaits promises and Observables (an RPC exception filter answers with one that errors).
-    return (payload, context) => pipeline(payload, context);
-  }
-
   async onApplicationBootstrap(): Promise<void> {
     if (this.started) return;
     this.started = true;
     const handlers = this.discover();
     const specs: SubscriptionSpec[] = handlers.map((handler) =>
-      resolveSubscription(handler.id, handler.metadata, this.options, this.createInvoker(handler)),
+      resolveSubscription(
+        handler.id,
+        handler.metadata,
+        this.options,
+        createHandlerInvoker(this.contextCreator, handler.instance, handler.methodName),
+      ),
     );
     checkGroupOverlaps(specs);
     if (this.options.client) {
@@ -127,16 +111,11 @@ export class SamsaExplorer implements OnApplicationBootstrap, OnModuleDestroy {
     // Schemas of the topics this app publishes are registered; a @Subscribe's schema is only its reader schema.
     const published = this.options.topics ?? [];
     if (this.options.ensureTopics) {
-      const wanted = new Set<string>(published.map((definition) => definition.topic));
-      for (const spec of specs) {
-        for (const topic of spec.topics) {
-          if (typeof topic !== 'string') continue;
-          wanted.add(topic);
-          const dlq = spec.deadLetterTopic?.(topic);
-          if (dlq) wanted.add(dlq);
-        }
-      }
-      await ensureTopics(this.kafka, [...wanted], this.options.ensureTopics, this.logger);
+      const wanted = topicsToEnsure(
+        specs,
+        published.map((definition) => definition.topic),
+      );
+      await ensureTopics(this.kafka, wanted, this.options.ensureTopics, this.logger);
     }
     if (this.codec.registry) {
       for (const definition of published) {

@@ -1,7 +1,7 @@
 import type { ParamData } from '@nestjs/common';
 import type { ParamsFactory } from '@nestjs/core';
 import { SamsaParamType } from './constants.js';
-import { SamsaBatchContext, type SamsaContext } from './context.js';
+import { SamsaBatchContext, type SamsaContext } from './samsa.context.js';
 
 function pick(value: unknown, property: string): unknown {
   return value !== null && typeof value === 'object'
