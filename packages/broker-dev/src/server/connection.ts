@@ -25,6 +25,7 @@
  * for every 64 MiB of new external memory (see long-lived-buffer.ts and frame-memory.ts).
  */
 import { Socket } from 'node:net';
+import { FRAME_SIZE_BYTES, FrameSizeError, readFrameSize } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
 import type { FrameMemory } from './frame-memory.js';
 
@@ -114,7 +115,7 @@ export class Connection {
   /** Set when the socket reads into buffers chosen here (see socketWithReadBuffer). */
   private canReadDirect = false;
   /** Bytes of a size prefix split across reads. */
-  private prefix = Buffer.alloc(4);
+  private prefix = Buffer.alloc(FRAME_SIZE_BYTES);
   private prefixFilled = 0;
   /** Reused for frames that span reads and can be handled as soon as they are complete. */
   private assembly: Buffer | undefined;
@@ -248,26 +249,19 @@ export class Connection {
         continue;
       }
       let size: number;
-      if (this.prefixFilled > 0 || length - pos < 4) {
-        const take = Math.min(4 - this.prefixFilled, length - pos);
+      if (this.prefixFilled > 0 || length - pos < FRAME_SIZE_BYTES) {
+        const take = Math.min(FRAME_SIZE_BYTES - this.prefixFilled, length - pos);
         chunk.copy(this.prefix, this.prefixFilled, pos, pos + take);
         this.prefixFilled += take;
         pos += take;
-        if (this.prefixFilled < 4) break;
+        if (this.prefixFilled < FRAME_SIZE_BYTES) break;
         this.prefixFilled = 0;
-        size = this.prefix.readInt32BE(0);
+        size = this.frameSize(this.prefix, 0);
       } else {
-        size = chunk.readInt32BE(pos);
-        pos += 4;
+        size = this.frameSize(chunk, pos);
+        pos += FRAME_SIZE_BYTES;
       }
-      if (size < 0 || size > this.owner.maxRequestBytes) {
-        this.close(
-          size < 0
-            ? `invalid frame size ${size}`
-            : `frame of ${size} bytes exceeds socket.request.max.bytes=${this.owner.maxRequestBytes}`,
-        );
-        return;
-      }
+      if (size < 0) return;
       if (length - pos >= size) {
         this.enqueue(chunk.subarray(pos, pos + size), ephemeral, !ephemeral);
         pos += size;
@@ -280,6 +274,17 @@ export class Connection {
       this.partial !== undefined &&
       this.partial.length - this.partialFilled >= DIRECT_READ_MIN;
     this.pump();
+  }
+
+  /** The size prefix at `at`, or -1 once the connection is closed over a bad one. */
+  private frameSize(bytes: Buffer, at: number): number {
+    try {
+      return readFrameSize(bytes, at, this.owner.maxRequestBytes, 'socket.request.max.bytes');
+    } catch (err) {
+      if (!(err instanceof FrameSizeError)) throw err;
+      this.close(err.message);
+      return -1;
+    }
   }
 
   private startPartial(size: number): void {

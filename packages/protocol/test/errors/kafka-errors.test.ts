@@ -3,6 +3,7 @@ import {
   createKafkaError,
   DecompressionLimitError,
   ErrorCode,
+  errorCodeName,
   errorForCode,
   KafkaProtocolError,
   kafkaErrorCodeForDecodeFailure,
@@ -24,6 +25,12 @@ describe('kafkaErrors table', () => {
     expect(Object.keys(ErrorCode)).toHaveLength(kafkaErrors.size);
     expect(ErrorCode.NOT_LEADER_OR_FOLLOWER).toBe(6);
     expect(ErrorCode.TRANSACTION_ABORTABLE).toBe(120);
+  });
+
+  it('names codes for log lines, and says which code it does not know', () => {
+    expect(errorCodeName(ErrorCode.NOT_LEADER_OR_FOLLOWER)).toBe('NOT_LEADER_OR_FOLLOWER');
+    expect(errorCodeName(ErrorCode.UNKNOWN_SERVER_ERROR)).toBe('UNKNOWN_SERVER_ERROR');
+    expect(errorCodeName(9999)).toBe('error 9999');
   });
 
   it('marks retriable exactly the codes whose Java exception extends RetriableException', () => {
