@@ -6,8 +6,8 @@
  * leader change never loses acknowledged records.
  */
 
+import { ErrorCode } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
-import { ErrorCode } from '../error-codes.js';
 import { DEFAULT_GROUP_CONFIG, type GroupConfig, GroupCoordinator } from '../groups/coordinator.js';
 import type { Logger } from '../logger.js';
 import {

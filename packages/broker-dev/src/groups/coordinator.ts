@@ -9,7 +9,7 @@
  * assignment) get a promise; everything else answers synchronously.
  */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '../error-codes.js';
+import { ErrorCode } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
 import {
   ClassicGroup,

@@ -9,8 +9,9 @@
  *   (range, roundrobin, cooperative-sticky, ...) passes through untouched.
  * - v9 skipAssignment tells a static leader that rejoined a stable group not to reassign.
  */
+
 import type { JoinGroupRequest, JoinGroupResponse } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import type { JoinResult } from '../groups/group.js';
 import { clientHostOf, coordinatorError } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
@@ -44,7 +45,7 @@ function errorResponse(ctx: RequestContext, request: JoinGroupRequest, errorCode
 }
 
 export const joinGroupHandler = defineHandler({
-  apiKey: 11,
+  apiKey: ApiKey.JoinGroup,
   name: 'JoinGroup',
   minVersion: 0,
   maxVersion: 9,
