@@ -100,12 +100,6 @@ const FIELD_WIDTH: Readonly<Record<string, number>> = {
  */
 const AMBIGUOUS_READ_OFFSETS = new Set(['baseOffset', 'length', 'partitionLeaderEpoch']);
 
-/**
- * Property names that are also ordinary words (`{ length: 8 }`): a table of batch fields is caught by
- * its other members.
- */
-const AMBIGUOUS_FIELD_NAMES = new Set(['baseOffset', 'length', 'magic', 'crc']);
-
 /** Protocol functions whose first argument is an API key, a codec or an error code. */
 const API_KEY_FUNCTIONS = [
   'encodeRequest',
@@ -216,22 +210,26 @@ function allowedLines(source: string): Set<number> {
   return allowed;
 }
 
-/** The arguments of the call whose `(` is at `open`, split at top-level commas. */
-function callArguments(code: string, open: number): string[] {
-  const args: string[] = [];
+/** The arguments of the call whose `(` is at `open`, split at top-level commas, with where each ends. */
+function callArguments(code: string, open: number): { text: string; end: number }[] {
+  const args: { text: string; end: number }[] = [];
   let depth = 0;
   let start = open + 1;
+  const push = (end: number) => {
+    const raw = code.slice(start, end);
+    args.push({ text: raw.trim(), end: start + raw.trimEnd().length });
+  };
   for (let i = open; i < code.length; i++) {
     const c = code[i];
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') {
       depth--;
       if (depth === 0) {
-        args.push(code.slice(start, i).trim());
+        push(i);
         return args;
       }
     } else if (c === ',' && depth === 1) {
-      args.push(code.slice(start, i).trim());
+      push(i);
       start = i + 1;
     }
   }
@@ -343,12 +341,11 @@ export function findProtocolConstants(source: string, facts: ProtocolFacts): Fin
         report(m.index, m[0].length, errorCodeMessage(value));
         return;
       }
-      const fieldName = fieldByName.get(
-        bare.replace(/^(?:offset|position|pos|batch|field)+|(?:offset|position|pos|at)$/g, ''),
-      );
+      const stripped = bare.replace(/^(?:offset|position|pos|batch|field)+|(?:offset|position|pos|at)$/g, '');
+      const fieldName = fieldByName.get(stripped);
       if (fieldName !== undefined && facts.batchFields[fieldName] === value) {
-        const distinctive = isConstantName || (name === fieldName && !AMBIGUOUS_FIELD_NAMES.has(fieldName));
-        if (distinctive) {
+        // `{ partitionLeaderEpoch: 12 }` is a header value; `PRODUCER_ID_OFFSET = 43` is the layout.
+        if (isConstantName || stripped !== bare) {
           report(m.index, m[0].length, fieldMessage(fieldName));
           return;
         }
@@ -382,17 +379,31 @@ export function findProtocolConstants(source: string, facts: ProtocolFacts): Fin
   each(/\b(?:read|write|get|set)(?:Big)?U?[Ii]nt(8|16|32|64)(?:BE|LE)?\s*\(/g, (m) => {
     const width = Number(m[1]) / 8;
     for (const arg of callArguments(code, m.index + m[0].length - 1)) {
-      const offset = offsetLiteral(arg);
+      const offset = offsetLiteral(arg.text);
       if (offset === undefined) continue;
       const field = fieldByOffset.get(offset);
       if (field === undefined || AMBIGUOUS_READ_OFFSETS.has(field) || FIELD_WIDTH[field] !== width) continue;
-      report(m.index, m[0].length + arg.length, fieldMessage(field));
+      report(m.index, arg.end - m.index, fieldMessage(field));
     }
+  });
+  // `crc32c(batch, 21, end)`: the CRC covers the batch from its attributes on
+  each(/\bcrc32c\s*\(\s*[^,()]+,\s*(?:[\w$.]+\s*\+\s*)?(\d+)\s*[,)]/g, (m) => {
+    if (Number(m[1]) === facts.batchFields.attributes)
+      report(
+        m.index,
+        m[0].length,
+        `CRC start ${m[1]} written as a number: use CRC_START from @samsa/protocol`,
+      );
   });
   // `batch[pos + 16]` (magic), `batch[pos + 21]` (attributes)
   each(/\[\s*[\w$.]+\s*\+\s*(\d+)\s*\]/g, (m) => {
     const field = fieldByOffset.get(Number(m[1]));
     if (field === 'magic' || field === 'attributes') report(m.index, m[0].length, fieldMessage(field));
+  });
+  // `batch[16] = 2`
+  each(/\[\s*(?:[\w$.]+\s*\+\s*)?(\d+)\s*\]\s*(?:===?|!==?|=(?!=|>))\s*(\d+)\b/g, (m) => {
+    if (fieldByOffset.get(Number(m[1])) === 'magic' && Number(m[2]) === facts.currentMagic)
+      report(m.index, m[0].length, fieldMessage('magic'));
   });
   // `magic !== 2`, `batch[BatchField.magic] = 2`
   each(/\b[\w$]*magic[\w$]*\]?\s*(?:===?|!==?|=(?!=|>))\s*(\d+)\b/gi, (m) => {
@@ -403,9 +414,9 @@ export function findProtocolConstants(source: string, facts: ProtocolFacts): Fin
         `magic byte ${m[1]} written as a number: use CURRENT_MAGIC from @samsa/protocol`,
       );
   });
-  // `attributes & 0x07`
+  // `attributes & 0x07`, `attributes |= 0x10`
   const maskNames = invert(facts.attributeMasks);
-  each(/\b[\w$]*[aA]ttr[\w$]*\)?\s*&\s*(0x[0-9a-fA-F]+|\d+)\b/g, (m) => {
+  each(/\b[\w$]*[aA]ttr[\w$]*\)?\s*(?:&|\|)=?\s*(0x[0-9a-fA-F]+|\d+)\b/g, (m) => {
     const mask = maskNames.get(literalValue(m[1]));
     if (mask !== undefined)
       report(

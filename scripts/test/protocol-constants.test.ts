@@ -27,7 +27,7 @@ describe('findProtocolConstants flags protocol numbers', () => {
     ['const LAST_OFFSET_DELTA = 23;', 'BatchField.lastOffsetDelta'],
     ['const MAGIC_OFFSET = 16;', 'BatchField.magic'],
     [
-      'const Field = { baseTimestamp: BatchField.baseTimestamp, recordsCount: 57 };',
+      'const Layout = { baseTimestampAt: BatchField.baseTimestamp, recordsCountOffset: 57 };',
       'BatchField.recordsCount',
     ],
     ['const MIN_BATCH = 61;', 'RECORD_BATCH_OVERHEAD'],
@@ -35,7 +35,10 @@ describe('findProtocolConstants flags protocol numbers', () => {
     ['if (records[pos + 16] !== CURRENT_MAGIC) return;', 'BatchField.magic'],
     ['if (batch[BatchField.magic] !== 2) throw new Error();', 'CURRENT_MAGIC'],
     ['const codec = attributes & 0x07;', 'COMPRESSION_CODEC_MASK'],
+    ['const crc = crc32c(batch, 21, batch.length);', 'CRC_START'],
     ['const transactional = (header.attributes & 0x10) !== 0;', 'TRANSACTIONAL_FLAG_MASK'],
+    ['if (control) attributes |= 0x20;', 'CONTROL_FLAG_MASK'],
+    ['batch[16] = 2;', 'BatchField.magic'],
     // compression
     ['if (compression === 4) useZstd();', 'CompressionType.ZSTD'],
     ['if (options.codec !== 0) compress();', 'CompressionType.None'],
@@ -93,6 +96,8 @@ describe('findProtocolConstants leaves other numbers alone', () => {
     'const relativeOffset = data.readInt32BE(at + 8);',
     'out.writeInt32BE(this.positions[i], i * OFFSET_INDEX_ENTRY_SIZE + 4);',
     'const size = chunk.readInt32BE(0);',
+    'const crc = crc32c(payload);',
+    'const crc = crc32c(batch, CRC_START, end);',
     'const length = metadata.readInt16BE(pos);',
     'const timestamp = data.readBigInt64BE(at + 12);',
     'const apiVersion = 3;',
@@ -100,6 +105,8 @@ describe('findProtocolConstants leaves other numbers alone', () => {
     'const compressionLevel = 3;',
     'const FRAME_BYTES = 57;',
     'const options = { length: 8, crc: 17 };',
+    // header values that happen to equal a field's offset
+    'const header = { partitionLeaderEpoch: 12, baseSequence: 53, producerEpoch: 51 };',
     'if (exitCode === 2) usage();',
     // another protocol's error codes (the schema registry's REST API)
     'if (body.error_code === 40401) return undefined;',

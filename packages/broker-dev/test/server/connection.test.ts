@@ -51,14 +51,14 @@ function exchange(pieces: Buffer[], expected: number, pauseBetween = false): Pro
   });
 }
 
-const apiVersions = (id: number) => Buffer.concat(encodeRequest(18, 2, id, 'conn-test', {}));
+const apiVersions = (id: number) => Buffer.concat(encodeRequest(ApiKey.ApiVersions, 2, id, 'conn-test', {}));
 
 describe('connections', () => {
   it('answers a request delivered one byte at a time', async () => {
     const frame = apiVersions(7);
     const pieces = [...frame].map((b) => Buffer.from([b]));
     const [response] = await exchange(pieces, 1, true);
-    expect(decodeResponse(18, 2, response).body.errorCode).toBe(0);
+    expect(decodeResponse(ApiKey.ApiVersions, 2, response).body.errorCode).toBe(0);
   });
 
   it('answers 500 pipelined requests written at once, in order', async () => {
@@ -81,7 +81,7 @@ describe('connections', () => {
   }, async () => {
     const fetch = Buffer.concat(
       encodeRequest(
-        1,
+        ApiKey.Fetch,
         11,
         0,
         'conn-test',
