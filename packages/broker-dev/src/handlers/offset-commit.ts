@@ -12,7 +12,7 @@
 
 import type { OffsetCommitRequest, OffsetCommitResponse } from '@samsa/protocol';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
-import type { CommitEntry } from '../groups/coordinator.js';
+import type { CommitEntry } from '../groups/group-offsets.js';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 

@@ -9,7 +9,7 @@
 
 import type { SyncGroupResponse } from '@samsa/protocol';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
-import type { SyncResult } from '../groups/group.js';
+import type { SyncResult } from '../groups/classic/group.js';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 

@@ -6,8 +6,9 @@
 import { ErrorCode } from '@samsa/protocol';
 import fc from 'fast-check';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { DEFAULT_GROUP_CONFIG, GroupCoordinator } from '../../src/groups/coordinator.js';
-import type { JoinResult, SyncResult } from '../../src/groups/group.js';
+import type { JoinResult, SyncResult } from '../../src/groups/classic/group.js';
+import { GroupCoordinator } from '../../src/groups/coordinator.js';
+import { DEFAULT_GROUP_CONFIG } from '../../src/groups/group-config.js';
 import { MemoryOffsetStore } from '../../src/groups/offset-store.js';
 import { silentLogger } from '../../src/logger.js';
 

@@ -5,8 +5,10 @@
 
 import { ErrorCode } from '@samsa/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_GROUP_CONFIG, GroupCoordinator, type JoinParams } from '../../src/groups/coordinator.js';
-import type { JoinResult } from '../../src/groups/group.js';
+import type { JoinResult } from '../../src/groups/classic/group.js';
+import type { JoinParams } from '../../src/groups/classic/membership.js';
+import { GroupCoordinator } from '../../src/groups/coordinator.js';
+import { DEFAULT_GROUP_CONFIG } from '../../src/groups/group-config.js';
 import { MemoryOffsetStore } from '../../src/groups/offset-store.js';
 import { silentLogger } from '../../src/logger.js';
 
