@@ -3,11 +3,8 @@
  * semantics): frames that arrive while an asynchronous request (a long-polling Fetch, a JoinGroup
  * waiting for the rebalance) is pending are queued, and responses leave in request order.
  * The responses to the frames of one socket read leave in one write (corked while they are
- * handled): on loopback each write also runs the client's TCP receive path, which made
- * per-response writes a tenth of the broker's CPU. They are not held any longer: holding them to
- * the end of the event-loop turn delayed a produce acknowledgement by the rest of the turn's reads
- * (median round trip 1.4 ms for kcat, against 0.5 ms from librdkafka's mock), and a producer that
- * waits longer for acknowledgements holds more records in memory.
+ * handled), and no later: fewer writes cost less CPU on both ends, later ones would delay
+ * acknowledgements (README, performance notes).
  *
  * Reading picks the destination of every socket read (net's `onread` with a buffer function):
  * - Frames that arrive whole within one read are slices of a reused per-connection read buffer,
@@ -18,11 +15,6 @@
  *   (heap segments, where there is no tmpfs) that buffer is never reused, so the frame is handed
  *   over as owned and the memory log keeps the produced batches instead of copying them;
  *   otherwise it is a reused assembly buffer, which spares faulting in fresh memory.
- *
- * Measured on 1 GB of 1 KB records from kcat (1 MB produce requests): the previous scheme (copy
- * every spanning frame out of a 1 MiB read buffer, then copy the batches into the log) spent
- * half the broker's CPU faulting in the two fresh copies and a fifth in the major GCs V8 ran
- * for every 64 MiB of new external memory (see long-lived-buffer.ts and frame-memory.ts).
  */
 import { Socket } from 'node:net';
 import { FRAME_SIZE_BYTES, FrameSizeError, readFrameSize } from '@samsa/protocol';
