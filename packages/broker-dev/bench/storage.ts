@@ -6,9 +6,18 @@
  *
  * Run: npx tsx bench/storage.ts [totalMiB=256]
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  BatchField,
+  CRC_START,
+  CURRENT_MAGIC,
+  LOG_OVERHEAD,
+  NO_PARTITION_LEADER_EPOCH,
+  RECORD_BATCH_OVERHEAD,
+} from '@samsa/protocol';
 import { crc32c } from '../src/storage/crc.js';
 import { PartitionLog } from '../src/storage/partition-log.js';
 import { validateProducedBatches } from '../src/storage/produce-validation.js';
@@ -45,19 +54,19 @@ function makeBatch(count: number, valueSize: number): Buffer {
     parts.push(Buffer.from(len), body);
   }
   const records = Buffer.concat(parts);
-  const batch = Buffer.alloc(61 + records.length);
-  batch.writeInt32BE(49 + records.length, 8);
-  batch.writeInt32BE(-1, 12);
-  batch[16] = 2;
-  batch.writeInt32BE(count - 1, 23);
-  batch.writeBigInt64BE(BigInt(Date.now()), 27);
-  batch.writeBigInt64BE(BigInt(Date.now()), 35);
-  batch.writeBigInt64BE(-1n, 43);
-  batch.writeInt16BE(-1, 51);
-  batch.writeInt32BE(-1, 53);
-  batch.writeInt32BE(count, 57);
-  records.copy(batch, 61);
-  batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);
+  const batch = Buffer.alloc(RECORD_BATCH_OVERHEAD + records.length);
+  batch.writeInt32BE(batch.length - LOG_OVERHEAD, BatchField.length);
+  batch.writeInt32BE(NO_PARTITION_LEADER_EPOCH, BatchField.partitionLeaderEpoch);
+  batch[BatchField.magic] = CURRENT_MAGIC;
+  batch.writeInt32BE(count - 1, BatchField.lastOffsetDelta);
+  batch.writeBigInt64BE(BigInt(Date.now()), BatchField.baseTimestamp);
+  batch.writeBigInt64BE(BigInt(Date.now()), BatchField.maxTimestamp);
+  batch.writeBigInt64BE(-1n, BatchField.producerId);
+  batch.writeInt16BE(-1, BatchField.producerEpoch);
+  batch.writeInt32BE(-1, BatchField.baseSequence);
+  batch.writeInt32BE(count, BatchField.recordsCount);
+  records.copy(batch, RECORD_BATCH_OVERHEAD);
+  batch.writeUInt32BE(crc32c(batch, CRC_START, batch.length), BatchField.crc);
   return batch;
 }
 
@@ -111,7 +120,7 @@ function run(
           const got = log.read(offset, 1024 * 1024);
           for (const b of got) bytes += b.length;
           const last = got[got.length - 1];
-          offset = Number(last.readBigInt64BE(0)) + last.readInt32BE(23) + 1;
+          offset = Number(last.readBigInt64BE(0)) + last.readInt32BE(BatchField.lastOffsetDelta) + 1;
         }
         const readSeconds = Number(process.hrtime.bigint() - readStart) / 1e9;
         rows.push({

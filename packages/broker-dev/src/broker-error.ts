@@ -1,13 +1,12 @@
 /** A failure that a request handler turns into a Kafka error code plus message in its response. */
-import { SamsaError } from '@samsa/protocol';
-import { errorName } from './error-codes.js';
+import { errorCodeName, SamsaError } from '@samsa/protocol';
 
 export class BrokerError extends SamsaError {
   constructor(
     readonly errorCode: number,
     message: string,
   ) {
-    super(errorName(errorCode), message);
+    super(errorCodeName(errorCode), message);
   }
 }
 

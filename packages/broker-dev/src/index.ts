@@ -3,8 +3,9 @@
  * librdkafka, kafka-python, Java) use it unchanged; it starts in milliseconds, in-process or
  * from the `samsa-broker` command line, in memory or on disk.
  */
+
+export { ErrorCode, errorCodeName as errorName } from '@samsa/protocol';
 export { type BrokerAddress, type BrokerOptions, type RunningBroker, startBroker } from './broker.js';
 export type { ApiName, ApiSelector, BrokerControl, RequestRecord } from './control/control.js';
-export { ErrorCode, errorName } from './error-codes.js';
 export { ADVERTISED_VERSIONS } from './handlers/index.js';
 export { type Logger, type LogLevel, silentLogger, streamLogger } from './logger.js';

@@ -2,9 +2,8 @@
  * Buffers for bytes the broker keeps: request frames the memory log adopts, the memory log's own
  * copies. Large ones are backed by a SharedArrayBuffer, only because V8 does not count those as
  * external memory: a broker keeping a gigabyte of produced batches in ordinary Buffers gets a major
- * GC for every 64 MiB it receives (measured: a fifth of its CPU while ingesting 1 KB records from
- * kcat). They are never shared with another thread except by FrameMemory's helper, which only
- * creates them.
+ * GC for every 64 MiB it receives. They are never shared with another thread except by
+ * FrameMemory's helper, which only creates them.
  *
  * The flip side: V8 does not see that memory go away either, so garbage SharedArrayBuffers (deleted
  * segments, requests that were not kept) would wait for a GC that something else triggers. Every

@@ -1,7 +1,9 @@
 /** startBroker(): lifecycle, restarts in memory and on disk, retention and compaction through topic configs. */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ErrorCode } from '@samsa/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../src/index.js';
 import { createTopic, fetchRecords, fetchRequestBody, produce, values } from './helpers/kafka.js';
@@ -135,7 +137,7 @@ describe('startBroker', () => {
       await produce(client, 'retained', 0, [{ key: null, value: `record-${i}-${'x'.repeat(100)}` }]);
     b.control.runLogCleanup();
     const fetched = await fetchRecords(client, 'retained', 0, 0);
-    expect(fetched.errorCode).toBe(1);
+    expect(fetched.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
     const start = Number(fetched.logStartOffset);
     expect(start).toBeGreaterThan(0);
     const rest = await fetchRecords(client, 'retained', 0, start);

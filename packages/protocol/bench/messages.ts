@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { decodeResponse, encodeRequest, encodeResponse } from '../src/frames.js';
+import { ApiKey } from '../src/generated/index.js';
 import { decodeRecords, iterateRecordBatches, RecordBatchBuilder } from '../src/records/index.js';
 import { type BenchRow, compare, formatTable, jsonRecords } from './records.js';
 
@@ -34,7 +35,7 @@ export async function runMessagesBench(): Promise<BenchRow[]> {
   const samsaProduce = () => {
     const builder = new RecordBatchBuilder({ maxBatchBytes: 2 * 1024 * 1024 });
     for (const r of records) builder.append({ key: r.key, value: r.value, timestamp });
-    return encodeRequest(0, PRODUCE_VERSION, 1, 'bench', {
+    return encodeRequest(ApiKey.Produce, PRODUCE_VERSION, 1, 'bench', {
       transactionalId: null,
       acks: -1,
       timeoutMs: 30_000,
@@ -87,10 +88,10 @@ export async function runMessagesBench(): Promise<BenchRow[]> {
       },
     ],
   };
-  const fetchFrame = Buffer.concat(encodeResponse(1, FETCH_VERSION, 1, fetchBody)).subarray(4);
+  const fetchFrame = Buffer.concat(encodeResponse(ApiKey.Fetch, FETCH_VERSION, 1, fetchBody)).subarray(4);
 
   const samsaFetchDecode = () => {
-    const { body } = decodeResponse(1, FETCH_VERSION, fetchFrame);
+    const { body } = decodeResponse(ApiKey.Fetch, FETCH_VERSION, fetchFrame);
     let bytes = 0;
     for (const topic of body.responses) {
       for (const partition of topic.partitions) {
@@ -113,7 +114,7 @@ export async function runMessagesBench(): Promise<BenchRow[]> {
       run: () => kafkajsFetch.decode(fetchFrame.subarray(4)),
     }),
     await compare('Fetch v11 response: encode, zero-copy, 1 MiB', payloadBytes, () =>
-      encodeResponse(1, FETCH_VERSION, 1, fetchBody),
+      encodeResponse(ApiKey.Fetch, FETCH_VERSION, 1, fetchBody),
     ),
   ];
 }

@@ -15,6 +15,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  ApiKey,
   apiCodecs,
   decodeRequestHeader,
   decodeResponse,
@@ -60,17 +61,19 @@ export async function startCapture(
 
   /** Points every advertised broker at this proxy so the client never bypasses it. */
   const rewrite = (req: PendingRequest, frame: Buffer): Buffer => {
-    if (req.apiKey === 3) {
-      const { correlationId, body } = decodeResponse(3, req.apiVersion, frame);
+    if (req.apiKey === ApiKey.Metadata) {
+      const { correlationId, body } = decodeResponse(ApiKey.Metadata, req.apiVersion, frame);
       const metadata = body as MetadataResponse;
       for (const b of metadata.brokers) {
         b.host = '127.0.0.1';
         b.port = proxyPort;
       }
-      return Buffer.concat(encodeResponse(3, req.apiVersion, correlationId, metadata)).subarray(4);
+      return Buffer.concat(encodeResponse(ApiKey.Metadata, req.apiVersion, correlationId, metadata)).subarray(
+        4,
+      );
     }
-    if (req.apiKey === 10) {
-      const { correlationId, body } = decodeResponse(10, req.apiVersion, frame);
+    if (req.apiKey === ApiKey.FindCoordinator) {
+      const { correlationId, body } = decodeResponse(ApiKey.FindCoordinator, req.apiVersion, frame);
       const found = body as FindCoordinatorResponse;
       found.host = '127.0.0.1';
       found.port = proxyPort;
@@ -78,7 +81,9 @@ export async function startCapture(
         c.host = '127.0.0.1';
         c.port = proxyPort;
       }
-      return Buffer.concat(encodeResponse(10, req.apiVersion, correlationId, found)).subarray(4);
+      return Buffer.concat(
+        encodeResponse(ApiKey.FindCoordinator, req.apiVersion, correlationId, found),
+      ).subarray(4);
     }
     return frame;
   };

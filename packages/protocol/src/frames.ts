@@ -5,8 +5,9 @@
  */
 
 import type { ApiCodec, MessageCodec } from './codec-support.js';
+import { ErrorCode } from './errors/error-code.js';
 import { ProtocolDecodeError, SamsaError } from './errors/samsa-error.js';
-import { apiCodecs, type RequestBodies, type ResponseBodies } from './generated/index.js';
+import { ApiKey, apiCodecs, type RequestBodies, type ResponseBodies } from './generated/index.js';
 import {
   type RequestHeader,
   readRequestHeader,
@@ -141,9 +142,6 @@ export function readCorrelationId(frame: Buffer): number {
   return frame.readInt32BE(0);
 }
 
-const API_VERSIONS = 18;
-const UNSUPPORTED_VERSION = 35;
-
 export function decodeResponse<K extends keyof ResponseBodies>(
   apiKey: K,
   requestedVersion: number,
@@ -153,7 +151,9 @@ export function decodeResponse<K extends keyof ResponseBodies>(
   // KIP-511: a broker that does not know the requested ApiVersions version answers in v0 format
   // with UNSUPPORTED_VERSION (and its own supported range), so the client can retry lower.
   const apiVersion =
-    apiKey === API_VERSIONS && frame.length >= 6 && frame.readInt16BE(4) === UNSUPPORTED_VERSION
+    apiKey === ApiKey.ApiVersions &&
+    frame.length >= 6 &&
+    frame.readInt16BE(4) === ErrorCode.UNSUPPORTED_VERSION
       ? 0
       : requestedVersion;
   const decode = decoderFor(codec, codec.response, apiVersion);
@@ -167,7 +167,7 @@ export function decodeResponse<K extends keyof ResponseBodies>(
     if (apiVersion === 0 && requestedVersion !== 0) {
       // Some brokers (librdkafka 2.0.2's mock) send a body that is not valid v0 either; the
       // error code is what the client needs to retry with a lower version.
-      const body = { errorCode: UNSUPPORTED_VERSION, apiKeys: [], throttleTimeMs: 0 };
+      const body = { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: [], throttleTimeMs: 0 };
       return { correlationId: frame.readInt32BE(0), body: body as unknown as ResponseBodies[K] };
     }
     throw err;

@@ -25,7 +25,13 @@ export {
   UnknownApiKeyError,
   UnsupportedVersionError,
 } from './frames.js';
-export { FrameSplitter, FrameTooLargeError, InvalidFrameSizeError } from './framing.js';
+export {
+  DEFAULT_MAX_FRAME_BYTES,
+  FRAME_SIZE_BYTES,
+  FrameSizeError,
+  FrameSplitter,
+  readFrameSize,
+} from './framing.js';
 export * from './generated/index.js';
 export {
   type RequestHeader,

@@ -13,6 +13,7 @@ import {
   decodeRecords,
   decodeRequest,
   decodeResponse,
+  ErrorCode,
   encodeRequest,
   encodeResponse,
   iterateRecordBatches,
@@ -76,7 +77,8 @@ describe('golden frames from real clients', () => {
         const { correlationId, body } = decodeResponse(g.apiKey as 0, g.version, g.frame);
         if (MALFORMED_BY_PEER.has(`${g.dir}/${g.file}`)) return;
         const kip511 =
-          g.apiKey === ApiKey.ApiVersions && (body as unknown as { errorCode: number }).errorCode === 35;
+          g.apiKey === ApiKey.ApiVersions &&
+          (body as unknown as { errorCode: number }).errorCode === ErrorCode.UNSUPPORTED_VERSION;
         const again = encodeResponse(g.apiKey as 0, kip511 ? 0 : g.version, correlationId, body as never);
         expect(withoutSize(again).toString('hex')).toBe(g.frame.toString('hex'));
       }
@@ -143,7 +145,7 @@ describe('golden frames decode to the values the clients sent', () => {
     // see the error and retry with v0, as librdkafka itself does.
     const g = find('kcat-mock', 'ApiVersions-v3', 'response');
     const { body } = decodeResponse(ApiKey.ApiVersions, 3, g.frame);
-    expect(body.errorCode).toBe(35);
+    expect(body.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
   });
 });
 

@@ -44,10 +44,11 @@ describe('request headers', () => {
   });
 
   it('reads the v1 prefix of requests for APIs it does not know', () => {
+    const unknownApiKey = 999; // protocol-constants: allow: a key no API has
     const w = new Writer();
-    writeRequestHeader(w, { apiKey: 999, apiVersion: 3, correlationId: 1, clientId: 'x' }, 1);
+    writeRequestHeader(w, { apiKey: unknownApiKey, apiVersion: 3, correlationId: 1, clientId: 'x' }, 1);
     expect(readRequestHeader(new Reader(w.toBuffer()))).toEqual({
-      apiKey: 999,
+      apiKey: unknownApiKey,
       apiVersion: 3,
       correlationId: 1,
       clientId: 'x',
@@ -63,7 +64,7 @@ describe('response headers', () => {
     const frame = Buffer.concat(
       encodeResponse(ApiKey.ApiVersions, 3, 42, {
         errorCode: 0,
-        apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 4 }],
+        apiKeys: [{ apiKey: ApiKey.ApiVersions, minVersion: 0, maxVersion: 4 }],
         throttleTimeMs: 0,
       }),
     ).subarray(4);

@@ -6,9 +6,10 @@
  * leader change never loses acknowledged records.
  */
 
+import { ErrorCode } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
-import { ErrorCode } from '../error-codes.js';
-import { DEFAULT_GROUP_CONFIG, type GroupConfig, GroupCoordinator } from '../groups/coordinator.js';
+import { GroupCoordinator } from '../groups/coordinator.js';
+import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../groups/group-config.js';
 import type { Logger } from '../logger.js';
 import {
   ClusterState,

@@ -5,7 +5,7 @@
  * numbers is refused. Kept in memory: after a restart a producer's next batch is accepted
  * whatever its sequence, as Kafka does once producer state has expired.
  */
-import { ErrorCode } from '../error-codes.js';
+import { ErrorCode } from '@samsa/protocol';
 
 /** Kafka keeps the last five batches per producer (max.in.flight.requests for idempotence). */
 const RETAINED_BATCHES = 5;

@@ -3,9 +3,8 @@
  * dropped connections, brokers stopping and starting, partition leaders moving. It also exposes
  * a little cluster inspection (leaders, coordinators, requests seen) for assertions.
  */
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey, errorCodeName } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
-import { errorName } from '../error-codes.js';
 import type { FaultInjector } from './faults.js';
 
 export type ApiName = keyof typeof ApiKey;
@@ -89,7 +88,9 @@ export class Control implements BrokerControl {
   ): void {
     const apiKey = apiKeyOf(api);
     this.host.faults.add({ apiKey, nodeId: options.brokerId, remaining: count, errorCode });
-    this.host.log(`control: next ${count} ${apiName(apiKey)} request(s) fail with ${errorName(errorCode)}`);
+    this.host.log(
+      `control: next ${count} ${apiName(apiKey)} request(s) fail with ${errorCodeName(errorCode)}`,
+    );
   }
 
   addLatency(ms: number, options: { api?: ApiSelector; brokerId?: number; count?: number } = {}): void {

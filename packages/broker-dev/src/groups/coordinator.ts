@@ -1,81 +1,26 @@
 /**
- * The classic group coordinator: Kafka's JoinGroup/SyncGroup/Heartbeat/LeaveGroup state machine
- * (Empty → PreparingRebalance → CompletingRebalance → Stable, and Dead), with rebalance and
- * session timeouts, the member-id-required flow of JoinGroup v4+, static membership, and offset
- * commits. It follows Kafka's GroupCoordinator closely so clients see the same answers; member
- * metadata and assignments pass through as opaque bytes.
+ * The group coordinator: the groups this broker coordinates and their committed offsets. It keeps
+ * the registry of groups and their lifecycle (created by a JoinGroup or a simple commit, restored
+ * from committed offsets after a restart, deleted, removed once empty without offsets, unloaded)
+ * and hands each request to the module that owns it:
  *
- * Requests that must wait (JoinGroup until the rebalance completes, SyncGroup until the leader's
- * assignment) get a promise; everything else answers synchronously.
+ * - classic/membership.ts: JoinGroup, SyncGroup, Heartbeat, LeaveGroup (the classic protocol);
+ * - group-offsets.ts: OffsetCommit, OffsetFetch, OffsetDelete and offset expiry.
+ *
+ * The KIP-848 consumer protocol gets its own membership module beside the classic one.
  */
-import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '../error-codes.js';
+import { ErrorCode } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
+import { ClassicGroup, type GroupState, type JoinResult, type SyncResult } from './classic/group.js';
 import {
-  ClassicGroup,
-  type GroupProtocol,
-  type GroupState,
-  type JoinResult,
-  Member,
-  type SyncResult,
-} from './group.js';
+  ClassicMembership,
+  type JoinParams,
+  type LeaveResult,
+  type SyncParams,
+} from './classic/membership.js';
+import type { GroupConfig } from './group-config.js';
+import { type CommitEntry, GroupOffsets } from './group-offsets.js';
 import type { CommittedOffset, OffsetStore } from './offset-store.js';
-
-export interface GroupConfig {
-  /** group.min.session.timeout.ms */
-  minSessionTimeoutMs: number;
-  /** group.max.session.timeout.ms */
-  maxSessionTimeoutMs: number;
-  /** group.initial.rebalance.delay.ms */
-  initialRebalanceDelayMs: number;
-  /** offset.metadata.max.bytes */
-  maxOffsetMetadataBytes: number;
-  /** offsets.retention.minutes, in ms: how long an empty group's committed offsets are kept. */
-  offsetsRetentionMs: number;
-}
-
-export const DEFAULT_GROUP_CONFIG: GroupConfig = {
-  minSessionTimeoutMs: 6000,
-  maxSessionTimeoutMs: 1_800_000,
-  initialRebalanceDelayMs: 0,
-  maxOffsetMetadataBytes: 4096,
-  offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
-};
-
-/** Kafka's NewMemberJoinTimeoutMs: a new member whose JoinGroup is parked this long is dropped. */
-const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
-
-export interface JoinParams {
-  groupId: string;
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  protocolType: string;
-  protocols: GroupProtocol[];
-  /** JoinGroup v4+ without group.instance.id: new members must rejoin with an assigned id. */
-  requireKnownMemberId: boolean;
-}
-
-export interface SyncParams {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: { memberId: string; assignment: Buffer }[];
-}
-
-export interface CommitEntry {
-  topic: string;
-  partition: number;
-  offset: number;
-  leaderEpoch: number;
-  metadata: string | null;
-}
 
 export interface GroupSummary {
   groupId: string;
@@ -94,34 +39,21 @@ export interface GroupSummary {
 
 const EMPTY = Buffer.alloc(0);
 
-function joinError(memberId: string, errorCode: number): JoinResult {
-  return {
-    errorCode,
-    memberId,
-    generationId: -1,
-    protocolType: null,
-    protocolName: null,
-    leaderId: '',
-    skipAssignment: false,
-    members: [],
-  };
-}
-
-function syncError(errorCode: number): SyncResult {
-  return { errorCode, protocolType: null, protocolName: null, assignment: EMPTY };
-}
-
 export class GroupCoordinator {
   private readonly groups = new Map<string, ClassicGroup>();
+  private readonly classic: ClassicMembership;
+  private readonly offsets: GroupOffsets;
   private closed = false;
 
   constructor(
-    private readonly offsets: OffsetStore,
-    private readonly config: GroupConfig,
+    store: OffsetStore,
+    config: GroupConfig,
     private readonly logger: Logger,
   ) {
+    this.offsets = new GroupOffsets(store, config, logger);
+    this.classic = new ClassicMembership(this.groups, config, logger);
     // Groups known only through committed offsets exist (Empty) after a restart, as in Kafka.
-    for (const groupId of offsets.groups()) this.groups.set(groupId, new ClassicGroup(groupId));
+    for (const groupId of this.offsets.groupIds()) this.groups.set(groupId, new ClassicGroup(groupId));
   }
 
   get(groupId: string): ClassicGroup | undefined {
@@ -132,500 +64,30 @@ export class GroupCoordinator {
     return this.groups.values();
   }
 
-  // ---------------------------------------------------------------- JoinGroup
+  // Membership: the classic protocol.
 
   join(p: JoinParams): JoinResult | Promise<JoinResult> {
-    if (
-      p.sessionTimeoutMs < this.config.minSessionTimeoutMs ||
-      p.sessionTimeoutMs > this.config.maxSessionTimeoutMs
-    ) {
-      return joinError(p.memberId, ErrorCode.INVALID_SESSION_TIMEOUT);
-    }
-    const isUnknownMember = p.memberId === '';
-    let group = this.groups.get(p.groupId);
-    if (!group) {
-      if (!isUnknownMember) return joinError(p.memberId, ErrorCode.UNKNOWN_MEMBER_ID);
-      group = new ClassicGroup(p.groupId);
-      this.groups.set(p.groupId, group);
-    }
-    const result = isUnknownMember ? this.unknownMemberJoin(group, p) : this.knownMemberJoin(group, p);
-    if (group.is('PreparingRebalance')) this.tryCompleteJoin(group);
-    return result;
+    return this.classic.join(p);
   }
-
-  private unknownMemberJoin(group: ClassicGroup, p: JoinParams): JoinResult | Promise<JoinResult> {
-    if (group.is('Dead')) return joinError('', ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    if (!group.supportsProtocols(p.protocolType, p.protocols)) {
-      return joinError('', ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
-    }
-    const newMemberId = `${p.groupInstanceId ?? p.clientId}-${randomUUID()}`;
-    const oldStaticId = p.groupInstanceId === null ? undefined : group.staticMembers.get(p.groupInstanceId);
-    if (p.groupInstanceId !== null && oldStaticId !== undefined) {
-      return this.updateStaticMemberAndRebalance(group, p.groupInstanceId, oldStaticId, newMemberId, p);
-    }
-    if (p.requireKnownMemberId && p.groupInstanceId === null) {
-      const timer = setTimeout(() => this.expirePendingMember(group, newMemberId), p.sessionTimeoutMs);
-      timer.unref();
-      group.pendingMembers.set(newMemberId, timer);
-      return joinError(newMemberId, ErrorCode.MEMBER_ID_REQUIRED);
-    }
-    return this.addMemberAndRebalance(group, newMemberId, p);
-  }
-
-  private knownMemberJoin(group: ClassicGroup, p: JoinParams): JoinResult | Promise<JoinResult> {
-    if (group.is('Dead')) return joinError(p.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    if (!group.supportsProtocols(p.protocolType, p.protocols)) {
-      return joinError(p.memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
-    }
-    if (group.pendingMembers.has(p.memberId)) {
-      clearTimeout(group.pendingMembers.get(p.memberId));
-      group.pendingMembers.delete(p.memberId);
-      return this.addMemberAndRebalance(group, p.memberId, p);
-    }
-    if (group.isStaticMemberFenced(p.memberId, p.groupInstanceId)) {
-      return joinError(p.memberId, ErrorCode.FENCED_INSTANCE_ID);
-    }
-    const instanceUnknown = p.groupInstanceId !== null && !group.staticMembers.has(p.groupInstanceId);
-    const member = group.members.get(p.memberId);
-    if (!member || instanceUnknown) return joinError(p.memberId, ErrorCode.UNKNOWN_MEMBER_ID);
-
-    switch (group.state) {
-      case 'PreparingRebalance':
-        return this.updateMemberAndRebalance(group, member, p);
-      case 'CompletingRebalance':
-        if (member.matches(p.protocols)) {
-          // The member lost the JoinGroup response: repeat it for the current generation.
-          return this.currentGenerationJoin(group, member.memberId, group.isLeader(member.memberId));
-        }
-        return this.updateMemberAndRebalance(group, member, p);
-      case 'Stable':
-        if (group.isLeader(member.memberId) || !member.matches(p.protocols)) {
-          // A leader's JoinGroup asks for a rebalance (e.g. its topic metadata changed).
-          return this.updateMemberAndRebalance(group, member, p);
-        }
-        return this.currentGenerationJoin(group, member.memberId, false);
-      default:
-        return joinError(p.memberId, ErrorCode.UNKNOWN_MEMBER_ID);
-    }
-  }
-
-  private currentGenerationJoin(group: ClassicGroup, memberId: string, withMembers: boolean): JoinResult {
-    return {
-      errorCode: ErrorCode.NONE,
-      memberId,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leaderId: group.leaderId ?? '',
-      skipAssignment: false,
-      members: withMembers ? group.currentMemberMetadata() : [],
-    };
-  }
-
-  private addMemberAndRebalance(group: ClassicGroup, memberId: string, p: JoinParams): Promise<JoinResult> {
-    const member = new Member(
-      memberId,
-      p.groupInstanceId,
-      p.clientId,
-      p.clientHost,
-      p.rebalanceTimeoutMs,
-      p.sessionTimeoutMs,
-      p.protocolType,
-      p.protocols,
-    );
-    member.isNew = true;
-    if (group.is('PreparingRebalance') && group.generationId === 0) group.newMemberAdded = true;
-    group.add(member);
-    const joined = this.parkJoin(member);
-    this.scheduleSessionExpiry(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS);
-    this.maybePrepareRebalance(group, `adding member ${memberId}`);
-    return joined;
-  }
-
-  private updateMemberAndRebalance(group: ClassicGroup, member: Member, p: JoinParams): Promise<JoinResult> {
-    member.protocols = p.protocols;
-    member.rebalanceTimeoutMs = p.rebalanceTimeoutMs;
-    member.sessionTimeoutMs = p.sessionTimeoutMs;
-    const joined = this.parkJoin(member);
-    this.maybePrepareRebalance(group, `member ${member.memberId} rejoined`);
-    return joined;
-  }
-
-  private updateStaticMemberAndRebalance(
-    group: ClassicGroup,
-    groupInstanceId: string,
-    oldMemberId: string,
-    newMemberId: string,
-    p: JoinParams,
-  ): JoinResult | Promise<JoinResult> {
-    const currentLeader = group.leaderId ?? '';
-    const { member, old } = group.replaceStaticMember(groupInstanceId, oldMemberId, newMemberId);
-    old.awaitingJoin?.(joinError(oldMemberId, ErrorCode.FENCED_INSTANCE_ID));
-    old.awaitingSync?.(syncError(ErrorCode.FENCED_INSTANCE_ID));
-    this.logger.info(`group ${group.groupId}: static member ${groupInstanceId} rejoined as ${newMemberId}`);
-    this.scheduleSessionExpiry(group, member, member.sessionTimeoutMs);
-    member.protocols = p.protocols;
-    member.rebalanceTimeoutMs = p.rebalanceTimeoutMs;
-    member.sessionTimeoutMs = p.sessionTimeoutMs;
-    switch (group.state) {
-      case 'Stable': {
-        if (group.selectProtocol() === group.protocolName) {
-          // Same protocol outcome: hand back the current generation without a rebalance. The old
-          // leader id is returned so a rejoining leader does not compute a useless assignment.
-          const isLeader = group.isLeader(newMemberId);
-          return {
-            errorCode: ErrorCode.NONE,
-            memberId: newMemberId,
-            generationId: group.generationId,
-            protocolType: group.protocolType,
-            protocolName: group.protocolName,
-            leaderId: currentLeader,
-            skipAssignment: isLeader,
-            members: isLeader ? group.currentMemberMetadata() : [],
-          };
-        }
-        const joined = this.parkJoin(member);
-        this.maybePrepareRebalance(group, `static member ${groupInstanceId} changed protocols`);
-        return joined;
-      }
-      case 'CompletingRebalance': {
-        const joined = this.parkJoin(member);
-        this.prepareRebalance(group, `static member ${groupInstanceId} rejoined during CompletingRebalance`);
-        return joined;
-      }
-      default:
-        // PreparingRebalance: the join completes with everyone else's.
-        return this.parkJoin(member);
-    }
-  }
-
-  private parkJoin(member: Member): Promise<JoinResult> {
-    // A member can only have one outstanding JoinGroup; an older one (from a dropped connection) is told to retry.
-    member.awaitingJoin?.(joinError(member.memberId, ErrorCode.REBALANCE_IN_PROGRESS));
-    return new Promise<JoinResult>((resolve) => {
-      member.awaitingJoin = resolve;
-    });
-  }
-
-  private completeJoinCallback(member: Member, result: JoinResult): boolean {
-    const callback = member.awaitingJoin;
-    if (!callback) return false;
-    member.awaitingJoin = undefined;
-    callback(result);
-    return true;
-  }
-
-  private completeSyncCallback(member: Member, result: SyncResult): boolean {
-    const callback = member.awaitingSync;
-    if (!callback) return false;
-    member.awaitingSync = undefined;
-    callback(result);
-    return true;
-  }
-
-  private maybePrepareRebalance(group: ClassicGroup, reason: string): void {
-    if (group.is('Stable') || group.is('CompletingRebalance') || group.is('Empty')) {
-      this.prepareRebalance(group, reason);
-    }
-  }
-
-  private prepareRebalance(group: ClassicGroup, reason: string): void {
-    if (group.is('CompletingRebalance'))
-      this.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS);
-    clearTimeout(group.pendingSyncTimer);
-    group.pendingSyncTimer = undefined;
-    group.pendingSyncMembers.clear();
-    const wasEmpty = group.is('Empty');
-    group.state = 'PreparingRebalance';
-    this.logger.info(
-      `group ${group.groupId}: preparing to rebalance (generation ${group.generationId}, reason: ${reason})`,
-    );
-    clearTimeout(group.rebalanceTimer);
-    const delay = this.config.initialRebalanceDelayMs;
-    if (wasEmpty && delay > 0) {
-      group.newMemberAdded = false;
-      group.initialDelayActive = true;
-      this.scheduleInitialDelayedJoin(group, delay, Math.max(group.rebalanceTimeoutMs - delay, 0));
-    } else {
-      group.initialDelayActive = false;
-      this.scheduleDelayedJoin(group);
-    }
-    this.tryCompleteJoin(group);
-  }
-
-  private scheduleDelayedJoin(group: ClassicGroup): void {
-    clearTimeout(group.rebalanceTimer);
-    group.rebalanceTimer = setTimeout(() => this.completeJoin(group), group.rebalanceTimeoutMs);
-    group.rebalanceTimer.unref();
-  }
-
-  /** group.initial.rebalance.delay.ms: wait for more members, extending while new ones arrive. */
-  private scheduleInitialDelayedJoin(group: ClassicGroup, delayMs: number, remainingMs: number): void {
-    clearTimeout(group.rebalanceTimer);
-    group.rebalanceTimer = setTimeout(() => {
-      if (!group.is('PreparingRebalance')) return;
-      if (group.newMemberAdded && remainingMs > 0) {
-        group.newMemberAdded = false;
-        const next = Math.min(delayMs, remainingMs);
-        this.scheduleInitialDelayedJoin(group, next, Math.max(remainingMs - next, 0));
-      } else {
-        group.initialDelayActive = false;
-        this.completeJoin(group);
-      }
-    }, delayMs);
-    group.rebalanceTimer.unref();
-  }
-
-  private tryCompleteJoin(group: ClassicGroup): void {
-    if (group.is('PreparingRebalance') && !group.initialDelayActive && group.hasAllMembersJoined()) {
-      this.completeJoin(group);
-    }
-  }
-
-  /** Kafka's onCompleteJoin: drop members that did not rejoin, then start the next generation. */
-  private completeJoin(group: ClassicGroup): void {
-    if (!group.is('PreparingRebalance')) return;
-    clearTimeout(group.rebalanceTimer);
-    group.rebalanceTimer = undefined;
-    group.initialDelayActive = false;
-    for (const member of group.notYetRejoinedMembers()) {
-      if (member.groupInstanceId !== null) continue;
-      this.logger.info(
-        `group ${group.groupId}: member ${member.memberId} did not rejoin in time, removing it`,
-      );
-      group.remove(member.memberId);
-    }
-    if (group.size > 0 && !group.maybeElectNewJoinedLeader()) {
-      // Only static members that have not rejoined are left: wait another rebalance timeout.
-      this.scheduleDelayedJoin(group);
-      return;
-    }
-    group.generationId++;
-    if (group.size === 0) {
-      group.protocolName = null;
-      group.state = 'Empty';
-      group.subscribed = undefined;
-      this.logger.info(`group ${group.groupId}: generation ${group.generationId} is empty`);
-      return;
-    }
-    group.protocolName = group.selectProtocol();
-    group.state = 'CompletingRebalance';
-    group.computeSubscriptions();
-    this.logger.info(
-      `group ${group.groupId}: generation ${group.generationId} with ${group.size} member(s), ` +
-        `protocol ${group.protocolName}, leader ${group.leaderId}`,
-    );
-    for (const member of group.members.values()) {
-      const isLeader = group.isLeader(member.memberId);
-      this.completeJoinCallback(member, this.currentGenerationJoin(group, member.memberId, isLeader));
-      this.scheduleSessionExpiry(group, member, member.sessionTimeoutMs);
-      member.isNew = false;
-      group.pendingSyncMembers.add(member.memberId);
-    }
-    this.schedulePendingSync(group);
-  }
-
-  /** Members that got a JoinGroup response but never send SyncGroup are removed after the rebalance timeout. */
-  private schedulePendingSync(group: ClassicGroup): void {
-    clearTimeout(group.pendingSyncTimer);
-    const generation = group.generationId;
-    group.pendingSyncTimer = setTimeout(() => {
-      group.pendingSyncTimer = undefined;
-      if (group.generationId !== generation) return;
-      if (!group.is('CompletingRebalance') && !group.is('Stable')) return;
-      const missing = [...group.pendingSyncMembers];
-      if (missing.length === 0) return;
-      this.logger.info(
-        `group ${group.groupId}: member(s) ${missing.join(', ')} never sent SyncGroup, removing`,
-      );
-      for (const memberId of missing) {
-        const member = group.members.get(memberId);
-        if (member) this.removeMemberAndUpdateGroup(group, member, 'pending SyncGroup timed out');
-      }
-    }, group.rebalanceTimeoutMs);
-    group.pendingSyncTimer.unref();
-  }
-
-  private resetAndPropagateAssignmentError(group: ClassicGroup, errorCode: number): void {
-    for (const member of group.members.values()) {
-      member.assignment = EMPTY;
-      this.completeSyncCallback(member, syncError(errorCode));
-    }
-  }
-
-  // ---------------------------------------------------------------- sessions
-
-  private scheduleSessionExpiry(group: ClassicGroup, member: Member, timeoutMs: number): void {
-    clearTimeout(member.sessionTimer);
-    member.sessionTimer = setTimeout(() => this.onSessionExpired(group, member), timeoutMs);
-    member.sessionTimer.unref();
-  }
-
-  private onSessionExpired(group: ClassicGroup, member: Member): void {
-    member.sessionTimer = undefined;
-    if (group.members.get(member.memberId) !== member) return;
-    // Members with a parked JoinGroup/SyncGroup are bounded by the rebalance timeout instead,
-    // except new members whose JoinGroup has waited NewMemberJoinTimeoutMs.
-    if (member.awaitingJoin && !member.isNew) return;
-    if (member.awaitingSync) return;
-    this.logger.info(`group ${group.groupId}: member ${member.memberId} session timed out, removing it`);
-    this.removeMemberAndUpdateGroup(group, member, 'session timeout');
-  }
-
-  private expirePendingMember(group: ClassicGroup, memberId: string): void {
-    if (!group.pendingMembers.delete(memberId)) return;
-    this.tryCompleteJoin(group);
-  }
-
-  private removeMemberAndUpdateGroup(group: ClassicGroup, member: Member, reason: string): void {
-    this.completeJoinCallback(member, joinError('', ErrorCode.UNKNOWN_MEMBER_ID));
-    this.completeSyncCallback(member, syncError(ErrorCode.UNKNOWN_MEMBER_ID));
-    group.remove(member.memberId);
-    switch (group.state) {
-      case 'Stable':
-      case 'CompletingRebalance':
-        this.maybePrepareRebalance(group, reason);
-        break;
-      case 'PreparingRebalance':
-        this.tryCompleteJoin(group);
-        break;
-      default:
-        break;
-    }
-  }
-
-  // ---------------------------------------------------------------- SyncGroup
 
   sync(p: SyncParams): SyncResult | Promise<SyncResult> {
-    const group = this.groups.get(p.groupId);
-    if (!group) return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
-    if (group.is('Dead')) return syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    if (group.isStaticMemberFenced(p.memberId, p.groupInstanceId))
-      return syncError(ErrorCode.FENCED_INSTANCE_ID);
-    const member = group.members.get(p.memberId);
-    if (!member) return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
-    if (p.generationId !== group.generationId) return syncError(ErrorCode.ILLEGAL_GENERATION);
-    if (
-      (p.protocolType !== null && p.protocolType !== group.protocolType) ||
-      (p.protocolName !== null && p.protocolName !== group.protocolName)
-    ) {
-      return syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
-    }
-    switch (group.state) {
-      case 'Empty':
-        return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
-      case 'PreparingRebalance':
-        return syncError(ErrorCode.REBALANCE_IN_PROGRESS);
-      case 'CompletingRebalance': {
-        this.removePendingSync(group, member.memberId);
-        member.awaitingSync?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
-        const synced = new Promise<SyncResult>((resolve) => {
-          member.awaitingSync = resolve;
-        });
-        if (group.isLeader(member.memberId)) {
-          const assigned = new Map(p.assignments.map((a) => [a.memberId, a.assignment]));
-          for (const m of group.members.values()) m.assignment = assigned.get(m.memberId) ?? EMPTY;
-          group.state = 'Stable';
-          this.logger.info(`group ${group.groupId}: generation ${group.generationId} is stable`);
-          for (const m of group.members.values()) {
-            if (this.completeSyncCallback(m, this.syncOk(group, m))) {
-              this.scheduleSessionExpiry(group, m, m.sessionTimeoutMs);
-            }
-          }
-        }
-        return synced;
-      }
-      case 'Stable':
-        this.removePendingSync(group, member.memberId);
-        this.scheduleSessionExpiry(group, member, member.sessionTimeoutMs);
-        return this.syncOk(group, member);
-      default:
-        return syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    }
+    return this.classic.sync(p);
   }
-
-  private syncOk(group: ClassicGroup, member: Member): SyncResult {
-    return {
-      errorCode: ErrorCode.NONE,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      assignment: member.assignment,
-    };
-  }
-
-  private removePendingSync(group: ClassicGroup, memberId: string): void {
-    group.pendingSyncMembers.delete(memberId);
-    if (group.pendingSyncMembers.size === 0) {
-      clearTimeout(group.pendingSyncTimer);
-      group.pendingSyncTimer = undefined;
-    }
-  }
-
-  // ---------------------------------------------------------------- Heartbeat
 
   heartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
-    const group = this.groups.get(groupId);
-    if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
-    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    if (group.isStaticMemberFenced(memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
-    const member = group.members.get(memberId);
-    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
-    switch (group.state) {
-      case 'Empty':
-        return ErrorCode.UNKNOWN_MEMBER_ID;
-      case 'CompletingRebalance':
-      case 'Stable':
-        this.scheduleSessionExpiry(group, member, member.sessionTimeoutMs);
-        return ErrorCode.NONE;
-      case 'PreparingRebalance':
-        this.scheduleSessionExpiry(group, member, member.sessionTimeoutMs);
-        return ErrorCode.REBALANCE_IN_PROGRESS;
-      default:
-        return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    }
+    return this.classic.heartbeat(groupId, memberId, groupInstanceId, generationId);
   }
-
-  // ---------------------------------------------------------------- LeaveGroup
 
   leave(
     groupId: string,
     leaving: readonly { memberId: string; groupInstanceId: string | null }[],
-  ): {
-    errorCode: number;
-    members: { memberId: string; groupInstanceId: string | null; errorCode: number }[];
-  } {
-    const group = this.groups.get(groupId);
-    if (!group) {
-      return {
-        errorCode: ErrorCode.NONE,
-        members: leaving.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })),
-      };
-    }
-    if (group.is('Dead')) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
-    const members = leaving.map((m) => {
-      const { memberId, groupInstanceId } = m;
-      if (memberId !== '' && group.isStaticMemberFenced(memberId, groupInstanceId)) {
-        return { ...m, errorCode: ErrorCode.FENCED_INSTANCE_ID };
-      }
-      if (group.pendingMembers.has(memberId)) {
-        clearTimeout(group.pendingMembers.get(memberId));
-        group.pendingMembers.delete(memberId);
-        this.tryCompleteJoin(group);
-        return { ...m, errorCode: ErrorCode.NONE };
-      }
-      const staticId = groupInstanceId === null ? undefined : group.staticMembers.get(groupInstanceId);
-      const member = group.members.get(staticId ?? memberId);
-      if (!member) return { ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
-      this.logger.info(`group ${groupId}: member ${member.memberId} left`);
-      this.removeMemberAndUpdateGroup(group, member, `member ${member.memberId} left`);
-      return { ...m, errorCode: ErrorCode.NONE };
-    });
-    return { errorCode: ErrorCode.NONE, members };
+  ): LeaveResult {
+    return this.classic.leave(groupId, leaving);
   }
 
-  // ---------------------------------------------------------------- offsets
+  // Offsets.
 
+  /** OffsetCommit: an error code per entry. */
   commitOffsets(
     groupId: string,
     memberId: string,
@@ -633,52 +95,19 @@ export class GroupCoordinator {
     generationId: number,
     entries: readonly CommitEntry[],
   ): number[] {
-    const fail = (code: number) => entries.map(() => code);
-    let group = this.groups.get(groupId);
+    const group = this.groups.get(groupId);
     if (!group) {
-      if (generationId >= 0) return fail(ErrorCode.ILLEGAL_GENERATION);
-      group = new ClassicGroup(groupId);
-      this.groups.set(groupId, group);
-      return this.storeOffsets(group, entries);
+      if (generationId >= 0) return entries.map(() => ErrorCode.ILLEGAL_GENERATION);
+      this.groups.set(groupId, new ClassicGroup(groupId));
+      return this.offsets.commit(groupId, entries);
     }
-    if (group.is('Dead')) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    if (group.isStaticMemberFenced(memberId, groupInstanceId)) return fail(ErrorCode.FENCED_INSTANCE_ID);
-    if (generationId < 0 && group.is('Empty')) return this.storeOffsets(group, entries);
-    const member = group.members.get(memberId);
-    if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
-    if (generationId !== group.generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
-    if (group.is('CompletingRebalance')) return fail(ErrorCode.REBALANCE_IN_PROGRESS);
-    this.scheduleSessionExpiry(group, member, member.sessionTimeoutMs);
-    return this.storeOffsets(group, entries);
-  }
-
-  private storeOffsets(group: ClassicGroup, entries: readonly CommitEntry[]): number[] {
-    const now = Date.now();
-    const codes: number[] = [];
-    const accepted: { topic: string; partition: number; committed: CommittedOffset }[] = [];
-    for (const entry of entries) {
-      if (entry.metadata !== null && Buffer.byteLength(entry.metadata) > this.config.maxOffsetMetadataBytes) {
-        codes.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-        continue;
-      }
-      codes.push(ErrorCode.NONE);
-      accepted.push({
-        topic: entry.topic,
-        partition: entry.partition,
-        committed: {
-          offset: entry.offset,
-          leaderEpoch: entry.leaderEpoch,
-          metadata: entry.metadata,
-          commitTimestamp: now,
-        },
-      });
-    }
-    if (accepted.length > 0) this.offsets.commit(group.groupId, accepted);
-    return codes;
+    const errorCode = this.classic.validateOffsetCommit(group, memberId, groupInstanceId, generationId);
+    if (errorCode !== ErrorCode.NONE) return entries.map(() => errorCode);
+    return this.offsets.commit(groupId, entries);
   }
 
   committed(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
-    return this.offsets.get(groupId, topic, partition);
+    return this.offsets.committed(groupId, topic, partition);
   }
 
   allCommitted(groupId: string) {
@@ -690,69 +119,23 @@ export class GroupCoordinator {
     groupId: string,
     partitions: readonly { topic: string; partition: number }[],
   ): { errorCode: number; partitionErrors: number[] } {
-    const group = this.groups.get(groupId);
-    if (!group || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitionErrors: [] };
-    let eligible: (p: { topic: string }) => boolean;
-    if (group.is('Empty')) eligible = () => true;
-    else if (group.protocolType === 'consumer') eligible = (p) => !group.isSubscribedTo(p.topic);
-    else return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitionErrors: [] };
-    const toDelete = partitions.filter(eligible);
-    this.offsets.delete(groupId, toDelete);
-    return {
-      errorCode: ErrorCode.NONE,
-      partitionErrors: partitions.map((p) =>
-        eligible(p) ? ErrorCode.NONE : ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC,
-      ),
-    };
+    return this.offsets.deleteUnconsumed(this.groups.get(groupId), partitions);
   }
 
   /**
-   * Drops committed offsets older than offsets.retention.minutes, as Kafka's offset expiration
-   * (KIP-211): in an Empty group all of them once the group has been empty that long (or, after a
-   * restart, each once it was committed that long ago); in a group without members that only
-   * commits (no protocol type) each by its commit time; in a Stable consumer group those of topics
-   * no member subscribes to. An Empty group left without offsets is removed. Returns how many
-   * offsets expired.
+   * Expires committed offsets older than offsets.retention.minutes (see GroupOffsets.expire); an
+   * Empty group left without offsets is removed. Returns how many offsets expired.
    */
   expireOffsets(now = Date.now()): number {
-    const retentionMs = this.config.offsetsRetentionMs;
     let expired = 0;
     for (const group of [...this.groups.values()]) {
-      let since: ((committed: CommittedOffset) => number) | undefined;
-      let keepTopic: (topic: string) => boolean = () => false;
-      if (group.protocolType === null && group.is('Empty')) {
-        since = (c) => c.commitTimestamp;
-      } else if (group.is('Empty')) {
-        const emptySince = group.stateTimestamp;
-        since = (c) => emptySince ?? c.commitTimestamp;
-      } else if (group.is('Stable') && group.protocolType === 'consumer' && group.subscribed) {
-        const subscribed = group.subscribed;
-        since = (c) => c.commitTimestamp;
-        keepTopic = (topic) => subscribed.has(topic);
-      }
-      if (!since) continue;
-      const stale: { topic: string; partition: number }[] = [];
-      for (const { topic, partition, committed } of this.offsets.list(group.groupId)) {
-        if (!keepTopic(topic) && now - since(committed) >= retentionMs) stale.push({ topic, partition });
-      }
-      if (stale.length > 0) {
-        this.offsets.delete(group.groupId, stale);
-        expired += stale.length;
-        this.logger.info(`group ${group.groupId}: ${stale.length} committed offset(s) expired`);
-      }
-      if (group.is('Empty') && group.pendingMembers.size === 0 && !this.hasOffsets(group.groupId)) {
-        group.state = 'Dead';
-        group.clearTimers();
-        this.groups.delete(group.groupId);
+      expired += this.offsets.expire(group, now);
+      if (group.is('Empty') && group.pendingMembers.size === 0 && !this.offsets.has(group.groupId)) {
+        this.remove(group);
         this.logger.info(`group ${group.groupId}: removed, it is empty and has no offsets left`);
       }
     }
     return expired;
-  }
-
-  private hasOffsets(groupId: string): boolean {
-    for (const _ of this.offsets.list(groupId)) return true;
-    return false;
   }
 
   /** Forgets offsets for a topic that was deleted. */
@@ -760,7 +143,7 @@ export class GroupCoordinator {
     this.offsets.deleteTopic(topic);
   }
 
-  // ---------------------------------------------------------------- admin
+  // Lifecycle.
 
   describe(groupId: string): GroupSummary {
     const group = this.groups.get(groupId);
@@ -782,13 +165,12 @@ export class GroupCoordinator {
     };
   }
 
+  /** DeleteGroups: only an Empty group goes, with its offsets. */
   deleteGroup(groupId: string): number {
     const group = this.groups.get(groupId);
     if (!group || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
     if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
-    group.state = 'Dead';
-    group.clearTimers();
-    this.groups.delete(groupId);
+    this.remove(group);
     this.offsets.deleteGroup(groupId);
     this.logger.info(`group ${groupId}: deleted`);
     return ErrorCode.NONE;
@@ -796,12 +178,7 @@ export class GroupCoordinator {
 
   /** Answers every parked JoinGroup/SyncGroup with NOT_COORDINATOR, as Kafka does when a group moves away. */
   unload(): void {
-    for (const group of this.groups.values()) {
-      for (const member of group.members.values()) {
-        this.completeJoinCallback(member, joinError(member.memberId, ErrorCode.NOT_COORDINATOR));
-        this.completeSyncCallback(member, syncError(ErrorCode.NOT_COORDINATOR));
-      }
-    }
+    for (const group of this.groups.values()) this.classic.unload(group);
   }
 
   /** unload(), then stops every timer for good. */
@@ -810,5 +187,11 @@ export class GroupCoordinator {
     this.closed = true;
     this.unload();
     for (const group of this.groups.values()) group.clearTimers();
+  }
+
+  private remove(group: ClassicGroup): void {
+    group.state = 'Dead';
+    group.clearTimers();
+    this.groups.delete(group.groupId);
   }
 }

@@ -6,11 +6,12 @@
  * - INVALID_CONFIG for unknown names or bad values, UNKNOWN_TOPIC_OR_PARTITION for unknown
  *   topics; broker configs are read-only here (INVALID_REQUEST). validateOnly checks only.
  */
+import { ApiKey } from '@samsa/protocol';
 import { applyTopicConfigs, configErrorResponse, unalterable } from './config-changes.js';
 import { defineHandler } from './types.js';
 
 export const alterConfigsHandler = defineHandler({
-  apiKey: 33,
+  apiKey: ApiKey.AlterConfigs,
   name: 'AlterConfigs',
   minVersion: 0,
   maxVersion: 2,

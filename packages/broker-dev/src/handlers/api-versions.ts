@@ -9,8 +9,7 @@
  * - v3+: ClientSoftwareName/Version must match Kafka's pattern, else INVALID_REQUEST.
  * - The response header is always v0 (handled by @samsa/protocol).
  */
-import type { ApiVersionsResponse } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, type ApiVersionsResponse, ErrorCode } from '@samsa/protocol';
 import { type ApiHandler, defineHandler } from './types.js';
 
 /** Kafka's ApiVersionsRequest.isValid pattern for client software name and version. */
@@ -28,14 +27,14 @@ export function apiVersionsTable(handlers: Iterable<ApiHandler>): ApiVersionsRes
 export function unsupportedApiVersionsResponse(): ApiVersionsResponse {
   return {
     errorCode: ErrorCode.UNSUPPORTED_VERSION,
-    apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: API_VERSIONS_MAX }],
+    apiKeys: [{ apiKey: ApiKey.ApiVersions, minVersion: 0, maxVersion: API_VERSIONS_MAX }],
     throttleTimeMs: 0,
   };
 }
 
 export function createApiVersionsHandler(table: () => ApiVersionsResponse['apiKeys']) {
   return defineHandler({
-    apiKey: 18,
+    apiKey: ApiKey.ApiVersions,
     name: 'ApiVersions',
     minVersion: 0,
     maxVersion: API_VERSIONS_MAX,

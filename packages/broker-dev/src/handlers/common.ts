@@ -1,7 +1,7 @@
 /** Checks several handlers share: leadership, leader epochs, coordinator ownership. */
 
+import { ErrorCode } from '@samsa/protocol';
 import type { PartitionState } from '../cluster/topic.js';
-import { ErrorCode } from '../error-codes.js';
 import type { RequestContext } from './types.js';
 
 /** Authorized-operations fields when the client did not ask for them. */

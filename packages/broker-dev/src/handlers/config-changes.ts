@@ -1,6 +1,6 @@
 /** What AlterConfigs and IncrementalAlterConfigs share: the resource checks and applying a topic's new overrides. */
+import { ErrorCode } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
-import { ErrorCode } from '../error-codes.js';
 import { ResourceType } from './describe-configs.js';
 import type { RequestContext } from './types.js';
 

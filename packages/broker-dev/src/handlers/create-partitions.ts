@@ -5,12 +5,12 @@
  *   INVALID_PARTITIONS when the count does not grow, INVALID_REPLICA_ASSIGNMENT for bad
  *   assignments, UNKNOWN_TOPIC_OR_PARTITION for unknown topics; validateOnly checks only.
  */
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
-import { ErrorCode } from '../error-codes.js';
 import { defineHandler } from './types.js';
 
 export const createPartitionsHandler = defineHandler({
-  apiKey: 37,
+  apiKey: ApiKey.CreatePartitions,
   name: 'CreatePartitions',
   minVersion: 0,
   maxVersion: 3,

@@ -9,11 +9,11 @@
  * - v5+ answers with the partition count, replication factor and configs; v7+ the topic id.
  * - Any broker accepts it (KRaft forwards to the controller; here there is one cluster model).
  */
+
 import type { CreateTopicsResponse, CreateTopicsResponseCreatableTopicResult } from '@samsa/protocol';
-import { ZERO_UUID } from '@samsa/protocol';
+import { ApiKey, ErrorCode, ZERO_UUID } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
 import { describeTopicConfigs } from '../cluster/topic-configs.js';
-import { ErrorCode } from '../error-codes.js';
 import { configSourceCode } from './describe-configs.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -62,7 +62,7 @@ function created(
 }
 
 export const createTopicsHandler = defineHandler({
-  apiKey: 19,
+  apiKey: ApiKey.CreateTopics,
   name: 'CreateTopics',
   minVersion: 0,
   maxVersion: 7,

@@ -4,12 +4,12 @@
  * - Deletes empty groups and their committed offsets; NON_EMPTY_GROUP while members remain,
  *   GROUP_ID_NOT_FOUND for unknown groups, NOT_COORDINATOR for groups of another broker.
  */
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
 export const deleteGroupsHandler = defineHandler({
-  apiKey: 42,
+  apiKey: ApiKey.DeleteGroups,
   name: 'DeleteGroups',
   minVersion: 0,
   maxVersion: 2,

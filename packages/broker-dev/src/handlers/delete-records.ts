@@ -5,13 +5,13 @@
  *   below it are deleted. Answers the new low watermark. Only the leader accepts it;
  *   OFFSET_OUT_OF_RANGE above the high watermark.
  */
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
-import { ErrorCode } from '../error-codes.js';
 import { leaderError } from './common.js';
 import { defineHandler } from './types.js';
 
 export const deleteRecordsHandler = defineHandler({
-  apiKey: 21,
+  apiKey: ApiKey.DeleteRecords,
   name: 'DeleteRecords',
   minVersion: 0,
   maxVersion: 2,

@@ -5,10 +5,10 @@
  *   for it; long-polling fetches on it answer at once. Unknown names get
  *   UNKNOWN_TOPIC_OR_PARTITION, unknown ids UNKNOWN_TOPIC_ID.
  */
+
 import type { DeleteTopicsResponse, DeleteTopicsResponseDeletableTopicResult } from '@samsa/protocol';
-import { ZERO_UUID } from '@samsa/protocol';
+import { ApiKey, ErrorCode, ZERO_UUID } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
-import { ErrorCode } from '../error-codes.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 function targets(
@@ -20,7 +20,7 @@ function targets(
 }
 
 export const deleteTopicsHandler = defineHandler({
-  apiKey: 20,
+  apiKey: ApiKey.DeleteTopics,
   name: 'DeleteTopics',
   minVersion: 0,
   maxVersion: 6,

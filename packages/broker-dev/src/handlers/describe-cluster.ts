@@ -5,8 +5,9 @@
  *   id is reported). v1 endpointType 2 (controllers) gets UNSUPPORTED_ENDPOINT_TYPE: there are
  *   no separate controllers.
  */
+
 import type { DescribeClusterResponse } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { AUTHORIZED_OPERATIONS_OMITTED } from './common.js';
 import { ALL_CLUSTER_OPERATIONS } from './metadata.js';
 import { defineHandler, type RequestContext } from './types.js';
@@ -36,7 +37,7 @@ function response(
 }
 
 export const describeClusterHandler = defineHandler({
-  apiKey: 60,
+  apiKey: ApiKey.DescribeCluster,
   name: 'DescribeCluster',
   minVersion: 0,
   maxVersion: 1,

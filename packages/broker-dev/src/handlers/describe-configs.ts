@@ -9,13 +9,14 @@
  * - configurationKeys filters; unknown topics get UNKNOWN_TOPIC_OR_PARTITION, other resource
  *   types INVALID_REQUEST.
  */
+
 import type {
   DescribeConfigsRequestDescribeConfigsResource,
   DescribeConfigsResponseDescribeConfigsResourceResult,
   DescribeConfigsResponseDescribeConfigsResult,
 } from '@samsa/protocol';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { describeTopicConfigs } from '../cluster/topic-configs.js';
-import { ErrorCode } from '../error-codes.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 export const ResourceType = { topic: 2, broker: 4 } as const;
@@ -154,7 +155,7 @@ function describeResource(
 }
 
 export const describeConfigsHandler = defineHandler({
-  apiKey: 32,
+  apiKey: ApiKey.DescribeConfigs,
   name: 'DescribeConfigs',
   minVersion: 0,
   maxVersion: 4,

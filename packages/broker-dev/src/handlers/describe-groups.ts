@@ -6,8 +6,9 @@
  *   group, as in Kafka. An unknown group is reported as Dead with no error (v0-5).
  * - Groups another broker coordinates get NOT_COORDINATOR.
  */
+
 import type { DescribeGroupsResponseDescribedGroup } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { AUTHORIZED_OPERATIONS_OMITTED, coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -27,7 +28,7 @@ function failed(groupId: string, errorCode: number): DescribeGroupsResponseDescr
 }
 
 export const describeGroupsHandler = defineHandler({
-  apiKey: 15,
+  apiKey: ApiKey.DescribeGroups,
   name: 'DescribeGroups',
   minVersion: 0,
   maxVersion: 5,

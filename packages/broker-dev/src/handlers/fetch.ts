@@ -13,15 +13,16 @@
  * - v9+ checks currentLeaderEpoch (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH); v12+ adds the
  *   current leader on NOT_LEADER_OR_FOLLOWER; v13+ addresses topics by id (UNKNOWN_TOPIC_ID).
  */
+
 import type {
   FetchRequest,
   FetchResponse,
   FetchResponseFetchableTopicResponse,
   FetchResponsePartitionData,
 } from '@samsa/protocol';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
 import type { PartitionState, Topic } from '../cluster/topic.js';
-import { ErrorCode } from '../error-codes.js';
 import { leaderEpochError, leaderError, nodeEndpoint } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -172,7 +173,7 @@ function waitForData(ctx: RequestContext, request: FetchRequest, first: Evaluati
 }
 
 export const fetchHandler = defineHandler({
-  apiKey: 1,
+  apiKey: ApiKey.Fetch,
   name: 'Fetch',
   minVersion: 4,
   maxVersion: 16,

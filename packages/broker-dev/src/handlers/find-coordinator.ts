@@ -7,8 +7,9 @@
  *   no transaction coordinator, and a retriable error would only make producers wait.
  * - Unknown key types get INVALID_REQUEST.
  */
+
 import type { FindCoordinatorResponseCoordinator } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { defineHandler, type RequestContext } from './types.js';
 
 const GROUP = 0;
@@ -43,7 +44,7 @@ function lookup(ctx: RequestContext, key: string, keyType: number): FindCoordina
 }
 
 export const findCoordinatorHandler = defineHandler({
-  apiKey: 10,
+  apiKey: ApiKey.FindCoordinator,
   name: 'FindCoordinator',
   minVersion: 0,
   maxVersion: 5,

@@ -5,12 +5,12 @@
  *   rebalance (the member must rejoin), ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID /
  *   FENCED_INSTANCE_ID as in Kafka.
  */
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
 export const heartbeatHandler = defineHandler({
-  apiKey: 12,
+  apiKey: ApiKey.Heartbeat,
   name: 'Heartbeat',
   minVersion: 0,
   maxVersion: 4,

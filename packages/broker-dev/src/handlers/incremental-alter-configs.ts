@@ -5,15 +5,15 @@
  *   cleanup.policy) applied to a topic's current overrides. Errors as for AlterConfigs;
  *   broker configs are read-only here.
  */
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { describeTopicConfigs } from '../cluster/topic-configs.js';
-import { ErrorCode } from '../error-codes.js';
 import { applyTopicConfigs, configErrorResponse, unalterable } from './config-changes.js';
 import { defineHandler } from './types.js';
 
 const Operation = { set: 0, delete: 1, append: 2, subtract: 3 } as const;
 
 export const incrementalAlterConfigsHandler = defineHandler({
-  apiKey: 44,
+  apiKey: ApiKey.IncrementalAlterConfigs,
   name: 'IncrementalAlterConfigs',
   minVersion: 0,
   maxVersion: 1,

@@ -28,7 +28,7 @@ import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 import { syncGroupHandler } from './sync-group.js';
-import type { AnyApiHandler, ApiHandler } from './types.js';
+import type { AnyApiHandler } from './types.js';
 
 const served: AnyApiHandler[] = [
   produceHandler,
@@ -58,11 +58,13 @@ const served: AnyApiHandler[] = [
   describeClusterHandler,
 ];
 
-const table = apiVersionsTable([...served, { apiKey: 18, minVersion: 0, maxVersion: 4 } as ApiHandler]);
+// ApiVersions lists itself, so its handler reads the table that includes it.
+const apiVersionsHandler: AnyApiHandler = createApiVersionsHandler(() => table);
+const table = apiVersionsTable([...served, apiVersionsHandler]);
 
 /** API key → handler, for every API the broker serves. */
 export const HANDLERS: ReadonlyMap<number, AnyApiHandler> = new Map(
-  [...served, createApiVersionsHandler(() => table)].map((h) => [h.apiKey, h]),
+  [...served, apiVersionsHandler].map((h) => [h.apiKey, h]),
 );
 
 /** The ApiVersions table: [apiKey, minVersion, maxVersion] of every served API. */

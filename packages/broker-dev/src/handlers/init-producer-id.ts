@@ -8,11 +8,11 @@
  * - Produce then deduplicates retried batches (last five per producer and partition) and refuses
  *   sequence gaps (OUT_OF_ORDER_SEQUENCE_NUMBER) and old epochs (INVALID_PRODUCER_EPOCH).
  */
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { defineHandler } from './types.js';
 
 export const initProducerIdHandler = defineHandler({
-  apiKey: 22,
+  apiKey: ApiKey.InitProducerId,
   name: 'InitProducerId',
   minVersion: 0,
   maxVersion: 5,

@@ -1,5 +1,5 @@
 /**
- * JoinGroup: v0-9 (classic consumer groups; see src/groups/coordinator.ts for the state machine).
+ * JoinGroup: v0-9 (classic consumer groups; see src/groups/classic/membership.ts for the state machine).
  *
  * - v0 has no rebalance timeout: the session timeout is used, as in Kafka.
  * - v4+ without group.instance.id: a new member first gets MEMBER_ID_REQUIRED with its id and
@@ -9,9 +9,10 @@
  *   (range, roundrobin, cooperative-sticky, ...) passes through untouched.
  * - v9 skipAssignment tells a static leader that rejoined a stable group not to reassign.
  */
+
 import type { JoinGroupRequest, JoinGroupResponse } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
-import type { JoinResult } from '../groups/group.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
+import type { JoinResult } from '../groups/classic/group.js';
 import { clientHostOf, coordinatorError } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -44,7 +45,7 @@ function errorResponse(ctx: RequestContext, request: JoinGroupRequest, errorCode
 }
 
 export const joinGroupHandler = defineHandler({
-  apiKey: 11,
+  apiKey: ApiKey.JoinGroup,
   name: 'JoinGroup',
   minVersion: 0,
   maxVersion: 9,

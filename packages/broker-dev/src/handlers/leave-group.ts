@@ -4,13 +4,14 @@
  * - v0-2 name one member; v3+ a batch of members by member id or group.instance.id (KIP-345),
  *   each with its own error. The group rebalances without the leavers (or becomes Empty).
  */
+
 import type { LeaveGroupResponse } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
 export const leaveGroupHandler = defineHandler({
-  apiKey: 13,
+  apiKey: ApiKey.LeaveGroup,
   name: 'LeaveGroup',
   minVersion: 0,
   maxVersion: 5,

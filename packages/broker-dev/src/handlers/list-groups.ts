@@ -5,11 +5,11 @@
  *   groups that only store offsets. v4 filters by state (case-insensitive), v5 by type; every group
  *   here is a "classic" group.
  */
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { defineHandler } from './types.js';
 
 export const listGroupsHandler = defineHandler({
-  apiKey: 16,
+  apiKey: ApiKey.ListGroups,
   name: 'ListGroups',
   minVersion: 0,
   maxVersion: 5,

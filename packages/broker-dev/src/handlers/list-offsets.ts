@@ -6,9 +6,10 @@
  *   otherwise the first record with timestamp >= the one asked (offset -1 if none).
  * - Only the leader answers; v4+ checks currentLeaderEpoch and returns the leader epoch.
  */
+
 import type { ListOffsetsResponse, ListOffsetsResponseListOffsetsPartitionResponse } from '@samsa/protocol';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
-import { ErrorCode } from '../error-codes.js';
 import { leaderEpochError, leaderError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -19,7 +20,7 @@ function failed(partitionIndex: number, errorCode: number): ListOffsetsResponseL
 }
 
 export const listOffsetsHandler = defineHandler({
-  apiKey: 2,
+  apiKey: ApiKey.ListOffsets,
   name: 'ListOffsets',
   minVersion: 1,
   maxVersion: 8,

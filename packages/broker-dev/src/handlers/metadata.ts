@@ -12,6 +12,8 @@
  *   has no ACLs.
  */
 import {
+  ApiKey,
+  ErrorCode,
   type MetadataRequest,
   type MetadataResponse,
   type MetadataResponseMetadataResponseTopic,
@@ -20,7 +22,6 @@ import {
 import { BrokerError } from '../broker-error.js';
 import type { Topic } from '../cluster/topic.js';
 import { topicNameProblem } from '../cluster/topic.js';
-import { ErrorCode } from '../error-codes.js';
 import { AUTHORIZED_OPERATIONS_OMITTED } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -71,7 +72,7 @@ function missingTopic(
 }
 
 export const metadataHandler = defineHandler({
-  apiKey: 3,
+  apiKey: ApiKey.Metadata,
   name: 'Metadata',
   minVersion: 0,
   maxVersion: 12,

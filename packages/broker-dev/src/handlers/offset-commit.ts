@@ -9,9 +9,10 @@
  *   offset.metadata.max.bytes) and committed leader epoch (v6+). v2-4 retention times are
  *   accepted and ignored. Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION.
  */
+
 import type { OffsetCommitRequest, OffsetCommitResponse } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
-import type { CommitEntry } from '../groups/coordinator.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
+import type { CommitEntry } from '../groups/group-offsets.js';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -26,7 +27,7 @@ function errorResponse(request: OffsetCommitRequest, errorCode: number): OffsetC
 }
 
 export const offsetCommitHandler = defineHandler({
-  apiKey: 8,
+  apiKey: ApiKey.OffsetCommit,
   name: 'OffsetCommit',
   minVersion: 0,
   maxVersion: 9,

@@ -5,13 +5,14 @@
  *   subscribes to (GROUP_SUBSCRIBED_TO_TOPIC otherwise). Unknown groups get GROUP_ID_NOT_FOUND;
  *   partitions of unknown topics UNKNOWN_TOPIC_OR_PARTITION.
  */
+
 import type { OffsetDeleteResponse } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
 export const offsetDeleteHandler = defineHandler({
-  apiKey: 47,
+  apiKey: ApiKey.OffsetDelete,
   name: 'OffsetDelete',
   minVersion: 0,
   maxVersion: 0,

@@ -8,13 +8,14 @@
  * - Coordinator errors go where the version has room for them: per partition (v0-1), top level
  *   (v2-7), per group (v8+).
  */
+
 import type {
   OffsetFetchRequest,
   OffsetFetchResponse,
   OffsetFetchResponseOffsetFetchResponsePartitions,
   OffsetFetchResponseOffsetFetchResponseTopics,
 } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { coordinatorError } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -91,7 +92,7 @@ function respond(
 }
 
 export const offsetFetchHandler = defineHandler({
-  apiKey: 9,
+  apiKey: ApiKey.OffsetFetch,
   name: 'OffsetFetch',
   minVersion: 0,
   maxVersion: 9,

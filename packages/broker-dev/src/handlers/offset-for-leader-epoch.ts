@@ -9,14 +9,15 @@
  * - Only the leader answers; currentLeaderEpoch (v2+) is checked like Fetch does
  *   (FENCED_LEADER_EPOCH when older, UNKNOWN_LEADER_EPOCH when newer than the leader's).
  */
+
 import type { OffsetForLeaderEpochResponseEpochEndOffset } from '@samsa/protocol';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
-import { ErrorCode } from '../error-codes.js';
 import { leaderEpochError, leaderError } from './common.js';
 import { defineHandler } from './types.js';
 
 export const offsetForLeaderEpochHandler = defineHandler({
-  apiKey: 23,
+  apiKey: ApiKey.OffsetForLeaderEpoch,
   name: 'OffsetForLeaderEpoch',
   minVersion: 0,
   maxVersion: 4,

@@ -14,32 +14,31 @@
  *   and not written again; sequence gaps get OUT_OF_ORDER_SEQUENCE_NUMBER, old epochs
  *   INVALID_PRODUCER_EPOCH. Transactions are not supported (INVALID_TXN_STATE).
  */
+
 import type {
   ProduceRequest,
   ProduceResponse,
   ProduceResponsePartitionProduceResponse,
   ProduceResponseTopicProduceResponse,
 } from '@samsa/protocol';
+import { ApiKey, BatchField, CURRENT_MAGIC, ErrorCode, LOG_OVERHEAD } from '@samsa/protocol';
 import { BrokerError, errorCodeOf } from '../broker-error.js';
 import type { PartitionState } from '../cluster/topic.js';
 import { minInsyncReplicas } from '../cluster/topic-configs.js';
-import { ErrorCode } from '../error-codes.js';
 import { type ProducedBatch, validateProducedBatches } from '../storage/index.js';
 import { leaderError, nodeEndpoint } from './common.js';
 import { CloseConnection, defineHandler, NO_RESPONSE, type RequestContext } from './types.js';
 
 const NO_OFFSET = -1n;
-const MAGIC_OFFSET = 16;
-const LENGTH_OFFSET = 8;
 
 /** Kafka answers INVALID_RECORD when a v3+ request carries a batch that is not message format v2. */
 function hasOldMagic(records: Buffer): boolean {
   let pos = 0;
-  while (pos + MAGIC_OFFSET < records.length) {
-    if (records[pos + MAGIC_OFFSET] !== 2) return true;
-    const length = records.readInt32BE(pos + LENGTH_OFFSET);
+  while (pos + BatchField.magic < records.length) {
+    if (records[pos + BatchField.magic] !== CURRENT_MAGIC) return true;
+    const length = records.readInt32BE(pos + BatchField.length);
     if (length <= 0) return false;
-    pos += 12 + length;
+    pos += LOG_OVERHEAD + length;
   }
   return false;
 }
@@ -135,7 +134,7 @@ function recordSequences(partition: PartitionState, batches: ProducedBatch[], ba
 }
 
 export const produceHandler = defineHandler({
-  apiKey: 0,
+  apiKey: ApiKey.Produce,
   name: 'Produce',
   minVersion: 0,
   maxVersion: 11,

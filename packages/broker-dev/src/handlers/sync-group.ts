@@ -6,9 +6,10 @@
  * - In a stable group SyncGroup returns the member's current assignment.
  * - v5 checks protocolType/protocolName against the group (INCONSISTENT_GROUP_PROTOCOL).
  */
+
 import type { SyncGroupResponse } from '@samsa/protocol';
-import { ErrorCode } from '../error-codes.js';
-import type { SyncResult } from '../groups/group.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
+import type { SyncResult } from '../groups/classic/group.js';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -29,7 +30,7 @@ function errorResponse(errorCode: number): SyncGroupResponse {
 }
 
 export const syncGroupHandler = defineHandler({
-  apiKey: 14,
+  apiKey: ApiKey.SyncGroup,
   name: 'SyncGroup',
   minVersion: 0,
   maxVersion: 5,

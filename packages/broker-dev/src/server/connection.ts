@@ -3,11 +3,8 @@
  * semantics): frames that arrive while an asynchronous request (a long-polling Fetch, a JoinGroup
  * waiting for the rebalance) is pending are queued, and responses leave in request order.
  * The responses to the frames of one socket read leave in one write (corked while they are
- * handled): on loopback each write also runs the client's TCP receive path, which made
- * per-response writes a tenth of the broker's CPU. They are not held any longer: holding them to
- * the end of the event-loop turn delayed a produce acknowledgement by the rest of the turn's reads
- * (median round trip 1.4 ms for kcat, against 0.5 ms from librdkafka's mock), and a producer that
- * waits longer for acknowledgements holds more records in memory.
+ * handled), and no later: fewer writes cost less CPU on both ends, later ones would delay
+ * acknowledgements (README, performance notes).
  *
  * Reading picks the destination of every socket read (net's `onread` with a buffer function):
  * - Frames that arrive whole within one read are slices of a reused per-connection read buffer,
@@ -18,13 +15,9 @@
  *   (heap segments, where there is no tmpfs) that buffer is never reused, so the frame is handed
  *   over as owned and the memory log keeps the produced batches instead of copying them;
  *   otherwise it is a reused assembly buffer, which spares faulting in fresh memory.
- *
- * Measured on 1 GB of 1 KB records from kcat (1 MB produce requests): the previous scheme (copy
- * every spanning frame out of a 1 MiB read buffer, then copy the batches into the log) spent
- * half the broker's CPU faulting in the two fresh copies and a fifth in the major GCs V8 ran
- * for every 64 MiB of new external memory (see long-lived-buffer.ts and frame-memory.ts).
  */
 import { Socket } from 'node:net';
+import { FRAME_SIZE_BYTES, FrameSizeError, readFrameSize } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
 import type { FrameMemory } from './frame-memory.js';
 
@@ -114,7 +107,7 @@ export class Connection {
   /** Set when the socket reads into buffers chosen here (see socketWithReadBuffer). */
   private canReadDirect = false;
   /** Bytes of a size prefix split across reads. */
-  private prefix = Buffer.alloc(4);
+  private prefix = Buffer.alloc(FRAME_SIZE_BYTES);
   private prefixFilled = 0;
   /** Reused for frames that span reads and can be handled as soon as they are complete. */
   private assembly: Buffer | undefined;
@@ -248,26 +241,19 @@ export class Connection {
         continue;
       }
       let size: number;
-      if (this.prefixFilled > 0 || length - pos < 4) {
-        const take = Math.min(4 - this.prefixFilled, length - pos);
+      if (this.prefixFilled > 0 || length - pos < FRAME_SIZE_BYTES) {
+        const take = Math.min(FRAME_SIZE_BYTES - this.prefixFilled, length - pos);
         chunk.copy(this.prefix, this.prefixFilled, pos, pos + take);
         this.prefixFilled += take;
         pos += take;
-        if (this.prefixFilled < 4) break;
+        if (this.prefixFilled < FRAME_SIZE_BYTES) break;
         this.prefixFilled = 0;
-        size = this.prefix.readInt32BE(0);
+        size = this.frameSize(this.prefix, 0);
       } else {
-        size = chunk.readInt32BE(pos);
-        pos += 4;
+        size = this.frameSize(chunk, pos);
+        pos += FRAME_SIZE_BYTES;
       }
-      if (size < 0 || size > this.owner.maxRequestBytes) {
-        this.close(
-          size < 0
-            ? `invalid frame size ${size}`
-            : `frame of ${size} bytes exceeds socket.request.max.bytes=${this.owner.maxRequestBytes}`,
-        );
-        return;
-      }
+      if (size < 0) return;
       if (length - pos >= size) {
         this.enqueue(chunk.subarray(pos, pos + size), ephemeral, !ephemeral);
         pos += size;
@@ -280,6 +266,17 @@ export class Connection {
       this.partial !== undefined &&
       this.partial.length - this.partialFilled >= DIRECT_READ_MIN;
     this.pump();
+  }
+
+  /** The size prefix at `at`, or -1 once the connection is closed over a bad one. */
+  private frameSize(bytes: Buffer, at: number): number {
+    try {
+      return readFrameSize(bytes, at, this.owner.maxRequestBytes, 'socket.request.max.bytes');
+    } catch (err) {
+      if (!(err instanceof FrameSizeError)) throw err;
+      this.close(err.message);
+      return -1;
+    }
   }
 
   private startPartial(size: number): void {

@@ -2,13 +2,12 @@
  * Memory for request frames that span socket reads, when handlers may keep them (the memory log
  * adopts produced batches instead of copying them; see Connection).
  *
- * Fresh memory costs a page fault per 4 KiB page when first written. Ingesting a gigabyte of 1 KB
- * records from kcat, those faults were 0.5 s of the event loop's 1.6 s (the kernel takes them while
- * copying socket data in). So once a broker ingests heavily (START_AFTER_BYTES of such frames), a
- * helper thread faults in slabs ahead of time and frames are carved out of them: the reads land in
- * mapped memory. The total CPU is the same, but the event loop, which every client waits on, does
- * less, and the faulting runs alongside it when a core is free. Frames the slabs cannot take (none
- * ready, or larger than half a slab) get a fresh buffer of their own.
+ * Fresh memory costs a page fault per 4 KiB page when first written, and the kernel takes those
+ * faults on the event loop while it copies socket data in. So once a broker ingests heavily
+ * (START_AFTER_BYTES of such frames), a helper thread faults in slabs ahead of time and frames are
+ * carved out of them: the reads land in mapped memory. The total CPU is the same, but the event
+ * loop, which every client waits on, does less. Frames the slabs cannot take (none ready, or
+ * larger than half a slab) get a fresh buffer of their own.
  *
  * A carved frame keeps its whole slab alive while anything references it. Only frames that span
  * reads come from here, and with heap segments (in-memory storage without a tmpfs) those are almost
@@ -18,11 +17,11 @@ import { Worker } from 'node:worker_threads';
 import { longLivedBuffer, noteSharedMemory } from '../long-lived-buffer.js';
 
 const SLAB_BYTES = 8 * 1024 * 1024;
-/** Slabs kept ready: the event loop takes one in ~10 ms at full speed, the helper faults one in ~5. */
+/** Slabs kept ready: enough that the event loop at full speed does not outrun the helper. */
 const READY_SLABS = 3;
 /**
  * Below this much large-frame memory a helper thread is not worth starting: its start-up and the
- * slabs left over cost more than faulting in 100 MB on the event loop (measured with kcat).
+ * slabs left over cost more than the faults it would take off the event loop.
  */
 const START_AFTER_BYTES = 128 * 1024 * 1024;
 

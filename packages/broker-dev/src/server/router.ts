@@ -5,9 +5,12 @@
  * failure becomes the API's error response, and other connections carry on.
  */
 import {
+  ApiKey,
   decodeRequestBody,
   decodeRequestHeader,
+  ErrorCode,
   encodeResponse,
+  errorCodeName,
   type RequestBodies,
   type RequestHeader,
 } from '@samsa/protocol';
@@ -15,7 +18,6 @@ import { errorCodeOf } from '../broker-error.js';
 import type { Cluster } from '../cluster/cluster.js';
 import type { BrokerNode } from '../cluster/nodes.js';
 import type { FaultInjector } from '../control/faults.js';
-import { ErrorCode, errorName } from '../error-codes.js';
 import { API_VERSIONS_MAX, unsupportedApiVersionsResponse } from '../handlers/api-versions.js';
 import { HANDLERS } from '../handlers/index.js';
 import {
@@ -27,8 +29,6 @@ import {
 } from '../handlers/types.js';
 import type { Logger } from '../logger.js';
 import type { Connection, FrameResult } from './connection.js';
-
-const API_VERSIONS = 18;
 
 export type RequestObserver = (event: {
   nodeId: number;
@@ -59,7 +59,7 @@ export class RequestRouter {
     const { apiKey, apiVersion, correlationId } = header;
     this.observe?.({ nodeId: node.id, apiKey, apiVersion, clientId: header.clientId, correlationId });
     const handler = HANDLERS.get(apiKey);
-    if (apiKey === API_VERSIONS && apiVersion > API_VERSIONS_MAX) {
+    if (apiKey === ApiKey.ApiVersions && apiVersion > API_VERSIONS_MAX) {
       // KIP-511: answer in v0 format so the client learns which version to retry with.
       return this.encode(connection, header, 0, unsupportedApiVersionsResponse());
     }
@@ -101,7 +101,7 @@ export class RequestRouter {
     let outcome: HandlerOutcome<unknown> | Promise<HandlerOutcome<unknown>>;
     if (fault?.errorCode !== undefined) {
       this.logger.debug(
-        `node ${node.id}: fault injection answers ${handler.name} with ${errorName(fault.errorCode)}`,
+        `node ${node.id}: fault injection answers ${handler.name} with ${errorCodeName(fault.errorCode)}`,
       );
       outcome = this.safeErrorResponse(handler, ctx, body, fault.errorCode);
     } else {

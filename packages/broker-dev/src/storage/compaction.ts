@@ -5,8 +5,14 @@
  * control batches until their horizon passes and their producer has no data left in the cleaned range.
  * Pure functions over segments; PartitionLog decides what to clean and swaps results in.
  */
+import {
+  BatchField,
+  CONTROL_FLAG_MASK,
+  DELETE_HORIZON_FLAG_MASK,
+  TIMESTAMP_TYPE_MASK,
+} from '@samsa/protocol';
 import type { RecordCodecs } from './compression.js';
-import { BatchAttribute, BatchField, batchAttributes, batchProducerId, readInt64 } from './record-batch.js';
+import { batchAttributes, batchProducerId, readInt64 } from './record-batch.js';
 import {
   type BatchHeader,
   decodeRecords,
@@ -45,7 +51,7 @@ export interface CleanedBatch {
 const keyOf = (key: Buffer): string => key.toString('latin1');
 
 function isControl(batch: Buffer): boolean {
-  return (batchAttributes(batch, 0) & BatchAttribute.control) !== 0;
+  return (batchAttributes(batch, 0) & CONTROL_FLAG_MASK) !== 0;
 }
 
 /** Decodes a batch or reports it once as uncleanable (unknown codec, bad record data): it is then kept whole. */
@@ -89,7 +95,7 @@ export function cleanBatch(
   context: CleaningContext,
 ): CleanedBatch {
   const header = readBatchHeader(batch);
-  const hasHorizon = (header.attributes & BatchAttribute.deleteHorizon) !== 0;
+  const hasHorizon = (header.attributes & DELETE_HORIZON_FLAG_MASK) !== 0;
   const horizonPassed = hasHorizon && context.nowMs >= header.baseTimestamp;
   const newHorizon = context.nowMs + context.deleteRetentionMs;
 
@@ -154,7 +160,7 @@ function withHorizon(
 ) {
   const stamped: BatchHeader = {
     ...header,
-    attributes: header.attributes | BatchAttribute.deleteHorizon,
+    attributes: header.attributes | DELETE_HORIZON_FLAG_MASK,
     baseTimestamp: horizonMs,
     maxTimestamp: maxTimestampOf(header, records),
   };
@@ -162,7 +168,7 @@ function withHorizon(
 }
 
 function maxTimestampOf(header: BatchHeader, records: readonly StoredRecord[]): number {
-  if (header.attributes & BatchAttribute.logAppendTime || records.length === 0) return header.maxTimestamp;
+  if (header.attributes & TIMESTAMP_TYPE_MASK || records.length === 0) return header.maxTimestamp;
   let max = -1;
   for (const record of records) if (record.timestamp > max) max = record.timestamp;
   return max;

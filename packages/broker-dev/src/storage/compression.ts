@@ -4,18 +4,12 @@
  * package's codecs. The default handles gzip with node:zlib and nothing else.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { CompressionType, compressionTypeName } from '@samsa/protocol';
 import { UnsupportedCompressionError } from './errors.js';
 
-export const CompressionCodec = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
-
-const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-
-export function codecName(codec: number): string {
-  return CODEC_NAMES[codec] ?? `codec ${codec}`;
-}
-
+/** `codec` is the batch's attributes & COMPRESSION_CODEC_MASK: a CompressionType, or 5-7 in a corrupt batch. */
 export interface RecordCodecs {
-  /** Inflates the records section of a batch compressed with `codec` (1 gzip, 2 snappy, 3 lz4, 4 zstd). */
+  /** Inflates the records section of a batch compressed with `codec`. */
   decompress(codec: number, data: Buffer): Buffer;
   /** Compresses rewritten record data; without it compaction writes rewritten batches uncompressed. */
   compress?(codec: number, data: Buffer): Buffer;
@@ -23,13 +17,13 @@ export interface RecordCodecs {
 
 export const gzipOnlyCodecs: RecordCodecs = {
   decompress(codec, data) {
-    if (codec === CompressionCodec.gzip) return gunzipSync(data);
+    if (codec === CompressionType.GZIP) return gunzipSync(data);
     throw new UnsupportedCompressionError(
-      `No decompressor for ${codecName(codec)} batches; pass RecordCodecs from @samsa/protocol to the log.`,
+      `No decompressor for ${compressionTypeName(codec)} batches; pass RecordCodecs from @samsa/protocol to the log.`,
     );
   },
   compress(codec, data) {
-    if (codec === CompressionCodec.gzip) return gzipSync(data);
-    throw new UnsupportedCompressionError(`No compressor for ${codecName(codec)} batches.`);
+    if (codec === CompressionType.GZIP) return gzipSync(data);
+    throw new UnsupportedCompressionError(`No compressor for ${compressionTypeName(codec)} batches.`);
   },
 };

@@ -1,11 +1,11 @@
 /**
  * Typed failures of the storage layer. Each carries the Kafka error code the request handlers answer with.
  */
-import { SamsaError } from '@samsa/protocol';
+import { ErrorCode, SamsaError } from '@samsa/protocol';
 
 export class StorageError extends SamsaError {
-  /** Kafka protocol error code a handler should put in its response (-1 = UNKNOWN_SERVER_ERROR). */
-  readonly errorCode: number = -1;
+  /** Kafka protocol error code a handler should put in its response. */
+  readonly errorCode: number = ErrorCode.UNKNOWN_SERVER_ERROR;
   readonly retriable: boolean = false;
 
   constructor(message: string, options?: { cause?: unknown }) {
@@ -13,9 +13,9 @@ export class StorageError extends SamsaError {
   }
 }
 
-/** Fetch or ListOffsets/DeleteRecords outside [logStartOffset, highWatermark] (OFFSET_OUT_OF_RANGE, 1). */
+/** Fetch or ListOffsets/DeleteRecords outside [logStartOffset, highWatermark]. */
 export class OffsetOutOfRangeError extends StorageError {
-  override readonly errorCode = 1;
+  override readonly errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
 
   constructor(
     readonly offset: number,
@@ -30,39 +30,39 @@ export class OffsetOutOfRangeError extends StorageError {
   }
 }
 
-/** A record batch failed framing, magic or CRC32C checks (CORRUPT_MESSAGE, 2). */
+/** A record batch failed framing, magic or CRC32C checks. */
 export class CorruptRecordError extends StorageError {
-  override readonly errorCode = 2;
+  override readonly errorCode = ErrorCode.CORRUPT_MESSAGE;
   override readonly retriable = true;
 }
 
-/** A batch larger than the topic's max.message.bytes (MESSAGE_TOO_LARGE, 10). */
+/** A batch larger than the topic's max.message.bytes. */
 export class RecordTooLargeError extends StorageError {
-  override readonly errorCode = 10;
+  override readonly errorCode = ErrorCode.MESSAGE_TOO_LARGE;
 }
 
-/** A batch that is well-formed but not acceptable, e.g. a record without key on a compacted topic (INVALID_RECORD, 87). */
+/** A batch that is well-formed but not acceptable, e.g. a record without key on a compacted topic. */
 export class InvalidRecordError extends StorageError {
-  override readonly errorCode = 87;
+  override readonly errorCode = ErrorCode.INVALID_RECORD;
 }
 
-/** A topic configuration value that cannot be used (INVALID_CONFIG, 40). */
+/** A topic configuration value that cannot be used. */
 export class InvalidConfigError extends StorageError {
-  override readonly errorCode = 40;
+  override readonly errorCode = ErrorCode.INVALID_CONFIG;
 }
 
-/** A batch uses a compression codec this broker has no decompressor for (UNSUPPORTED_COMPRESSION_TYPE, 76). */
+/** A batch uses a compression codec this broker has no decompressor for. */
 export class UnsupportedCompressionError extends StorageError {
-  override readonly errorCode = 76;
+  override readonly errorCode = ErrorCode.UNSUPPORTED_COMPRESSION_TYPE;
 }
 
-/** An operation on a log or state store after close() or delete() (KAFKA_STORAGE_ERROR, 56). */
+/** An operation on a log or state store after close() or delete(). */
 export class StorageClosedError extends StorageError {
-  override readonly errorCode = 56;
+  override readonly errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
 }
 
-/** The data directory could not be read or written (KAFKA_STORAGE_ERROR, 56). */
+/** The data directory could not be read or written. */
 export class KafkaStorageError extends StorageError {
-  override readonly errorCode = 56;
+  override readonly errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
   override readonly retriable = true;
 }

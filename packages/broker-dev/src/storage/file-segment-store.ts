@@ -4,6 +4,7 @@
  * Reads are one positional read per collect, sliced per batch, into a pooled buffer when the caller
  * passes a ReadBufferPool. An unlinked file (createUnlinked) is the kernel-memory store's backing.
  */
+
 import {
   closeSync,
   fdatasyncSync,
@@ -16,8 +17,9 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { LOG_OVERHEAD } from '@samsa/protocol';
 import { KafkaStorageError, StorageClosedError } from './errors.js';
-import { batchSize, LOG_OVERHEAD } from './record-batch.js';
+import { batchSize } from './record-batch.js';
 import { type CollectLimits, type CollectResult, type SegmentStore, takeBatches } from './segment-store.js';
 
 /** Bytes read around a peek, so walking many small batch headers costs few syscalls. */

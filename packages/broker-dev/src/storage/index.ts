@@ -7,7 +7,7 @@ export {
   type PartitionRef,
   type TopicRecord,
 } from './cluster-state.js';
-export { CompressionCodec, gzipOnlyCodecs, type RecordCodecs } from './compression.js';
+export { gzipOnlyCodecs, type RecordCodecs } from './compression.js';
 export {
   CorruptRecordError,
   InvalidConfigError,

@@ -4,6 +4,13 @@
  * everything else is the same code. All operations are synchronous: the broker is one event loop and
  * storage calls complete before the next request is handled, which keeps ordering trivial.
  */
+import {
+  BatchField,
+  CONTROL_FLAG_MASK,
+  CURRENT_MAGIC,
+  RECORD_BATCH_OVERHEAD,
+  TIMESTAMP_TYPE_MASK,
+} from '@samsa/protocol';
 import { buildOffsetMap, type CleaningContext, cleanBatch, groupSegments } from './compaction.js';
 import { gzipOnlyCodecs, type RecordCodecs } from './compression.js';
 import { DiskLogBackend } from './disk-log-backend.js';
@@ -14,9 +21,6 @@ import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import { recoverPartitionDir } from './log-recovery.js';
 import type { ReadBufferPool } from './read-buffer-pool.js';
 import {
-  BATCH_HEADER_SIZE,
-  BatchAttribute,
-  BatchField,
   batchAttributes,
   batchBaseOffset,
   batchLastOffset,
@@ -254,12 +258,12 @@ export class PartitionLog {
     let nextOffset = baseOffset;
     let pos = 0;
     while (pos < batches.length) {
-      const size = batches.length - pos >= BATCH_HEADER_SIZE ? batchSize(batches, pos) : -1;
+      const size = batches.length - pos >= RECORD_BATCH_OVERHEAD ? batchSize(batches, pos) : -1;
       const delta = size > 0 ? readInt32(batches, pos + BatchField.lastOffsetDelta) : -1;
       if (
-        size < BATCH_HEADER_SIZE ||
+        size < RECORD_BATCH_OVERHEAD ||
         pos + size > batches.length ||
-        batches[pos + BatchField.magic] !== 2 ||
+        batches[pos + BatchField.magic] !== CURRENT_MAGIC ||
         delta < 0
       ) {
         throw new CorruptRecordError(`${this.name}: append got a malformed record batch at byte ${pos}.`);
@@ -277,7 +281,7 @@ export class PartitionLog {
       writeInt64(batches, pos + BatchField.baseOffset, offset);
       writeInt32(batches, pos + BatchField.partitionLeaderEpoch, options.leaderEpoch);
       if (stampTime) {
-        const attributes = batchAttributes(batches, pos) | BatchAttribute.logAppendTime;
+        const attributes = batchAttributes(batches, pos) | TIMESTAMP_TYPE_MASK;
         batches.writeInt16BE(attributes, pos + BatchField.attributes);
         writeInt64(batches, pos + BatchField.maxTimestamp, logAppendTimeMs);
         rewriteBatchCrc(batches, pos);
@@ -394,7 +398,7 @@ export class PartitionLog {
   }
 
   private recordAtOrAfter(batch: Buffer, timestamp: number): OffsetAndTimestamp | undefined {
-    if (batchAttributes(batch, 0) & BatchAttribute.control) return undefined;
+    if (batchAttributes(batch, 0) & CONTROL_FLAG_MASK) return undefined;
     try {
       for (const record of decodeRecords(batch, this.codecs)) {
         if (record.offset >= this.startOffset && record.timestamp >= timestamp) {

@@ -2,19 +2,11 @@
  * Checks the produce path runs on a partition's records before PartitionLog.append: framing, magic, CRC32C,
  * max.message.bytes, Kafka's client-batch rules and, for compacted topics, that every record has a key.
  */
+import { BatchField, CONTROL_FLAG_MASK, TRANSACTIONAL_FLAG_MASK } from '@samsa/protocol';
 import { gzipOnlyCodecs, type RecordCodecs } from './compression.js';
 import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from './errors.js';
 import type { LogConfig } from './log-config.js';
-import {
-  BatchAttribute,
-  BatchField,
-  batchAttributes,
-  batchProblem,
-  batchSize,
-  readInt16,
-  readInt32,
-  readInt64,
-} from './record-batch.js';
+import { batchAttributes, batchProblem, batchSize, readInt16, readInt32, readInt64 } from './record-batch.js';
 import { decodeRecords } from './records.js';
 
 export interface ProducedBatch {
@@ -62,7 +54,7 @@ export function validateProducedBatches(
           'carry consecutive offset deltas starting at 0.',
       );
     }
-    if (attributes & BatchAttribute.control) {
+    if (attributes & CONTROL_FLAG_MASK) {
       throw new InvalidRecordError('Clients are not allowed to write control batches.');
     }
     const producerId = readInt64(records, pos + BatchField.producerId);
@@ -87,7 +79,7 @@ export function validateProducedBatches(
       producerId,
       producerEpoch: readInt16(records, pos + BatchField.producerEpoch),
       baseSequence,
-      transactional: (attributes & BatchAttribute.transactional) !== 0,
+      transactional: (attributes & TRANSACTIONAL_FLAG_MASK) !== 0,
       maxTimestamp: readInt64(records, pos + BatchField.maxTimestamp),
     });
     pos += size;

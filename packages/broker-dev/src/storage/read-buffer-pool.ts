@@ -3,11 +3,9 @@
  * has been written to its socket.
  *
  * Fresh memory costs a page fault per 4 KiB page when first written, and on virtual machines that
- * is most of the cost of reading: consuming a gigabyte from disk segments into new buffers took
- * 3.4 s of broker CPU here, for 1 GB of data the kernel copies in a few tenths of a second. Reads
- * borrow a buffer of a power-of-two size class (@samsa/protocol's BufferPool) instead; the
- * connection that wrote a response hands its chunks to `reclaim`, which returns the buffers they
- * were cut from.
+ * is most of the cost of reading into new buffers. Reads borrow a buffer of a power-of-two size
+ * class (@samsa/protocol's BufferPool) instead; the connection that wrote a response hands its
+ * chunks to `reclaim`, which returns the buffers they were cut from.
  *
  * Only a completed socket write gives a buffer back, so no byte can be overwritten while anything
  * still reads it. A borrowed buffer whose response is never written (the client went away, a long

@@ -2,25 +2,14 @@
  * The few RecordBatch v2 header operations storage needs. Batches stay bytes: storage reads
  * and patches fixed header fields and never decodes records on the append or fetch path.
  */
-import { BatchField, CRC_START, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
+import { BatchField, CRC_START, CURRENT_MAGIC, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
 import { crc32c } from './crc.js';
 
-// The layout is the protocol package's; the readers below return numbers rather than its bigints,
-// since offsets and timestamps are compared on every append and fetch.
-export { BatchField, LOG_OVERHEAD };
+// The layout is the protocol package's (BatchField); the readers below return numbers rather than
+// its bigints, since offsets and timestamps are compared on every append and fetch.
 
-/** Size of the header up to the first record. */
-export const BATCH_HEADER_SIZE = RECORD_BATCH_OVERHEAD;
 /** Bytes that must be present to read a batch's offsets and timestamps. */
-export const BATCH_HEADER_PEEK = BATCH_HEADER_SIZE;
-
-export const BatchAttribute = {
-  compressionMask: 0x07,
-  logAppendTime: 0x08,
-  transactional: 0x10,
-  control: 0x20,
-  deleteHorizon: 0x40,
-} as const;
+export const BATCH_HEADER_PEEK = RECORD_BATCH_OVERHEAD;
 
 const TWO_POW_32 = 4294967296;
 
@@ -105,14 +94,14 @@ export function batchProblem(
   checkCrc: boolean,
 ): string | undefined {
   const available = end - pos;
-  if (available < BATCH_HEADER_SIZE)
-    return `truncated batch header (${available} of ${BATCH_HEADER_SIZE} bytes)`;
+  if (available < RECORD_BATCH_OVERHEAD)
+    return `truncated batch header (${available} of ${RECORD_BATCH_OVERHEAD} bytes)`;
   const length = readInt32(buf, pos + BatchField.length);
-  if (length < BATCH_HEADER_SIZE - LOG_OVERHEAD) return `batch length ${length} is below the header size`;
+  if (length < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD) return `batch length ${length} is below the header size`;
   if (length + LOG_OVERHEAD > available)
     return `truncated batch (${available} of ${length + LOG_OVERHEAD} bytes)`;
   const magic = buf[pos + BatchField.magic];
-  if (magic !== 2) return `unsupported magic ${magic} (only RecordBatch v2 is stored)`;
+  if (magic !== CURRENT_MAGIC) return `unsupported magic ${magic} (only RecordBatch v2 is stored)`;
   if (readInt32(buf, pos + BatchField.lastOffsetDelta) < 0) return 'negative lastOffsetDelta';
   if (checkCrc) {
     const expected = readInt32(buf, pos + BatchField.crc) >>> 0;

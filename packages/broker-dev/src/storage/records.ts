@@ -2,20 +2,19 @@
  * Record-level decoding and re-encoding of RecordBatch v2, for the few places that must look inside a batch
  * (compaction, ListOffsets by timestamp, compacted-topic key checks). The fetch and produce paths never do.
  */
+import {
+  BatchField,
+  COMPRESSION_CODEC_MASK,
+  CompressionType,
+  CURRENT_MAGIC,
+  LOG_OVERHEAD,
+  RECORD_BATCH_OVERHEAD,
+  TIMESTAMP_TYPE_MASK,
+} from '@samsa/protocol';
 import type { RecordCodecs } from './compression.js';
 import { crc32c } from './crc.js';
 import { CorruptRecordError } from './errors.js';
-import {
-  BATCH_HEADER_SIZE,
-  BatchAttribute,
-  BatchField,
-  LOG_OVERHEAD,
-  readInt16,
-  readInt32,
-  readInt64,
-  writeInt32,
-  writeInt64,
-} from './record-batch.js';
+import { readInt16, readInt32, readInt64, writeInt32, writeInt64 } from './record-batch.js';
 
 export interface StoredRecord {
   attributes: number;
@@ -101,16 +100,16 @@ class VarintReader {
 
 /** The (decompressed) records section of a batch. */
 export function recordData(batch: Buffer, codecs: RecordCodecs): Buffer {
-  const codec = readInt16(batch, BatchField.attributes) & BatchAttribute.compressionMask;
-  const data = batch.subarray(BATCH_HEADER_SIZE);
-  return codec === 0 ? data : codecs.decompress(codec, data);
+  const codec = readInt16(batch, BatchField.attributes) & COMPRESSION_CODEC_MASK;
+  const data = batch.subarray(RECORD_BATCH_OVERHEAD);
+  return codec === CompressionType.None ? data : codecs.decompress(codec, data);
 }
 
 /** Decodes every record of a batch; throws CorruptRecordError on malformed record data. */
 export function decodeRecords(batch: Buffer, codecs: RecordCodecs): StoredRecord[] {
   const header = readBatchHeader(batch);
   const data = recordData(batch, codecs);
-  const logAppendTime = (header.attributes & BatchAttribute.logAppendTime) !== 0;
+  const logAppendTime = (header.attributes & TIMESTAMP_TYPE_MASK) !== 0;
   const records: StoredRecord[] = [];
   const reader = new VarintReader(data, 0, data.length);
   for (let i = 0; i < header.recordsCount; i++) {
@@ -206,16 +205,16 @@ export function encodeBatch(
 ): Buffer {
   let attributes = header.attributes;
   let data = encodeRecordData(records, header.baseOffset, header.baseTimestamp);
-  const codec = attributes & BatchAttribute.compressionMask;
-  if (codec !== 0) {
+  const codec = attributes & COMPRESSION_CODEC_MASK;
+  if (codec !== CompressionType.None) {
     if (codecs.compress && records.length > 0) data = codecs.compress(codec, data);
-    else attributes &= ~BatchAttribute.compressionMask;
+    else attributes &= ~COMPRESSION_CODEC_MASK;
   }
-  const batch = Buffer.allocUnsafe(BATCH_HEADER_SIZE + data.length);
+  const batch = Buffer.allocUnsafe(RECORD_BATCH_OVERHEAD + data.length);
   writeInt64(batch, BatchField.baseOffset, header.baseOffset);
   writeInt32(batch, BatchField.length, batch.length - LOG_OVERHEAD);
   writeInt32(batch, BatchField.partitionLeaderEpoch, header.partitionLeaderEpoch);
-  batch[BatchField.magic] = 2;
+  batch[BatchField.magic] = CURRENT_MAGIC;
   batch.writeInt16BE(attributes, BatchField.attributes);
   writeInt32(batch, BatchField.lastOffsetDelta, header.lastOffsetDelta);
   writeInt64(batch, BatchField.baseTimestamp, header.baseTimestamp);
@@ -224,7 +223,7 @@ export function encodeBatch(
   batch.writeInt16BE(header.producerEpoch, BatchField.producerEpoch);
   writeInt32(batch, BatchField.baseSequence, header.baseSequence);
   writeInt32(batch, BatchField.recordsCount, records.length);
-  data.copy(batch, BATCH_HEADER_SIZE);
+  data.copy(batch, RECORD_BATCH_OVERHEAD);
   writeInt32(batch, BatchField.crc, crc32c(batch, BatchField.attributes, batch.length));
   return batch;
 }

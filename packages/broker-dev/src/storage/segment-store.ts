@@ -3,8 +3,9 @@
  * search; stores only append, read and truncate bytes. Every byte range a store hands out stays valid and
  * unchanged afterwards, even if the store is later truncated (readers hold zero-copy slices).
  */
+import { LOG_OVERHEAD } from '@samsa/protocol';
 import type { ReadBufferPool } from './read-buffer-pool.js';
-import { batchBaseOffset, batchSize, LOG_OVERHEAD } from './record-batch.js';
+import { batchBaseOffset, batchSize } from './record-batch.js';
 
 export interface CollectLimits {
   /** Byte budget for the batches collected. */

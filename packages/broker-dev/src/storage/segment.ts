@@ -3,17 +3,15 @@
  * time indexes that locate a batch by offset or timestamp without scanning the whole segment. The same
  * class serves memory and file stores; only the store differs.
  */
+import { BatchField, CURRENT_MAGIC, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
 import { OffsetIndex } from './offset-index.js';
 import {
   BATCH_HEADER_PEEK,
-  BATCH_HEADER_SIZE,
-  BatchField,
   batchBaseOffset,
   batchLastOffset,
   batchMaxTimestamp,
   batchProblem,
   batchSize,
-  LOG_OVERHEAD,
 } from './record-batch.js';
 import type { CollectLimits, CollectResult, SegmentStore } from './segment-store.js';
 import { TimeIndex } from './time-index.js';
@@ -168,17 +166,17 @@ export class Segment {
     const end = this.store.size;
     while (position < end) {
       const available = end - position;
-      if (available < BATCH_HEADER_SIZE) {
+      if (available < RECORD_BATCH_OVERHEAD) {
         return {
           validBytes: position,
-          problem: `truncated batch header (${available} of ${BATCH_HEADER_SIZE} bytes)`,
+          problem: `truncated batch header (${available} of ${RECORD_BATCH_OVERHEAD} bytes)`,
         };
       }
-      const headerAt = this.store.peek(position, BATCH_HEADER_SIZE);
+      const headerAt = this.store.peek(position, RECORD_BATCH_OVERHEAD);
       const size = batchSize(this.store.peekBuffer, headerAt);
       if (size > available)
         return { validBytes: position, problem: `truncated batch (${available} of ${size} bytes)` };
-      const at = this.store.peek(position, Math.max(size, BATCH_HEADER_SIZE));
+      const at = this.store.peek(position, Math.max(size, RECORD_BATCH_OVERHEAD));
       const problem = batchProblem(this.store.peekBuffer, at, at + available, checkCrc);
       if (problem) return { validBytes: position, problem };
       const buf = this.store.peekBuffer;
@@ -211,7 +209,12 @@ export class Segment {
       const at = this.store.peek(position, BATCH_HEADER_PEEK);
       const buf = this.store.peekBuffer;
       const size = batchSize(buf, at);
-      if (buf[at + BatchField.magic] !== 2 || size < BATCH_HEADER_SIZE || position + size > end) return false;
+      if (
+        buf[at + BatchField.magic] !== CURRENT_MAGIC ||
+        size < RECORD_BATCH_OVERHEAD ||
+        position + size > end
+      )
+        return false;
       const lastOffset = batchLastOffset(buf, at);
       if (lastOffset < this.baseOffset || lastOffset - this.baseOffset > MAX_RELATIVE_OFFSET) return false;
       const indexed = offsetIndex.entries > 0 && position === offsetIndex.lastPosition;

@@ -2,11 +2,10 @@
  * In-memory segment bytes kept by the kernel: an unlinked file on a tmpfs (Linux's /dev/shm), written
  * and read like a disk segment. It is the memory store wherever such a file system is available.
  *
- * Why not the heap: memory a process maps for the first time costs a page fault per 4 KiB page, and on
- * virtual machines those faults cost ~3 s of CPU per GB (measured here). A broker keeping a gigabyte
- * of produced records in its own buffers spent most of its CPU faulting them in; writing the same
- * bytes into tmpfs pages costs the kernel a copy and no fault (1 GB of 1 KB records from kcat: 6.3 s
- * of broker CPU in heap buffers, 1.1 s in tmpfs). Reads copy into reused buffers (ReadBufferPool).
+ * Why not the heap: memory a process maps for the first time costs a page fault per 4 KiB page, dear
+ * on virtual machines, and a broker keeping a gigabyte of produced records in its own buffers spent
+ * most of its CPU faulting them in; writing the same bytes into tmpfs pages costs the kernel a copy
+ * and no fault (README, performance notes). Reads copy into reused buffers (ReadBufferPool).
  *
  * The file is unlinked as soon as it is open, so its memory is freed when the store is closed or the
  * process dies, `kill -9` included: nothing is left behind in /dev/shm. Its bytes are still counted

@@ -1,4 +1,5 @@
 /** N in-process brokers: spread leaders, replicas/ISR, failover on stop/start, leader moves. */
+import { ErrorCode } from '@samsa/protocol';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
@@ -69,7 +70,7 @@ describe('multi-broker cluster', () => {
     const follower = [1, 2, 3].find((n) => n !== p.leaderId)!;
     const response = await produceTo(follower, 'spread', p.partitionIndex, 'x');
     const result = response.responses[0].partitionResponses[0];
-    expect(result.errorCode).toBe(6);
+    expect(result.errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     expect(result.currentLeader).toEqual({ leaderId: p.leaderId, leaderEpoch: p.leaderEpoch });
     expect(response.nodeEndpoints?.map((n) => n.nodeId)).toEqual([p.leaderId]);
   });
@@ -132,7 +133,7 @@ describe('multi-broker cluster', () => {
       11,
       fetchRequestBody('spread', [{ partition: 1, offset: 0, currentLeaderEpoch: before.leaderEpoch }]),
     );
-    expect(stale.responses[0].partitions[0].errorCode).toBe(6);
+    expect(stale.responses[0].partitions[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   });
 
   it('records each leader epoch when leadership moves, even without writes (OffsetForLeaderEpoch, epoch checks)', async () => {
@@ -162,8 +163,8 @@ describe('multi-broker cluster', () => {
     expect(await endOffset(e + 1)).toEqual({ errorCode: 0, leaderEpoch: e, endOffset: 3 });
     expect(await endOffset(e + 2, e + 2)).toEqual({ errorCode: 0, leaderEpoch: e + 2, endOffset: 5 });
     expect(await endOffset(e + 3)).toEqual({ errorCode: 0, leaderEpoch: -1, endOffset: -1 });
-    expect((await endOffset(e, e + 1)).errorCode).toBe(74); // FENCED_LEADER_EPOCH
-    expect((await endOffset(e, e + 3)).errorCode).toBe(75); // UNKNOWN_LEADER_EPOCH
+    expect((await endOffset(e, e + 1)).errorCode).toBe(ErrorCode.FENCED_LEADER_EPOCH);
+    expect((await endOffset(e, e + 3)).errorCode).toBe(ErrorCode.UNKNOWN_LEADER_EPOCH);
     const fetchWith = async (currentLeaderEpoch: number) => {
       const response = await leader.request(
         1,

@@ -1,4 +1,5 @@
 /** Fault injection: injected error codes, latency, dropped connections, request recording. */
+import { ApiKey } from '@samsa/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, type RunningBroker, startBroker } from '../../src/index.js';
@@ -21,8 +22,12 @@ afterAll(async () => {
 describe('fault injection', () => {
   it('fails the next N requests of an API with the chosen error code', async () => {
     broker.control.failNextRequests('Produce', 2, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-    expect((await produce(client, 'faulty', 0, [{ key: null, value: 'a' }])).errorCode).toBe(6);
-    expect((await produce(client, 'faulty', 0, [{ key: null, value: 'b' }])).errorCode).toBe(6);
+    expect((await produce(client, 'faulty', 0, [{ key: null, value: 'a' }])).errorCode).toBe(
+      ErrorCode.NOT_LEADER_OR_FOLLOWER,
+    );
+    expect((await produce(client, 'faulty', 0, [{ key: null, value: 'b' }])).errorCode).toBe(
+      ErrorCode.NOT_LEADER_OR_FOLLOWER,
+    );
     const third = await produce(client, 'faulty', 0, [{ key: null, value: 'c' }]);
     expect(third).toMatchObject({ errorCode: 0, baseOffset: 0n });
   });
@@ -45,7 +50,7 @@ describe('fault injection', () => {
   it('injects errors into group APIs too', async () => {
     broker.control.failNextRequests('FindCoordinator', 1, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     const response = await client.request(10, 2, { key: 'g', keyType: 0 });
-    expect(response.errorCode).toBe(15);
+    expect(response.errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     expect((await client.request(10, 2, { key: 'g', keyType: 0 })).errorCode).toBe(0);
   });
 
@@ -102,7 +107,7 @@ describe('fault injection', () => {
     expect(broker.control.requests()).toEqual([
       {
         nodeId: 1,
-        apiKey: 3,
+        apiKey: ApiKey.Metadata,
         api: 'Metadata',
         apiVersion: 7,
         clientId: 'recorder',

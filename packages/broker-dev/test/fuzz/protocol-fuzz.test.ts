@@ -6,6 +6,7 @@
  */
 
 import { connect } from 'node:net';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Logger, type RunningBroker, startBroker } from '../../src/index.js';
@@ -134,17 +135,19 @@ describe('protocol fuzzing', () => {
   });
 
   it('closes connections that send unknown API keys or unsupported versions, with a log line', async () => {
-    const unknownKey = Buffer.from(templates.find((t) => t.apiKey === 18)!.frame);
+    const unknownKey = Buffer.from(templates.find((t) => t.apiKey === ApiKey.ApiVersions)!.frame);
     unknownKey.writeInt16BE(999, 4);
     expect(await probe(unknownKey, 5000)).toBe('closed');
     expect(lines.some((l) => l.includes('unknown or unsupported API key 999'))).toBe(true);
 
-    const tooNew = Buffer.from(templates.find((t) => t.apiKey === 3 && t.version === 12)!.frame);
+    const tooNew = Buffer.from(
+      templates.find((t) => t.apiKey === ApiKey.Metadata && t.version === 12)!.frame,
+    );
     tooNew.writeInt16BE(13, 6);
     expect(await probe(tooNew, 5000)).toBe('closed');
     expect(lines.some((l) => l.includes('Metadata v13 is not supported'))).toBe(true);
 
-    const notServed = Buffer.from(templates.find((t) => t.apiKey === 18)!.frame);
+    const notServed = Buffer.from(templates.find((t) => t.apiKey === ApiKey.ApiVersions)!.frame);
     notServed.writeInt16BE(22, 4); // InitProducerId: known to the protocol, not served
     expect(await probe(notServed, 5000)).toBe('closed');
     await assertHealthy();
@@ -161,7 +164,7 @@ describe('protocol fuzzing', () => {
   });
 
   it('waits for the rest of a truncated frame without blocking anyone else', async () => {
-    const partial = templates.find((t) => t.apiKey === 3)!.frame.subarray(0, 10);
+    const partial = templates.find((t) => t.apiKey === ApiKey.Metadata)!.frame.subarray(0, 10);
     expect(await probe(partial, 200)).toBe('open');
     await assertHealthy();
   });
@@ -173,7 +176,7 @@ describe('protocol fuzzing', () => {
       timeoutMs: 1000,
       topicData: [{ name: 'ghost', partitionData: [{ index: 0, records: Buffer.alloc(0) }] }],
     });
-    expect(response.responses[0].partitionResponses[0].errorCode).toBe(3);
+    expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     await assertHealthy();
   });
 });

@@ -2,11 +2,13 @@
  * Property test of the group state machine: random interleavings of joins, syncs, heartbeats,
  * leaves, commits and elapsed time for a few members never break Kafka's invariants.
  */
+
+import { ErrorCode } from '@samsa/protocol';
 import fc from 'fast-check';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { ErrorCode } from '../../src/error-codes.js';
-import { DEFAULT_GROUP_CONFIG, GroupCoordinator } from '../../src/groups/coordinator.js';
-import type { JoinResult, SyncResult } from '../../src/groups/group.js';
+import type { JoinResult, SyncResult } from '../../src/groups/classic/group.js';
+import { GroupCoordinator } from '../../src/groups/coordinator.js';
+import { DEFAULT_GROUP_CONFIG } from '../../src/groups/group-config.js';
 import { MemoryOffsetStore } from '../../src/groups/offset-store.js';
 import { silentLogger } from '../../src/logger.js';
 

@@ -2,10 +2,13 @@
  * The classic group state machine, driven directly with fake timers: member-id-required joins,
  * rebalances, rebalance/session/sync timeouts, static membership, protocol choice, offsets.
  */
+
+import { ErrorCode } from '@samsa/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ErrorCode } from '../../src/error-codes.js';
-import { DEFAULT_GROUP_CONFIG, GroupCoordinator, type JoinParams } from '../../src/groups/coordinator.js';
-import type { JoinResult } from '../../src/groups/group.js';
+import type { JoinResult } from '../../src/groups/classic/group.js';
+import type { JoinParams } from '../../src/groups/classic/membership.js';
+import { GroupCoordinator } from '../../src/groups/coordinator.js';
+import { DEFAULT_GROUP_CONFIG } from '../../src/groups/group-config.js';
 import { MemoryOffsetStore } from '../../src/groups/offset-store.js';
 import { silentLogger } from '../../src/logger.js';
 

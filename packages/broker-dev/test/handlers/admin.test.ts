@@ -1,3 +1,4 @@
+import { ErrorCode } from '@samsa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { brokerWithClient, createTopic, fetchRecords, produce } from '../helpers/kafka.js';
@@ -83,7 +84,7 @@ describe('CreateTopics', () => {
       topics: [{ name: 'dry-run' }],
       allowAutoTopicCreation: false,
     });
-    expect(metadata.topics[0].errorCode).toBe(3);
+    expect(metadata.topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
 
   it('honours explicit replica assignments', async () => {
@@ -117,7 +118,7 @@ describe('CreateTopics', () => {
       timeoutMs: 1000,
       validateOnly: false,
     });
-    expect(bad.topics[0].errorCode).toBe(39);
+    expect(bad.topics[0].errorCode).toBe(ErrorCode.INVALID_REPLICA_ASSIGNMENT);
   });
 });
 
@@ -136,10 +137,10 @@ describe('DeleteTopics', () => {
         topics: [{ name: `doomed-${version}` }],
         allowAutoTopicCreation: false,
       });
-      expect(metadata.topics[0].errorCode).toBe(3);
+      expect(metadata.topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     }
     const unknown = await client.request(20, 4, { topicNames: ['never-existed'], timeoutMs: 1000 });
-    expect(unknown.responses[0].errorCode).toBe(3);
+    expect(unknown.responses[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
 });
 
@@ -164,13 +165,13 @@ describe('CreatePartitions', () => {
       timeoutMs: 1000,
       validateOnly: false,
     });
-    expect(shrink.results[0].errorCode).toBe(37);
+    expect(shrink.results[0].errorCode).toBe(ErrorCode.INVALID_PARTITIONS);
     const unknown = await client.request(37, 1, {
       topics: [{ name: 'nope', count: 2, assignments: null }],
       timeoutMs: 1000,
       validateOnly: false,
     });
-    expect(unknown.results[0].errorCode).toBe(3);
+    expect(unknown.results[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
 });
 
@@ -189,13 +190,13 @@ describe('DeleteRecords', () => {
       });
     }
     const fetched = await fetchRecords(client, 'trimmed', 0, 0);
-    expect(fetched.errorCode).toBe(1);
+    expect(fetched.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
     expect(fetched.logStartOffset).toBe(5n);
     const beyond = await client.request(21, 1, {
       topics: [{ name: 'trimmed', partitions: [{ partitionIndex: 0, offset: 99n }] }],
       timeoutMs: 1000,
     });
-    expect(beyond.topics[0].partitions[0].errorCode).toBe(1);
+    expect(beyond.topics[0].partitions[0].errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
     const all = await client.request(21, 1, {
       topics: [{ name: 'trimmed', partitions: [{ partitionIndex: 0, offset: -1n }] }],
       timeoutMs: 1000,
@@ -238,7 +239,7 @@ describe('DescribeConfigs / AlterConfigs / IncrementalAlterConfigs', () => {
     expect(response.results[0].configs).toMatchObject([
       { name: 'num.partitions', value: '2', readOnly: true },
     ]);
-    expect(response.results[1].errorCode).toBe(3);
+    expect(response.results[1].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
 
   it('replaces overrides with AlterConfigs (v0-v2)', async () => {
@@ -272,7 +273,7 @@ describe('DescribeConfigs / AlterConfigs / IncrementalAlterConfigs', () => {
       ],
       validateOnly: false,
     });
-    expect(bad.responses[0].errorCode).toBe(40);
+    expect(bad.responses[0].errorCode).toBe(ErrorCode.INVALID_CONFIG);
   });
 
   it('applies SET / DELETE / APPEND / SUBTRACT with IncrementalAlterConfigs (v0-v1)', async () => {

@@ -1,4 +1,4 @@
-import { decodeResponse, encodeRequest } from '@samsa/protocol';
+import { ApiKey, decodeResponse, ErrorCode, encodeRequest } from '@samsa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { ADVERTISED_VERSIONS } from '../../src/index.js';
@@ -42,17 +42,17 @@ describe('ApiVersions', () => {
 
   it('answers a too-new version the KIP-511 way (v0 body, UNSUPPORTED_VERSION, its own range)', async () => {
     // Encode a v3 request and relabel it v9: the broker must not try to parse the body.
-    const chunks = encodeRequest(18, 3, 77, 'future-client', {
+    const chunks = encodeRequest(ApiKey.ApiVersions, 3, 77, 'future-client', {
       clientSoftwareName: 'x',
       clientSoftwareVersion: '1',
     });
     const frame = Buffer.concat(chunks);
     frame.writeInt16BE(9, 6);
     const raw = await rawRoundTrip(broker.bootstrap[0], frame);
-    const decoded = decodeResponse(18, 0, raw);
+    const decoded = decodeResponse(ApiKey.ApiVersions, 0, raw);
     expect(decoded.correlationId).toBe(77);
-    expect(decoded.body.errorCode).toBe(35);
-    expect(decoded.body.apiKeys).toEqual([{ apiKey: 18, minVersion: 0, maxVersion: 4 }]);
+    expect(decoded.body.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    expect(decoded.body.apiKeys).toEqual([{ apiKey: ApiKey.ApiVersions, minVersion: 0, maxVersion: 4 }]);
   });
 
   it('rejects malformed client software names (v3+) with INVALID_REQUEST', async () => {
@@ -60,6 +60,6 @@ describe('ApiVersions', () => {
       clientSoftwareName: '-bad name',
       clientSoftwareVersion: '1.0',
     });
-    expect(response.errorCode).toBe(42);
+    expect(response.errorCode).toBe(ErrorCode.INVALID_REQUEST);
   });
 });

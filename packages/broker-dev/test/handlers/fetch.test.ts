@@ -1,3 +1,4 @@
+import { ErrorCode } from '@samsa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { buildBatch, readRecords } from '../helpers/batches.js';
@@ -119,7 +120,7 @@ describe('Fetch', () => {
 
   it('answers OFFSET_OUT_OF_RANGE beyond the high watermark', async () => {
     const fetched = await fetchRecords(client, 'fetch-topic', 0, 99);
-    expect(fetched.errorCode).toBe(1);
+    expect(fetched.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
   });
 
   it('returns the first batch even when it exceeds the limits (KIP-74), then respects them', async () => {
@@ -155,7 +156,7 @@ describe('Fetch', () => {
         { topic: 'nope', partitions: fetchRequest(12, [{ partition: 0, offset: 0 }]).topics[0].partitions },
       ],
     });
-    expect(byName.responses[0].partitions[0].errorCode).toBe(3);
+    expect(byName.responses[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     const byId = await client.request(1, 13, {
       ...fetchRequest(13, [{ partition: 0, offset: 0 }]),
       topics: [
@@ -165,12 +166,12 @@ describe('Fetch', () => {
         },
       ],
     });
-    expect(byId.responses[0].partitions[0].errorCode).toBe(100);
+    expect(byId.responses[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_ID);
   });
 
   it('checks currentLeaderEpoch (v9+)', async () => {
     const fenced = await client.request(1, 11, fetchRequest(11, [{ partition: 0, offset: 0, epoch: 5 }]));
-    expect(fenced.responses[0].partitions[0].errorCode).toBe(75);
+    expect(fenced.responses[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_LEADER_EPOCH);
     const ok = await client.request(1, 11, fetchRequest(11, [{ partition: 0, offset: 0, epoch: 0 }]));
     expect(ok.responses[0].partitions[0].errorCode).toBe(0);
   });
@@ -181,7 +182,7 @@ describe('Fetch', () => {
       sessionId: 1234,
       sessionEpoch: 1,
     });
-    expect(response.errorCode).toBe(70);
+    expect(response.errorCode).toBe(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
   });
 
   it('returns large batches back unchanged except for offsets', async () => {

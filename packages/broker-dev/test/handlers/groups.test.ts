@@ -1,4 +1,5 @@
 /** The group APIs over the wire, at every advertised version. */
+import { ErrorCode } from '@samsa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { brokerWithClient, createTopic } from '../helpers/kafka.js';
@@ -41,7 +42,7 @@ async function joinAndSync(
     reason: null,
   };
   let joined = await client.request(11, joinVersion, { ...base, memberId: '' });
-  if (joined.errorCode === 79)
+  if (joined.errorCode === ErrorCode.MEMBER_ID_REQUIRED)
     joined = await client.request(11, joinVersion, { ...base, memberId: joined.memberId });
   expect(joined.errorCode, `JoinGroup v${joinVersion}`).toBe(0);
   const synced = await client.request(14, syncVersion, {
@@ -76,7 +77,7 @@ describe('group APIs', () => {
       }
     }
     const txn = await client.request(10, 1, { key: 'tx', keyType: 1 });
-    expect(txn.errorCode).toBe(53); // no transactions: TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+    expect(txn.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED); // no transactions
   });
 
   it('JoinGroup v0-v9 and SyncGroup v0-v5 form a group', async () => {
@@ -99,7 +100,7 @@ describe('group APIs', () => {
       protocolType: 'consumer',
       protocols,
     });
-    expect(first.errorCode).toBe(79);
+    expect(first.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
     expect(first.memberId).not.toBe('');
   });
 
@@ -121,7 +122,7 @@ describe('group APIs', () => {
           memberId: joined.memberId,
           groupInstanceId: null,
         });
-        expect(stale.errorCode).toBe(22);
+        expect(stale.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
       }
       const left = await client.request(13, version, {
         groupId,
@@ -292,7 +293,7 @@ describe('group APIs', () => {
     expect(response.errorCode).toBe(0);
     expect(response.topics.map((t) => t.partitions[0].errorCode)).toEqual([86, 0]);
     const unknown = await client.request(47, 0, { groupId: 'no-group', topics: [] });
-    expect(unknown.errorCode).toBe(69);
+    expect(unknown.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
   });
 
   it('answers INVALID_GROUP_ID for an empty group id', async () => {
@@ -305,7 +306,7 @@ describe('group APIs', () => {
       protocolType: 'consumer',
       protocols,
     });
-    expect(response.errorCode).toBe(24);
+    expect(response.errorCode).toBe(ErrorCode.INVALID_GROUP_ID);
   });
 });
 

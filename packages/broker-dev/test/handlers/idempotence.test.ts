@@ -1,4 +1,5 @@
 /** InitProducerId and idempotent produce: deduplicated retries, sequence and epoch checks. */
+import { ErrorCode } from '@samsa/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
@@ -63,9 +64,9 @@ describe('idempotent producers', () => {
 
   it('refuses transactional ids: transactions are not supported', async () => {
     const response = await client.request(22, 1, { transactionalId: 'tx-1', transactionTimeoutMs: 60_000 });
-    expect(response.errorCode).toBe(53);
+    expect(response.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     const coordinator = await client.request(10, 2, { key: 'tx-1', keyType: 1 });
-    expect(coordinator.errorCode).toBe(53);
+    expect(coordinator.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
   });
 
   it('writes a retried batch once and answers it with the original offset', async () => {
@@ -79,12 +80,12 @@ describe('idempotent producers', () => {
   it('refuses sequence gaps and fenced epochs', async () => {
     const { producerId } = await initProducer();
     expect((await send(producerId, 0, 0, ['x'])).errorCode).toBe(0);
-    expect((await send(producerId, 0, 5, ['gap'])).errorCode).toBe(45);
+    expect((await send(producerId, 0, 5, ['gap'])).errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
     const bumped = await initProducer(3, producerId, 0);
     expect(bumped).toMatchObject({ errorCode: 0, producerId, producerEpoch: 1 });
     expect((await send(producerId, 0, 1, ['zombie'])).errorCode).toBe(0); // state was reset by the bump
     expect((await send(producerId, 1, 0, ['new epoch'])).errorCode).toBe(0);
-    expect((await send(producerId, 0, 2, ['old epoch'])).errorCode).toBe(47);
+    expect((await send(producerId, 0, 2, ['old epoch'])).errorCode).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
   });
 
   it('serves an idempotent KafkaJS producer', async () => {

@@ -4,7 +4,13 @@
  * through compression, compaction checks, many requests in flight, and a restart.
  */
 import { randomBytes } from 'node:crypto';
-import { CompressionType, type ProduceRequest, RecordBatchBuilder } from '@samsa/protocol';
+import {
+  BatchField,
+  COMPRESSION_CODEC_MASK,
+  CompressionType,
+  type ProduceRequest,
+  RecordBatchBuilder,
+} from '@samsa/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { protocolRecordCodecs } from '../../src/cluster/record-codecs.js';
 import type { RunningBroker } from '../../src/index.js';
@@ -107,7 +113,7 @@ describe.each([
     for (let n = 0; n < 4; n++) {
       const { batch, sent } = batchOf(300, 1000, type, `b${n}`);
       expect(batch.length).toBeGreaterThan(128 * 1024);
-      expect(batch.readInt16BE(21) & 0x07).toBe(type);
+      expect(batch.readInt16BE(BatchField.attributes) & COMPRESSION_CODEC_MASK).toBe(type);
       const response = await client.request(0, 9, produceBody('big', batch));
       expect(response.responses[0].partitionResponses[0].errorCode).toBe(0);
       expected.push(...sent);

@@ -1,3 +1,4 @@
+import { ErrorCode } from '@samsa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
 import { createTopic } from '../helpers/kafka.js';
@@ -49,7 +50,7 @@ describe('Metadata', () => {
       allowAutoTopicCreation: false,
       includeTopicAuthorizedOperations: false,
     });
-    expect(forbidden.topics[0].errorCode).toBe(3);
+    expect(forbidden.topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     const created = await client.request(3, 9, {
       topics: [{ name: 'not-yet' }],
       allowAutoTopicCreation: true,
@@ -77,7 +78,7 @@ describe('Metadata', () => {
       allowAutoTopicCreation: true,
       includeTopicAuthorizedOperations: false,
     });
-    expect(response.topics[0].errorCode).toBe(17);
+    expect(response.topics[0].errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
   });
 
   it('looks topics up by id (v12) and reports unknown ids', async () => {
@@ -99,7 +100,7 @@ describe('Metadata', () => {
       allowAutoTopicCreation: false,
       includeTopicAuthorizedOperations: false,
     });
-    expect(unknown.topics[0].errorCode).toBe(100);
+    expect(unknown.topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_ID);
   });
 });
 
@@ -108,7 +109,7 @@ describe('Metadata without auto-creation', () => {
     const strict = await startBroker({ autoCreateTopics: false });
     const c = await RawClient.connect(strict.bootstrap[0]);
     const response = await c.request(3, 1, { topics: [{ name: 'nope' }] });
-    expect(response.topics[0].errorCode).toBe(3);
+    expect(response.topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     c.close();
     await strict.stop();
   });

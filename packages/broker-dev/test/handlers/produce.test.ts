@@ -1,3 +1,4 @@
+import { ErrorCode } from '@samsa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { buildBatch } from '../helpers/batches.js';
@@ -57,16 +58,20 @@ describe('Produce', () => {
         version,
         produceRequest('produce-versions', 0, buildBatch([{ key: null, value: 'x' }])),
       );
-      expect(response.responses[0].partitionResponses[0].errorCode).toBe(35);
+      expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
     },
   );
 
   it('answers UNKNOWN_TOPIC_OR_PARTITION for unknown topics and partitions', async () => {
     const batch = buildBatch([{ key: null, value: 'x' }]);
     const unknownTopic = await client.request(0, 9, produceRequest('no-such-topic', 0, batch));
-    expect(unknownTopic.responses[0].partitionResponses[0].errorCode).toBe(3);
+    expect(unknownTopic.responses[0].partitionResponses[0].errorCode).toBe(
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    );
     const unknownPartition = await client.request(0, 9, produceRequest('produce-versions', 7, batch));
-    expect(unknownPartition.responses[0].partitionResponses[0].errorCode).toBe(3);
+    expect(unknownPartition.responses[0].partitionResponses[0].errorCode).toBe(
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    );
   });
 
   it('rejects a batch with a bad CRC (CORRUPT_MESSAGE) and stores nothing', async () => {
@@ -74,7 +79,7 @@ describe('Produce', () => {
     const batch = buildBatch([{ key: null, value: 'payload' }]);
     batch[batch.length - 1] ^= 0xff;
     const response = await client.request(0, 9, produceRequest('crc-check', 0, batch));
-    expect(response.responses[0].partitionResponses[0].errorCode).toBe(2);
+    expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     expect((await fetchRecords(client, 'crc-check', 0, 0)).highWatermark).toBe(0n);
   });
 
@@ -82,7 +87,7 @@ describe('Produce', () => {
     const batch = buildBatch([{ key: null, value: 'x' }]);
     batch[16] = 1;
     const response = await client.request(0, 9, produceRequest('crc-check', 0, batch));
-    expect(response.responses[0].partitionResponses[0].errorCode).toBe(87);
+    expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_RECORD);
   });
 
   it('enforces max.message.bytes (MESSAGE_TOO_LARGE)', async () => {
@@ -91,7 +96,7 @@ describe('Produce', () => {
       9,
       produceRequest('small-messages', 0, buildBatch([{ key: null, value: 'x'.repeat(500) }])),
     );
-    expect(response.responses[0].partitionResponses[0].errorCode).toBe(10);
+    expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.MESSAGE_TOO_LARGE);
   });
 
   it('rejects records without a key on compacted topics (INVALID_RECORD)', async () => {
@@ -100,7 +105,7 @@ describe('Produce', () => {
       9,
       produceRequest('compacted', 0, buildBatch([{ key: null, value: 'x' }])),
     );
-    expect(response.responses[0].partitionResponses[0].errorCode).toBe(87);
+    expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_RECORD);
     expect((await produce(client, 'compacted', 0, [{ key: 'k', value: 'x' }])).errorCode).toBe(0);
   });
 
@@ -128,7 +133,7 @@ describe('Produce', () => {
       9,
       produceRequest('produce-versions', 0, buildBatch([{ key: null, value: 'x' }]), 2),
     );
-    expect(response.responses[0].partitionResponses[0].errorCode).toBe(21);
+    expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_REQUIRED_ACKS);
   });
 
   it('sends no response for acks=0 and keeps later responses in order', async () => {
@@ -164,7 +169,7 @@ describe('Produce', () => {
     const bad = buildBatch([{ key: null, value: 'b' }]);
     bad[bad.length - 1] ^= 1;
     const rejected = await client.request(0, 9, produceRequest('multi-batch', 0, Buffer.concat([good, bad])));
-    expect(rejected.responses[0].partitionResponses[0].errorCode).toBe(2);
+    expect(rejected.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     const accepted = await client.request(
       0,
       9,

@@ -2,7 +2,17 @@
  * Minimal RecordBatch v2 encoding/decoding for tests (uncompressed), so handler tests do not
  * depend on a client implementation.
  */
-import { crc32c } from '@samsa/protocol';
+import {
+  BatchField,
+  COMPRESSION_CODEC_MASK,
+  CRC_START,
+  CURRENT_MAGIC,
+  crc32c,
+  LOG_OVERHEAD,
+  NO_PARTITION_LEADER_EPOCH,
+  RECORD_BATCH_OVERHEAD,
+  TIMESTAMP_TYPE_MASK,
+} from '@samsa/protocol';
 
 export interface TestRecord {
   key: string | Buffer | null;
@@ -71,21 +81,21 @@ export function buildBatch(records: TestRecord[], options: BatchOptions = {}): B
     return Buffer.concat([varint(body.length), body]);
   });
   const recordsBytes = Buffer.concat(encoded);
-  const batch = Buffer.alloc(61 + recordsBytes.length);
-  batch.writeBigInt64BE(0n, 0);
-  batch.writeInt32BE(batch.length - 12, 8);
-  batch.writeInt32BE(-1, 12);
-  batch.writeInt8(2, 16);
-  batch.writeInt16BE(options.attributes ?? 0, 21);
-  batch.writeInt32BE(records.length - 1, 23);
-  batch.writeBigInt64BE(BigInt(base), 27);
-  batch.writeBigInt64BE(BigInt(maxTs), 35);
-  batch.writeBigInt64BE(options.producerId ?? -1n, 43);
-  batch.writeInt16BE(options.producerEpoch ?? -1, 51);
-  batch.writeInt32BE(options.baseSequence ?? -1, 53);
-  batch.writeInt32BE(records.length, 57);
-  recordsBytes.copy(batch, 61);
-  batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);
+  const batch = Buffer.alloc(RECORD_BATCH_OVERHEAD + recordsBytes.length);
+  batch.writeBigInt64BE(0n, BatchField.baseOffset);
+  batch.writeInt32BE(batch.length - LOG_OVERHEAD, BatchField.length);
+  batch.writeInt32BE(NO_PARTITION_LEADER_EPOCH, BatchField.partitionLeaderEpoch);
+  batch.writeInt8(CURRENT_MAGIC, BatchField.magic);
+  batch.writeInt16BE(options.attributes ?? 0, BatchField.attributes);
+  batch.writeInt32BE(records.length - 1, BatchField.lastOffsetDelta);
+  batch.writeBigInt64BE(BigInt(base), BatchField.baseTimestamp);
+  batch.writeBigInt64BE(BigInt(maxTs), BatchField.maxTimestamp);
+  batch.writeBigInt64BE(options.producerId ?? -1n, BatchField.producerId);
+  batch.writeInt16BE(options.producerEpoch ?? -1, BatchField.producerEpoch);
+  batch.writeInt32BE(options.baseSequence ?? -1, BatchField.baseSequence);
+  batch.writeInt32BE(records.length, BatchField.recordsCount);
+  recordsBytes.copy(batch, RECORD_BATCH_OVERHEAD);
+  batch.writeUInt32BE(crc32c(batch, CRC_START, batch.length), BatchField.crc);
   return batch;
 }
 
@@ -131,11 +141,15 @@ export function readRecords(data: Buffer | Buffer[] | null | undefined): ReadRec
     if (pos + size > buf.length) break;
     const baseOffset = Number(buf.readBigInt64BE(pos));
     const leaderEpoch = buf.readInt32BE(pos + 12);
-    const attributes = buf.readInt16BE(pos + 21);
-    const baseTs = Number(buf.readBigInt64BE(pos + 27));
-    const logAppendTime = (attributes & 0x08) !== 0 ? Number(buf.readBigInt64BE(pos + 35)) : undefined;
-    const count = buf.readInt32BE(pos + 57);
-    if ((attributes & 0x07) !== 0) throw new Error('readRecords only decodes uncompressed batches');
+    const attributes = buf.readInt16BE(pos + BatchField.attributes);
+    const baseTs = Number(buf.readBigInt64BE(pos + BatchField.baseTimestamp));
+    const logAppendTime =
+      (attributes & TIMESTAMP_TYPE_MASK) !== 0
+        ? Number(buf.readBigInt64BE(pos + BatchField.maxTimestamp))
+        : undefined;
+    const count = buf.readInt32BE(pos + BatchField.recordsCount);
+    if ((attributes & COMPRESSION_CODEC_MASK) !== 0)
+      throw new Error('readRecords only decodes uncompressed batches');
     const p = { p: pos + 61 };
     for (let i = 0; i < count; i++) {
       const len = readVarint(buf, p);
@@ -167,10 +181,10 @@ export function batchCodecs(data: Buffer | Buffer[] | null | undefined): number[
   const buf = Array.isArray(data) ? Buffer.concat(data) : (data ?? Buffer.alloc(0));
   const out: number[] = [];
   let pos = 0;
-  while (pos + 61 <= buf.length) {
-    const size = buf.readInt32BE(pos + 8) + 12;
+  while (pos + RECORD_BATCH_OVERHEAD <= buf.length) {
+    const size = buf.readInt32BE(pos + BatchField.length) + LOG_OVERHEAD;
     if (pos + size > buf.length) break;
-    out.push(buf.readInt16BE(pos + 21) & 0x07);
+    out.push(buf.readInt16BE(pos + BatchField.attributes) & COMPRESSION_CODEC_MASK);
     pos += size;
   }
   return out;

@@ -3,6 +3,7 @@
  * (the batches must arrive compressed, which needs the wide Produce range for old librdkafka's
  * feature detection), a -G balanced consumer group, and metadata listing.
  */
+import { ApiKey } from '@samsa/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
 import { batchCodecs } from '../helpers/batches.js';
@@ -232,7 +233,7 @@ describeWithPeer(kcat, 'kcat (librdkafka 2.0.2)', () => {
       Metadata: 4,
       Produce: 7,
       Fetch: 11,
-      ListOffsets: 2,
+      ListOffsets: ApiKey.ListOffsets,
       FindCoordinator: 2,
       JoinGroup: 5,
       SyncGroup: 3,

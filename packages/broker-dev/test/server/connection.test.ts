@@ -3,9 +3,9 @@
  * many frames in one write, back-pressure while a long poll holds the connection.
  */
 import { connect } from 'node:net';
-import { decodeResponse, encodeRequest, readCorrelationId } from '@samsa/protocol';
+import { ApiKey, decodeResponse, encodeRequest, FRAME_SIZE_BYTES, readCorrelationId } from '@samsa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningBroker, startBroker } from '../../src/index.js';
+import { type Logger, type RunningBroker, startBroker } from '../../src/index.js';
 import { createTopic, fetchRequestBody, produce } from '../helpers/kafka.js';
 import { RawClient } from '../helpers/raw-client.js';
 
@@ -51,14 +51,14 @@ function exchange(pieces: Buffer[], expected: number, pauseBetween = false): Pro
   });
 }
 
-const apiVersions = (id: number) => Buffer.concat(encodeRequest(18, 2, id, 'conn-test', {}));
+const apiVersions = (id: number) => Buffer.concat(encodeRequest(ApiKey.ApiVersions, 2, id, 'conn-test', {}));
 
 describe('connections', () => {
   it('answers a request delivered one byte at a time', async () => {
     const frame = apiVersions(7);
     const pieces = [...frame].map((b) => Buffer.from([b]));
     const [response] = await exchange(pieces, 1, true);
-    expect(decodeResponse(18, 2, response).body.errorCode).toBe(0);
+    expect(decodeResponse(ApiKey.ApiVersions, 2, response).body.errorCode).toBe(0);
   });
 
   it('answers 500 pipelined requests written at once, in order', async () => {
@@ -81,7 +81,7 @@ describe('connections', () => {
   }, async () => {
     const fetch = Buffer.concat(
       encodeRequest(
-        1,
+        ApiKey.Fetch,
         11,
         0,
         'conn-test',
@@ -97,5 +97,78 @@ describe('connections', () => {
     producer.close();
     const responses = await answered;
     expect(responses.map(readCorrelationId)).toEqual(Array.from({ length: 3001 }, (_, i) => i));
+  });
+});
+
+describe('size prefixes', () => {
+  const lines: string[] = [];
+  const logger: Logger = { debug: () => {}, info: () => {}, warn: (m) => lines.push(m), error: () => {} };
+  let strict: RunningBroker;
+
+  beforeAll(async () => {
+    strict = await startBroker({ logger, maxRequestBytes: 4096 });
+  });
+  afterAll(async () => {
+    await strict.stop();
+  });
+
+  /** Writes the pieces one by one and resolves with the bytes received once the broker closes the connection. */
+  function closedAfter(pieces: Buffer[]): Promise<number> {
+    const [host, port] = strict.bootstrap[0].split(':');
+    return new Promise((resolve) => {
+      const socket = connect({ host, port: Number(port) });
+      let received = 0;
+      socket.on('data', (chunk) => {
+        received += chunk.length;
+      });
+      socket.on('close', () => resolve(received));
+      socket.on('error', () => {});
+      void (async () => {
+        for (const piece of pieces) {
+          socket.write(piece);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+    });
+  }
+
+  const prefix = (size: number) => {
+    const bytes = Buffer.alloc(FRAME_SIZE_BYTES);
+    bytes.writeInt32BE(size);
+    return bytes;
+  };
+
+  it('closes the connection over a frame above maxRequestBytes, even with its prefix split across reads', async () => {
+    expect(await closedAfter([prefix(4097).subarray(0, 3), prefix(4097).subarray(3)])).toBe(0);
+    expect(lines).toContainEqual(
+      expect.stringContaining('frame of 4097 bytes exceeds socket.request.max.bytes=4096'),
+    );
+    // The request before the bad prefix is still answered.
+    expect(await closedAfter([Buffer.concat([apiVersions(1), prefix(5000)])])).toBeGreaterThan(0);
+    expect(lines).toContainEqual(
+      expect.stringContaining('frame of 5000 bytes exceeds socket.request.max.bytes=4096'),
+    );
+  });
+
+  it('closes the connection over a negative frame size', async () => {
+    expect(await closedAfter([prefix(-5)])).toBe(0);
+    expect(lines).toContainEqual(expect.stringContaining('frame size -5 is negative'));
+  });
+
+  it('answers a frame of exactly maxRequestBytes', async () => {
+    // ApiVersions v0: a 10-byte header plus the client id, and an empty body.
+    const frame = Buffer.concat(encodeRequest(ApiKey.ApiVersions, 0, 3, 'x'.repeat(4096 - 10), {}));
+    expect(frame.length).toBe(FRAME_SIZE_BYTES + 4096);
+    const [host, port] = strict.bootstrap[0].split(':');
+    const answered = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port: Number(port) });
+      socket.on('data', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('close', () => resolve(false));
+      socket.write(frame);
+    });
+    expect(answered).toBe(true);
   });
 });

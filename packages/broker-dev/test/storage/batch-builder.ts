@@ -2,7 +2,19 @@
  * Test-side RecordBatch v2 encoder, written independently of src/storage so tests check storage against
  * the format itself: zig-zag varints, CRC-32C over attributes..end, optional gzip of the records section.
  */
+
 import { gzipSync } from 'node:zlib';
+import {
+  BatchField,
+  CONTROL_FLAG_MASK,
+  CompressionType,
+  CRC_START,
+  CURRENT_MAGIC,
+  LOG_OVERHEAD,
+  NO_PARTITION_LEADER_EPOCH,
+  RECORD_BATCH_OVERHEAD,
+  TRANSACTIONAL_FLAG_MASK,
+} from '@samsa/protocol';
 import { crc32c } from '../../src/storage/crc.js';
 
 export interface TestRecord {
@@ -74,24 +86,24 @@ export function buildBatch(records: TestRecord[], options: BatchOptions = {}): B
   let data = Buffer.concat(records.map((r, i) => encodeRecord(r, deltas[i], baseTimestamp)));
   if (options.gzip) data = gzipSync(data);
   const maxTimestamp = Math.max(baseTimestamp, ...records.map((r) => r.timestamp ?? baseTimestamp));
-  const header = Buffer.alloc(61);
-  header.writeBigInt64BE(0n, 0);
-  header.writeInt32BE(61 - 12 + data.length, 8);
-  header.writeInt32BE(-1, 12);
-  header.writeInt8(2, 16);
-  let attributes = options.gzip ? 1 : 0;
-  if (options.transactional) attributes |= 0x10;
-  if (options.control) attributes |= 0x20;
-  header.writeInt16BE(attributes, 21);
-  header.writeInt32BE(options.lastOffsetDelta ?? records.length - 1, 23);
-  header.writeBigInt64BE(BigInt(baseTimestamp), 27);
-  header.writeBigInt64BE(BigInt(maxTimestamp), 35);
-  header.writeBigInt64BE(BigInt(options.producerId ?? -1), 43);
-  header.writeInt16BE(options.producerEpoch ?? -1, 51);
-  header.writeInt32BE(options.baseSequence ?? -1, 53);
-  header.writeInt32BE(records.length, 57);
+  const header = Buffer.alloc(RECORD_BATCH_OVERHEAD);
+  header.writeBigInt64BE(0n, BatchField.baseOffset);
+  header.writeInt32BE(RECORD_BATCH_OVERHEAD - LOG_OVERHEAD + data.length, BatchField.length);
+  header.writeInt32BE(NO_PARTITION_LEADER_EPOCH, BatchField.partitionLeaderEpoch);
+  header.writeInt8(CURRENT_MAGIC, BatchField.magic);
+  let attributes: number = options.gzip ? CompressionType.GZIP : CompressionType.None;
+  if (options.transactional) attributes |= TRANSACTIONAL_FLAG_MASK;
+  if (options.control) attributes |= CONTROL_FLAG_MASK;
+  header.writeInt16BE(attributes, BatchField.attributes);
+  header.writeInt32BE(options.lastOffsetDelta ?? records.length - 1, BatchField.lastOffsetDelta);
+  header.writeBigInt64BE(BigInt(baseTimestamp), BatchField.baseTimestamp);
+  header.writeBigInt64BE(BigInt(maxTimestamp), BatchField.maxTimestamp);
+  header.writeBigInt64BE(BigInt(options.producerId ?? -1), BatchField.producerId);
+  header.writeInt16BE(options.producerEpoch ?? -1, BatchField.producerEpoch);
+  header.writeInt32BE(options.baseSequence ?? -1, BatchField.baseSequence);
+  header.writeInt32BE(records.length, BatchField.recordsCount);
   const batch = Buffer.concat([header, data]);
-  batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);
+  batch.writeUInt32BE(crc32c(batch, CRC_START, batch.length), BatchField.crc);
   return batch;
 }
 
@@ -117,13 +129,13 @@ export function controlBatch(producerId: number, commit = true, timestamp = 1_70
 }
 
 export function baseOffsetOf(batch: Buffer): number {
-  return Number(batch.readBigInt64BE(0));
+  return Number(batch.readBigInt64BE(BatchField.baseOffset));
 }
 
 export function lastOffsetOf(batch: Buffer): number {
-  return baseOffsetOf(batch) + batch.readInt32BE(23);
+  return baseOffsetOf(batch) + batch.readInt32BE(BatchField.lastOffsetDelta);
 }
 
 export function crcIsValid(batch: Buffer): boolean {
-  return batch.readUInt32BE(17) === crc32c(batch, 21, batch.length);
+  return batch.readUInt32BE(BatchField.crc) === crc32c(batch, CRC_START, batch.length);
 }

@@ -1,3 +1,4 @@
+import { BatchField, CONTROL_FLAG_MASK } from '@samsa/protocol';
 import { describe, expect, test } from 'vitest';
 import { gzipOnlyCodecs } from '../../src/storage/compression.js';
 import type { PartitionLog } from '../../src/storage/partition-log.js';
@@ -145,15 +146,15 @@ describe.each(BACKENDS)('compaction (%s)', (backend) => {
     for (let i = 0; i < 30; i++) produce(log, [{ key: i % 2 ? 'a' : 'b', value: 'new'.repeat(30) }]);
     log.compact(DAY);
     const batches = readAll(log);
-    const producerBatches = batches.filter((b) => Number(b.readBigInt64BE(43)) === 42);
+    const producerBatches = batches.filter((b) => Number(b.readBigInt64BE(BatchField.producerId)) === 42);
     // The first batch goes; the producer's last one stays, empty, keeping its offsets and sequence.
-    const emptied = producerBatches.find((b) => b.readInt32BE(57) === 0)!;
+    const emptied = producerBatches.find((b) => b.readInt32BE(BatchField.recordsCount) === 0)!;
     expect(baseOffsetOf(emptied)).toBe(1);
-    expect(emptied.readInt32BE(53)).toBe(1);
-    expect(producerBatches.some((b) => b.readInt16BE(21) & 0x20)).toBe(true);
+    expect(emptied.readInt32BE(BatchField.baseSequence)).toBe(1);
+    expect(producerBatches.some((b) => b.readInt16BE(BatchField.attributes) & CONTROL_FLAG_MASK)).toBe(true);
     // After the horizon the marker goes too: its transaction has no data left.
     log.compact(3 * DAY);
-    expect(readAll(log).some((b) => b.readInt16BE(21) & 0x20)).toBe(false);
+    expect(readAll(log).some((b) => b.readInt16BE(BatchField.attributes) & CONTROL_FLAG_MASK)).toBe(false);
     log.close();
   });
 

@@ -1,3 +1,4 @@
+import { BatchField, ErrorCode, TIMESTAMP_TYPE_MASK } from '@samsa/protocol';
 import { describe, expect, test } from 'vitest';
 import { CorruptRecordError, OffsetOutOfRangeError, StorageClosedError } from '../../src/storage/errors.js';
 import { segmentsInHeap } from '../../src/storage/log-backend.js';
@@ -77,7 +78,7 @@ describe.each(BACKENDS)('PartitionLog (%s)', (backend) => {
       }
     })();
     expect(error).toBeInstanceOf(OffsetOutOfRangeError);
-    expect(error?.errorCode).toBe(1);
+    expect(error?.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
     expect([error?.logStartOffset, error?.highWatermark]).toEqual([2, 5]);
     expect(log.read(2, 1000).map(baseOffsetOf)).toEqual([0]);
     log.close();
@@ -101,8 +102,8 @@ describe.each(BACKENDS)('PartitionLog (%s)', (backend) => {
     const result = log.append(filledBatch(2, 10, 1000), { leaderEpoch: 0, logAppendTimeMs: 123_456 });
     expect(result.logAppendTimeMs).toBe(123_456);
     const [stored] = log.read(0, 1000);
-    expect(Number(stored.readBigInt64BE(35))).toBe(123_456);
-    expect(stored.readInt16BE(21) & 0x08).toBe(0x08);
+    expect(Number(stored.readBigInt64BE(BatchField.maxTimestamp))).toBe(123_456);
+    expect(stored.readInt16BE(BatchField.attributes) & TIMESTAMP_TYPE_MASK).toBe(0x08);
     expect(crcIsValid(stored)).toBe(true);
     expect(log.offsetForTimestamp(100_000)).toEqual({ offset: 0, timestamp: 123_456 });
     log.close();

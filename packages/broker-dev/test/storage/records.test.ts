@@ -1,3 +1,4 @@
+import { BatchField, COMPRESSION_CODEC_MASK } from '@samsa/protocol';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { gzipOnlyCodecs } from '../../src/storage/compression.js';
@@ -84,7 +85,7 @@ describe('record decoding and re-encoding', () => {
     expect(records).toHaveLength(50);
     expect(records[49].value?.toString()).toBe('value-49');
     const rebuilt = encodeBatch(readBatchHeader(batch), records.slice(40), gzipOnlyCodecs);
-    expect(rebuilt.readInt16BE(21) & 7).toBe(1);
+    expect(rebuilt.readInt16BE(BatchField.attributes) & COMPRESSION_CODEC_MASK).toBe(1);
     expect(crcIsValid(rebuilt)).toBe(true);
     expect(decodeRecords(rebuilt, gzipOnlyCodecs).map((r) => r.offset)).toEqual([
       40, 41, 42, 43, 44, 45, 46, 47, 48, 49,
@@ -95,7 +96,7 @@ describe('record decoding and re-encoding', () => {
     const batch = buildBatch([{ key: 'a', value: 'b' }], { gzip: true });
     const records = decodeRecords(batch, gzipOnlyCodecs);
     const rebuilt = encodeBatch(readBatchHeader(batch), records, { decompress: gzipOnlyCodecs.decompress });
-    expect(rebuilt.readInt16BE(21) & 7).toBe(0);
+    expect(rebuilt.readInt16BE(BatchField.attributes) & COMPRESSION_CODEC_MASK).toBe(0);
     expect(decodeRecords(rebuilt, gzipOnlyCodecs)[0].value?.toString()).toBe('b');
   });
 });

@@ -17,10 +17,10 @@
  *   values are views of them. So that malloc reuses their memory once they are freed instead of
  *   mapping fresh pages, the first connection raises its thresholds (malloc-thresholds.ts).
  *
- * Frames larger than `maxFrameBytes` are rejected before any of their bytes are buffered, the way a
- * broker applies `socket.request.max.bytes`.
+ * Frames larger than `maxFrameBytes` are rejected (FrameSizeError) before any of their bytes are
+ * buffered, the way a broker applies `socket.request.max.bytes`.
  */
-import { FrameTooLargeError, InvalidFrameSizeError } from '@samsa/protocol';
+import { FRAME_SIZE_BYTES, readFrameSize } from '@samsa/protocol';
 
 /** Scratch size: what one read takes at most while no large frame is being filled. */
 const SCRATCH_BYTES = 64 * 1024;
@@ -43,7 +43,7 @@ export class FrameReader {
 
   /** Bytes buffered towards an incomplete frame. */
   get buffered(): number {
-    return this.frame !== null ? 4 + this.filled : this.end - this.start;
+    return this.frame !== null ? FRAME_SIZE_BYTES + this.filled : this.end - this.start;
   }
 
   /** Where the next socket read goes: never empty. */
@@ -56,7 +56,7 @@ export class FrameReader {
 
   /**
    * `n` bytes were read into the buffer the last `nextBuffer()` returned. Calls `onFrame` for every
-   * frame completed; throws on an invalid size prefix (the stream cannot be resynchronized).
+   * frame completed; throws FrameSizeError on an invalid size prefix (the stream cannot be resynchronized).
    */
   onRead(n: number): void {
     const frame = this.frame;
@@ -80,10 +80,9 @@ export class FrameReader {
   /** Hands on the complete frames in the scratch; starts assembling a large one in its own buffer. */
   private drain(): void {
     const scratch = this.scratch;
-    while (this.end - this.start >= 4) {
-      const size = scratch.readInt32BE(this.start);
-      this.check(size);
-      const body = this.start + 4;
+    while (this.end - this.start >= FRAME_SIZE_BYTES) {
+      const size = readFrameSize(scratch, this.start, this.maxFrameBytes, 'maxResponseBytes');
+      const body = this.start + FRAME_SIZE_BYTES;
       const available = this.end - body;
       if (available >= size) {
         const out = Buffer.allocUnsafe(size);
@@ -117,10 +116,5 @@ export class FrameReader {
     this.scratch.copy(this.scratch, 0, this.start, this.end);
     this.end -= this.start;
     this.start = 0;
-  }
-
-  private check(size: number): void {
-    if (size < 0) throw new InvalidFrameSizeError(size);
-    if (size > this.maxFrameBytes) throw new FrameTooLargeError(size, this.maxFrameBytes);
   }
 }

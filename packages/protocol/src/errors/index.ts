@@ -1,7 +1,7 @@
 export { kafkaErrorCodeForDecodeFailure } from './decode-failure-error-code.js';
 export { DecompressionLimitError } from './decompression-limit-error.js';
 export { ErrorCode, type ErrorCodeName } from './error-code.js';
-export { type KafkaErrorInfo, kafkaErrors } from './kafka-error-table.js';
+export { errorCodeName, type KafkaErrorInfo, kafkaErrors } from './kafka-error-table.js';
 export {
   createKafkaError,
   errorForCode,

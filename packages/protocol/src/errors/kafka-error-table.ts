@@ -156,3 +156,8 @@ const ROWS: readonly Row[] = [
 export const kafkaErrors: ReadonlyMap<number, KafkaErrorInfo> = new Map(
   ROWS.map(([code, type, retriable, message]) => [code, Object.freeze({ code, type, retriable, message })]),
 );
+
+/** Kafka's name for an error code (`NOT_LEADER_OR_FOLLOWER`), or `error <code>` for one the table lacks; for logs. */
+export function errorCodeName(code: number): string {
+  return kafkaErrors.get(code)?.type ?? `error ${code}`;
+}

@@ -3,6 +3,7 @@ import {
   createKafkaError,
   DecompressionLimitError,
   ErrorCode,
+  errorCodeName,
   errorForCode,
   KafkaProtocolError,
   kafkaErrorCodeForDecodeFailure,
@@ -26,6 +27,12 @@ describe('kafkaErrors table', () => {
     expect(ErrorCode.TRANSACTION_ABORTABLE).toBe(120);
   });
 
+  it('names codes for log lines, and says which code it does not know', () => {
+    expect(errorCodeName(ErrorCode.NOT_LEADER_OR_FOLLOWER)).toBe('NOT_LEADER_OR_FOLLOWER');
+    expect(errorCodeName(ErrorCode.UNKNOWN_SERVER_ERROR)).toBe('UNKNOWN_SERVER_ERROR');
+    expect(errorCodeName(9999)).toBe('error 9999');
+  });
+
   it('marks retriable exactly the codes whose Java exception extends RetriableException', () => {
     const retriable = [...kafkaErrors.values()].filter((e) => e.retriable).map((e) => e.code);
     expect(retriable).toEqual([
@@ -45,8 +52,15 @@ describe('kafkaErrors table', () => {
 
 describe('errorForCode / createKafkaError', () => {
   it('looks up known codes', () => {
-    expect(errorForCode(6)).toMatchObject({ code: 6, type: 'NOT_LEADER_OR_FOLLOWER', retriable: true });
-    expect(errorForCode(90)).toMatchObject({ type: 'PRODUCER_FENCED', retriable: false });
+    expect(errorForCode(ErrorCode.NOT_LEADER_OR_FOLLOWER)).toMatchObject({
+      code: 6,
+      type: 'NOT_LEADER_OR_FOLLOWER',
+      retriable: true,
+    });
+    expect(errorForCode(ErrorCode.PRODUCER_FENCED)).toMatchObject({
+      type: 'PRODUCER_FENCED',
+      retriable: false,
+    });
   });
 
   it('reports unknown codes as non-retriable UNKNOWN_SERVER_ERROR but keeps the code', () => {
@@ -66,7 +80,7 @@ describe('errorForCode / createKafkaError', () => {
     expect(error).toBeInstanceOf(KafkaProtocolError);
     expect(error).toBeInstanceOf(SamsaError);
     expect(error).toBeInstanceOf(Error);
-    expect(error.errorCode).toBe(6);
+    expect(error.errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     expect(error.type).toBe('NOT_LEADER_OR_FOLLOWER');
     expect(error.code).toBe('NOT_LEADER_OR_FOLLOWER');
     expect(error.retriable).toBe(true);

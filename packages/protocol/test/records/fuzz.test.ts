@@ -8,6 +8,7 @@ import { CompressionType, compressionReady } from '../../src/compression/index.j
 import { SamsaError } from '../../src/errors/index.js';
 import {
   BatchField,
+  CURRENT_MAGIC,
   computeBatchCrc,
   decodeRecords,
   iterateRecordBatches,
@@ -75,7 +76,7 @@ describe('decoders under fuzzing', () => {
         decodeEverything(Buffer.from(array));
         const framed = Buffer.alloc(61 + array.length);
         framed.writeInt32BE(49 + array.length, BatchField.length);
-        framed[BatchField.magic] = 2;
+        framed[BatchField.magic] = CURRENT_MAGIC;
         framed.writeInt16BE(codec, BatchField.attributes);
         framed.writeInt32BE(array.length % 50, BatchField.recordsCount);
         Buffer.from(array).copy(framed, 61);

@@ -1,9 +1,9 @@
 /**
  * The data of one classic consumer group (Kafka's GroupMetadata/MemberMetadata): members,
  * static instance ids, pending (member-id-required) members, generation, protocol and leader.
- * The transitions live in coordinator.ts; this file only keeps the bookkeeping consistent.
+ * The transitions live in membership.ts; this file only keeps the bookkeeping consistent.
  */
-import { subscribedTopics } from './consumer-protocol.js';
+import { subscribedTopics } from './subscribed-topics.js';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 

@@ -1,0 +1,21 @@
+/** The group coordinator's settings, by their Kafka broker config names. */
+export interface GroupConfig {
+  /** group.min.session.timeout.ms */
+  minSessionTimeoutMs: number;
+  /** group.max.session.timeout.ms */
+  maxSessionTimeoutMs: number;
+  /** group.initial.rebalance.delay.ms */
+  initialRebalanceDelayMs: number;
+  /** offset.metadata.max.bytes */
+  maxOffsetMetadataBytes: number;
+  /** offsets.retention.minutes, in ms: how long an empty group's committed offsets are kept. */
+  offsetsRetentionMs: number;
+}
+
+export const DEFAULT_GROUP_CONFIG: GroupConfig = {
+  minSessionTimeoutMs: 6000,
+  maxSessionTimeoutMs: 1_800_000,
+  initialRebalanceDelayMs: 0,
+  maxOffsetMetadataBytes: 4096,
+  offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
+};
