@@ -8,7 +8,7 @@
  * about. Such an answer caps ListOffsets at v3 for that broker and the request is retried.
  */
 
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
 import type { ResolvedRetry } from '../config/client-options.js';
 import { ConnectionError, createKafkaError, type KafkaProtocolError } from '../errors.js';
 import { withRetry } from '../retry.js';
@@ -46,7 +46,11 @@ export async function listOffsets(
         const leader = cluster.metadata.leaderFor(q.topic, q.partition);
         if (leader < 0) {
           cluster.metadata.invalidate();
-          throw createKafkaError(5, { apiName: 'ListOffsets', topic: q.topic, partition: q.partition });
+          throw createKafkaError(ErrorCode.LEADER_NOT_AVAILABLE, {
+            apiName: 'ListOffsets',
+            topic: q.topic,
+            partition: q.partition,
+          });
         }
         let list = byLeader.get(leader);
         if (!list) {

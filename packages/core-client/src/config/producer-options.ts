@@ -1,4 +1,5 @@
 /** Validation and defaults of `kafka.producer({...})`: Java's names and defaults, KafkaJS aliases accepted. */
+import { CompressionType } from '@samsa/protocol';
 import { ConfigurationError } from '../errors.js';
 import { builtInKind, type PartitionerFactory, Partitioners } from '../partitioners/index.js';
 import type { CompressionTypes, ProducerConfig, Serializer } from '../producer/types.js';
@@ -62,7 +63,13 @@ const KNOWN = [
   'transactionTimeout',
 ] as const;
 
-const COMPRESSION_NAMES: Record<string, CompressionTypes> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
+const COMPRESSION_NAMES: Record<string, CompressionTypes> = {
+  none: CompressionType.None,
+  gzip: CompressionType.GZIP,
+  snappy: CompressionType.Snappy,
+  lz4: CompressionType.LZ4,
+  zstd: CompressionType.ZSTD,
+};
 
 export function parseAcks(option: string, value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;

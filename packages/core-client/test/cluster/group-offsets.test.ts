@@ -1,4 +1,4 @@
-import { ApiKey, decodeRequest, encodeRequest, type OffsetFetchResponse } from '@samsa/protocol';
+import { ApiKey, decodeRequest, ErrorCode, encodeRequest, type OffsetFetchResponse } from '@samsa/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   groupOffsetsAnswer,
@@ -69,13 +69,19 @@ describe('group offset requests shared by the consumer and the admin', () => {
     const partitions = [{ partitionIndex: 0, committedOffset: 3n, metadata: null, errorCode: 0 }];
     const v8 = {
       groups: [
-        { groupId: 'other', topics: [], errorCode: 16 },
+        { groupId: 'other', topics: [], errorCode: ErrorCode.NOT_COORDINATOR },
         { groupId: 'g', topics: [{ name: 'a', partitions }], errorCode: 0 },
       ],
     } as unknown as OffsetFetchResponse;
     expect(groupOffsetsAnswer(8, 'g', v8)).toEqual({ errorCode: 0, topics: [{ name: 'a', partitions }] });
-    const v7 = { topics: [{ name: 'a', partitions }], errorCode: 14 } as unknown as OffsetFetchResponse;
-    expect(groupOffsetsAnswer(7, 'g', v7)).toEqual({ errorCode: 14, topics: [{ name: 'a', partitions }] });
+    const v7 = {
+      topics: [{ name: 'a', partitions }],
+      errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+    } as unknown as OffsetFetchResponse;
+    expect(groupOffsetsAnswer(7, 'g', v7)).toEqual({
+      errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+      topics: [{ name: 'a', partitions }],
+    });
     expect(groupOffsetsAnswer(8, 'g', {} as OffsetFetchResponse)).toEqual({ errorCode: 0, topics: [] });
   });
 });

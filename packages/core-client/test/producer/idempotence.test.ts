@@ -1,4 +1,4 @@
-import { CompressionType, computeBatchCrc, ErrorCode, readBatchHeader } from '@samsa/protocol';
+import { ApiKey, CompressionType, computeBatchCrc, ErrorCode, readBatchHeader } from '@samsa/protocol';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY } from '../../src/config/client-options.js';
 import { KafkaProtocolError } from '../../src/errors.js';
@@ -41,7 +41,10 @@ describe('Idempotence', () => {
     expect(idem.ready).toBe(false);
     expect(idem.fetchDue(0)).toBe(true);
     expect(await idem.fetchProducerId()).toBe(false);
-    expect(requests[0]).toMatchObject({ apiKey: 22, body: { transactionalId: null, producerId: -1n } });
+    expect(requests[0]).toMatchObject({
+      apiKey: ApiKey.InitProducerId,
+      body: { transactionalId: null, producerId: -1n },
+    });
     expect(idem.ready).toBe(true);
     const p0 = new PartitionBuffer('t', 0);
     const p1 = new PartitionBuffer('t', 1);
