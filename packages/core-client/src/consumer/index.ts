@@ -19,12 +19,7 @@ export {
   type TopicPartitions,
 } from '../assignors/index.js';
 export type { AutoOffsetReset, ConsumerConfig, IsolationLevel, RebalanceCallback } from './config.js';
-export {
-  Consumer,
-  type ConsumerMessagesOptions,
-  type RunOptions,
-  type SubscribeOptions,
-} from './consumer.js';
+export { Consumer } from './consumer.js';
 export {
   CommitFailedError,
   ConsumerStateError,
@@ -57,6 +52,9 @@ export type {
   TopicPartitionOffset,
   TopicPartitionSelector,
 } from './message.js';
+export type { ConsumerMessagesOptions } from './message-iterator.js';
+export type { RunOptions } from './run-options.js';
+export type { SubscribeOptions } from './subscription.js';
 
 /** KafkaJS's `PartitionAssigners`, with Java's assignors added: `partitionAssignors: [PartitionAssigners.roundRobin]`. */
 export const PartitionAssigners = {

@@ -4,6 +4,8 @@
  * work on this one object, on the one JS thread, so no locking is needed; `fetchEpoch` guards
  * against fetch responses that were in flight while the position moved (seek, reset, revoke).
  */
+import { toTopicPartitions } from '../assignors/consumer-protocol.js';
+import type { TopicPartitions } from '../assignors/types.js';
 import type { AutoOffsetReset } from './config.js';
 import type { ChunkReader } from './fetch/chunk-reader.js';
 
@@ -154,4 +156,18 @@ export class PartitionState {
 
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
+}
+
+/** Partitions as `{ topic, partitions }` entries, sorted by topic and partition. */
+export function topicPartitionsOf(partitions: Iterable<PartitionState>): TopicPartitions[] {
+  const byTopic = new Map<string, number[]>();
+  for (const p of partitions) {
+    let list = byTopic.get(p.topic);
+    if (!list) {
+      list = [];
+      byTopic.set(p.topic, list);
+    }
+    list.push(p.partition);
+  }
+  return toTopicPartitions(byTopic);
 }

@@ -15,8 +15,9 @@ import {
   GroupJoinError,
   RebalanceInProgressError,
 } from '../../src/consumer/errors.js';
+import { ClassicConsumerMembership } from '../../src/consumer/group/classic-consumer.js';
 import { type HeartbeatEvent, Heartbeater } from '../../src/consumer/group/heartbeat.js';
-import { GroupMembership } from '../../src/consumer/group/membership.js';
+import type { GroupMembership } from '../../src/consumer/group/membership.js';
 import { commitOffsets, fetchCommittedOffsets } from '../../src/consumer/group/offsets.js';
 import { ErrorCode } from '../../src/errors.js';
 import { nullLogger } from '../../src/logger.js';
@@ -26,13 +27,14 @@ function membership(
   cluster: FakeCluster,
   options: { instance?: string; assignors?: PartitionAssignor[] } = {},
 ) {
-  return new GroupMembership(
+  return new ClassicConsumerMembership(
     cluster,
     {
       groupId: 'g',
       groupInstanceId: options.instance ?? null,
       sessionTimeoutMs: 10_000,
       rebalanceTimeoutMs: 20_000,
+      heartbeatIntervalMs: 3000,
       retryBackoffMs: 1,
       requestTimeoutMs: 5000,
       assignors: options.assignors ?? [new RangeAssignor()],
