@@ -7,29 +7,7 @@
 import { toTopicPartitions } from '../assignors/consumer-protocol.js';
 import type { TopicPartitions } from '../assignors/types.js';
 import type { AutoOffsetReset } from './config.js';
-import type { ChunkReader } from './fetch/chunk-reader.js';
-
-/** A transaction the broker says was aborted, from the Fetch response. */
-export interface AbortedTransaction {
-  producerId: bigint;
-  firstOffset: bigint;
-}
-
-/** One partition's records from one Fetch response: whole batches, still encoded. */
-export interface FetchedChunk {
-  /** Complete record batches (a view of the response frame). */
-  records: Buffer;
-  /** The offset the fetch asked for; records before it inside the first batch are skipped. */
-  fetchOffset: bigint;
-  /** One past the last offset the batches cover: where the next fetch starts. */
-  nextOffset: bigint;
-  abortedTransactions: AbortedTransaction[] | null;
-  highWatermark: bigint;
-  /** Bytes charged against the buffer bounds. */
-  bytes: number;
-  /** Where delivery stands inside the chunk, once the runner started on it. */
-  reader?: ChunkReader;
-}
+import type { FetchedChunk } from './fetch/chunk-reader.js';
 
 export class PartitionState {
   readonly key: string;
