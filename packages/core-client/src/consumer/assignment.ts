@@ -34,7 +34,7 @@ export class Assignment {
     /** The partitions held, by `partitionKey`; only this class adds and removes entries. */
     private readonly assigned: Map<string, PartitionState>,
     private readonly seekPause: Pick<SeekPause, 'isPaused'>,
-    private readonly committer: OffsetCommitter,
+    private readonly committer: Pick<OffsetCommitter, 'autoCommit' | 'commitFinished' | 'reportError'>,
     private readonly membership: Pick<GroupMembership, 'inGroup'>,
     private readonly config: AssignmentConfig,
     private readonly logger: Logger,
