@@ -42,6 +42,7 @@ function membership(
       logger: nullLogger,
     },
     async (topics) => new Map(topics.map((t) => [t, 4] as const)),
+    () => {},
   );
 }
 

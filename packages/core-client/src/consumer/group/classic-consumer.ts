@@ -48,7 +48,7 @@ export class ClassicConsumerMembership extends ClassicGroupMembership implements
     cluster: ClusterLike,
     private readonly config: ClassicConsumerConfig,
     private readonly partitionCounts: PartitionCounts,
-    onEvent: (event: MembershipEvent) => void = () => {},
+    onEvent: (event: MembershipEvent) => void,
   ) {
     super(cluster, { ...config, protocolType: CONSUMER_PROTOCOL_TYPE });
     this.rebalanceProtocol = rebalanceProtocolOf(config.assignors);
