@@ -16,7 +16,6 @@ import {
   type RequestBodies,
   type ResponseBodies,
 } from '@samsa/protocol';
-import { CommitFailedError, FencedInstanceIdError, RebalanceInProgressError } from '../consumer/errors.js';
 import {
   createKafkaError,
   ErrorCode,
@@ -25,6 +24,7 @@ import {
   RequestAbortedError,
 } from '../errors.js';
 import { sleep } from '../retry.js';
+import { CommitFailedError, FencedInstanceIdError, RebalanceInProgressError } from './group-errors.js';
 
 export interface OffsetToCommit {
   topic: string;

@@ -18,21 +18,14 @@ export {
   type SubscriptionState,
   type TopicPartitions,
 } from '../assignors/index.js';
-export type { AutoOffsetReset, ConsumerConfig, IsolationLevel, RebalanceCallback } from './config.js';
-export {
-  Consumer,
-  type ConsumerMessagesOptions,
-  type RunOptions,
-  type SubscribeOptions,
-} from './consumer.js';
 export {
   CommitFailedError,
-  ConsumerStateError,
   FencedInstanceIdError,
-  GroupJoinError,
-  NoOffsetForPartitionError,
   RebalanceInProgressError,
-} from './errors.js';
+} from '../cluster/group-errors.js';
+export type { AutoOffsetReset, ConsumerConfig, IsolationLevel, RebalanceCallback } from './config.js';
+export { Consumer } from './consumer.js';
+export { ConsumerStateError, GroupJoinError, NoOffsetForPartitionError } from './errors.js';
 export { type ConsumerEvent, type ConsumerEventName, ConsumerEvents } from './events.js';
 export type { GroupJoinResult } from './group/classic-group.js';
 export {
@@ -57,6 +50,9 @@ export type {
   TopicPartitionOffset,
   TopicPartitionSelector,
 } from './message.js';
+export type { ConsumerMessagesOptions } from './message-iterator.js';
+export type { RunOptions } from './run-options.js';
+export type { SubscribeOptions } from './subscription.js';
 
 /** KafkaJS's `PartitionAssigners`, with Java's assignors added: `partitionAssignors: [PartitionAssigners.roundRobin]`. */
 export const PartitionAssigners = {

@@ -4,30 +4,10 @@
  * work on this one object, on the one JS thread, so no locking is needed; `fetchEpoch` guards
  * against fetch responses that were in flight while the position moved (seek, reset, revoke).
  */
+import { toTopicPartitions } from '../assignors/consumer-protocol.js';
+import type { TopicPartitions } from '../assignors/types.js';
 import type { AutoOffsetReset } from './config.js';
-import type { ChunkReader } from './fetch/chunk-reader.js';
-
-/** A transaction the broker says was aborted, from the Fetch response. */
-export interface AbortedTransaction {
-  producerId: bigint;
-  firstOffset: bigint;
-}
-
-/** One partition's records from one Fetch response: whole batches, still encoded. */
-export interface FetchedChunk {
-  /** Complete record batches (a view of the response frame). */
-  records: Buffer;
-  /** The offset the fetch asked for; records before it inside the first batch are skipped. */
-  fetchOffset: bigint;
-  /** One past the last offset the batches cover: where the next fetch starts. */
-  nextOffset: bigint;
-  abortedTransactions: AbortedTransaction[] | null;
-  highWatermark: bigint;
-  /** Bytes charged against the buffer bounds. */
-  bytes: number;
-  /** Where delivery stands inside the chunk, once the runner started on it. */
-  reader?: ChunkReader;
-}
+import type { FetchedChunk } from './fetch/chunk-reader.js';
 
 export class PartitionState {
   readonly key: string;
@@ -154,4 +134,18 @@ export class PartitionState {
 
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
+}
+
+/** Partitions as `{ topic, partitions }` entries, sorted by topic and partition. */
+export function topicPartitionsOf(partitions: Iterable<PartitionState>): TopicPartitions[] {
+  const byTopic = new Map<string, number[]>();
+  for (const p of partitions) {
+    let list = byTopic.get(p.topic);
+    if (!list) {
+      list = [];
+      byTopic.set(p.topic, list);
+    }
+    list.push(p.partition);
+  }
+  return toTopicPartitions(byTopic);
 }

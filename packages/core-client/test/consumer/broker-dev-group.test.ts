@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TopicPartitions } from '../../src/assignors/types.js';
-import { FencedInstanceIdError } from '../../src/consumer/errors.js';
+import { FencedInstanceIdError } from '../../src/cluster/group-errors.js';
 import { type Fixture, sleep, startFixture } from './broker-fixture.js';
 import { checkExactlyOnceInOrder, makeConsumer, record, type Seen, waitFor } from './helpers.js';
 

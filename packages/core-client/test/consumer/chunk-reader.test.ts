@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanBatches } from '../../src/consumer/fetch/batch-scan.js';
-import { ChunkReader } from '../../src/consumer/fetch/chunk-reader.js';
-import type { FetchedChunk } from '../../src/consumer/partition-state.js';
+import { ChunkReader, type FetchedChunk } from '../../src/consumer/fetch/chunk-reader.js';
 import { batch, marker, values } from './records.js';
 
 function chunk(

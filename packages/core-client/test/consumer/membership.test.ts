@@ -9,15 +9,16 @@ import {
 import { CooperativeStickyAssignor } from '../../src/assignors/cooperative-sticky.js';
 import { RangeAssignor } from '../../src/assignors/range.js';
 import type { PartitionAssignor } from '../../src/assignors/types.js';
-import { commitOffsets, fetchCommittedOffsets } from '../../src/cluster/group-offsets.js';
 import {
   CommitFailedError,
   FencedInstanceIdError,
-  GroupJoinError,
   RebalanceInProgressError,
-} from '../../src/consumer/errors.js';
+} from '../../src/cluster/group-errors.js';
+import { commitOffsets, fetchCommittedOffsets } from '../../src/cluster/group-offsets.js';
+import { GroupJoinError } from '../../src/consumer/errors.js';
+import { ClassicConsumerMembership } from '../../src/consumer/group/classic-consumer.js';
 import { type HeartbeatEvent, Heartbeater } from '../../src/consumer/group/heartbeat.js';
-import { GroupMembership } from '../../src/consumer/group/membership.js';
+import type { GroupMembership } from '../../src/consumer/group/membership.js';
 import { ErrorCode } from '../../src/errors.js';
 import { nullLogger } from '../../src/logger.js';
 import { FakeCluster } from './fake-cluster.js';
@@ -26,13 +27,14 @@ function membership(
   cluster: FakeCluster,
   options: { instance?: string; assignors?: PartitionAssignor[] } = {},
 ) {
-  return new GroupMembership(
+  return new ClassicConsumerMembership(
     cluster,
     {
       groupId: 'g',
       groupInstanceId: options.instance ?? null,
       sessionTimeoutMs: 10_000,
       rebalanceTimeoutMs: 20_000,
+      heartbeatIntervalMs: 3000,
       retryBackoffMs: 1,
       requestTimeoutMs: 5000,
       assignors: options.assignors ?? [new RangeAssignor()],
@@ -40,6 +42,7 @@ function membership(
       logger: nullLogger,
     },
     async (topics) => new Map(topics.map((t) => [t, 4] as const)),
+    () => {},
   );
 }
 

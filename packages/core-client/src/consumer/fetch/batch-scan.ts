@@ -3,9 +3,7 @@
  * bytes the complete batches take (Kafka cuts the last one at maxBytes) and where the next fetch
  * starts. Decoding waits until the runner delivers.
  */
-const LOG_OVERHEAD = 12;
-const LAST_OFFSET_DELTA = 23;
-const MIN_BATCH = 61;
+import { BatchField, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
 
 export interface BatchScan {
   /** Bytes of the complete batches at the start of `records`. */
@@ -21,11 +19,11 @@ export function scanBatches(records: Buffer): BatchScan {
   let batches = 0;
   const end = records.length;
   while (end - pos >= LOG_OVERHEAD) {
-    const length = records.readInt32BE(pos + 8);
+    const length = records.readInt32BE(pos + BatchField.length);
     const size = LOG_OVERHEAD + length;
-    if (length < MIN_BATCH - LOG_OVERHEAD || size > end - pos) break;
-    const base = records.readBigInt64BE(pos);
-    nextOffset = base + BigInt(records.readInt32BE(pos + LAST_OFFSET_DELTA)) + 1n;
+    if (length < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD || size > end - pos) break;
+    const base = records.readBigInt64BE(pos + BatchField.baseOffset);
+    nextOffset = base + BigInt(records.readInt32BE(pos + BatchField.lastOffsetDelta)) + 1n;
     pos += size;
     batches++;
   }

@@ -4,7 +4,6 @@
  * Control batches are never surfaced; under read_committed, batches of aborted transactions are
  * skipped using the Fetch response's AbortedTransactions list (Java's algorithm).
  */
-import type { FetchedChunk } from '../partition-state.js';
 import {
   iterateRecordBatches,
   iterateRecords,
@@ -12,6 +11,28 @@ import {
   type RecordBatchView,
   readControlRecord,
 } from '../protocol-records.js';
+
+/** A transaction the broker says was aborted, from the Fetch response. */
+export interface AbortedTransaction {
+  producerId: bigint;
+  firstOffset: bigint;
+}
+
+/** One partition's records from one Fetch response: whole batches, still encoded. */
+export interface FetchedChunk {
+  /** Complete record batches (a view of the response frame). */
+  records: Buffer;
+  /** The offset the fetch asked for; records before it inside the first batch are skipped. */
+  fetchOffset: bigint;
+  /** One past the last offset the batches cover: where the next fetch starts. */
+  nextOffset: bigint;
+  abortedTransactions: AbortedTransaction[] | null;
+  highWatermark: bigint;
+  /** Bytes charged against the buffer bounds. */
+  bytes: number;
+  /** Where delivery stands inside the chunk, once the runner started on it. */
+  reader?: ChunkReader;
+}
 
 export interface ChunkReaderOptions {
   readCommitted: boolean;

@@ -9,6 +9,7 @@
  * GroupProtocolHandler. This class keeps member id and generation and handles coordinator errors.
  */
 import { ApiKey, type RequestBodies, type ResponseBodies } from '@samsa/protocol';
+import { FencedInstanceIdError } from '../../cluster/group-errors.js';
 import {
   ConnectionError,
   createKafkaError,
@@ -21,7 +22,7 @@ import {
 import type { Logger } from '../../logger.js';
 import { sleep } from '../../retry.js';
 import type { ClusterLike } from '../cluster-like.js';
-import { FencedInstanceIdError, GroupJoinError } from '../errors.js';
+import { GroupJoinError } from '../errors.js';
 
 export interface ClassicGroupConfig {
   groupId: string;

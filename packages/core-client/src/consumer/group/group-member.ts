@@ -5,12 +5,14 @@
  * who does what. You say what each member advertises and how the group leader assigns; it joins,
  * heartbeats on its own timer, rejoins on every rebalance and leaves on `stop()`.
  */
+
+import { FencedInstanceIdError } from '../../cluster/group-errors.js';
 import { rejectUnknown } from '../../config/validate.js';
 import { ConfigurationError, ErrorCode, RequestAbortedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { sleep } from '../../retry.js';
 import type { ConsumerCluster } from '../cluster-like.js';
-import { FencedInstanceIdError, GroupJoinError } from '../errors.js';
+import { GroupJoinError } from '../errors.js';
 import { Wakeup } from '../wakeup.js';
 import { ClassicGroupMembership, type GroupJoinResult, type GroupMemberMetadata } from './classic-group.js';
 import { type HeartbeatEvent, Heartbeater } from './heartbeat.js';

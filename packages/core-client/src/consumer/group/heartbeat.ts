@@ -1,19 +1,16 @@
 /**
- * Heartbeats on their own timer (principle 4): however long a handler runs, the member keeps its
- * session. Only `maxPollIntervalMs` (enforced by the consumer) bounds a slow handler.
+ * Classic-protocol heartbeats on their own timer (principle 4): however long a handler runs, the
+ * member keeps its session. Only `maxPollIntervalMs` (enforced by the consumer) bounds a slow handler.
  */
+
+import { FencedInstanceIdError } from '../../cluster/group-errors.js';
 import { createKafkaError, ErrorCode, RequestAbortedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { FencedInstanceIdError } from '../errors.js';
 import type { ClassicGroupMembership } from './classic-group.js';
+import type { MembershipEvent } from './membership.js';
 
-export type HeartbeatEvent =
-  /** The coordinator started a rebalance: rejoin. */
-  | { type: 'rebalance' }
-  /** The generation or member id is gone (session expired, fenced by a newer generation): rejoin from scratch. */
-  | { type: 'lost'; errorCode: number }
-  | { type: 'fatal'; error: Error }
-  | { type: 'heartbeat' };
+/** The membership events are the classic heartbeat's vocabulary (GroupMember uses them too). */
+export type HeartbeatEvent = MembershipEvent;
 
 export class Heartbeater {
   private running = false;

@@ -1,35 +1,24 @@
 /**
- * Consumer group membership: the classic group protocol (ClassicGroupMembership) with protocol type
- * "consumer", subscriptions and assignments encoded as Java's ConsumerProtocol, and the partition
- * assignors run on the group leader.
+ * What the consumer needs of its group membership, whatever the group protocol. The consumer's
+ * assignment loop joins, revokes and assigns through this interface only, and offset commits and
+ * fetches use its coordinator link; nothing above it sees JoinGroup, SyncGroup or Heartbeat.
  *
- * This class only talks to the coordinator and keeps member id and generation; what to do with an
- * assignment (revoking, committing, fetching) is the consumer's business.
+ * Implementations:
+ * - `classic-consumer.ts`: the classic protocol (JoinGroup/SyncGroup/Heartbeat, the leader runs the
+ *   partition assignors), on top of `classic-group.ts` and `heartbeat.ts`.
+ * - KIP-848's consumer protocol (ConsumerGroupHeartbeat: the broker assigns, the member reconciles
+ *   towards its target assignment) belongs beside it in `consumer-protocol.ts`: `join()` returns the
+ *   assignment reconciled to, a new target assignment is a 'rebalance' event, the member epoch is
+ *   `generationId`, `leaderId` stays '' and `rebalanceProtocol` is 'cooperative'.
  */
-import {
-  CONSUMER_PROTOCOL_TYPE,
-  decodeAssignment,
-  decodeSubscription,
-  encodeAssignment,
-  encodeSubscription,
-  toTopicPartitions,
-} from '../../assignors/consumer-protocol.js';
-import type { MemberSubscription, PartitionAssignor, TopicPartitions } from '../../assignors/types.js';
-import type { Logger } from '../../logger.js';
-import type { ClusterLike } from '../cluster-like.js';
-import { GroupJoinError } from '../errors.js';
-import { ClassicGroupMembership, type GroupMemberMetadata } from './classic-group.js';
+import type { RequestBodies, ResponseBodies } from '@samsa/protocol';
+import type { RebalanceProtocol, TopicPartitions } from '../../assignors/types.js';
 
-export interface MembershipConfig {
-  groupId: string;
-  groupInstanceId: string | null;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  retryBackoffMs: number;
-  requestTimeoutMs: number;
-  assignors: readonly PartitionAssignor[];
-  clientRack: string | null;
-  logger: Logger;
+/** What to report to the group about ourselves when joining. */
+export interface JoinRequest {
+  topics: readonly string[];
+  /** Partitions we own now (cooperative); empty for eager members, which revoked everything first. */
+  ownedPartitions: readonly TopicPartitions[];
 }
 
 export interface JoinedGroup {
@@ -40,161 +29,49 @@ export interface JoinedGroup {
   partitions: TopicPartitions[];
 }
 
-/** What to report to JoinGroup about ourselves. */
-export interface JoinRequest {
-  topics: readonly string[];
-  /** Partitions we own now (cooperative); empty for eager members, which revoked everything first. */
-  ownedPartitions: readonly TopicPartitions[];
-}
+/** What the membership reports between joins, from its heartbeats. */
+export type MembershipEvent =
+  /** The group is rebalancing (or the target assignment changed): join again. */
+  | { type: 'rebalance' }
+  /** The generation or member id is gone (session expired, fenced by a newer generation): rejoin from scratch. */
+  | { type: 'lost'; errorCode: number }
+  | { type: 'fatal'; error: Error }
+  | { type: 'heartbeat' };
 
-/** Partition counts of topics, for the leader; missing topics are left out. */
-export type PartitionCounts = (topics: string[]) => Promise<Map<string, number>>;
-
-export class GroupMembership extends ClassicGroupMembership {
-  constructor(
-    cluster: ClusterLike,
-    private readonly config: MembershipConfig,
-    private readonly partitionCounts: PartitionCounts,
-  ) {
-    super(cluster, { ...config, protocolType: CONSUMER_PROTOCOL_TYPE });
-  }
+export interface GroupMembership {
+  readonly groupId: string;
+  readonly groupInstanceId: string | null;
+  /** '' while not in the group. */
+  readonly memberId: string;
+  /** The generation (KIP-848: the member epoch); -1 while not in the group. */
+  readonly generationId: number;
+  /** Member id of the group leader; '' when there is none (or the protocol has no client-side leader). */
+  readonly leaderId: string;
+  /** Whether we hold a generation (heartbeats and commits make sense). */
+  readonly inGroup: boolean;
+  /** How partitions move between members: all revoked before every join, or only those that move. */
+  readonly rebalanceProtocol: RebalanceProtocol;
 
   /**
    * Joins (or rejoins) the group and returns this member's partitions. Retries everything retriable
-   * (coordinator moves, loading, REBALANCE_IN_PROGRESS, unknown member) until it succeeds, `signal`
-   * fires, or an error that retrying cannot fix.
+   * until it succeeds, `signal` fires, or an error that retrying cannot fix.
    */
-  async join(what: JoinRequest, signal?: AbortSignal): Promise<JoinedGroup> {
-    const { assignors, clientRack } = this.config;
-    const joined = await this.joinGroup(
-      {
-        protocols: () => {
-          const state = {
-            topics: what.topics,
-            ownedPartitions: what.ownedPartitions,
-            generationId: this.generationId,
-          };
-          return assignors.map((a) => ({
-            name: a.name,
-            metadata: encodeSubscription({
-              topics: [...what.topics],
-              userData: a.subscriptionUserData?.(state) ?? null,
-              ownedPartitions: [...what.ownedPartitions],
-              generationId: this.generationId,
-              rackId: clientRack,
-            }),
-          }));
-        },
-        assign: (protocolName, members) => this.assign(this.assignorNamed(protocolName), members),
-      },
-      signal,
-    );
-    const assignor = this.assignorNamed(joined.protocolName);
-    const decoded = decodeAssignment(joined.assignment);
-    assignor.onAssignment?.({
-      partitions: decoded.assignedPartitions,
-      userData: decoded.userData,
-      generationId: joined.generationId,
-      memberId: joined.memberId,
-    });
-    return {
-      generationId: joined.generationId,
-      memberId: joined.memberId,
-      protocolName: assignor.name,
-      isLeader: joined.isLeader,
-      partitions: decoded.assignedPartitions,
-    };
-  }
+  join(what: JoinRequest, signal?: AbortSignal): Promise<JoinedGroup>;
+  /** Keeps the membership alive on its own timer (principle 4), reporting MembershipEvents. */
+  startHeartbeats(): void;
+  /** Resolves once no heartbeat is in flight any more. */
+  stopHeartbeats(): Promise<void>;
+  /** Forget the generation; with `memberId` also the member id (UNKNOWN_MEMBER_ID, fencing, leaving). */
+  reset(memberId: boolean): void;
+  /** Leaves the group so the others rebalance at once. */
+  leave(reason: string): Promise<void>;
 
-  private assignorNamed(name: string): PartitionAssignor {
-    const assignor = this.config.assignors.find((a) => a.name === name);
-    if (!assignor) {
-      throw new GroupJoinError(
-        `Consumer group ${this.groupId} chose assignor ${JSON.stringify(name)}, which this consumer did not offer`,
-      );
-    }
-    return assignor;
-  }
-
-  /** The leader's job: decode every subscription, run the assignor, encode the results. */
-  private async assign(
-    assignor: PartitionAssignor,
-    members: GroupMemberMetadata[],
-  ): Promise<Map<string, Buffer>> {
-    const subscriptions: MemberSubscription[] = members.map((m) => {
-      const s = decodeSubscription(m.metadata);
-      return {
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        topics: s.topics,
-        userData: s.userData,
-        ownedPartitions: s.ownedPartitions,
-        generationId: s.generationId,
-        rackId: s.rackId,
-        version: s.version,
-      };
-    });
-    const topics = [...new Set(subscriptions.flatMap((s) => s.topics))].sort();
-    const partitionsPerTopic = await this.partitionCounts(topics);
-    const result = assignor.assign({
-      members: subscriptions,
-      partitionsPerTopic,
-      generationId: this.generationId,
-    });
-    if (assignor.supportedProtocols.includes('cooperative'))
-      checkCooperative(subscriptions, result, this.logger);
-    this.logger.debug('assigned partitions as leader', {
-      groupId: this.groupId,
-      assignor: assignor.name,
-      members: subscriptions.length,
-      topics: topics.length,
-    });
-    return new Map(
-      subscriptions.map((s) => {
-        const a = result.get(s.memberId);
-        return [
-          s.memberId,
-          encodeAssignment({
-            assignedPartitions: a ? toTopicPartitions(a.partitions) : [],
-            userData: a?.userData ?? null,
-          }),
-        ];
-      }),
-    );
-  }
-}
-
-/**
- * KIP-429's safety rule, checked on the leader: a partition another member still owns must not be
- * handed to someone else in the same generation. A violation is an assignor bug; it is logged loudly
- * (Java throws) because the member that owns it will revoke it and the group will heal next round.
- */
-function checkCooperative(
-  members: readonly MemberSubscription[],
-  result: Map<string, { partitions: Map<string, number[]> }>,
-  logger: Logger,
-): void {
-  const owner = new Map<string, string>();
-  for (const m of members) {
-    for (const { topic, partitions } of m.ownedPartitions)
-      for (const p of partitions) owner.set(`${topic}:${p}`, m.memberId);
-  }
-  for (const [memberId, a] of result) {
-    for (const [topic, partitions] of a.partitions) {
-      for (const p of partitions) {
-        const o = owner.get(`${topic}:${p}`);
-        if (o !== undefined && o !== memberId) {
-          logger.error(
-            'cooperative assignor moved an owned partition directly; it will be fixed next rebalance',
-            {
-              topic,
-              partition: p,
-              from: o,
-              to: memberId,
-            },
-          );
-        }
-      }
-    }
-  }
+  /** Sends one request to the group coordinator (offset commits and fetches). */
+  request<K extends keyof RequestBodies>(
+    apiKey: K,
+    build: (version: number) => RequestBodies[K],
+    options?: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<{ version: number; response: ResponseBodies[K] }>;
+  /** After a coordinator error: look the coordinator up again next time. */
+  coordinatorFailed(): void;
 }

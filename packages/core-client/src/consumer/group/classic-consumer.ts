@@ -1,0 +1,210 @@
+/**
+ * The consumer's membership under the classic group protocol: ClassicGroupMembership with protocol
+ * type "consumer", subscriptions and assignments encoded as Java's ConsumerProtocol, the partition
+ * assignors run on the group leader, and heartbeats on their own timer (Heartbeater).
+ *
+ * This class only talks to the coordinator and keeps member id and generation; what to do with an
+ * assignment (revoking, committing, fetching) is the consumer's business.
+ */
+
+import {
+  CONSUMER_PROTOCOL_TYPE,
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+  toTopicPartitions,
+} from '../../assignors/consumer-protocol.js';
+import { rebalanceProtocolOf } from '../../assignors/index.js';
+import type { MemberSubscription, PartitionAssignor, RebalanceProtocol } from '../../assignors/types.js';
+import type { Logger } from '../../logger.js';
+import type { ClusterLike } from '../cluster-like.js';
+import { GroupJoinError } from '../errors.js';
+import { ClassicGroupMembership, type GroupMemberMetadata } from './classic-group.js';
+import { Heartbeater } from './heartbeat.js';
+import type { GroupMembership, JoinedGroup, JoinRequest, MembershipEvent } from './membership.js';
+
+export interface ClassicConsumerConfig {
+  groupId: string;
+  groupInstanceId: string | null;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  retryBackoffMs: number;
+  requestTimeoutMs: number;
+  assignors: readonly PartitionAssignor[];
+  clientRack: string | null;
+  logger: Logger;
+}
+
+/** Partition counts of topics, for the leader; missing topics are left out. */
+export type PartitionCounts = (topics: string[]) => Promise<Map<string, number>>;
+
+export class ClassicConsumerMembership extends ClassicGroupMembership implements GroupMembership {
+  readonly rebalanceProtocol: RebalanceProtocol;
+  private readonly heartbeater: Heartbeater;
+
+  constructor(
+    cluster: ClusterLike,
+    private readonly config: ClassicConsumerConfig,
+    private readonly partitionCounts: PartitionCounts,
+    onEvent: (event: MembershipEvent) => void,
+  ) {
+    super(cluster, { ...config, protocolType: CONSUMER_PROTOCOL_TYPE });
+    this.rebalanceProtocol = rebalanceProtocolOf(config.assignors);
+    this.heartbeater = new Heartbeater(
+      this,
+      config.heartbeatIntervalMs,
+      config.retryBackoffMs,
+      this.logger,
+      onEvent,
+    );
+  }
+
+  startHeartbeats(): void {
+    this.heartbeater.start();
+  }
+
+  stopHeartbeats(): Promise<void> {
+    return this.heartbeater.stop();
+  }
+
+  /**
+   * Joins (or rejoins) the group and returns this member's partitions. Retries everything retriable
+   * (coordinator moves, loading, REBALANCE_IN_PROGRESS, unknown member) until it succeeds, `signal`
+   * fires, or an error that retrying cannot fix.
+   */
+  async join(what: JoinRequest, signal?: AbortSignal): Promise<JoinedGroup> {
+    const { assignors, clientRack } = this.config;
+    const joined = await this.joinGroup(
+      {
+        protocols: () => {
+          const state = {
+            topics: what.topics,
+            ownedPartitions: what.ownedPartitions,
+            generationId: this.generationId,
+          };
+          return assignors.map((a) => ({
+            name: a.name,
+            metadata: encodeSubscription({
+              topics: [...what.topics],
+              userData: a.subscriptionUserData?.(state) ?? null,
+              ownedPartitions: [...what.ownedPartitions],
+              generationId: this.generationId,
+              rackId: clientRack,
+            }),
+          }));
+        },
+        assign: (protocolName, members) => this.assign(this.assignorNamed(protocolName), members),
+      },
+      signal,
+    );
+    const assignor = this.assignorNamed(joined.protocolName);
+    const decoded = decodeAssignment(joined.assignment);
+    assignor.onAssignment?.({
+      partitions: decoded.assignedPartitions,
+      userData: decoded.userData,
+      generationId: joined.generationId,
+      memberId: joined.memberId,
+    });
+    return {
+      generationId: joined.generationId,
+      memberId: joined.memberId,
+      protocolName: assignor.name,
+      isLeader: joined.isLeader,
+      partitions: decoded.assignedPartitions,
+    };
+  }
+
+  private assignorNamed(name: string): PartitionAssignor {
+    const assignor = this.config.assignors.find((a) => a.name === name);
+    if (!assignor) {
+      throw new GroupJoinError(
+        `Consumer group ${this.groupId} chose assignor ${JSON.stringify(name)}, which this consumer did not offer`,
+      );
+    }
+    return assignor;
+  }
+
+  /** The leader's job: decode every subscription, run the assignor, encode the results. */
+  private async assign(
+    assignor: PartitionAssignor,
+    members: GroupMemberMetadata[],
+  ): Promise<Map<string, Buffer>> {
+    const subscriptions: MemberSubscription[] = members.map((m) => {
+      const s = decodeSubscription(m.metadata);
+      return {
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        topics: s.topics,
+        userData: s.userData,
+        ownedPartitions: s.ownedPartitions,
+        generationId: s.generationId,
+        rackId: s.rackId,
+        version: s.version,
+      };
+    });
+    const topics = [...new Set(subscriptions.flatMap((s) => s.topics))].sort();
+    const partitionsPerTopic = await this.partitionCounts(topics);
+    const result = assignor.assign({
+      members: subscriptions,
+      partitionsPerTopic,
+      generationId: this.generationId,
+    });
+    if (assignor.supportedProtocols.includes('cooperative'))
+      checkCooperative(subscriptions, result, this.logger);
+    this.logger.debug('assigned partitions as leader', {
+      groupId: this.groupId,
+      assignor: assignor.name,
+      members: subscriptions.length,
+      topics: topics.length,
+    });
+    return new Map(
+      subscriptions.map((s) => {
+        const a = result.get(s.memberId);
+        return [
+          s.memberId,
+          encodeAssignment({
+            assignedPartitions: a ? toTopicPartitions(a.partitions) : [],
+            userData: a?.userData ?? null,
+          }),
+        ];
+      }),
+    );
+  }
+}
+
+/**
+ * KIP-429's safety rule, checked on the leader: a partition another member still owns must not be
+ * handed to someone else in the same generation. A violation is an assignor bug; it is logged loudly
+ * (Java throws) because the member that owns it will revoke it and the group will heal next round.
+ */
+function checkCooperative(
+  members: readonly MemberSubscription[],
+  result: Map<string, { partitions: Map<string, number[]> }>,
+  logger: Logger,
+): void {
+  const owner = new Map<string, string>();
+  for (const m of members) {
+    for (const { topic, partitions } of m.ownedPartitions)
+      for (const p of partitions) owner.set(`${topic}:${p}`, m.memberId);
+  }
+  for (const [memberId, a] of result) {
+    for (const [topic, partitions] of a.partitions) {
+      for (const p of partitions) {
+        const o = owner.get(`${topic}:${p}`);
+        if (o !== undefined && o !== memberId) {
+          logger.error(
+            'cooperative assignor moved an owned partition directly; it will be fixed next rebalance',
+            {
+              topic,
+              partition: p,
+              from: o,
+              to: memberId,
+            },
+          );
+        }
+      }
+    }
+  }
+}
