@@ -15,12 +15,13 @@ export interface CliIo {
   waitForStop?: () => Promise<StopReason>;
 }
 
-/** The running process's streams, environment and stop requests. */
+/** The running process's streams, environment and stop requests. Call it when the process starts. */
 export function processIo(): CliIo {
+  const parentPid = process.ppid;
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
-    waitForStop: () => waitForStop({ env: process.env }),
+    waitForStop: () => waitForStop({ env: process.env, parentPid }),
   };
 }

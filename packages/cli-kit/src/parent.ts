@@ -15,10 +15,14 @@ export function startedByNpx(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /**
  * Calls `onGone` once, when the process that started this one has exited (this process is then re-parented, so
- * `process.ppid` changes). The check never keeps the process alive. Returns a function that stops watching.
+ * `process.ppid` changes). `parent` is that process's PID as seen at startup (default: the parent now). The check
+ * never keeps the process alive. Returns a function that stops watching.
  */
-export function watchParent(onGone: (parentPid: number) => void, intervalMs = PARENT_CHECK_MS): () => void {
-  const parent = process.ppid;
+export function watchParent(
+  onGone: (parentPid: number) => void,
+  intervalMs = PARENT_CHECK_MS,
+  parent = process.ppid,
+): () => void {
   const timer = setInterval(() => {
     if (process.ppid === parent) return;
     clearInterval(timer);

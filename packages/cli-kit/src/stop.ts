@@ -13,6 +13,12 @@ export interface WaitForStopOptions {
   env?: NodeJS.ProcessEnv;
   /** How often to look for the parent under npx (default 500 ms). */
   parentCheckMs?: number;
+  /**
+   * The PID of the process that started this one, as seen when the command started (default: the parent now).
+   * A command that waits for stop requests only once it serves passes it, so that npx going away during a slow
+   * start is noticed too.
+   */
+  parentPid?: number;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -39,11 +45,15 @@ export function waitForStop(options: WaitForStopOptions = {}): Promise<StopReaso
     };
     for (const name of STOP_SIGNALS) process.on(name, onSignal);
     if (startedByNpx(options.env ?? process.env)) {
-      stopWatchingParent = watchParent((parent) => {
-        if (requested) return;
-        requested = true;
-        resolve({ description: `the process that started it (${parent}) exited` });
-      }, options.parentCheckMs ?? PARENT_CHECK_MS);
+      stopWatchingParent = watchParent(
+        (parent) => {
+          if (requested) return;
+          requested = true;
+          resolve({ description: `the process that started it (${parent}) exited` });
+        },
+        options.parentCheckMs ?? PARENT_CHECK_MS,
+        options.parentPid ?? process.ppid,
+      );
     }
   });
 }

@@ -30,6 +30,15 @@ describe('watchParent', () => {
     expect(gone).toHaveBeenCalledWith(parent);
   });
 
+  it('notices a parent that was already gone when watching started', () => {
+    vi.useFakeTimers();
+    vi.spyOn(process, 'ppid', 'get').mockReturnValue(1);
+    const gone = vi.fn();
+    watchParent(gone, 100, 4242);
+    vi.advanceTimersByTime(100);
+    expect(gone).toHaveBeenCalledWith(4242);
+  });
+
   it('stops watching when asked', () => {
     vi.useFakeTimers();
     const ppid = vi.spyOn(process, 'ppid', 'get').mockReturnValue(4242);
