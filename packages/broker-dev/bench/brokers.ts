@@ -107,7 +107,7 @@ export function startDevBroker(extraArgs: string[] = []) {
       '--conditions=@samsa/source',
       '--import',
       'tsx',
-      'src/cli.ts',
+      'src/cli/main.ts',
       '--port',
       '0',
       '--log-level',

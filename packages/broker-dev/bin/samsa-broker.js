@@ -2,7 +2,7 @@
 // Kept outside dist/ so that npm links the command at install time, before the first build.
 import { existsSync } from 'node:fs';
 
-const cli = new URL('../dist/cli.js', import.meta.url);
+const cli = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(cli)) {
   process.stderr.write(
     'samsa-broker: @samsa/broker-dev is not built yet; run `npm run build` at the repository root first.\n',

@@ -220,7 +220,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 /** Starts the dev broker's command line in its own process. */
 async function startChildBroker(): Promise<{ bootstrap: string; child: ChildProcess }> {
-  const cli = new URL(import.meta.resolve('@samsa/broker-dev').replace(/index\.(ts|js)$/, 'cli.$1'));
+  const cli = new URL(import.meta.resolve('@samsa/broker-dev').replace(/index\.(ts|js)$/, 'cli/main.$1'));
   const child = spawnSource(cli, ['--port', '0', '--log-level', 'warn']);
   return { bootstrap: await waitForLine(child, /BROKERS=(\S+)/), child };
 }

@@ -7,6 +7,6 @@ if (!existsSync(cli)) {
   process.stderr.write(
     'samsa-registry: @samsa/schema-registry is not built yet; run `npm run build` at the repository root first.\n',
   );
-  process.exit(2);
+  process.exit(1);
 }
 await import(cli.href);

@@ -74,7 +74,9 @@ export {
   type SchemaReference,
   type SchemaValue,
 } from './server/records.js';
-export { Registry, type RegistryOptions } from './server/registry.js';
+export { type RegistryErrorReason, RegistryOperationError } from './server/registry/errors.js';
+export type { Registration, SchemaSubmission, VersionId } from './server/registry/input.js';
+export { Registry, type RegistryOptions } from './server/registry/registry.js';
 export {
   type LeaderElection,
   MemoryRegistryLog,

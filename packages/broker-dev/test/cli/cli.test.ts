@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCli } from '../../src/cli-args.js';
+import { parseCli } from '../../src/cli/flags.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { createTopic, fetchRecords, produce, values } from '../helpers/kafka.js';
 import { isRunning, start } from '../helpers/processes.js';
@@ -75,6 +75,8 @@ describe('samsa-broker flags', () => {
     [['stray']],
     [['--log-level', 'loud']],
     [['--log-cleanup-interval-ms', '0']],
+    [['--port', '65536']],
+    [['--auto-create-topics', '--no-auto-create-topics']],
   ])('rejects %j', (args) => {
     expect(() => parseCli(args)).toThrow();
   });
@@ -86,6 +88,14 @@ describe('samsa-broker process', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Usage: samsa-broker');
     expect(result.stdout).toBe('');
+  });
+
+  it('prints the usage on stdout and exits 0 with --help', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: samsa-broker [options]');
+    expect(result.stdout).toContain('--data-dir <dir>');
+    expect(result.stderr).toBe('');
   });
 
   it('prints BROKERS= first, serves N brokers, and stops cleanly on SIGTERM with data flushed', {
@@ -154,7 +164,7 @@ describe('samsa-broker process', () => {
   // npx runs the command under `sh -c`; a SIGTERM to npx's PID ends npx and the shell, not the broker.
   describe.skipIf(process.platform !== 'linux')('when the shell that started it dies', () => {
     const brokerUnderShell = (env: NodeJS.ProcessEnv) => {
-      const cli = ['--conditions=@samsa/source', '--import', 'tsx', 'src/cli.ts', '--port', '0'];
+      const cli = ['--conditions=@samsa/source', '--import', 'tsx', 'src/cli/main.ts', '--port', '0'];
       const command = `'${process.execPath}' ${cli.join(' ')} & echo PID=$!; wait`;
       return start('sh', ['-c', command], { cwd: PACKAGE_DIR, env: { ...process.env, ...env } });
     };

@@ -6,7 +6,7 @@ import { type Background, run, start } from './processes.js';
 import { waitFor } from './wait.js';
 
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(PACKAGE_DIR, 'src/cli.ts');
+const CLI = path.join(PACKAGE_DIR, 'src/cli/main.ts');
 const NODE_ARGS = ['--conditions=@samsa/source', '--import', 'tsx', CLI];
 
 export interface CliBroker extends Background {

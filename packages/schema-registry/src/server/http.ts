@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { CompatibilityLevel } from '../compatibility/levels.js';
-import { Errors, RestError } from './errors.js';
 import { createKafkaStorage, type KafkaStorageOptions } from './kafka/storage.js';
-import { Registry } from './registry.js';
+import { RegistryOperationError } from './registry/errors.js';
+import { Registry } from './registry/registry.js';
+import { Errors, RestError, restErrorOf } from './rest-errors.js';
 import { matchRoute } from './routes.js';
 import { type LeaderElection, MemoryRegistryLog, type RegistryLog, SoloLeaderElection } from './store.js';
 
@@ -47,6 +48,10 @@ export interface RegistryServerOptions {
   /** Largest request body accepted, in bytes (default 16 MiB; 413 above). */
   maxBodyBytes?: number;
   defaultCompatibility?: CompatibilityLevel;
+  /**
+   * `error_code` of an incompatible registration: 40901 as Confluent 8.x answers, or 409 as Confluent up to 7.9 and
+   * Karapace do (the HTTP status is 409 either way). Default 40901.
+   */
   incompatibleErrorCode?: 409 | 40901;
   /** How long close() waits for in-flight requests before cutting connections (default 10 s). */
   shutdownTimeoutMs?: number;
@@ -104,10 +109,7 @@ export class RegistryServer {
       this.log = options.log ?? new MemoryRegistryLog();
       this.election = options.election ?? new SoloLeaderElection();
     }
-    this.registry = new Registry(this.log, {
-      defaultCompatibility: options.defaultCompatibility,
-      incompatibleErrorCode: options.incompatibleErrorCode,
-    });
+    this.registry = new Registry(this.log, { defaultCompatibility: options.defaultCompatibility });
     this.maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
     this.server = createServer((request, response) => {
       const done = this.handle(request, response).catch((error) => {
@@ -257,6 +259,12 @@ export class RegistryServer {
     } catch (error) {
       if (error instanceof RestError) {
         this.sendError(response, mediaType ?? V1, error);
+      } else if (error instanceof RegistryOperationError) {
+        this.sendError(
+          response,
+          mediaType ?? V1,
+          restErrorOf(error, this.options.incompatibleErrorCode ?? 40901),
+        );
       } else {
         this.options.logger?.(`unexpected error: ${(error as Error).stack ?? error}`);
         this.sendError(

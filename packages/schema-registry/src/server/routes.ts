@@ -1,6 +1,17 @@
-import { COMPATIBILITY_LEVELS } from '../compatibility/levels.js';
-import { Errors } from './errors.js';
-import { parseVersionId, type RegisterRequest, type Registry } from './registry.js';
+import { SCHEMA_TYPES } from './formats/formats.js';
+import type { Registry } from './registry/registry.js';
+import {
+  compatibilityUpdate,
+  flag,
+  modeUpdate,
+  page,
+  registration,
+  schemaId,
+  schemaSubmission,
+  text,
+  versionId,
+} from './request-input.js';
+import { compatibilityResponse, schemaByIdResponse, schemaResponse } from './responses.js';
 
 export interface RouteContext {
   params: string[];
@@ -22,23 +33,6 @@ export interface Route {
   handle(registry: Registry, context: RouteContext): RouteResult | Promise<RouteResult>;
 }
 
-const flag = (query: URLSearchParams, name: string): boolean => query.get(name)?.toLowerCase() === 'true';
-
-function schemaId(text: string): number {
-  const id = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id)) throw Errors.schemaNotFound();
-  return id;
-}
-
-/** Applies Confluent's `offset`/`limit` paging (limit -1 or absent = all). */
-function page<T>(items: T[], query: URLSearchParams): T[] {
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  const limitText = query.get('limit');
-  const limit = limitText === null ? -1 : Number(limitText);
-  const rest = items.slice(offset);
-  return Number.isInteger(limit) && limit >= 0 ? rest.slice(0, limit) : rest;
-}
-
 const route = (method: Route['method'], path: string, write: boolean, handle: Route['handle']): Route => ({
   method,
   pattern: path.split('/').filter(Boolean),
@@ -48,7 +42,10 @@ const route = (method: Route['method'], path: string, write: boolean, handle: Ro
 
 const ok = (body: unknown): RouteResult => ({ body });
 
-/** The Confluent Schema Registry REST API (the subset Avro uses), as routes over a Registry. */
+/**
+ * The Confluent Schema Registry REST API (the subset Avro uses), as routes over a Registry: each converts the
+ * request into the registry's typed input (request-input.ts) and its answer into Confluent's JSON (responses.ts).
+ */
 export const routes: Route[] = [
   route('GET', '/', false, () => ok({})),
   route('GET', '/v1/metadata/id', false, () =>
@@ -57,7 +54,7 @@ export const routes: Route[] = [
   route('GET', '/v1/metadata/version', false, () => ok({ version: '7.9.0-samsa', commitId: 'samsa' })),
   route('GET', '/contexts', false, () => ok(['.'])),
   route('DELETE', '/contexts/:context', true, (registry, { params }) => {
-    if (params[0] === '.' && registry.state.subjects.size > 0) throw Errors.contextNotEmpty(params[0]);
+    registry.subjects.deleteContext(params[0]!);
     return ok(null);
   }),
 
@@ -65,8 +62,8 @@ export const routes: Route[] = [
   route('GET', '/subjects', false, (registry, { query }) =>
     ok(
       page(
-        registry.listSubjects({
-          prefix: query.get('subjectPrefix') ?? undefined,
+        registry.subjects.list({
+          prefix: text(query, 'subjectPrefix'),
           deleted: flag(query, 'deleted'),
           deletedOnly: flag(query, 'deletedOnly'),
         }),
@@ -76,19 +73,21 @@ export const routes: Route[] = [
   ),
   route('POST', '/subjects/:subject', false, (registry, { params, query, body }) =>
     ok(
-      registry.lookup(params[0]!, body as RegisterRequest, {
-        normalize: flag(query, 'normalize'),
-        deleted: flag(query, 'deleted'),
-      }),
+      schemaResponse(
+        registry.schemas.find(params[0]!, schemaSubmission(body), {
+          normalize: flag(query, 'normalize'),
+          deleted: flag(query, 'deleted'),
+        }),
+      ),
     ),
   ),
   route('DELETE', '/subjects/:subject', true, async (registry, { params, query }) =>
-    ok(await registry.deleteSubject(params[0]!, flag(query, 'permanent'))),
+    ok(await registry.subjects.deleteSubject(params[0]!, { permanent: flag(query, 'permanent') })),
   ),
   route('GET', '/subjects/:subject/versions', false, (registry, { params, query }) =>
     ok(
       page(
-        registry.listVersions(params[0]!, {
+        registry.subjects.versions(params[0]!, {
           deleted: flag(query, 'deleted'),
           deletedOnly: flag(query, 'deletedOnly'),
           deletedAsNegative: flag(query, 'deletedAsNegative'),
@@ -97,57 +96,72 @@ export const routes: Route[] = [
       ),
     ),
   ),
-  route('POST', '/subjects/:subject/versions', true, async (registry, { params, query, body }) =>
-    ok(
-      await registry.register(params[0]!, body as RegisterRequest, {
-        normalize: flag(query, 'normalize'),
-        force: flag(query, 'force'),
-      }),
-    ),
-  ),
+  route('POST', '/subjects/:subject/versions', true, async (registry, { params, query, body }) => {
+    const id = await registry.registrar.register(params[0]!, registration(body), {
+      normalize: flag(query, 'normalize'),
+      force: flag(query, 'force'),
+    });
+    return ok({ id });
+  }),
   route('GET', '/subjects/:subject/versions/:version', false, (registry, { params, query }) =>
-    ok(registry.getVersion(params[0]!, parseVersionId(params[1]!), flag(query, 'deleted'))),
+    ok(
+      schemaResponse(
+        registry.subjects.version(params[0]!, versionId(params[1]!), { deleted: flag(query, 'deleted') }),
+      ),
+    ),
   ),
   route('GET', '/subjects/:subject/versions/:version/schema', false, (registry, { params, query }) => ({
     // The raw schema text, unescaped, as Confluent returns it.
-    body: { raw: registry.getVersion(params[0]!, parseVersionId(params[1]!), flag(query, 'deleted')).schema },
+    body: {
+      raw: registry.subjects.version(params[0]!, versionId(params[1]!), { deleted: flag(query, 'deleted') })
+        .schema,
+    },
   })),
   route('GET', '/subjects/:subject/versions/:version/referencedby', false, (registry, { params, query }) =>
-    ok(page(registry.referencedBy(params[0]!, parseVersionId(params[1]!), flag(query, 'deleted')), query)),
+    ok(
+      page(
+        registry.schemas.referencedBy(params[0]!, versionId(params[1]!), { deleted: flag(query, 'deleted') }),
+        query,
+      ),
+    ),
   ),
   route('DELETE', '/subjects/:subject/versions/:version', true, async (registry, { params, query }) => {
-    const version = parseVersionId(params[1]!);
-    return ok(await registry.deleteVersion(params[0]!, version, flag(query, 'permanent')));
+    const version = versionId(params[1]!);
+    return ok(
+      await registry.subjects.deleteVersion(params[0]!, version, { permanent: flag(query, 'permanent') }),
+    );
   }),
 
   // Schemas by id.
   route('GET', '/schemas', false, (registry, { query }) =>
     ok(
       page(
-        registry.listSchemas({
-          prefix: query.get('subjectPrefix') ?? undefined,
-          deleted: flag(query, 'deleted'),
-          latestOnly: flag(query, 'latestOnly'),
-        }),
+        registry.schemas
+          .list({
+            prefix: text(query, 'subjectPrefix'),
+            deleted: flag(query, 'deleted'),
+            latestOnly: flag(query, 'latestOnly'),
+          })
+          .map(schemaResponse),
         query,
       ),
     ),
   ),
-  route('GET', '/schemas/types', false, () => ok(['AVRO'])),
-  route('GET', '/schemas/ids/:id', false, (registry, { params, query }) =>
-    ok(registry.getSchemaById(schemaId(params[0]!), flag(query, 'fetchMaxId'))),
-  ),
+  route('GET', '/schemas/types', false, () => ok(SCHEMA_TYPES)),
+  route('GET', '/schemas/ids/:id', false, (registry, { params, query }) => {
+    const stored = registry.schemas.byId(schemaId(params[0]!));
+    return ok(schemaByIdResponse(stored, flag(query, 'fetchMaxId') ? registry.schemas.maxId() : undefined));
+  }),
   route('GET', '/schemas/ids/:id/schema', false, (registry, { params }) => ({
-    body: { raw: registry.getSchemaById(schemaId(params[0]!), false).schema },
+    body: { raw: registry.schemas.byId(schemaId(params[0]!)).schema },
   })),
   route('GET', '/schemas/ids/:id/subjects', false, (registry, { params, query }) =>
     ok(
       page(
-        registry.subjectsOfId(
-          schemaId(params[0]!),
-          flag(query, 'deleted'),
-          query.get('subject') ?? undefined,
-        ),
+        registry.schemas.subjectsOf(schemaId(params[0]!), {
+          deleted: flag(query, 'deleted'),
+          subject: text(query, 'subject'),
+        }),
         query,
       ),
     ),
@@ -155,11 +169,10 @@ export const routes: Route[] = [
   route('GET', '/schemas/ids/:id/versions', false, (registry, { params, query }) =>
     ok(
       page(
-        registry.versionsOfId(
-          schemaId(params[0]!),
-          flag(query, 'deleted'),
-          query.get('subject') ?? undefined,
-        ),
+        registry.schemas.versionsOf(schemaId(params[0]!), {
+          deleted: flag(query, 'deleted'),
+          subject: text(query, 'subject'),
+        }),
         query,
       ),
     ),
@@ -170,48 +183,57 @@ export const routes: Route[] = [
     'POST',
     '/compatibility/subjects/:subject/versions/:version',
     false,
-    (registry, { params, query, body }) =>
-      ok(
-        registry.testCompatibility(
-          params[0]!,
-          parseVersionId(params[1]!),
-          body as RegisterRequest,
-          flag(query, 'verbose'),
-        ),
-      ),
+    (registry, { params, query, body }) => {
+      const version = versionId(params[1]!);
+      const verdict = registry.compatibility.test(params[0]!, version, schemaSubmission(body));
+      return ok(compatibilityResponse(verdict, flag(query, 'verbose')));
+    },
   ),
-  route('POST', '/compatibility/subjects/:subject/versions', false, (registry, { params, query, body }) =>
-    ok(registry.testCompatibility(params[0]!, 'all', body as RegisterRequest, flag(query, 'verbose'))),
-  ),
+  route('POST', '/compatibility/subjects/:subject/versions', false, (registry, { params, query, body }) => {
+    const verdict = registry.compatibility.test(params[0]!, 'all', schemaSubmission(body));
+    return ok(compatibilityResponse(verdict, flag(query, 'verbose')));
+  }),
 
   // Config: GET answers `compatibilityLevel`, PUT takes and echoes `compatibility` (Confluent's quirk).
-  route('GET', '/config', false, (registry) => ok(registry.getConfig(null, true))),
-  route('PUT', '/config', true, async (registry, { body }) => ok(await registry.setConfig(null, body))),
-  route('DELETE', '/config', true, async (registry) => ok(await registry.deleteConfig(null))),
+  route('GET', '/config', false, (registry) =>
+    ok({ compatibilityLevel: registry.config.compatibility(null) }),
+  ),
+  route('PUT', '/config', true, async (registry, { body }) =>
+    ok({ compatibility: await registry.config.setCompatibility(null, compatibilityUpdate(body)) }),
+  ),
+  route('DELETE', '/config', true, async (registry) =>
+    ok({ compatibilityLevel: await registry.config.deleteCompatibility(null) }),
+  ),
   route('GET', '/config/:subject', false, (registry, { params, query }) =>
-    ok(registry.getConfig(params[0]!, flag(query, 'defaultToGlobal'))),
+    ok({
+      compatibilityLevel: registry.config.compatibility(params[0]!, {
+        defaultToGlobal: flag(query, 'defaultToGlobal'),
+      }),
+    }),
   ),
   route('PUT', '/config/:subject', true, async (registry, { params, body }) =>
-    ok(await registry.setConfig(params[0]!, body)),
+    ok({ compatibility: await registry.config.setCompatibility(params[0]!, compatibilityUpdate(body)) }),
   ),
   route('DELETE', '/config/:subject', true, async (registry, { params }) =>
-    ok(await registry.deleteConfig(params[0]!)),
+    ok({ compatibilityLevel: await registry.config.deleteCompatibility(params[0]!) }),
   ),
 
   // Mode.
-  route('GET', '/mode', false, (registry) => ok(registry.getMode(null, true))),
+  route('GET', '/mode', false, (registry) => ok({ mode: registry.config.mode(null) })),
   route('PUT', '/mode', true, async (registry, { query, body }) =>
-    ok(await registry.setMode(null, body, flag(query, 'force'))),
+    ok({ mode: await registry.config.setMode(null, modeUpdate(body), { force: flag(query, 'force') }) }),
   ),
-  route('DELETE', '/mode', true, async (registry) => ok(await registry.deleteMode(null))),
+  route('DELETE', '/mode', true, async (registry) => ok({ mode: await registry.config.deleteMode(null) })),
   route('GET', '/mode/:subject', false, (registry, { params, query }) =>
-    ok(registry.getMode(params[0]!, flag(query, 'defaultToGlobal'))),
+    ok({ mode: registry.config.mode(params[0]!, { defaultToGlobal: flag(query, 'defaultToGlobal') }) }),
   ),
   route('PUT', '/mode/:subject', true, async (registry, { params, query, body }) =>
-    ok(await registry.setMode(params[0]!, body, flag(query, 'force'))),
+    ok({
+      mode: await registry.config.setMode(params[0]!, modeUpdate(body), { force: flag(query, 'force') }),
+    }),
   ),
   route('DELETE', '/mode/:subject', true, async (registry, { params }) =>
-    ok(await registry.deleteMode(params[0]!)),
+    ok({ mode: await registry.config.deleteMode(params[0]!) }),
   ),
 ];
 
@@ -239,5 +261,3 @@ export function matchRoute(
   }
   return { error: pathMatched ? 'method-not-allowed' : 'not-found' };
 }
-
-export { COMPATIBILITY_LEVELS };

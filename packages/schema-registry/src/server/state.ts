@@ -145,6 +145,18 @@ export class RegistryState {
     );
   }
 
+  /** Ids of the versions whose references name this subject and version, ascending. */
+  referrers(subject: string, version: number, includeDeleted: boolean): number[] {
+    const ids = new Set<number>();
+    for (const name of this.subjectNames()) {
+      for (const value of this.versions(name, includeDeleted)) {
+        if (value.references?.some((ref) => ref.subject === subject && ref.version === version))
+          ids.add(value.id);
+      }
+    }
+    return [...ids].sort((a, b) => a - b);
+  }
+
   compatibilityOf(subject: string | null): CompatibilityLevel | undefined {
     return this.configs.get(subject)?.compatibilityLevel;
   }

@@ -172,6 +172,20 @@ describe('samsa-registry check against git history', () => {
       expect(result.code, argv.join(' ')).toBe(2);
     }
   });
+
+  it('prints the help of the program or of a command and exits 0', async () => {
+    const program = await cli('--help');
+    expect(program.code).toBe(0);
+    expect(program.stdout).toMatch(/^Usage: samsa-registry \[options\] \[command\]/);
+    for (const command of ['serve', 'check', 'codegen']) expect(program.stdout).toContain(command);
+    const check = await cli('help', 'check');
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('--against <git:ref>');
+    // A usage error names the problem and shows the command's help on stderr.
+    const wrong = await cli('check', orderFile(), '--format', 'xml');
+    expect(wrong.stderr).toMatch(/^samsa-registry: option '--format <format>' argument 'xml' is invalid\./);
+    expect(wrong.stderr).toContain('Usage: samsa-registry check [options] <files...>');
+  });
 });
 
 describe('samsa-registry check against a running registry', () => {

@@ -1,0 +1,142 @@
+/** samsa-broker's flags: how they read, their checks, and what they mean for the broker. */
+import {
+  type CliCommand,
+  createProgram,
+  ExitCode,
+  InvalidArgumentError,
+  integer,
+  Option,
+  USAGE_ERROR_CODE,
+} from '@samsa/cli-kit';
+import type { BrokerOptions } from '../broker.js';
+import type { LogLevel } from '../logger.js';
+
+/** The flags as commander parses them. */
+export interface BrokerFlags {
+  port: number;
+  host: string;
+  brokers: number;
+  dataDir?: string;
+  partitions: number;
+  replicationFactor?: number;
+  autoCreateTopics?: boolean;
+  retentionMs?: number;
+  retentionBytes?: number;
+  segmentBytes?: number;
+  cleanupPolicy?: string;
+  config?: Array<[string, string]>;
+  syncWrites?: boolean;
+  logCleanupIntervalMs?: number;
+  logLevel: LogLevel;
+}
+
+/** What a command line asks for: the broker's options and how much the CLI logs. */
+export interface BrokerCommandLine {
+  options: BrokerOptions;
+  logLevel: LogLevel;
+}
+
+const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+function keyValue(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('Expected KEY=VALUE.');
+  return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
+}
+
+/** Adds samsa-broker's flags to `command`. */
+export function addBrokerFlags(command: CliCommand): CliCommand {
+  command
+    .addOption(
+      new Option('--port <n>', 'port of the first broker; the others follow (0 = random)')
+        .argParser(integer({ min: 0, max: 65535 }))
+        .default(9092),
+    )
+    .addOption(
+      new Option('--host <host>', 'interface to listen on and advertise').default('127.0.0.1', '127.0.0.1'),
+    )
+    .addOption(
+      new Option('--brokers <n>', 'number of brokers in the cluster, one process')
+        .argParser(integer({ min: 1 }))
+        .default(1),
+    )
+    .option('--data-dir <dir>', 'keep data on disk under DIR (default: in memory)')
+    .addOption(
+      new Option('--partitions <n>', 'partitions of auto-created topics')
+        .argParser(integer({ min: 1 }))
+        .default(1),
+    )
+    .option(
+      '--replication-factor <n>',
+      'replicas of new topics (default: min(3, brokers))',
+      integer({ min: 1 }),
+    )
+    .option('--auto-create-topics', 'create unknown topics on Metadata requests (default)')
+    .option('--no-auto-create-topics', 'do not')
+    .option(
+      '--retention-ms <ms>',
+      'default retention.ms of topics (default: 604800000, 7 days)',
+      integer({ min: -1 }),
+    )
+    .option(
+      '--retention-bytes <n>',
+      'default retention.bytes per partition (default: -1, unlimited)',
+      integer({ min: -1 }),
+    )
+    .option('--segment-bytes <n>', 'default segment.bytes (default: 1073741824)', integer({ min: 14 }))
+    .option('--cleanup-policy <policy>', 'default cleanup.policy: delete, compact or compact,delete')
+    .option('--config <key=value>', 'any other default topic config (repeatable)', keyValue)
+    .option('--sync-writes', 'fsync every append (default: fsync on segment roll and shutdown)')
+    .option(
+      '--log-cleanup-interval-ms <ms>',
+      'how often retention, compaction and offset expiry run (default: 30000)',
+      integer({ min: 1 }),
+    )
+    .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'));
+  // Both halves of the pair given: an error rather than the last one silently winning.
+  const given = new Set<string>();
+  for (const flag of ['auto-create-topics', 'no-auto-create-topics']) {
+    command.on(`option:${flag}`, () => {
+      given.add(flag);
+      if (given.size === 2) {
+        command.error('--auto-create-topics and --no-auto-create-topics contradict each other.', {
+          exitCode: ExitCode.Usage,
+          code: USAGE_ERROR_CODE,
+        });
+      }
+    });
+  }
+  return command;
+}
+
+/** What the flags mean for the broker: Kafka's topic config names for the topic defaults. */
+export function brokerCommandLine(flags: BrokerFlags): BrokerCommandLine {
+  const topicDefaults: Record<string, string> = Object.fromEntries(flags.config ?? []);
+  if (flags.retentionMs !== undefined) topicDefaults['retention.ms'] = String(flags.retentionMs);
+  if (flags.retentionBytes !== undefined) topicDefaults['retention.bytes'] = String(flags.retentionBytes);
+  if (flags.segmentBytes !== undefined) topicDefaults['segment.bytes'] = String(flags.segmentBytes);
+  if (flags.cleanupPolicy !== undefined) topicDefaults['cleanup.policy'] = flags.cleanupPolicy;
+  return {
+    logLevel: flags.logLevel,
+    options: {
+      port: flags.port,
+      host: flags.host,
+      brokers: flags.brokers,
+      dataDir: flags.dataDir,
+      partitions: flags.partitions,
+      replicationFactor: flags.replicationFactor,
+      autoCreateTopics: flags.autoCreateTopics !== false,
+      topicDefaults,
+      syncWrites: flags.syncWrites === true,
+      logCleanupIntervalMs: flags.logCleanupIntervalMs,
+    },
+  };
+}
+
+/** Reads a command line without running anything; throws on a bad one (commander's errors). */
+export function parseCli(argv: readonly string[]): BrokerCommandLine {
+  const silent = { stdout: () => {}, stderr: () => {} };
+  const program = addBrokerFlags(createProgram({ name: 'samsa-broker', description: '', io: silent }));
+  program.parse([...argv], { from: 'user' });
+  return brokerCommandLine(program.opts<BrokerFlags>());
+}
