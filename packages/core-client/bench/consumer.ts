@@ -23,6 +23,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Kafka, LogLevel } from '../src/index.js';
+import { baselineEntry, loadBaseline, loadCurrent } from './baseline.js';
 import { startBrokerProcess, tsxArgs } from './broker-process.js';
 import type { BenchClient, ConsumeBenchOptions } from './clients/types.js';
 import { cpuSeconds, groupRuns, median, type Spread, sameRunRatios, spread } from './measure.js';
@@ -34,7 +35,7 @@ const PARTITIONS = 6;
 type Style = 'eachMessage' | 'eachBatch' | 'stream';
 
 interface ConsumerJob {
-  client: 'samsa' | 'kafkajs' | 'platformatic';
+  client: 'samsa' | 'samsa-baseline' | 'kafkajs' | 'platformatic';
   style: Style;
   bootstrap: string[];
   topic: string;
@@ -129,7 +130,8 @@ async function runJob(job: ConsumerJob): Promise<JobResult> {
   let finishedFlag = false;
   let start = 0;
   let close: () => Promise<unknown>;
-  if (job.client === 'samsa') {
+  if (job.client === 'samsa' || job.client === 'samsa-baseline') {
+    const { Kafka, LogLevel } = job.client === 'samsa' ? await loadCurrent() : await loadBaseline();
     const kafka = new Kafka({ clientId: 'bench-samsa', brokers: job.bootstrap, logLevel: LogLevel.ERROR });
     const consumer = kafka.consumer({ groupId: job.groupId, autoOffsetReset: 'earliest' });
     await consumer.subscribe({ topics: [job.topic] });
@@ -270,7 +272,7 @@ export interface ConsumerBenchOptions {
    * lazily decoding one (Samsa) does it on the clock; it also keeps JIT warm-up out.
    */
   warmup?: number;
-  /** Clients to run: samsa, kafkajs, platformatic (default BENCH_CLIENTS or all). */
+  /** Clients to run: samsa, samsa-baseline (with BENCH_BASELINE), kafkajs, platformatic (default BENCH_CLIENTS or all). */
   clients?: string[];
   /** Runs scenarios ('consume 100 B', 'consume 1 KB') this accepts (default BENCH_SCENARIOS or all). */
   scenarios?: (name: string) => boolean;
@@ -292,6 +294,8 @@ export interface ConsumerBenchResult {
 const baselineOf: Record<string, string> = {
   'samsa eachMessage': 'samsa eachMessage',
   'samsa eachBatch': 'samsa eachBatch',
+  'samsa-baseline eachMessage': 'samsa eachMessage',
+  'samsa-baseline eachBatch': 'samsa eachBatch',
   'kafkajs eachMessage': 'samsa eachMessage',
   'kafkajs eachBatch': 'samsa eachBatch',
   'platformatic stream': 'samsa eachMessage',
@@ -311,6 +315,12 @@ export async function runConsumerBench(options: ConsumerBenchOptions = {}): Prom
   const variants: { client: ConsumerJob['client']; style: Style; label: string }[] = [
     { client: 'samsa', style: 'eachMessage', label: 'samsa eachMessage' },
     { client: 'samsa', style: 'eachBatch', label: 'samsa eachBatch' },
+    ...(baselineEntry()
+      ? [
+          { client: 'samsa-baseline', style: 'eachMessage', label: 'samsa-baseline eachMessage' },
+          { client: 'samsa-baseline', style: 'eachBatch', label: 'samsa-baseline eachBatch' },
+        ]
+      : []),
     { client: 'kafkajs', style: 'eachMessage', label: 'kafkajs eachMessage' },
     { client: 'kafkajs', style: 'eachBatch', label: 'kafkajs eachBatch' },
     { client: 'platformatic', style: 'stream', label: 'platformatic stream' },

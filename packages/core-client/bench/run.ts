@@ -12,6 +12,8 @@
  * BENCH_RUNS=5 repeats each produce scenario (client order rotated each time, so no client always
  * runs first) and reports medians, ranges and the median of the same-run ratios;
  * BENCH_SCENARIOS='1 KB,consume' runs only scenarios whose name contains one of the strings.
+ * BENCH_BASELINE=<checkout> adds that built checkout's Samsa as `samsa-baseline` (bench/baseline.ts), to
+ * compare a change with the commit before it in one run.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';

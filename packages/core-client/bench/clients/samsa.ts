@@ -1,9 +1,13 @@
-import { Kafka, LogLevel } from '../../src/index.js';
+import type * as current from '../../src/index.js';
+import { baselineEntry, loadBaseline, loadCurrent } from '../baseline.js';
 import { samsaConsumer } from '../consumer.js';
 import { type BenchClient, windowed } from './types.js';
 
-function samsaProducer(idempotent: boolean): BenchClient['producer'] {
+type SamsaModule = typeof current;
+
+function samsaProducer(idempotent: boolean, load: () => Promise<SamsaModule>): BenchClient['producer'] {
   return async (o) => {
+    const { Kafka, LogLevel } = await load();
     const kafka = new Kafka({ clientId: 'bench-samsa', brokers: o.bootstrap, logLevel: LogLevel.ERROR });
     const producer = kafka.producer({ acks: o.acks, lingerMs: 5, enableIdempotence: idempotent });
     const value = Buffer.alloc(o.valueSize, 120);
@@ -28,7 +32,7 @@ export const samsa: BenchClient = {
   async unavailable() {
     return undefined;
   },
-  producer: samsaProducer(false),
+  producer: samsaProducer(false, loadCurrent),
   consumer: samsaConsumer,
 };
 
@@ -39,5 +43,14 @@ export const samsaIdempotent: BenchClient = {
   async unavailable() {
     return undefined;
   },
-  producer: samsaProducer(true),
+  producer: samsaProducer(true, loadCurrent),
+};
+
+/** The build in BENCH_BASELINE (see bench/baseline.ts), Samsa's defaults like `samsa`. */
+export const samsaBaseline: BenchClient = {
+  name: 'samsa-baseline',
+  async unavailable() {
+    return baselineEntry() ? undefined : 'BENCH_BASELINE is not set';
+  },
+  producer: samsaProducer(false, loadBaseline),
 };
