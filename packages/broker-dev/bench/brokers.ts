@@ -99,25 +99,18 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The dev broker's CLI from the sources, on a random port; `match[1]` is its bootstrap. */
-export function startDevBroker(extraArgs: string[] = []) {
-  return startService(
-    process.execPath,
-    [
-      '--conditions=@samsa/source',
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      '--port',
-      '0',
-      '--log-level',
-      'warn',
-      ...extraArgs,
-    ],
-    'stdout',
-    /BROKERS=(\S+)\n/,
-    PACKAGE_DIR,
-  );
+/**
+ * The dev broker's CLI on a random port; `match[1]` is its bootstrap. From the sources by default;
+ * with `checkout`, the built `samsa-broker` of that repository checkout (its `dist`, through the bin
+ * script every version has), so two builds can be compared in one run.
+ */
+export function startDevBroker(extraArgs: string[] = [], checkout?: string) {
+  const flags = ['--port', '0', '--log-level', 'warn', ...extraArgs];
+  const entry =
+    checkout === undefined
+      ? ['--conditions=@samsa/source', '--import', 'tsx', 'src/cli/main.ts']
+      : [path.join(checkout, 'packages/broker-dev/bin/samsa-broker.js')];
+  return startService(process.execPath, [...entry, ...flags], 'stdout', /BROKERS=(\S+)\n/, PACKAGE_DIR);
 }
 
 /** The librdkafka mock cluster, hosted by a kcat consumer; `match[1]` is its bootstrap. */

@@ -18,8 +18,12 @@
  * src/storage/shm-segment-store.ts) and, as a third contender, durably with `--data-dir` in a fresh
  * temporary directory (`--no-disk` leaves it out).
  *
+ * `--baseline <checkout>` adds a built checkout's dev broker (e.g. the commit before a change) as one
+ * more contender in every run, in memory; its row shows this build's msgs/s over the baseline's. Both
+ * then run from their `dist` (build this checkout too), so they differ only in code.
+ *
  * Usage: npm run bench -w @samsa/broker-dev [-- --records N --sizes 100,1024 --acks 1,-1 --runs 5
- *        --no-disk --kcat-steady-heap]
+ *        --no-disk --kcat-steady-heap --baseline ../before]
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -49,6 +53,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     'no-disk': { type: 'boolean', default: false },
     'kcat-steady-heap': { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 const RECORDS = Number(args.records);
@@ -56,6 +61,9 @@ const SIZES = args.sizes!.split(',').map(Number);
 const ACKS = args.acks!.split(',').map(Number);
 const RUNS = Number(args.runs);
 const WITH_DISK = !args['no-disk'];
+const BASELINE = args.baseline === undefined ? undefined : path.resolve(args.baseline);
+/** With a baseline, this build also runs from its dist (see the header). */
+const CURRENT = BASELINE === undefined ? undefined : path.resolve(PACKAGE_DIR, '../..');
 /**
  * `--kcat-steady-heap`: every kcat (producer, consumer and the one hosting the mock) runs with glibc's
  * heap trimming off, so kcat stops returning its drained queue's memory to the kernel and faulting it
@@ -81,7 +89,7 @@ interface Measurement {
   eventLoopCpuSeconds?: number;
 }
 
-type Contender = 'devBroker' | 'devBrokerDisk' | 'mock';
+type Contender = 'devBroker' | 'devBrokerDisk' | 'mock' | 'baseline';
 
 interface Run {
   /** The order the brokers produced in, in this run. */
@@ -93,6 +101,9 @@ interface Run {
     /** The dev broker with --data-dir, and its ratio to the mock. */
     devBrokerDisk?: Measurement;
     ratioDisk?: number;
+    /** The --baseline build, and this build's msgs/s over it. */
+    baseline?: Measurement;
+    ratioToBaseline?: number;
   };
   consume: { devBroker: Measurement; mock: Measurement };
 }
@@ -114,6 +125,8 @@ interface ScenarioResult {
     ratio: Spread;
     devBrokerDisk?: Measurement;
     ratioDisk?: Spread;
+    baseline?: Measurement;
+    ratioToBaseline?: Spread;
   };
   /** The mock keeps ~5 MiB per partition, so only the dev broker reads everything back. */
   consume: { devBroker: Measurement; mock: Measurement & { retainedOnly: true } };
@@ -256,8 +269,9 @@ async function runDevBroker(
   input: string,
   acks: number,
   dataDir?: string,
+  checkout = CURRENT,
 ): Promise<BrokerResult> {
-  const dev = await startDevBroker(dataDir === undefined ? [] : ['--data-dir', dataDir]);
+  const dev = await startDevBroker(dataDir === undefined ? [] : ['--data-dir', dataDir], checkout);
   try {
     const result = await produceAndConsume(dev.match[1], topic, input, acks, dev.child.pid, true);
     if (result.consumed !== RECORDS)
@@ -280,13 +294,17 @@ async function runMock(topic: string, input: string, acks: number): Promise<Brok
 
 async function runOnce(size: number, acks: number, input: string, run: number, dir: string): Promise<Run> {
   const topic = `bench-${size}-${acks === -1 ? 'all' : acks}-${run}`;
-  const contenders: Contender[] = WITH_DISK ? ['devBroker', 'mock', 'devBrokerDisk'] : ['devBroker', 'mock'];
+  const contenders: Contender[] = ['devBroker', 'mock'];
+  if (WITH_DISK) contenders.push('devBrokerDisk');
+  if (BASELINE !== undefined) contenders.push('baseline');
   // Rotate which goes first, so a trend in the machine's load does not favour one side.
   const order = contenders.map((_, i) => contenders[(i + run) % contenders.length]);
   const results: Partial<Record<Contender, BrokerResult>> = {};
   for (const contender of order) {
     if (contender === 'mock') results.mock = await runMock(topic, input, acks);
     else if (contender === 'devBroker') results.devBroker = await runDevBroker(topic, input, acks);
+    else if (contender === 'baseline')
+      results.baseline = await runDevBroker(topic, input, acks, undefined, BASELINE);
     else results.devBrokerDisk = await runDevBroker(topic, input, acks, path.join(dir, `data-${run}`));
   }
   const dev = results.devBroker!;
@@ -295,6 +313,8 @@ async function runOnce(size: number, acks: number, input: string, run: number, d
   const devProduce = measurement(RECORDS, size, dev.produceSeconds, dev.produceCpu);
   const mockProduce = measurement(RECORDS, size, mock.produceSeconds, mock.produceCpu);
   const diskProduce = disk && measurement(RECORDS, size, disk.produceSeconds, disk.produceCpu);
+  const base = results.baseline;
+  const baseProduce = base && measurement(RECORDS, size, base.produceSeconds, base.produceCpu);
   return {
     order,
     produce: {
@@ -304,6 +324,10 @@ async function runOnce(size: number, acks: number, input: string, run: number, d
       ...(diskProduce && {
         devBrokerDisk: diskProduce,
         ratioDisk: diskProduce.msgsPerSec / mockProduce.msgsPerSec,
+      }),
+      ...(baseProduce && {
+        baseline: baseProduce,
+        ratioToBaseline: devProduce.msgsPerSec / baseProduce.msgsPerSec,
       }),
     },
     consume: {
@@ -330,6 +354,7 @@ async function scenario(size: number, acks: number, input: string, dir: string):
     );
   }
   const diskRuns = runs.map((r) => r.produce.devBrokerDisk).filter((m) => m !== undefined);
+  const baselineRuns = runs.map((r) => r.produce.baseline).filter((m) => m !== undefined);
   return {
     scenario: `${size} B acks=${acks}`,
     size,
@@ -341,6 +366,10 @@ async function scenario(size: number, acks: number, input: string, dir: string):
       ...(diskRuns.length > 0 && {
         devBrokerDisk: median(diskRuns),
         ratioDisk: spread(runs.map((r) => r.produce.ratioDisk!)),
+      }),
+      ...(baselineRuns.length > 0 && {
+        baseline: median(baselineRuns),
+        ratioToBaseline: spread(runs.map((r) => r.produce.ratioToBaseline!)),
       }),
     },
     consume: {
@@ -376,6 +405,13 @@ function printTable(results: ScenarioResult[]): void {
       console.log(
         `${'  with --data-dir'.padEnd(24)} ${cell(devBrokerDisk)} ${'(same mock runs)'.padEnd(52)} ` +
           ratioCell(ratioDisk!),
+      );
+    }
+    const { baseline, ratioToBaseline } = r.produce;
+    if (baseline) {
+      console.log(
+        `${'  --baseline build'.padEnd(24)} ${cell(baseline)} ${'(this build ÷ baseline)'.padEnd(52)} ` +
+          ratioCell(ratioToBaseline!),
       );
     }
   }
@@ -420,6 +456,7 @@ async function main(): Promise<void> {
     node: process.version,
     crc32c: crc32cImplementation(),
     kcatSteadyHeap: args['kcat-steady-heap'],
+    baseline: BASELINE,
     durationSeconds: Math.round((Date.now() - started) / 1000),
     results,
   };
