@@ -7,8 +7,8 @@ import {
   type RecordInput,
   validateRecordBatch,
 } from '../../src/records/index.js';
-import { bytes, recordInputs, toBuffer, unicodeString } from './arbitraries.js';
-import { kafkajsDecode, kafkajsLong, kafkajsRecord, kafkajsRecordBatch } from './kafkajs-codecs.js';
+import { bytes, recordInputs, toBuffer, unicodeString } from '../records/arbitraries.js';
+import { kafkajsDecode, kafkajsLong, kafkajsRecord, kafkajsRecordBatch } from '../records/kafkajs-codecs.js';
 
 describe('our batches decode with KafkaJS', () => {
   it.each([

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apiCodecs, protocolSpec, Reader, Writer } from '../src/index.js';
-import { messageArbitrary } from './support/spec-arbitrary.js';
+import { apiCodecs, protocolSpec, Reader, Writer } from '../../src/index.js';
+import { messageArbitrary } from '../support/spec-arbitrary.js';
 
 /** Buffers compare by content; decoders return views into the frame. */
 function normalize(value: unknown): unknown {

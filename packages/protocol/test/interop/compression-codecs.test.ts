@@ -5,9 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { requirePeer } from '@samsa/test-support';
 import { describe, expect, it } from 'vitest';
 import { CompressionType, codecFor } from '../../src/compression/index.js';
-import { hasPeer } from './peers.js';
 
 const require = createRequire(import.meta.url);
 const kafkajsGzip = require('kafkajs/src/protocol/message/compression/gzip') as {
@@ -63,7 +63,10 @@ describe('zstd vs fzstd', () => {
   });
 });
 
-describe.skipIf(!hasPeer('lz4', 'apt-get install -y lz4'))('lz4 vs the reference lz4 tool', () => {
+const lz4Tool = requirePeer('lz4', { hint: 'apt-get install -y lz4' });
+const zstdTool = requirePeer('zstd', { hint: 'apt-get install -y zstd' });
+
+lz4Tool.describe('lz4 vs the reference lz4 tool', () => {
   const data = samples[2];
   it('it reads our frames', () => {
     expect(
@@ -83,7 +86,7 @@ describe.skipIf(!hasPeer('lz4', 'apt-get install -y lz4'))('lz4 vs the reference
   });
 });
 
-describe.skipIf(!hasPeer('zstd', 'apt-get install -y zstd'))('zstd vs the reference zstd tool', () => {
+zstdTool.describe('zstd vs the reference zstd tool', () => {
   const data = samples[2];
   it('it reads our frames', () => {
     expect(

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkConformance } from '../scripts/conformance.js';
-import { type FieldSpec, protocolSpec, type VersionRange } from '../src/index.js';
+import { checkConformance } from '../../scripts/conformance.js';
+import { type FieldSpec, protocolSpec, type VersionRange } from '../../src/index.js';
 
 const referenceDir =
   process.env.SAMSA_KAFKA_MESSAGE_SPECS ??
-  fileURLToPath(new URL('../../../../shared/reference/kafka-message-specs', import.meta.url));
+  fileURLToPath(new URL('../../../../../shared/reference/kafka-message-specs', import.meta.url));
 
 const range = (r: VersionRange) => (r[1] === null ? `${r[0]}+` : `${r[0]}-${r[1]}`);
 
