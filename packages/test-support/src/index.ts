@@ -15,6 +15,7 @@ export {
 } from './peers.js';
 export {
   type Background,
+  type ExitStatus,
   isRunning,
   type ProcessOptions,
   type ProcessResult,

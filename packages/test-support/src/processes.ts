@@ -81,6 +81,11 @@ export interface WaitForOutputOptions {
   timeoutMs?: number;
 }
 
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface Background {
   readonly child: ChildProcessWithoutNullStreams;
   /** Undefined when the command could not be started. */
@@ -88,13 +93,24 @@ export interface Background {
   /** Everything written to stdout so far. */
   stdout(): string;
   stderr(): string;
-  /** Resolves when the process has exited. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves when the process has exited (its output may still be arriving: see `closed`). */
+  readonly exited: Promise<ExitStatus>;
+  /**
+   * Resolves when the process has exited and its output streams closed, so stdout() is complete. A
+   * process that left a child holding its output (a shell's background job) only closes with that child.
+   */
+  readonly closed: Promise<ExitStatus>;
   /**
    * Waits until the output matches `pattern` (e.g. /^BROKERS=(.*)$/m) and returns the match. Fails at
    * once if the process exits first, and after the timeout, either way with what it printed.
    */
   waitForOutput(pattern: RegExp, options?: WaitForOutputOptions): Promise<RegExpExecArray>;
+  /** Waits until `condition` holds for the output so far (stdout, stderr); fails like waitForOutput. */
+  waitUntil(
+    what: string,
+    condition: (stdout: string, stderr: string) => boolean,
+    options?: { timeoutMs?: number },
+  ): Promise<void>;
   /** Sends `signal` (default SIGTERM) to this process by PID; SIGKILL after `graceMs` (default 10 s). */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
@@ -111,37 +127,49 @@ export function start(command: string, args: readonly string[], options: Process
     err += chunk.toString();
   });
   let spawnError: Error | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+  const exited = new Promise<ExitStatus>((resolve) => {
     child.on('error', (error) => {
       spawnError = error;
       resolve({ code: null, signal: null });
     });
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
+  const closed = new Promise<ExitStatus>((resolve) => {
+    child.on('error', () => resolve({ code: null, signal: null }));
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
   let hasExited = false;
   void exited.then(() => {
     hasExited = true;
   });
   const printed = () => `--- stdout\n${out}\n--- stderr\n${err}`;
+  const waitUntil: Background['waitUntil'] = async (what, condition, { timeoutMs = 30_000 } = {}) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition(out, err)) {
+      if (hasExited || spawnError) {
+        // Output can trail the exit: give the streams a moment to close (a grandchild may hold them open).
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
+        if (condition(out, err)) return;
+        const why = spawnError ? `failed to start (${spawnError.message})` : 'exited';
+        throw new Error(`${command} ${why} before ${what}\n${printed()}`);
+      }
+      if (Date.now() >= deadline)
+        throw new Error(`${command}: no ${what} within ${timeoutMs} ms\n${printed()}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
   return {
     child,
     pid: child.pid,
     stdout: () => out,
     stderr: () => err,
     exited,
+    closed,
+    waitUntil,
     async waitForOutput(pattern, { stream = 'stdout', timeoutMs = 30_000 } = {}) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const match = pattern.exec(stream === 'stdout' ? out : err);
-        if (match) return match;
-        if (hasExited || spawnError) {
-          const why = spawnError ? `failed to start (${spawnError.message})` : 'exited';
-          throw new Error(`${command} ${why} before printing ${pattern}\n${printed()}`);
-        }
-        if (Date.now() >= deadline)
-          throw new Error(`${command} printed no ${pattern} within ${timeoutMs} ms\n${printed()}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      const search = () => pattern.exec(stream === 'stdout' ? out : err);
+      await waitUntil(`printing ${pattern}`, () => search() !== null, { timeoutMs });
+      return search()!;
     },
     async stop(signal = 'SIGTERM', graceMs = 10_000) {
       if (hasExited || child.exitCode !== null || child.signalCode !== null) return;

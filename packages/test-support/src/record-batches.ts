@@ -52,6 +52,8 @@ export function buildBatch(records: readonly TestRecord[], options: TestBatchOpt
     transactional: options.transactional,
     partitionLeaderEpoch: options.partitionLeaderEpoch,
     baseOffset: options.baseOffset === undefined ? undefined : BigInt(options.baseOffset),
+    // Tests build many small batches: start small (the builder doubles its buffer as records need).
+    initialCapacity: 1024,
   });
   for (const record of records) {
     builder.append({
@@ -68,6 +70,11 @@ export function buildBatch(records: readonly TestRecord[], options: TestBatchOpt
     batch.writeUInt32BE(computeBatchCrc(batch), BatchField.crc);
   }
   return batch;
+}
+
+/** `count` records without keys valued `${prefix}0`, `${prefix}1`, ... */
+export function numberedRecords(prefix: string, count: number): TestRecord[] {
+  return Array.from({ length: count }, (_, i) => ({ value: `${prefix}${i}` }));
 }
 
 /** A transaction marker (control batch) ending `producerId`'s transaction. */

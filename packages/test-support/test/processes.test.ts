@@ -50,6 +50,14 @@ describe('start', () => {
     );
   });
 
+  it('waits for a condition on the output, and reads all of it once closed', async () => {
+    const script = "for (let i = 0; i < 3; i++) console.log('line ' + i); setTimeout(() => {}, 300)";
+    const background = start(process.execPath, ['-e', script]);
+    await background.waitUntil('three lines', (stdout) => stdout.split('\n').length > 3);
+    expect((await background.closed).code).toBe(0);
+    expect(background.stdout()).toBe('line 0\nline 1\nline 2\n');
+  });
+
   it('escalates to SIGKILL when the process ignores the signal', async () => {
     const background = startScript(child, ['ignore-sigterm']);
     await background.waitForOutput(/^READY/m);
