@@ -1,11 +1,11 @@
 /** N in-process brokers: spread leaders, replicas/ISR, failover on stop/start, leader moves. */
+import { waitFor } from '@samsa/test-support';
+import { buildBatch } from '@samsa/test-support/record-batches';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
-import { buildBatch } from '../helpers/batches.js';
 import { createTopic, fetchRecords, fetchRequestBody, values } from '../helpers/kafka.js';
 import { RawClient } from '../helpers/raw-client.js';
-import { waitFor } from '../helpers/wait.js';
 import { tempDir } from '../storage/helpers.js';
 
 let broker: RunningBroker;
@@ -211,8 +211,10 @@ describe('multi-broker cluster', () => {
       acked.push(value);
     }
     await producer.disconnect();
-    await waitFor('leaders to settle', async () =>
-      (await metadata(1, 'failover')).partitions.every((p) => p.leaderId > 0),
+    await waitFor(
+      'leaders to settle',
+      async () => (await metadata(1, 'failover')).partitions.every((p) => p.leaderId > 0),
+      { timeoutMs: 60_000 },
     );
     const stored: string[] = [];
     for (const p of (await metadata(1, 'failover')).partitions) {

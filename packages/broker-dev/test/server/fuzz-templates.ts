@@ -1,6 +1,7 @@
 /** Valid requests of every served API, as seeds for mutation fuzzing (none touches the witness topic). */
+
 import { encodeRequest, type RequestBodies } from '@samsa/protocol';
-import { buildBatch } from '../helpers/batches.js';
+import { buildBatch } from '@samsa/test-support/record-batches';
 
 type Key = keyof RequestBodies;
 

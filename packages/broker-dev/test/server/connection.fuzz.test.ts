@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Logger, type RunningBroker, startBroker } from '../../src/index.js';
 import { createTopic, fetchRecords, produce, values } from '../helpers/kafka.js';
 import { RawClient } from '../helpers/raw-client.js';
-import { templateFrames } from './templates.js';
+import { templateFrames } from './fuzz-templates.js';
 
 const lines: string[] = [];
 const logger: Logger = {

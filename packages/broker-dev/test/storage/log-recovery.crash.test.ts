@@ -3,8 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { PartitionLog } from '../../src/storage/partition-log.js';
-import { crcIsValid } from './batch-builder.js';
-import { offsetsIn, readAll, recordingLogger, tempDir } from './helpers.js';
+import { crcIsValid, offsetsIn, readAll, recordingLogger, tempDir } from './helpers.js';
 
 const writer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'crash-writer.ts');
 

@@ -11,8 +11,15 @@ import {
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { PartitionLog } from '../../src/storage/partition-log.js';
-import { baseOffsetOf, crcIsValid, filledBatch } from './batch-builder.js';
-import { offsetsIn, readAll, recordingLogger, tempDir } from './helpers.js';
+import {
+  baseOffsetOf,
+  crcIsValid,
+  filledBatch,
+  offsetsIn,
+  readAll,
+  recordingLogger,
+  tempDir,
+} from './helpers.js';
 
 function open(dataDir: string, logger = recordingLogger(), segmentBytes = 2000) {
   return PartitionLog.open({

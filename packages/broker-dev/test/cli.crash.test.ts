@@ -2,15 +2,16 @@
  * Crash safety of the CLI with --data-dir: SIGKILL during a produce load, restart, and every
  * record acknowledged with acks=all is there at its offset; offsets stay contiguous.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitFor } from '@samsa/test-support';
+import { buildBatch, readRecords } from '@samsa/test-support/record-batches';
 import { expect, it } from 'vitest';
-import { buildBatch, readRecords } from '../helpers/batches.js';
-import { startCli } from '../helpers/cli.js';
-import { createTopic, fetchRequestBody } from '../helpers/kafka.js';
-import { RawClient } from '../helpers/raw-client.js';
-import { waitFor } from '../helpers/wait.js';
+import { startCli } from './helpers/cli.js';
+import { createTopic, fetchRequestBody } from './helpers/kafka.js';
+import { RawClient } from './helpers/raw-client.js';
 
 const PARTITIONS = 2;
 const IN_FLIGHT = 16;
@@ -77,19 +78,23 @@ it('keeps every acknowledged record across kill -9', { timeout: 120_000 }, async
       const stored = new Map<number, string>();
       let offset = 0;
       let highWatermark = -1;
-      await waitFor(`partition ${partition} to be read back`, async () => {
-        const response = await client.request(
-          1,
-          11,
-          fetchRequestBody('crash', [{ partition, offset, maxBytes: 8 << 20 }], { maxBytes: 8 << 20 }),
-        );
-        const p = response.responses[0].partitions[0];
-        expect(p.errorCode).toBe(0);
-        highWatermark = Number(p.highWatermark);
-        for (const r of readRecords(p.records)) if (r.offset >= offset) stored.set(r.offset, r.value!);
-        offset = stored.size === 0 ? 0 : Math.max(...stored.keys()) + 1;
-        return offset >= highWatermark;
-      });
+      await waitFor(
+        `partition ${partition} to be read back`,
+        async () => {
+          const response = await client.request(
+            1,
+            11,
+            fetchRequestBody('crash', [{ partition, offset, maxBytes: 8 << 20 }], { maxBytes: 8 << 20 }),
+          );
+          const p = response.responses[0].partitions[0];
+          expect(p.errorCode).toBe(0);
+          highWatermark = Number(p.highWatermark);
+          for (const r of readRecords(p.records)) if (r.offset >= offset) stored.set(r.offset, r.value!);
+          offset = stored.size === 0 ? 0 : Math.max(...stored.keys()) + 1;
+          return offset >= highWatermark;
+        },
+        { timeoutMs: 60_000 },
+      );
       // Contiguous offsets 0..HWM-1, and everything acknowledged is there unchanged.
       expect(stored.size).toBe(highWatermark);
       for (let o = 0; o < highWatermark; o++) expect(stored.has(o)).toBe(true);

@@ -1,8 +1,8 @@
 /** InitProducerId and idempotent produce: deduplicated retries, sequence and epoch checks. */
+import { buildBatch } from '@samsa/test-support/record-batches';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
-import { buildBatch } from '../helpers/batches.js';
 import { brokerWithClient, createTopic, fetchRecords, values } from '../helpers/kafka.js';
 import type { RawClient } from '../helpers/raw-client.js';
 

@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { OffsetOutOfRangeError } from '../../src/storage/errors.js';
-import { filledBatch } from './batch-builder.js';
-import { BACKENDS, offsetsIn, openLog, readAll } from './helpers.js';
+import { BACKENDS, filledBatch, offsetsIn, openLog, readAll } from './helpers.js';
 
 const HOUR = 3_600_000;
 

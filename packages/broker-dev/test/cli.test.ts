@@ -1,17 +1,17 @@
 /** The samsa-broker command line: BROKERS= line, flags, usage errors, clean shutdown. */
+
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isRunning, scriptNodeArgs, start, stopPid, waitFor } from '@samsa/test-support';
 import { describe, expect, it } from 'vitest';
-import { parseCli } from '../../src/cli-args.js';
-import { runCli, startCli } from '../helpers/cli.js';
-import { createTopic, fetchRecords, produce, values } from '../helpers/kafka.js';
-import { isRunning, start } from '../helpers/processes.js';
-import { RawClient } from '../helpers/raw-client.js';
-import { waitFor } from '../helpers/wait.js';
+import { parseCli } from '../src/cli-args.js';
+import { runCli, startCli } from './helpers/cli.js';
+import { createTopic, fetchRecords, produce, values } from './helpers/kafka.js';
+import { RawClient } from './helpers/raw-client.js';
 
-const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('samsa-broker flags', () => {
   it('parses the documented flags', () => {
@@ -130,7 +130,7 @@ describe('samsa-broker process', () => {
   }, async () => {
     const cli = await startCli(['--port', '0', '--log-level', 'debug']);
     try {
-      await waitFor('the CRC32C log line', () => /CRC32C: /.test(cli.stderr()), 10_000);
+      await waitFor('the CRC32C log line', () => /CRC32C: /.test(cli.stderr()), { timeoutMs: 10_000 });
       // aws-crt is an optional dependency of broker-dev with a linux-x64 binary.
       const expected = process.platform === 'linux' && process.arch === 'x64' ? 'aws-crt' : '\\S+';
       expect(cli.stderr()).toMatch(new RegExp(`CRC32C: ${expected}\\n`));
@@ -154,13 +154,19 @@ describe('samsa-broker process', () => {
   // npx runs the command under `sh -c`; a SIGTERM to npx's PID ends npx and the shell, not the broker.
   describe.skipIf(process.platform !== 'linux')('when the shell that started it dies', () => {
     const brokerUnderShell = (env: NodeJS.ProcessEnv) => {
-      const cli = ['--conditions=@samsa/source', '--import', 'tsx', 'src/cli.ts', '--port', '0'];
-      const command = `'${process.execPath}' ${cli.join(' ')} & echo PID=$!; wait`;
+      const broker = [process.execPath, ...scriptNodeArgs('src/cli.ts'), '--port', '0'];
+      const command = `${broker.map((arg) => `'${arg}'`).join(' ')} & echo PID=$!; wait`;
       return start('sh', ['-c', command], { cwd: PACKAGE_DIR, env: { ...process.env, ...env } });
     };
     const startedPid = async (shell: ReturnType<typeof brokerUnderShell>) => {
-      await waitFor('BROKERS= under sh', () => /^BROKERS=/m.test(shell.stdout()), 30_000);
-      return Number(/^PID=(\d+)$/m.exec(shell.stdout())![1]);
+      const pid = Number((await shell.waitForOutput(/^PID=(\d+)$/m))[1]);
+      try {
+        await shell.waitForOutput(/^BROKERS=/m);
+      } catch (error) {
+        await stopPid(pid, { signal: 'SIGKILL' });
+        throw error;
+      }
+      return pid;
     };
 
     it('stops by itself when started by npx', { timeout: 60_000 }, async () => {
@@ -169,9 +175,9 @@ describe('samsa-broker process', () => {
       try {
         pid = await startedPid(shell);
         await shell.stop('SIGKILL');
-        await waitFor('the orphaned broker to stop', () => !isRunning(pid), 10_000);
+        await waitFor('the orphaned broker to stop', () => !isRunning(pid), { timeoutMs: 10_000 });
       } finally {
-        if (pid && isRunning(pid)) process.kill(pid, 'SIGKILL');
+        if (pid) await stopPid(pid, { signal: 'SIGKILL' });
         await shell.stop('SIGKILL');
       }
     });
@@ -184,11 +190,12 @@ describe('samsa-broker process', () => {
         await shell.stop('SIGKILL');
         await new Promise((resolve) => setTimeout(resolve, 1500));
         expect(isRunning(pid)).toBe(true);
+        process.kill(pid, 'SIGTERM');
+        await waitFor('the broker to stop on SIGTERM', () => !isRunning(pid), { timeoutMs: 10_000 });
       } finally {
-        if (pid && isRunning(pid)) process.kill(pid, 'SIGTERM');
+        if (pid) await stopPid(pid, { signal: 'SIGKILL' });
         await shell.stop('SIGKILL');
       }
-      await waitFor('the broker to stop on SIGTERM', () => !isRunning(pid), 10_000);
     });
   });
 
@@ -200,8 +207,8 @@ describe('samsa-broker process', () => {
     async () => {
       const command = start(path.join(PACKAGE_DIR, 'bin/samsa-broker.js'), ['--port', '0']);
       try {
-        await waitFor('BROKERS= from the command', () => /^BROKERS=/m.test(command.stdout()), 30_000);
-        const pid = command.child.pid!;
+        await command.waitForOutput(/^BROKERS=/m);
+        const pid = command.pid!;
         expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('node');
       } finally {
         await command.stop('SIGKILL');
