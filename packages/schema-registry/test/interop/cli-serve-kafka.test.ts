@@ -1,19 +1,12 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { type Background, startScript, waitFor } from '@samsa/test-support';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { httpClient } from '../server/helpers.js';
-import {
-  type Broker,
-  eventually,
-  startKafka,
-  startKafkaRegistry,
-  type TestRegistry,
-} from '../server/kafka/fixture.js';
+import { type Broker, startKafka, startKafkaRegistry, type TestRegistry } from '../server/kafka/fixture.js';
 
 // `samsa-registry serve --kafka` as a process on the dev broker, used by @kafkajs/confluent-schema-registry: it
 // keeps schemas across restarts, shares the topic with another instance, and a crash (SIGKILL) of the leader
@@ -21,46 +14,18 @@ import {
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(packageRoot, 'src', 'cli', 'main.ts');
-const tsx = pathToFileURL(
-  createRequire(import.meta.url)
-    .resolve('tsx/package.json')
-    .replace(/package\.json$/, 'dist/loader.mjs'),
-).href;
 
-interface Served {
-  child: ChildProcessWithoutNullStreams;
+interface Served extends Background {
   url: string;
   output: () => string;
-  exit: Promise<number | null>;
 }
 
 async function serve(args: string[]): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@samsa/source', '--import', tsx, bin, 'serve', ...args],
-    {
-      cwd: packageRoot,
-      stdio: 'pipe',
-      env: { ...process.env },
-    },
-  );
-  let output = '';
-  child.stderr.on('data', (chunk) => (output += chunk));
-  onTestFailed(() => console.log(`serve ${args.join(' ')} printed:\n${output}`));
-  const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-  const url = await new Promise<string>((found, failed) => {
-    const timer = setTimeout(() => failed(new Error(`serve did not start within 30 s:\n${output}`)), 30_000);
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+),/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        found(match[1]!);
-      }
-    });
-    void exit.then((code) => failed(new Error(`serve exited with ${code}:\n${output}`)));
-  });
-  return { child, url, output: () => output, exit };
+  const served = startScript(bin, ['serve', ...args], { cwd: packageRoot });
+  const output = () => served.stdout() + served.stderr();
+  onTestFailed(() => console.log(`serve ${args.join(' ')} printed:\n${output()}`));
+  const [, url] = await served.waitForOutput(/listening on (http:\/\/\S+),/);
+  return Object.assign(served, { url: url!, output });
 }
 
 /** A free port below the ephemeral range, so this instance's URL sorts first and it leads. */
@@ -128,11 +93,9 @@ describe('samsa-registry serve --kafka', () => {
 
     // A second instance on the same topic follows the process (its URL sorts first) and forwards writes to it.
     follower = await startKafkaRegistry(broker, { groupId: 'cli-registry' });
-    await eventually(
-      () => follower!.server.election.leaderUrl() === first.url,
-      10_000,
-      'the process to lead',
-    );
+    await waitFor('the process to lead', () => follower!.server.election.leaderUrl() === first.url, {
+      timeoutMs: 10_000,
+    });
     const viaFollower = new SchemaRegistry({ host: follower.url });
     expect(await viaFollower.decode(encoded)).toEqual({ id: 'o-1' });
     const { id: id3 } = await viaFollower.register(
@@ -144,17 +107,17 @@ describe('samsa-registry serve --kafka', () => {
 
     // Crash: no LeaveGroup. Once the coordinator drops the process, the follower leads and takes writes.
     first.child.kill('SIGKILL');
-    await first.exit;
+    await first.exited;
     const call = httpClient(follower.url);
-    await eventually(
+    await waitFor(
+      'a write after the crash',
       async () =>
         (
           await call('POST', '/subjects/after-crash/versions', {
             schema: order([{ name: 'x', type: 'long' }]),
           })
         ).status === 200,
-      30_000,
-      'a write after the crash',
+      { timeoutMs: 30_000 },
     );
     expect(follower.server.election.isLeader()).toBe(true);
     expect((await call('GET', '/subjects/after-crash/versions/1')).body).toMatchObject({ id: 4 });
@@ -166,17 +129,15 @@ describe('samsa-registry serve --kafka', () => {
     expect(await again.decode(encoded)).toEqual({ id: 'o-1' });
     expect(await again.getLatestSchemaId('orders-value')).toBe(2);
     expect(await again.getLatestSchemaId('after-crash')).toBe(4);
-    await eventually(
-      () => follower!.server.election.leaderUrl() === second.url,
-      20_000,
-      'the process to lead again',
-    );
+    await waitFor('the process to lead again', () => follower!.server.election.leaderUrl() === second.url, {
+      timeoutMs: 20_000,
+    });
 
     // SIGTERM: in-flight requests finish, it leaves the group, and the follower takes over at once.
     second.child.kill('SIGTERM');
-    expect(await second.exit).toBe(0);
+    expect((await second.closed).code).toBe(0);
     expect(second.output()).toContain('Stopped.');
-    await eventually(() => follower!.server.election.isLeader(), 10_000, 'the follower to lead');
+    await waitFor('the follower to lead', () => follower!.server.election.isLeader(), { timeoutMs: 10_000 });
     expect(
       (await call('POST', '/subjects/last/versions', { schema: order([{ name: 'y', type: 'float' }]) })).body,
     ).toEqual({

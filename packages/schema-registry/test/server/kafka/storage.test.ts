@@ -2,18 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, LogLevel } from '@samsa/core-client';
+import { waitFor } from '@samsa/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryStoreError } from '../../../src/errors.js';
 import { startRegistryServer } from '../../../src/server/http.js';
 import { httpClient, recordSchema } from '../helpers.js';
-import {
-  type Broker,
-  eventually,
-  FAST_ELECTION,
-  snapshot,
-  startKafka,
-  startKafkaRegistry,
-} from './fixture.js';
+import { type Broker, FAST_ELECTION, snapshot, startKafka, startKafkaRegistry } from './fixture.js';
 
 // The registry on the dev broker: everything written survives a registry restart, log compaction and a broker
 // restart from its data directory; a misconfigured topic is refused with a message that says what to fix.
@@ -53,7 +47,9 @@ async function countRecords(on: Broker, topic: string, end: bigint): Promise<num
   consumer.assign([{ topic, partitions: [0] }]);
   consumer.seek({ topic, partition: 0, offset: 0 });
   await consumer.run({ eachMessage: async () => void count++ });
-  await eventually(() => consumer.position({ topic, partition: 0 }) === end.toString(), 10_000, 'the end');
+  await waitFor('the end', () => consumer.position({ topic, partition: 0 }) === end.toString(), {
+    timeoutMs: 10_000,
+  });
   await consumer.disconnect();
   return count;
 }
@@ -177,17 +173,19 @@ describe('Kafka storage on the dev broker', () => {
     });
     await broker.restart();
     expect((await call('GET', '/subjects')).body).toEqual(['x']);
-    const after = await eventually(
+    const after = await waitFor(
+      'a write after the broker restart',
       async () => {
         const reply = await call('POST', '/subjects/y/versions', { schema: recordSchema('Y', []) });
         return reply.status === 200 ? reply : undefined;
       },
-      30_000,
-      'a write after the broker restart',
+      { timeoutMs: 30_000 },
     );
     expect(after.body).toEqual({ id: 2 });
     // The group forgot its members in the restart: the registry rejoins and leads again.
-    await eventually(() => registry.server.election.isLeader(), 10_000, 'the registry to lead again');
+    await waitFor('the registry to lead again', () => registry.server.election.isLeader(), {
+      timeoutMs: 10_000,
+    });
     await registry.server.close();
   }, 60_000);
 

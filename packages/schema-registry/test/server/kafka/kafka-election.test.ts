@@ -1,13 +1,7 @@
+import { waitFor } from '@samsa/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient, recordSchema } from '../helpers.js';
-import {
-  type Broker,
-  eventually,
-  snapshot,
-  startKafka,
-  startKafkaRegistry,
-  type TestRegistry,
-} from './fixture.js';
+import { type Broker, snapshot, startKafka, startKafkaRegistry, type TestRegistry } from './fixture.js';
 
 // Two registry instances on one topic and one election group: they agree on every id and read, writes sent to the
 // follower reach the leader, and when the leader goes the other one takes over.
@@ -33,12 +27,12 @@ async function pair() {
   running.push(a);
   const b = await startKafkaRegistry(broker, names);
   running.push(b);
-  await eventually(
+  await waitFor(
+    'both instances to know the same leader',
     () =>
       a.server.election.leaderUrl() !== undefined &&
       a.server.election.leaderUrl() === b.server.election.leaderUrl(),
-    10_000,
-    'both instances to know the same leader',
+    { timeoutMs: 10_000 },
   );
   const [leader, follower] = a.server.election.isLeader() ? [a, b] : [b, a];
   return { leader, follower, names };
@@ -88,11 +82,11 @@ describe('two registry instances on the dev broker', () => {
     });
     expect(new Set(idOf.values()).size).toBe(6);
     const ids = [1, ...idOf.values(), 99];
-    await eventually(
+    await waitFor(
+      'both instances to read the same',
       async () =>
         JSON.stringify(await snapshot(leader.url, ids)) === JSON.stringify(await snapshot(follower.url, ids)),
-      10_000,
-      'both instances to read the same',
+      { timeoutMs: 10_000 },
     );
   }, 60_000);
 
@@ -117,12 +111,12 @@ describe('two registry instances on the dev broker', () => {
     // A new instance catches up from the topic and follows the new leader (or leads, by URL order).
     const newcomer = await startKafkaRegistry(broker, names);
     running.push(newcomer);
-    await eventually(
+    await waitFor(
+      'the newcomer to agree on the leader',
       () =>
         newcomer.server.election.leaderUrl() !== undefined &&
         newcomer.server.election.leaderUrl() === follower.server.election.leaderUrl(),
-      10_000,
-      'the newcomer to agree on the leader',
+      { timeoutMs: 10_000 },
     );
     const viaNewcomer = httpClient(newcomer.url);
     expect((await viaNewcomer('GET', '/subjects/f/versions')).body).toEqual([1, 2]);
@@ -140,11 +134,9 @@ describe('two registry instances on the dev broker', () => {
     expect(reader.lines.some((line) => line.includes('no leader-eligible'))).toBe(true);
     const writer = await startKafkaRegistry(broker, names);
     running.push(writer);
-    await eventually(
-      () => reader.server.election.leaderUrl() === writer.url,
-      10_000,
-      'the eligible one to lead',
-    );
+    await waitFor('the eligible one to lead', () => reader.server.election.leaderUrl() === writer.url, {
+      timeoutMs: 10_000,
+    });
     expect(writer.server.election.isLeader()).toBe(true);
     expect(
       (await httpClient(reader.url)('POST', '/subjects/r/versions', { schema: schema('R') })).body,
