@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { Injectable } from '@nestjs/common';
 import { type RegistryServer, startRegistryServer, typedSchema } from '@samsa/schema-registry';
+import { waitFor } from '@samsa/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterHeaders, defineTopic, Payload, SamsaProducer, Subscribe } from '../../src/index.js';
 import { bootWithMemoryKafka } from '../support/boot.js';
 import { MemoryKafka } from '../support/memory-kafka.js';
-import { waitFor } from '../support/wait.js';
 
 interface OrderV1 {
   orderId: string;

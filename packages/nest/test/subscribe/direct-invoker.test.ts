@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { type CanActivate, type ExecutionContext, Injectable, Module, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import { waitFor } from '@samsa/test-support';
 import { IsInt, Min } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { Payload, SamsaModule, SamsaProducer, Subscribe } from '../../src/index.js';
 import { MemoryKafka } from '../support/memory-kafka.js';
-import { waitFor } from '../support/wait.js';
 
 class Quantity {
   @IsInt()

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { EventPattern, Payload as RpcPayload } from '@nestjs/microservices';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { waitFor } from '@samsa/test-support';
 import { IsInt, IsString, Min } from 'class-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,7 +25,6 @@ import {
 import { SamsaServer } from '../../src/microservices/index.js';
 import { type SamsaTestKit, startSamsaTestKit } from '../../src/testing/index.js';
 import { e2eClients } from '../support/clients.js';
-import { waitFor } from '../support/wait.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const header = (m: { headers?: Record<string, unknown> }, name: string) => {
@@ -117,11 +117,9 @@ for (const e2e of e2eClients) {
         { key: (_v, i) => `customer-${i % 10}` },
       );
       const app = await boot('e2e-order', [Ledger, Audit]);
-      await waitFor(
-        '300 records twice',
-        () => audited === 300 && [...byKey.values()].flat().length === 300,
-        30_000,
-      );
+      await waitFor('300 records twice', () => audited === 300 && [...byKey.values()].flat().length === 300, {
+        timeoutMs: 30_000,
+      });
       expect(overlap).toBe(false);
       for (const [key, seqs] of byKey) expect(seqs, key).toEqual([...seqs].sort((a, b) => a - b));
       expect(byKey.size).toBe(10);
@@ -154,7 +152,7 @@ for (const e2e of e2eClients) {
         { key: (_v, i) => `k${i}` },
       );
       const app = await boot('e2e-shared', [Accounting]);
-      await waitFor('both topics', () => seen.invoices === 30 && seen.refunds === 20, 30_000);
+      await waitFor('both topics', () => seen.invoices === 30 && seen.refunds === 20, { timeoutMs: 30_000 });
       await app.close();
     });
 
@@ -177,7 +175,7 @@ for (const e2e of e2eClients) {
       await producer.publish('e2e.orders', { customerId: 'poison', quantity: 1 }, { key: 'k' });
       await producer.publish('e2e.orders', { customerId: 'invalid', quantity: 0 }, { key: 'k' });
       await producer.publish('e2e.orders', { customerId: 'c-1', quantity: 2 }, { key: 'k' });
-      await waitFor('the valid order', () => valid.length === 1, 30_000);
+      await waitFor('the valid order', () => valid.length === 1, { timeoutMs: 30_000 });
       const dead = await kit.consume('e2e.orders.dlq', 2);
       expect(attempts).toEqual([1, 2, 3]);
       expect(valid).toEqual(['c-1']);
@@ -219,12 +217,12 @@ for (const e2e of e2eClients) {
         { key: (_v, i) => `k${i % 13}` },
       );
       const first = await boot('e2e-load-1', [handler()]);
-      await waitFor('a quarter of the load', () => processed.length >= total / 4, 30_000);
+      await waitFor('a quarter of the load', () => processed.length >= total / 4, { timeoutMs: 30_000 });
       await first.close();
       const afterFirst = processed.length;
       expect(afterFirst).toBeLessThan(total);
       const second = await boot('e2e-load-2', [handler()]);
-      await waitFor('the whole load', () => processed.length >= total, 30_000);
+      await waitFor('the whole load', () => processed.length >= total, { timeoutMs: 30_000 });
       await second.close();
       expect(processed).toHaveLength(total);
       expect(new Set(processed).size).toBe(total);
@@ -247,7 +245,7 @@ for (const e2e of e2eClients) {
       const ms = moduleRef.createNestMicroservice({ strategy: server, logger: false });
       await ms.listen();
       await kit.produce('e2e.transport', [{ n: 1 }, { n: 2 }, { n: 3 }], { key: () => 'same' });
-      await waitFor('three events', () => seen.length === 3, 30_000);
+      await waitFor('three events', () => seen.length === 3, { timeoutMs: 30_000 });
       expect(seen).toEqual([1, 2, 3]);
       await ms.close();
     });

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { Controller, Global, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { Ctx, EventPattern } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
+import { waitFor } from '@samsa/test-support';
 import { describe, expect, it } from 'vitest';
 import type { SamsaContext } from '../../src/index.js';
 import { SamsaServer, SamsaTransportModule } from '../../src/microservices/index.js';
 import { MemoryKafka } from '../support/memory-kafka.js';
-import { waitFor } from '../support/wait.js';
 
 @Injectable()
 class Database implements OnModuleDestroy {

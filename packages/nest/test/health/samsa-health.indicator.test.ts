@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
+import { waitFor } from '@samsa/test-support';
 import { describe, expect, it } from 'vitest';
 import { SamsaHealthIndicator } from '../../src/health/index.js';
 import { SamsaConsumers, SamsaModule, SamsaProducer, Subscribe } from '../../src/index.js';
 import { MemoryKafka } from '../support/memory-kafka.js';
-import { waitFor } from '../support/wait.js';
 
 describe('SamsaHealthIndicator', () => {
   it('reports consumers, lag, degraded over maxLag, and down when a consumer stopped', async () => {

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { Controller, Module } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
+import { waitFor } from '@samsa/test-support';
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { SamsaContext } from '../../src/index.js';
 import { SAMSA_TRANSPORT, SamsaClientProxy, SamsaServer } from '../../src/microservices/index.js';
 import { MemoryKafka } from '../support/memory-kafka.js';
-import { waitFor } from '../support/wait.js';
 
 describe('SamsaServer: @nestjs/microservices transport', () => {
   it('runs @EventPattern and @MessagePattern handlers, with per-pattern options from extras', async () => {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { waitFor } from '@samsa/test-support';
 import { describe, expect, it } from 'vitest';
 import {
   Ctx,
@@ -13,7 +14,6 @@ import {
   Subscribe,
 } from '../../src/index.js';
 import { MemoryKafka } from '../support/memory-kafka.js';
-import { waitFor } from '../support/wait.js';
 
 async function boot(kafka: MemoryKafka, providers: unknown[], extra: Record<string, unknown> = {}) {
   @Module({

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Injectable } from '@nestjs/common';
+import { waitFor } from '@samsa/test-support';
 import { describe, expect, it } from 'vitest';
 import {
   BatchRecordError,
@@ -12,7 +13,6 @@ import {
 } from '../../src/index.js';
 import { bootWithMemoryKafka } from '../support/boot.js';
 import { MemoryKafka } from '../support/memory-kafka.js';
-import { waitFor } from '../support/wait.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

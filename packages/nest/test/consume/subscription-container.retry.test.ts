@@ -12,6 +12,7 @@ import {
   UseInterceptors,
   ValidationPipe,
 } from '@nestjs/common';
+import { waitFor } from '@samsa/test-support';
 import { IsInt, IsString, Min } from 'class-validator';
 import { map, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +29,6 @@ import {
 } from '../../src/index.js';
 import { bootWithMemoryKafka } from '../support/boot.js';
 import { MemoryKafka } from '../support/memory-kafka.js';
-import { waitFor } from '../support/wait.js';
 
 const header = (m: { headers?: Record<string, unknown> }, name: string) => String(m.headers?.[name]);
 
