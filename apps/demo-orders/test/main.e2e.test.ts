@@ -1,78 +1,52 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBroker } from '@samsa/broker-dev';
 import { startRegistryServer } from '@samsa/schema-registry';
+import { type Background, start } from '@samsa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(appDir, 'dist/main.js');
 
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  errors: () => string;
-  exited: Promise<number | null>;
-}
-
-const running: Running[] = [];
+const running: Background[] = [];
 
 /** Starts the built demo as `npm start` does (`node dist/main.js`), without inheriting Kafka settings. */
-function startDemo(env: Record<string, string>): Running {
+function startDemo(env: Record<string, string>): Background {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run build -w demo-orders)`);
   const { KAFKA_BROKERS: _k, SCHEMA_REGISTRY_URL: _s, PORT: _p, ...rest } = process.env;
-  const child = spawn(process.execPath, [entry], { cwd: appDir, env: { ...rest, ...env }, stdio: 'pipe' });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr!.on('data', (chunk) => {
-    err += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const run = { child, output: () => out, errors: () => err, exited };
+  const run = start(process.execPath, [entry], { cwd: appDir, env: { ...rest, ...env } });
   running.push(run);
   return run;
 }
 
-async function until(what: string, run: Running, check: (out: string) => boolean, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check(run.output())) {
-    if (Date.now() > deadline || run.child.exitCode !== null) {
-      throw new Error(`demo: no ${what}\n--- stdout\n${run.output()}\n--- stderr\n${run.errors()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function until(what: string, run: Background, check: (out: string) => boolean, timeoutMs = 60_000) {
+  return run.waitUntil(what, (stdout) => check(stdout), { timeoutMs });
 }
 
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
-async function stopDemo(run: Running): Promise<number | null> {
-  run.child.kill('SIGINT');
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000).unref());
-  const code = await Promise.race([run.exited, timeout]);
-  if (code === 'timeout') {
-    run.child.kill('SIGKILL');
-    throw new Error(`demo did not stop within 30 s after SIGINT\n${run.output()}`);
-  }
+/** SIGINT, as Ctrl-C in `npm start`; resolves with the exit code once all output is in. */
+async function stopDemo(run: Background): Promise<number | null> {
+  await run.stop('SIGINT', 30_000);
+  const { code, signal } = await run.closed;
+  if (signal === 'SIGKILL') throw new Error(`demo did not stop within 30 s after SIGINT\n${run.stdout()}`);
   return code;
 }
 
-afterEach(() => {
-  for (const run of running.splice(0)) if (run.child.exitCode === null) run.child.kill('SIGKILL');
+afterEach(async () => {
+  for (const run of running.splice(0)) await run.stop('SIGKILL');
 });
 
-async function checkFlow(run: Running) {
+async function checkFlow(run: Background) {
   // sample orders: three paid and notified, one invalid (400), one poison in the dead-letter topic
   await until(
     'event flow',
     run,
     (out) => count(out, '[notifications]') >= 3 && out.includes('[dead-letter]'),
   );
-  const out = run.output();
+  const out = run.stdout();
   expect(count(out, '-> PaymentCompleted')).toBe(3);
   expect(out).toContain('POST /orders -> 400');
   expect(out).toMatch(
@@ -105,11 +79,11 @@ describe('npm start (apps/demo-orders)', () => {
   it('runs on the embedded broker and registry, shows the flow end to end, stops cleanly on SIGINT', async () => {
     const run = startDemo({ PORT: '0' });
     await until('startup banner', run, (out) => out.includes('demo-orders is running'));
-    expect(run.output()).toContain('(embedded Samsa dev broker, in memory)');
-    expect(run.output()).toContain('(embedded Samsa registry, in memory)');
+    expect(run.stdout()).toContain('(embedded Samsa dev broker, in memory)');
+    expect(run.stdout()).toContain('(embedded Samsa registry, in memory)');
     await checkFlow(run);
     expect(await stopDemo(run)).toBe(0);
-    expect(run.output()).toContain('stopped cleanly');
+    expect(run.stdout()).toContain('stopped cleanly');
   });
 
   it('uses KAFKA_BROKERS and SCHEMA_REGISTRY_URL when they are set', async () => {
@@ -122,8 +96,8 @@ describe('npm start (apps/demo-orders)', () => {
         SCHEMA_REGISTRY_URL: registry.url,
       });
       await until('startup banner', run, (out) => out.includes('demo-orders is running'));
-      expect(run.output()).toContain(`${broker.bootstrap.join(',')}   (KAFKA_BROKERS)`);
-      expect(run.output()).toContain(`${registry.url}   (SCHEMA_REGISTRY_URL)`);
+      expect(run.stdout()).toContain(`${broker.bootstrap.join(',')}   (KAFKA_BROKERS)`);
+      expect(run.stdout()).toContain(`${registry.url}   (SCHEMA_REGISTRY_URL)`);
       await checkFlow(run);
       expect(await stopDemo(run)).toBe(0);
       // the schemas were registered in the given registry
@@ -141,13 +115,10 @@ describe('npm start (apps/demo-orders)', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const run = startDemo({ PORT: String(port), SAMPLE_ORDERS: '0' });
-      const code = await Promise.race([
-        run.exited,
-        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 60_000).unref()),
-      ]);
+      const { code } = await run.closed;
       expect(code).toBe(1);
-      expect(run.errors()).toContain(`port ${port} on 127.0.0.1 is already in use`);
-      expect(run.errors()).toContain(`PORT=${port + 1} npm start`);
+      expect(run.stderr()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(run.stderr()).toContain(`PORT=${port + 1} npm start`);
     } finally {
       blocker.close();
     }
