@@ -1,15 +1,15 @@
 import { ApiKey, type FetchRequest, type FetchResponse } from '@samsa/protocol';
+import { buildBatch, numberedRecords } from '@samsa/test-support/record-batches';
 import { describe, expect, it } from 'vitest';
-import { NoOffsetForPartitionError } from '../../src/consumer/errors.js';
-import { Fetcher, type FetcherConfig } from '../../src/consumer/fetch/fetcher.js';
-import { PartitionState } from '../../src/consumer/partition-state.js';
-import { ErrorCode } from '../../src/errors.js';
-import { nullLogger } from '../../src/logger.js';
-import { FakeCluster } from './fake-cluster.js';
-import { batch, values } from './records.js';
+import { NoOffsetForPartitionError } from '../../../src/consumer/errors.js';
+import { Fetcher, type FetcherConfig } from '../../../src/consumer/fetch/fetcher.js';
+import { PartitionState } from '../../../src/consumer/partition-state.js';
+import { ErrorCode } from '../../../src/errors.js';
+import { nullLogger } from '../../../src/logger.js';
+import { FakeCluster } from '../../helpers/fake-cluster.js';
 
 /** Ten records of 120 bytes: one batch a bit over maxPartitionFetchBytes (1000). */
-const big = (offset: bigint) => batch(offset, values('x'.repeat(119), 10));
+const big = (offset: bigint) => buildBatch(numberedRecords('x'.repeat(119), 10), { baseOffset: offset });
 
 const config: FetcherConfig = {
   fetchMinBytes: 1,
@@ -191,7 +191,9 @@ describe('Fetcher', () => {
       ApiKey.Fetch,
       async (req, v) => {
         await gate;
-        return respond(req, v, (_t, _p, offset) => ({ records: batch(offset, values('v', 5)) }));
+        return respond(req, v, (_t, _p, offset) => ({
+          records: buildBatch(numberedRecords('v', 5), { baseOffset: offset }),
+        }));
       },
       11,
     );
@@ -234,7 +236,9 @@ describe('Fetcher', () => {
     let calls = 0;
     const a = await setup(
       (_t, _p, offset) =>
-        ++calls <= 2 ? { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER } : { records: batch(offset, ['x']) },
+        ++calls <= 2
+          ? { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER }
+          : { records: buildBatch([{ value: 'x' }], { baseOffset: offset }) },
       { partitions: 1 },
     );
     a.fetcher.start();
@@ -251,7 +255,7 @@ describe('Fetcher', () => {
 
   it('names topics by id from Fetch v13 and asks for read_committed when configured', async () => {
     const { partitions, fetcher, cluster } = await setup(
-      (_t, _p, offset) => ({ records: batch(offset, ['a', 'b']) }),
+      (_t, _p, offset) => ({ records: buildBatch([{ value: 'a' }, { value: 'b' }], { baseOffset: offset }) }),
       {
         version: 13,
         partitions: 1,

@@ -1,11 +1,13 @@
 /**
  * assign() (partitions without a group, Java's manual assignment) and position(), against broker-dev.
  */
+
+import { waitFor } from '@samsa/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerStateError } from '../../src/consumer/errors.js';
 import { ConfigurationError } from '../../src/index.js';
-import { type Fixture, sleep, startFixture } from './broker-fixture.js';
-import { makeConsumer, waitFor } from './helpers.js';
+import { type Fixture, sleep, startFixture } from '../helpers/broker-fixture.js';
+import { makeConsumer } from '../helpers/consumer.js';
 
 let fx: Fixture;
 let counts: Map<number, number>;
@@ -34,11 +36,11 @@ describe('consumer.assign()', () => {
       },
     });
     const expected = counts.get(1) ?? 0;
-    await waitFor(() => offsets.length >= expected, 10_000, 'every record of partition 1');
+    await waitFor('every record of partition 1', () => offsets.length >= expected, { timeoutMs: 10_000 });
     await waitFor(
-      () => c.position({ topic: 'assigned', partition: 1 }) === String(expected),
-      10_000,
       'position at the end',
+      () => c.position({ topic: 'assigned', partition: 1 }) === String(expected),
+      { timeoutMs: 10_000 },
     );
     // While a handler runs, the position is that record's offset (it moves once the handler returned).
     expect(positions.slice(0, 3)).toEqual(['0', '1', '2']);
@@ -64,11 +66,11 @@ describe('consumer.assign()', () => {
       },
     });
     const zero = counts.get(0) ?? 0;
-    await waitFor(() => seen.size >= zero, 10_000, 'partition 0');
+    await waitFor('partition 0', () => seen.size >= zero, { timeoutMs: 10_000 });
     c.seek({ topic: 'assigned', partition: 1, offset: 10 });
     c.assign([{ topic: 'assigned', partitions: [1] }]);
     const one = counts.get(1) ?? 0;
-    await waitFor(() => seen.size >= zero + one - 10, 10_000, 'partition 1 from offset 10');
+    await waitFor('partition 1 from offset 10', () => seen.size >= zero + one - 10, { timeoutMs: 10_000 });
     await sleep(100);
     expect(seen.has('1:9')).toBe(false);
     expect(seen.has('1:10')).toBe(true);
@@ -90,7 +92,9 @@ describe('consumer.assign()', () => {
     await producer.connect();
     await producer.send({ topic: 'tail', messages: [{ value: 'a' }, { value: 'b' }] });
     await producer.disconnect();
-    await waitFor(() => c.position({ topic: 'tail', partition: 0 }) === '2', 10_000, 'position 2');
+    await waitFor('position 2', () => c.position({ topic: 'tail', partition: 0 }) === '2', {
+      timeoutMs: 10_000,
+    });
     expect(values).toEqual(['a', 'b']);
     await c.disconnect();
   }, 30_000);

@@ -16,15 +16,6 @@ export function makeConsumer<K = Buffer | null, V = Buffer | null>(
   );
 }
 
-/** Waits until `check()` is true, polling; throws with `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 export interface Seen {
   consumer: string;
   partition: number;

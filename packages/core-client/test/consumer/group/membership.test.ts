@@ -5,22 +5,22 @@ import {
   decodeSubscription,
   encodeAssignment,
   encodeSubscription,
-} from '../../src/assignors/consumer-protocol.js';
-import { CooperativeStickyAssignor } from '../../src/assignors/cooperative-sticky.js';
-import { RangeAssignor } from '../../src/assignors/range.js';
-import type { PartitionAssignor } from '../../src/assignors/types.js';
+} from '../../../src/assignors/consumer-protocol.js';
+import { CooperativeStickyAssignor } from '../../../src/assignors/cooperative-sticky.js';
+import { RangeAssignor } from '../../../src/assignors/range.js';
+import type { PartitionAssignor } from '../../../src/assignors/types.js';
 import {
   CommitFailedError,
   FencedInstanceIdError,
   GroupJoinError,
   RebalanceInProgressError,
-} from '../../src/consumer/errors.js';
-import { type HeartbeatEvent, Heartbeater } from '../../src/consumer/group/heartbeat.js';
-import { GroupMembership } from '../../src/consumer/group/membership.js';
-import { commitOffsets, fetchCommittedOffsets } from '../../src/consumer/group/offsets.js';
-import { ErrorCode } from '../../src/errors.js';
-import { nullLogger } from '../../src/logger.js';
-import { FakeCluster } from './fake-cluster.js';
+} from '../../../src/consumer/errors.js';
+import { type HeartbeatEvent, Heartbeater } from '../../../src/consumer/group/heartbeat.js';
+import { GroupMembership } from '../../../src/consumer/group/membership.js';
+import { commitOffsets, fetchCommittedOffsets } from '../../../src/consumer/group/offsets.js';
+import { ErrorCode } from '../../../src/errors.js';
+import { nullLogger } from '../../../src/logger.js';
+import { FakeCluster } from '../../helpers/fake-cluster.js';
 
 function membership(
   cluster: FakeCluster,

@@ -3,13 +3,13 @@
  * first against a fake coordinator, then against broker-dev with members coming and going.
  */
 import { ApiKey } from '@samsa/protocol';
+import { waitFor } from '@samsa/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroupMember, type GroupMemberConfig } from '../../src/consumer/group/group-member.js';
-import { ConfigurationError, ErrorCode } from '../../src/index.js';
-import { nullLogger } from '../../src/logger.js';
-import { type Fixture, startFixture } from './broker-fixture.js';
-import { FakeCluster } from './fake-cluster.js';
-import { waitFor } from './helpers.js';
+import { GroupMember, type GroupMemberConfig } from '../../../src/consumer/group/group-member.js';
+import { ConfigurationError, ErrorCode } from '../../../src/index.js';
+import { nullLogger } from '../../../src/logger.js';
+import { type Fixture, startFixture } from '../../helpers/broker-fixture.js';
+import { FakeCluster } from '../../helpers/fake-cluster.js';
 
 /** Each member advertises its name; the group leader makes the smallest name everyone's leader. */
 function election(name: string, groupId: string, log: string[] = []) {
@@ -138,12 +138,16 @@ describe('GroupMember on broker-dev', () => {
     await mb.start();
     expect(b.state.leader).toBe('b');
     await Promise.all([ma.start(), mc.start()]);
-    await waitFor(() => [a, b, c].every((m) => m.state.leader === 'a'), 10_000, 'every member to follow a');
+    await waitFor('every member to follow a', () => [a, b, c].every((m) => m.state.leader === 'a'), {
+      timeoutMs: 10_000,
+    });
     expect(new Set([ma.generationId, mb.generationId, mc.generationId]).size).toBe(1);
     expect(b.state.revoked).toContain('rebalance');
 
     await ma.stop();
-    await waitFor(() => [b, c].every((m) => m.state.leader === 'b'), 10_000, 'b elected after a left');
+    await waitFor('b elected after a left', () => [b, c].every((m) => m.state.leader === 'b'), {
+      timeoutMs: 10_000,
+    });
     expect(a.state.revoked.at(-1)).toBe('stop');
 
     const admin = fx.kafka.admin();

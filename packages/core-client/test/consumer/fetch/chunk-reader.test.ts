@@ -1,9 +1,10 @@
+import { CompressionType } from '@samsa/protocol';
+import { buildBatch, numberedRecords, transactionMarker } from '@samsa/test-support/record-batches';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanBatches } from '../../src/consumer/fetch/batch-scan.js';
-import { ChunkReader } from '../../src/consumer/fetch/chunk-reader.js';
-import type { FetchedChunk } from '../../src/consumer/partition-state.js';
-import { batch, marker, values } from './records.js';
+import { scanBatches } from '../../../src/consumer/fetch/batch-scan.js';
+import { ChunkReader } from '../../../src/consumer/fetch/chunk-reader.js';
+import type { FetchedChunk } from '../../../src/consumer/partition-state.js';
 
 function chunk(
   records: Buffer,
@@ -30,13 +31,16 @@ function readAll(reader: ChunkReader): { offset: number; value: string | null }[
 
 describe('scanBatches', () => {
   it('finds the complete batches and where the next fetch starts', () => {
-    const records = Buffer.concat([batch(0, values('a', 3)), batch(3, values('b', 2))]);
+    const records = Buffer.concat([
+      buildBatch(numberedRecords('a', 3), { baseOffset: 0 }),
+      buildBatch(numberedRecords('b', 2), { baseOffset: 3 }),
+    ]);
     expect(scanBatches(records)).toEqual({ bytes: records.length, nextOffset: 5n, batches: 2 });
   });
 
   it('stops before a batch cut off at maxBytes', () => {
-    const first = batch(10, values('a', 3));
-    const second = batch(13, values('b', 5));
+    const first = buildBatch(numberedRecords('a', 3), { baseOffset: 10 });
+    const second = buildBatch(numberedRecords('b', 5), { baseOffset: 13 });
     const cut = Buffer.concat([first, second.subarray(0, second.length - 7)]);
     expect(scanBatches(cut)).toEqual({ bytes: first.length, nextOffset: 13n, batches: 1 });
     expect(scanBatches(first.subarray(0, 30))).toEqual({ bytes: 0, nextOffset: -1n, batches: 0 });
@@ -55,8 +59,8 @@ describe('scanBatches', () => {
 describe('ChunkReader', () => {
   it('reads records in order, keys and values as views of the fetched bytes', () => {
     const records = Buffer.concat([
-      batch(0, [{ key: 'k', value: 'v0', headers: { h: 'x' } }, 'v1']),
-      batch(2, ['v2']),
+      buildBatch([{ key: 'k', value: 'v0', headers: { h: 'x' } }, { value: 'v1' }], { baseOffset: 0 }),
+      buildBatch([{ value: 'v2' }], { baseOffset: 2 }),
     ]);
     const reader = new ChunkReader(chunk(records), { readCommitted: false });
     const first = reader.next()!;
@@ -72,12 +76,17 @@ describe('ChunkReader', () => {
   });
 
   it('skips records before the fetch offset inside the first batch', () => {
-    const reader = new ChunkReader(chunk(batch(100, values('v', 5)), 103n), { readCommitted: false });
+    const reader = new ChunkReader(chunk(buildBatch(numberedRecords('v', 5), { baseOffset: 100 }), 103n), {
+      readCommitted: false,
+    });
     expect(readAll(reader).map((r) => r.offset)).toEqual([103, 104]);
   });
 
   it('decodes compressed batches', () => {
-    const records = Buffer.concat([batch(0, values('g', 50), { compression: 1 }), batch(50, values('h', 2))]);
+    const records = Buffer.concat([
+      buildBatch(numberedRecords('g', 50), { baseOffset: 0, compression: CompressionType.GZIP }),
+      buildBatch(numberedRecords('h', 2), { baseOffset: 50 }),
+    ]);
     const got = readAll(new ChunkReader(chunk(records), { readCommitted: false }));
     expect(got).toHaveLength(52);
     expect(got[49]).toEqual({ offset: 49, value: 'g49' });
@@ -85,9 +94,14 @@ describe('ChunkReader', () => {
 
   it('never surfaces control records, whatever the isolation level', () => {
     const records = Buffer.concat([
-      batch(0, ['t0', 't1'], { transactional: true, producerId: 7n, producerEpoch: 0 }),
-      marker(2, 'COMMIT', 7n),
-      batch(3, ['after']),
+      buildBatch([{ value: 't0' }, { value: 't1' }], {
+        baseOffset: 0,
+        transactional: true,
+        producerId: 7n,
+        producerEpoch: 0,
+      }),
+      transactionMarker('COMMIT', 7n, { baseOffset: 2 }),
+      buildBatch([{ value: 'after' }], { baseOffset: 3 }),
     ]);
     for (const readCommitted of [false, true]) {
       const got = readAll(new ChunkReader(chunk(records), { readCommitted }));
@@ -97,15 +111,18 @@ describe('ChunkReader', () => {
 
   it('read_committed drops aborted transactions named by the fetch response; read_uncommitted keeps them', () => {
     const txn = (base: number, pid: bigint, vs: string[]) =>
-      batch(base, vs, { transactional: true, producerId: pid, producerEpoch: 0 });
+      buildBatch(
+        vs.map((value) => ({ value })),
+        { baseOffset: base, transactional: true, producerId: pid, producerEpoch: 0 },
+      );
     const records = Buffer.concat([
       txn(0, 1n, ['a0', 'a1']), // producer 1: aborted
       txn(2, 2n, ['b0']), // producer 2: committed
-      batch(3, ['plain']),
-      marker(4, 'ABORT', 1n),
-      marker(5, 'COMMIT', 2n),
+      buildBatch([{ value: 'plain' }], { baseOffset: 3 }),
+      transactionMarker('ABORT', 1n, { baseOffset: 4 }),
+      transactionMarker('COMMIT', 2n, { baseOffset: 5 }),
       txn(6, 1n, ['a-next']), // producer 1's next transaction: committed later
-      marker(7, 'COMMIT', 1n),
+      transactionMarker('COMMIT', 1n, { baseOffset: 7 }),
     ]);
     const aborted = [{ producerId: 1n, firstOffset: 0n }];
     const committed = readAll(new ChunkReader(chunk(records, 0n, aborted), { readCommitted: true }));
@@ -116,7 +133,12 @@ describe('ChunkReader', () => {
 
   it('keeps its place when reading is interrupted', () => {
     const reader = new ChunkReader(
-      chunk(Buffer.concat([batch(0, values('x', 3)), batch(3, values('y', 3))])),
+      chunk(
+        Buffer.concat([
+          buildBatch(numberedRecords('x', 3), { baseOffset: 0 }),
+          buildBatch(numberedRecords('y', 3), { baseOffset: 3 }),
+        ]),
+      ),
       {
         readCommitted: false,
       },
@@ -128,7 +150,7 @@ describe('ChunkReader', () => {
   });
 
   it('throws a ProtocolDecodeError for a corrupted batch', () => {
-    const records = batch(0, values('c', 3));
+    const records = buildBatch(numberedRecords('c', 3), { baseOffset: 0 });
     records[records.length - 2] ^= 0xff;
     const reader = new ChunkReader(chunk(records), { readCommitted: false });
     expect(() => reader.next()).toThrow(/CRC/);

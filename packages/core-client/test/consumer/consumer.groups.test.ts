@@ -2,11 +2,13 @@
  * Consumer groups against a 3-broker @samsa/broker-dev: exact delivery through rebalances, heartbeats
  * independent of slow handlers, maxPollIntervalMs, static membership and fencing, cooperative-sticky.
  */
+
+import { waitFor } from '@samsa/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TopicPartitions } from '../../src/assignors/types.js';
 import { FencedInstanceIdError } from '../../src/consumer/errors.js';
-import { type Fixture, sleep, startFixture } from './broker-fixture.js';
-import { checkExactlyOnceInOrder, makeConsumer, record, type Seen, waitFor } from './helpers.js';
+import { type Fixture, sleep, startFixture } from '../helpers/broker-fixture.js';
+import { checkExactlyOnceInOrder, makeConsumer, record, type Seen } from '../helpers/consumer.js';
 
 let fx: Fixture;
 const TOTAL = 10_000;
@@ -36,7 +38,9 @@ describe('consumer groups on broker-dev', () => {
         c.run({ eachMessage: ({ message }) => void seen.push(record(name, message)) }),
       ),
     );
-    await waitFor(() => seen.length >= TOTAL, 30_000, `${TOTAL} messages (have ${seen.length})`);
+    await waitFor(`${TOTAL} messages (have ${seen.length})`, () => seen.length >= TOTAL, {
+      timeoutMs: 30_000,
+    });
     await sleep(200);
     const owned = consumers.map(({ c }) => c.assignment().flatMap((tp) => tp.partitions));
     await Promise.all(consumers.map(({ c }) => c.disconnect()));
@@ -62,9 +66,11 @@ describe('consumer groups on broker-dev', () => {
         if (seen.length < 5000) await sleep(1);
       },
     });
-    await waitFor(() => seen.length >= 1000, 30_000, 'a to get going');
+    await waitFor('a to get going', () => seen.length >= 1000, { timeoutMs: 30_000 });
     await b.run({ eachMessage: ({ message }) => void seen.push(record('b', message)) });
-    await waitFor(() => seen.length >= TOTAL, 30_000, `${TOTAL} messages (have ${seen.length})`);
+    await waitFor(`${TOTAL} messages (have ${seen.length})`, () => seen.length >= TOTAL, {
+      timeoutMs: 30_000,
+    });
     await sleep(200);
     await Promise.all([a.disconnect(), b.disconnect()]);
     expect(revoked.length).toBeGreaterThan(0);
@@ -88,7 +94,9 @@ describe('consumer groups on broker-dev', () => {
         if (handled === 1) await sleep(3000); // three session timeouts
       },
     });
-    await waitFor(() => handled >= 100, 20_000, 'the slow handler to finish and more to follow');
+    await waitFor('the slow handler to finish and more to follow', () => handled >= 100, {
+      timeoutMs: 20_000,
+    });
     const generation = a.groupMetadata().generationId;
     await a.disconnect();
     expect(joins).toBe(1);
@@ -122,15 +130,15 @@ describe('consumer groups on broker-dev', () => {
     void lost;
     // a is stuck on its first message; once maxPollIntervalMs passes, b takes over everything.
     await waitFor(
-      () => b.assignment().flatMap((tp) => tp.partitions).length === 4,
-      20_000,
       'b to own all partitions',
+      () => b.assignment().flatMap((tp) => tp.partitions).length === 4,
+      { timeoutMs: 20_000 },
     );
     stuck = false;
     await waitFor(
-      () => aJoins >= 2 && a.assignment().flatMap((tp) => tp.partitions).length > 0,
-      20_000,
       'a to rejoin',
+      () => aJoins >= 2 && a.assignment().flatMap((tp) => tp.partitions).length > 0,
+      { timeoutMs: 20_000 },
     );
     await Promise.all([a.disconnect(), b.disconnect()]);
   }, 60_000);
@@ -154,9 +162,9 @@ describe('consumer groups on broker-dev', () => {
     await first.subscribe({ topics: ['keyed'] });
     await Promise.all([other.run({ eachMessage: () => {} }), first.run({ eachMessage: () => {} })]);
     await waitFor(
-      () => first.assignment().length > 0 && other.assignment().length > 0,
-      20_000,
       'both to be assigned',
+      () => first.assignment().length > 0 && other.assignment().length > 0,
+      { timeoutMs: 20_000 },
     );
     await sleep(500);
     const before = first.assignment();
@@ -170,7 +178,9 @@ describe('consumer groups on broker-dev', () => {
     });
     await again.subscribe({ topics: ['keyed'] });
     await again.run({ eachMessage: () => {} });
-    await waitFor(() => again.assignment().length > 0, 20_000, 'the restarted member to be assigned');
+    await waitFor('the restarted member to be assigned', () => again.assignment().length > 0, {
+      timeoutMs: 20_000,
+    });
     expect(again.assignment()).toEqual(before);
     await sleep(500);
     expect(otherJoins).toBe(joinsBefore);
@@ -186,11 +196,9 @@ describe('consumer groups on broker-dev', () => {
     const second = makeConsumer(fx.kafka, { groupId: 'fenced', ...fast, groupInstanceId: 'dup' });
     await second.subscribe({ topics: ['keyed'] });
     await second.run({ eachMessage: () => {} });
-    await waitFor(
-      () => crashes.some((e) => e instanceof FencedInstanceIdError),
-      20_000,
-      'the first to be fenced',
-    );
+    await waitFor('the first to be fenced', () => crashes.some((e) => e instanceof FencedInstanceIdError), {
+      timeoutMs: 20_000,
+    });
     const err = crashes.find((e) => e instanceof FencedInstanceIdError) as FencedInstanceIdError;
     expect(err.message).toMatch(/groupInstanceId "dup"/);
     await Promise.all([first.disconnect(), second.disconnect()]);
@@ -217,13 +225,15 @@ describe('consumer groups on broker-dev', () => {
         if (seen.length < 6000) await sleep(1);
       },
     });
-    await waitFor(() => seen.length >= 1000, 30_000, 'a to get going');
+    await waitFor('a to get going', () => seen.length >= 1000, { timeoutMs: 30_000 });
     await b.run({ eachMessage: ({ message }) => void seen.push(record('b', message)) });
-    await waitFor(() => seen.length >= TOTAL, 30_000, `${TOTAL} messages (have ${seen.length})`);
+    await waitFor(`${TOTAL} messages (have ${seen.length})`, () => seen.length >= TOTAL, {
+      timeoutMs: 30_000,
+    });
     await waitFor(
-      () => b.assignment().flatMap((tp) => tp.partitions).length === 2,
-      10_000,
       'b to get two partitions',
+      () => b.assignment().flatMap((tp) => tp.partitions).length === 2,
+      { timeoutMs: 10_000 },
     );
     const aOwns = a.assignment().flatMap((tp) => tp.partitions);
     await Promise.all([a.disconnect(), b.disconnect()]);

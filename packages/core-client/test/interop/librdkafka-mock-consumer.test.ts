@@ -3,14 +3,13 @@
  * versions (Fetch ≤ 11, JoinGroup ≤ 5, Metadata ≤ 2, no topic ids, no leader epochs).
  * 10,000 keyed messages, groups of our consumers, mixed groups with kcat (librdkafka) and KafkaJS.
  */
-import { spawn } from 'node:child_process';
+import { type Background, start, waitFor } from '@samsa/test-support';
 import { Kafka as KafkaJS, logLevel as kafkaJsLogLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, LogLevel } from '../../src/index.js';
-import { kcatAvailable, type MockCluster, startMockCluster } from '../helpers/kcat.js';
-import { checkExactlyOnceInOrder, makeConsumer, record, type Seen, waitFor } from './helpers.js';
+import { checkExactlyOnceInOrder, makeConsumer, record, type Seen } from '../helpers/consumer.js';
+import { kcat, type MockCluster, startMockCluster } from '../helpers/kcat.js';
 
-const enabled = kcatAvailable();
 const TOTAL = 10_000;
 const KEYS = 101;
 /**
@@ -19,7 +18,7 @@ const KEYS = 101;
  */
 const SESSION = 6000;
 
-describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => {
+kcat.describe('consumer against the librdkafka mock cluster', () => {
   let mock: MockCluster;
   let kafka: Kafka;
   const perPartition = new Map<number, number>();
@@ -92,12 +91,14 @@ describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => 
       ),
     );
     await waitFor(
-      () => consumers.every(({ c }) => c.assignment().some((tp) => tp.partitions.length > 0)),
-      30_000,
       'both consumers to get partitions',
+      () => consumers.every(({ c }) => c.assignment().some((tp) => tp.partitions.length > 0)),
+      { timeoutMs: 30_000 },
     );
     for (const { c } of consumers) c.resume([{ topic: 'keyed' }]);
-    await waitFor(() => seen.length >= TOTAL, 60_000, `${TOTAL} messages (have ${seen.length})`);
+    await waitFor(`${TOTAL} messages (have ${seen.length})`, () => seen.length >= TOTAL, {
+      timeoutMs: 60_000,
+    });
     await new Promise((r) => setTimeout(r, 300));
     const assignments = consumers.map(({ c }) => c.assignment());
     await Promise.all(consumers.map(({ c }) => c.disconnect()));
@@ -137,13 +138,13 @@ describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => 
         if (seen.length < 6000) await new Promise((r) => setTimeout(r, 1));
       },
     });
-    await waitFor(() => seen.length >= 1500, 30_000, 'a to consume 1500');
+    await waitFor('a to consume 1500', () => seen.length >= 1500, { timeoutMs: 30_000 });
     a.on(a.events.REBALANCING, () => revoked++);
     await b.run({ eachMessage: async ({ message }) => void seen.push(record('b', message)) });
     await waitFor(
-      () => new Set(seen.map((x) => `${x.partition}/${x.offset}`)).size >= TOTAL,
-      60_000,
       `all ${TOTAL} messages`,
+      () => new Set(seen.map((x) => `${x.partition}/${x.offset}`)).size >= TOTAL,
+      { timeoutMs: 60_000 },
     );
     await new Promise((r) => setTimeout(r, 300));
     expect(b.assignment().flatMap((tp) => tp.partitions).length).toBeGreaterThan(0);
@@ -162,7 +163,7 @@ describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => 
     });
     await c1.subscribe({ topics: ['keyed'] });
     await c1.run({ eachMessage: async ({ message }) => void first.push(record('1', message)) });
-    await waitFor(() => first.length >= 3000, 30_000, '3000 messages');
+    await waitFor('3000 messages', () => first.length >= 3000, { timeoutMs: 30_000 });
     await c1.disconnect();
     const second: Seen[] = [];
     const c2 = makeConsumer(kafka, {
@@ -173,7 +174,7 @@ describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => 
     });
     await c2.subscribe({ topics: ['keyed'] });
     await c2.run({ eachMessage: async ({ message }) => void second.push(record('2', message)) });
-    await waitFor(() => first.length + second.length >= TOTAL, 30_000, 'the rest');
+    await waitFor('the rest', () => first.length + second.length >= TOTAL, { timeoutMs: 30_000 });
     await new Promise((r) => setTimeout(r, 300));
     await c2.disconnect();
     checkExactlyOnceInOrder([...first, ...second], perPartition);
@@ -192,8 +193,7 @@ describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => 
         heartbeatIntervalMs: 500,
       });
       await consumer.subscribe({ topics: [topic] });
-      const kcatLines: string[] = [];
-      let kcat: ReturnType<typeof spawn> | null = null;
+      let member: Background | undefined;
       const startKcat = () => {
         const args = [
           '-b',
@@ -207,16 +207,13 @@ describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => 
           '-f',
           '%p %o\n',
         ];
-        kcat = spawn('kcat', [...args, '-X', `session.timeout.ms=${SESSION}`, topic], {
-          stdio: ['ignore', 'pipe', 'ignore'],
-        });
-        let buf = '';
-        kcat.stdout!.on('data', (chunk: Buffer) => {
-          buf += chunk.toString();
-          const lines = buf.split('\n');
-          buf = lines.pop()!;
-          kcatLines.push(...lines.filter((l) => l.length > 0));
-        });
+        member = start('kcat', [...args, '-X', `session.timeout.ms=${SESSION}`, topic]);
+      };
+      /** The complete "partition offset" lines kcat printed. */
+      const kcatLines = () => {
+        const lines = (member?.stdout() ?? '').split('\n');
+        lines.pop(); // empty, or a line still being written
+        return lines.filter((line) => line.length > 0);
       };
       try {
         if (kcatFirst) {
@@ -226,9 +223,9 @@ describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => 
         await consumer.run({ eachMessage: async ({ message }) => void ours.push(record('samsa', message)) });
         if (!kcatFirst) startKcat();
         await waitFor(
-          () => consumer.assignment().flatMap((tp) => tp.partitions).length === 2,
-          30_000,
           'the two members to split the four partitions',
+          () => consumer.assignment().flatMap((tp) => tp.partitions).length === 2,
+          { timeoutMs: 30_000 },
         );
         // Give kcat's side of the rebalance a moment, then produce to every partition.
         await new Promise((r) => setTimeout(r, 1000));
@@ -240,16 +237,18 @@ describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => 
         });
         await producer.disconnect();
         const seenByAll = () =>
-          new Set([...ours.map((s) => `${s.partition} ${s.offset}`), ...kcatLines]).size;
-        await waitFor(() => seenByAll() >= 400, 30_000, 'all 400 messages between kcat and us');
+          new Set([...ours.map((s) => `${s.partition} ${s.offset}`), ...kcatLines()]).size;
+        await waitFor('all 400 messages between kcat and us', () => seenByAll() >= 400, {
+          timeoutMs: 30_000,
+        });
         // Each side read exactly the partitions the range assignment gave it, whoever computed it.
         const mine = consumer.assignment()[0].partitions;
         expect(new Set(ours.map((s) => s.partition))).toEqual(new Set(mine));
-        const theirs = new Set(kcatLines.map((l) => Number(l.split(' ')[0])));
+        const theirs = new Set(kcatLines().map((l) => Number(l.split(' ')[0])));
         expect([...theirs].sort()).toEqual([0, 1, 2, 3].filter((p) => !mine.includes(p)));
         expect(ours).toHaveLength(200);
       } finally {
-        (kcat as ReturnType<typeof spawn> | null)?.kill('SIGTERM');
+        await member?.stop();
         await consumer.disconnect();
       }
     }
@@ -294,12 +293,12 @@ describe.skipIf(!enabled)('consumer against the librdkafka mock cluster', () => 
         consumer.run({ eachMessage: async ({ message }) => void ours.push(record('samsa', message)) }),
       ]);
       const all = () => new Set([...ours, ...theirs].map((s) => `${s.partition}/${s.offset}`)).size;
-      await waitFor(() => all() >= TOTAL, 60_000, `all ${TOTAL} messages between KafkaJS and us`);
-      await waitFor(
-        () => consumer.assignment().flatMap((tp) => tp.partitions).length === 2,
-        30_000,
-        'a 2/2 split',
-      );
+      await waitFor(`all ${TOTAL} messages between KafkaJS and us`, () => all() >= TOTAL, {
+        timeoutMs: 60_000,
+      });
+      await waitFor('a 2/2 split', () => consumer.assignment().flatMap((tp) => tp.partitions).length === 2, {
+        timeoutMs: 30_000,
+      });
       expect(ours.length).toBeGreaterThan(0);
     } finally {
       await consumer.disconnect();

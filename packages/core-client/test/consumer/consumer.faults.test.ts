@@ -5,10 +5,11 @@
  * record exactly once and in order.
  */
 import { ErrorCode } from '@samsa/broker-dev';
+import { waitFor } from '@samsa/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Consumer } from '../../src/consumer/consumer.js';
-import { type Fixture, sleep, startFixture } from './broker-fixture.js';
-import { checkExactlyOnceInOrder, makeConsumer, record, type Seen, waitFor } from './helpers.js';
+import { type Fixture, sleep, startFixture } from '../helpers/broker-fixture.js';
+import { checkExactlyOnceInOrder, makeConsumer, record, type Seen } from '../helpers/consumer.js';
 
 let fx: Fixture;
 const TOTAL = 4000;
@@ -55,7 +56,9 @@ async function finish(s: {
   counts: Map<number, number>;
   crashes: unknown[];
 }) {
-  await waitFor(() => s.seen.length >= TOTAL, 30_000, `${TOTAL} messages (have ${s.seen.length})`);
+  await waitFor(`${TOTAL} messages (have ${s.seen.length})`, () => s.seen.length >= TOTAL, {
+    timeoutMs: 30_000,
+  });
   await sleep(100);
   await s.consumer.disconnect();
   checkExactlyOnceInOrder(s.seen, s.counts);
@@ -65,14 +68,14 @@ async function finish(s: {
 describe('consumer faults on broker-dev', () => {
   it('retries fetches answered with NOT_LEADER_OR_FOLLOWER (refreshing metadata)', async () => {
     const s = await scenario('f-not-leader');
-    await waitFor(() => s.seen.length > 200, 10_000, 'consumption to start');
+    await waitFor('consumption to start', () => s.seen.length > 200, { timeoutMs: 10_000 });
     fx.broker.control.failNextRequests('Fetch', 3, ErrorCode.NOT_LEADER_OR_FOLLOWER);
     await finish(s);
   }, 40_000);
 
   it('follows partition leaders that move mid-stream', async () => {
     const s = await scenario('f-move');
-    await waitFor(() => s.seen.length > 200, 10_000, 'consumption to start');
+    await waitFor('consumption to start', () => s.seen.length > 200, { timeoutMs: 10_000 });
     for (let p = 0; p < 4; p++) {
       const leader = fx.broker.control.leaderOf(s.topic, p);
       fx.broker.control.movePartitionLeader(s.topic, p, (leader % 3) + 1);
@@ -83,7 +86,7 @@ describe('consumer faults on broker-dev', () => {
   it('re-establishes dropped connections', async () => {
     const s = await scenario('f-drop', { slowUntil: 3000 });
     for (let i = 0; i < 3; i++) {
-      await waitFor(() => s.seen.length > 300 * (i + 1), 10_000, 'progress');
+      await waitFor('progress', () => s.seen.length > 300 * (i + 1), { timeoutMs: 10_000 });
       fx.broker.control.dropConnections();
     }
     await finish(s);
@@ -91,14 +94,14 @@ describe('consumer faults on broker-dev', () => {
 
   it('keeps going when a broker stops (its partitions get new leaders) and comes back', async () => {
     const s = await scenario('f-stop', { slowUntil: 3000 });
-    await waitFor(() => s.seen.length > 300, 10_000, 'consumption to start');
+    await waitFor('consumption to start', () => s.seen.length > 300, { timeoutMs: 10_000 });
     const victim = fx.broker.control.leaderOf(s.topic, 0);
     const coordinator = fx.broker.control.coordinatorOf('f-stop');
     // Keep the coordinator up here; coordinator moves are covered below.
     const target = victim === coordinator ? fx.broker.control.leaderOf(s.topic, 1) : victim;
     if (target !== coordinator) {
       await fx.broker.control.stopBroker(target);
-      await waitFor(() => s.seen.length > 1500, 15_000, 'progress without the broker');
+      await waitFor('progress without the broker', () => s.seen.length > 1500, { timeoutMs: 15_000 });
       await fx.broker.control.startBroker(target);
     }
     await finish(s);
@@ -107,7 +110,7 @@ describe('consumer faults on broker-dev', () => {
   it('handles coordinator errors on heartbeats, commits and offset fetches', async () => {
     fx.broker.control.failNextRequests('OffsetFetch', 2, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
     const s = await scenario('f-coordinator');
-    await waitFor(() => s.seen.length > 200, 10_000, 'consumption to start');
+    await waitFor('consumption to start', () => s.seen.length > 200, { timeoutMs: 10_000 });
     fx.broker.control.failNextRequests('Heartbeat', 2, ErrorCode.NOT_COORDINATOR);
     fx.broker.control.failNextRequests('OffsetCommit', 2, ErrorCode.NOT_COORDINATOR);
     await finish(s);
@@ -117,7 +120,7 @@ describe('consumer faults on broker-dev', () => {
     const s = await scenario('f-rebalance', { slowUntil: 3000 });
     let joins = 0;
     s.consumer.on(s.consumer.events.GROUP_JOIN, () => joins++);
-    await waitFor(() => s.seen.length > 300, 10_000, 'consumption to start');
+    await waitFor('consumption to start', () => s.seen.length > 300, { timeoutMs: 10_000 });
     fx.broker.control.failNextRequests('Heartbeat', 1, ErrorCode.REBALANCE_IN_PROGRESS);
     fx.broker.control.failNextRequests('SyncGroup', 1, ErrorCode.REBALANCE_IN_PROGRESS);
     fx.broker.control.failNextRequests('JoinGroup', 1, ErrorCode.COORDINATOR_NOT_AVAILABLE);
@@ -127,10 +130,10 @@ describe('consumer faults on broker-dev', () => {
 
   it('rejoins after UNKNOWN_MEMBER_ID without skipping anything', async () => {
     const s = await scenario('f-unknown', { slowUntil: 3000 });
-    await waitFor(() => s.seen.length > 300, 10_000, 'consumption to start');
+    await waitFor('consumption to start', () => s.seen.length > 300, { timeoutMs: 10_000 });
     fx.broker.control.failNextRequests('Heartbeat', 1, ErrorCode.UNKNOWN_MEMBER_ID);
     const unique = () => new Set(s.seen.map((x) => `${x.partition}/${x.offset}`)).size;
-    await waitFor(() => unique() >= TOTAL, 30_000, 'everything');
+    await waitFor('everything', () => unique() >= TOTAL, { timeoutMs: 30_000 });
     await s.consumer.disconnect();
     // Lost partitions are not committed, so some records may come again; none may be missing.
     checkExactlyOnceInOrder(s.seen, s.counts, { allowRedelivery: true });
@@ -138,15 +141,13 @@ describe('consumer faults on broker-dev', () => {
 
   it('resets by autoOffsetReset when the fetch position is out of range', async () => {
     const s = await scenario('f-range', { slowUntil: 0 });
-    await waitFor(() => s.seen.length >= TOTAL, 30_000, 'everything');
+    await waitFor('everything', () => s.seen.length >= TOTAL, { timeoutMs: 30_000 });
     // Idle now: the next fetch (a long poll over the partitions of one broker) is told its positions
     // are out of range, and 'earliest' takes those partitions back to offset 0.
     fx.broker.control.failNextRequests('Fetch', 1, ErrorCode.OFFSET_OUT_OF_RANGE);
-    await waitFor(
-      () => s.seen.filter((x) => x.offset === 0).length > 4,
-      10_000,
-      'a partition read again from 0',
-    );
+    await waitFor('a partition read again from 0', () => s.seen.filter((x) => x.offset === 0).length > 4, {
+      timeoutMs: 10_000,
+    });
     await s.consumer.disconnect();
     checkExactlyOnceInOrder(s.seen, s.counts, { allowRedelivery: true });
     expect(s.crashes).toEqual([]);

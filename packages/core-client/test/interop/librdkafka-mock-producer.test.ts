@@ -5,11 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { javaPartitionForKey, Kafka, LogLevel } from '../../src/index.js';
-import { kcatAvailable, type MockCluster, runKcat, startMockCluster } from '../helpers/kcat.js';
+import { kcat, type MockCluster, runKcat, startMockCluster } from '../helpers/kcat.js';
 
-const enabled = kcatAvailable();
-
-describe.skipIf(!enabled)('librdkafka mock cluster', () => {
+kcat.describe('librdkafka mock cluster', () => {
   let mock: MockCluster;
   let kafka: Kafka;
 

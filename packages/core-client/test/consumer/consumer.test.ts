@@ -2,13 +2,15 @@
  * The consumer's API against broker-dev: eachBatch, async iteration, seek, pause/resume, manual
  * commits, reset strategies, patterns, deserializers, concurrency, AbortSignal.
  */
+
+import { waitFor } from '@samsa/test-support';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { Consumer } from '../../src/consumer/consumer.js';
 import { NoOffsetForPartitionError } from '../../src/consumer/errors.js';
 import type { KafkaMessage } from '../../src/consumer/message.js';
 import { ConfigurationError, Kafka, KafkaProtocolError, LogLevel } from '../../src/index.js';
-import { type Fixture, sleep, startFixture } from './broker-fixture.js';
-import { checkExactlyOnceInOrder, makeConsumer, record, type Seen, waitFor } from './helpers.js';
+import { type Fixture, sleep, startFixture } from '../helpers/broker-fixture.js';
+import { checkExactlyOnceInOrder, makeConsumer, record, type Seen } from '../helpers/consumer.js';
 
 let fx: Fixture;
 const N = 2000;
@@ -45,7 +47,7 @@ describe('consumer API on broker-dev', () => {
         for (const m of batch.messages) seen.push(record('c', m));
       },
     });
-    await waitFor(() => seen.length >= N, 20_000, 'all messages');
+    await waitFor('all messages', () => seen.length >= N, { timeoutMs: 20_000 });
     await c.disconnect();
     expect(lagsOk).toBe(true);
     checkExactlyOnceInOrder(seen, counts);
@@ -114,17 +116,17 @@ describe('consumer API on broker-dev', () => {
       },
     });
     await waitFor(
-      () => seen.filter((m) => m.partition === 0).length >= (counts.get(0) ?? 0) + 16,
-      20_000,
       'partition 0 again',
+      () => seen.filter((m) => m.partition === 0).length >= (counts.get(0) ?? 0) + 16,
+      { timeoutMs: 20_000 },
     );
     const p0 = seen.filter((m) => m.partition === 0).map((m) => Number(m.offset));
     expect(p0.slice(0, 22)).toEqual([...Array.from({ length: 21 }, (_, i) => i), 5]);
     c.seek({ topic: 'api', partition: 1, offset: -2 });
     await waitFor(
-      () => seen.filter((m) => m.partition === 1 && m.offset === '0').length === 2,
-      20_000,
       'partition 1 again',
+      () => seen.filter((m) => m.partition === 1 && m.offset === '0').length === 2,
+      { timeoutMs: 20_000 },
     );
     await c.disconnect();
   }, 30_000);
@@ -136,7 +138,9 @@ describe('consumer API on broker-dev', () => {
     c.pause([{ topic: 'api', partitions: [1, 2, 3] }]);
     const seen: KafkaMessage[] = [];
     await c.run({ eachMessage: ({ message }) => void seen.push(message) });
-    await waitFor(() => seen.length >= (counts.get(0) ?? 0) - 100, 20_000, 'partition 0 from offset 100');
+    await waitFor('partition 0 from offset 100', () => seen.length >= (counts.get(0) ?? 0) - 100, {
+      timeoutMs: 20_000,
+    });
     expect(seen[0].offset).toBe('100');
     expect(new Set(seen.map((m) => m.partition))).toEqual(new Set([0]));
     expect(c.paused()).toEqual([{ topic: 'api', partitions: [1, 2, 3] }]);
@@ -157,12 +161,14 @@ describe('consumer API on broker-dev', () => {
         }
       },
     });
-    await waitFor(() => seen.length >= N - (counts.get(2) ?? 0) + 11, 20_000, 'all but partition 2');
+    await waitFor('all but partition 2', () => seen.length >= N - (counts.get(2) ?? 0) + 11, {
+      timeoutMs: 20_000,
+    });
     await sleep(300);
     expect(seen.filter((m) => m.partition === 2).length).toBe(11);
     expect(c.paused()).toEqual([{ topic: 'api', partitions: [2] }]);
     c.resume([{ topic: 'api' }]);
-    await waitFor(() => seen.length >= N, 20_000, 'partition 2 after resume');
+    await waitFor('partition 2 after resume', () => seen.length >= N, { timeoutMs: 20_000 });
     expect(c.paused()).toEqual([]);
     await c.disconnect();
     checkExactlyOnceInOrder(
@@ -184,12 +190,12 @@ describe('consumer API on broker-dev', () => {
         await first.commitOffsets([{ topic, partition, offset: String(Number(message.offset) + 1) }]);
       },
     });
-    await waitFor(() => seen.length >= 400, 20_000, 'first 100 of each partition');
+    await waitFor('first 100 of each partition', () => seen.length >= 400, { timeoutMs: 20_000 });
     await first.disconnect();
     const second = makeConsumer(fx.kafka, { groupId, ...base });
     await second.subscribe({ topics: ['api'] });
     await second.run({ eachMessage: ({ message }) => void seen.push(record('second', message)) });
-    await waitFor(() => seen.length >= N, 20_000, 'the rest');
+    await waitFor('the rest', () => seen.length >= N, { timeoutMs: 20_000 });
     await sleep(100);
     await second.disconnect();
     checkExactlyOnceInOrder(seen, counts);
@@ -204,7 +210,7 @@ describe('consumer API on broker-dev', () => {
     await sleep(300);
     expect(seen).toHaveLength(0);
     await fx.produce('api-latest', 10, { keys: 7 });
-    await waitFor(() => seen.length === 10, 10_000, 'the 10 new messages');
+    await waitFor('the 10 new messages', () => seen.length === 10, { timeoutMs: 10_000 });
     await latest.disconnect();
 
     const early = makeConsumer(fx.kafka, {
@@ -215,7 +221,7 @@ describe('consumer API on broker-dev', () => {
     await early.subscribe({ topics: ['api-latest'], fromBeginning: true });
     const all: KafkaMessage[] = [];
     await early.run({ eachMessage: ({ message }) => void all.push(message) });
-    await waitFor(() => all.length >= 60, 20_000, 'everything');
+    await waitFor('everything', () => all.length >= 60, { timeoutMs: 20_000 });
     await early.disconnect();
   }, 30_000);
 
@@ -234,9 +240,9 @@ describe('consumer API on broker-dev', () => {
     const byTopic = new Map<string, number>();
     await c.run({ eachMessage: ({ topic }) => void byTopic.set(topic, (byTopic.get(topic) ?? 0) + 1) });
     await waitFor(
-      () => (byTopic.get('pattern-a') ?? 0) + (byTopic.get('pattern-b') ?? 0) >= 100,
-      20_000,
       'both topics',
+      () => (byTopic.get('pattern-a') ?? 0) + (byTopic.get('pattern-b') ?? 0) >= 100,
+      { timeoutMs: 20_000 },
     );
     expect(Object.fromEntries(byTopic)).toEqual({ 'pattern-a': 40, 'pattern-b': 60 });
     await c.disconnect();
@@ -260,16 +266,14 @@ describe('consumer API on broker-dev', () => {
     await c.run({ eachMessage: ({ partition }) => void partitions.add(partition) });
     expect(c.assignment()).toEqual([{ topic: 'growing', partitions: [0, 1] }]);
     await admin.createPartitions({ topicPartitions: [{ topic: 'growing', count: 4 }] });
-    await waitFor(
-      () => c.assignment()[0]?.partitions.length === 4,
-      20_000,
-      'the new partitions to be assigned',
-    );
+    await waitFor('the new partitions to be assigned', () => c.assignment()[0]?.partitions.length === 4, {
+      timeoutMs: 20_000,
+    });
     const producer = kafka.producer({ lingerMs: 0 });
     await producer.connect();
     await producer.send({ topic: 'growing', messages: [{ value: 'x', partition: 3 }] });
     await producer.disconnect();
-    await waitFor(() => partitions.has(3), 20_000, 'a record from a new partition');
+    await waitFor('a record from a new partition', () => partitions.has(3), { timeoutMs: 20_000 });
     expect(joins).toBeGreaterThanOrEqual(2);
     await c.disconnect();
     await admin.disconnect();
@@ -293,7 +297,7 @@ describe('consumer API on broker-dev', () => {
         keys.add(message.key);
       },
     });
-    await waitFor(() => values.length >= N, 20_000, 'all');
+    await waitFor('all', () => values.length >= N, { timeoutMs: 20_000 });
     await c.disconnect();
     expect(values.every((v) => typeof v === 'number' && Number.isInteger(v))).toBe(true);
     expect([...keys].every((k) => k.startsWith('key-'))).toBe(true);
@@ -321,7 +325,7 @@ describe('consumer API on broker-dev', () => {
         running--;
       },
     });
-    await waitFor(() => seen.length >= N, 20_000, 'all');
+    await waitFor('all', () => seen.length >= N, { timeoutMs: 20_000 });
     await c.disconnect();
     expect(maxRunning).toBe(3);
     expect(overlapInPartition).toBe(false);
@@ -351,10 +355,10 @@ describe('consumer API on broker-dev', () => {
         } else if (v === 'fast') fastSeenAtSlow = slowHandled;
       },
     });
-    await waitFor(() => slowHandled > 20, 10_000, 'the backlog to be under way');
+    await waitFor('the backlog to be under way', () => slowHandled > 20, { timeoutMs: 10_000 });
     await producer.send({ topic: 'slow-fast', messages: [{ value: 'fast', partition: 1 }] });
     await producer.disconnect();
-    await waitFor(() => fastSeenAtSlow >= 0, 10_000, 'the record on the idle partition');
+    await waitFor('the record on the idle partition', () => fastSeenAtSlow >= 0, { timeoutMs: 10_000 });
     await c.disconnect();
     // Delivered while the slow partition still had most of its backlog left.
     expect(fastSeenAtSlow).toBeLessThan(300);
@@ -374,7 +378,7 @@ describe('consumer API on broker-dev', () => {
         seen.push(record('c', message));
       },
     });
-    await waitFor(() => seen.length >= N, 20_000, 'all');
+    await waitFor('all', () => seen.length >= N, { timeoutMs: 20_000 });
     await c.disconnect();
     expect(failures).toBe(3);
     checkExactlyOnceInOrder(seen.slice(0, N), counts);
@@ -390,7 +394,7 @@ describe('consumer API on broker-dev', () => {
     });
     await c.run({ signal: controller.signal, eachMessage: () => {} });
     controller.abort();
-    await waitFor(() => stopped, 10_000, 'the STOP event');
+    await waitFor('the STOP event', () => stopped, { timeoutMs: 10_000 });
     await c.disconnect();
   }, 30_000);
 
