@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, Kafka, LogLevel, type SaslMechanism } from '../../src/index.js';
-import { type FakeCluster, startFakeCluster } from '../helpers/fake-broker.js';
+import { type FakeBroker, startFakeBroker } from '../helpers/fake-broker.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
 const key = readFileSync(`${fixtures}key.pem`);
 const cert = readFileSync(`${fixtures}cert.pem`);
 
-let fake: FakeCluster | null = null;
+let fake: FakeBroker | null = null;
 afterEach(async () => {
   await fake?.stop();
   fake = null;
@@ -27,13 +27,13 @@ async function roundTrip(kafka: Kafka): Promise<string[]> {
 
 describe('TLS', () => {
   it('connects with ssl options (trusting the test CA)', async () => {
-    fake = await startFakeCluster({ topics: { t: 1 }, tls: { key, cert } });
+    fake = await startFakeBroker({ topics: { t: 1 }, tls: { key, cert } });
     const kafka = new Kafka({ brokers: fake.bootstrap, ssl: { ca: [cert] }, logLevel: LogLevel.NOTHING });
     expect(await roundTrip(kafka)).toEqual(['secure']);
   });
 
   it('rejects an untrusted certificate with a non-retriable AuthenticationError', async () => {
-    fake = await startFakeCluster({ topics: { t: 1 }, tls: { key, cert } });
+    fake = await startFakeBroker({ topics: { t: 1 }, tls: { key, cert } });
     const kafka = new Kafka({
       brokers: fake.bootstrap,
       ssl: true,
@@ -54,7 +54,7 @@ describe('TLS', () => {
 describe('SASL', () => {
   for (const mechanism of ['plain', 'scram-sha-256', 'scram-sha-512'] as SaslMechanism[]) {
     it(`authenticates with ${mechanism}`, async () => {
-      fake = await startFakeCluster({ topics: { t: 1 }, saslUsers: { alice: 'wonderland' } });
+      fake = await startFakeBroker({ topics: { t: 1 }, saslUsers: { alice: 'wonderland' } });
       const kafka = new Kafka({
         brokers: fake.bootstrap,
         sasl: { mechanism, username: 'alice', password: 'wonderland' },
@@ -64,7 +64,7 @@ describe('SASL', () => {
     });
 
     it(`fails ${mechanism} with a wrong password as a non-retriable AuthenticationError`, async () => {
-      fake = await startFakeCluster({ topics: { t: 1 }, saslUsers: { alice: 'wonderland' } });
+      fake = await startFakeBroker({ topics: { t: 1 }, saslUsers: { alice: 'wonderland' } });
       const kafka = new Kafka({
         brokers: fake.bootstrap,
         sasl: { mechanism, username: 'alice', password: 'nope' },
@@ -81,7 +81,7 @@ describe('SASL', () => {
   }
 
   it('works over TLS too (SASL_SSL)', async () => {
-    fake = await startFakeCluster({ topics: { t: 1 }, tls: { key, cert }, saslUsers: { bob: 'builder' } });
+    fake = await startFakeBroker({ topics: { t: 1 }, tls: { key, cert }, saslUsers: { bob: 'builder' } });
     const kafka = new Kafka({
       brokers: fake.bootstrap,
       ssl: { ca: [cert] },
