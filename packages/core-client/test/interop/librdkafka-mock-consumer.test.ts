@@ -5,7 +5,7 @@
  */
 import { type Background, start, waitFor } from '@samsa/test-support';
 import { Kafka as KafkaJS, logLevel as kafkaJsLogLevel } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Kafka, LogLevel } from '../../src/index.js';
 import { checkExactlyOnceInOrder, makeConsumer, record, type Seen } from '../helpers/consumer.js';
 import { kcat, type MockCluster, startMockCluster } from '../helpers/kcat.js';

@@ -3,7 +3,7 @@
  * Produce 0-7, ApiVersions 0-2, no admin APIs), read back with kcat.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { javaPartitionForKey, Kafka, LogLevel } from '../../src/index.js';
 import { kcat, type MockCluster, runKcat, startMockCluster } from '../helpers/kcat.js';
 
