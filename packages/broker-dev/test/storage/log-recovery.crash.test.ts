@@ -1,50 +1,41 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startScript } from '@samsa/test-support';
 import { expect, test } from 'vitest';
 import { PartitionLog } from '../../src/storage/partition-log.js';
 import { crcIsValid, offsetsIn, readAll, recordingLogger, tempDir } from './helpers.js';
 
 const writer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'crash-writer.ts');
 
-/** Runs the writer until it acknowledged `acks` appends (or 5 s passed), SIGKILLs it, returns the last acked offset. */
-function runAndKill(dataDir: string, acks: number): Promise<{ lastAcked: number; startedAt: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@samsa/source', '--import', 'tsx', writer, dataDir, '65536'],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let lastAcked = -1;
-    let startedAt = -1;
-    let seen = 0;
-    let pending = '';
-    const kill = () => child.kill('SIGKILL');
-    const timer = setTimeout(kill, 15_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const [word, value] = line.split(' ');
-        if (word === 'ready') {
-          startedAt = Number(value);
-          setTimeout(kill, 200 + Math.random() * 800);
-        } else if (word === 'acked') {
-          lastAcked = Number(value);
-          if (++seen >= acks) kill();
-        }
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (_code, signal) => {
-      clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited without being killed (signal ${signal})`));
-      else resolve({ lastAcked, startedAt });
-    });
-  });
+/** Runs the writer until it acknowledged `acks` appends (or 0.2-1 s passed), SIGKILLs it, returns the last acked offset. */
+async function runAndKill(dataDir: string, acks: number): Promise<{ lastAcked: number; startedAt: number }> {
+  const child = startScript(writer, [dataDir, '65536']);
+  try {
+    const [, startedAt] = await child.waitForOutput(/^ready (\d+)$/m);
+    const ackedLines = (stdout: string) =>
+      stdout.split('\n').filter((line) => line.startsWith('acked ')).length;
+    await Promise.race([
+      new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800)),
+      // A writer that dies first is caught below: it was not killed.
+      child
+        .waitUntil(`${acks} acknowledged appends`, (stdout) => ackedLines(stdout) >= acks, {
+          timeoutMs: 15_000,
+        })
+        .catch(() => {}),
+    ]);
+    await child.stop('SIGKILL');
+    const { signal } = await child.closed;
+    if (signal !== 'SIGKILL') throw new Error(`writer exited without being killed:\n${child.stderr()}`);
+    // Only complete lines: the last one may have been cut by the kill.
+    const complete = child.stdout().slice(0, child.stdout().lastIndexOf('\n'));
+    const acked = [...complete.matchAll(/^acked (\d+)$/gm)];
+    return {
+      lastAcked: acked.length ? Number(acked[acked.length - 1]![1]) : -1,
+      startedAt: Number(startedAt),
+    };
+  } finally {
+    await child.stop('SIGKILL');
+  }
 }
 
 test('after SIGKILL during appends every acknowledged batch is there and offsets are contiguous', async () => {
