@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { scriptNodeArgs } from '@samsa/test-support';
 import { describe, expect, it } from 'vitest';
 
 const churn = fileURLToPath(new URL('../fixtures/malloc-churn.ts', import.meta.url));
@@ -11,14 +12,7 @@ const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: 
   ?.glibcVersionRuntime;
 
 function faults(raise: boolean): number {
-  const args = [
-    '--expose-gc',
-    '--single-threaded-gc',
-    '--import',
-    'tsx',
-    '--conditions=@samsa/source',
-    churn,
-  ];
+  const args = ['--expose-gc', '--single-threaded-gc', ...scriptNodeArgs(churn)];
   if (raise) args.push('--raise');
   return Number(execFileSync(process.execPath, args, { encoding: 'utf8' }).trim());
 }
