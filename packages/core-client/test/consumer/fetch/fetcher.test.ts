@@ -1,4 +1,5 @@
 import { ApiKey, type FetchRequest, type FetchResponse } from '@samsa/protocol';
+import { waitFor } from '@samsa/test-support';
 import { buildBatch, numberedRecords } from '@samsa/test-support/record-batches';
 import { describe, expect, it } from 'vitest';
 import { NoOffsetForPartitionError } from '../../../src/consumer/errors.js';
@@ -77,14 +78,6 @@ async function setup(
   return { cluster, partitions, fetcher, events };
 }
 
-const until = async (check: () => boolean) => {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-};
-
 describe('Fetcher', () => {
   it('prefetches up to two responses per partition, then waits for the runner to drain', async () => {
     const { partitions, fetcher, events, cluster } = await setup((_t, _p, offset) => ({
@@ -92,7 +85,9 @@ describe('Fetcher', () => {
       highWatermark: 1_000_000n,
     }));
     fetcher.start();
-    await until(() => partitions.every((p) => p.chunks.length === 2));
+    await waitFor('two chunks prefetched per partition', () =>
+      partitions.every((p) => p.chunks.length === 2),
+    );
     await new Promise((r) => setTimeout(r, 30));
     const fetches = cluster.requests(ApiKey.Fetch).length;
     expect(partitions.every((p) => p.chunks.length === 2)).toBe(true);
@@ -100,7 +95,7 @@ describe('Fetcher', () => {
     // Draining one chunk of partition 0 lets it fetch again (alone).
     const released = partitions[0].shiftChunk();
     fetcher.released(released);
-    await until(() => partitions[0].chunks.length === 2);
+    await waitFor('two chunks prefetched for partition 0', () => partitions[0].chunks.length === 2);
     expect(cluster.requests(ApiKey.Fetch).length).toBe(fetches + 1);
     const last = cluster.requests(ApiKey.Fetch).at(-1)!.body as FetchRequest;
     expect(last.topics[0].partitions.map((p) => [p.partition, p.fetchOffset])).toEqual([[0, 20n]]);
@@ -114,13 +109,13 @@ describe('Fetcher', () => {
       p === 0 ? { records: big(offset), highWatermark: 1_000_000n } : { highWatermark: 0n },
     );
     fetcher.start();
-    await until(() => partitions[0].chunks.length === 2);
+    await waitFor('two chunks prefetched for partition 0', () => partitions[0].chunks.length === 2);
     const before = cluster.requests(ApiKey.Fetch).length;
     await new Promise((r) => setTimeout(r, 50));
     // Nothing was sent for partition 1 alone while partition 0 waits to drain.
     expect(cluster.requests(ApiKey.Fetch).length).toBe(before);
     // After fetchMaxWaitMs it is polled, briefly.
-    await until(() => cluster.requests(ApiKey.Fetch).length > before);
+    await waitFor('another fetch', () => cluster.requests(ApiKey.Fetch).length > before);
     const poll = cluster.requests(ApiKey.Fetch).at(-1)!.body as FetchRequest;
     expect(poll.topics[0].partitions.map((p) => p.partition)).toEqual([1]);
     expect(poll.maxWaitMs).toBeLessThan(config.fetchMaxWaitMs);
@@ -165,7 +160,7 @@ describe('Fetcher', () => {
     );
     fetcher.start();
     fetcher.recount();
-    await until(() => cluster.requests(ApiKey.Fetch).length === 1);
+    await waitFor('the first fetch', () => cluster.requests(ApiKey.Fetch).length === 1);
     // Partition 1 drains while partition 0's fetch is out.
     fetcher.released(partitions[1].shiftChunk());
     // Partition 0 is fetched again as soon as its answer is in, well before a long poll would end.
@@ -173,7 +168,7 @@ describe('Fetcher', () => {
       cluster
         .requests(ApiKey.Fetch)
         .filter((r) => (r.body as FetchRequest).topics[0].partitions.some((p) => p.partition === 0)).length;
-    await until(() => fetchesOf0() >= 2);
+    await waitFor('a second fetch of partition 0', () => fetchesOf0() >= 2);
     const sent = cluster.requests(ApiKey.Fetch).map((r) => r.body as FetchRequest);
     expect(sent.every((r) => r.topics[0].partitions.some((p) => p.partition === 0))).toBe(true);
     expect(sent[1].topics[0].partitions.map((p) => p.partition)).toEqual([0, 1]);
@@ -206,10 +201,10 @@ describe('Fetcher', () => {
       onError: () => {},
     });
     fetcher.start();
-    await until(() => cluster.requests(ApiKey.Fetch).length === 1);
+    await waitFor('the first fetch', () => cluster.requests(ApiKey.Fetch).length === 1);
     p.seek(100n);
     release();
-    await until(() => p.chunks.length > 0);
+    await waitFor('a chunk', () => p.chunks.length > 0);
     expect(p.chunks[0].fetchOffset).toBe(100n);
     await fetcher.stop();
   });
@@ -217,7 +212,7 @@ describe('Fetcher', () => {
   it('asks for a reset on OFFSET_OUT_OF_RANGE, and reports it when autoOffsetReset is none', async () => {
     const a = await setup(() => ({ errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }), { partitions: 1 });
     a.fetcher.start();
-    await until(() => a.events.resets > 0);
+    await waitFor('an offset reset', () => a.events.resets > 0);
     expect(a.partitions[0].resetStrategy).toBe('earliest');
     expect(a.partitions[0].position).toBeNull();
     await a.fetcher.stop();
@@ -227,7 +222,7 @@ describe('Fetcher', () => {
       config: { autoOffsetReset: 'none' },
     });
     b.fetcher.start();
-    await until(() => b.events.errors.length > 0);
+    await waitFor('an error', () => b.events.errors.length > 0);
     expect(b.events.errors[0]).toBeInstanceOf(NoOffsetForPartitionError);
     await b.fetcher.stop();
   });
@@ -242,13 +237,13 @@ describe('Fetcher', () => {
       { partitions: 1 },
     );
     a.fetcher.start();
-    await until(() => a.partitions[0].chunks.length > 0);
+    await waitFor('a chunk for partition 0', () => a.partitions[0].chunks.length > 0);
     expect(calls).toBeGreaterThanOrEqual(3);
     await a.fetcher.stop();
 
     const b = await setup(() => ({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }), { partitions: 1 });
     b.fetcher.start();
-    await until(() => b.events.errors.length > 0);
+    await waitFor('an error', () => b.events.errors.length > 0);
     expect(b.events.errors[0].message).toMatch(/TOPIC_AUTHORIZATION_FAILED/);
     await b.fetcher.stop();
   });
@@ -263,7 +258,7 @@ describe('Fetcher', () => {
       },
     );
     fetcher.start();
-    await until(() => partitions[0].chunks.length > 0);
+    await waitFor('a chunk for partition 0', () => partitions[0].chunks.length > 0);
     const req = cluster.requests(ApiKey.Fetch)[0].body as FetchRequest;
     expect(req.topics[0].topicId).toBe('AQEBAQEBAQEBAQEBAQEBAQ');
     expect(req.isolationLevel).toBe(1);

@@ -1,4 +1,5 @@
 import { ApiKey, type JoinGroupResponse, type SyncGroupResponse } from '@samsa/protocol';
+import { waitFor } from '@samsa/test-support';
 import { describe, expect, it } from 'vitest';
 import {
   decodeAssignment,
@@ -370,11 +371,13 @@ describe('Heartbeater', () => {
     const events: HeartbeatEvent[] = [];
     const hb = new Heartbeater(m, 1, 1, nullLogger, (e) => events.push(e));
     hb.start();
-    const deadline = Date.now() + 5000;
-    while (events.filter((e) => e.type !== 'heartbeat').length === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 2));
+    try {
+      await waitFor('a heartbeat outcome to report', () => events.some((e) => e.type !== 'heartbeat'), {
+        timeoutMs: 5000,
+      });
+    } finally {
+      await hb.stop();
     }
-    await hb.stop();
     return events.filter((e) => e.type !== 'heartbeat');
   }
 
