@@ -4,7 +4,8 @@
  * through compression, compaction checks, many requests in flight, and a restart.
  */
 import { randomBytes } from 'node:crypto';
-import { CompressionType, type ProduceRequest, RecordBatchBuilder } from '@samsa/protocol';
+import { CompressionType, type ProduceRequest } from '@samsa/protocol';
+import { buildBatch } from '@samsa/test-support/record-batches';
 import { afterEach, describe, expect, it } from 'vitest';
 import { protocolRecordCodecs } from '../../src/cluster/record-codecs.js';
 import type { RunningBroker } from '../../src/index.js';
@@ -30,14 +31,11 @@ interface Sent {
 
 /** One batch of `count` records with random (incompressible) values of `size` bytes. */
 function batchOf(count: number, size: number, compression: CompressionType, tag: string) {
-  const builder = new RecordBatchBuilder({ compression, maxBatchBytes: 64 * 1024 * 1024 });
-  const sent: Sent[] = [];
-  for (let i = 0; i < count; i++) {
-    const record = { key: `${tag}-${i}`, value: randomBytes(size) };
-    builder.tryAppend(record);
-    sent.push(record);
-  }
-  return { batch: builder.build(), sent };
+  const sent: Sent[] = Array.from({ length: count }, (_, i) => ({
+    key: `${tag}-${i}`,
+    value: randomBytes(size),
+  }));
+  return { batch: buildBatch(sent, { compression }), sent };
 }
 
 function produceBody(topic: string, records: Buffer): ProduceRequest {
