@@ -3,7 +3,7 @@
  * every partition from offset 0 to its high watermark, the records and the batches as stored.
  */
 
-import type { RecordBatchHeader } from '@samsa/protocol';
+import { ApiKey, type RecordBatchHeader } from '@samsa/protocol';
 import { type ReadRecord, readBatchHeaders, readRecords } from '@samsa/test-support/record-batches';
 import type { Cluster } from '../../src/cluster/cluster.js';
 
@@ -37,7 +37,7 @@ export async function readPartition(
     const leader = cluster.metadata.leaderFor(topic, partition);
     const { response } = await cluster.request(
       leader,
-      1,
+      ApiKey.Fetch,
       () => ({
         replicaId: -1,
         maxWaitMs: 0,
