@@ -1,7 +1,7 @@
 import { ErrorCode } from '@samsa/protocol';
+import { buildBatch, readRecords } from '@samsa/test-support/record-batches';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
-import { buildBatch, readRecords } from '../helpers/batches.js';
 import {
   brokerWithClient,
   createTopic,

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@samsa/protocol';
+import { buildBatch } from '@samsa/test-support/record-batches';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
-import { buildBatch } from '../helpers/batches.js';
 import { brokerWithClient, createTopic, fetchRecords, produce, values } from '../helpers/kafka.js';
 import { closesWithin, RawClient } from '../helpers/raw-client.js';
 

@@ -1,6 +1,11 @@
 /** Test conveniences over RawClient: start a broker, produce, fetch. */
+import {
+  buildBatch,
+  type ReadRecord,
+  readRecords,
+  type TestRecord,
+} from '@samsa/test-support/record-batches';
 import { type BrokerOptions, type RunningBroker, startBroker } from '../../src/index.js';
-import { buildBatch, type ReadRecord, readRecords, type TestRecord } from './batches.js';
 import { RawClient } from './raw-client.js';
 
 export async function brokerWithClient(

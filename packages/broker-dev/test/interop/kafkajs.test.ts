@@ -3,13 +3,14 @@
  * messages are produced, a group of 3 consumers receives each exactly once in per-partition
  * order, and a restart with a data dir keeps every record and the committed offsets.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitFor } from '@samsa/test-support';
 import { type Consumer, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
-import { waitFor } from '../helpers/wait.js';
 
 const TOPIC = 'orders';
 const PARTITIONS = 6;
@@ -83,13 +84,17 @@ describe('KafkaJS 2.2.4', () => {
       consumers.push(consumer);
     };
     await Promise.all([0, 1, 2].map(startConsumer));
-    await waitFor('the group to be stable with 3 members owning all partitions', async () => {
-      const description = await admin.describeGroups([GROUP]);
-      const group = description.groups[0];
-      if (group.state !== 'Stable' || group.members.length !== 3) return false;
-      const owned = [...assignedPartitions.values()].reduce((n, count) => n + count, 0);
-      return assignedPartitions.size === 3 && owned === PARTITIONS;
-    });
+    await waitFor(
+      'the group to be stable with 3 members owning all partitions',
+      async () => {
+        const description = await admin.describeGroups([GROUP]);
+        const group = description.groups[0];
+        if (group.state !== 'Stable' || group.members.length !== 3) return false;
+        const owned = [...assignedPartitions.values()].reduce((n, count) => n + count, 0);
+        return assignedPartitions.size === 3 && owned === PARTITIONS;
+      },
+      { timeoutMs: 60_000 },
+    );
 
     const producer = kafka('producer').producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -103,11 +108,15 @@ describe('KafkaJS 2.2.4', () => {
     }
     await producer.disconnect();
 
-    await waitFor(`all ${MESSAGES} messages to be consumed`, () => {
-      let total = 0;
-      for (const list of received.values()) total += list.length;
-      return total >= MESSAGES;
-    });
+    await waitFor(
+      `all ${MESSAGES} messages to be consumed`,
+      () => {
+        let total = 0;
+        for (const list of received.values()) total += list.length;
+        return total >= MESSAGES;
+      },
+      { timeoutMs: 60_000 },
+    );
     await new Promise((r) => setTimeout(r, 500));
 
     // Exactly once, per-partition order, and per-key order.
@@ -176,7 +185,9 @@ describe('KafkaJS 2.2.4', () => {
         reread++;
       },
     });
-    await waitFor('the restarted broker to serve every message again', () => reread >= MESSAGES);
+    await waitFor('the restarted broker to serve every message again', () => reread >= MESSAGES, {
+      timeoutMs: 60_000,
+    });
     await rereader.disconnect();
     expect(reread).toBe(MESSAGES);
   });

@@ -4,19 +4,22 @@
  * feature detection), a -G balanced consumer group, and metadata listing.
  */
 import { ApiKey } from '@samsa/protocol';
+import { requirePeer, run, start, waitFor } from '@samsa/test-support';
+import { readBatchHeaders } from '@samsa/test-support/record-batches';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
-import { batchCodecs } from '../helpers/batches.js';
 import { fetchRequestBody } from '../helpers/kafka.js';
-import { describeWithPeer, kcat } from '../helpers/peers.js';
-import { run, start } from '../helpers/processes.js';
 import { RawClient } from '../helpers/raw-client.js';
-import { waitFor } from '../helpers/wait.js';
 
 let broker: RunningBroker;
 let bootstrap: string;
 
-describeWithPeer(kcat, 'kcat (librdkafka 2.0.2)', () => {
+const kcat = requirePeer('kcat', {
+  probe: ['kcat', '-V'],
+  hint: 'apt-get install -y kcat (Debian: kcat 1.7.1 with librdkafka 2.0.2)',
+});
+
+kcat.describe('kcat (librdkafka 2.0.2)', () => {
   beforeAll(async () => {
     broker = await startBroker({ partitions: 4 });
     bootstrap = broker.bootstrap.join(',');
@@ -56,7 +59,9 @@ describeWithPeer(kcat, 'kcat (librdkafka 2.0.2)', () => {
       const client = await RawClient.connect(broker.bootstrap[0]);
       const response = await client.request(1, 11, fetchRequestBody(topic, [{ partition: 0, offset: 0 }]));
       client.close();
-      const codecs = new Set(batchCodecs(response.responses[0].partitions[0].records));
+      const codecs = new Set(
+        readBatchHeaders(response.responses[0].partitions[0].records).map((b) => b.compression),
+      );
       expect([...codecs]).toEqual([codecId]);
     },
   );
@@ -176,15 +181,19 @@ describeWithPeer(kcat, 'kcat (librdkafka 2.0.2)', () => {
     );
     try {
       const client = await RawClient.connect(broker.bootstrap[0]);
-      await waitFor('the kcat group to be stable with two members', async () => {
-        const described = await client.request(15, 2, { groups: [group] });
-        const g = described.groups[0];
-        return (
-          g.groupState === 'Stable' &&
-          g.members.length === 2 &&
-          g.members.every((m) => m.memberAssignment.length > 0)
-        );
-      });
+      await waitFor(
+        'the kcat group to be stable with two members',
+        async () => {
+          const described = await client.request(15, 2, { groups: [group] });
+          const g = described.groups[0];
+          return (
+            g.groupState === 'Stable' &&
+            g.members.length === 2 &&
+            g.members.every((m) => m.memberAssignment.length > 0)
+          );
+        },
+        { timeoutMs: 60_000 },
+      );
       client.close();
       const lines = Array.from({ length: 400 }, (_, i) => `key-${i}:value-${i}`);
       const produced = await run('kcat', ['-P', '-b', bootstrap, '-t', topic, '-K:'], {
@@ -193,7 +202,9 @@ describeWithPeer(kcat, 'kcat (librdkafka 2.0.2)', () => {
       });
       expect(produced.code, produced.stderr).toBe(0);
       const received = () => members.flatMap((m) => m.stdout().split('\n').filter(Boolean));
-      await waitFor('both members to receive all 400 messages', () => received().length >= 400);
+      await waitFor('both members to receive all 400 messages', () => received().length >= 400, {
+        timeoutMs: 60_000,
+      });
       const all = received().map((line) => line.split(' ')[2]);
       expect(new Set(all).size).toBe(400);
       expect(all.length).toBe(400);

@@ -4,10 +4,18 @@
  * admin client, round-trips keyed messages, and runs a two-member consumer group that splits
  * the partitions, receives every message once and commits.
  */
+import { PYTHON, requirePeer, run } from '@samsa/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
-import { confluentKafka, describeWithPeer, kafkaPython, PYTHON } from '../helpers/peers.js';
-import { run } from '../helpers/processes.js';
+
+const kafkaPython = requirePeer('kafka-python', {
+  probe: [PYTHON, '-c', 'import kafka'],
+  hint: `apt-get install -y python3-kafka (run with ${PYTHON})`,
+});
+const confluentKafka = requirePeer('confluent-kafka (Python)', {
+  probe: [PYTHON, '-c', 'import confluent_kafka'],
+  hint: `apt-get install -y python3-confluent-kafka (run with ${PYTHON})`,
+});
 
 let broker: RunningBroker;
 
@@ -159,7 +167,7 @@ for (const [peer, title, script] of [
   [kafkaPython, 'kafka-python 2.0.2', KAFKA_PYTHON],
   [confluentKafka, 'confluent-kafka (Python, librdkafka 2.0.2)', CONFLUENT_KAFKA],
 ] as const) {
-  describeWithPeer(peer, title, () => {
+  peer.describe(title, () => {
     it('round-trips messages and runs a two-member consumer group', { timeout: 120_000 }, async () => {
       const result = await runPython(script);
       expect(result).toMatchObject({

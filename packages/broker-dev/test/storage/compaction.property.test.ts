@@ -1,9 +1,10 @@
+import { CompressionType } from '@samsa/protocol';
+import { buildBatch } from '@samsa/test-support/record-batches';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { gzipOnlyCodecs } from '../../src/storage/compression.js';
 import { PartitionLog, type PartitionLogOptions } from '../../src/storage/partition-log.js';
 import { decodeRecords } from '../../src/storage/records.js';
-import { buildBatch } from './batch-builder.js';
 import { BACKENDS, backendOptions, readAll, recordingLogger } from './helpers.js';
 
 type Step =
@@ -60,7 +61,10 @@ describe.each(BACKENDS)('compaction against a model (%s)', (backend) => {
               value: r.tombstone ? null : `v${produced++}`,
               timestamp: now,
             }));
-            const { baseOffset } = log.append(buildBatch(records, { gzip: s.gzip }), { leaderEpoch: 0 });
+            const { baseOffset } = log.append(
+              buildBatch(records, { compression: s.gzip ? CompressionType.GZIP : CompressionType.None }),
+              { leaderEpoch: 0 },
+            );
             records.forEach((r, i) => {
               latest.set(r.key, { offset: baseOffset + i, value: r.value });
             });

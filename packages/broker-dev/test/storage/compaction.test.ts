@@ -1,17 +1,10 @@
-import { BatchField, CONTROL_FLAG_MASK } from '@samsa/protocol';
+import { BatchField, CONTROL_FLAG_MASK, CompressionType } from '@samsa/protocol';
+import { buildBatch, type TestRecord, transactionMarker } from '@samsa/test-support/record-batches';
 import { describe, expect, test } from 'vitest';
 import { gzipOnlyCodecs } from '../../src/storage/compression.js';
 import type { PartitionLog } from '../../src/storage/partition-log.js';
 import { decodeRecords } from '../../src/storage/records.js';
-import {
-  baseOffsetOf,
-  buildBatch,
-  controlBatch,
-  crcIsValid,
-  lastOffsetOf,
-  type TestRecord,
-} from './batch-builder.js';
-import { BACKENDS, openLog, readAll } from './helpers.js';
+import { BACKENDS, baseOffsetOf, crcIsValid, lastOffsetOf, openLog, readAll } from './helpers.js';
 
 const DAY = 86_400_000;
 const compactConfig = {
@@ -31,7 +24,8 @@ function contents(log: PartitionLog): Array<[number, string, string | null]> {
 }
 
 function produce(log: PartitionLog, records: TestRecord[], options: { gzip?: boolean } = {}) {
-  return log.append(buildBatch(records, { baseTimestamp: 1000, ...options }), { leaderEpoch: 0 });
+  const compression = options.gzip ? CompressionType.GZIP : CompressionType.None;
+  return log.append(buildBatch(records, { timestamp: 1000, compression }), { leaderEpoch: 0 });
 }
 
 describe.each(BACKENDS)('compaction (%s)', (backend) => {
@@ -125,7 +119,7 @@ describe.each(BACKENDS)('compaction (%s)', (backend) => {
         producerId: 42,
         producerEpoch: 0,
         baseSequence: 0,
-        baseTimestamp: 1000,
+        timestamp: 1000,
       }),
       {
         leaderEpoch: 0,
@@ -136,13 +130,13 @@ describe.each(BACKENDS)('compaction (%s)', (backend) => {
         producerId: 42,
         producerEpoch: 0,
         baseSequence: 1,
-        baseTimestamp: 1000,
+        timestamp: 1000,
       }),
       {
         leaderEpoch: 0,
       },
     );
-    log.append(controlBatch(42, true, 1000), { leaderEpoch: 0 });
+    log.append(transactionMarker('COMMIT', 42, { timestamp: 1000 }), { leaderEpoch: 0 });
     for (let i = 0; i < 30; i++) produce(log, [{ key: i % 2 ? 'a' : 'b', value: 'new'.repeat(30) }]);
     log.compact(DAY);
     const batches = readAll(log);

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { computeBatchCrc, readBaseOffset, readCrc, readLastOffset } from '@samsa/protocol';
+import { buildBatch } from '@samsa/test-support/record-batches';
 import { afterEach } from 'vitest';
 import { PartitionLog, type PartitionLogOptions } from '../../src/storage/partition-log.js';
 import type { StorageLogger } from '../../src/storage/storage-logger.js';
-import { baseOffsetOf, lastOffsetOf } from './batch-builder.js';
 
 const dirs: string[] = [];
 
@@ -73,4 +74,23 @@ export function readAll(log: PartitionLog, maxBytes = 64 * 1024): Buffer[] {
     offset = lastOffsetOf(batches[batches.length - 1]) + 1;
   }
   return out;
+}
+
+/** A batch of `count` records with values of `valueSize` bytes (keys k0..), all stamped `timestamp`. */
+export function filledBatch(count: number, valueSize: number, timestamp = 1_700_000_000_000): Buffer {
+  const value = Buffer.alloc(valueSize, 0x61);
+  return buildBatch(Array.from({ length: count }, (_, i) => ({ key: `k${i}`, value, timestamp })));
+}
+
+export function baseOffsetOf(batch: Buffer): number {
+  return Number(readBaseOffset(batch));
+}
+
+export function lastOffsetOf(batch: Buffer): number {
+  return Number(readLastOffset(batch));
+}
+
+/** Checked with @samsa/protocol's CRC-32C, not the broker's own. */
+export function crcIsValid(batch: Buffer): boolean {
+  return readCrc(batch) === computeBatchCrc(batch);
 }

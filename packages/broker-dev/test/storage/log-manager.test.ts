@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { LogManager } from '../../src/storage/log-manager.js';
-import { filledBatch } from './batch-builder.js';
-import { recordingLogger, tempDir } from './helpers.js';
+import { filledBatch, recordingLogger, tempDir } from './helpers.js';
 
 describe.each(['memory', 'disk'] as const)('LogManager (%s)', (mode) => {
   test('opens partition logs on demand, totals them, deletes topics', () => {

@@ -1,3 +1,4 @@
+import { buildBatch } from '@samsa/test-support/record-batches';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { OffsetOutOfRangeError } from '../../src/storage/errors.js';
@@ -6,8 +7,7 @@ import {
   type PartitionLog,
   type PartitionLogOptions,
 } from '../../src/storage/partition-log.js';
-import { baseOffsetOf, buildBatch } from './batch-builder.js';
-import { BACKENDS, backendOptions, recordingLogger } from './helpers.js';
+import { BACKENDS, backendOptions, baseOffsetOf, recordingLogger } from './helpers.js';
 
 /** The model: the batches a log holds (with their bytes as stored), its start offset and end. */
 interface Model {

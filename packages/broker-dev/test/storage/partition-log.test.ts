@@ -1,10 +1,19 @@
-import { BatchField, ErrorCode, TIMESTAMP_TYPE_MASK } from '@samsa/protocol';
+import { BatchField, CompressionType, ErrorCode, TIMESTAMP_TYPE_MASK } from '@samsa/protocol';
+import { buildBatch } from '@samsa/test-support/record-batches';
 import { describe, expect, test } from 'vitest';
 import { CorruptRecordError, OffsetOutOfRangeError, StorageClosedError } from '../../src/storage/errors.js';
 import { segmentsInHeap } from '../../src/storage/log-backend.js';
 import { ListOffsetsTimestamp, PartitionLog } from '../../src/storage/partition-log.js';
-import { baseOffsetOf, buildBatch, crcIsValid, filledBatch, lastOffsetOf } from './batch-builder.js';
-import { BACKENDS, offsetsIn, openLog, readAll } from './helpers.js';
+import {
+  BACKENDS,
+  baseOffsetOf,
+  crcIsValid,
+  filledBatch,
+  lastOffsetOf,
+  offsetsIn,
+  openLog,
+  readAll,
+} from './helpers.js';
 
 describe.each(BACKENDS)('PartitionLog (%s)', (backend) => {
   test('assigns contiguous offsets by patching BaseOffset and leader epoch, CRC untouched', () => {
@@ -117,7 +126,10 @@ describe.each(BACKENDS)('PartitionLog (%s)', (backend) => {
         value: 'x'.repeat(40),
         timestamp: 10_000 + i * 30 + j * 10,
       }));
-      log.append(buildBatch(records, { gzip: i % 2 === 1 }), { leaderEpoch: 0 });
+      log.append(
+        buildBatch(records, { compression: i % 2 === 1 ? CompressionType.GZIP : CompressionType.None }),
+        { leaderEpoch: 0 },
+      );
     }
     // Record n has timestamp 10_000 + n * 10.
     for (const n of [0, 1, 2, 3, 17, 150, 299]) {

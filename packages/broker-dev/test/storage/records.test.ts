@@ -1,4 +1,5 @@
-import { BatchField, COMPRESSION_CODEC_MASK } from '@samsa/protocol';
+import { BatchField, COMPRESSION_CODEC_MASK, CompressionType } from '@samsa/protocol';
+import { buildBatch, transactionMarker } from '@samsa/test-support/record-batches';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { gzipOnlyCodecs } from '../../src/storage/compression.js';
@@ -7,7 +8,7 @@ import { DEFAULT_LOG_CONFIG, describeLogConfig, parseLogConfig } from '../../src
 import { validateProducedBatches } from '../../src/storage/produce-validation.js';
 import { batchProblem, readInt64, writeInt64 } from '../../src/storage/record-batch.js';
 import { decodeRecords, encodeBatch, readBatchHeader } from '../../src/storage/records.js';
-import { buildBatch, controlBatch, crcIsValid } from './batch-builder.js';
+import { crcIsValid } from './helpers.js';
 
 describe('record batch header helpers', () => {
   test('int64 as number round-trips every safe integer, negative ones included', () => {
@@ -38,13 +39,10 @@ describe('record batch header helpers', () => {
 
 describe('record decoding and re-encoding', () => {
   test('decodes keys, null values, timestamps, offsets and headers', () => {
-    const batch = buildBatch(
-      [
-        { key: 'a', value: 'one', timestamp: 1000, headers: [['h', 'x']] },
-        { key: null, value: null, timestamp: 1005 },
-      ],
-      { baseTimestamp: 1000 },
-    );
+    const batch = buildBatch([
+      { key: 'a', value: 'one', timestamp: 1000, headers: [{ key: 'h', value: 'x' }] },
+      { key: null, value: null, timestamp: 1005 },
+    ]);
     const records = decodeRecords(batch, gzipOnlyCodecs);
     expect(
       records.map((r) => [r.key?.toString() ?? null, r.value?.toString() ?? null, r.offset, r.timestamp]),
@@ -59,12 +57,13 @@ describe('record decoding and re-encoding', () => {
       key: fc.option(fc.string({ maxLength: 20 }), { nil: null }),
       value: fc.option(fc.string({ maxLength: 200 }), { nil: null }),
       timestamp: fc.integer({ min: 1_600_000_000_000, max: 1_800_000_000_000 }),
-      headers: fc.array(fc.tuple(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 })), { maxLength: 2 }),
+      headers: fc.array(fc.record({ key: fc.string({ maxLength: 5 }), value: fc.string({ maxLength: 5 }) }), {
+        maxLength: 2,
+      }),
     });
     fc.assert(
       fc.property(fc.array(record, { minLength: 1, maxLength: 20 }), (records) => {
-        const baseTimestamp = Math.min(...records.map((r) => r.timestamp));
-        const batch = buildBatch(records, { baseTimestamp });
+        const batch = buildBatch(records);
         const rebuilt = encodeBatch(
           readBatchHeader(batch),
           decodeRecords(batch, gzipOnlyCodecs),
@@ -79,7 +78,7 @@ describe('record decoding and re-encoding', () => {
   test('gzip batches decode and re-encode compressed', () => {
     const batch = buildBatch(
       Array.from({ length: 50 }, (_, i) => ({ key: `k${i % 5}`, value: `value-${i}` })),
-      { gzip: true },
+      { compression: CompressionType.GZIP },
     );
     const records = decodeRecords(batch, gzipOnlyCodecs);
     expect(records).toHaveLength(50);
@@ -93,7 +92,7 @@ describe('record decoding and re-encoding', () => {
   });
 
   test('without a compressor rewritten batches are stored uncompressed', () => {
-    const batch = buildBatch([{ key: 'a', value: 'b' }], { gzip: true });
+    const batch = buildBatch([{ key: 'a', value: 'b' }], { compression: CompressionType.GZIP });
     const records = decodeRecords(batch, gzipOnlyCodecs);
     const rebuilt = encodeBatch(readBatchHeader(batch), records, { decompress: gzipOnlyCodecs.decompress });
     expect(rebuilt.readInt16BE(BatchField.attributes) & COMPRESSION_CODEC_MASK).toBe(0);
@@ -105,8 +104,14 @@ describe('produce validation', () => {
   const config = DEFAULT_LOG_CONFIG;
 
   test('accepts concatenated client batches and describes them', () => {
-    const a = buildBatch([{ key: 'a' }, { key: 'b' }], { producerId: 7, producerEpoch: 1, baseSequence: 10 });
-    const b = buildBatch([{ key: 'c' }]);
+    const a = buildBatch(
+      [
+        { key: 'a', value: 'v' },
+        { key: 'b', value: 'v' },
+      ],
+      { producerId: 7, producerEpoch: 1, baseSequence: 10 },
+    );
+    const b = buildBatch([{ key: 'c', value: 'v' }]);
     const described = validateProducedBatches(Buffer.concat([a, b]), config);
     expect(described.map((d) => [d.position, d.recordCount, d.producerId, d.baseSequence])).toEqual([
       [0, 2, 7, 10],
@@ -123,25 +128,39 @@ describe('produce validation', () => {
     expect(() => validateProducedBatches(batch, { ...config, maxMessageBytes: 100 })).toThrow(
       RecordTooLargeError,
     );
-    expect(() => validateProducedBatches(buildBatch([{ key: 'a' }], { lastOffsetDelta: 3 }), config)).toThrow(
-      InvalidRecordError,
-    );
-    expect(() => validateProducedBatches(controlBatch(5), config)).toThrow(InvalidRecordError);
-    expect(() => validateProducedBatches(buildBatch([{ key: 'a' }], { producerId: 3 }), config)).toThrow(
-      /base sequence/,
-    );
+    expect(() =>
+      validateProducedBatches(buildBatch([{ key: 'a', value: 'v' }], { lastOffsetDelta: 3 }), config),
+    ).toThrow(InvalidRecordError);
+    expect(() => validateProducedBatches(transactionMarker('COMMIT', 5), config)).toThrow(InvalidRecordError);
+    expect(() =>
+      validateProducedBatches(buildBatch([{ key: 'a', value: 'v' }], { producerId: 3 }), config),
+    ).toThrow(/base sequence/);
   });
 
   test('compacted topics require keys, also inside gzip batches', () => {
     const compacted = { ...config, cleanupPolicy: { delete: false, compact: true } };
-    expect(() => validateProducedBatches(buildBatch([{ key: 'a' }, { key: null }]), compacted)).toThrow(
-      /without a key/,
-    );
-    expect(() => validateProducedBatches(buildBatch([{ key: null }], { gzip: true }), compacted)).toThrow(
-      InvalidRecordError,
-    );
-    expect(validateProducedBatches(buildBatch([{ key: 'a' }], { gzip: true }), compacted)).toHaveLength(1);
-    expect(validateProducedBatches(buildBatch([{ key: null }]), config)).toHaveLength(1);
+    expect(() =>
+      validateProducedBatches(
+        buildBatch([
+          { key: 'a', value: 'v' },
+          { key: null, value: 'v' },
+        ]),
+        compacted,
+      ),
+    ).toThrow(/without a key/);
+    expect(() =>
+      validateProducedBatches(
+        buildBatch([{ key: null, value: 'v' }], { compression: CompressionType.GZIP }),
+        compacted,
+      ),
+    ).toThrow(InvalidRecordError);
+    expect(
+      validateProducedBatches(
+        buildBatch([{ key: 'a', value: 'v' }], { compression: CompressionType.GZIP }),
+        compacted,
+      ),
+    ).toHaveLength(1);
+    expect(validateProducedBatches(buildBatch([{ key: null, value: 'v' }]), config)).toHaveLength(1);
   });
 });
 

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { CollectLimits } from '../../src/storage/segment-store.js';
 import { kernelMemoryDirectory, ShmSegmentStore } from '../../src/storage/shm-segment-store.js';
-import { baseOffsetOf, filledBatch } from './batch-builder.js';
+import { baseOffsetOf, filledBatch } from './helpers.js';
 
 const shm = kernelMemoryDirectory();
 const everything: CollectLimits = {

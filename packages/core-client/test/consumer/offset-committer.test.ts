@@ -7,8 +7,8 @@ import { OffsetCommitter } from '../../src/consumer/offset-committer.js';
 import { PartitionState } from '../../src/consumer/partition-state.js';
 import { ConfigurationError, ErrorCode } from '../../src/errors.js';
 import { nullLogger } from '../../src/logger.js';
-import { FakeCluster } from './fake-cluster.js';
-import { fakeMembership } from './fake-membership.js';
+import { FakeCluster } from '../helpers/fake-cluster.js';
+import { fakeMembership } from '../helpers/fake-membership.js';
 
 type Committed = { topic: string; partition: number; offset: bigint }[];
 

@@ -6,8 +6,8 @@ import { PartitionState } from '../../src/consumer/partition-state.js';
 import { StartPositions } from '../../src/consumer/start-positions.js';
 import { Subscription } from '../../src/consumer/subscription.js';
 import { nullLogger } from '../../src/logger.js';
-import { FakeCluster } from './fake-cluster.js';
-import { fakeMembership } from './fake-membership.js';
+import { FakeCluster } from '../helpers/fake-cluster.js';
+import { fakeMembership } from '../helpers/fake-membership.js';
 
 /** Committed offsets the fake coordinator reports for topic t, by partition (missing: none). */
 function setup(committed: Record<number, bigint>, autoOffsetReset: AutoOffsetReset = 'latest') {

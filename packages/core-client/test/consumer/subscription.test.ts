@@ -3,7 +3,7 @@ import { ConsumerStateError } from '../../src/consumer/errors.js';
 import { Subscription } from '../../src/consumer/subscription.js';
 import { ConfigurationError } from '../../src/errors.js';
 import { nullLogger } from '../../src/logger.js';
-import { FakeCluster } from './fake-cluster.js';
+import { FakeCluster } from '../helpers/fake-cluster.js';
 
 const subscription = (topics: Record<string, number> = {}) =>
   new Subscription(new FakeCluster(topics), 'latest', nullLogger);

@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { scriptNodeArgs } from '@samsa/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { type RegistryServer, startRegistryServer } from '../../src/server/http.js';
@@ -233,14 +233,9 @@ describe('samsa-registry check against a running registry', () => {
 
 describe('the samsa-registry executable', () => {
   const bin = join(packageRoot, 'src', 'cli', 'main.ts');
-  // tsx's loader by absolute URL: `--import tsx` would resolve from the temporary repo and not find it.
-  const tsx = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/package.json')
-      .replace(/package\.json$/, 'dist/loader.mjs'),
-  ).href;
+  // scriptNodeArgs names tsx's loader by absolute URL: `--import tsx` would not resolve from the temporary repo.
   const node = (args: string[], cwd = repo) =>
-    spawn(process.execPath, ['--conditions=@samsa/source', '--import', tsx, bin, ...args], {
+    spawn(process.execPath, [...scriptNodeArgs(bin), ...args], {
       cwd,
       stdio: 'pipe',
       env: { ...process.env },

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Injectable } from '@nestjs/common';
+import { waitFor } from '@samsa/test-support';
 import { describe, expect, it } from 'vitest';
 import {
   BatchRecordError,
@@ -11,7 +12,6 @@ import {
 } from '../../../src/index.js';
 import { bootWithMemoryKafka } from '../../support/boot.js';
 import { MemoryKafka } from '../../support/memory-kafka.js';
-import { waitFor } from '../../support/wait.js';
 
 describe('batch dispatch', () => {
   it('counts attempts per record: a failing index restarts the count, giving up resets it for the rest', async () => {

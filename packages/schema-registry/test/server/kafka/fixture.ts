@@ -42,28 +42,6 @@ export async function startKafkaRegistry(
   return { server, url: server.url, lines };
 }
 
-/** Waits until `check()` holds, polling; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  timeoutMs: number,
-  what: string,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const enc = encodeURIComponent;
 
 /**
