@@ -72,17 +72,25 @@ describe('leader and follower', () => {
 
 describe('graceful shutdown', () => {
   it('finishes in-flight requests and refuses new connections after close', async () => {
+    // The append waits until close() has begun, so the request is certainly in flight when it does.
+    let appendStarted!: () => void;
+    const appending = new Promise<void>((resolve) => {
+      appendStarted = resolve;
+    });
+    let closing: Promise<void> | undefined;
     class SlowLog extends MemoryRegistryLog {
       override async append(records: readonly RegistryRecord[]): Promise<void> {
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        appendStarted();
+        while (closing === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
         return super.append(records);
       }
     }
     const server = await startRegistryServer({ port: 0, log: new SlowLog() });
     const call = httpClient(server.url);
     const inFlight = call('POST', '/subjects/e/versions', { schema });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await server.close();
+    await appending;
+    closing = server.close();
+    await closing;
     expect((await inFlight).status).toBe(200);
     await expect(call('GET', '/subjects')).rejects.toThrow();
   });
