@@ -117,6 +117,7 @@ export function parseAvro(input: unknown, options: ParseOptions = {}): ParsedAvr
   return { schema, namedTypes: parser.names };
 }
 
+/** Parses as a walk (walk.ts): a stored schema may nest deeper than the stack allows. */
 class Parser {
   readonly names = new Map<string, NamedSchema>();
   private readonly external: ReadonlySet<string>;
