@@ -198,6 +198,35 @@ describe('serde through a registry', () => {
   });
   afterAll(() => server.close());
 
+  it('refuses to resolve recursive schemas whose cycles pair up deeper than avsc can follow', async () => {
+    // Records R0..R119 (each taking any W name as an alias) and W0..W118, each holding an array of the next.
+    const cycle = (prefix: string, length: number, aliases: string[]) => {
+      const open: string[] = [];
+      for (let i = 0; i < length; i++) {
+        open.push(
+          `{"type":"record","name":"${prefix}${i}","aliases":${JSON.stringify(aliases)},"fields":[{"name":"next","type":{"type":"array","items":`,
+        );
+      }
+      return `${open.join('')}"${prefix}0"${'}}]}'.repeat(length)}`;
+    };
+    const writer = cycle('W', 119, []);
+    const reader = cycle(
+      'R',
+      120,
+      Array.from({ length: 119 }, (_, i) => `W${i}`),
+    );
+    expect(checkCompatibility(reader, writer).compatible).toBe(true);
+    const id = await client.register('cycles-value', { schema: writer });
+    // W0 { next: [] }.
+    const failure = await new AvroDeserializer({ client, readerSchema: reader })
+      .deserialize('cycles', encodeWire(id, Buffer.from([0x00])))
+      .catch((error) => error);
+    expect(failure).toBeInstanceOf(SerdeError);
+    expect((failure as Error).message).toBe(
+      `The reader schema cannot be resolved against schema ${id}: their recursive types pair up too deeply`,
+    );
+  });
+
   it('refuses a message nested deeper than the stack, of a recursive schema, with a SerdeError', async () => {
     const id = await client.register('linked-list-value', { schema: LINKED_LIST });
     // Node -> next: union branch 1 (zig-zag 2) VERY_DEEP times, then branch 0 (null).
