@@ -1,23 +1,15 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { ConfigError, readConfig } from './config.js';
 import { DemoLogger } from './demo-logger.js';
 import { EventLog } from './event-log.js';
+import { configureHttp } from './http/configure-http.js';
 import { startInfrastructure } from './infrastructure.js';
 import { portIsFree } from './port-check.js';
 import { placeSampleOrders } from './sample-orders.js';
-
-interface HttpRequest {
-  method: string;
-  originalUrl: string;
-}
-interface HttpResponse {
-  statusCode: number;
-  on(event: 'finish', listener: () => void): void;
-}
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -42,7 +34,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const infra = await startInfrastructure(config);
-  let app: INestApplication | undefined;
+  let app: NestExpressApplication | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (code: number) => {
     stopping ??= (async () => {
@@ -63,18 +55,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
 
-  app = await NestFactory.create(
+  app = await NestFactory.create<NestExpressApplication>(
     AppModule.register({ brokers: infra.brokers, schemaRegistryUrl: infra.schemaRegistryUrl }),
     { logger: new DemoLogger({ logLevels: ['fatal', 'error', 'warn'] }) },
   );
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const log = app.get(EventLog);
-  app.use((request: HttpRequest, response: HttpResponse, next: () => void) => {
-    response.on('finish', () =>
-      log.print('http', `${request.method} ${request.originalUrl} -> ${response.statusCode}`),
-    );
-    next();
-  });
+  configureHttp(app, log);
 
   try {
     await app.listen(config.port, config.host);

@@ -20,6 +20,20 @@ export class SchemaParseError extends SchemaRegistryError {
   }
 }
 
+/**
+ * A schema nested deeper than the nesting limit (see `MAX_NESTING_DEPTH`): refused before anything walks it, so no
+ * walk can overflow the stack. The registry answers it as an invalid schema (422, error code 42201).
+ */
+export class SchemaTooDeepError extends SchemaParseError {
+  constructor(
+    reason: string,
+    /** The nesting limit that was exceeded. */
+    readonly limit: number,
+  ) {
+    super(reason, '');
+  }
+}
+
 /** The registry answered with an error body `{error_code, message}` (or an HTTP error without one). */
 export class RegistryResponseError extends SchemaRegistryError {
   constructor(

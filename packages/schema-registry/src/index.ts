@@ -42,8 +42,10 @@ export {
   RegistryStoreTimeoutError,
   SchemaParseError,
   SchemaRegistryError,
+  SchemaTooDeepError,
   SerdeError,
 } from './errors.js';
+export { MAX_NESTING_DEPTH } from './nesting.js';
 export {
   AvroDeserializer,
   type AvroDeserializerOptions,

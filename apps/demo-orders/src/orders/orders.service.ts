@@ -4,7 +4,7 @@ import { SamsaProducer } from '@samsa/nest';
 import { EventLog, money } from '../event-log.js';
 import type { OrderCreated } from '../generated/events.js';
 import { OrderCreatedTopic } from '../topics.js';
-import type { CreateOrderDto } from './create-order.dto.js';
+import { type CreateOrderDto, orderTotal } from './create-order.dto.js';
 
 @Injectable()
 export class OrdersService {
@@ -19,7 +19,7 @@ export class OrdersService {
       orderId: `o-${randomUUID().slice(0, 8)}`,
       customerId: order.customerId,
       items: order.items.map(({ sku, quantity, price }) => ({ sku, quantity, price })),
-      total: Math.round(order.items.reduce((sum, item) => sum + item.quantity * item.price, 0) * 100) / 100,
+      total: orderTotal(order.items),
       createdAt: Date.now(),
     };
     const [sent] = await this.producer.publish(OrderCreatedTopic, event);

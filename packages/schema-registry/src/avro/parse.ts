@@ -1,4 +1,7 @@
-import { SchemaParseError } from '../errors.js';
+import { SchemaParseError, SchemaTooDeepError } from '../errors.js';
+import { checkTextNesting, checkValueNesting, MAX_NESTING_DEPTH } from '../nesting.js';
+import { descend, runWalk, type Walk } from '../walk.js';
+import { typeNestingDepth } from './depth.js';
 import { validateName, validateNamespace } from './names.js';
 import {
   type AvroSchema,
@@ -24,6 +27,14 @@ export interface ParseOptions {
    * redefined.
    */
   namedTypes?: ReadonlyMap<string, NamedSchema>;
+  /**
+   * How deep the schema may nest (default `MAX_NESTING_DEPTH`, 1000): levels of JSON arrays and objects in the
+   * document, and levels of types (arrays, maps, unions, records, following named types where they are used).
+   * Deeper schemas throw SchemaTooDeepError. The parser itself reads any depth without recursion: `Infinity` reads
+   * schemas stored before the limit existed, to check compatibility against them; canonical forms, serializers and
+   * validators walk schemas recursively, so give them only schemas within the limit.
+   */
+  maxNestingDepth?: number;
 }
 
 export interface ParsedAvro {
@@ -37,11 +48,23 @@ const ENUM_RESERVED = new Set(['type', 'name', 'namespace', 'doc', 'symbols', 'a
 const FIXED_RESERVED = new Set(['type', 'name', 'namespace', 'doc', 'size', 'aliases']);
 const FIELD_RESERVED = new Set(['name', 'type', 'doc', 'default', 'order', 'aliases']);
 
-type Path = readonly (string | number)[];
+/** Where a value is in the document: a linked list from the innermost token, so descending costs O(1). */
+type Path = { readonly parent: Path; readonly token: string | number } | null;
+
+const ROOT: Path = null;
+
+function at(parent: Path, ...tokens: (string | number)[]): Path {
+  let path = parent;
+  for (const token of tokens) path = { parent: path, token };
+  return path;
+}
 
 function pointer(path: Path): string {
-  if (path.length === 0) return '/';
-  return path.map((token) => `/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const tokens: string[] = [];
+  for (let node = path; node !== null; node = node.parent) {
+    tokens.push(`/${String(node.token).replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  }
+  return tokens.length === 0 ? '/' : tokens.reverse().join('');
 }
 
 function fail(reason: string, path: Path): never {
@@ -63,23 +86,38 @@ export function parseSchema(input: unknown, options: ParseOptions = {}): AvroSch
 }
 
 export function parseAvro(input: unknown, options: ParseOptions = {}): ParsedAvro {
+  const limit = options.maxNestingDepth ?? MAX_NESTING_DEPTH;
   let json = input;
   if (typeof input === 'string' && PRIMITIVE_TYPES.has(input.trim())) {
     // A bare primitive name (`int`, and `null`, which would otherwise parse as JSON null) is a valid schema text.
     json = input.trim();
   } else if (typeof input === 'string') {
+    checkTextNesting(input, limit);
     try {
       json = JSON.parse(input);
     } catch (error) {
-      fail(`Schema is not valid JSON: ${(error as Error).message}`, []);
+      fail(`Schema is not valid JSON: ${(error as Error).message}`, ROOT);
     }
+  } else {
+    checkValueNesting(input, limit);
   }
   const parser = new Parser(options);
-  const schema = parser.parse(json, '', []);
+  const schema = runWalk(parser.parse(json, '', ROOT));
   parser.validateDeferredDefaults();
+  if (limit !== Number.POSITIVE_INFINITY) {
+    const depth = typeNestingDepth(schema);
+    if (depth > limit) {
+      throw new SchemaTooDeepError(
+        `Schema is nested too deeply: its types nest ${depth} levels deep (arrays, maps, unions and records, ` +
+          `following named types to where they are used); at most ${limit} levels are allowed`,
+        limit,
+      );
+    }
+  }
   return { schema, namedTypes: parser.names };
 }
 
+/** Parses as a walk (walk.ts): a stored schema may nest deeper than the stack allows. */
 class Parser {
   readonly names = new Map<string, NamedSchema>();
   private readonly external: ReadonlySet<string>;
@@ -102,34 +140,35 @@ class Parser {
     for (const check of this.deferredDefaults) check();
   }
 
-  parse(json: unknown, space: string, path: Path): AvroSchema {
+  *parse(json: unknown, space: string, path: Path): Walk<AvroSchema> {
     if (typeof json === 'string') return this.parseReference(json, space, path);
-    if (Array.isArray(json)) return this.parseUnion(json, space, path);
+    if (Array.isArray(json)) return yield* descend(this.parseUnion(json, space, path));
     if (!isObject(json))
       fail(`Not a schema: ${show(json)}; expected a type name, a union array or an object`, path);
     const type = json.type;
     if (type === undefined) fail('No type: every schema object needs a "type"', path);
     if (typeof type !== 'string') {
       // {"type": {...}} and {"type": [...]}: Java accepts a nested schema here.
-      if (Array.isArray(type) || isObject(type)) return this.parse(type, space, [...path, 'type']);
-      fail(`"type" must be a string, an array or an object, not ${show(type)}`, [...path, 'type']);
+      if (Array.isArray(type) || isObject(type))
+        return yield* descend(this.parse(type, space, at(path, 'type')));
+      fail(`"type" must be a string, an array or an object, not ${show(type)}`, at(path, 'type'));
     }
     switch (type) {
       case 'record':
       case 'error':
-        return this.parseRecord(json, type === 'error', space, path);
+        return yield* descend(this.parseRecord(json, type === 'error', space, path));
       case 'enum':
         return this.parseEnum(json, space, path);
       case 'fixed':
         return this.parseFixed(json, space, path);
       case 'array': {
         if (!('items' in json)) fail('Array has no "items"', path);
-        const items = this.parse(json.items, space, [...path, 'items']);
+        const items = yield* descend(this.parse(json.items, space, at(path, 'items')));
         return { type: 'array', items, props: extraProps(json, ['type', 'items']) };
       }
       case 'map': {
         if (!('values' in json)) fail('Map has no "values"', path);
-        const values = this.parse(json.values, space, [...path, 'values']);
+        const values = yield* descend(this.parse(json.values, space, at(path, 'values')));
         return { type: 'map', values, props: extraProps(json, ['type', 'values']) };
       }
       default: {
@@ -137,7 +176,7 @@ class Parser {
           return { type: type as PrimitiveType, props: extraProps(json, ['type']) };
         }
         // {"type": "com.acme.Named"}: a reference to a named type, as Java allows.
-        return this.parseReference(type, space, [...path, 'type']);
+        return this.parseReference(type, space, at(path, 'type'));
       }
     }
   }
@@ -159,26 +198,26 @@ class Parser {
     return (space ? this.names.get(`${space}.${name}`) : undefined) ?? this.names.get(name);
   }
 
-  private parseUnion(branches: unknown[], space: string, path: Path): UnionSchema {
+  private *parseUnion(branches: unknown[], space: string, path: Path): Walk<UnionSchema> {
     const types: AvroSchema[] = [];
     const seen = new Set<string>();
-    branches.forEach((branch, index) => {
-      const branchPath = [...path, index];
-      const parsed = this.parse(branch, space, branchPath);
+    for (const [index, branch] of branches.entries()) {
+      const branchPath = at(path, index);
+      const parsed = yield* descend(this.parse(branch, space, branchPath));
       if (parsed.type === 'union')
         fail(`Nested union: a union cannot directly contain another union`, branchPath);
       const key = isNamed(parsed) ? parsed.fullName : parsed.type;
       if (seen.has(key)) fail(`Duplicate in union: ${key} appears more than once`, branchPath);
       seen.add(key);
       types.push(parsed);
-    });
+    }
     return { type: 'union', types, props: {} };
   }
 
   private defineName(json: Record<string, unknown>, space: string, path: Path) {
     const rawName = json.name;
     if (rawName === undefined) fail('No name in schema: records, enums and fixed types need a "name"', path);
-    if (typeof rawName !== 'string') fail(`"name" must be a string, not ${show(rawName)}`, [...path, 'name']);
+    if (typeof rawName !== 'string') fail(`"name" must be a string, not ${show(rawName)}`, at(path, 'name'));
     let namespace: string;
     let name: string;
     const lastDot = rawName.lastIndexOf('.');
@@ -189,28 +228,28 @@ class Parser {
       name = rawName;
       const explicit = json.namespace;
       if (explicit !== undefined && explicit !== null && typeof explicit !== 'string') {
-        fail(`"namespace" must be a string, not ${show(explicit)}`, [...path, 'namespace']);
+        fail(`"namespace" must be a string, not ${show(explicit)}`, at(path, 'namespace'));
       }
       namespace = typeof explicit === 'string' ? explicit : space;
     }
     if (this.validateNames) {
       const nameProblem = validateName(name);
-      if (nameProblem) fail(nameProblem, [...path, 'name']);
+      if (nameProblem) fail(nameProblem, at(path, 'name'));
       const namespaceProblem = validateNamespace(namespace);
-      if (namespaceProblem) fail(namespaceProblem, [...path, lastDot >= 0 ? 'name' : 'namespace']);
+      if (namespaceProblem) fail(namespaceProblem, at(path, lastDot >= 0 ? 'name' : 'namespace'));
     }
     const fullName = namespace ? `${namespace}.${name}` : name;
     if (PRIMITIVE_TYPES.has(fullName))
-      fail(`Schemas may not be named after primitives: ${fullName}`, [...path, 'name']);
+      fail(`Schemas may not be named after primitives: ${fullName}`, at(path, 'name'));
     if (this.names.has(fullName)) {
       fail(
         this.external.has(fullName)
           ? `Can't redefine: ${fullName} is already defined by a schema reference`
           : `Can't redefine: ${fullName} is defined twice`,
-        [...path, 'name'],
+        at(path, 'name'),
       );
     }
-    const aliases = this.parseAliases(json.aliases, namespace, [...path, 'aliases'], true);
+    const aliases = this.parseAliases(json.aliases, namespace, at(path, 'aliases'), true);
     const doc = typeof json.doc === 'string' ? json.doc : undefined;
     return { name, namespace, fullName, aliases, doc };
   }
@@ -219,24 +258,24 @@ class Parser {
     if (raw === undefined || raw === null) return [];
     if (!Array.isArray(raw)) fail(`"aliases" must be an array of names, not ${show(raw)}`, path);
     return raw.map((alias, index) => {
-      if (typeof alias !== 'string') fail(`Alias must be a string, not ${show(alias)}`, [...path, index]);
+      if (typeof alias !== 'string') fail(`Alias must be a string, not ${show(alias)}`, at(path, index));
       if (this.validateNames) {
         const parts = alias.split('.');
         for (const part of qualify ? parts : [alias]) {
           const problem = validateName(part);
-          if (problem) fail(problem, [...path, index]);
+          if (problem) fail(problem, at(path, index));
         }
       }
       return qualify && !alias.includes('.') && space ? `${space}.${alias}` : alias;
     });
   }
 
-  private parseRecord(
+  private *parseRecord(
     json: Record<string, unknown>,
     isError: boolean,
     space: string,
     path: Path,
-  ): RecordSchema {
+  ): Walk<RecordSchema> {
     const named = this.defineName(json, space, path);
     const fields: Field[] = [];
     const record: RecordSchema = {
@@ -250,28 +289,28 @@ class Parser {
     this.names.set(named.fullName, record);
     const rawFields = json.fields;
     if (!Array.isArray(rawFields))
-      fail(`Record has no fields: "fields" must be an array`, [...path, 'fields']);
+      fail(`Record has no fields: "fields" must be an array`, at(path, 'fields'));
     const fieldNames = new Set<string>();
-    rawFields.forEach((rawField, index) => {
-      const fieldPath = [...path, 'fields', index];
+    for (const [index, rawField] of rawFields.entries()) {
+      const fieldPath = at(path, 'fields', index);
       if (!isObject(rawField)) fail(`Field must be an object, not ${show(rawField)}`, fieldPath);
       const fieldName = rawField.name;
       if (typeof fieldName !== 'string') fail('No field name: every field needs a string "name"', fieldPath);
       if (this.validateNames) {
         const problem = validateName(fieldName);
-        if (problem) fail(problem, [...fieldPath, 'name']);
+        if (problem) fail(problem, at(fieldPath, 'name'));
       }
       if (fieldNames.has(fieldName))
         fail(`Duplicate field ${fieldName} in record ${named.fullName}`, fieldPath);
       fieldNames.add(fieldName);
       if (!('type' in rawField)) fail(`No field type: field "${fieldName}" needs a "type"`, fieldPath);
-      const type = this.parse(rawField.type, named.namespace, [...fieldPath, 'type']);
+      const type = yield* descend(this.parse(rawField.type, named.namespace, at(fieldPath, 'type')));
       const order = rawField.order;
       if (order !== undefined && order !== 'ascending' && order !== 'descending' && order !== 'ignore') {
-        fail(`Invalid order ${show(order)}: use "ascending", "descending" or "ignore"`, [
-          ...fieldPath,
-          'order',
-        ]);
+        fail(
+          `Invalid order ${show(order)}: use "ascending", "descending" or "ignore"`,
+          at(fieldPath, 'order'),
+        );
       }
       const hasDefault = 'default' in rawField;
       const field: Field = {
@@ -282,7 +321,7 @@ class Parser {
         hasDefault,
         default: hasDefault ? rawField.default : undefined,
         order: order as Field['order'],
-        aliases: this.parseAliases(rawField.aliases, '', [...fieldPath, 'aliases'], false),
+        aliases: this.parseAliases(rawField.aliases, '', at(fieldPath, 'aliases'), false),
         props: extraProps(rawField, FIELD_RESERVED),
       };
       if (hasDefault && this.validateDefaults) {
@@ -290,13 +329,13 @@ class Parser {
           if (!isValidDefault(type, rawField.default)) {
             fail(
               `Invalid default for field ${fieldName}: ${show(rawField.default)} is not a valid ${describe(type)}`,
-              [...fieldPath, 'default'],
+              at(fieldPath, 'default'),
             );
           }
         });
       }
       fields.push(field);
-    });
+    }
     return record;
   }
 
@@ -304,10 +343,10 @@ class Parser {
     const named = this.defineName(json, space, path);
     const rawSymbols = json.symbols;
     if (!Array.isArray(rawSymbols))
-      fail('Enum has no symbols: "symbols" must be an array', [...path, 'symbols']);
+      fail('Enum has no symbols: "symbols" must be an array', at(path, 'symbols'));
     const symbols: string[] = [];
-    rawSymbols.forEach((symbol, index) => {
-      const symbolPath = [...path, 'symbols', index];
+    for (const [index, symbol] of rawSymbols.entries()) {
+      const symbolPath = at(path, 'symbols', index);
       if (typeof symbol !== 'string') fail(`Enum symbol must be a string, not ${show(symbol)}`, symbolPath);
       if (this.validateNames) {
         const problem = validateName(symbol);
@@ -315,13 +354,13 @@ class Parser {
       }
       if (symbols.includes(symbol)) fail(`Duplicate enum symbol: ${symbol}`, symbolPath);
       symbols.push(symbol);
-    });
+    }
     let enumDefault: string | undefined;
     if (json.default !== undefined && json.default !== null) {
       if (typeof json.default !== 'string' || !symbols.includes(json.default)) {
         fail(
           `The Enum Default: ${show(json.default)} is not in the enum symbol set: [${symbols.join(', ')}]`,
-          [...path, 'default'],
+          at(path, 'default'),
         );
       }
       enumDefault = json.default;
@@ -341,7 +380,7 @@ class Parser {
     const named = this.defineName(json, space, path);
     const size = json.size;
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > 0x7fffffff) {
-      fail(`Invalid "size" for fixed: ${show(size)}; expected a non-negative integer`, [...path, 'size']);
+      fail(`Invalid "size" for fixed: ${show(size)}; expected a non-negative integer`, at(path, 'size'));
     }
     const schema: FixedSchema = { type: 'fixed', ...named, size, props: extraProps(json, FIXED_RESERVED) };
     this.names.set(named.fullName, schema);
@@ -356,11 +395,16 @@ function extraProps(json: Record<string, unknown>, reserved: Iterable<string>): 
   return props;
 }
 
-function describe(schema: AvroSchema): string {
+/** A type for a message, described a few levels deep. */
+function describe(schema: AvroSchema, levels = 4): string {
   if (isNamed(schema)) return `${schema.type} ${schema.fullName}`;
-  if (schema.type === 'union') return `union [${schema.types.map(describe).join(', ')}]`;
-  if (schema.type === 'array') return `array of ${describe(schema.items)}`;
-  if (schema.type === 'map') return `map of ${describe(schema.values)}`;
+  if (levels === 0 && (schema.type === 'union' || schema.type === 'array' || schema.type === 'map')) {
+    return `${schema.type} ...`;
+  }
+  if (schema.type === 'union')
+    return `union [${schema.types.map((branch) => describe(branch, levels - 1)).join(', ')}]`;
+  if (schema.type === 'array') return `array of ${describe(schema.items, levels - 1)}`;
+  if (schema.type === 'map') return `map of ${describe(schema.values, levels - 1)}`;
   return schema.type;
 }
 
@@ -369,6 +413,10 @@ const INT_MAX = 2 ** 31 - 1;
 
 /** Whether a JSON value is a valid default for a schema, following Java's `Schema.isValidDefault`. */
 export function isValidDefault(schema: AvroSchema, value: unknown): boolean {
+  return runWalk(validDefault(schema, value));
+}
+
+function* validDefault(schema: AvroSchema, value: unknown): Walk<boolean> {
   switch (schema.type) {
     case 'null':
       return value === null;
@@ -388,18 +436,28 @@ export function isValidDefault(schema: AvroSchema, value: unknown): boolean {
     case 'enum':
       return typeof value === 'string' && schema.symbols.includes(value);
     case 'array':
-      return Array.isArray(value) && value.every((item) => isValidDefault(schema.items, item));
+      if (!Array.isArray(value)) return false;
+      for (const item of value) if (!(yield* descend(validDefault(schema.items, item)))) return false;
+      return true;
     case 'map':
-      return isObject(value) && Object.values(value).every((item) => isValidDefault(schema.values, item));
+      if (!isObject(value)) return false;
+      for (const item of Object.values(value)) {
+        if (!(yield* descend(validDefault(schema.values, item)))) return false;
+      }
+      return true;
     case 'union':
       // Java accepts a default matching any branch (the spec asks for the first; Java is lenient).
-      return schema.types.some((branch) => isValidDefault(branch, value));
+      for (const branch of schema.types) if (yield* descend(validDefault(branch, value))) return true;
+      return false;
     case 'record':
-      return (
-        isObject(value) &&
-        schema.fields.every((field) =>
-          field.name in value ? isValidDefault(field.type, value[field.name]) : field.hasDefault,
-        )
-      );
+      if (!isObject(value)) return false;
+      for (const field of schema.fields) {
+        const valid =
+          field.name in value
+            ? yield* descend(validDefault(field.type, value[field.name]))
+            : field.hasDefault;
+        if (!valid) return false;
+      }
+      return true;
   }
 }

@@ -120,7 +120,13 @@ function rethrowAsInput(error: unknown): never {
 
 function parseOrThrow(text: string, what: string, asNew: boolean): AvroSchema {
   try {
-    return parseSchema(text, { validateNames: asNew, validateDefaults: asNew });
+    return parseSchema(text, {
+      validateNames: asNew,
+      validateDefaults: asNew,
+      // Previous versions are read at any depth, as the registry reads stored ones: the check walks them without
+      // recursion. A new schema must nest within the limit the registry would apply to it.
+      ...(asNew ? {} : { maxNestingDepth: Number.POSITIVE_INFINITY }),
+    });
   } catch (error) {
     if (error instanceof SchemaParseError)
       throw new InputError(`${what} is not a valid Avro schema: ${error.message}`);

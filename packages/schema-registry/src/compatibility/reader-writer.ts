@@ -8,10 +8,13 @@ import {
   type RecordSchema,
 } from '../avro/schema.js';
 import { SchemaRegistryError } from '../errors.js';
+import { descend, runWalk, type Walk } from '../walk.js';
 
 /**
  * A port of Apache Avro's Java `SchemaCompatibility` (reader/writer schema resolution checking): the same rules, the
- * same six incompatibility types, Avro's message wording and JSON-pointer locations into the reader schema.
+ * same six incompatibility types, Avro's message wording and JSON-pointer locations into the reader schema. Its
+ * recursion runs as a walk (see walk.ts), so schemas of any depth are checked: one of them may be a version stored
+ * before the nesting limit, and even two schemas within the limit can pair their recursive types into long chains.
  */
 
 export type IncompatibilityType =
@@ -125,15 +128,15 @@ class Checker {
   private readonly memo = new Map<AvroSchema, Map<AvroSchema, Result>>();
 
   check(reader: AvroSchema, writer: AvroSchema): Result {
-    return this.getCompatibility('', reader, writer, []);
+    return runWalk(this.getCompatibility('', reader, writer, []));
   }
 
-  private getCompatibility(
+  private *getCompatibility(
     token: string,
     reader: AvroSchema,
     writer: AvroSchema,
     location: string[],
-  ): Result {
+  ): Walk<Result> {
     location.push(token);
     let byWriter = this.memo.get(reader);
     if (!byWriter) {
@@ -146,14 +149,14 @@ class Checker {
       if (result.state === 'RECURSION_IN_PROGRESS') result = COMPATIBLE;
     } else {
       byWriter.set(writer, IN_PROGRESS);
-      result = this.calculate(reader, writer, location);
+      result = yield* descend(this.calculate(reader, writer, location));
       byWriter.set(writer, result);
     }
     location.pop();
     return result;
   }
 
-  private calculate(reader: AvroSchema, writer: AvroSchema, location: string[]): Result {
+  private *calculate(reader: AvroSchema, writer: AvroSchema, location: string[]): Walk<Result> {
     let result = COMPATIBLE;
     if (reader.type === writer.type) {
       switch (reader.type) {
@@ -166,16 +169,20 @@ class Checker {
         case 'bytes':
         case 'string':
           return result;
-        case 'array':
+        case 'array': {
+          const items = (writer as typeof reader).items;
           return merged(
             result,
-            this.getCompatibility('items', reader.items, (writer as typeof reader).items, location),
+            yield* descend(this.getCompatibility('items', reader.items, items, location)),
           );
-        case 'map':
+        }
+        case 'map': {
+          const values = (writer as typeof reader).values;
           return merged(
             result,
-            this.getCompatibility('values', reader.values, (writer as typeof reader).values, location),
+            yield* descend(this.getCompatibility('values', reader.values, values, location)),
           );
+        }
         case 'fixed': {
           const w = writer as typeof reader;
           result = merged(result, this.checkNames(reader, w, location));
@@ -195,15 +202,18 @@ class Checker {
         }
         case 'record': {
           result = merged(result, this.checkNames(reader, writer as RecordSchema, location));
-          return merged(result, this.checkRecordFields(reader, writer as RecordSchema, location));
+          return merged(
+            result,
+            yield* descend(this.checkRecordFields(reader, writer as RecordSchema, location)),
+          );
         }
         case 'union': {
           // Every writer branch must be readable by the reader union.
           const writerTypes = (writer as typeof reader).types;
-          writerTypes.forEach((writerBranch, index) => {
+          for (const [index, writerBranch] of writerTypes.entries()) {
             location.push(String(index));
             // Java evaluates each branch from a fresh root; only the union-level verdict is reported.
-            const branch = this.getCompatibility('', reader, writerBranch, []);
+            const branch = yield* descend(this.getCompatibility('', reader, writerBranch, []));
             if (branch.state === 'INCOMPATIBLE') {
               result = merged(
                 result,
@@ -215,7 +225,7 @@ class Checker {
               );
             }
             location.pop();
-          });
+          }
           return result;
         }
       }
@@ -223,9 +233,12 @@ class Checker {
 
     // Different types. A non-union reader must read every branch of a writer union.
     if (writer.type === 'union') {
-      writer.types.forEach((branch, index) => {
-        result = merged(result, this.getCompatibility(String(index), reader, branch, location));
-      });
+      for (const [index, branch] of writer.types.entries()) {
+        result = merged(
+          result,
+          yield* descend(this.getCompatibility(String(index), reader, branch, location)),
+        );
+      }
       return result;
     }
 
@@ -246,7 +259,8 @@ class Checker {
         return writer.type === 'bytes' ? result : merged(result, typeMismatch(reader, writer, location));
       case 'union': {
         for (const readerBranch of reader.types) {
-          if (this.getCompatibility('', readerBranch, writer, []).state === 'COMPATIBLE') return result;
+          const branch = yield* descend(this.getCompatibility('', readerBranch, writer, []));
+          if (branch.state === 'COMPATIBLE') return result;
         }
         return merged(
           result,
@@ -287,7 +301,7 @@ class Checker {
     return result;
   }
 
-  private checkRecordFields(reader: RecordSchema, writer: RecordSchema, location: string[]): Result {
+  private *checkRecordFields(reader: RecordSchema, writer: RecordSchema, location: string[]): Walk<Result> {
     let result = COMPATIBLE;
     location.push('fields');
     for (const readerField of reader.fields) {
@@ -297,7 +311,10 @@ class Checker {
         if (!readerField.hasDefault) {
           if (readerField.type.type === 'enum' && readerField.type.default !== undefined) {
             // Java checks the enum against the writer record itself here (yielding a TYPE_MISMATCH).
-            result = merged(result, this.getCompatibility('type', readerField.type, writer, location));
+            const enumResult = yield* descend(
+              this.getCompatibility('type', readerField.type, writer, location),
+            );
+            result = merged(result, enumResult);
           } else {
             result = merged(
               result,
@@ -306,7 +323,10 @@ class Checker {
           }
         }
       } else {
-        result = merged(result, this.getCompatibility('type', readerField.type, writerField.type, location));
+        const field = yield* descend(
+          this.getCompatibility('type', readerField.type, writerField.type, location),
+        );
+        result = merged(result, field);
       }
       location.pop();
     }

@@ -1,5 +1,6 @@
 import avsc from 'avsc';
 import type { SchemaRegistryClient } from '../client/client.js';
+import { checkTextNesting, checkValueNesting } from '../nesting.js';
 import type { SchemaReference } from '../server/records.js';
 
 /** avsc options shared by every type Samsa builds, so serde and typed events agree on value shapes. */
@@ -7,16 +8,25 @@ export const AVSC_OPTIONS = { wrapUnions: 'auto' as const };
 
 export type AvscType = avsc.Type;
 
-/** Builds an avsc type, first defining the named types of its references in the same registry. */
+/**
+ * Builds an avsc type, first defining the named types of its references in the same registry. avsc compiles a
+ * schema recursively, so each schema must nest no deeper than `MAX_NESTING_DEPTH` (else SchemaTooDeepError).
+ */
 export function avscTypeFor(
   schema: string | object,
   referenced: ReadonlyArray<string | object> = [],
 ): AvscType {
   const registry: Record<string, AvscType> = {};
   for (const reference of referenced) {
-    avsc.Type.forSchema(toJson(reference) as avsc.Schema, { ...AVSC_OPTIONS, registry });
+    avsc.Type.forSchema(boundedJson(reference) as avsc.Schema, { ...AVSC_OPTIONS, registry });
   }
-  return avsc.Type.forSchema(toJson(schema) as avsc.Schema, { ...AVSC_OPTIONS, registry });
+  return avsc.Type.forSchema(boundedJson(schema) as avsc.Schema, { ...AVSC_OPTIONS, registry });
+}
+
+function boundedJson(schema: string | object): unknown {
+  if (typeof schema === 'string') checkTextNesting(schema);
+  else checkValueNesting(schema);
+  return toJson(schema);
 }
 
 function toJson(schema: string | object): unknown {

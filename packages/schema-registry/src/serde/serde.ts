@@ -7,7 +7,8 @@ import {
   subjectNameStrategies,
 } from '../client/subject-names.js';
 import { checkCompatibility } from '../compatibility/reader-writer.js';
-import { InvalidValueError, SerdeError } from '../errors.js';
+import { InvalidValueError, SchemaTooDeepError, SerdeError } from '../errors.js';
+import { checkValueNesting, isStackOverflow } from '../nesting.js';
 import type { SchemaReference } from '../server/records.js';
 import { type AvscType, avscTypeFor, fetchReferencedSchemas, isRawBytes } from './avro-types.js';
 import { HEADER_SIZE, readSchemaId, writeHeader } from './wire.js';
@@ -27,6 +28,14 @@ function schemaJsonOf(source: SchemaSource<unknown>): object | string {
     return (source as TypedAvroSchema<unknown>).schema;
   }
   return source as object | string;
+}
+
+/** The schema's JSON text. A schema given as a value is bounded first: JSON.stringify recurses. */
+function schemaTextOf(source: SchemaSource<unknown>): string {
+  const json = schemaJsonOf(source);
+  if (typeof json === 'string') return json;
+  checkValueNesting(json);
+  return JSON.stringify(json);
 }
 
 /** The shape @samsa/core-client (and KafkaJS-style code) uses for key and value serializers. */
@@ -67,8 +76,7 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
   private scratch = Buffer.allocUnsafe(INITIAL_SCRATCH);
 
   constructor(private readonly options: AvroSerializerOptions<T>) {
-    const json = schemaJsonOf(options.schema);
-    this.schemaText = typeof json === 'string' ? json : JSON.stringify(json);
+    this.schemaText = schemaTextOf(options.schema);
     this.parsed = parseSchema(this.schemaText);
     this.raw = isRawBytes(this.schemaText);
     this.type = avscTypeFor(this.schemaText);
@@ -130,6 +138,14 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
   }
 
   private invalid(value: unknown, cause: Error): InvalidValueError {
+    if (isStackOverflow(cause)) {
+      // Only a recursive schema admits a value this deep (a schema's own nesting is bounded when it is parsed).
+      return new InvalidValueError(
+        `Value nests too deeply to encode with Avro schema ${this.type.name ?? this.type.typeName}: ` +
+          'its recursive types go deeper than the stack allows',
+        [],
+      );
+    }
     const paths: string[] = [];
     this.type.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '<root>') });
     const where = paths.length > 0 ? ` at ${paths.join(', ')}` : '';
@@ -166,8 +182,9 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
 
   constructor(private readonly options: AvroDeserializerOptions<T>) {
     if (options.readerSchema !== undefined) {
-      const json = schemaJsonOf(options.readerSchema);
-      this.readerText = typeof json === 'string' ? json : JSON.stringify(json);
+      this.readerText = schemaTextOf(options.readerSchema);
+      // Held to the nesting limit, as a schema serialized with is (SchemaTooDeepError).
+      parseSchema(this.readerText, { validateNames: false, validateDefaults: false });
       this.readerType = avscTypeFor(this.readerText);
     }
   }
@@ -196,7 +213,16 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
       );
     }
     const referenced = await fetchReferencedSchemas(client, writer.references);
-    const writerType = avscTypeFor(writer.schema, referenced);
+    let writerType: AvscType;
+    try {
+      writerType = avscTypeFor(writer.schema, referenced);
+    } catch (error) {
+      // A registry may hold schemas from before its nesting limit; avsc cannot compile them.
+      if (error instanceof SchemaTooDeepError) {
+        throw new SerdeError(`Schema ${id} cannot be read: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
     const rawWriter = isRawBytes(writer.schema);
     const readerType = this.readerType;
     if (rawWriter) {
@@ -216,6 +242,11 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
     try {
       resolver = readerType.createResolver(writerType, { ignoreNamespaces: true });
     } catch (error) {
+      if (isStackOverflow(error)) {
+        throw new SerdeError(
+          `The reader schema cannot be resolved against schema ${id}: their recursive types pair up too deeply`,
+        );
+      }
       let details = '';
       try {
         const result = checkCompatibility(
@@ -235,7 +266,19 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
 }
 
 function decodeWhole(type: AvscType, data: Buffer, resolver: Resolver | undefined, id: number): unknown {
-  const { value, offset } = type.decode(data, HEADER_SIZE, resolver);
+  let decoded: { value: unknown; offset: number };
+  try {
+    decoded = type.decode(data, HEADER_SIZE, resolver);
+  } catch (error) {
+    // Only a recursive schema lets a message nest this deep (a schema's own nesting is bounded when it is read).
+    if (isStackOverflow(error)) {
+      throw new SerdeError(
+        `Message for schema ${id} nests too deeply to decode: its recursive types go deeper than the stack allows`,
+      );
+    }
+    throw error;
+  }
+  const { value, offset } = decoded;
   if (offset !== data.length) {
     throw new SerdeError(
       offset < 0

@@ -3,6 +3,7 @@ import { parseAvro } from '../../avro/parse.js';
 import type { AvroSchema, NamedSchema } from '../../avro/schema.js';
 import { type CompatibilityLevel, checkSubjectCompatibility } from '../../compatibility/levels.js';
 import { formatVersionMessages } from '../../compatibility/messages.js';
+import { descend, runWalk, type Walk } from '../../walk.js';
 import type {
   CompatibilityVerdict,
   ResolvedReference,
@@ -19,16 +20,24 @@ export interface ParsedAvroVersion {
 
 /**
  * The named types a list of references defines, each referenced schema read with the types of its own references
- * (depth first), then added for the schemas after it.
+ * (depth first), then added for the schemas after it. Referenced schemas are stored versions: read leniently and
+ * at any depth (a schema using their types is still bounded by its own limit, which counts them where used), and
+ * chains of references are followed without recursion.
  */
 function namedTypesOf(references: readonly ResolvedReference[]): Map<string, NamedSchema> {
+  return runWalk(collectNamedTypes(references));
+}
+
+function* collectNamedTypes(references: readonly ResolvedReference[]): Walk<Map<string, NamedSchema>> {
   const named = new Map<string, NamedSchema>();
   for (const reference of references) {
-    for (const [name, schema] of namedTypesOf(reference.references)) named.set(name, schema);
+    for (const [name, schema] of yield* descend(collectNamedTypes(reference.references)))
+      named.set(name, schema);
     const parsed = parseAvro(reference.schema, {
       validateNames: false,
       validateDefaults: false,
       namedTypes: named,
+      maxNestingDepth: Number.POSITIVE_INFINITY,
     });
     for (const [name, schema] of parsed.namedTypes) named.set(name, schema);
   }
@@ -38,9 +47,14 @@ function namedTypesOf(references: readonly ResolvedReference[]): Map<string, Nam
 export const avroFormat: SchemaFormat<ParsedAvroVersion> = {
   type: 'AVRO',
 
-  parse(text, references, { strict }) {
+  parse(text, references, { strict, maxNestingDepth }) {
     const namedTypes = namedTypesOf(references);
-    const parsed = parseAvro(text, { validateNames: strict, validateDefaults: strict, namedTypes });
+    const parsed = parseAvro(text, {
+      validateNames: strict,
+      validateDefaults: strict,
+      namedTypes,
+      maxNestingDepth,
+    });
     return { schema: parsed.schema, referencedNames: [...namedTypes.keys()] };
   },
 

@@ -12,8 +12,19 @@ export interface SchemaFormat<Parsed = unknown> {
   /**
    * Parses schema text given the schemas it references, resolved. `strict` applies the checks a new registration
    * gets (Avro: name and default validation); versions already stored are read leniently. Throws SchemaParseError.
+   *
+   * `maxNestingDepth` (default `MAX_NESTING_DEPTH`) bounds how deep the schema may nest, so that the format's
+   * recursive walks (canonical forms, compatibility) stay within the stack: a deeper schema throws
+   * SchemaTooDeepError, a SchemaParseError. The registry has already bounded the text's bracket nesting
+   * (`checkTextNesting`); a format bounds what its own types can nest beyond that (Avro: named types used inside
+   * other types). Stored versions are read with `Infinity`: whatever a format reads that deep, it must read and
+   * check for compatibility without recursing on the stack.
    */
-  parse(text: string, references: readonly ResolvedReference[], options: { strict: boolean }): Parsed;
+  parse(
+    text: string,
+    references: readonly ResolvedReference[],
+    options: { strict: boolean; maxNestingDepth?: number },
+  ): Parsed;
   /** The form a registration stores and compares (Avro: canonical JSON, referenced types by name). */
   canonicalForm(parsed: Parsed): string;
   /** The form `normalize=true` compares (Avro: canonical with properties sorted). */

@@ -1,4 +1,5 @@
 import type { CompatibilityLevel } from '../../compatibility/levels.js';
+import { MAX_NESTING_DEPTH } from '../../nesting.js';
 import { RegistryState } from '../state.js';
 import type { RegistryLog } from '../store.js';
 import { CompatibilityChecks } from './compatibility.js';
@@ -14,6 +15,11 @@ export interface RegistryOptions {
   defaultCompatibility?: CompatibilityLevel;
   /** Largest schema string accepted at registration, in characters (default 1 MiB). */
   maxSchemaChars?: number;
+  /**
+   * How deep a submitted schema may nest (default `MAX_NESTING_DEPTH`, 1000, as Jackson's default limit for
+   * Confluent's registry); deeper ones are refused as invalid (42201). Stored versions are read at any depth.
+   */
+  maxNestingDepth?: number;
 }
 
 /**
@@ -40,7 +46,11 @@ export class Registry {
     options: RegistryOptions = {},
   ) {
     this.writer = new LogWriter(log);
-    const reader = new SchemaReader(this.state, options.maxSchemaChars ?? 1024 * 1024);
+    const reader = new SchemaReader(
+      this.state,
+      options.maxSchemaChars ?? 1024 * 1024,
+      options.maxNestingDepth ?? MAX_NESTING_DEPTH,
+    );
     this.config = new RegistryConfig(this.state, this.writer, options.defaultCompatibility ?? 'BACKWARD');
     this.subjects = new Subjects(this.state, this.writer, this.config);
     this.compatibility = new CompatibilityChecks(this.state, this.config, reader);

@@ -1,4 +1,6 @@
 import { SchemaParseError } from '../../errors.js';
+import { checkTextNesting } from '../../nesting.js';
+import { descend, runWalk, type Walk } from '../../walk.js';
 import { SCHEMA_TYPES, schemaFormat, storedFormat } from '../formats/formats.js';
 import type { ResolvedReference, SchemaFormat, StoredVersion } from '../formats/schema-format.js';
 import type { SchemaReference, SchemaValue } from '../records.js';
@@ -30,8 +32,13 @@ export function sameReferences(a: readonly SchemaReference[], b: readonly Schema
 
 /**
  * From schema text to parsed schema, through the schema's format: submitted schemas (checked strictly, 42201 when
- * they do not parse) and stored versions (read leniently, cached by id), with their references resolved against
- * the registry's state.
+ * they do not parse or nest deeper than `maxNestingDepth`) and stored versions (read leniently and at any depth,
+ * cached by id), with their references resolved against the registry's state.
+ *
+ * Versions stored before the nesting limit existed (by an older Samsa, or by Confluent's registry in a shared
+ * `_schemas` topic) load and are served as they are; a new version is checked for compatibility against them by
+ * walks that do not recurse on the stack. Only submissions are bounded, so a lookup of such a schema's text, or a
+ * new version as deep, is refused with 42201.
  */
 export class SchemaReader {
   private readonly parsedById = new Map<number, unknown>();
@@ -39,6 +46,7 @@ export class SchemaReader {
   constructor(
     private readonly state: RegistryState,
     private readonly maxSchemaChars: number,
+    private readonly maxNestingDepth: number,
   ) {}
 
   /**
@@ -57,7 +65,12 @@ export class SchemaReader {
       throw RegistryErrors.schemaTooLarge(this.maxSchemaChars);
     const references = this.resolve(submission.references);
     try {
-      const parsed = format.parse(submission.schema, references, options);
+      // Bounded before any format parses it, whatever the format.
+      checkTextNesting(submission.schema, this.maxNestingDepth);
+      const parsed = format.parse(submission.schema, references, {
+        strict: options.strict,
+        maxNestingDepth: this.maxNestingDepth,
+      });
       return {
         format,
         parsed,
@@ -77,7 +90,10 @@ export class SchemaReader {
     let parsed = this.parsedById.get(value.id);
     if (parsed === undefined) {
       const references = this.resolve(value.references ?? []);
-      parsed = storedFormat(value.schemaType).parse(value.schema, references, { strict: false });
+      parsed = storedFormat(value.schemaType).parse(value.schema, references, {
+        strict: false,
+        maxNestingDepth: Number.POSITIVE_INFINITY,
+      });
       this.parsedById.set(value.id, parsed);
     }
     return { version: value.version, schema: value.schema, parsed };
@@ -99,8 +115,12 @@ export class SchemaReader {
     }
   }
 
-  /** Follows references to the versions they name, depth first, each version once. */
-  private resolve(references: readonly SchemaReference[], seen = new Set<string>()): ResolvedReference[] {
+  /** Follows references to the versions they name, depth first, each version once, however long the chain. */
+  private resolve(references: readonly SchemaReference[]): ResolvedReference[] {
+    return runWalk(this.resolving(references, new Set()));
+  }
+
+  private *resolving(references: readonly SchemaReference[], seen: Set<string>): Walk<ResolvedReference[]> {
     const resolved: ResolvedReference[] = [];
     for (const reference of references) {
       const key = `${reference.subject}\u0000${reference.version}`;
@@ -119,7 +139,7 @@ export class SchemaReader {
       resolved.push({
         ...reference,
         schema: value.schema,
-        references: this.resolve(value.references ?? [], seen),
+        references: yield* descend(this.resolving(value.references ?? [], seen)),
       });
     }
     return resolved;
