@@ -72,6 +72,7 @@ async function setup(
       onData: (p) => events.data.push(p.partition),
       onResetNeeded: () => events.resets++,
       onError: (err) => events.errors.push(err),
+      onCorruptData: () => {},
     },
   );
   return { cluster, partitions, fetcher, events };
@@ -161,7 +162,13 @@ describe('Fetcher', () => {
     const fetcher = new Fetcher(
       cluster,
       { ...config, fetchMaxWaitMs: 1000 },
-      { partitions: () => partitions, onData: () => {}, onResetNeeded: () => {}, onError: () => {} },
+      {
+        partitions: () => partitions,
+        onData: () => {},
+        onResetNeeded: () => {},
+        onError: () => {},
+        onCorruptData: () => {},
+      },
     );
     fetcher.start();
     fetcher.recount();
@@ -202,6 +209,7 @@ describe('Fetcher', () => {
       onData: () => {},
       onResetNeeded: () => {},
       onError: () => {},
+      onCorruptData: () => {},
     });
     fetcher.start();
     await until(() => cluster.requests(ApiKey.Fetch).length === 1);
