@@ -77,8 +77,28 @@ export class KafkaTimeoutError extends KafkaClientError {
 
 /** A call on a client that is not connected, or was disconnected while the call waited. */
 export class NotConnectedError extends KafkaClientError {
-  constructor(message: string) {
-    super('NOT_CONNECTED', message, false);
+  constructor(message: string, code = 'NOT_CONNECTED') {
+    super(code, message, false);
+  }
+}
+
+/**
+ * `disconnect()` gave up on a send before it was acknowledged: `disconnect({ timeout })` ran out, or
+ * `timeout: 0` failed pending sends at once. Records of a request already sent may still have been
+ * written; the rest were not.
+ */
+export class ProducerDisconnectedError extends NotConnectedError {
+  constructor(timeoutMs: number) {
+    super(
+      timeoutMs === 0
+        ? 'The producer was disconnected with timeout 0 before this send was acknowledged; records already ' +
+            'in a produce request may have been written, the others were not. Call disconnect() without a ' +
+            'timeout to deliver pending sends first.'
+        : `The producer was disconnected and this send was not acknowledged within the disconnect timeout of ` +
+            `${timeoutMs} ms; records already in a produce request may have been written, the others were not. ` +
+            'Give disconnect() a longer timeout (or none) to deliver pending sends first.',
+      'PRODUCER_DISCONNECTED',
+    );
   }
 }
 
@@ -128,6 +148,20 @@ export class DeliveryTimeoutError extends KafkaClientError {
       true,
       options,
     );
+  }
+}
+
+/**
+ * A topic name Kafka does not accept (Kafka's `Topic.validate`): checked before any request, so a
+ * typo fails at once instead of waiting for metadata. `rule` is the rule the name breaks.
+ */
+export class InvalidTopicNameError extends KafkaClientError {
+  readonly topic: string;
+  readonly rule: 'type' | 'empty' | 'dots' | 'length' | 'characters';
+  constructor(topic: string, rule: InvalidTopicNameError['rule'], message: string) {
+    super('INVALID_TOPIC_NAME', message, false);
+    this.topic = topic;
+    this.rule = rule;
   }
 }
 

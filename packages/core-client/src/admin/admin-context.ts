@@ -15,6 +15,7 @@ import {
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { withRetry } from '../retry.js';
+import { validateTopicName } from '../topic-name.js';
 
 export class AdminContext {
   constructor(
@@ -26,6 +27,7 @@ export class AdminContext {
   /** The partitions of `topic`, fetching its metadata first when it is not known. */
   async partitionsOf(topic: string, signal?: AbortSignal): Promise<number[]> {
     if (typeof topic !== 'string' || topic.length === 0) throw new ConfigurationError('topic', 'is required');
+    validateTopicName(topic);
     const metadata = this.cluster.metadata;
     if (metadata.partitionCount(topic) === 0) {
       await this.withRetry(

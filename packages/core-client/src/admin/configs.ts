@@ -1,6 +1,7 @@
 /** Admin calls about configs: describe and replace the configs of topics and brokers. */
 import { ApiKey } from '@samsa/protocol';
 import { ConfigurationError, createKafkaError } from '../errors.js';
+import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';
 import {
   type AlterConfigsOptions,
@@ -24,6 +25,7 @@ export async function describeConfigs(
   // Broker resources must go to that broker; everything else to any broker.
   const groups = new Map<number | 'any', ResourceConfigQuery[]>();
   for (const r of options.resources) {
+    if (r?.type === ConfigResourceTypes.TOPIC && typeof r.name === 'string') validateTopicName(r.name);
     const target = isBrokerResource(r.type) && /^\d+$/.test(r.name) ? Number(r.name) : 'any';
     let l = groups.get(target);
     if (!l) {
@@ -113,6 +115,7 @@ export async function alterConfigs(
   }
   const groups = new Map<number | 'any', AlterConfigsOptions['resources']>();
   for (const r of options.resources) {
+    if (r?.type === ConfigResourceTypes.TOPIC && typeof r.name === 'string') validateTopicName(r.name);
     const target = isBrokerResource(r.type) && /^\d+$/.test(r.name) ? Number(r.name) : 'any';
     let l = groups.get(target);
     if (!l) {

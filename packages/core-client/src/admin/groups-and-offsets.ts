@@ -19,6 +19,7 @@ import {
   tpKey,
 } from '../cluster/list-offsets.js';
 import { ConfigurationError, createKafkaError, ErrorCode } from '../errors.js';
+import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';
 import type {
   ConsumerLagOptions,
@@ -176,6 +177,7 @@ export async function setOffsets(
   const { groupId, topic, partitions } = options;
   if (typeof groupId !== 'string' || groupId.length === 0)
     throw new ConfigurationError('groupId', 'is required');
+  validateTopicName(topic);
   await commitOffsets(
     ctx,
     groupId,
@@ -229,6 +231,7 @@ export async function deleteGroupOffsets(
   const { groupId } = options;
   if (typeof groupId !== 'string' || groupId.length === 0)
     throw new ConfigurationError('groupId', 'is required');
+  for (const t of options.topics) validateTopicName(t.topic);
   const topics = await Promise.all(
     options.topics.map(async (t) => ({
       name: t.topic,

@@ -16,6 +16,7 @@ import {
   KafkaTimeoutError,
 } from '../errors.js';
 import { sleep } from '../retry.js';
+import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';
 import type {
   CreatePartitionsOptions,
@@ -44,6 +45,7 @@ export async function createTopics(ctx: AdminContext, options: CreateTopicsOptio
     if (typeof t?.topic !== 'string' || t.topic.length === 0) {
       throw new ConfigurationError('topics[].topic', 'each topic needs a non-empty name');
     }
+    validateTopicName(t.topic);
     if (seen.has(t.topic)) throw new ConfigurationError('topics', `topic ${t.topic} is listed twice`);
     seen.add(t.topic);
   }
@@ -140,6 +142,7 @@ export async function deleteTopics(ctx: AdminContext, options: DeleteTopicsOptio
   if (!options || !Array.isArray(options.topics) || options.topics.length === 0) {
     throw new ConfigurationError('topics', 'deleteTopics needs { topics: [name, ...] }');
   }
+  for (const name of options.topics) validateTopicName(name);
   const timeoutMs = options.timeout ?? 5000;
   let pending = [...options.topics];
   await ctx.withController(
@@ -189,6 +192,7 @@ export async function createPartitions(
       'createPartitions needs { topicPartitions: [{ topic, count }] }',
     );
   }
+  for (const t of options.topicPartitions) validateTopicName(t?.topic);
   const timeoutMs = options.timeout ?? 5000;
   let pending = options.topicPartitions;
   await ctx.withController(
@@ -238,6 +242,7 @@ export async function fetchTopicMetadata(
   topics: TopicMetadataView[];
 }> {
   const topics = options.topics;
+  for (const name of topics ?? []) validateTopicName(name);
   await ctx.withRetry(
     'fetchTopicMetadata',
     async () => {

@@ -5,7 +5,7 @@
  * response that carries an older leader epoch than the one cached does not roll a leader back.
  */
 import type { MetadataResponse } from '@samsa/protocol';
-import { createKafkaError, ErrorCode } from '../errors.js';
+import { createKafkaError, ErrorCode, type KafkaProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export interface BrokerInfo {
@@ -84,6 +84,8 @@ export class MetadataCache {
   private inFlightCoversAll = false;
   private inFlightTopics: Set<string> | null = null;
   private readonly listeners = new Set<(change: MetadataChange) => void>();
+  /** Error code the latest answer about a topic carried instead of partitions (absent when none). */
+  private readonly topicErrors = new Map<string, number>();
 
   constructor(
     private readonly fetcher: MetadataFetcher,
@@ -107,7 +109,10 @@ export class MetadataCache {
   }
 
   untrack(topics: Iterable<string>): void {
-    for (const t of topics) this.tracked.delete(t);
+    for (const t of topics) {
+      this.tracked.delete(t);
+      this.topicErrors.delete(t);
+    }
   }
 
   topic(name: string): TopicMetadata | undefined {
@@ -120,6 +125,15 @@ export class MetadataCache {
 
   leaderFor(topic: string, partition: number): number {
     return this.topics.get(topic)?.partitions[partition]?.leader ?? -1;
+  }
+
+  /**
+   * The error the latest Metadata answer gave for `topic` when it gave no partitions (UNKNOWN_TOPIC_OR_PARTITION,
+   * INVALID_TOPIC_EXCEPTION, TOPIC_AUTHORIZATION_FAILED, ...), or undefined.
+   */
+  topicError(topic: string): KafkaProtocolError | undefined {
+    const code = this.topicErrors.get(topic);
+    return code === undefined ? undefined : createKafkaError(code, { apiName: 'Metadata', topic });
   }
 
   broker(nodeId: number): BrokerInfo | undefined {
@@ -209,6 +223,9 @@ export class MetadataCache {
     for (const t of response.topics) {
       if (t.name === null) continue;
       seen.add(t.name);
+      if (t.errorCode !== ErrorCode.NONE && t.partitions.length === 0)
+        this.topicErrors.set(t.name, t.errorCode);
+      else this.topicErrors.delete(t.name);
       if (
         t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
         t.errorCode === ErrorCode.INVALID_TOPIC_EXCEPTION
@@ -277,6 +294,7 @@ export class MetadataCache {
       for (const name of [...this.topics.keys()]) {
         if (!seen.has(name) && !this.tracked.has(name)) this.topics.delete(name);
       }
+      for (const name of [...this.topicErrors.keys()]) if (!seen.has(name)) this.topicErrors.delete(name);
     }
     this.lastRefreshMs = Date.now();
     this.stale = false;

@@ -67,6 +67,12 @@ export interface ConsumerConfig<K = Buffer | null, V = Buffer | null> {
   maxBufferedBytes?: number;
   /** Verify each record batch's CRC-32C before decoding it (Java `check.crcs`). Default true. */
   checkCrcs?: boolean;
+  /**
+   * What to do with a fetched record batch that does not decode (bad CRC, unknown codec, broken records)
+   * once fetching it again did not help: by default the consumer fails with CorruptRecordBatchError;
+   * true skips the batch with a warning naming its offsets, and consumption goes on after it. Default false.
+   */
+  skipCorruptBatches?: boolean;
   keyDeserializer?: Deserializer<K>;
   valueDeserializer?: Deserializer<V>;
   onPartitionsAssigned?: RebalanceCallback;
@@ -114,6 +120,7 @@ export interface ResolvedConsumerConfig<K, V> {
   retryBackoffMs: number;
   maxBufferedBytes: number;
   checkCrcs: boolean;
+  skipCorruptBatches: boolean;
   keyDeserializer: Deserializer<K> | null;
   valueDeserializer: Deserializer<V> | null;
   onPartitionsAssigned: RebalanceCallback | null;
@@ -143,6 +150,7 @@ const KNOWN = [
   'retryBackoffMs',
   'maxBufferedBytes',
   'checkCrcs',
+  'skipCorruptBatches',
   'keyDeserializer',
   'valueDeserializer',
   'onPartitionsAssigned',
@@ -306,6 +314,7 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     retryBackoffMs: optionalInt('retryBackoffMs', config.retryBackoffMs, 100, { min: 0 }),
     maxBufferedBytes: optionalInt('maxBufferedBytes', config.maxBufferedBytes, fetchMaxBytes, { min: 1 }),
     checkCrcs: optionalBool('checkCrcs', config.checkCrcs, true),
+    skipCorruptBatches: optionalBool('skipCorruptBatches', config.skipCorruptBatches, false),
     keyDeserializer: config.keyDeserializer ?? null,
     valueDeserializer: config.valueDeserializer ?? null,
     onPartitionsAssigned: config.onPartitionsAssigned ?? null,

@@ -8,7 +8,8 @@
  * - assignment.ts: the partitions held; assigning, revoking, the rebalance callbacks
  * - start-positions.ts: where new partitions start (committed offset or reset)
  * - group/membership.ts: the group protocol behind one interface (group/classic-consumer.ts)
- * - fetch/fetcher.ts fetches ahead of the handlers; runner.ts delivers to eachMessage/eachBatch
+ * - fetch/fetcher.ts fetches ahead of the handlers; runner.ts delivers to eachMessage/eachBatch;
+ *   fetch/corrupt-batches.ts decides about batches that do not decode
  * - offset-committer.ts: auto-commit, commitOffsets(), committed offsets
  * - seek-pause.ts: seek(), pause(), resume(); message-iterator.ts: the async iterator
  */
@@ -27,6 +28,7 @@ import {
   type ConsumerEventName,
   ConsumerEvents,
 } from './events.js';
+import { type BatchDecodeFailure, CorruptBatches } from './fetch/corrupt-batches.js';
 import { Fetcher } from './fetch/fetcher.js';
 import { ClassicConsumerMembership } from './group/classic-consumer.js';
 import type { GroupMembership } from './group/membership.js';
@@ -68,6 +70,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
   private readonly control: ControlLoop;
   private run_: RunState<K, V> | null = null;
   private readonly crashListeners = new Set<(err: Error) => void>();
+  private readonly corruptBatches: CorruptBatches;
 
   constructor(
     private readonly cluster: ConsumerCluster,
@@ -76,6 +79,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     this.config = resolveConsumerConfig(config);
     // The cluster's own logger is namespaced 'cluster'; the consumer logs under its client's.
     this.logger = cluster.config.logger;
+    this.corruptBatches = new CorruptBatches(this.config.skipCorruptBatches, this.logger);
     this.subscription = new Subscription(cluster, this.config.autoOffsetReset, this.logger);
     this.membership = new ClassicConsumerMembership(
       cluster,
@@ -238,7 +242,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         bufferDropped: () => this.run_?.fetcher.recount(),
         finished: (count) => this.committer.onFinished(count),
         handlerFailed: (err, p, offset) => this.onHandlerFailed(err, p, offset),
-        decodeFailed: (err, p, from) => this.onDecodeFailed(err, p, from),
+        batchCorrupt: (failure, p, resumeAt) => this.onCorruptBatch(failure, p, resumeAt),
         commitOffsetsIfNecessary: (offsets) => this.committer.commitOffsetsIfNecessary(offsets),
         uncommittedOffsets: () => this.committer.uncommittedOffsets(),
         pause: (topic, partition) => {
@@ -268,6 +272,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         onData: (p) => runner.enqueue(p),
         onResetNeeded: () => this.control.requestReset(),
         onError: (err, p) => this.onPartitionError(err, p),
+        onCorruptData: (failure, p) => this.onCorruptBatch(failure, p, null),
       },
     );
     this.state = 'running';
@@ -444,17 +449,25 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     this.emitter.emit(ConsumerEvents.CRASH, { error: err, groupId: this.config.groupId, restart: true });
   }
 
-  private onDecodeFailed(err: unknown, p: PartitionState, from: bigint): void {
-    this.logger.error('fetched records do not decode; refetching after a back-off', {
-      topic: p.topic,
-      partition: p.partition,
-      offset: from.toString(),
-      error: (err as Error)?.message,
-    });
-    p.seek(from);
-    p.failures++;
-    p.retryAt = Date.now() + Math.min(30_000, this.config.retryBackoffMs * 2 ** Math.min(p.failures, 10));
-    this.run_?.fetcher.recount();
+  /**
+   * A batch does not decode (see corrupt-batches.ts). Delivery stands at `resumeAt` (null: the fetcher
+   * could not frame the data, the position is unchanged). True when the batch is to be skipped.
+   */
+  private onCorruptBatch(failure: BatchDecodeFailure, p: PartitionState, resumeAt: bigint | null): boolean {
+    const outcome = this.corruptBatches.decide(p, failure);
+    if (outcome.action === 'skip') return true;
+    const run = this.run_;
+    if (outcome.action === 'refetch') {
+      if (resumeAt !== null) p.seek(resumeAt);
+      p.retryAt = Date.now() + this.config.retryBackoffMs;
+    } else {
+      // Neither fetched nor delivered again; the consumer stops.
+      p.clearBuffer();
+      p.retryAt = Number.POSITIVE_INFINITY;
+      if (run && this.state === 'running') this.control.crash(run, outcome.error);
+    }
+    run?.fetcher.recount();
+    return false;
   }
 
   private onPartitionError(err: Error, p: PartitionState): void {

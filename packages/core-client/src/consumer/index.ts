@@ -25,7 +25,12 @@ export {
 } from '../cluster/group-errors.js';
 export type { AutoOffsetReset, ConsumerConfig, IsolationLevel, RebalanceCallback } from './config.js';
 export { Consumer } from './consumer.js';
-export { ConsumerStateError, GroupJoinError, NoOffsetForPartitionError } from './errors.js';
+export {
+  ConsumerStateError,
+  CorruptRecordBatchError,
+  GroupJoinError,
+  NoOffsetForPartitionError,
+} from './errors.js';
 export { type ConsumerEvent, type ConsumerEventName, ConsumerEvents } from './events.js';
 export type { GroupJoinResult } from './group/classic-group.js';
 export {

@@ -10,6 +10,7 @@
  */
 import type { Logger } from '../logger.js';
 import { ChunkReader } from './fetch/chunk-reader.js';
+import { BatchDecodeFailure } from './fetch/corrupt-batches.js';
 import type {
   Batch,
   Deserializer,
@@ -32,8 +33,11 @@ export interface RunnerHooks {
   /** `count` more records finished (auto-commit threshold). */
   finished(count: number): void;
   handlerFailed(error: unknown, partition: PartitionState, offset: bigint): void;
-  /** A record could not be decoded; the partition refetches from `from` after a back-off. */
-  decodeFailed(error: unknown, partition: PartitionState, from: bigint): void;
+  /**
+   * A batch did not decode; delivery stands at `resumeAt`. True: skip the batch and go on. False:
+   * stop delivering this chunk (the consumer fetches again from `resumeAt`, or fails).
+   */
+  batchCorrupt(failure: BatchDecodeFailure, partition: PartitionState, resumeAt: bigint): boolean;
   commitOffsetsIfNecessary(offsets?: OffsetsByTopicPartition): Promise<void>;
   uncommittedOffsets(): OffsetsByTopicPartition;
   pause(topic: string, partition: number): () => void;
@@ -196,14 +200,17 @@ export class Runner<K, V> {
     const pause = () => this.hooks.pause(topic, partition);
     let delivered = 0;
     while (this.canDeliver(p, epoch)) {
-      let reader: ChunkReader | null = null;
+      const reader = this.reader(p);
+      if (reader === null) return;
       let record: KafkaRecord | null;
       try {
-        reader = this.reader(p);
-        if (reader === null) return;
         record = reader.next();
       } catch (err) {
-        this.hooks.decodeFailed(err, p, p.finished ?? reader?.chunk.fetchOffset ?? p.position ?? 0n);
+        if (!(err instanceof BatchDecodeFailure)) throw err;
+        if (this.hooks.batchCorrupt(err, p, reader.resumeAt)) {
+          reader.skipFailedBatch();
+          continue;
+        }
         return;
       }
       if (record === null) {
@@ -252,23 +259,27 @@ export class Runner<K, V> {
     let turns = 0;
     while (this.canDeliver(p, epoch)) {
       const messages: KafkaMessage<K, V>[] = [];
-      let reader: ChunkReader | null;
+      const reader = this.reader(p);
+      if (reader === null) return;
       let firstOffset: bigint | null = null;
+      /** A batch of the chunk did not decode: the records before it are delivered first. */
+      let stoppedEarly = false;
       try {
-        reader = this.reader(p);
-        if (reader === null) return;
         for (let r = reader.next(); r !== null; r = reader.next()) {
           if (firstOffset === null) firstOffset = r.offset;
           messages.push(this.toMessage(p, r, reader.leaderEpoch));
         }
       } catch (err) {
-        if (firstOffset !== null && (err as Error)?.name !== 'ProtocolDecodeError') {
+        if (!(err instanceof BatchDecodeFailure)) {
           // A deserializer threw: redeliver the chunk like a handler failure.
-          this.failed(p, epoch, err, firstOffset);
-        } else {
-          this.hooks.decodeFailed(err, p, p.chunks[0]?.fetchOffset ?? p.position ?? 0n);
+          this.failed(p, epoch, err, firstOffset ?? reader.chunk.fetchOffset);
+          return;
         }
-        return;
+        if (messages.length > 0) stoppedEarly = true;
+        else if (this.hooks.batchCorrupt(err, p, reader.resumeAt)) {
+          reader.skipFailedBatch();
+          continue;
+        } else return;
       }
       const chunk = reader.chunk;
       if (messages.length === 0 || firstOffset === null) {
@@ -315,6 +326,11 @@ export class Runner<K, V> {
         await yieldToEventLoop();
         // A seek or revoke while yielding: the batch's offsets must not be marked over it.
         if (p.fetchEpoch !== epoch) return;
+      }
+      if (stoppedEarly) {
+        // The chunk is not done: the next turn meets the batch that did not decode.
+        if (this.options.eachBatchAutoResolve) payload.resolveOffset(messages[messages.length - 1].offset);
+        continue;
       }
       if (this.options.eachBatchAutoResolve) {
         const alreadyResolved =

@@ -8,6 +8,7 @@ import type { TopicPartitions } from '../assignors/types.js';
 import { describe } from '../config/validate.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { validateTopicName } from '../topic-name.js';
 import type { ClusterLike } from './cluster-like.js';
 import type { AutoOffsetReset } from './config.js';
 import { ConsumerStateError } from './errors.js';
@@ -71,18 +72,24 @@ export class Subscription {
     }
     const reset: AutoOffsetReset | undefined =
       options.fromBeginning === undefined ? undefined : options.fromBeginning ? 'earliest' : 'latest';
-    const names: string[] = [];
+    // All checked before any is taken, so a bad entry leaves the subscription as it was.
     for (const t of list) {
       if (typeof t === 'string') {
         if (t.length === 0) throw new ConfigurationError('topics', 'topic names must not be empty');
+        validateTopicName(t);
+      } else if (!(t instanceof RegExp)) {
+        throw new ConfigurationError('topics', `expected topic names or RegExps, got ${describe(t)}`);
+      }
+    }
+    const names: string[] = [];
+    for (const t of list) {
+      if (typeof t === 'string') {
         this.topics.add(t);
         names.push(t);
         if (reset) this.resetByTopic.set(t, reset);
-      } else if (t instanceof RegExp) {
+      } else {
         this.patterns.push(t);
         if (reset) this.patternResets.push({ pattern: t, reset });
-      } else {
-        throw new ConfigurationError('topics', `expected topic names or RegExps, got ${describe(t)}`);
       }
     }
     return names;
@@ -117,6 +124,7 @@ export class Subscription {
       for (const n of entry.partitions) if (!list.includes(n)) list.push(n);
       byTopic.set(entry.topic, list);
     }
+    for (const topic of byTopic.keys()) validateTopicName(topic);
     this.manual = toTopicPartitions(byTopic);
   }
 

@@ -73,7 +73,8 @@ export class Accumulator implements SinkContext, BatchOwner {
   private timerAt = 0;
   private expiryTimer: NodeJS.Timeout | null = null;
   private flushing = 0;
-  closed = false;
+  /** The producer is disconnecting: every batch is ready at once (linger is over). */
+  private closing = false;
   /** Closed for good (disconnect): nothing is retried or split any more. */
   closedHard = false;
   private metadataRefreshing = false;
@@ -396,7 +397,7 @@ export class Accumulator implements SinkContext, BatchOwner {
       return;
     }
     const now = Date.now();
-    const forceAll = this.flushing > 0 || this.closed || this.memory.hasWaiters;
+    const forceAll = this.flushing > 0 || this.closing || this.memory.hasWaiters;
     const linger = this.config.lingerMs;
     let earliest = Number.POSITIVE_INFINITY;
     for (const sink of this.sinks.values()) {
@@ -533,8 +534,14 @@ export class Accumulator implements SinkContext, BatchOwner {
     for (const b of [...this.incomplete]) this.responses.finish(b, err);
   }
 
+  /** Disconnecting: batches stop lingering; sends still appending may add more until close(). */
+  beginClose(): void {
+    this.closing = true;
+    this.scheduleDrain();
+  }
+
   close(): void {
-    this.closed = true;
+    this.closing = true;
     this.unsubscribe();
     if (this.timer) clearTimeout(this.timer);
     if (this.expiryTimer) clearInterval(this.expiryTimer);

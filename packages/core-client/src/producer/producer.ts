@@ -2,19 +2,27 @@
  * The producer: KafkaJS's `send`/`sendBatch` on top of Java-style batching. Each call is one promise
  * however many messages it carries; messages go straight into per-partition RecordBatch buffers and
  * are sent by the accumulator (see accumulator.ts). `send()` waits only when the buffer is full
- * (`bufferMemory`, up to `maxBlockMs`) or the topic's metadata is not known yet.
+ * (`bufferMemory`, up to `maxBlockMs`) or the topic's metadata is not known yet (topic-metadata.ts).
+ * `disconnect()` delivers every send it accepted before closing, unless its timeout runs out first.
  */
 import { EventEmitter } from 'node:events';
 import type { RecordInput } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
 import type { PartitionMetadata } from '../cluster/metadata.js';
 import { parseAcks, parseCompression, type ResolvedProducerConfig } from '../config/producer-options.js';
-import { KafkaClientError, KafkaTimeoutError, NotConnectedError, RequestAbortedError } from '../errors.js';
+import { describe } from '../config/validate.js';
+import {
+  ConfigurationError,
+  KafkaClientError,
+  NotConnectedError,
+  ProducerDisconnectedError,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 import { javaPartitionForKey, type PartitionerFunction } from '../partitioners/index.js';
-import { backoffMs, sleep } from '../retry.js';
+import { validateTopicName } from '../topic-name.js';
 import { Accumulator } from './accumulator.js';
 import { SendCall } from './send-call.js';
+import { waitForTopicMetadata } from './topic-metadata.js';
 import type {
   Bytes,
   Message,
@@ -49,6 +57,14 @@ export class Producer<K = Bytes, V = Bytes> {
   /** Calls waiting to append behind one that waits for buffer memory (null when none waits). */
   private blocked: (() => void)[] | null = null;
   private blocking = false;
+  /** Calls with messages still to append (waiting for topic metadata or buffer memory). */
+  private appending = 0;
+  private appendingDone: (() => void)[] = [];
+  private readonly callSealed = (): void => {
+    if (--this.appending === 0) for (const resolve of this.appendingDone.splice(0)) resolve();
+  };
+  /** Aborted, with the error pending sends then fail with, when disconnect() stops waiting for them. */
+  private giveUp = new AbortController();
   /** Reused for every record: the accumulator copies it into the batch at once. */
   private readonly scratch: RecordInput = { key: null, value: null, headers: undefined, timestamp: 0 };
 
@@ -74,36 +90,79 @@ export class Producer<K = Bytes, V = Bytes> {
   }
 
   async connect(): Promise<void> {
+    if (this.giveUp.signal.aborted) this.giveUp = new AbortController();
     await this.cluster.connect();
     this.connected = true;
     this.closing = null;
     this.emitter.emit(ProducerEvents.CONNECT, { type: ProducerEvents.CONNECT, timestamp: Date.now() });
   }
 
-  /** Sends what is buffered, waits for it (bounded by `deliveryTimeoutMs`), then closes connections. */
-  disconnect(): Promise<void> {
+  /**
+   * Delivers every send already made, then closes the connections (Java's `close()`). New sends are
+   * rejected at once. Sends still waiting for topic metadata or buffer memory go on waiting (each up to
+   * `maxBlockMs`, as they would have) and are sent; buffered records go out without lingering, and
+   * each batch is waited for up to `deliveryTimeoutMs`.
+   *
+   * `timeout` (ms, Java's `close(Duration)`) bounds the whole wait: whatever is not acknowledged by
+   * then fails with ProducerDisconnectedError; `timeout: 0` fails every pending send at once.
+   */
+  disconnect(options: { timeout?: number } = {}): Promise<void> {
     if (!this.closing) {
-      this.closing = (async () => {
-        this.connected = false;
-        try {
-          await this.accumulator.flush();
-        } finally {
-          this.accumulator.abortAll(new NotConnectedError('The producer was disconnected'));
-          this.accumulator.close();
-          await this.cluster.disconnect();
-          this.emitter.emit(ProducerEvents.DISCONNECT, {
-            type: ProducerEvents.DISCONNECT,
-            timestamp: Date.now(),
-          });
-        }
-      })();
+      const timeout = options?.timeout;
+      if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
+        return Promise.reject(
+          new ConfigurationError('timeout', `expected milliseconds >= 0, got ${describe(timeout)}`),
+        );
+      }
+      this.closing = this.close(timeout === undefined || timeout === Infinity ? undefined : timeout);
     }
     return this.closing;
   }
 
-  /** Sends everything buffered now and resolves when it is acknowledged (or failed). */
-  flush(): Promise<void> {
-    return this.accumulator.flush();
+  private async close(timeoutMs: number | undefined): Promise<void> {
+    this.connected = false;
+    this.accumulator.beginClose();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      if (timeoutMs === undefined) await this.deliverAccepted();
+      else if (timeoutMs > 0) {
+        const expired = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        });
+        await Promise.race([this.deliverAccepted(), expired]);
+      }
+    } finally {
+      clearTimeout(timer);
+      const err = new ProducerDisconnectedError(timeoutMs ?? 0);
+      this.giveUp.abort(err);
+      this.accumulator.abortAll(err);
+      this.accumulator.close();
+      await this.cluster.disconnect();
+      this.emitter.emit(ProducerEvents.DISCONNECT, {
+        type: ProducerEvents.DISCONNECT,
+        timestamp: Date.now(),
+      });
+    }
+  }
+
+  /** Resolves once every send made so far is appended and every batch is acknowledged or failed. */
+  private async deliverAccepted(): Promise<void> {
+    while (this.appending > 0 || this.accumulator.incomplete.size > 0) await this.flush();
+  }
+
+  /** Resolves when no call has messages left to append (none waits for metadata or buffer memory). */
+  private appended(): Promise<void> {
+    if (this.appending === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.appendingDone.push(resolve));
+  }
+
+  /**
+   * Sends everything buffered now, without lingering, and resolves when it is acknowledged (or failed).
+   * Sends still waiting for topic metadata or buffer memory are waited for and sent too.
+   */
+  async flush(): Promise<void> {
+    await this.appended();
+    await this.accumulator.flush();
   }
 
   isIdempotent(): boolean {
@@ -174,24 +233,37 @@ export class Producer<K = Bytes, V = Bytes> {
     } catch (err) {
       return Promise.reject(err);
     }
+    const metadata = this.cluster.metadata;
+    let missing: string[] | null = null;
+    for (const g of groups) {
+      if (metadata.partitionCount(g.topic) === 0) {
+        // A topic with metadata has a name the broker took; others are checked before asking for it.
+        try {
+          validateTopicName(g.topic);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+        missing ??= [];
+        missing.push(g.topic);
+      }
+    }
     const timeoutMs = options.timeout ?? this.config.requestTimeoutMs;
-    const call = new SendCall(total);
+    const call = new SendCall(total, this.callSealed);
+    this.appending++;
     let start = 0;
     for (const g of groups) {
       call.groups.push({ topic: g.topic, messages: g.messages, start });
       start += g.messages.length;
     }
-    const metadata = this.cluster.metadata;
-    let missing: string[] | null = null;
-    for (const g of groups) {
-      if (metadata.partitionCount(g.topic) === 0) {
-        missing ??= [];
-        missing.push(g.topic);
-      }
-    }
     const begin = () => this.appendFrom(call, 0, 0, acks, compression, timeoutMs, options.signal);
     if (missing) {
-      this.waitForTopics(missing, options.signal).then(
+      waitForTopicMetadata(metadata, missing, {
+        maxBlockMs: this.config.maxBlockMs,
+        retry: this.config.retry,
+        log: this.log,
+        signal: options.signal,
+        closed: this.giveUp.signal,
+      }).then(
         () => this.startInOrder(begin),
         (err) => call.abort(err),
       );
@@ -239,6 +311,8 @@ export class Producer<K = Bytes, V = Bytes> {
     const builtIn = this.config.builtInPartitioner;
     const ignoreKeys = this.config.partitionerIgnoreKeys;
     try {
+      // disconnect() stopped waiting for pending sends while this one waited for its turn.
+      if (this.giveUp.signal.aborted) throw this.giveUp.signal.reason;
       for (; gi < call.groups.length; gi++, mi = 0) {
         const g = call.groups[gi];
         const topic = g.topic;
@@ -321,6 +395,12 @@ export class Producer<K = Bytes, V = Bytes> {
             acc.memory.reserve(need, signal).then(
               () => {
                 this.blocking = false;
+                if (this.giveUp.signal.aborted) {
+                  acc.memory.release(need);
+                  call.abort(this.giveUp.signal.reason);
+                  this.resumeBlocked();
+                  return;
+                }
                 try {
                   acc.appendReserved(need, call, t, partition, saved, acks, compression, timeoutMs);
                 } catch (err) {
@@ -355,34 +435,5 @@ export class Producer<K = Bytes, V = Bytes> {
     call.seal();
     acc.scheduleDrain();
     if (this.blocked !== null && !this.blocking) this.resumeBlocked();
-  }
-
-  /** Waits until the topics' partition counts are known (auto-creating them where allowed). */
-  private async waitForTopics(topics: string[], signal?: AbortSignal): Promise<void> {
-    const deadline = Date.now() + this.config.maxBlockMs;
-    const metadata = this.cluster.metadata;
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw new RequestAbortedError('send', signal.reason);
-      try {
-        await metadata.refresh(topics);
-      } catch (err) {
-        this.log.debug('metadata refresh failed while waiting for topics', {
-          topics,
-          error: (err as Error).message,
-        });
-      }
-      const missing = topics.filter((t) => metadata.partitionCount(t) === 0);
-      if (missing.length === 0) return;
-      if (Date.now() >= deadline) {
-        throw new KafkaTimeoutError(
-          `Topic ${missing.join(', ')} not present in metadata after maxBlockMs=${this.config.maxBlockMs}: create it ` +
-            '(or enable auto-creation on the broker and allowAutoTopicCreation here)',
-        );
-      }
-      await sleep(
-        Math.min(deadline - Date.now(), backoffMs(this.config.retry, Math.min(attempt, 10))),
-        signal,
-      );
-    }
   }
 }

@@ -47,7 +47,11 @@ export class SendCall {
   private resolve!: (r: SendResult) => void;
   private reject!: (e: Error) => void;
 
-  constructor(totalMessages: number) {
+  /** `onSealed` runs once, when the call's last message is appended (or appending failed). */
+  constructor(
+    totalMessages: number,
+    private readonly onSealed?: () => void,
+  ) {
     this.total = totalMessages;
     this.promise = new Promise<SendResult>((res, rej) => {
       this.resolve = res;
@@ -89,7 +93,10 @@ export class SendCall {
 
   /** All messages are appended; settle now if every segment already finished. */
   seal(): void {
-    this.sealed = true;
+    if (!this.sealed) {
+      this.sealed = true;
+      this.onSealed?.();
+    }
     this.maybeSettle();
   }
 

@@ -8,6 +8,8 @@ import {
   type Admin,
   ConfigResourceTypes,
   ConfigurationError,
+  ErrorCode,
+  InvalidTopicNameError,
   Kafka,
   KafkaProtocolError,
   LogLevel,
@@ -58,10 +60,18 @@ describe('admin against broker-dev', () => {
   });
 
   it('reports bad requests as typed errors', async () => {
+    // A name Kafka would refuse never reaches the broker.
+    await expect(
+      admin.createTopics({ topics: [{ topic: 'bad/name', numPartitions: 1 }], waitForLeaders: false }),
+    ).rejects.toBeInstanceOf(InvalidTopicNameError);
     const err = await admin
-      .createTopics({ topics: [{ topic: 'bad/name', numPartitions: 1 }], waitForLeaders: false })
+      .createTopics({
+        topics: [{ topic: 'adm-too-many-replicas', numPartitions: 1, replicationFactor: 10 }],
+        waitForLeaders: false,
+      })
       .catch((e) => e);
     expect(err).toBeInstanceOf(KafkaProtocolError);
+    expect(err.errorCode).toBe(ErrorCode.INVALID_REPLICATION_FACTOR);
     expect(err.retriable).toBe(false);
     await expect(admin.createTopics({ topics: [] })).rejects.toBeInstanceOf(ConfigurationError);
     await expect(admin.deleteTopics({ topics: ['does-not-exist'] })).rejects.toBeInstanceOf(

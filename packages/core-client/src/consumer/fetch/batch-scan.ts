@@ -11,21 +11,31 @@ export interface BatchScan {
   /** One past the last offset of the last complete batch (-1n when there is none). */
   nextOffset: bigint;
   batches: number;
+  /**
+   * Byte position of a batch whose length field is impossible (below the batch header's size), where
+   * the scan stopped: the bytes are corrupt. Undefined when there is none.
+   */
+  invalidLengthAt?: number;
 }
 
 export function scanBatches(records: Buffer): BatchScan {
   let pos = 0;
   let nextOffset = -1n;
   let batches = 0;
+  let invalidLengthAt: number | undefined;
   const end = records.length;
   while (end - pos >= LOG_OVERHEAD) {
     const length = records.readInt32BE(pos + BatchField.length);
     const size = LOG_OVERHEAD + length;
-    if (length < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD || size > end - pos) break;
+    if (length < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD) {
+      invalidLengthAt = pos;
+      break;
+    }
+    if (size > end - pos) break;
     const base = records.readBigInt64BE(pos + BatchField.baseOffset);
     nextOffset = base + BigInt(records.readInt32BE(pos + BatchField.lastOffsetDelta)) + 1n;
     pos += size;
     batches++;
   }
-  return { bytes: pos, nextOffset, batches };
+  return { bytes: pos, nextOffset, batches, invalidLengthAt };
 }

@@ -3,7 +3,11 @@
  * are reached, records decoded one at a time, keys and values left as views of the fetched bytes.
  * Control batches are never surfaced; under read_committed, batches of aborted transactions are
  * skipped using the Fetch response's AbortedTransactions list (Java's algorithm).
+ *
+ * A batch that does not decode stops the reader with a BatchDecodeFailure (thrown again on every
+ * call) until the consumer decides: fetch it again (a new reader) or `skipFailedBatch()`.
  */
+import { BatchField, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
 import {
   iterateRecordBatches,
   iterateRecords,
@@ -11,6 +15,7 @@ import {
   type RecordBatchView,
   readControlRecord,
 } from '../protocol-records.js';
+import { BatchDecodeFailure } from './corrupt-batches.js';
 
 /** A transaction the broker says was aborted, from the Fetch response. */
 export interface AbortedTransaction {
@@ -41,8 +46,18 @@ export interface ChunkReaderOptions {
 }
 
 export class ChunkReader {
-  private readonly batches: Iterator<RecordBatchView>;
+  private batches: ReturnType<typeof iterateRecordBatches>;
+  /** Where `batches` started in the chunk's bytes (it restarts after a skipped batch). */
+  private batchesStart = 0;
   private records: Iterator<KafkaRecord> | null = null;
+  /** The batch being read, from when it was framed; null while framing the next one. */
+  private batch: RecordBatchView | null = null;
+  /** Where the batch being read ends in the chunk's bytes. */
+  private batchEnd = 0;
+  private failure: BatchDecodeFailure | null = null;
+  private failureEnd = -1;
+  /** Offset of the last record returned (null before the first). */
+  private lastOffset: bigint | null = null;
   /** Leader epoch of the batch being read. */
   leaderEpoch = -1;
   private readonly abortedQueue: { producerId: bigint; firstOffset: bigint }[];
@@ -66,8 +81,69 @@ export class ChunkReader {
     return this.done;
   }
 
-  /** The next record to deliver, or null when the chunk is used up. */
+  /** The offset after the last record returned: where delivery resumes if the chunk is fetched again. */
+  get resumeAt(): bigint {
+    return this.lastOffset === null ? this.chunk.fetchOffset : this.lastOffset + 1n;
+  }
+
+  /**
+   * The next record to deliver, or null when the chunk is used up. Throws BatchDecodeFailure when a
+   * batch does not decode, and again on every call until `skipFailedBatch()`.
+   */
   next(): KafkaRecord | null {
+    if (this.failure !== null) throw this.failure;
+    try {
+      const record = this.read();
+      if (record !== null) this.lastOffset = record.offset;
+      return record;
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  /** Goes on after the batch that failed (its records are lost). */
+  skipFailedBatch(): void {
+    const failure = this.failure;
+    if (failure === null || !failure.skippable) return;
+    const skippedTo = failure.lastOffset ?? failure.baseOffset;
+    if (this.lastOffset === null || skippedTo > this.lastOffset) this.lastOffset = skippedTo;
+    this.failure = null;
+    this.records = null;
+    this.batch = null;
+    this.batchesStart = this.failureEnd;
+    this.batches = iterateRecordBatches(this.chunk.records, this.failureEnd);
+  }
+
+  private fail(err: unknown): BatchDecodeFailure {
+    const bytes = this.chunk.records;
+    const batch = this.batch;
+    let failure: BatchDecodeFailure;
+    if (batch !== null) {
+      // Framed, but its records do not decode: its header says where it ends and what it covers.
+      failure = new BatchDecodeFailure(
+        batch.baseOffset,
+        batch.lastOffsetDelta >= 0 ? batch.baseOffset + BigInt(batch.lastOffsetDelta) : null,
+        true,
+        err,
+      );
+      this.failureEnd = this.batchEnd;
+    } else {
+      // Framing failed (magic, length): the batch starts where the previous one ended.
+      const at = this.batchesStart + this.batches.bytesConsumed;
+      const baseOffset =
+        bytes.length - at >= LOG_OVERHEAD ? bytes.readBigInt64BE(at + BatchField.baseOffset) : -1n;
+      const length = bytes.length - at >= LOG_OVERHEAD ? bytes.readInt32BE(at + BatchField.length) : -1;
+      const end = at + LOG_OVERHEAD + length;
+      const framed = length >= RECORD_BATCH_OVERHEAD - LOG_OVERHEAD && end <= bytes.length;
+      failure = new BatchDecodeFailure(baseOffset, null, framed, err);
+      this.failureEnd = framed ? end : -1;
+    }
+    this.failure = failure;
+    this.records = null;
+    return failure;
+  }
+
+  private read(): KafkaRecord | null {
     const fetchOffset = this.chunk.fetchOffset;
     for (;;) {
       if (this.records !== null) {
@@ -78,12 +154,15 @@ export class ChunkReader {
         }
         this.records = null;
       }
+      this.batch = null;
       const b = this.batches.next();
       if (b.done) {
         this.done = true;
         return null;
       }
       const batch = b.value;
+      this.batch = batch;
+      this.batchEnd = this.batchesStart + this.batches.bytesConsumed;
       if (this.options.readCommitted && batch.producerId >= 0n) {
         const lastOffset = batch.baseOffset + BigInt(batch.lastOffsetDelta);
         while (this.abortedQueue.length > 0 && this.abortedQueue[0].firstOffset <= lastOffset) {

@@ -9,7 +9,7 @@
  * Errors are handled per partition: leader moves and unknown partitions refresh metadata and retry
  * after a back-off, OFFSET_OUT_OF_RANGE asks for a reset, anything fatal goes to `onError`.
  */
-import { ApiKey, type FetchRequest, type FetchResponse, ZERO_UUID } from '@samsa/protocol';
+import { ApiKey, BatchField, type FetchRequest, type FetchResponse, ZERO_UUID } from '@samsa/protocol';
 import { createKafkaError, ErrorCode, RequestAbortedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ClusterLike } from '../cluster-like.js';
@@ -17,6 +17,7 @@ import type { AutoOffsetReset, IsolationLevel } from '../config.js';
 import { NoOffsetForPartitionError } from '../errors.js';
 import type { PartitionState } from '../partition-state.js';
 import { scanBatches } from './batch-scan.js';
+import { BatchDecodeFailure } from './corrupt-batches.js';
 
 export interface FetcherConfig {
   fetchMinBytes: number;
@@ -39,8 +40,10 @@ export interface FetcherHooks {
   onData(partition: PartitionState): void;
   /** Partitions need their position looked up (reset); the consumer runs ListOffsets. */
   onResetNeeded(): void;
-  /** An error the consumer must surface (authorization, corrupt data, reset 'none'). */
+  /** An error the consumer must surface (authorization, reset 'none'). */
   onError(error: Error, partition: PartitionState): void;
+  /** The fetched bytes are not record batches one can even frame (see corrupt-batches.ts). */
+  onCorruptData(failure: BatchDecodeFailure, partition: PartitionState): void;
 }
 
 /** Partition errors after which the metadata is stale: refresh and retry. */
@@ -425,6 +428,15 @@ export class Fetcher {
       const records = data.records;
       if (records === null || records.length === 0) return;
       const scan = scanBatches(records);
+      if (scan.bytes === 0 && scan.invalidLengthAt === 0) {
+        const length = records.readInt32BE(BatchField.length);
+        this.corrupt(
+          p,
+          fetchOffset,
+          `the record batch at the fetch offset has an impossible length of ${length}`,
+        );
+        return;
+      }
       if (scan.bytes === 0) {
         // Only possible with pre-KIP-74 brokers (Fetch < v3): a single batch larger than the limit.
         p.retryAt = now + this.config.retryBackoffMs;
@@ -437,7 +449,14 @@ export class Fetcher {
         );
         return;
       }
-      if (scan.nextOffset <= fetchOffset) return;
+      if (scan.nextOffset <= fetchOffset) {
+        this.corrupt(
+          p,
+          fetchOffset,
+          `the broker answered a fetch at offset ${fetchOffset} with batches that end at offset ${scan.nextOffset - 1n}`,
+        );
+        return;
+      }
       p.append({
         records: scan.bytes === records.length ? records : records.subarray(0, scan.bytes),
         fetchOffset,
@@ -483,10 +502,20 @@ export class Fetcher {
       return;
     }
     const err = createKafkaError(code, { apiName: 'Fetch', topic: p.topic, partition: p.partition });
+    if (code === ErrorCode.CORRUPT_MESSAGE) {
+      // Kafka found the stored data corrupt while reading it: like bytes that do not decode here.
+      this.corrupt(p, fetchOffset, err.message);
+      return;
+    }
     p.retryAt =
       now + (err.retriable ? this.config.retryBackoffMs : Math.max(1000, this.config.retryBackoffMs));
     if (!err.retriable) this.hooks.onError(err, p);
     else this.config.logger.warn('fetch partition error, retrying', { error: err.message });
+  }
+
+  /** Bytes that cannot be framed as record batches: the consumer fetches them again a few times, then fails. */
+  private corrupt(p: PartitionState, offset: bigint, why: string): void {
+    this.hooks.onCorruptData(new BatchDecodeFailure(offset, null, false, new Error(why)), p);
   }
 }
 

@@ -73,6 +73,7 @@ async function setup(
       onData: (p) => events.data.push(p.partition),
       onResetNeeded: () => events.resets++,
       onError: (err) => events.errors.push(err),
+      onCorruptData: () => {},
     },
   );
   return { cluster, partitions, fetcher, events };
@@ -156,7 +157,13 @@ describe('Fetcher', () => {
     const fetcher = new Fetcher(
       cluster,
       { ...config, fetchMaxWaitMs: 1000 },
-      { partitions: () => partitions, onData: () => {}, onResetNeeded: () => {}, onError: () => {} },
+      {
+        partitions: () => partitions,
+        onData: () => {},
+        onResetNeeded: () => {},
+        onError: () => {},
+        onCorruptData: () => {},
+      },
     );
     fetcher.start();
     fetcher.recount();
@@ -199,6 +206,7 @@ describe('Fetcher', () => {
       onData: () => {},
       onResetNeeded: () => {},
       onError: () => {},
+      onCorruptData: () => {},
     });
     fetcher.start();
     await waitFor('the first fetch', () => cluster.requests(ApiKey.Fetch).length === 1);
