@@ -97,7 +97,7 @@ export class TransactionCoordinator {
       partitionExists: options.partitionExists,
       logger: options.logger,
     });
-    this.timers = new TransactionTimers(this, options.config, this.now);
+    this.timers = new TransactionTimers(this, options.config, this.now, options.logger);
     for (const [transactionalId, value] of options.stateLog.load()) {
       this.transactions.set(transactionalId, new TransactionMetadata(transactionalId, snapshotOf(value)));
     }

@@ -5,6 +5,7 @@
  * forgotten after transactional.id.expiration.ms, checked every
  * transaction.remove.expired.transaction.cleanup.interval.ms.
  */
+import type { Logger } from '../logger.js';
 import type { TransactionConfig } from './transaction-config.js';
 import type { TransactionMetadata } from './transaction-metadata.js';
 
@@ -36,21 +37,34 @@ export class TransactionTimers {
       'abortTimedOutTransactionsIntervalMs' | 'removeExpiredTransactionalIdsIntervalMs'
     >,
     private readonly now: () => number,
+    private readonly logger: Logger,
   ) {}
 
   start(): void {
     if (this.timers.length > 0) return;
     this.timers = [
       setInterval(
-        () => this.checks.abortTimedOutTransactions(this.now()),
+        () =>
+          this.run('aborting timed-out transactions', () =>
+            this.checks.abortTimedOutTransactions(this.now()),
+          ),
         this.config.abortTimedOutTransactionsIntervalMs,
       ),
       setInterval(
-        () => this.checks.expireTransactionalIds(this.now()),
+        () => this.run('expiring transactional ids', () => this.checks.expireTransactionalIds(this.now())),
         this.config.removeExpiredTransactionalIdsIntervalMs,
       ),
     ];
     for (const timer of this.timers) timer.unref();
+  }
+
+  /** A failing check is logged and tried again next time; it must not take the broker down. */
+  private run(what: string, check: () => void): void {
+    try {
+      check();
+    } catch (err) {
+      this.logger.error(`${what} failed: ${(err as Error).stack ?? err}`);
+    }
   }
 
   stop(): void {
