@@ -108,10 +108,6 @@ export class TransactionCoordinator {
     }
   }
 
-  get config(): Readonly<TransactionConfig> {
-    return this.options.config;
-  }
-
   get coordinatorEpoch(): number {
     return this.options.stateLog.coordinatorEpoch;
   }
