@@ -43,6 +43,20 @@ export interface BrokerOptions {
   groupMaxSessionTimeoutMs?: number;
   /** offsets.retention.minutes in ms: committed offsets of empty groups expire after this (default 7 days). */
   offsetsRetentionMs?: number;
+  /** transaction.max.timeout.ms: the longest transaction timeout a producer may ask for (default 900000). */
+  transactionMaxTimeoutMs?: number;
+  /**
+   * transaction.abort.timed.out.transaction.cleanup.interval.ms: how often transactions open longer
+   * than their timeout are looked for and aborted (default 10000).
+   */
+  transactionTimeoutCheckIntervalMs?: number;
+  /** transactional.id.expiration.ms: idle transactional ids are forgotten after this (default 7 days). */
+  transactionalIdExpirationMs?: number;
+  /**
+   * transaction.remove.expired.transaction.cleanup.interval.ms: how often idle transactional ids
+   * are looked for (default 1 hour).
+   */
+  transactionalIdExpirationCheckIntervalMs?: number;
   /** How often retention, compaction and offset expiry run (default 30000 ms). */
   logCleanupIntervalMs?: number;
   /** A returning broker takes back the partitions it prefers to lead (default true). */
@@ -114,8 +128,15 @@ class InProcessBroker implements RunningBroker {
     this.logger = resolveLogger(options.logger);
     this.brokerCount = positiveInt('brokers', options.brokers, 1);
     positiveInt('partitions', options.partitions, 1);
-    if (options.offsetsRetentionMs !== undefined)
-      positiveInt('offsetsRetentionMs', options.offsetsRetentionMs, 1);
+    for (const name of [
+      'offsetsRetentionMs',
+      'transactionMaxTimeoutMs',
+      'transactionTimeoutCheckIntervalMs',
+      'transactionalIdExpirationMs',
+      'transactionalIdExpirationCheckIntervalMs',
+    ] as const) {
+      if (options[name] !== undefined) positiveInt(name, options[name], 1);
+    }
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 0;
     if (!Number.isInteger(port) || port < 0 || port + this.brokerCount - 1 > 65535) {
@@ -196,6 +217,18 @@ class InProcessBroker implements RunningBroker {
             maxSessionTimeoutMs: o.groupMaxSessionTimeoutMs,
           }),
           ...(o.offsetsRetentionMs !== undefined && { offsetsRetentionMs: o.offsetsRetentionMs }),
+        },
+        transactionConfig: {
+          ...(o.transactionMaxTimeoutMs !== undefined && { maxTimeoutMs: o.transactionMaxTimeoutMs }),
+          ...(o.transactionTimeoutCheckIntervalMs !== undefined && {
+            abortTimedOutTransactionsIntervalMs: o.transactionTimeoutCheckIntervalMs,
+          }),
+          ...(o.transactionalIdExpirationMs !== undefined && {
+            transactionalIdExpirationMs: o.transactionalIdExpirationMs,
+          }),
+          ...(o.transactionalIdExpirationCheckIntervalMs !== undefined && {
+            removeExpiredTransactionalIdsIntervalMs: o.transactionalIdExpirationCheckIntervalMs,
+          }),
         },
         readBuffers: this.readBuffers,
         logger: this.logger,

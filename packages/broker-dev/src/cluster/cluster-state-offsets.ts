@@ -1,5 +1,8 @@
-/** The group coordinator's OffsetStore, backed by storage's durable ClusterState. */
-import type { CommittedOffset, OffsetStore } from '../groups/offset-store.js';
+/**
+ * The group coordinator's OffsetStore, backed by storage's durable ClusterState; committed offsets
+ * are cached here, offsets waiting for a transaction are read from the state (they are few).
+ */
+import type { CommittedOffset, OffsetEntry, OffsetStore } from '../groups/offset-store.js';
 import type { ClusterState } from '../storage/cluster-state.js';
 
 export class ClusterStateOffsetStore implements OffsetStore {
@@ -83,6 +86,39 @@ export class ClusterStateOffsetStore implements OffsetStore {
 
   groups(): Iterable<string> {
     return [...this.cache.keys()];
+  }
+
+  stage(group: string, producerId: number, entries: readonly OffsetEntry[]): void {
+    this.state.stageTransactionalOffsets(
+      group,
+      producerId,
+      entries.map((e) => ({ topic: e.topic, partition: e.partition, ...e.committed })),
+    );
+  }
+
+  completeStaged(group: string, producerId: number, commit: boolean): void {
+    const materialised = this.state.completeTransactionalOffsets(group, producerId, commit);
+    if (materialised.length === 0) return;
+    const offsets = this.load(group);
+    for (const { topic, partition, offset, leaderEpoch, metadata, commitTimestamp } of materialised) {
+      offsets.set(key(topic, partition), {
+        topic,
+        partition,
+        committed: { offset, leaderEpoch, metadata, commitTimestamp },
+      });
+    }
+  }
+
+  *staged(group: string) {
+    for (const { producerId, offsets } of this.state.pendingTransactionalOffsets(group)) {
+      for (const { topic, partition, offset, leaderEpoch, metadata, commitTimestamp } of offsets) {
+        yield { producerId, topic, partition, committed: { offset, leaderEpoch, metadata, commitTimestamp } };
+      }
+    }
+  }
+
+  groupsWithStaged(): Iterable<string> {
+    return this.state.groupsWithPendingOffsets();
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The cluster model shared by every in-process broker: nodes, topics, partitions with their
- * replicas/leader/ISR/epoch and logs, topic ids, the group coordinator, and the leadership moves
+ * replicas/leader/ISR/epoch and logs, topic ids, the group and transaction coordinators, and the leadership moves
  * that follow a broker stopping or starting. All of it runs on the one event loop, so every
  * request sees a consistent cluster. Replicas share one log per partition, which is why a
  * leader change never loses acknowledged records.
@@ -20,12 +20,18 @@ import {
   type RecordCodecs,
   type StorageLogger,
 } from '../storage/index.js';
+import type { TxnMarkerWriter } from '../txn/marker-writer.js';
+import { DEFAULT_TRANSACTION_CONFIG, type TransactionConfig } from '../txn/transaction-config.js';
+import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
+import { TransactionStateLog } from '../txn/transaction-state-log.js';
 import { ClusterStateOffsetStore } from './cluster-state-offsets.js';
+import { coordinatorPartition, javaStringHash } from './coordinator-partitions.js';
 import type { BrokerNode } from './nodes.js';
 import { ProducerIds } from './producer-ids.js';
 import { protocolRecordCodecs } from './record-codecs.js';
 import { PartitionState, Topic, topicNameProblem } from './topic.js';
 import { TopicConfigError, validateTopicConfigs } from './topic-configs.js';
+import { PartitionTxnMarkerWriter } from './txn-markers.js';
 
 export interface ClusterOptions {
   nodes: BrokerNode[];
@@ -41,6 +47,7 @@ export interface ClusterOptions {
   /** After a stopped broker returns, give it back the partitions it prefers to lead (default true). */
   preferredLeaderElection?: boolean;
   groupConfig?: Partial<GroupConfig>;
+  transactionConfig?: Partial<TransactionConfig>;
   /** socket.request.max.bytes, reported in DescribeConfigs. */
   maxRequestBytes: number;
   codecs?: RecordCodecs;
@@ -49,8 +56,6 @@ export interface ClusterOptions {
   logger: Logger;
 }
 
-/** Kafka's offsets.topic.num.partitions: groups hash onto these, each led by a broker. */
-const COORDINATOR_PARTITIONS = 50;
 /** A dev broker has no use for more; the cap keeps a bad request from creating millions of logs. */
 export const MAX_PARTITIONS_PER_TOPIC = 10_000;
 
@@ -67,6 +72,9 @@ export class Cluster {
   readonly clusterId: string;
   readonly nodes: readonly BrokerNode[];
   readonly groups: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
+  /** How transaction markers reach partition logs (the coordinator's, and WriteTxnMarkers'). */
+  readonly markerWriter: TxnMarkerWriter;
   readonly producerIds: ProducerIds;
   readonly logger: Logger;
   readonly autoCreateTopics: boolean;
@@ -125,12 +133,28 @@ export class Cluster {
       for (let i = 0; i < record.partitions; i++) topic.partitions.push(this.newPartition(topic, i));
       this.logger.debug(`loaded topic ${topic.name} with ${record.partitions} partition(s)`);
     }
-    this.producerIds = new ProducerIds(() => this.allPartitions());
+    this.producerIds = new ProducerIds();
     this.groups = new GroupCoordinator(
       new ClusterStateOffsetStore(this.state),
       this.groupConfig,
       options.logger,
     );
+    this.markerWriter = new PartitionTxnMarkerWriter(this);
+    this.transactions = new TransactionCoordinator({
+      config: { ...DEFAULT_TRANSACTION_CONFIG, ...options.transactionConfig },
+      stateLog: TransactionStateLog.open({
+        dataDir: options.dataDir,
+        syncWrites: this.syncWrites,
+        logger: this.storageLogger,
+      }),
+      nextProducerId: () => this.producerIds.allocate(),
+      markers: this.markerWriter,
+      offsets: this.groups,
+      offsetsPartitionFor: coordinatorPartition,
+      partitionExists: (topic, partition) => this.partition(topic, partition) !== undefined,
+      logger: options.logger,
+    });
+    this.transactions.start();
   }
 
   /** Partition directories of topics the cluster state does not know (a crash mid-delete) must not come back. */
@@ -170,15 +194,15 @@ export class Cluster {
   }
 
   /**
-   * The coordinator for a group (or transactional id): Kafka hashes the key onto a partition of
-   * __consumer_offsets and uses its leader. Here the partition maps to a node, moving to the next
-   * live one while that node is down, so only the groups of a stopped broker move.
+   * The coordinator for a group or a transactional id: Kafka hashes the key onto a partition of
+   * __consumer_offsets or __transaction_state and uses its leader. Here the partition maps to a
+   * node, moving to the next live one while that node is down, so only the ids of a stopped broker
+   * move.
    */
   coordinatorFor(key: string): BrokerNode | undefined {
     const live = this.liveNodes();
     if (live.length === 0) return undefined;
-    const slot = (javaStringHash(key) & 0x7fffffff) % COORDINATOR_PARTITIONS;
-    const start = slot % this.nodes.length;
+    const start = coordinatorPartition(key) % this.nodes.length;
     for (let i = 0; i < this.nodes.length; i++) {
       const node = this.nodes[(start + i) % this.nodes.length];
       if (node.up) return node;
@@ -514,6 +538,11 @@ export class Cluster {
     } catch (err) {
       this.logger.error(`offset expiry failed: ${(err as Error).message}`);
     }
+    try {
+      this.transactions.compactLog(now);
+    } catch (err) {
+      this.logger.error(`compacting the transaction state log failed: ${(err as Error).message}`);
+    }
     for (const topic of this.topicsByName.values()) {
       for (const partition of topic.partitions) {
         try {
@@ -543,6 +572,7 @@ export class Cluster {
    */
   beginShutdown(keepState: boolean): void {
     this.stopping = true;
+    this.transactions.stop();
     if (keepState) this.groups.unload();
     else this.groups.shutdown();
     this.wakeAll();
@@ -551,6 +581,7 @@ export class Cluster {
   /** Serving again after beginShutdown(true). */
   resume(): void {
     this.stopping = false;
+    this.transactions.start();
   }
 
   /** True between beginShutdown() and resume()/close(). */
@@ -569,11 +600,17 @@ export class Cluster {
     if (this.closed) return;
     this.closed = true;
     this.groups.shutdown();
+    this.transactions.stop();
     this.wakeAll();
     try {
       this.logs.close();
     } catch (err) {
       this.logger.error(`closing the logs failed: ${(err as Error).message}`);
+    }
+    try {
+      this.transactions.close();
+    } catch (err) {
+      this.logger.error(`closing the transaction state log failed: ${(err as Error).message}`);
     }
     this.state.close();
   }
@@ -581,13 +618,6 @@ export class Cluster {
   private checkOpen(): void {
     if (this.closed) throw new BrokerError(ErrorCode.KAFKA_STORAGE_ERROR, 'The broker is shutting down.');
   }
-}
-
-/** Java's String.hashCode, so group → coordinator placement is stable and Kafka-like. */
-export function javaStringHash(value: string): number {
-  let hash = 0;
-  for (let i = 0; i < value.length; i++) hash = (Math.imul(31, hash) + value.charCodeAt(i)) | 0;
-  return hash;
 }
 
 /** Cluster state keeps canonical 8-4-4-4-12 UUIDs; the protocol speaks Kafka's base64url form. */

@@ -40,7 +40,7 @@ export interface BrokerControl {
   movePartitionLeader(topic: string, partition: number, brokerId: number): void;
   /** Current leader node id of a partition (-1 if none). */
   leaderOf(topic: string, partition: number): number;
-  /** Node id coordinating a group. */
+  /** Node id coordinating a group or a transactional id. */
   coordinatorOf(groupId: string): number;
   /** Runs retention, compaction and committed-offset expiry now instead of waiting for the next cleanup tick. */
   runLogCleanup(): void;

@@ -5,11 +5,13 @@
  * and hands each request to the module that owns it:
  *
  * - classic/membership.ts: JoinGroup, SyncGroup, Heartbeat, LeaveGroup (the classic protocol);
- * - group-offsets.ts: OffsetCommit, OffsetFetch, OffsetDelete and offset expiry.
+ * - group-offsets.ts: OffsetCommit, OffsetFetch, OffsetDelete and offset expiry;
+ * - transactional-offsets.ts: TxnOffsetCommit's offsets, held until the transaction commits or aborts.
  *
  * The KIP-848 consumer protocol gets its own membership module beside the classic one.
  */
 import { ErrorCode } from '@samsa/protocol';
+import { coordinatorPartition } from '../cluster/coordinator-partitions.js';
 import type { Logger } from '../logger.js';
 import { ClassicGroup, type GroupState, type JoinResult, type SyncResult } from './classic/group.js';
 import {
@@ -21,6 +23,7 @@ import {
 import type { GroupConfig } from './group-config.js';
 import { type CommitEntry, GroupOffsets } from './group-offsets.js';
 import type { CommittedOffset, OffsetStore } from './offset-store.js';
+import { TransactionalOffsets } from './transactional-offsets.js';
 
 export interface GroupSummary {
   groupId: string;
@@ -43,6 +46,7 @@ export class GroupCoordinator {
   private readonly groups = new Map<string, ClassicGroup>();
   private readonly classic: ClassicMembership;
   private readonly offsets: GroupOffsets;
+  private readonly transactional: TransactionalOffsets;
   private closed = false;
 
   constructor(
@@ -51,9 +55,12 @@ export class GroupCoordinator {
     private readonly logger: Logger,
   ) {
     this.offsets = new GroupOffsets(store, config, logger);
+    this.transactional = new TransactionalOffsets(store, config, logger);
     this.classic = new ClassicMembership(this.groups, config, logger);
     // Groups known only through committed offsets exist (Empty) after a restart, as in Kafka.
-    for (const groupId of this.offsets.groupIds()) this.groups.set(groupId, new ClassicGroup(groupId));
+    for (const groupId of [...this.offsets.groupIds(), ...this.transactional.groupIds()]) {
+      if (!this.groups.has(groupId)) this.groups.set(groupId, new ClassicGroup(groupId));
+    }
   }
 
   get(groupId: string): ClassicGroup | undefined {
@@ -106,6 +113,47 @@ export class GroupCoordinator {
     return this.offsets.commit(groupId, entries);
   }
 
+  /**
+   * TxnOffsetCommit, once the transaction coordinator confirmed the group's offsets partition is
+   * in the producer's transaction: the offsets wait for the transaction's end. An error code per
+   * entry. A group that does not exist is created as a simple group when the generation is -1.
+   */
+  commitTransactionalOffsets(
+    groupId: string,
+    producerId: number,
+    memberId: string,
+    groupInstanceId: string | null,
+    generationId: number,
+    entries: readonly CommitEntry[],
+  ): number[] {
+    let group = this.groups.get(groupId);
+    if (!group) {
+      if (generationId >= 0) return entries.map(() => ErrorCode.ILLEGAL_GENERATION);
+      group = new ClassicGroup(groupId);
+      this.groups.set(groupId, group);
+    }
+    const errorCode = this.classic.validateTxnOffsetCommit(group, memberId, groupInstanceId, generationId);
+    if (errorCode !== ErrorCode.NONE) return entries.map(() => errorCode);
+    return this.transactional.stage(groupId, producerId, entries);
+  }
+
+  /**
+   * The transaction marker for `__consumer_offsets` partition `offsetsPartition` (Kafka's group
+   * coordinator completes pending offsets when it sees it): every group of that partition with
+   * offsets from `producerId` gets them committed or dropped.
+   */
+  completeTransaction(offsetsPartition: number, producerId: number, commit: boolean): void {
+    for (const groupId of [...this.transactional.groupIds()]) {
+      if (coordinatorPartition(groupId) === offsetsPartition)
+        this.transactional.complete(groupId, producerId, commit);
+    }
+  }
+
+  /** Whether a transaction's offsets for the partition are still undecided (RequireStable). */
+  hasPendingTransactionalOffset(groupId: string, topic: string, partition: number): boolean {
+    return this.transactional.hasPending(groupId, topic, partition);
+  }
+
   committed(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
     return this.offsets.committed(groupId, topic, partition);
   }
@@ -130,7 +178,12 @@ export class GroupCoordinator {
     let expired = 0;
     for (const group of [...this.groups.values()]) {
       expired += this.offsets.expire(group, now);
-      if (group.is('Empty') && group.pendingMembers.size === 0 && !this.offsets.has(group.groupId)) {
+      if (
+        group.is('Empty') &&
+        group.pendingMembers.size === 0 &&
+        !this.offsets.has(group.groupId) &&
+        this.transactional.producers(group.groupId).size === 0
+      ) {
         this.remove(group);
         this.logger.info(`group ${group.groupId}: removed, it is empty and has no offsets left`);
       }

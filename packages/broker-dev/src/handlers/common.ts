@@ -21,9 +21,12 @@ export function leaderEpochError(partition: PartitionState, currentLeaderEpoch: 
   return ErrorCode.NONE;
 }
 
-/** NONE if this broker coordinates the group, else NOT_COORDINATOR (or COORDINATOR_NOT_AVAILABLE). */
-export function coordinatorError(ctx: RequestContext, groupId: string): number {
-  const coordinator = ctx.cluster.coordinatorFor(groupId);
+/**
+ * NONE if this broker coordinates the group or transactional id, else NOT_COORDINATOR (or
+ * COORDINATOR_NOT_AVAILABLE).
+ */
+export function coordinatorError(ctx: RequestContext, key: string): number {
+  const coordinator = ctx.cluster.coordinatorFor(key);
   if (!coordinator) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
   return coordinator.id === ctx.node.id ? ErrorCode.NONE : ErrorCode.NOT_COORDINATOR;
 }

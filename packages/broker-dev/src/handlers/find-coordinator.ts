@@ -1,10 +1,9 @@
 /**
  * FindCoordinator: v0-5 (v4+ looks up several keys at once, KIP-699).
  *
- * - Group keys map to a broker the way Kafka maps them to a __consumer_offsets partition
- *   leader; when that broker is stopped the group moves to the next live one.
- * - Transaction keys (keyType 1) get TRANSACTIONAL_ID_AUTHORIZATION_FAILED: the dev broker has
- *   no transaction coordinator, and a retriable error would only make producers wait.
+ * - Group keys (keyType 0) and transactional ids (keyType 1) map to a broker the way Kafka maps
+ *   them to the leader of their __consumer_offsets / __transaction_state partition
+ *   (abs(hashCode) % 50); when that broker is stopped the key moves to the next live one.
  * - Unknown key types get INVALID_REQUEST.
  */
 
@@ -24,13 +23,8 @@ function lookup(ctx: RequestContext, key: string, keyType: number): FindCoordina
     errorCode,
     errorMessage,
   });
-  if (keyType === TRANSACTION) {
-    return fail(
-      ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-      'The Samsa dev broker does not support transactions (idempotent producers work).',
-    );
-  }
-  if (keyType !== GROUP) return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator key type ${keyType}.`);
+  if (keyType !== GROUP && keyType !== TRANSACTION)
+    return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator key type ${keyType}.`);
   const node = ctx.cluster.coordinatorFor(key);
   if (!node) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'No broker is up.');
   return {

@@ -2,6 +2,8 @@
  * The table of served APIs: one handler per API key, each with the version range advertised in
  * ApiVersions. Every version in a range is answered (see each handler's header comment).
  */
+import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
+import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { apiVersionsTable, createApiVersionsHandler } from './api-versions.js';
 import { createPartitionsHandler } from './create-partitions.js';
@@ -12,6 +14,8 @@ import { deleteTopicsHandler } from './delete-topics.js';
 import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
+import { describeTransactionsHandler } from './describe-transactions.js';
+import { endTxnHandler } from './end-txn.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import { heartbeatHandler } from './heartbeat.js';
@@ -21,6 +25,7 @@ import { joinGroupHandler } from './join-group.js';
 import { leaveGroupHandler } from './leave-group.js';
 import { listGroupsHandler } from './list-groups.js';
 import { listOffsetsHandler } from './list-offsets.js';
+import { listTransactionsHandler } from './list-transactions.js';
 import { metadataHandler } from './metadata.js';
 import { offsetCommitHandler } from './offset-commit.js';
 import { offsetDeleteHandler } from './offset-delete.js';
@@ -28,7 +33,9 @@ import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 import { syncGroupHandler } from './sync-group.js';
+import { txnOffsetCommitHandler } from './txn-offset-commit.js';
 import type { AnyApiHandler } from './types.js';
+import { writeTxnMarkersHandler } from './write-txn-markers.js';
 
 const served: AnyApiHandler[] = [
   produceHandler,
@@ -49,6 +56,11 @@ const served: AnyApiHandler[] = [
   deleteRecordsHandler,
   initProducerIdHandler,
   offsetForLeaderEpochHandler,
+  addPartitionsToTxnHandler,
+  addOffsetsToTxnHandler,
+  endTxnHandler,
+  writeTxnMarkersHandler,
+  txnOffsetCommitHandler,
   describeConfigsHandler,
   alterConfigsHandler,
   createPartitionsHandler,
@@ -56,6 +68,8 @@ const served: AnyApiHandler[] = [
   incrementalAlterConfigsHandler,
   offsetDeleteHandler,
   describeClusterHandler,
+  describeTransactionsHandler,
+  listTransactionsHandler,
 ];
 
 // ApiVersions lists itself, so its handler reads the table that includes it.

@@ -1,15 +1,25 @@
 /**
- * InitProducerId: v0-5, for idempotent producers (Java's default since 3.0, librdkafka and
- * KafkaJS when enabled). Transactions are not supported: a transactional id gets
- * TRANSACTIONAL_ID_AUTHORIZATION_FAILED with a message saying so.
+ * InitProducerId: v0-5.
  *
- * - A new producer gets a fresh producer id at epoch 0. v3+ re-initialisation with a known id and
- *   its current epoch bumps the epoch (KIP-360) and resets its sequence state.
- * - Produce then deduplicates retried batches (last five per producer and partition) and refuses
- *   sequence gaps (OUT_OF_ORDER_SEQUENCE_NUMBER) and old epochs (INVALID_PRODUCER_EPOCH).
+ * - Without a transactional id (idempotent producers) every call gets a new producer id at epoch 0;
+ *   a producer id and epoch sent with it (v3+) are ignored, as Kafka does (Java producers bump
+ *   their epoch locally and ask for a new id only when it runs out).
+ * - With a transactional id the transaction coordinator answers, on the id's coordinator only
+ *   (NOT_COORDINATOR elsewhere): the same producer id with the next epoch, fencing (and aborting
+ *   the open transaction of) the previous instance, KIP-360 re-initialisation with the current
+ *   pid/epoch (v3+), a new producer id once the epochs run out, CONCURRENT_TRANSACTIONS while a
+ *   transaction is being completed. The timeout must be 1..transaction.max.timeout.ms
+ *   (INVALID_TRANSACTION_TIMEOUT); an empty id is INVALID_REQUEST.
+ * - Only one of ProducerId and ProducerEpoch given: INVALID_REQUEST. PRODUCER_FENCED is answered as
+ *   INVALID_PRODUCER_EPOCH below v4.
  */
 import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { coordinatorError } from './common.js';
+import { fencingCode } from './txn-errors.js';
 import { defineHandler } from './types.js';
+
+const NO_PRODUCER_ID = -1;
+const NO_PRODUCER_EPOCH = -1;
 
 export const initProducerIdHandler = defineHandler({
   apiKey: ApiKey.InitProducerId,
@@ -18,25 +28,40 @@ export const initProducerIdHandler = defineHandler({
   maxVersion: 5,
 
   handle(ctx, request) {
-    if (request.transactionalId !== null && request.transactionalId !== undefined) {
-      return {
-        throttleTimeMs: 0,
-        errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-        producerId: -1n,
-        producerEpoch: -1,
-      };
+    const fail = (errorCode: number) => ({
+      throttleTimeMs: 0,
+      errorCode,
+      producerId: BigInt(NO_PRODUCER_ID),
+      producerEpoch: NO_PRODUCER_EPOCH,
+    });
+    const producerId = Number(request.producerId ?? BigInt(NO_PRODUCER_ID));
+    const producerEpoch = request.producerEpoch ?? NO_PRODUCER_EPOCH;
+    if ((producerId === NO_PRODUCER_ID) !== (producerEpoch === NO_PRODUCER_EPOCH)) {
+      return fail(ErrorCode.INVALID_REQUEST);
     }
-    const { producerId, producerEpoch } = ctx.cluster.producerIds.initialize(
-      Number(request.producerId ?? -1n),
-      request.producerEpoch ?? -1,
+    const transactionalId = request.transactionalId ?? null;
+    if (transactionalId) {
+      const notCoordinator = coordinatorError(ctx, transactionalId);
+      if (notCoordinator !== ErrorCode.NONE) return fail(notCoordinator);
+    }
+    const result = ctx.cluster.transactions.initProducerId(
+      transactionalId,
+      request.transactionTimeoutMs,
+      producerId === NO_PRODUCER_ID ? undefined : { producerId, producerEpoch },
     );
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: BigInt(producerId), producerEpoch };
+    if (result.errorCode !== ErrorCode.NONE) return fail(fencingCode(result.errorCode, ctx.apiVersion, 4));
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      producerId: BigInt(result.producerId),
+      producerEpoch: result.producerEpoch,
+    };
   },
 
   errorResponse: (_ctx, _request, errorCode) => ({
     throttleTimeMs: 0,
     errorCode,
-    producerId: -1n,
-    producerEpoch: -1,
+    producerId: BigInt(NO_PRODUCER_ID),
+    producerEpoch: NO_PRODUCER_EPOCH,
   }),
 });

@@ -4,7 +4,9 @@
  * - Returns committed offsets with metadata and leader epoch (v5+); -1 for partitions without a
  *   commit. A null topic list (v2+) means every committed partition of the group.
  * - Offsets are returned whatever state the group is in (it may only use Kafka for storage).
- *   requireStable (v7+) needs no waiting: there are no pending transactional commits.
+ * - A partition whose offset a transaction committed and has not yet ended: with RequireStable
+ *   (v7+; Java always sets it) UNSTABLE_OFFSET_COMMIT (retriable) and no offset, otherwise the
+ *   offset committed before the transaction.
  * - Coordinator errors go where the version has room for them: per partition (v0-1), top level
  *   (v2-7), per group (v8+).
  */
@@ -32,9 +34,13 @@ function committedOffsets(
   ctx: RequestContext,
   groupId: string,
   wanted: Wanted,
+  requireStable: boolean,
 ): OffsetFetchResponseOffsetFetchResponseTopics[] {
   const groups = ctx.cluster.groups;
   const entry = (partitionIndex: number, topic: string): OffsetFetchResponseOffsetFetchResponsePartitions => {
+    if (requireStable && groups.hasPendingTransactionalOffset(groupId, topic, partitionIndex)) {
+      return noOffset(partitionIndex, ErrorCode.UNSTABLE_OFFSET_COMMIT);
+    }
     const committed = groups.committed(groupId, topic, partitionIndex);
     if (!committed) return noOffset(partitionIndex, ErrorCode.NONE);
     return {
@@ -65,12 +71,14 @@ function respond(
   request: OffsetFetchRequest,
   forcedError?: number,
 ): OffsetFetchResponse {
+  const requireStable = ctx.apiVersion >= 7 && request.requireStable === true;
   if (ctx.apiVersion >= 8) {
     return {
       throttleTimeMs: 0,
       groups: (request.groups ?? []).map((g) => {
         const errorCode = forcedError ?? coordinatorError(ctx, g.groupId);
-        const topics = errorCode === ErrorCode.NONE ? committedOffsets(ctx, g.groupId, g.topics) : [];
+        const topics =
+          errorCode === ErrorCode.NONE ? committedOffsets(ctx, g.groupId, g.topics, requireStable) : [];
         return { groupId: g.groupId, errorCode, topics };
       }),
     };
@@ -79,7 +87,7 @@ function respond(
   const wanted = request.topics ?? null;
   const errorCode = forcedError ?? coordinatorError(ctx, groupId);
   if (errorCode === ErrorCode.NONE) {
-    return { throttleTimeMs: 0, errorCode, topics: committedOffsets(ctx, groupId, wanted) };
+    return { throttleTimeMs: 0, errorCode, topics: committedOffsets(ctx, groupId, wanted, requireStable) };
   }
   if (ctx.apiVersion >= 2) return { throttleTimeMs: 0, errorCode, topics: [] };
   return {

@@ -12,7 +12,8 @@
  * - Only the leader accepts writes (NOT_LEADER_OR_FOLLOWER with the KIP-951 leader hint, v10+).
  * - Idempotent producers (InitProducerId): a retried batch is answered with its original offsets
  *   and not written again; sequence gaps get OUT_OF_ORDER_SEQUENCE_NUMBER, old epochs
- *   INVALID_PRODUCER_EPOCH. Transactions are not supported (INVALID_TXN_STATE).
+ *   INVALID_PRODUCER_EPOCH. Transactional batches get the same checks; the partition side of
+ *   transactions (open transactions, last stable offset) is not there yet.
  */
 
 import type {
@@ -81,13 +82,6 @@ function checkSequences(
   const expectedNext = new Map<number, number>();
   for (const batch of batches) {
     if (batch.producerId < 0) continue;
-    if (batch.transactional) {
-      return partitionResult(
-        0,
-        ErrorCode.INVALID_TXN_STATE,
-        'The Samsa dev broker does not support transactions.',
-      );
-    }
     const expected = expectedNext.get(batch.producerId);
     if (expected !== undefined && batch.baseSequence !== expected) {
       return partitionResult(

@@ -1,6 +1,7 @@
 /**
  * Durable broker metadata, independent of the request handlers and the group coordinator: the cluster id,
- * topics (partition count, configs, topic id) and committed group offsets. In memory by default; with a data
+ * topics (partition count, configs, topic id), committed group offsets and the offsets transactions
+ * committed that wait for the transaction's end (TxnOffsetCommit). In memory by default; with a data
  * directory, topics go to `topics.json` (replaced atomically) and offsets to `offsets.log`, an append-only
  * framed log that is compacted by rewriting once it holds mostly superseded entries.
  */
@@ -55,10 +56,18 @@ export interface ClusterStateOptions {
 export const CLUSTER_STATE_DIR = 'cluster-metadata';
 const FORMAT_VERSION = 0;
 
+/** Offsets a transaction committed for a group, waiting for its commit or abort. */
+export interface PendingTransactionalOffsets {
+  producerId: number;
+  offsets: CommittedOffset[];
+}
+
 type OffsetLogEntry =
   | { op: 'commit'; group: string; offsets: CommittedOffset[] }
   | { op: 'delete'; group: string; partitions: PartitionRef[] }
-  | { op: 'deleteGroup'; group: string };
+  | { op: 'deleteGroup'; group: string }
+  | { op: 'txnStage'; group: string; producerId: number; offsets: CommittedOffset[] }
+  | { op: 'txnEnd'; group: string; producerId: number; commit: boolean };
 
 const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -66,6 +75,8 @@ export class ClusterState {
   readonly clusterId: string;
   private readonly topicsByName = new Map<string, TopicRecord>();
   private readonly groups = new Map<string, Map<string, CommittedOffset>>();
+  /** group → producer id → partition key → offset, pending until the producer's transaction ends. */
+  private readonly pending = new Map<string, Map<number, Map<string, CommittedOffset>>>();
   private readonly offsetLog: FramedLog | undefined;
   private entriesInLog = 0;
   private closed = false;
@@ -141,16 +152,19 @@ export class ClusterState {
     this.saveTopics();
   }
 
-  /** Removes a topic and every group's committed offsets for it. */
+  /** Removes a topic and every group's committed (and pending) offsets for it. */
   deleteTopic(name: string): void {
     this.checkOpen();
     if (!this.topicsByName.delete(name)) return;
     this.saveTopics();
-    for (const [group, byPartition] of this.groups) {
-      const partitions = [...byPartition.values()]
-        .filter((o) => o.topic === name)
-        .map(({ topic, partition }) => ({ topic, partition }));
-      if (partitions.length > 0) this.deleteOffsets(group, partitions);
+    for (const group of new Set([...this.groups.keys(), ...this.pending.keys()])) {
+      const partitions = new Map<string, PartitionRef>();
+      const offsets = [...(this.groups.get(group)?.values() ?? [])];
+      for (const staged of this.pending.get(group)?.values() ?? []) offsets.push(...staged.values());
+      for (const { topic, partition } of offsets) {
+        if (topic === name) partitions.set(partitionKey(topic, partition), { topic, partition });
+      }
+      if (partitions.size > 0) this.deleteOffsets(group, [...partitions.values()]);
     }
   }
 
@@ -177,8 +191,38 @@ export class ClusterState {
   }
 
   deleteGroup(group: string): void {
-    if (!this.groups.has(group)) return;
+    if (!this.groups.has(group) && !this.pending.has(group)) return;
     this.record({ op: 'deleteGroup', group });
+  }
+
+  /** TxnOffsetCommit: offsets held for `producerId`'s transaction (a later plain commit of a partition wins). */
+  stageTransactionalOffsets(group: string, producerId: number, offsets: readonly CommittedOffset[]): void {
+    if (offsets.length === 0) return;
+    this.record({ op: 'txnStage', group, producerId, offsets: offsets.map(copyOffset) });
+  }
+
+  /**
+   * The producer's transaction ended: its pending offsets for `group` become committed (commit) or are
+   * dropped (abort). Returns the offsets that became committed.
+   */
+  completeTransactionalOffsets(group: string, producerId: number, commit: boolean): CommittedOffset[] {
+    const staged = this.pending.get(group)?.get(producerId);
+    if (!staged) return [];
+    const materialised = commit ? [...staged.values()].map(copyOffset) : [];
+    this.record({ op: 'txnEnd', group, producerId, commit });
+    return materialised;
+  }
+
+  pendingTransactionalOffsets(group: string): PendingTransactionalOffsets[] {
+    return [...(this.pending.get(group) ?? [])].map(([producerId, offsets]) => ({
+      producerId,
+      offsets: [...offsets.values()].map(copyOffset),
+    }));
+  }
+
+  /** Groups with offsets waiting for a transaction. */
+  groupsWithPendingOffsets(): string[] {
+    return [...this.pending.keys()];
   }
 
   flush(): void {
@@ -201,29 +245,80 @@ export class ClusterState {
 
   private applyEntry(entry: OffsetLogEntry): void {
     this.entriesInLog +=
-      entry.op === 'commit' ? entry.offsets.length : entry.op === 'delete' ? entry.partitions.length : 1;
-    if (entry.op === 'deleteGroup') {
-      this.groups.delete(entry.group);
-      return;
-    }
-    let byPartition = this.groups.get(entry.group);
-    if (entry.op === 'commit') {
-      if (!byPartition) {
-        byPartition = new Map();
-        this.groups.set(entry.group, byPartition);
+      entry.op === 'commit' || entry.op === 'txnStage'
+        ? entry.offsets.length
+        : entry.op === 'delete'
+          ? entry.partitions.length
+          : 1;
+    switch (entry.op) {
+      case 'deleteGroup':
+        this.groups.delete(entry.group);
+        this.pending.delete(entry.group);
+        return;
+      case 'commit':
+        this.putCommitted(entry.group, entry.offsets);
+        // Kafka materialises a transaction's offset only if it is newer in the log than the plain commit.
+        this.dropPending(entry.group, entry.offsets);
+        return;
+      case 'delete': {
+        this.dropPending(entry.group, entry.partitions);
+        const byPartition = this.groups.get(entry.group);
+        if (!byPartition) return;
+        for (const { topic, partition } of entry.partitions)
+          byPartition.delete(partitionKey(topic, partition));
+        if (byPartition.size === 0) this.groups.delete(entry.group);
+        return;
       }
-      for (const offset of entry.offsets)
-        byPartition.set(partitionKey(offset.topic, offset.partition), offset);
-      return;
+      case 'txnStage': {
+        let byProducer = this.pending.get(entry.group);
+        if (!byProducer) {
+          byProducer = new Map();
+          this.pending.set(entry.group, byProducer);
+        }
+        let staged = byProducer.get(entry.producerId);
+        if (!staged) {
+          staged = new Map();
+          byProducer.set(entry.producerId, staged);
+        }
+        for (const offset of entry.offsets) staged.set(partitionKey(offset.topic, offset.partition), offset);
+        return;
+      }
+      case 'txnEnd': {
+        const byProducer = this.pending.get(entry.group);
+        const staged = byProducer?.get(entry.producerId);
+        if (!byProducer || !staged) return;
+        byProducer.delete(entry.producerId);
+        if (byProducer.size === 0) this.pending.delete(entry.group);
+        if (entry.commit) this.putCommitted(entry.group, [...staged.values()]);
+        return;
+      }
     }
-    if (!byPartition) return;
-    for (const { topic, partition } of entry.partitions) byPartition.delete(partitionKey(topic, partition));
-    if (byPartition.size === 0) this.groups.delete(entry.group);
+  }
+
+  private putCommitted(group: string, offsets: readonly CommittedOffset[]): void {
+    let byPartition = this.groups.get(group);
+    if (!byPartition) {
+      byPartition = new Map();
+      this.groups.set(group, byPartition);
+    }
+    for (const offset of offsets) byPartition.set(partitionKey(offset.topic, offset.partition), offset);
+  }
+
+  private dropPending(group: string, partitions: readonly PartitionRef[]): void {
+    const byProducer = this.pending.get(group);
+    if (!byProducer) return;
+    for (const [producerId, staged] of byProducer) {
+      for (const { topic, partition } of partitions) staged.delete(partitionKey(topic, partition));
+      if (staged.size === 0) byProducer.delete(producerId);
+    }
+    if (byProducer.size === 0) this.pending.delete(group);
   }
 
   private liveEntries(): number {
     let live = 0;
     for (const byPartition of this.groups.values()) live += byPartition.size;
+    for (const byProducer of this.pending.values())
+      for (const staged of byProducer.values()) live += staged.size;
     return live;
   }
 
@@ -234,6 +329,10 @@ export class ClusterState {
     const entries = [...this.groups].map(([group, byPartition]) =>
       encodeEntry({ op: 'commit', group, offsets: [...byPartition.values()] }),
     );
+    for (const [group, byProducer] of this.pending) {
+      for (const [producerId, staged] of byProducer)
+        entries.push(encodeEntry({ op: 'txnStage', group, producerId, offsets: [...staged.values()] }));
+    }
     this.offsetLog.rewrite(entries);
     this.entriesInLog = live;
   }

@@ -5,6 +5,7 @@ export {
   type ClusterStateOptions,
   type CommittedOffset,
   type PartitionRef,
+  type PendingTransactionalOffsets,
   type TopicRecord,
 } from './cluster-state.js';
 export { gzipOnlyCodecs, type RecordCodecs } from './compression.js';

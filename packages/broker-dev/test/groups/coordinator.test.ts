@@ -5,6 +5,7 @@
 
 import { ErrorCode } from '@samsa/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { coordinatorPartition } from '../../src/cluster/coordinator-partitions.js';
 import type { JoinResult } from '../../src/groups/classic/group.js';
 import type { JoinParams } from '../../src/groups/classic/membership.js';
 import { GroupCoordinator } from '../../src/groups/coordinator.js';
@@ -467,5 +468,100 @@ describe('group coordinator', () => {
     expect(coordinator.deleteGroup('g')).toBe(0);
     expect(coordinator.describe('g').state).toBe('Dead');
     expect(coordinator.deleteGroup('g')).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+  });
+});
+
+describe('transactional offsets (TxnOffsetCommit)', () => {
+  const entry = (partition: number, offset: number, metadata: string | null = null) => ({
+    topic: 't',
+    partition,
+    offset,
+    leaderEpoch: -1,
+    metadata,
+  });
+  const PRODUCER = 500;
+
+  it('holds the offsets until the transaction commits, and drops them if it aborts', () => {
+    expect(coordinator.commitTransactionalOffsets('g', PRODUCER, '', null, -1, [entry(0, 10)])).toEqual([0]);
+    expect(coordinator.committed('g', 't', 0)).toBeUndefined();
+    expect(coordinator.hasPendingTransactionalOffset('g', 't', 0)).toBe(true);
+    expect(coordinator.hasPendingTransactionalOffset('g', 't', 1)).toBe(false);
+    coordinator.completeTransaction(coordinatorPartition('g'), PRODUCER, true);
+    expect(coordinator.committed('g', 't', 0)?.offset).toBe(10);
+    expect(coordinator.hasPendingTransactionalOffset('g', 't', 0)).toBe(false);
+
+    coordinator.commitTransactionalOffsets('g', PRODUCER, '', null, -1, [entry(0, 20)]);
+    coordinator.completeTransaction(coordinatorPartition('g'), PRODUCER, false);
+    expect(coordinator.committed('g', 't', 0)?.offset).toBe(10);
+    expect(coordinator.hasPendingTransactionalOffset('g', 't', 0)).toBe(false);
+  });
+
+  it("completes only the marker's producer in the groups of the marker's offsets partition", () => {
+    const other = ['h', 'i', 'j', 'k'].find((g) => coordinatorPartition(g) !== coordinatorPartition('g'))!;
+    coordinator.commitTransactionalOffsets('g', PRODUCER, '', null, -1, [entry(0, 1)]);
+    coordinator.commitTransactionalOffsets('g', PRODUCER + 1, '', null, -1, [entry(1, 2)]);
+    coordinator.commitTransactionalOffsets(other, PRODUCER, '', null, -1, [entry(0, 3)]);
+    coordinator.completeTransaction(coordinatorPartition('g'), PRODUCER, true);
+    expect(coordinator.committed('g', 't', 0)?.offset).toBe(1);
+    expect(coordinator.committed('g', 't', 1)).toBeUndefined();
+    expect(coordinator.committed(other, 't', 0)).toBeUndefined();
+    expect(coordinator.hasPendingTransactionalOffset(other, 't', 0)).toBe(true);
+  });
+
+  it('lets a later plain commit win over a pending transactional offset, as in Kafka’s log', () => {
+    coordinator.commitTransactionalOffsets('g', PRODUCER, '', null, -1, [entry(0, 10)]);
+    coordinator.commitOffsets('g', '', null, -1, [entry(0, 30)]);
+    coordinator.completeTransaction(coordinatorPartition('g'), PRODUCER, true);
+    expect(coordinator.committed('g', 't', 0)?.offset).toBe(30);
+  });
+
+  it('creates a missing group only for generation -1', () => {
+    expect(coordinator.commitTransactionalOffsets('new', PRODUCER, 'm', null, 3, [entry(0, 1)])).toEqual([
+      ErrorCode.ILLEGAL_GENERATION,
+    ]);
+    expect(coordinator.describe('new').state).toBe('Dead');
+    expect(coordinator.commitTransactionalOffsets('new', PRODUCER, '', null, -1, [entry(0, 1)])).toEqual([0]);
+    expect(coordinator.describe('new').state).toBe('Empty');
+  });
+
+  it('checks member, instance and generation when the producer sends them (KIP-447)', async () => {
+    const a = await join({ groupInstanceId: 'instance-a' });
+    await a.result;
+    await sync(a.memberId, 1);
+    const commit = (memberId: string, instance: string | null, generation: number) =>
+      coordinator.commitTransactionalOffsets('g', PRODUCER, memberId, instance, generation, [entry(0, 1)])[0];
+    expect(commit(a.memberId, 'instance-a', 1)).toBe(ErrorCode.NONE);
+    expect(commit(a.memberId, 'instance-a', 2)).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect(commit('stranger', null, 1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(commit('stranger', 'instance-a', 1)).toBe(ErrorCode.FENCED_INSTANCE_ID);
+    expect(commit(a.memberId, 'instance-b', 1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    // TxnOffsetCommit v0-2 carries no member information: accepted whatever the group does.
+    expect(commit('', null, -1)).toBe(ErrorCode.NONE);
+  });
+
+  it('refuses metadata over offset.metadata.max.bytes per partition', () => {
+    const big = 'x'.repeat(DEFAULT_GROUP_CONFIG.maxOffsetMetadataBytes + 1);
+    expect(
+      coordinator.commitTransactionalOffsets('g', PRODUCER, '', null, -1, [
+        entry(0, 1, big),
+        entry(1, 2, 'ok'),
+      ]),
+    ).toEqual([ErrorCode.OFFSET_METADATA_TOO_LARGE, ErrorCode.NONE]);
+    expect(coordinator.hasPendingTransactionalOffset('g', 't', 0)).toBe(false);
+    expect(coordinator.hasPendingTransactionalOffset('g', 't', 1)).toBe(true);
+  });
+
+  it('brings back a group that only has pending offsets after a restart, still completable', () => {
+    const store = new MemoryOffsetStore();
+    const before = new GroupCoordinator(store, DEFAULT_GROUP_CONFIG, silentLogger);
+    before.commitTransactionalOffsets('pending-only', PRODUCER, '', null, -1, [entry(0, 4)]);
+    before.shutdown();
+    const after = new GroupCoordinator(store, DEFAULT_GROUP_CONFIG, silentLogger);
+    expect(after.describe('pending-only').state).toBe('Empty');
+    expect(after.expireOffsets(Date.now() + 365 * 24 * 60 * 60 * 1000)).toBe(0);
+    expect(after.describe('pending-only').state).toBe('Empty');
+    after.completeTransaction(coordinatorPartition('pending-only'), PRODUCER, true);
+    expect(after.committed('pending-only', 't', 0)?.offset).toBe(4);
+    after.shutdown();
   });
 });

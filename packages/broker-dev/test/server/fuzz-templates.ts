@@ -137,9 +137,48 @@ const bodies: { [K in Key]?: RequestBodies[K] } = {
     timeoutMs: 1000,
   },
   21: { topics: [{ name: 'scratch', partitions: [{ partitionIndex: 0, offset: 0n }] }], timeoutMs: 1000 },
+  22: { transactionalId: 'fuzz-txn', transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 },
   23: {
     replicaId: -1,
     topics: [{ topic: 'scratch', partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }],
+  },
+  24: {
+    transactions: [
+      {
+        transactionalId: 'fuzz-txn',
+        producerId: 1n,
+        producerEpoch: 0,
+        verifyOnly: true,
+        topics: [{ name: 'scratch', partitions: [0] }],
+      },
+    ],
+    v3AndBelowTransactionalId: 'fuzz-txn',
+    v3AndBelowProducerId: 1n,
+    v3AndBelowProducerEpoch: 0,
+    v3AndBelowTopics: [{ name: 'scratch', partitions: [0] }],
+  },
+  25: { transactionalId: 'fuzz-txn', producerId: 1n, producerEpoch: 0, groupId: 'fuzz-group' },
+  26: { transactionalId: 'fuzz-txn', producerId: 1n, producerEpoch: 0, committed: false },
+  27: {
+    markers: [
+      {
+        producerId: 1n,
+        producerEpoch: 0,
+        transactionResult: false,
+        coordinatorEpoch: 0,
+        topics: [{ name: 'scratch', partitionIndexes: [0] }],
+      },
+    ],
+  },
+  28: {
+    transactionalId: 'fuzz-txn',
+    groupId: 'fuzz-group',
+    producerId: 1n,
+    producerEpoch: 0,
+    generationId: -1,
+    memberId: '',
+    groupInstanceId: null,
+    topics: [{ name: 'scratch', partitions }],
   },
   32: {
     resources: [{ resourceType: 2, resourceName: 'scratch', configurationKeys: null }],
@@ -166,6 +205,8 @@ const bodies: { [K in Key]?: RequestBodies[K] } = {
   },
   47: { groupId: 'fuzz-group', topics: [{ name: 'scratch', partitions: [{ partitionIndex: 0 }] }] },
   60: { includeClusterAuthorizedOperations: false, endpointType: 1 },
+  65: { transactionalIds: ['fuzz-txn', ''] },
+  66: { stateFilters: ['Ongoing'], producerIdFilters: [1n], durationFilter: -1n },
 };
 
 const ranges: Record<number, [number, number]> = {
@@ -186,7 +227,13 @@ const ranges: Record<number, [number, number]> = {
   19: [0, 7],
   20: [0, 6],
   21: [0, 2],
+  22: [0, 5],
   23: [0, 4],
+  24: [0, 5],
+  25: [0, 4],
+  26: [0, 4],
+  27: [0, 1],
+  28: [0, 4],
   32: [0, 4],
   33: [0, 2],
   37: [0, 3],
@@ -194,6 +241,8 @@ const ranges: Record<number, [number, number]> = {
   44: [0, 1],
   47: [0, 0],
   60: [0, 1],
+  65: [0, 0],
+  66: [0, 1],
 };
 
 /** Every (API, version) of the served ranges, encoded as a complete frame with its size prefix. */

@@ -117,3 +117,60 @@ describe('ClusterState on disk', () => {
     expect([...ClusterState.open({ dataDir }).loadAll().offsets]).toEqual([...live]);
   });
 });
+
+describe('ClusterState transactional offsets', () => {
+  test('stages offsets per producer, commits or drops them, and reloads what is still pending', () => {
+    const dataDir = tempDir();
+    const state = ClusterState.open({ dataDir });
+    state.stageTransactionalOffsets('g', 7, [commit('orders', 0, 10)]);
+    state.stageTransactionalOffsets('g', 8, [commit('orders', 1, 20)]);
+    state.stageTransactionalOffsets('h', 7, [commit('orders', 0, 30)]);
+    expect(state.committedOffsets('g')).toEqual([]);
+    expect(state.completeTransactionalOffsets('g', 7, true)).toEqual([commit('orders', 0, 10)]);
+    expect(state.completeTransactionalOffsets('h', 7, false)).toEqual([]);
+    expect(state.completeTransactionalOffsets('nobody', 7, true)).toEqual([]);
+    expect(state.committedOffsets('g')).toEqual([commit('orders', 0, 10)]);
+    state.close();
+
+    const reopened = ClusterState.open({ dataDir });
+    expect(reopened.committedOffsets('g')).toEqual([commit('orders', 0, 10)]);
+    expect(reopened.committedOffsets('h')).toEqual([]);
+    expect(reopened.pendingTransactionalOffsets('g')).toEqual([
+      { producerId: 8, offsets: [commit('orders', 1, 20)] },
+    ]);
+    expect(reopened.groupsWithPendingOffsets()).toEqual(['g']);
+    reopened.close();
+  });
+
+  test('a plain commit after staging wins, also after a reload; deleting a topic drops pending offsets', () => {
+    const dataDir = tempDir();
+    const state = ClusterState.open({ dataDir });
+    state.createTopic('orders', 2);
+    state.stageTransactionalOffsets('g', 7, [commit('orders', 0, 10), commit('orders', 1, 11)]);
+    state.commitOffsets('g', [commit('orders', 0, 50)]);
+    state.close();
+    const reopened = ClusterState.open({ dataDir });
+    expect(reopened.pendingTransactionalOffsets('g')).toEqual([
+      { producerId: 7, offsets: [commit('orders', 1, 11)] },
+    ]);
+    reopened.deleteTopic('orders');
+    expect(reopened.groupsWithPendingOffsets()).toEqual([]);
+    reopened.close();
+  });
+
+  test('keeps pending offsets through the rewrite that compacts offsets.log', () => {
+    const dataDir = tempDir();
+    const state = ClusterState.open({ dataDir, compactAfterEntries: 10 });
+    state.stageTransactionalOffsets('g', 7, [commit('orders', 0, 1)]);
+    for (let i = 0; i < 40; i++) state.commitOffsets('g', [commit('orders', 1, i)]);
+    state.close();
+    // 41 entries were written; the rewrites left a handful.
+    expect(decodeFrames(readFileSync(offsetsFile(dataDir))).payloads.length).toBeLessThanOrEqual(10);
+    const reopened = ClusterState.open({ dataDir });
+    expect(reopened.pendingTransactionalOffsets('g')).toEqual([
+      { producerId: 7, offsets: [commit('orders', 0, 1)] },
+    ]);
+    expect(reopened.committedOffsets('g')).toEqual([commit('orders', 1, 39)]);
+    reopened.close();
+  });
+});

@@ -35,6 +35,7 @@ import { saslAuthenticate } from './apis/sasl-authenticate.js';
 import { saslHandshake } from './apis/sasl-handshake.js';
 import { syncGroup } from './apis/sync-group.js';
 import { txnOffsetCommit } from './apis/txn-offset-commit.js';
+import { writeTxnMarkers } from './apis/write-txn-markers.js';
 import type { ApiSpec } from './types.js';
 
 /**
@@ -66,6 +67,7 @@ export const protocolSpec: readonly ApiSpec[] = [
   addPartitionsToTxn,
   addOffsetsToTxn,
   endTxn,
+  writeTxnMarkers,
   txnOffsetCommit,
   describeConfigs,
   alterConfigs,

@@ -577,6 +577,30 @@ export class ClassicMembership {
     return ErrorCode.NONE;
   }
 
+  /**
+   * Whether a transactional producer may commit offsets for `group` (TxnOffsetCommit, KIP-447;
+   * Kafka's ClassicGroup.validateOffsetCommit for transactional commits). Requests without member
+   * information (v0-2, or a producer outside the group protocol) are accepted in any state.
+   */
+  validateTxnOffsetCommit(
+    group: ClassicGroup,
+    memberId: string,
+    groupInstanceId: string | null,
+    generationId: number,
+  ): number {
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
+    if (generationId < 0 && memberId === '' && groupInstanceId === null) return ErrorCode.NONE;
+    if (groupInstanceId !== null) {
+      const owner = group.staticMembers.get(groupInstanceId);
+      if (owner === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if (owner !== memberId) return ErrorCode.FENCED_INSTANCE_ID;
+    } else if (!group.members.has(memberId)) {
+      return ErrorCode.UNKNOWN_MEMBER_ID;
+    }
+    return generationId === group.generationId ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
+  }
+
   /** Answers the group's parked JoinGroup/SyncGroup requests with NOT_COORDINATOR (the group moves away). */
   unload(group: ClassicGroup): void {
     for (const member of group.members.values()) {

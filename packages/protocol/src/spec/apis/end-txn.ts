@@ -1,11 +1,11 @@
 import type { ApiSpec } from '../types.js';
 
-// EndTxn (API key 26), versions 0-3 as Samsa supports them.
+// EndTxn (API key 26), versions 0-4 as Samsa supports them.
 export const endTxn: ApiSpec = {
   apiKey: 26,
   name: 'EndTxn',
   request: {
-    validVersions: [0, 3],
+    validVersions: [0, 4],
     flexibleVersions: 3,
     fields: [
       { name: 'TransactionalId', type: 'string', versions: [0, null] },
@@ -15,7 +15,7 @@ export const endTxn: ApiSpec = {
     ],
   },
   response: {
-    validVersions: [0, 3],
+    validVersions: [0, 4],
     flexibleVersions: 3,
     fields: [
       { name: 'ThrottleTimeMs', type: 'int32', versions: [0, null] },

@@ -1,11 +1,11 @@
 import type { ApiSpec } from '../types.js';
 
-// TxnOffsetCommit (API key 28), versions 0-3 as Samsa supports them.
+// TxnOffsetCommit (API key 28), versions 0-4 as Samsa supports them.
 export const txnOffsetCommit: ApiSpec = {
   apiKey: 28,
   name: 'TxnOffsetCommit',
   request: {
-    validVersions: [0, 3],
+    validVersions: [0, 4],
     flexibleVersions: 3,
     fields: [
       { name: 'TransactionalId', type: 'string', versions: [0, null] },
@@ -27,7 +27,7 @@ export const txnOffsetCommit: ApiSpec = {
     ],
   },
   response: {
-    validVersions: [0, 3],
+    validVersions: [0, 4],
     flexibleVersions: 3,
     fields: [
       { name: 'ThrottleTimeMs', type: 'int32', versions: [0, null] },
