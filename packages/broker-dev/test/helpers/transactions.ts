@@ -5,9 +5,8 @@ import {
   ErrorCode,
   iterateRecordBatches,
   readControlRecord,
-  TRANSACTIONAL_FLAG_MASK,
 } from '@samsa/protocol';
-import { buildBatch, type TestRecord } from './batches.js';
+import { buildBatch, type TestRecord } from '@samsa/test-support/record-batches';
 import { fetchRequestBody } from './kafka.js';
 import type { RawClient } from './raw-client.js';
 
@@ -106,7 +105,7 @@ export async function produceTransactional(
               producerId: p.producerId,
               producerEpoch: p.producerEpoch,
               baseSequence,
-              attributes: TRANSACTIONAL_FLAG_MASK,
+              transactional: true,
             }),
           },
         ],

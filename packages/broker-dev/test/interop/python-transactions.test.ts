@@ -5,10 +5,10 @@
  * send_offsets_to_transaction; only the committed offsets become visible. read_committed reading
  * is the partition side's test.
  */
+
+import { PYTHON, requirePeer, run } from '@samsa/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
-import { confluentKafka, describeWithPeer, PYTHON } from '../helpers/peers.js';
-import { run } from '../helpers/processes.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { describeTransaction, markersIn } from '../helpers/transactions.js';
 
@@ -52,7 +52,12 @@ consumer.close()
 print(json.dumps({'committedOffset': committed[0].offset}))
 `;
 
-describeWithPeer(confluentKafka, 'confluent-kafka (Python) transactions', () => {
+const confluentKafka = requirePeer('confluent-kafka (Python)', {
+  probe: [PYTHON, '-c', 'import confluent_kafka'],
+  hint: `apt-get install -y python3-confluent-kafka (run with ${PYTHON})`,
+});
+
+confluentKafka.describe('confluent-kafka (Python) transactions', () => {
   it('commits and aborts, with offsets committed only by the committed transaction', {
     timeout: 120_000,
   }, async () => {

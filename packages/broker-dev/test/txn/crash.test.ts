@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { start, waitFor } from '@samsa/test-support';
 import { afterEach, expect, it } from 'vitest';
 import { coordinatorPartition } from '../../src/cluster/coordinator-partitions.js';
 import { type CliBroker, startCli } from '../helpers/cli.js';
-import { start } from '../helpers/processes.js';
 import { RawClient } from '../helpers/raw-client.js';
 import {
   addOffsets,
@@ -24,7 +24,6 @@ import {
   type Producer,
   produceTransactional,
 } from '../helpers/transactions.js';
-import { waitFor } from '../helpers/wait.js';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'controlled-broker.ts');
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -3,6 +3,7 @@
  * transaction is aborted and its producer fenced; an idle transactional id expires.
  */
 import { ErrorCode } from '@samsa/protocol';
+import { waitFor } from '@samsa/test-support';
 import { afterEach, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { brokerWithClient, createTopic } from '../helpers/kafka.js';
@@ -14,7 +15,6 @@ import {
   initTransactions,
   markersIn,
 } from '../helpers/transactions.js';
-import { waitFor } from '../helpers/wait.js';
 
 let broker: RunningBroker | undefined;
 let client: RawClient | undefined;
