@@ -9,7 +9,6 @@ import {
   COMPRESSION_CODEC_MASK,
   CompressionType,
   type ProduceRequest,
-  RecordBatchBuilder,
 } from '@samsa/protocol';
 import { buildBatch } from '@samsa/test-support/record-batches';
 import { afterEach, describe, expect, it } from 'vitest';
