@@ -2,12 +2,10 @@ import { BatchField, COMPRESSION_CODEC_MASK } from '@samsa/protocol';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { gzipOnlyCodecs } from '../../src/storage/compression.js';
-import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from '../../src/storage/errors.js';
 import { DEFAULT_LOG_CONFIG, describeLogConfig, parseLogConfig } from '../../src/storage/log-config.js';
-import { validateProducedBatches } from '../../src/storage/produce-validation.js';
 import { batchProblem, readInt64, writeInt64 } from '../../src/storage/record-batch.js';
 import { decodeRecords, encodeBatch, readBatchHeader } from '../../src/storage/records.js';
-import { buildBatch, controlBatch, crcIsValid } from './batch-builder.js';
+import { buildBatch, crcIsValid } from './batch-builder.js';
 
 describe('record batch header helpers', () => {
   test('int64 as number round-trips every safe integer, negative ones included', () => {
@@ -98,50 +96,6 @@ describe('record decoding and re-encoding', () => {
     const rebuilt = encodeBatch(readBatchHeader(batch), records, { decompress: gzipOnlyCodecs.decompress });
     expect(rebuilt.readInt16BE(BatchField.attributes) & COMPRESSION_CODEC_MASK).toBe(0);
     expect(decodeRecords(rebuilt, gzipOnlyCodecs)[0].value?.toString()).toBe('b');
-  });
-});
-
-describe('produce validation', () => {
-  const config = DEFAULT_LOG_CONFIG;
-
-  test('accepts concatenated client batches and describes them', () => {
-    const a = buildBatch([{ key: 'a' }, { key: 'b' }], { producerId: 7, producerEpoch: 1, baseSequence: 10 });
-    const b = buildBatch([{ key: 'c' }]);
-    const described = validateProducedBatches(Buffer.concat([a, b]), config);
-    expect(described.map((d) => [d.position, d.recordCount, d.producerId, d.baseSequence])).toEqual([
-      [0, 2, 7, 10],
-      [a.length, 1, -1, -1],
-    ]);
-  });
-
-  test('rejects corrupt, oversized, inconsistent and control batches with typed errors', () => {
-    const batch = buildBatch([{ key: 'a', value: 'x'.repeat(100) }]);
-    const corrupt = Buffer.from(batch);
-    corrupt[70] ^= 1;
-    expect(() => validateProducedBatches(corrupt, config)).toThrow(CorruptRecordError);
-    expect(() => validateProducedBatches(batch.subarray(0, 70), config)).toThrow(CorruptRecordError);
-    expect(() => validateProducedBatches(batch, { ...config, maxMessageBytes: 100 })).toThrow(
-      RecordTooLargeError,
-    );
-    expect(() => validateProducedBatches(buildBatch([{ key: 'a' }], { lastOffsetDelta: 3 }), config)).toThrow(
-      InvalidRecordError,
-    );
-    expect(() => validateProducedBatches(controlBatch(5), config)).toThrow(InvalidRecordError);
-    expect(() => validateProducedBatches(buildBatch([{ key: 'a' }], { producerId: 3 }), config)).toThrow(
-      /base sequence/,
-    );
-  });
-
-  test('compacted topics require keys, also inside gzip batches', () => {
-    const compacted = { ...config, cleanupPolicy: { delete: false, compact: true } };
-    expect(() => validateProducedBatches(buildBatch([{ key: 'a' }, { key: null }]), compacted)).toThrow(
-      /without a key/,
-    );
-    expect(() => validateProducedBatches(buildBatch([{ key: null }], { gzip: true }), compacted)).toThrow(
-      InvalidRecordError,
-    );
-    expect(validateProducedBatches(buildBatch([{ key: 'a' }], { gzip: true }), compacted)).toHaveLength(1);
-    expect(validateProducedBatches(buildBatch([{ key: null }]), config)).toHaveLength(1);
   });
 });
 
