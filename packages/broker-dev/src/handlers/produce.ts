@@ -8,6 +8,7 @@
  *   storage/produce-validation.ts: framing, CRC32C, codec, attributes, counts, every record, keys on
  *   compacted topics, timestamps; compressed batches are decompressed within a bound) and stored
  *   verbatim with the base offset and leader epoch patched in.
+ * - Internal topics (__consumer_offsets, ...) get INVALID_TOPIC_EXCEPTION, as in Kafka.
  * - acks=0 sends no response; if any partition failed, the connection is closed instead so the
  *   producer notices (Kafka does the same). acks=-1 checks min.insync.replicas against the ISR.
  * - Only the leader accepts writes (NOT_LEADER_OR_FOLLOWER with the KIP-951 leader hint, v10+).
@@ -24,6 +25,7 @@ import type {
 } from '@samsa/protocol';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
+import { mayProduceTo } from '../cluster/internal-topics.js';
 import type { PartitionState } from '../cluster/topic.js';
 import { minInsyncReplicas } from '../cluster/topic-configs.js';
 import { type ProducedBatch, validateProducedBatch } from '../storage/index.js';
@@ -115,6 +117,15 @@ export const produceHandler = defineHandler({
       );
       for (let i = 0; i < topicData.partitionData.length; i++) {
         const data = topicData.partitionData[i];
+        if (!mayProduceTo(topicData.name, ctx.header.clientId)) {
+          partitionResponses[i] = partitionResult(
+            data.index,
+            ErrorCode.INVALID_TOPIC_EXCEPTION,
+            `Cannot append to internal topic ${topicData.name}.`,
+          );
+          failed = true;
+          continue;
+        }
         const partition = topic?.partitions[data.index];
         if (!partition) {
           partitionResponses[i] = partitionResult(data.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);

@@ -1,10 +1,12 @@
 import {
+  ApiKey,
   BatchField,
   CompressionType,
   CRC_START,
   crc32c,
   ErrorCode,
   RECORD_BATCH_OVERHEAD,
+  ZERO_UUID,
 } from '@samsa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
@@ -226,5 +228,38 @@ describe('Produce', () => {
       expect((await produce(client, topic, 0, [{ key: 'k', value: 'fine' }])).baseOffset).toBe(0n);
       expect(values((await fetchRecords(client, topic, 0, 0)).records)).toEqual(['fine']);
     });
+  });
+
+  it('refuses writes to internal topics (INVALID_TOPIC_EXCEPTION), also when they exist', async () => {
+    for (const internal of ['__consumer_offsets', '__transaction_state']) {
+      const batch = buildBatch([{ key: 'k', value: 'forged' }]);
+      const missing = await client.request(0, 9, produceRequest(internal, 0, batch));
+      expect(missing.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+      await createTopic(client, internal, 1);
+      const metadata = await client.request(ApiKey.Metadata, 12, {
+        topics: [{ topicId: ZERO_UUID, name: internal }],
+        allowAutoTopicCreation: false,
+        includeTopicAuthorizedOperations: false,
+      });
+      expect(metadata.topics[0].isInternal).toBe(true);
+      for (const version of [3, 9, 11]) {
+        const response = await client.request(0, version, produceRequest(internal, 0, batch));
+        expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+      }
+      expect((await fetchRecords(client, internal, 0, 0)).highWatermark).toBe(0n);
+      const deleteRecords = await client.request(ApiKey.DeleteRecords, 2, {
+        topics: [{ name: internal, partitions: [{ partitionIndex: 0, offset: -1n }] }],
+        timeoutMs: 1000,
+      });
+      expect(deleteRecords.topics[0].partitions[0].errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    }
+    // Kafka lets its own admin tools (client id __admin_client) append to internal topics.
+    const admin = await client.request(
+      0,
+      9,
+      produceRequest('__consumer_offsets', 0, buildBatch([{ key: 'k', value: 'v' }])),
+      '__admin_client',
+    );
+    expect(admin.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NONE);
   });
 });
