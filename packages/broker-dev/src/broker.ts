@@ -8,7 +8,14 @@ import { Cluster } from './cluster/cluster.js';
 import type { BrokerNode } from './cluster/nodes.js';
 import { type BrokerControl, Control } from './control/control.js';
 import { FaultInjector } from './control/faults.js';
-import { isLogLevel, type Logger, type LogLevel, silentLogger, streamLogger } from './logger.js';
+import {
+  escapingLogger,
+  isLogLevel,
+  type Logger,
+  type LogLevel,
+  silentLogger,
+  streamLogger,
+} from './logger.js';
 import { FrameMemory } from './server/frame-memory.js';
 import { BrokerListener } from './server/listener.js';
 import { RequestRouter } from './server/router.js';
@@ -71,15 +78,16 @@ export interface RunningBroker {
 
 const DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 
+/** The logger the broker writes to; every message is escaped, as it may quote what clients sent. */
 function resolveLogger(option: BrokerOptions['logger']): Logger {
   if (option === undefined || option === false) return silentLogger;
-  if (option === true) return streamLogger('info');
+  if (option === true) return escapingLogger(streamLogger('info'));
   if (typeof option === 'string') {
     if (!isLogLevel(option))
       throw new TypeError(`Unknown log level '${option}'; use debug, info, warn or error.`);
-    return streamLogger(option);
+    return escapingLogger(streamLogger(option));
   }
-  return option;
+  return escapingLogger(option);
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
