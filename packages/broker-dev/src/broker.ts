@@ -17,7 +17,8 @@ import {
   streamLogger,
 } from './logger.js';
 import { FrameMemory } from './server/frame-memory.js';
-import { BrokerListener } from './server/listener.js';
+import { BrokerListener, type ConnectionLimits } from './server/listener.js';
+import { RequestMemory } from './server/request-memory.js';
 import { RequestRouter } from './server/router.js';
 import { ReadBufferPool, segmentsInHeap } from './storage/index.js';
 
@@ -42,6 +43,19 @@ export interface BrokerOptions {
   syncWrites?: boolean;
   /** Largest request accepted (Kafka's socket.request.max.bytes; default 100 MiB). */
   maxRequestBytes?: number;
+  /**
+   * Request bytes read but not yet handled, across all connections (Kafka's queued.max.request.bytes;
+   * default 256 MiB, Infinity for no budget). Past it connections stop reading until memory frees up.
+   */
+  maxQueuedRequestBytes?: number;
+  /** Close connections idle for this long (Kafka's connections.max.idle.ms; default 600000, Infinity: never). */
+  connectionsMaxIdleMs?: number;
+  /** Connections each broker accepts (Kafka's max.connections; default unlimited). */
+  maxConnections?: number;
+  /** Connections each broker accepts from one IP address (Kafka's max.connections.per.ip; default unlimited). */
+  maxConnectionsPerIp?: number;
+  /** Most bytes a produced compressed batch may inflate to (default 64 MiB); larger ones get MESSAGE_TOO_LARGE. */
+  maxDecompressedBatchBytes?: number;
   /** group.initial.rebalance.delay.ms (default 0: groups form at once). */
   groupInitialRebalanceDelayMs?: number;
   /** group.min.session.timeout.ms (default 6000). */
@@ -77,6 +91,9 @@ export interface RunningBroker {
 }
 
 const DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+const DEFAULT_MAX_QUEUED_REQUEST_BYTES = 256 * 1024 * 1024;
+/** Kafka's connections.max.idle.ms default: 10 minutes. */
+const DEFAULT_CONNECTIONS_MAX_IDLE_MS = 10 * 60 * 1000;
 
 /** The logger the broker writes to; every message is escaped, as it may quote what clients sent. */
 function resolveLogger(option: BrokerOptions['logger']): Logger {
@@ -97,6 +114,13 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
   return v;
 }
 
+/** A positive integer, or Infinity for "no limit". */
+function limit(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (v === Number.POSITIVE_INFINITY) return v;
+  return positiveInt(name, v, fallback);
+}
+
 export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
   const broker = new InProcessBroker(options);
   await broker.start();
@@ -112,6 +136,8 @@ class InProcessBroker implements RunningBroker {
   private readonly frameMemory: FrameMemory | undefined;
   private readonly readBuffers = new ReadBufferPool();
   private readonly maxRequestBytes: number;
+  private readonly requestMemory: RequestMemory;
+  private readonly connectionLimits: ConnectionLimits;
   private readonly brokerCount: number;
   private currentCluster: Cluster | undefined;
   private router: RequestRouter | undefined;
@@ -132,6 +158,24 @@ class InProcessBroker implements RunningBroker {
       );
     }
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.requestMemory = new RequestMemory(
+      limit('maxQueuedRequestBytes', options.maxQueuedRequestBytes, DEFAULT_MAX_QUEUED_REQUEST_BYTES),
+    );
+    this.connectionLimits = {
+      maxConnections: limit('maxConnections', options.maxConnections, Number.POSITIVE_INFINITY),
+      maxConnectionsPerIp: limit(
+        'maxConnectionsPerIp',
+        options.maxConnectionsPerIp,
+        Number.POSITIVE_INFINITY,
+      ),
+      connectionsMaxIdleMs: limit(
+        'connectionsMaxIdleMs',
+        options.connectionsMaxIdleMs,
+        DEFAULT_CONNECTIONS_MAX_IDLE_MS,
+      ),
+    };
+    if (options.maxDecompressedBatchBytes !== undefined)
+      positiveInt('maxDecompressedBatchBytes', options.maxDecompressedBatchBytes, 1);
     // Heap segments keep produced batches: they adopt them from the request buffers.
     this.frameMemory = options.dataDir === undefined && segmentsInHeap() ? new FrameMemory() : undefined;
     this.nodes = Array.from({ length: this.brokerCount }, (_, i) => ({
@@ -193,6 +237,7 @@ class InProcessBroker implements RunningBroker {
         syncWrites: o.syncWrites,
         preferredLeaderElection: o.preferredLeaderElection,
         maxRequestBytes: this.maxRequestBytes,
+        maxDecompressedBatchBytes: o.maxDecompressedBatchBytes,
         groupConfig: {
           ...(o.groupInitialRebalanceDelayMs !== undefined && {
             initialRebalanceDelayMs: o.groupInitialRebalanceDelayMs,
@@ -239,6 +284,8 @@ class InProcessBroker implements RunningBroker {
         logger: this.logger,
         maxRequestBytes: this.maxRequestBytes,
         frameMemory: this.frameMemory,
+        requestMemory: this.requestMemory,
+        limits: this.connectionLimits,
         handleFrame: (connection, frame, owned) => this.router!.handleFrame(node, connection, frame, owned),
         responseWritten: (chunks) => this.readBuffers.reclaim(chunks),
       });
