@@ -39,8 +39,16 @@ export interface BrokerOptions {
   autoCreateTopics?: boolean;
   /** Broker-wide topic config defaults by Kafka name, e.g. { 'retention.ms': '3600000' }. */
   topicDefaults?: Record<string, string>;
-  /** fsync every append (default false: written to the OS before acking, fsynced on roll/flush/stop). */
+  /**
+   * fsync every append before acknowledging it (default false: written to the OS before acking, fsynced on
+   * segment roll, stop, and as topics' flush.messages / flush.ms ask). See the README on durability.
+   */
   syncWrites?: boolean;
+  /**
+   * How often logs are checked against their topic's flush.ms (Kafka's log.flush.scheduler.interval.ms;
+   * default 1000, with a data dir only). Kafka's default is never, which leaves flush.ms without effect.
+   */
+  logFlushSchedulerIntervalMs?: number;
   /** Largest request accepted (Kafka's socket.request.max.bytes; default 100 MiB). */
   maxRequestBytes?: number;
   /**
@@ -92,6 +100,8 @@ export interface RunningBroker {
 
 const DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 const DEFAULT_MAX_QUEUED_REQUEST_BYTES = 256 * 1024 * 1024;
+/** How often logs are checked against flush.ms unless told (Kafka checks never by default). */
+const DEFAULT_FLUSH_CHECK_INTERVAL_MS = 1000;
 /** Kafka's connections.max.idle.ms default: 10 minutes. */
 const DEFAULT_CONNECTIONS_MAX_IDLE_MS = 10 * 60 * 1000;
 
@@ -142,6 +152,8 @@ class InProcessBroker implements RunningBroker {
   private currentCluster: Cluster | undefined;
   private router: RequestRouter | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly flushCheckIntervalMs: number;
   private running = false;
 
   constructor(private readonly options: BrokerOptions) {
@@ -174,6 +186,11 @@ class InProcessBroker implements RunningBroker {
         DEFAULT_CONNECTIONS_MAX_IDLE_MS,
       ),
     };
+    this.flushCheckIntervalMs = positiveInt(
+      'logFlushSchedulerIntervalMs',
+      options.logFlushSchedulerIntervalMs,
+      DEFAULT_FLUSH_CHECK_INTERVAL_MS,
+    );
     if (options.maxDecompressedBatchBytes !== undefined)
       positiveInt('maxDecompressedBatchBytes', options.maxDecompressedBatchBytes, 1);
     // Heap segments keep produced batches: they adopt them from the request buffers.
@@ -267,6 +284,10 @@ class InProcessBroker implements RunningBroker {
     const interval = o.logCleanupIntervalMs ?? 30_000;
     this.cleanupTimer = setInterval(() => this.currentCluster?.runLogCleanup(), interval);
     this.cleanupTimer.unref();
+    if (o.dataDir !== undefined) {
+      this.flushTimer = setInterval(() => this.currentCluster?.flushDueLogs(), this.flushCheckIntervalMs);
+      this.flushTimer.unref();
+    }
     this.running = true;
     this.logger.info(
       `Samsa dev broker ready: ${this.brokerCount} broker(s) at ${this.bootstrap.join(',')}, ` +
@@ -337,6 +358,7 @@ class InProcessBroker implements RunningBroker {
    */
   private async shutdown(graceful: boolean, keepState: boolean): Promise<void> {
     clearInterval(this.cleanupTimer);
+    clearInterval(this.flushTimer);
     const cluster = this.currentCluster;
     cluster?.beginShutdown(keepState);
     await Promise.all([...this.listeners.values()].map((l) => l.stop(graceful)));

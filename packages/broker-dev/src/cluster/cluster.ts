@@ -540,6 +540,15 @@ export class Cluster {
     }
   }
 
+  /** fsyncs every log whose topic's flush.ms has passed with unsynced appends (Kafka's log flusher). */
+  flushDueLogs(now = Date.now()): void {
+    try {
+      this.logs.flushDue(now);
+    } catch (err) {
+      this.logger.error(`flushing logs failed: ${(err as Error).message}`);
+    }
+  }
+
   /**
    * The brokers are going away: parked JoinGroup/SyncGroup requests are answered
    * (NOT_COORDINATOR, as when Kafka unloads a group) and long-polling fetches answer at once.
