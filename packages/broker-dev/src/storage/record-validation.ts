@@ -5,8 +5,10 @@
  *
  * The produce path runs this on every batch, so it is a plain varint walk: key, value and header bytes are
  * skipped by their lengths, positions live in locals and one module variable, and nothing is allocated per
- * record. Varints are held to what a correct encoder writes (5 bytes carry at most 32 bits, 10 bytes at most
- * 64), which is stricter than Kafka's reader: a batch accepted here decodes the same in every client.
+ * record. The varint readers stay small enough to be inlined (one- and two-byte varints, nearly every field,
+ * take no loop) and report malformed bytes through `next` instead of throwing; building errors is left to
+ * cold functions. Varints are held to what a correct encoder writes (5 bytes carry at most 32 bits, 10 bytes
+ * at most 64), which is stricter than Kafka's reader: a batch accepted here decodes the same in every client.
  *
  * Layout of a record: Length varint | Attributes int8 | TimestampDelta varlong | OffsetDelta varint |
  * KeyLength varint (-1 = null) | Key | ValueLength varint (-1 = null) | Value | HeaderCount varint |
@@ -31,18 +33,30 @@ export interface RecordRules {
 /** Kafka's RecordBatch.NO_TIMESTAMP: records without a timestamp are never range-checked. */
 const NO_TIMESTAMP = -1;
 
-/** Position after the last varint read (module state, so reading one allocates nothing). */
+/** Position after the last varint read, or -1 when its bytes were malformed (module state: no allocation). */
 let next = 0;
 
-function recordError(index: number, problem: string): InvalidRecordError {
-  return new InvalidRecordError(`Record ${index} of the batch is malformed: ${problem}.`);
+/** A zig-zag varint (at most 5 bytes, 32 bits) at `pos`; sets `next`. */
+function varint(buf: Uint8Array, pos: number, end: number): number {
+  if (pos < end) {
+    const first = buf[pos];
+    if (first < 0x80) {
+      next = pos + 1;
+      return (first >>> 1) ^ -(first & 1);
+    }
+    if (pos + 1 < end && buf[pos + 1] < 0x80) {
+      const raw = (first & 0x7f) | (buf[pos + 1] << 7);
+      next = pos + 2;
+      return (raw >>> 1) ^ -(raw & 1);
+    }
+  }
+  return longVarint(buf, pos, end);
 }
 
-/** A zig-zag varint at `pos` (at most 5 bytes, 32 bits); sets `next`. Throws for `index` on bad bytes. */
-function readVarint(buf: Uint8Array, pos: number, end: number, index: number): number {
+function longVarint(buf: Uint8Array, pos: number, end: number): number {
   let raw = 0;
   for (let shift = 0; shift < 28; shift += 7) {
-    if (pos >= end) throw recordError(index, 'it ends inside a varint');
+    if (pos >= end) break;
     const byte = buf[pos++];
     raw |= (byte & 0x7f) << shift;
     if (byte < 0x80) {
@@ -50,22 +64,33 @@ function readVarint(buf: Uint8Array, pos: number, end: number, index: number): n
       return (raw >>> 1) ^ -(raw & 1);
     }
   }
-  if (pos >= end) throw recordError(index, 'it ends inside a varint');
-  const last = buf[pos++];
-  if (last > 0x0f) throw recordError(index, 'a varint is longer than 32 bits');
-  raw |= last << 28;
-  next = pos;
+  // The fifth byte may carry only the top four bits.
+  if (pos >= end || buf[pos] > 0x0f) {
+    next = -1;
+    return 0;
+  }
+  raw |= buf[pos] << 28;
+  next = pos + 1;
   return (raw >>> 1) ^ -(raw & 1);
 }
 
-/** A zig-zag varlong at `pos` (at most 10 bytes, 64 bits) as a number; sets `next`. */
-function readVarlong(buf: Uint8Array, pos: number, end: number, index: number): number {
+/** A zig-zag varlong (at most 10 bytes, 64 bits) at `pos` as a number; sets `next`. */
+function varlong(buf: Uint8Array, pos: number, end: number): number {
+  if (pos < end && buf[pos] < 0x80) {
+    const raw = buf[pos];
+    next = pos + 1;
+    return (raw >>> 1) ^ -(raw & 1);
+  }
+  return longVarlong(buf, pos, end);
+}
+
+function longVarlong(buf: Uint8Array, pos: number, end: number): number {
   let raw = 0;
   let scale = 1;
-  for (let i = 0; i < 10; i++) {
-    if (pos >= end) throw recordError(index, 'it ends inside a varlong');
+  for (let i = 0; i < 10 && pos < end; i++) {
     const byte = buf[pos++];
-    if (i === 9 && byte > 0x01) throw recordError(index, 'a varlong is longer than 64 bits');
+    // The tenth byte may carry only the top bit.
+    if (i === 9 && byte > 0x01) break;
     raw += (byte & 0x7f) * scale;
     if (byte < 0x80) {
       next = pos;
@@ -73,30 +98,64 @@ function readVarlong(buf: Uint8Array, pos: number, end: number, index: number): 
     }
     scale *= 128;
   }
-  throw recordError(index, 'a varlong is longer than 10 bytes');
+  next = -1;
+  return 0;
 }
 
-/** Skips a length-prefixed field at `pos` inside a record ending at `end`; -1 (null) only if `nullable`. */
-function skipField(
-  buf: Uint8Array,
-  pos: number,
-  end: number,
-  index: number,
-  what: string,
-  nullable: boolean,
-): number {
-  const length = readVarint(buf, pos, end, index);
-  if (length === -1 && nullable) return next;
-  if (length < 0) throw recordError(index, `its ${what} has length ${length}`);
-  if (length > end - next) throw recordError(index, `its ${what} of ${length} bytes runs past the record`);
-  return next + length;
+type Problem =
+  | 'missing'
+  | 'varint'
+  | 'length'
+  | 'empty'
+  | 'offsetDelta'
+  | 'keyLength'
+  | 'valueLength'
+  | 'headerCount'
+  | 'headerKeyLength'
+  | 'headerValueLength'
+  | 'trailing'
+  | 'surplus';
+
+const PROBLEMS: Record<Problem, (value: number) => string> = {
+  missing: () => 'the batch ends before it',
+  varint: () => 'a varint is cut off or longer than its type allows',
+  length: (v) => `its length ${v} does not fit in the batch`,
+  empty: () => 'it is empty',
+  offsetDelta: (v) => `its offset delta is ${v}; a producer batch numbers its records 0, 1, 2, ...`,
+  keyLength: (v) => `its key length ${v} does not fit in the record`,
+  valueLength: (v) => `its value length ${v} does not fit in the record`,
+  headerCount: (v) => `it declares ${v} headers`,
+  headerKeyLength: (v) => `a header key length ${v} does not fit in the record`,
+  headerValueLength: (v) => `a header value length ${v} does not fit in the record`,
+  trailing: (v) => `${v} bytes follow its last header`,
+  surplus: (v) => `${v} bytes follow it, beyond the records the batch declares`,
+};
+
+function malformed(index: number, problem: Problem, value = 0): never {
+  throw new InvalidRecordError(`Record ${index} of the batch is malformed: ${PROBLEMS[problem](value)}.`);
+}
+
+function missingKey(): never {
+  throw new InvalidRecordError('Compacted topic cannot accept a record without a key; set a record key.');
+}
+
+function timestampOutOfRange(index: number, timestamp: number, earliest: number, latest: number): never {
+  if (!Number.isSafeInteger(timestamp)) {
+    throw new InvalidTimestampError(
+      `Record ${index} has timestamp ${timestamp}, beyond the ±2^53 ms the dev broker keeps exactly.`,
+    );
+  }
+  throw new InvalidTimestampError(
+    `Timestamp ${timestamp} of record ${index} is out of range: it must lie within [${earliest}, ${latest}] ` +
+      '(message.timestamp.before.max.ms / message.timestamp.after.max.ms around the broker clock).',
+  );
 }
 
 /**
  * Walks the `count` records in `buf[start, end)` of a batch whose BaseTimestamp is `baseTimestamp`, checking
  * each against `rules`. Returns the largest record timestamp (NO_TIMESTAMP when none is larger, and always
- * for LogAppendTime topics), which becomes a CreateTime batch's MaxTimestamp as in Kafka. Throws InvalidRecordError (framing, offset deltas, count,
- * keys) or InvalidTimestampError.
+ * for LogAppendTime topics), which becomes a CreateTime batch's MaxTimestamp as in Kafka. Throws
+ * InvalidRecordError (framing, offset deltas, count, keys) or InvalidTimestampError.
  */
 export function walkRecords(
   buf: Uint8Array,
@@ -106,77 +165,74 @@ export function walkRecords(
   baseTimestamp: number,
   rules: RecordRules,
 ): number {
+  const { keysRequired, createTime, earliestTimestamp, latestTimestamp } = rules;
   let maxTimestamp = NO_TIMESTAMP;
   let pos = start;
   for (let index = 0; index < count; index++) {
-    if (pos >= end) {
-      throw new InvalidRecordError(`Record batch declares ${count} records but holds ${index}.`);
-    }
-    const length = readVarint(buf, pos, end, index);
+    if (pos >= end) malformed(index, 'missing');
+    const length = varint(buf, pos, end);
     pos = next;
-    if (length < 0 || length > end - pos) {
-      throw recordError(index, `its length ${length} does not fit the ${end - pos} bytes left`);
-    }
+    if (pos < 0) malformed(index, 'varint');
+    if (length < 0 || length > end - pos) malformed(index, 'length', length);
+    if (length === 0) malformed(index, 'empty');
     const recordEnd = pos + length;
-    // Attributes: one byte, unused in RecordBatch v2.
-    if (pos >= recordEnd) throw recordError(index, 'it is empty');
-    pos++;
-    const timestampDelta = readVarlong(buf, pos, recordEnd, index);
-    const offsetDelta = readVarint(buf, next, recordEnd, index);
-    if (offsetDelta !== index) {
-      throw recordError(
-        index,
-        `its offset delta is ${offsetDelta}; a producer batch numbers records 0, 1, 2, ...`,
-      );
-    }
+    // Past the attributes byte, unused in RecordBatch v2.
+    const timestampDelta = varlong(buf, pos + 1, recordEnd);
+    if (next < 0) malformed(index, 'varint');
+    const offsetDelta = varint(buf, next, recordEnd);
+    if (next < 0) malformed(index, 'varint');
+    if (offsetDelta !== index) malformed(index, 'offsetDelta', offsetDelta);
+    const keyLength = varint(buf, next, recordEnd);
     pos = next;
-    const keyLength = readVarint(buf, pos, recordEnd, index);
-    pos = next;
+    if (pos < 0) malformed(index, 'varint');
     if (keyLength === -1) {
-      if (rules.keysRequired) {
-        throw new InvalidRecordError(
-          'Compacted topic cannot accept a record without a key; set a record key.',
-        );
-      }
-    } else if (keyLength < 0 || keyLength > recordEnd - pos) {
-      throw recordError(index, `its key length ${keyLength} does not fit the record`);
+      if (keysRequired) missingKey();
     } else {
+      if (keyLength < 0 || keyLength > recordEnd - pos) malformed(index, 'keyLength', keyLength);
       pos += keyLength;
     }
-    pos = skipField(buf, pos, recordEnd, index, 'value', true);
-    const headerCount = readVarint(buf, pos, recordEnd, index);
+    const valueLength = varint(buf, pos, recordEnd);
     pos = next;
+    if (pos < 0) malformed(index, 'varint');
+    if (valueLength !== -1) {
+      if (valueLength < 0 || valueLength > recordEnd - pos) malformed(index, 'valueLength', valueLength);
+      pos += valueLength;
+    }
+    const headerCount = varint(buf, pos, recordEnd);
+    pos = next;
+    if (pos < 0) malformed(index, 'varint');
     // A header takes at least two bytes (two empty lengths).
-    if (headerCount < 0 || headerCount > (recordEnd - pos) / 2) {
-      throw recordError(index, `it declares ${headerCount} headers`);
-    }
+    if (headerCount < 0 || headerCount > (recordEnd - pos) / 2) malformed(index, 'headerCount', headerCount);
     for (let h = 0; h < headerCount; h++) {
-      pos = skipField(buf, pos, recordEnd, index, 'header key', false);
-      pos = skipField(buf, pos, recordEnd, index, 'header value', true);
+      const headerKeyLength = varint(buf, pos, recordEnd);
+      pos = next;
+      if (pos < 0) malformed(index, 'varint');
+      if (headerKeyLength < 0 || headerKeyLength > recordEnd - pos) {
+        malformed(index, 'headerKeyLength', headerKeyLength);
+      }
+      pos += headerKeyLength;
+      const headerValueLength = varint(buf, pos, recordEnd);
+      pos = next;
+      if (pos < 0) malformed(index, 'varint');
+      if (headerValueLength !== -1) {
+        if (headerValueLength < 0 || headerValueLength > recordEnd - pos) {
+          malformed(index, 'headerValueLength', headerValueLength);
+        }
+        pos += headerValueLength;
+      }
     }
-    if (pos !== recordEnd) throw recordError(index, `${recordEnd - pos} bytes follow its last header`);
-
-    if (!rules.createTime) continue;
-    const timestamp = baseTimestamp + timestampDelta;
-    if (!Number.isSafeInteger(timestamp)) {
-      throw new InvalidTimestampError(
-        `Record ${index} has timestamp ${timestamp}, beyond the ±2^53 ms the dev broker keeps exactly.`,
-      );
+    if (pos !== recordEnd) malformed(index, 'trailing', recordEnd - pos);
+    if (createTime) {
+      const timestamp = baseTimestamp + timestampDelta;
+      if (
+        !Number.isSafeInteger(timestamp) ||
+        (timestamp !== NO_TIMESTAMP && (timestamp < earliestTimestamp || timestamp > latestTimestamp))
+      ) {
+        timestampOutOfRange(index, timestamp, earliestTimestamp, latestTimestamp);
+      }
+      if (timestamp > maxTimestamp) maxTimestamp = timestamp;
     }
-    if (
-      timestamp !== NO_TIMESTAMP &&
-      (timestamp < rules.earliestTimestamp || timestamp > rules.latestTimestamp)
-    ) {
-      throw new InvalidTimestampError(
-        `Timestamp ${timestamp} of record ${index} is out of range: it must lie within ` +
-          `[${rules.earliestTimestamp}, ${rules.latestTimestamp}] (message.timestamp.before.max.ms / ` +
-          'message.timestamp.after.max.ms around the broker clock).',
-      );
-    }
-    if (timestamp > maxTimestamp) maxTimestamp = timestamp;
   }
-  if (pos !== end) {
-    throw new InvalidRecordError(`${end - pos} bytes follow the ${count} records the batch declares.`);
-  }
+  if (pos !== end) malformed(count, 'surplus', end - pos);
   return maxTimestamp;
 }

@@ -158,6 +158,23 @@ describe('produce validation', () => {
     expect(verdict(mutated(withHeader, (b) => (b[headerKeyLength] = 1)))).toBe(ErrorCode.INVALID_RECORD);
   });
 
+  test('a record longer than its fields (bytes after its last header) is INVALID_RECORD', () => {
+    const one = buildBatch([{ key: 'ab', value: 'cd' }]);
+    const records = one.subarray(RECORD_BATCH_OVERHEAD);
+    // Length varint (one byte here) + the record; grow the record by one byte nobody reads.
+    const padded = Buffer.concat([
+      Buffer.from([(records[0] >> 1) * 2 + 2]),
+      records.subarray(1),
+      Buffer.from([0]),
+    ]);
+    const batch = Buffer.concat([one.subarray(0, RECORD_BATCH_OVERHEAD), padded]);
+    batch.writeInt32BE(batch.length - LOG_OVERHEAD, BatchField.length);
+    expect(verdict(withCrc(batch))).toBe(ErrorCode.INVALID_RECORD);
+    expect(() => validateProducedBatch(withCrc(batch), DEFAULT_LOG_CONFIG, context)).toThrow(
+      /follow its last header/,
+    );
+  });
+
   test('record count, offset deltas and lastOffsetDelta must agree with the records', () => {
     const two = plain();
     expect(verdict(mutated(two, (b) => b.writeInt32BE(3, BatchField.recordsCount)))).toBe(
