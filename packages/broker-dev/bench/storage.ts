@@ -18,9 +18,10 @@ import {
   NO_PARTITION_LEADER_EPOCH,
   RECORD_BATCH_OVERHEAD,
 } from '@samsa/protocol';
+import { gzipOnlyCodecs } from '../src/storage/compression.js';
 import { crc32c } from '../src/storage/crc.js';
 import { PartitionLog } from '../src/storage/partition-log.js';
-import { validateProducedBatches } from '../src/storage/produce-validation.js';
+import { validateProducedBatch } from '../src/storage/produce-validation.js';
 import { silentStorageLogger } from '../src/storage/storage-logger.js';
 
 /** librdkafka mock, kcat producing 100 B records, acks=1 (baselines.md). */
@@ -100,7 +101,14 @@ function run(
       });
       const started = process.hrtime.bigint();
       for (let i = 0; i < batches; i++) {
-        if (validate) validateProducedBatches(batch, log.config);
+        if (validate) {
+          validateProducedBatch(batch, log.config, {
+            requestVersion: 9,
+            nowMs: Date.now(),
+            maxDecompressedBytes: 64 * 1024 * 1024,
+            codecs: gzipOnlyCodecs,
+          });
+        }
         log.append(batch, { leaderEpoch: 0 });
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

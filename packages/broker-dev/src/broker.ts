@@ -8,9 +8,17 @@ import { Cluster } from './cluster/cluster.js';
 import type { BrokerNode } from './cluster/nodes.js';
 import { type BrokerControl, Control } from './control/control.js';
 import { FaultInjector } from './control/faults.js';
-import { isLogLevel, type Logger, type LogLevel, silentLogger, streamLogger } from './logger.js';
+import {
+  escapingLogger,
+  isLogLevel,
+  type Logger,
+  type LogLevel,
+  silentLogger,
+  streamLogger,
+} from './logger.js';
 import { FrameMemory } from './server/frame-memory.js';
-import { BrokerListener } from './server/listener.js';
+import { BrokerListener, type ConnectionLimits } from './server/listener.js';
+import { RequestMemory } from './server/request-memory.js';
 import { RequestRouter } from './server/router.js';
 import { ReadBufferPool, segmentsInHeap } from './storage/index.js';
 
@@ -31,10 +39,31 @@ export interface BrokerOptions {
   autoCreateTopics?: boolean;
   /** Broker-wide topic config defaults by Kafka name, e.g. { 'retention.ms': '3600000' }. */
   topicDefaults?: Record<string, string>;
-  /** fsync every append (default false: written to the OS before acking, fsynced on roll/flush/stop). */
+  /**
+   * fsync every append before acknowledging it (default false: written to the OS before acking, fsynced on
+   * segment roll, stop, and as topics' flush.messages / flush.ms ask). See the README on durability.
+   */
   syncWrites?: boolean;
+  /**
+   * How often logs are checked against their topic's flush.ms (Kafka's log.flush.scheduler.interval.ms;
+   * default 1000, with a data dir only). Kafka's default is never, which leaves flush.ms without effect.
+   */
+  logFlushSchedulerIntervalMs?: number;
   /** Largest request accepted (Kafka's socket.request.max.bytes; default 100 MiB). */
   maxRequestBytes?: number;
+  /**
+   * Request bytes read but not yet handled, across all connections (Kafka's queued.max.request.bytes;
+   * default 256 MiB, Infinity for no budget). Past it connections stop reading until memory frees up.
+   */
+  maxQueuedRequestBytes?: number;
+  /** Close connections idle for this long (Kafka's connections.max.idle.ms; default 600000, Infinity: never). */
+  connectionsMaxIdleMs?: number;
+  /** Connections each broker accepts (Kafka's max.connections; default unlimited). */
+  maxConnections?: number;
+  /** Connections each broker accepts from one IP address (Kafka's max.connections.per.ip; default unlimited). */
+  maxConnectionsPerIp?: number;
+  /** Most bytes a produced compressed batch may inflate to (default 64 MiB); larger ones get MESSAGE_TOO_LARGE. */
+  maxDecompressedBatchBytes?: number;
   /** group.initial.rebalance.delay.ms (default 0: groups form at once). */
   groupInitialRebalanceDelayMs?: number;
   /** group.min.session.timeout.ms (default 6000). */
@@ -84,16 +113,22 @@ export interface RunningBroker {
 }
 
 const DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+const DEFAULT_MAX_QUEUED_REQUEST_BYTES = 256 * 1024 * 1024;
+/** How often logs are checked against flush.ms unless told (Kafka checks never by default). */
+const DEFAULT_FLUSH_CHECK_INTERVAL_MS = 1000;
+/** Kafka's connections.max.idle.ms default: 10 minutes. */
+const DEFAULT_CONNECTIONS_MAX_IDLE_MS = 10 * 60 * 1000;
 
+/** The logger the broker writes to; every message is escaped, as it may quote what clients sent. */
 function resolveLogger(option: BrokerOptions['logger']): Logger {
   if (option === undefined || option === false) return silentLogger;
-  if (option === true) return streamLogger('info');
+  if (option === true) return escapingLogger(streamLogger('info'));
   if (typeof option === 'string') {
     if (!isLogLevel(option))
       throw new TypeError(`Unknown log level '${option}'; use debug, info, warn or error.`);
-    return streamLogger(option);
+    return escapingLogger(streamLogger(option));
   }
-  return option;
+  return escapingLogger(option);
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -101,6 +136,13 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
   if (!Number.isInteger(v) || v < 1)
     throw new RangeError(`${name} must be a positive integer, got ${value}.`);
   return v;
+}
+
+/** A positive integer, or Infinity for "no limit". */
+function limit(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (v === Number.POSITIVE_INFINITY) return v;
+  return positiveInt(name, v, fallback);
 }
 
 export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
@@ -118,10 +160,14 @@ class InProcessBroker implements RunningBroker {
   private readonly frameMemory: FrameMemory | undefined;
   private readonly readBuffers = new ReadBufferPool();
   private readonly maxRequestBytes: number;
+  private readonly requestMemory: RequestMemory;
+  private readonly connectionLimits: ConnectionLimits;
   private readonly brokerCount: number;
   private currentCluster: Cluster | undefined;
   private router: RequestRouter | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly flushCheckIntervalMs: number;
   private running = false;
 
   constructor(private readonly options: BrokerOptions) {
@@ -145,6 +191,29 @@ class InProcessBroker implements RunningBroker {
       );
     }
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.requestMemory = new RequestMemory(
+      limit('maxQueuedRequestBytes', options.maxQueuedRequestBytes, DEFAULT_MAX_QUEUED_REQUEST_BYTES),
+    );
+    this.connectionLimits = {
+      maxConnections: limit('maxConnections', options.maxConnections, Number.POSITIVE_INFINITY),
+      maxConnectionsPerIp: limit(
+        'maxConnectionsPerIp',
+        options.maxConnectionsPerIp,
+        Number.POSITIVE_INFINITY,
+      ),
+      connectionsMaxIdleMs: limit(
+        'connectionsMaxIdleMs',
+        options.connectionsMaxIdleMs,
+        DEFAULT_CONNECTIONS_MAX_IDLE_MS,
+      ),
+    };
+    this.flushCheckIntervalMs = positiveInt(
+      'logFlushSchedulerIntervalMs',
+      options.logFlushSchedulerIntervalMs,
+      DEFAULT_FLUSH_CHECK_INTERVAL_MS,
+    );
+    if (options.maxDecompressedBatchBytes !== undefined)
+      positiveInt('maxDecompressedBatchBytes', options.maxDecompressedBatchBytes, 1);
     // Heap segments keep produced batches: they adopt them from the request buffers.
     this.frameMemory = options.dataDir === undefined && segmentsInHeap() ? new FrameMemory() : undefined;
     this.nodes = Array.from({ length: this.brokerCount }, (_, i) => ({
@@ -206,6 +275,7 @@ class InProcessBroker implements RunningBroker {
         syncWrites: o.syncWrites,
         preferredLeaderElection: o.preferredLeaderElection,
         maxRequestBytes: this.maxRequestBytes,
+        maxDecompressedBatchBytes: o.maxDecompressedBatchBytes,
         groupConfig: {
           ...(o.groupInitialRebalanceDelayMs !== undefined && {
             initialRebalanceDelayMs: o.groupInitialRebalanceDelayMs,
@@ -247,6 +317,10 @@ class InProcessBroker implements RunningBroker {
     const interval = o.logCleanupIntervalMs ?? 30_000;
     this.cleanupTimer = setInterval(() => this.currentCluster?.runLogCleanup(), interval);
     this.cleanupTimer.unref();
+    if (o.dataDir !== undefined) {
+      this.flushTimer = setInterval(() => this.currentCluster?.flushDueLogs(), this.flushCheckIntervalMs);
+      this.flushTimer.unref();
+    }
     this.running = true;
     this.logger.info(
       `Samsa dev broker ready: ${this.brokerCount} broker(s) at ${this.bootstrap.join(',')}, ` +
@@ -264,6 +338,8 @@ class InProcessBroker implements RunningBroker {
         logger: this.logger,
         maxRequestBytes: this.maxRequestBytes,
         frameMemory: this.frameMemory,
+        requestMemory: this.requestMemory,
+        limits: this.connectionLimits,
         handleFrame: (connection, frame, owned) => this.router!.handleFrame(node, connection, frame, owned),
         responseWritten: (chunks) => this.readBuffers.reclaim(chunks),
       });
@@ -315,6 +391,7 @@ class InProcessBroker implements RunningBroker {
    */
   private async shutdown(graceful: boolean, keepState: boolean): Promise<void> {
     clearInterval(this.cleanupTimer);
+    clearInterval(this.flushTimer);
     const cluster = this.currentCluster;
     cluster?.beginShutdown(keepState);
     await Promise.all([...this.listeners.values()].map((l) => l.stop(graceful)));

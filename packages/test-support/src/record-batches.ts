@@ -10,6 +10,7 @@ import {
   computeBatchCrc,
   decodeRecords,
   iterateRecordBatches,
+  RECORD_BATCH_OVERHEAD,
   RecordBatchBuilder,
   type RecordBatchHeader,
   type RecordHeadersInput,
@@ -18,8 +19,8 @@ import {
 export interface TestRecord {
   /** Absent or null for no key. */
   key?: string | Buffer | null;
-  /** Null for a tombstone. */
-  value: string | Buffer | null;
+  /** Null (or absent) for a tombstone. */
+  value?: string | Buffer | null;
   /** Absolute timestamp; defaults to the batch's `timestamp` option. */
   timestamp?: number;
   /** An array of { key, value } (repeats allowed) or a KafkaJS-style object. */
@@ -39,6 +40,11 @@ export interface TestBatchOptions {
   partitionLeaderEpoch?: number;
   /** Writes this LastOffsetDelta instead of the true one (and a CRC matching it): a malformed batch. */
   lastOffsetDelta?: number;
+  /**
+   * Writes these record offset deltas instead of 0, 1, 2, ... (and a CRC matching them): a malformed
+   * batch. Uncompressed batches only, and each delta must fit the byte its record's delta had (0-63).
+   */
+  offsetDeltas?: readonly number[];
 }
 
 /** One RecordBatch v2 holding `records`, offsets baseOffset, baseOffset + 1, ... */
@@ -58,7 +64,7 @@ export function buildBatch(records: readonly TestRecord[], options: TestBatchOpt
   for (const record of records) {
     builder.append({
       key: record.key ?? null,
-      value: record.value,
+      value: record.value ?? null,
       headers: record.headers,
       timestamp: record.timestamp ?? timestamp,
     });
@@ -67,9 +73,47 @@ export function buildBatch(records: readonly TestRecord[], options: TestBatchOpt
   const batch = Buffer.from(builder.build());
   if (options.lastOffsetDelta !== undefined) {
     batch.writeInt32BE(options.lastOffsetDelta, BatchField.lastOffsetDelta);
+  }
+  if (options.offsetDeltas !== undefined) {
+    if (options.compression !== undefined && options.compression !== CompressionType.None) {
+      throw new Error('buildBatch: offsetDeltas needs an uncompressed batch');
+    }
+    rewriteOffsetDeltas(batch, options.offsetDeltas);
+  }
+  if (options.lastOffsetDelta !== undefined || options.offsetDeltas !== undefined) {
     batch.writeUInt32BE(computeBatchCrc(batch), BatchField.crc);
   }
   return batch;
+}
+
+/** A varint's byte length at `at`, and its zigzag-decoded value (small values only: tests). */
+function readSmallVarint(bytes: Buffer, at: number): { value: number; length: number } {
+  let raw = 0;
+  let length = 0;
+  for (let shift = 0; ; shift += 7) {
+    const byte = bytes[at + length++];
+    raw += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) break;
+  }
+  return { value: raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2, length };
+}
+
+/** Overwrites each record's offset delta in place; every new delta must zigzag-encode into one byte. */
+function rewriteOffsetDeltas(batch: Buffer, deltas: readonly number[]): void {
+  let at = RECORD_BATCH_OVERHEAD;
+  for (const delta of deltas) {
+    if (!Number.isInteger(delta) || delta < 0 || delta > 63) {
+      throw new Error(`buildBatch: offset delta ${delta} does not fit one byte (0-63)`);
+    }
+    const recordLength = readSmallVarint(batch, at);
+    const start = at + recordLength.length;
+    const timestampDelta = readSmallVarint(batch, start + 1); // after the attributes byte
+    const deltaAt = start + 1 + timestampDelta.length;
+    if (readSmallVarint(batch, deltaAt).length !== 1)
+      throw new Error('buildBatch: too many records for offsetDeltas');
+    batch[deltaAt] = delta * 2;
+    at = start + recordLength.value;
+  }
 }
 
 /** `count` records without keys valued `${prefix}0`, `${prefix}1`, ... */

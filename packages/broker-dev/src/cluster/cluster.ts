@@ -6,7 +6,7 @@
  * leader change never loses acknowledged records.
  */
 
-import { ErrorCode } from '@samsa/protocol';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, ErrorCode } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../groups/group-config.js';
@@ -50,6 +50,8 @@ export interface ClusterOptions {
   transactionConfig?: Partial<TransactionConfig>;
   /** socket.request.max.bytes, reported in DescribeConfigs. */
   maxRequestBytes: number;
+  /** Most bytes a produced compressed batch may inflate to (default 64 MiB). */
+  maxDecompressedBatchBytes?: number;
   codecs?: RecordCodecs;
   /** Buffers fetches read file-backed segments into; the broker reclaims them after writing. */
   readBuffers?: ReadBufferPool;
@@ -89,6 +91,7 @@ export class Cluster {
   readonly dataDir: string | undefined;
   readonly groupConfig: GroupConfig;
   readonly maxRequestBytes: number;
+  readonly maxDecompressedBatchBytes: number;
   private readonly syncWrites: boolean;
   private readonly preferredLeaderElection: boolean;
   readonly recordCodecs: RecordCodecs;
@@ -107,6 +110,7 @@ export class Cluster {
     this.dataDir = options.dataDir;
     this.groupConfig = { ...DEFAULT_GROUP_CONFIG, ...options.groupConfig };
     this.maxRequestBytes = options.maxRequestBytes;
+    this.maxDecompressedBatchBytes = options.maxDecompressedBatchBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
     this.syncWrites = options.syncWrites ?? false;
     this.preferredLeaderElection = options.preferredLeaderElection ?? true;
     this.recordCodecs = options.codecs ?? protocolRecordCodecs;
@@ -562,6 +566,15 @@ export class Cluster {
           this.logger.error(`partition ${partition.name}: log cleanup failed: ${(err as Error).message}`);
         }
       }
+    }
+  }
+
+  /** fsyncs every log whose topic's flush.ms has passed with unsynced appends (Kafka's log flusher). */
+  flushDueLogs(now = Date.now()): void {
+    try {
+      this.logs.flushDue(now);
+    } catch (err) {
+      this.logger.error(`flushing logs failed: ${(err as Error).message}`);
     }
   }
 

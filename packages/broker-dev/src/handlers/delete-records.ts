@@ -3,10 +3,12 @@
  *
  * - Moves a partition's log start offset forward (offset -1 = high watermark); whole segments
  *   below it are deleted. Answers the new low watermark. Only the leader accepts it;
- *   OFFSET_OUT_OF_RANGE above the high watermark.
+ *   OFFSET_OUT_OF_RANGE above the high watermark. Internal topics (__consumer_offsets, ...) get
+ *   INVALID_TOPIC_EXCEPTION, as in Kafka.
  */
 import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
+import { isInternalTopic } from '../cluster/internal-topics.js';
 import { leaderError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -29,6 +31,7 @@ export const deleteRecordsHandler = defineHandler({
               lowWatermark: -1n,
               errorCode,
             });
+            if (isInternalTopic(t.name)) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION);
             const partition = topic?.partitions[p.partitionIndex];
             if (!partition) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             const notLeader = leaderError(ctx, partition);

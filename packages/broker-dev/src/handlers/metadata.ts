@@ -8,6 +8,7 @@
  *   the broker allows it and the request does (allowAutoTopicCreation, v4+; always for v0-3);
  *   the new topic is returned at once instead of Kafka's first LEADER_NOT_AVAILABLE answer.
  * - Topic ids from v10; v10+ may look topics up by id (UNKNOWN_TOPIC_ID when unknown).
+ * - __consumer_offsets and the other Kafka internal topics are flagged isInternal if they exist.
  * - Authorized operations (v8+) are reported as "everything" when asked for: the dev broker
  *   has no ACLs.
  */
@@ -20,6 +21,7 @@ import {
   ZERO_UUID,
 } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
+import { isInternalTopic } from '../cluster/internal-topics.js';
 import type { Topic } from '../cluster/topic.js';
 import { topicNameProblem } from '../cluster/topic.js';
 import { AUTHORIZED_OPERATIONS_OMITTED } from './common.js';
@@ -42,7 +44,7 @@ function describeTopic(
     errorCode: ErrorCode.NONE,
     name: topic.name,
     topicId: topic.id,
-    isInternal: false,
+    isInternal: isInternalTopic(topic.name),
     partitions: topic.partitions.map((p) => ({
       errorCode: p.leader === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
       partitionIndex: p.index,

@@ -4,9 +4,11 @@
  * - v0-2 (message formats v0/v1) are advertised only because librdkafka < 2.11.1 enables
  *   gzip/snappy/lz4 only if the Produce range contains v0; like Kafka 4 (KAFKA-18659) every
  *   partition of such a request gets UNSUPPORTED_VERSION.
- * - Batches are validated (framing, magic 2, CRC32C, max.message.bytes, offset deltas, keys on
- *   compacted topics) and stored verbatim with the base offset and leader epoch patched in; no
- *   per-record work on this path. Each partition's batches are appended atomically.
+ * - Each partition carries one RecordBatch v2, validated as Kafka's LogValidator does (see
+ *   storage/produce-validation.ts: framing, CRC32C, codec, attributes, counts, every record, keys on
+ *   compacted topics, timestamps; compressed batches are decompressed within a bound) and stored
+ *   verbatim with the base offset and leader epoch patched in.
+ * - Internal topics (__consumer_offsets, ...) get INVALID_TOPIC_EXCEPTION, as in Kafka.
  * - acks=0 sends no response; if any partition failed, the connection is closed instead so the
  *   producer notices (Kafka does the same). acks=-1 checks min.insync.replicas against the ISR.
  * - Only the leader accepts writes (NOT_LEADER_OR_FOLLOWER with the KIP-951 leader hint, v10+).
@@ -22,27 +24,17 @@ import type {
   ProduceResponsePartitionProduceResponse,
   ProduceResponseTopicProduceResponse,
 } from '@samsa/protocol';
-import { ApiKey, BatchField, CURRENT_MAGIC, ErrorCode, LOG_OVERHEAD } from '@samsa/protocol';
-import { BrokerError, errorCodeOf } from '../broker-error.js';
+import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { errorCodeOf } from '../broker-error.js';
+import { mayProduceTo } from '../cluster/internal-topics.js';
 import type { PartitionState } from '../cluster/topic.js';
 import { minInsyncReplicas } from '../cluster/topic-configs.js';
-import { type ProducedBatch, validateProducedBatches } from '../storage/index.js';
+import { type ProducedBatch, validateProducedBatch } from '../storage/index.js';
 import { leaderError, nodeEndpoint } from './common.js';
 import { CloseConnection, defineHandler, NO_RESPONSE, type RequestContext } from './types.js';
 
 const NO_OFFSET = -1n;
-
-/** Kafka answers INVALID_RECORD when a v3+ request carries a batch that is not message format v2. */
-function hasOldMagic(records: Buffer): boolean {
-  let pos = 0;
-  while (pos + BatchField.magic < records.length) {
-    if (records[pos + BatchField.magic] !== CURRENT_MAGIC) return true;
-    const length = records.readInt32BE(pos + BatchField.length);
-    if (length <= 0) return false;
-    pos += LOG_OVERHEAD + length;
-  }
-  return false;
-}
+const EMPTY = Buffer.alloc(0);
 
 function partitionResult(
   index: number,
@@ -71,60 +63,28 @@ function errorResponse(request: ProduceRequest, errorCode: number): ProduceRespo
 }
 
 /**
- * Idempotence checks for a partition's batches: undefined to append, else the response to give
+ * Idempotence checks for a partition's batch: undefined to append, else the response to give
  * (the original offsets of a retried batch, or a sequence/epoch error).
  */
-function checkSequences(
+function checkSequence(
   partition: PartitionState,
-  batches: ProducedBatch[],
+  batch: ProducedBatch,
 ): ProduceResponsePartitionProduceResponse | undefined {
-  // Later batches of the same producer in one request must follow the earlier ones.
-  const expectedNext = new Map<number, number>();
-  for (const batch of batches) {
-    if (batch.producerId < 0) continue;
-    const expected = expectedNext.get(batch.producerId);
-    if (expected !== undefined && batch.baseSequence !== expected) {
-      return partitionResult(
-        0,
-        ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
-        `Expected sequence ${expected} in the same request.`,
-      );
-    }
-    expectedNext.set(batch.producerId, (batch.baseSequence + batch.recordCount) % 0x80000000);
-    if (expected !== undefined) continue;
-    const check = partition.producers.check(
-      batch.producerId,
-      batch.producerEpoch,
-      batch.baseSequence,
-      batch.recordCount,
-    );
-    if (check.kind === 'error') return partitionResult(0, check.errorCode, check.message);
-    if (check.kind === 'duplicate') {
-      if (batches.length > 1) {
-        return partitionResult(
-          0,
-          ErrorCode.DUPLICATE_SEQUENCE_NUMBER,
-          'A retried batch arrived together with new ones.',
-        );
-      }
-      // A retry of a batch already written: answer with where it went, as Kafka does.
-      const result = partitionResult(0, ErrorCode.NONE);
-      result.baseOffset = BigInt(check.firstOffset);
-      result.logStartOffset = BigInt(partition.log.logStartOffset);
-      return result;
-    }
+  const check = partition.producers.check(
+    batch.producerId,
+    batch.producerEpoch,
+    batch.baseSequence,
+    batch.recordCount,
+  );
+  if (check.kind === 'error') return partitionResult(0, check.errorCode, check.message);
+  if (check.kind === 'duplicate') {
+    // A retry of a batch already written: answer with where it went, as Kafka does.
+    const result = partitionResult(0, ErrorCode.NONE);
+    result.baseOffset = BigInt(check.firstOffset);
+    result.logStartOffset = BigInt(partition.log.logStartOffset);
+    return result;
   }
   return undefined;
-}
-
-function recordSequences(partition: PartitionState, batches: ProducedBatch[], baseOffset: number): void {
-  let offset = baseOffset;
-  for (const batch of batches) {
-    const last = offset + batch.lastOffsetDelta;
-    if (batch.producerId >= 0)
-      partition.producers.record(batch.producerId, batch.producerEpoch, batch.baseSequence, offset, last);
-    offset = last + 1;
-  }
 }
 
 export const produceHandler = defineHandler({
@@ -151,6 +111,15 @@ export const produceHandler = defineHandler({
       );
       for (let i = 0; i < topicData.partitionData.length; i++) {
         const data = topicData.partitionData[i];
+        if (!mayProduceTo(topicData.name, ctx.header.clientId)) {
+          partitionResponses[i] = partitionResult(
+            data.index,
+            ErrorCode.INVALID_TOPIC_EXCEPTION,
+            `Cannot append to internal topic ${topicData.name}.`,
+          );
+          failed = true;
+          continue;
+        }
         const partition = topic?.partitions[data.index];
         if (!partition) {
           partitionResponses[i] = partitionResult(data.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -177,21 +146,18 @@ export const produceHandler = defineHandler({
           failed = true;
           continue;
         }
-        const records = data.records;
+        const records = data.records ?? EMPTY;
         try {
-          if (!records || records.length === 0)
-            throw new BrokerError(ErrorCode.CORRUPT_MESSAGE, 'Produce request has no records.');
-          if (hasOldMagic(records)) {
-            throw new BrokerError(
-              ErrorCode.INVALID_RECORD,
-              'Produce requests v3+ may only contain record batches with magic 2.',
-            );
-          }
           const log = partition.log;
-          const batches = validateProducedBatches(records, log.config, cluster.recordCodecs);
-          const idempotent = batches.some((b) => b.producerId >= 0);
+          const batch = validateProducedBatch(records, log.config, {
+            requestVersion: ctx.apiVersion,
+            nowMs: Date.now(),
+            maxDecompressedBytes: cluster.maxDecompressedBatchBytes,
+            codecs: cluster.recordCodecs,
+          });
+          const idempotent = batch.producerId >= 0;
           if (idempotent) {
-            const outcome = checkSequences(partition, batches);
+            const outcome = checkSequence(partition, batch);
             if (outcome) {
               partitionResponses[i] = outcome;
               outcome.index = data.index;
@@ -203,7 +169,15 @@ export const produceHandler = defineHandler({
             leaderEpoch: partition.leaderEpoch,
             adopt: ctx.requestBytesOwned,
           });
-          if (idempotent) recordSequences(partition, batches, appended.baseOffset);
+          if (idempotent) {
+            partition.producers.record(
+              batch.producerId,
+              batch.producerEpoch,
+              batch.baseSequence,
+              appended.baseOffset,
+              appended.lastOffset,
+            );
+          }
           partitionResponses[i] = {
             index: data.index,
             errorCode: ErrorCode.NONE,

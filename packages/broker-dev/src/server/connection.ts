@@ -15,11 +15,17 @@
  *   (heap segments, where there is no tmpfs) that buffer is never reused, so the frame is handed
  *   over as owned and the memory log keeps the produced batches instead of copying them;
  *   otherwise it is a reused assembly buffer, which spares faulting in fresh memory.
+ *
+ * Memory for frames that span reads and for frames queued behind an unanswered request comes out of
+ * the broker-wide RequestMemory budget: a connection whose next frame does not fit stops reading until
+ * the budget has room (backpressure, never a larger allocation). A connection with nothing to do for
+ * connections.max.idle.ms is closed.
  */
 import { Socket } from 'node:net';
 import { FRAME_SIZE_BYTES, FrameSizeError, readFrameSize } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
 import type { FrameMemory } from './frame-memory.js';
+import type { RequestMemory } from './request-memory.js';
 
 /** What handling one frame yields: response chunks, nothing (acks=0), or a promise of either. */
 export type FrameResult = Buffer[] | null | Promise<Buffer[] | null>;
@@ -33,6 +39,10 @@ export interface ConnectionOwner {
    * batches); without it they are assembled in a reused buffer where possible.
    */
   readonly frameMemory: FrameMemory | undefined;
+  /** The budget for request bytes read but not yet handled, shared by every connection. */
+  readonly requestMemory: RequestMemory;
+  /** Close a connection that has nothing to do for this long (Infinity: never). */
+  readonly connectionsMaxIdleMs: number;
   /** `owned`: the frame's bytes are never reused, so the handler may keep slices of them. */
   handleFrame(connection: Connection, frame: Buffer, owned: boolean): FrameResult;
   /**
@@ -91,7 +101,10 @@ let nextConnectionId = 1;
 
 export class Connection {
   readonly id = nextConnectionId++;
+  /** host:port of the client. */
   remote = '?';
+  /** The client's IP address (kept: a closed socket no longer knows it). */
+  address = '';
   socket!: Socket;
   /** Aborted when the connection closes, so waiting handlers (long polls) can give up. */
   private readonly abort = new AbortController();
@@ -102,6 +115,13 @@ export class Connection {
   private partialFilled = 0;
   /** Whether `partial` is a fresh buffer (handed over as owned) rather than the reused assembly. */
   private partialOwned = false;
+  /** Bytes of the request-memory budget reserved for `partial`. */
+  private partialReserved = 0;
+  /**
+   * A frame waiting for the budget to have room for it: its size, the bytes of it already read, and how
+   * to stop waiting. The socket is paused meanwhile.
+   */
+  private memoryWait: { size: number; stash: Buffer; withdraw: () => void } | undefined;
   /** The next read goes into `partial` at `partialFilled` rather than into readBuffer. */
   private readingDirect = false;
   /** Set when the socket reads into buffers chosen here (see socketWithReadBuffer). */
@@ -114,6 +134,10 @@ export class Connection {
   private queue: Buffer[] = [];
   /** Per queued frame: whether its bytes are the handler's to keep. */
   private queueOwned: boolean[] = [];
+  /** Per queued frame: the request-memory bytes it holds. */
+  private queueReserved: number[] = [];
+  /** Sum of queueReserved for frames not yet handled. */
+  private queuedBytes = 0;
   private queueHead = 0;
   private busy = false;
   private closedFlag = false;
@@ -127,6 +151,7 @@ export class Connection {
     const owner = this.owner;
     this.socket = socket;
     this.canReadDirect = directReads;
+    this.address = socket.remoteAddress ?? '';
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
     socket.on('drain', () => this.maybeResume());
@@ -134,6 +159,20 @@ export class Connection {
       owner.logger.debug(`node ${owner.nodeId}: connection ${this.remote} error: ${err.message}`);
     });
     socket.on('close', () => this.onClosed());
+    if (Number.isFinite(owner.connectionsMaxIdleMs)) {
+      socket.setTimeout(owner.connectionsMaxIdleMs);
+      socket.on('timeout', () => this.onIdle());
+    }
+  }
+
+  /** No bytes moved for connections.max.idle.ms. A request being answered or held back is not idleness. */
+  private onIdle(): void {
+    if (this.closedFlag) return;
+    if (this.busy || this.queueHead < this.queue.length || this.paused || this.memoryWait) {
+      this.socket.setTimeout(this.owner.connectionsMaxIdleMs);
+      return;
+    }
+    this.close(`idle for ${this.owner.connectionsMaxIdleMs} ms (connections.max.idle.ms)`, 'info');
   }
 
   get signal(): AbortSignal {
@@ -169,13 +208,20 @@ export class Connection {
   private markClosed(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
+    const held = this.partialReserved + this.queuedBytes;
+    this.partialReserved = 0;
+    this.queuedBytes = 0;
+    this.memoryWait?.withdraw();
+    this.memoryWait = undefined;
     this.queue = [];
     this.queueOwned = [];
+    this.queueReserved = [];
     this.queueHead = 0;
     this.partial = undefined;
     this.readingDirect = false;
     this.abort.abort();
     this.notifyIdle();
+    this.owner.requestMemory.release(held);
   }
 
   private onClosed(): void {
@@ -202,7 +248,7 @@ export class Connection {
         this.pump();
       }
     });
-    return !this.paused;
+    return !this.paused && !this.memoryWait;
   }
 
   /** A chunk read by the socket itself (where reads cannot land in buffers chosen here). */
@@ -228,6 +274,11 @@ export class Connection {
    */
   private splitFrames(chunk: Buffer, ephemeral: boolean): void {
     if (this.closedFlag) return;
+    if (this.memoryWait) {
+      // Read before the socket paused: it follows the waiting frame's first bytes.
+      this.memoryWait.stash = Buffer.concat([this.memoryWait.stash, chunk]);
+      return;
+    }
     let pos = 0;
     const length = chunk.length;
     while (pos < length && !this.closedFlag) {
@@ -259,7 +310,7 @@ export class Connection {
         pos += size;
         continue;
       }
-      this.startPartial(size);
+      if (!this.startPartial(size, chunk, pos)) break;
     }
     this.readingDirect =
       this.canReadDirect &&
@@ -279,7 +330,38 @@ export class Connection {
     }
   }
 
-  private startPartial(size: number): void {
+  /**
+   * Starts reading a frame of `size` bytes that spans reads, whose first bytes are `chunk[pos..]`. If the
+   * request-memory budget has no room for it, keeps those bytes aside, stops reading and returns false; the
+   * frame resumes once the budget grants the memory.
+   */
+  private startPartial(size: number, chunk: Buffer, pos: number): boolean {
+    const memory = this.owner.requestMemory;
+    if (memory.tryReserve(size)) {
+      this.allocatePartial(size);
+      return true;
+    }
+    const stash = Buffer.from(chunk.subarray(pos));
+    this.memoryWait = { size, stash, withdraw: memory.whenAvailable(size, () => this.memoryGranted()) };
+    this.socket.pause();
+    return false;
+  }
+
+  /** The budget reserved the memory a waiting frame needs: read it on. */
+  private memoryGranted(): void {
+    const wait = this.memoryWait!;
+    this.memoryWait = undefined;
+    this.allocatePartial(wait.size);
+    this.corked(() => this.splitFrames(wait.stash, false));
+    // The socket already holds the read buffer as the destination of its next read (net asks for the
+    // next buffer right after each read callback), so that read must go there, not into `partial`.
+    this.readingDirect = false;
+    if (!this.paused && !this.closedFlag && !this.memoryWait) this.socket.resume();
+  }
+
+  /** Gives `partial` a buffer of `size` bytes whose budget is already reserved. */
+  private allocatePartial(size: number): void {
+    this.partialReserved = size;
     const idle = !this.busy && this.queueHead >= this.queue.length;
     this.partialFilled = 0;
     const memory = this.owner.frameMemory;
@@ -298,24 +380,34 @@ export class Connection {
 
   private completePartial(): void {
     const frame = this.partial!;
+    const reserved = this.partialReserved;
     this.partial = undefined;
+    this.partialReserved = 0;
     // The assembly buffer is reused by the next spanning frame: handle this one now.
-    this.enqueue(frame, !this.partialOwned, this.partialOwned);
+    this.enqueue(frame, !this.partialOwned, this.partialOwned, reserved);
   }
 
   /**
    * `ephemeral`: the frame's bytes will be reused, so it is handled now or copied. `owned`: its
-   * bytes are never reused, so the handler may keep them.
+   * bytes are never reused, so the handler may keep them. `reserved`: request-memory bytes it holds.
    */
-  private enqueue(frame: Buffer, ephemeral: boolean, owned: boolean): void {
+  private enqueue(frame: Buffer, ephemeral: boolean, owned: boolean, reserved = 0): void {
     if (ephemeral && (this.busy || this.queueHead < this.queue.length)) {
-      // The copy is nobody else's: the handler may keep it.
+      // The copy is nobody else's: the handler may keep it. It holds memory until it is handled.
+      if (reserved === 0) {
+        reserved = frame.length;
+        this.owner.requestMemory.reserveArrived(reserved);
+      }
       this.queue.push(Buffer.from(frame));
       this.queueOwned.push(true);
+      this.queueReserved.push(reserved);
+      this.queuedBytes += reserved;
       return;
     }
     this.queue.push(frame);
     this.queueOwned.push(owned);
+    this.queueReserved.push(reserved);
+    this.queuedBytes += reserved;
     if (ephemeral) this.pump();
   }
 
@@ -328,8 +420,12 @@ export class Connection {
     while (this.queueHead < this.queue.length && !this.closedFlag) {
       const frame = this.queue[this.queueHead];
       const owned = this.queueOwned[this.queueHead];
+      const reserved = this.queueReserved[this.queueHead];
       this.queue[this.queueHead++] = undefined as unknown as Buffer;
+      this.queuedBytes -= reserved;
       const result = this.owner.handleFrame(this, frame, owned);
+      // Handled: the handler copied what it keeps, or owns the bytes now (a log adopting them).
+      this.owner.requestMemory.release(reserved);
       if (result instanceof Promise) {
         this.busy = true;
         result.then(
@@ -349,6 +445,7 @@ export class Connection {
     if (this.queueHead >= this.queue.length) {
       this.queue = [];
       this.queueOwned = [];
+      this.queueReserved = [];
       this.queueHead = 0;
       if (!this.busy) this.notifyIdle();
     }
@@ -375,9 +472,16 @@ export class Connection {
     else socket.write(chunks[last], (err) => err || owner.responseWritten!(chunks));
   }
 
+  /**
+   * Stops reading while requests or responses pile up, or while this connection holds queued frames and
+   * the request-memory budget is spent (its queue drains on its own, so it resumes without help).
+   */
   private applyBackpressure(): void {
     const queued = this.queue.length - this.queueHead;
-    const overloaded = queued > MAX_QUEUED_FRAMES || this.socket.writableLength > MAX_UNSENT_BYTES;
+    const overloaded =
+      queued > MAX_QUEUED_FRAMES ||
+      this.socket.writableLength > MAX_UNSENT_BYTES ||
+      (this.queuedBytes > 0 && this.owner.requestMemory.exhausted);
     if (overloaded && !this.paused && !this.closedFlag) {
       this.paused = true;
       this.socket.pause();
@@ -389,9 +493,13 @@ export class Connection {
   private maybeResume(): void {
     if (!this.paused || this.closedFlag) return;
     const queued = this.queue.length - this.queueHead;
-    if (queued <= MAX_QUEUED_FRAMES / 2 && this.socket.writableLength <= MAX_UNSENT_BYTES / 2) {
+    if (
+      queued <= MAX_QUEUED_FRAMES / 2 &&
+      this.socket.writableLength <= MAX_UNSENT_BYTES / 2 &&
+      !(this.queuedBytes > 0 && this.owner.requestMemory.exhausted)
+    ) {
       this.paused = false;
-      this.socket.resume();
+      if (!this.memoryWait) this.socket.resume();
     }
   }
 

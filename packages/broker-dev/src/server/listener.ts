@@ -1,11 +1,26 @@
 /**
  * The TCP listener of one broker node. Several listeners share one process and one cluster
  * model; each knows its node id so handlers can tell which broker a request reached.
+ *
+ * It enforces Kafka's connection limits per broker: max.connections and max.connections.per.ip.
+ * A connection over either is closed as soon as it is accepted (Kafka does that for the per-IP
+ * limit; for the broker-wide one it stops accepting instead, which Node's server cannot do).
  */
 import { createServer, type Server } from 'node:net';
 import type { Logger } from '../logger.js';
 import { acceptConnection, type Connection, type ConnectionOwner, type FrameResult } from './connection.js';
 import type { FrameMemory } from './frame-memory.js';
+import type { RequestMemory } from './request-memory.js';
+
+/** Kafka's connection limits, per broker. */
+export interface ConnectionLimits {
+  /** max.connections (Infinity: none). */
+  maxConnections: number;
+  /** max.connections.per.ip (Infinity: none). */
+  maxConnectionsPerIp: number;
+  /** connections.max.idle.ms (Infinity: never). */
+  connectionsMaxIdleMs: number;
+}
 
 export interface ListenerOptions {
   nodeId: number;
@@ -15,6 +30,9 @@ export interface ListenerOptions {
   maxRequestBytes: number;
   /** Memory for frames handlers may keep (heap segments), see Connection. */
   frameMemory: FrameMemory | undefined;
+  /** The process-wide budget for request bytes not yet handled, see Connection. */
+  requestMemory: RequestMemory;
+  limits: ConnectionLimits;
   handleFrame(connection: Connection, frame: Buffer, owned: boolean): FrameResult;
   /** See ConnectionOwner.responseWritten. */
   responseWritten?(chunks: readonly Buffer[]): void;
@@ -25,10 +43,15 @@ export class BrokerListener implements ConnectionOwner {
   readonly logger: Logger;
   readonly maxRequestBytes: number;
   readonly frameMemory: FrameMemory | undefined;
+  readonly requestMemory: RequestMemory;
+  readonly connectionsMaxIdleMs: number;
   readonly host: string;
   private boundPort: number;
   private server: Server | undefined;
   private readonly connections = new Set<Connection>();
+  /** Open connections per client address. */
+  private readonly perIp = new Map<string, number>();
+  private readonly limits: ConnectionLimits;
   private readonly frameHandler: ListenerOptions['handleFrame'];
   readonly responseWritten: ListenerOptions['responseWritten'];
 
@@ -39,6 +62,9 @@ export class BrokerListener implements ConnectionOwner {
     this.logger = options.logger;
     this.maxRequestBytes = options.maxRequestBytes;
     this.frameMemory = options.frameMemory;
+    this.requestMemory = options.requestMemory;
+    this.limits = options.limits;
+    this.connectionsMaxIdleMs = options.limits.connectionsMaxIdleMs;
     this.frameHandler = options.handleFrame;
     this.responseWritten = options.responseWritten;
   }
@@ -56,7 +82,22 @@ export class BrokerListener implements ConnectionOwner {
   }
 
   connectionClosed(connection: Connection): void {
-    this.connections.delete(connection);
+    if (!this.connections.delete(connection)) return;
+    const ip = connection.address;
+    const count = (this.perIp.get(ip) ?? 1) - 1;
+    if (count > 0) this.perIp.set(ip, count);
+    else this.perIp.delete(ip);
+  }
+
+  /** Why a new connection from `ip` is over a limit, or undefined if it may stay. */
+  private limitReached(ip: string): string | undefined {
+    if (this.connections.size >= this.limits.maxConnections) {
+      return `the broker already has max.connections=${this.limits.maxConnections} connections`;
+    }
+    if ((this.perIp.get(ip) ?? 0) >= this.limits.maxConnectionsPerIp) {
+      return `${ip} already has max.connections.per.ip=${this.limits.maxConnectionsPerIp} connections`;
+    }
+    return undefined;
   }
 
   /** Starts listening; port 0 picks a free port, which is then kept for restarts. */
@@ -64,8 +105,18 @@ export class BrokerListener implements ConnectionOwner {
     if (this.server) return;
     // Paused on connect so acceptConnection can move the socket to its own read buffer first.
     const server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
+      const ip = socket.remoteAddress ?? '';
+      const refused = this.limitReached(ip);
+      if (refused) {
+        this.logger.info(
+          `node ${this.nodeId}: refused a connection from ${ip}:${socket.remotePort}: ${refused}`,
+        );
+        socket.destroy();
+        return;
+      }
       const connection = acceptConnection(socket, this);
       this.connections.add(connection);
+      this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
       this.logger.debug(`node ${this.nodeId}: connection from ${connection.remote}`);
     });
     await new Promise<void>((resolve, reject) => {
@@ -102,6 +153,7 @@ export class BrokerListener implements ConnectionOwner {
     }
     for (const connection of connections) connection.destroy();
     this.connections.clear();
+    this.perIp.clear();
     await closed;
   }
 

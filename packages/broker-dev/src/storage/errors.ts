@@ -46,6 +46,11 @@ export class InvalidRecordError extends StorageError {
   override readonly errorCode = ErrorCode.INVALID_RECORD;
 }
 
+/** A record timestamp outside message.timestamp.before/after.max.ms, or a client claiming LogAppendTime. */
+export class InvalidTimestampError extends StorageError {
+  override readonly errorCode = ErrorCode.INVALID_TIMESTAMP;
+}
+
 /** A topic configuration value that cannot be used. */
 export class InvalidConfigError extends StorageError {
   override readonly errorCode = ErrorCode.INVALID_CONFIG;

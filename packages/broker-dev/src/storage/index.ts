@@ -13,6 +13,7 @@ export {
   CorruptRecordError,
   InvalidConfigError,
   InvalidRecordError,
+  InvalidTimestampError,
   KafkaStorageError,
   OffsetOutOfRangeError,
   RecordTooLargeError,
@@ -42,6 +43,11 @@ export {
   type RetentionResult,
   type SegmentInfo,
 } from './partition-log.js';
-export { type ProducedBatch, validateProducedBatches } from './produce-validation.js';
+export {
+  type ProducedBatch,
+  type ProduceValidationConfig,
+  type ProduceValidationContext,
+  validateProducedBatch,
+} from './produce-validation.js';
 export { ReadBufferPool } from './read-buffer-pool.js';
 export { consoleStorageLogger, type StorageLogger, silentStorageLogger } from './storage-logger.js';

@@ -32,6 +32,14 @@ export interface LogConfig {
   maxMessageBytes: number;
   /** message.timestamp.type: LogAppendTime makes the broker stamp every batch. */
   messageTimestampType: TimestampType;
+  /** message.timestamp.before.max.ms: CreateTime records may be at most this much older than the broker clock. */
+  messageTimestampBeforeMaxMs: number;
+  /** message.timestamp.after.max.ms: CreateTime records may be at most this much ahead of the broker clock. */
+  messageTimestampAfterMaxMs: number;
+  /** flush.messages: fsync once this many records were appended since the last fsync (Infinity: never). */
+  flushMessages: number;
+  /** flush.ms: fsync once the oldest unsynced append is this old (Infinity: never). */
+  flushMs: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -47,12 +55,19 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   minCompactionLagMs: 0,
   maxMessageBytes: 1024 * 1024 + 12,
   messageTimestampType: 'CreateTime',
+  messageTimestampBeforeMaxMs: Number.POSITIVE_INFINITY,
+  messageTimestampAfterMaxMs: Number.POSITIVE_INFINITY,
+  flushMessages: Number.POSITIVE_INFINITY,
+  flushMs: Number.POSITIVE_INFINITY,
 });
 
 type NumericKey = Exclude<keyof LogConfig, 'cleanupPolicy' | 'messageTimestampType'>;
 
-/** Kafka config name → field, with the smallest accepted value. */
-const NUMERIC_KEYS: Record<string, { field: NumericKey; min: number }> = {
+/**
+ * Kafka config name → field, with the smallest accepted value. `long`: a Java long whose default is
+ * Long.MAX_VALUE; values past 2^53 mean "never" and are kept as Infinity.
+ */
+const NUMERIC_KEYS: Record<string, { field: NumericKey; min: number; long?: true }> = {
   'segment.bytes': { field: 'segmentBytes', min: 14 },
   'segment.ms': { field: 'segmentMs', min: 1 },
   'index.interval.bytes': { field: 'indexIntervalBytes', min: 0 },
@@ -61,7 +76,15 @@ const NUMERIC_KEYS: Record<string, { field: NumericKey; min: number }> = {
   'delete.retention.ms': { field: 'deleteRetentionMs', min: 0 },
   'min.compaction.lag.ms': { field: 'minCompactionLagMs', min: 0 },
   'max.message.bytes': { field: 'maxMessageBytes', min: 0 },
+  'message.timestamp.before.max.ms': { field: 'messageTimestampBeforeMaxMs', min: 0, long: true },
+  'message.timestamp.after.max.ms': { field: 'messageTimestampAfterMaxMs', min: 0, long: true },
+  'flush.messages': { field: 'flushMessages', min: 1, long: true },
+  'flush.ms': { field: 'flushMs', min: 0, long: true },
 };
+
+/** Java's Long.MAX_VALUE, how Kafka writes "never" for long configs. */
+const LONG_MAX = '9223372036854775807';
+const LONG_MAX_VALUE = BigInt(LONG_MAX);
 
 /** Config names this module interprets; others (e.g. compression.type) are the broker's business. */
 export const LOG_CONFIG_NAMES: readonly string[] = [
@@ -71,6 +94,18 @@ export const LOG_CONFIG_NAMES: readonly string[] = [
 ];
 
 const INT32_MAX = 2147483647;
+
+/** A Java long config value; anything past 2^53 (Long.MAX_VALUE included) is Infinity. */
+function parseLong(name: string, raw: string, min: number): number {
+  const text = raw.trim();
+  if (!/^-?\d+$/.test(text) || BigInt(text) < BigInt(min) || BigInt(text) > LONG_MAX_VALUE) {
+    throw new InvalidConfigError(
+      `Invalid value '${raw}' for ${name}: expected an integer from ${min} to ${LONG_MAX}.`,
+    );
+  }
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : Number.POSITIVE_INFINITY;
+}
 
 function parseNumber(name: string, raw: string, min: number): number {
   const value = Number(raw.trim());
@@ -106,8 +141,11 @@ export function parseLogConfig(
   for (const [name, raw] of Object.entries(entries)) {
     if (raw === null || raw === undefined) continue;
     const numeric = NUMERIC_KEYS[name];
-    if (numeric) config[numeric.field] = parseNumber(name, raw, numeric.min);
-    else if (name === 'cleanup.policy') config.cleanupPolicy = parseCleanupPolicy(raw);
+    if (numeric) {
+      config[numeric.field] = numeric.long
+        ? parseLong(name, raw, numeric.min)
+        : parseNumber(name, raw, numeric.min);
+    } else if (name === 'cleanup.policy') config.cleanupPolicy = parseCleanupPolicy(raw);
     else if (name === 'message.timestamp.type') {
       if (raw !== 'CreateTime' && raw !== 'LogAppendTime') {
         throw new InvalidConfigError(
@@ -123,7 +161,10 @@ export function parseLogConfig(
 /** The config as Kafka names and string values, for DescribeConfigs. */
 export function describeLogConfig(config: Readonly<LogConfig>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, { field }] of Object.entries(NUMERIC_KEYS)) out[name] = String(config[field]);
+  for (const [name, { field }] of Object.entries(NUMERIC_KEYS)) {
+    const value = config[field];
+    out[name] = value === Number.POSITIVE_INFINITY ? LONG_MAX : String(value);
+  }
   const policy = [config.cleanupPolicy.compact && 'compact', config.cleanupPolicy.delete && 'delete'];
   out['cleanup.policy'] = policy.filter(Boolean).join(',');
   out['message.timestamp.type'] = config.messageTimestampType;

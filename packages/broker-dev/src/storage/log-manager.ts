@@ -144,6 +144,13 @@ export class LogManager {
     for (const log of this.logsByKey.values()) log.flush();
   }
 
+  /** fsyncs every log whose flush.ms has passed with unsynced appends (Kafka's log flusher); returns how many. */
+  flushDue(nowMs?: number): number {
+    let flushed = 0;
+    for (const log of this.logsByKey.values()) if (log.flushIfDue(nowMs)) flushed++;
+    return flushed;
+  }
+
   close(): void {
     for (const log of this.logsByKey.values()) log.close();
     this.logsByKey.clear();

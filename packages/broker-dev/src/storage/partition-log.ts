@@ -42,7 +42,10 @@ export interface PartitionLogOptions {
   config?: Partial<LogConfig>;
   /** Parent data directory: the log lives in `<dataDir>/<topic>-<partition>/`. Omit to keep it in memory. */
   dataDir?: string;
-  /** fsync after every append (default: only on segment roll, flush() and close(), like Kafka). */
+  /**
+   * fsync every append before it returns (default: on segment roll, flush(), close(), and as the topic's
+   * flush.messages / flush.ms ask, like Kafka).
+   */
   syncWrites?: boolean;
   /** Decompression for compaction and timestamp lookups (default: gzip only). */
   codecs?: RecordCodecs;
@@ -125,6 +128,10 @@ export class PartitionLog {
   private cleanedUpTo = 0;
   /** Earliest delete horizon of a retained tombstone or marker; -1 when none is pending. */
   private nextHorizonMs = -1;
+  /** Records appended since the last fsync (flush.messages). */
+  private unflushedRecords = 0;
+  /** When the log was last fsynced (flush.ms). */
+  private lastFlushMs: number;
 
   private constructor(
     readonly topic: string,
@@ -137,7 +144,10 @@ export class PartitionLog {
     recovered: { segments: Segment[]; logStartOffset: number; epochs: LeaderEpochCache },
     /** The partition directory when on disk. */
     readonly directory: string | undefined,
+    /** Every append is fsynced by the segment store itself. */
+    private readonly syncWrites: boolean,
   ) {
+    this.lastFlushMs = now();
     this.segments = recovered.segments;
     this.startOffset = recovered.logStartOffset;
     this.epochs = recovered.epochs;
@@ -164,6 +174,7 @@ export class PartitionLog {
         now,
         empty,
         undefined,
+        false,
       );
     }
     const dir = partitionDirectory(options.dataDir, options.topic, options.partition);
@@ -184,6 +195,7 @@ export class PartitionLog {
       now,
       recovered,
       dir,
+      syncWrites,
     );
   }
 
@@ -290,7 +302,27 @@ export class PartitionLog {
     }
     this.active.append(batches, options.adopt ?? false);
     if (this.epochs.assign(options.leaderEpoch, baseOffset)) this.backend.saveLeaderEpochs(this.epochs);
+    this.afterAppend(nextOffset - baseOffset);
     return { baseOffset, lastOffset: nextOffset - 1, logAppendTimeMs };
+  }
+
+  /** Kafka's flush policy: fsync once flush.messages records or flush.ms passed since the last fsync. */
+  private afterAppend(records: number): void {
+    if (!this.backend.durable || this.syncWrites) return;
+    this.unflushedRecords += records;
+    if (this.unflushedRecords >= this.logConfig.flushMessages || this.flushIsDue(this.now())) this.flush();
+  }
+
+  private flushIsDue(nowMs: number): boolean {
+    return this.unflushedRecords > 0 && nowMs - this.lastFlushMs >= this.logConfig.flushMs;
+  }
+
+  /** fsyncs the log if flush.ms has passed since the last fsync and something is unsynced (the broker's flusher). */
+  flushIfDue(nowMs: number = this.now()): boolean {
+    this.checkOpen();
+    if (!this.flushIsDue(nowMs)) return false;
+    this.flush();
+    return true;
   }
 
   private maybeRoll(incomingBytes: number, lastOffset: number): void {
@@ -307,6 +339,8 @@ export class PartitionLog {
     this.checkOpen();
     if (this.active.size === 0) return;
     this.backend.sealSegment(this.active);
+    // Sealing fsynced everything appended so far.
+    this.markFlushed();
     const segment = this.backend.createSegment(
       this.highWatermark,
       this.logConfig.indexIntervalBytes,
@@ -627,6 +661,12 @@ export class PartitionLog {
   flush(): void {
     this.checkOpen();
     this.backend.flush(this.active);
+    this.markFlushed();
+  }
+
+  private markFlushed(): void {
+    this.unflushedRecords = 0;
+    this.lastFlushMs = this.now();
   }
 
   /** Flushes and closes; on disk, marks a clean shutdown so the next open trusts the indexes. */

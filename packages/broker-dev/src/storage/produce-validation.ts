@@ -1,17 +1,40 @@
 /**
- * Checks the produce path runs on a partition's records before PartitionLog.append: framing, magic, CRC32C,
- * max.message.bytes, Kafka's client-batch rules and, for compacted topics, that every record has a key.
+ * The checks a partition's Produce data passes before PartitionLog.append, in Kafka's order: the request
+ * rules (ProduceRequest.validateRecords: one magic-2 batch, zstd only from v7), the batch's size and
+ * CRC32C (UnifiedLog.analyzeAndValidateRecords), the batch header (LogValidator.validateBatch: codec,
+ * attributes, counts, sequence) and every record (record-validation.ts), compressed batches decompressed
+ * within a bound first. A batch that passes is one every client can read back.
+ *
+ * Producer-state checks (idempotence, transactions) come after this and live with the producer state.
  */
-import { BatchField, CONTROL_FLAG_MASK, TRANSACTIONAL_FLAG_MASK } from '@samsa/protocol';
-import { gzipOnlyCodecs, type RecordCodecs } from './compression.js';
-import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from './errors.js';
+import {
+  BatchField,
+  COMPRESSION_CODEC_MASK,
+  CONTROL_FLAG_MASK,
+  CompressionType,
+  CRC_START,
+  CURRENT_MAGIC,
+  DELETE_HORIZON_FLAG_MASK,
+  isCompressionType,
+  LOG_OVERHEAD,
+  RECORD_BATCH_OVERHEAD,
+  TIMESTAMP_TYPE_MASK,
+  TRANSACTIONAL_FLAG_MASK,
+} from '@samsa/protocol';
+import type { RecordCodecs } from './compression.js';
+import { crc32c } from './crc.js';
+import {
+  CorruptRecordError,
+  InvalidRecordError,
+  InvalidTimestampError,
+  RecordTooLargeError,
+  UnsupportedCompressionError,
+} from './errors.js';
 import type { LogConfig } from './log-config.js';
-import { batchAttributes, batchProblem, batchSize, readInt16, readInt32, readInt64 } from './record-batch.js';
-import { decodeRecords } from './records.js';
+import { readInt16, readInt32, readInt64, rewriteBatchCrc, writeInt64 } from './record-batch.js';
+import { type RecordRules, walkRecords } from './record-validation.js';
 
 export interface ProducedBatch {
-  /** Byte position of the batch inside the validated buffer. */
-  position: number;
   size: number;
   recordCount: number;
   lastOffsetDelta: number;
@@ -19,70 +42,189 @@ export interface ProducedBatch {
   producerEpoch: number;
   baseSequence: number;
   transactional: boolean;
+  /** The batch's MaxTimestamp after validation (Kafka resets it from the records). */
   maxTimestamp: number;
 }
 
+/** What validation needs besides the topic's config. */
+export interface ProduceValidationContext {
+  /** Version of the Produce request: v3-v6 may not carry zstd batches. */
+  requestVersion: number;
+  /** Broker clock, for message.timestamp.before/after.max.ms. */
+  nowMs: number;
+  /** Most bytes a compressed batch's records may inflate to; past it the batch is MESSAGE_TOO_LARGE. */
+  maxDecompressedBytes: number;
+  codecs: RecordCodecs;
+}
+
+export type ProduceValidationConfig = Pick<
+  LogConfig,
+  | 'maxMessageBytes'
+  | 'cleanupPolicy'
+  | 'messageTimestampType'
+  | 'messageTimestampBeforeMaxMs'
+  | 'messageTimestampAfterMaxMs'
+>;
+
+/** Produce v7 (Kafka 2.1) is the first that may carry zstd. */
+const FIRST_ZSTD_PRODUCE_VERSION = 7;
+
+/** Attribute bits a producer may set: the timestamp type is the broker's, the delete horizon the cleaner's. */
+const PRODUCER_ATTRIBUTES = COMPRESSION_CODEC_MASK | TRANSACTIONAL_FLAG_MASK;
+
 /**
- * Validates the concatenated batches in `records` as a broker does for a client's Produce request and
- * describes each batch (producer id/epoch/sequence for the idempotence check). Throws CorruptRecordError,
- * RecordTooLargeError or InvalidRecordError, all carrying the error code to answer with.
+ * Validates one partition's `records` from a client's Produce request and describes the batch (producer
+ * id/epoch/sequence for the idempotence check). May rewrite the batch's MaxTimestamp (and CRC) in place, as
+ * Kafka does. Throws a StorageError carrying the error code to answer: CorruptRecordError (framing, CRC,
+ * undecompressable data), InvalidRecordError, InvalidTimestampError, RecordTooLargeError or
+ * UnsupportedCompressionError.
  */
-export function validateProducedBatches(
+export function validateProducedBatch(
   records: Buffer,
-  config: Pick<LogConfig, 'maxMessageBytes' | 'cleanupPolicy'>,
-  codecs: RecordCodecs = gzipOnlyCodecs,
-): ProducedBatch[] {
-  if (records.length === 0) throw new CorruptRecordError('Produce request carries no record batch.');
-  const batches: ProducedBatch[] = [];
-  let pos = 0;
-  while (pos < records.length) {
-    const problem = batchProblem(records, pos, records.length, true);
-    if (problem) throw new CorruptRecordError(`Invalid record batch at byte ${pos}: ${problem}.`);
-    const size = batchSize(records, pos);
-    if (size > config.maxMessageBytes) {
-      throw new RecordTooLargeError(
-        `Record batch of ${size} bytes exceeds max.message.bytes=${config.maxMessageBytes}; ` +
-          'lower the producer batch size or raise the topic config.',
-      );
-    }
-    const attributes = batchAttributes(records, pos);
-    const lastOffsetDelta = readInt32(records, pos + BatchField.lastOffsetDelta);
-    const recordCount = readInt32(records, pos + BatchField.recordsCount);
-    if (recordCount <= 0 || recordCount !== lastOffsetDelta + 1) {
-      throw new InvalidRecordError(
-        `Record batch has ${recordCount} records but lastOffsetDelta ${lastOffsetDelta}; a producer batch must ` +
-          'carry consecutive offset deltas starting at 0.',
-      );
-    }
-    if (attributes & CONTROL_FLAG_MASK) {
-      throw new InvalidRecordError('Clients are not allowed to write control batches.');
-    }
-    const producerId = readInt64(records, pos + BatchField.producerId);
-    const baseSequence = readInt32(records, pos + BatchField.baseSequence);
-    if (producerId >= 0 && baseSequence < 0) {
-      throw new InvalidRecordError(`Batch from producer ${producerId} has no base sequence.`);
-    }
-    if (config.cleanupPolicy.compact) {
-      for (const record of decodeRecords(records.subarray(pos, pos + size), codecs)) {
-        if (record.key === null) {
-          throw new InvalidRecordError(
-            'Compacted topic cannot accept a record without a key; set a record key.',
-          );
-        }
-      }
-    }
-    batches.push({
-      position: pos,
+  config: ProduceValidationConfig,
+  context: ProduceValidationContext,
+): ProducedBatch {
+  const size = checkFraming(records, config);
+  const attributes = readInt16(records, BatchField.attributes);
+  checkAttributes(attributes, context.requestVersion);
+  const lastOffsetDelta = readInt32(records, BatchField.lastOffsetDelta);
+  const recordCount = readInt32(records, BatchField.recordsCount);
+  if (recordCount <= 0)
+    throw new InvalidRecordError(`Invalid reported count for record batch: ${recordCount}.`);
+  if (lastOffsetDelta + 1 !== recordCount) {
+    throw new InvalidRecordError(
+      `Record batch has ${recordCount} records but lastOffsetDelta ${lastOffsetDelta}; a producer batch ` +
+        'carries consecutive offset deltas starting at 0.',
+    );
+  }
+  const producerId = readInt64(records, BatchField.producerId);
+  const baseSequence = readInt32(records, BatchField.baseSequence);
+  if (producerId >= 0 && baseSequence < 0) {
+    throw new InvalidRecordError(`Batch from producer ${producerId} has no base sequence.`);
+  }
+
+  const createTime = config.messageTimestampType === 'CreateTime';
+  const baseTimestamp = readInt64(records, BatchField.baseTimestamp);
+  if (createTime && !Number.isSafeInteger(baseTimestamp)) {
+    throw new InvalidTimestampError(
+      `Record batch base timestamp is beyond the ±2^53 ms the dev broker keeps exactly.`,
+    );
+  }
+  const rules: RecordRules = {
+    keysRequired: config.cleanupPolicy.compact,
+    createTime,
+    earliestTimestamp: context.nowMs - config.messageTimestampBeforeMaxMs,
+    latestTimestamp: context.nowMs + config.messageTimestampAfterMaxMs,
+  };
+  const codec = attributes & COMPRESSION_CODEC_MASK;
+  let recordsMaxTimestamp: number;
+  if (codec === CompressionType.None) {
+    recordsMaxTimestamp = walkRecords(
+      records,
+      RECORD_BATCH_OVERHEAD,
       size,
       recordCount,
-      lastOffsetDelta,
-      producerId,
-      producerEpoch: readInt16(records, pos + BatchField.producerEpoch),
-      baseSequence,
-      transactional: (attributes & TRANSACTIONAL_FLAG_MASK) !== 0,
-      maxTimestamp: readInt64(records, pos + BatchField.maxTimestamp),
-    });
-    pos += size;
+      baseTimestamp,
+      rules,
+    );
+  } else {
+    const data = context.codecs.decompress(
+      codec,
+      records.subarray(RECORD_BATCH_OVERHEAD, size),
+      context.maxDecompressedBytes,
+    );
+    recordsMaxTimestamp = walkRecords(data, 0, data.length, recordCount, baseTimestamp, rules);
   }
-  return batches;
+
+  let maxTimestamp = readInt64(records, BatchField.maxTimestamp);
+  // LogAppendTime batches are stamped by the log; CreateTime ones carry their records' largest timestamp,
+  // whatever the producer wrote in the header (Kafka's setMaxTimestamp).
+  if (createTime && maxTimestamp !== recordsMaxTimestamp) {
+    maxTimestamp = recordsMaxTimestamp;
+    writeInt64(records, BatchField.maxTimestamp, maxTimestamp);
+    rewriteBatchCrc(records, 0);
+  }
+  return {
+    size,
+    recordCount,
+    lastOffsetDelta,
+    producerId,
+    producerEpoch: readInt16(records, BatchField.producerEpoch),
+    baseSequence,
+    transactional: (attributes & TRANSACTIONAL_FLAG_MASK) !== 0,
+    maxTimestamp,
+  };
+}
+
+/** Checks that `records` is exactly one intact magic-2 batch within max.message.bytes; returns its size. */
+function checkFraming(records: Buffer, config: ProduceValidationConfig): number {
+  if (records.length === 0) {
+    throw new InvalidRecordError('Produce requests v3+ must carry one record batch per partition.');
+  }
+  if (records.length < RECORD_BATCH_OVERHEAD) {
+    throw new CorruptRecordError(
+      `Record batch is cut off: ${records.length} bytes, less than its ${RECORD_BATCH_OVERHEAD}-byte header.`,
+    );
+  }
+  const magic = records[BatchField.magic];
+  if (magic !== CURRENT_MAGIC) {
+    throw new InvalidRecordError(
+      `Produce requests v3+ may only contain record batches with magic ${CURRENT_MAGIC}, got magic ${magic}.`,
+    );
+  }
+  const length = readInt32(records, BatchField.length);
+  if (length < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD) {
+    throw new CorruptRecordError(`Record batch length ${length} is below the header size.`);
+  }
+  const size = length + LOG_OVERHEAD;
+  if (size > records.length) {
+    throw new CorruptRecordError(`Record batch is cut off: ${records.length} of its ${size} bytes arrived.`);
+  }
+  if (size < records.length) {
+    throw new InvalidRecordError(
+      `Produce requests v3+ may carry exactly one record batch per partition; ${records.length - size} bytes ` +
+        'follow the first.',
+    );
+  }
+  if (size > config.maxMessageBytes) {
+    throw new RecordTooLargeError(
+      `Record batch of ${size} bytes exceeds max.message.bytes=${config.maxMessageBytes}; ` +
+        'lower the producer batch size or raise the topic config.',
+    );
+  }
+  const expected = readInt32(records, BatchField.crc) >>> 0;
+  const actual = crc32c(records, CRC_START, size);
+  if (expected !== actual) {
+    throw new CorruptRecordError(`Record batch CRC32C mismatch (stored ${expected}, computed ${actual}).`);
+  }
+  return size;
+}
+
+function checkAttributes(attributes: number, requestVersion: number): void {
+  const codec = attributes & COMPRESSION_CODEC_MASK;
+  if (!isCompressionType(codec)) {
+    throw new UnsupportedCompressionError(
+      `Record batch attributes name compression codec ${codec}, which Kafka does not define.`,
+    );
+  }
+  if (codec === CompressionType.ZSTD && requestVersion < FIRST_ZSTD_PRODUCE_VERSION) {
+    throw new UnsupportedCompressionError(
+      `Produce requests v${requestVersion} may not use zstd compression (v${FIRST_ZSTD_PRODUCE_VERSION}+ may).`,
+    );
+  }
+  if (attributes & CONTROL_FLAG_MASK) {
+    throw new InvalidRecordError('Clients are not allowed to write control batches.');
+  }
+  if (attributes & TIMESTAMP_TYPE_MASK) {
+    throw new InvalidTimestampError('Producers must not set the batch timestamp type to LogAppendTime.');
+  }
+  if (attributes & DELETE_HORIZON_FLAG_MASK) {
+    throw new InvalidRecordError('Clients are not allowed to set the delete-horizon flag of a batch.');
+  }
+  const unsigned = attributes & 0xffff;
+  if ((unsigned & ~PRODUCER_ATTRIBUTES) !== 0) {
+    throw new InvalidRecordError(
+      `Record batch attributes 0x${unsigned.toString(16)} set bits RecordBatch v2 reserves.`,
+    );
+  }
 }

@@ -4,12 +4,7 @@
  * through compression, compaction checks, many requests in flight, and a restart.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  BatchField,
-  COMPRESSION_CODEC_MASK,
-  CompressionType,
-  type ProduceRequest,
-} from '@samsa/protocol';
+import { BatchField, COMPRESSION_CODEC_MASK, CompressionType, type ProduceRequest } from '@samsa/protocol';
 import { buildBatch } from '@samsa/test-support/record-batches';
 import { afterEach, describe, expect, it } from 'vitest';
 import { protocolRecordCodecs } from '../../src/cluster/record-codecs.js';

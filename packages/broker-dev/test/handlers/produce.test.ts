@@ -1,4 +1,13 @@
-import { ErrorCode } from '@samsa/protocol';
+import {
+  ApiKey,
+  BatchField,
+  CompressionType,
+  CRC_START,
+  crc32c,
+  ErrorCode,
+  RECORD_BATCH_OVERHEAD,
+  ZERO_UUID,
+} from '@samsa/protocol';
 import { buildBatch } from '@samsa/test-support/record-batches';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
@@ -163,19 +172,94 @@ describe('Produce', () => {
     expect(await closesWithin(acks0, 10_000)).toBe(true);
   });
 
-  it('appends several batches of one partition atomically', async () => {
+  it('refuses more than one batch per partition (INVALID_RECORD), as Kafka does, and stores nothing', async () => {
     await createTopic(client, 'multi-batch', 1);
-    const good = buildBatch([{ key: null, value: 'a' }]);
-    const bad = buildBatch([{ key: null, value: 'b' }]);
-    bad[bad.length - 1] ^= 1;
-    const rejected = await client.request(0, 9, produceRequest('multi-batch', 0, Buffer.concat([good, bad])));
-    expect(rejected.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
-    const accepted = await client.request(
+    const two = Buffer.concat([
+      buildBatch([{ key: null, value: 'a' }]),
+      buildBatch([{ key: null, value: 'b' }]),
+    ]);
+    const rejected = await client.request(0, 9, produceRequest('multi-batch', 0, two));
+    expect(rejected.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_RECORD);
+    expect((await fetchRecords(client, 'multi-batch', 0, 0)).highWatermark).toBe(0n);
+  });
+
+  describe('batches no client could read are refused, and the partition stays readable', () => {
+    /** Applies `mutate` to a fresh batch and gives it a valid CRC32C, as a buggy or hostile client would. */
+    function unreadable(mutate: (batch: Buffer) => void): Buffer {
+      const batch = buildBatch([
+        { key: 'k', value: 'one' },
+        { key: 'k', value: 'two' },
+      ]);
+      mutate(batch);
+      batch.writeUInt32BE(crc32c(batch, CRC_START, batch.length), BatchField.crc);
+      return batch;
+    }
+
+    it.each([
+      [
+        'an unknown compression codec (7)',
+        // protocol-constants: allow 7 is the codec Kafka does not define
+        (b: Buffer) => b.writeInt16BE(7, BatchField.attributes),
+        ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+      ],
+      [
+        'the gzip flag over uncompressed records',
+        (b: Buffer) => b.writeInt16BE(CompressionType.GZIP, BatchField.attributes),
+        ErrorCode.CORRUPT_MESSAGE,
+      ],
+      [
+        'a broken record-length varint',
+        (b: Buffer) => b.fill(0xff, RECORD_BATCH_OVERHEAD, RECORD_BATCH_OVERHEAD + 5),
+        ErrorCode.INVALID_RECORD,
+      ],
+      [
+        'a record count above the records present',
+        (b: Buffer) => {
+          b.writeInt32BE(3, BatchField.recordsCount);
+          b.writeInt32BE(2, BatchField.lastOffsetDelta);
+        },
+        ErrorCode.INVALID_RECORD,
+      ],
+    ])('%s', async (_what, mutate, errorCode) => {
+      const topic = `unreadable-${errorCode}-${mutate.toString().length}`;
+      await createTopic(client, topic, 1);
+      const response = await client.request(0, 9, produceRequest(topic, 0, unreadable(mutate)));
+      expect(response.responses[0].partitionResponses[0].errorCode).toBe(errorCode);
+      expect((await produce(client, topic, 0, [{ key: 'k', value: 'fine' }])).baseOffset).toBe(0n);
+      expect(values((await fetchRecords(client, topic, 0, 0)).records)).toEqual(['fine']);
+    });
+  });
+
+  it('refuses writes to internal topics (INVALID_TOPIC_EXCEPTION), also when they exist', async () => {
+    for (const internal of ['__consumer_offsets', '__transaction_state']) {
+      const batch = buildBatch([{ key: 'k', value: 'forged' }]);
+      const missing = await client.request(0, 9, produceRequest(internal, 0, batch));
+      expect(missing.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+      await createTopic(client, internal, 1);
+      const metadata = await client.request(ApiKey.Metadata, 12, {
+        topics: [{ topicId: ZERO_UUID, name: internal }],
+        allowAutoTopicCreation: false,
+        includeTopicAuthorizedOperations: false,
+      });
+      expect(metadata.topics[0].isInternal).toBe(true);
+      for (const version of [3, 9, 11]) {
+        const response = await client.request(0, version, produceRequest(internal, 0, batch));
+        expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+      }
+      expect((await fetchRecords(client, internal, 0, 0)).highWatermark).toBe(0n);
+      const deleteRecords = await client.request(ApiKey.DeleteRecords, 2, {
+        topics: [{ name: internal, partitions: [{ partitionIndex: 0, offset: -1n }] }],
+        timeoutMs: 1000,
+      });
+      expect(deleteRecords.topics[0].partitions[0].errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    }
+    // Kafka lets its own admin tools (client id __admin_client) append to internal topics.
+    const admin = await client.request(
       0,
       9,
-      produceRequest('multi-batch', 0, Buffer.concat([good, buildBatch([{ key: null, value: 'c' }])])),
+      produceRequest('__consumer_offsets', 0, buildBatch([{ key: 'k', value: 'v' }])),
+      '__admin_client',
     );
-    expect(accepted.responses[0].partitionResponses[0].baseOffset).toBe(0n);
-    expect(values((await fetchRecords(client, 'multi-batch', 0, 0)).records)).toEqual(['a', 'c']);
+    expect(admin.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NONE);
   });
 });

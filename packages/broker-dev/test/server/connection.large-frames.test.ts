@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { acceptConnection, type Connection, type ConnectionOwner } from '../../src/server/connection.js';
 import { FrameMemory } from '../../src/server/frame-memory.js';
+import { RequestMemory } from '../../src/server/request-memory.js';
 
 interface Received {
   frame: Buffer;
@@ -42,6 +43,8 @@ async function startServer(
     logger: silentLogger,
     maxRequestBytes: 64 * 1024 * 1024,
     frameMemory: memory,
+    requestMemory: new RequestMemory(Number.POSITIVE_INFINITY),
+    connectionsMaxIdleMs: Number.POSITIVE_INFINITY,
     handleFrame(_connection: Connection, frame: Buffer, owned: boolean) {
       received.push({ frame, snapshot: Buffer.from(frame), owned });
       const response = Buffer.alloc(12);

@@ -172,3 +172,34 @@ describe('size prefixes', () => {
     expect(answered).toBe(true);
   });
 });
+
+describe('connections.max.idle.ms', () => {
+  let idle: RunningBroker;
+
+  beforeAll(async () => {
+    idle = await startBroker({ connectionsMaxIdleMs: 200 });
+    const client = await RawClient.connect(idle.bootstrap[0]);
+    await createTopic(client, 'idle', 1);
+    client.close();
+  });
+  afterAll(async () => {
+    await idle.stop();
+  });
+
+  it('closes a connection that sends nothing', async () => {
+    const client = await RawClient.connect(idle.bootstrap[0]);
+    await client.closed;
+    expect(client.isOpen).toBe(false);
+  });
+
+  it('keeps a connection whose request is still being answered (a long poll longer than the idle time)', async () => {
+    const client = await RawClient.connect(idle.bootstrap[0]);
+    const response = await client.request(
+      ApiKey.Fetch,
+      11,
+      fetchRequestBody('idle', [{ partition: 0, offset: 0 }], { maxWaitMs: 1000 }),
+    );
+    expect(response.responses[0].partitions[0].errorCode).toBe(0);
+    client.close();
+  });
+});

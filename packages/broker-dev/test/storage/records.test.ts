@@ -1,11 +1,9 @@
 import { BatchField, COMPRESSION_CODEC_MASK, CompressionType } from '@samsa/protocol';
-import { buildBatch, transactionMarker } from '@samsa/test-support/record-batches';
+import { buildBatch } from '@samsa/test-support/record-batches';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { gzipOnlyCodecs } from '../../src/storage/compression.js';
-import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from '../../src/storage/errors.js';
 import { DEFAULT_LOG_CONFIG, describeLogConfig, parseLogConfig } from '../../src/storage/log-config.js';
-import { validateProducedBatches } from '../../src/storage/produce-validation.js';
 import { batchProblem, readInt64, writeInt64 } from '../../src/storage/record-batch.js';
 import { decodeRecords, encodeBatch, readBatchHeader } from '../../src/storage/records.js';
 import { crcIsValid } from './helpers.js';
@@ -97,70 +95,6 @@ describe('record decoding and re-encoding', () => {
     const rebuilt = encodeBatch(readBatchHeader(batch), records, { decompress: gzipOnlyCodecs.decompress });
     expect(rebuilt.readInt16BE(BatchField.attributes) & COMPRESSION_CODEC_MASK).toBe(0);
     expect(decodeRecords(rebuilt, gzipOnlyCodecs)[0].value?.toString()).toBe('b');
-  });
-});
-
-describe('produce validation', () => {
-  const config = DEFAULT_LOG_CONFIG;
-
-  test('accepts concatenated client batches and describes them', () => {
-    const a = buildBatch(
-      [
-        { key: 'a', value: 'v' },
-        { key: 'b', value: 'v' },
-      ],
-      { producerId: 7, producerEpoch: 1, baseSequence: 10 },
-    );
-    const b = buildBatch([{ key: 'c', value: 'v' }]);
-    const described = validateProducedBatches(Buffer.concat([a, b]), config);
-    expect(described.map((d) => [d.position, d.recordCount, d.producerId, d.baseSequence])).toEqual([
-      [0, 2, 7, 10],
-      [a.length, 1, -1, -1],
-    ]);
-  });
-
-  test('rejects corrupt, oversized, inconsistent and control batches with typed errors', () => {
-    const batch = buildBatch([{ key: 'a', value: 'x'.repeat(100) }]);
-    const corrupt = Buffer.from(batch);
-    corrupt[70] ^= 1;
-    expect(() => validateProducedBatches(corrupt, config)).toThrow(CorruptRecordError);
-    expect(() => validateProducedBatches(batch.subarray(0, 70), config)).toThrow(CorruptRecordError);
-    expect(() => validateProducedBatches(batch, { ...config, maxMessageBytes: 100 })).toThrow(
-      RecordTooLargeError,
-    );
-    expect(() =>
-      validateProducedBatches(buildBatch([{ key: 'a', value: 'v' }], { lastOffsetDelta: 3 }), config),
-    ).toThrow(InvalidRecordError);
-    expect(() => validateProducedBatches(transactionMarker('COMMIT', 5), config)).toThrow(InvalidRecordError);
-    expect(() =>
-      validateProducedBatches(buildBatch([{ key: 'a', value: 'v' }], { producerId: 3 }), config),
-    ).toThrow(/base sequence/);
-  });
-
-  test('compacted topics require keys, also inside gzip batches', () => {
-    const compacted = { ...config, cleanupPolicy: { delete: false, compact: true } };
-    expect(() =>
-      validateProducedBatches(
-        buildBatch([
-          { key: 'a', value: 'v' },
-          { key: null, value: 'v' },
-        ]),
-        compacted,
-      ),
-    ).toThrow(/without a key/);
-    expect(() =>
-      validateProducedBatches(
-        buildBatch([{ key: null, value: 'v' }], { compression: CompressionType.GZIP }),
-        compacted,
-      ),
-    ).toThrow(InvalidRecordError);
-    expect(
-      validateProducedBatches(
-        buildBatch([{ key: 'a', value: 'v' }], { compression: CompressionType.GZIP }),
-        compacted,
-      ),
-    ).toHaveLength(1);
-    expect(validateProducedBatches(buildBatch([{ key: null, value: 'v' }]), config)).toHaveLength(1);
   });
 });
 
