@@ -67,7 +67,47 @@ describe('samsa-broker flags', () => {
     });
   });
 
+  it('parses the limit and transaction flags, -1 meaning no limit', () => {
+    const { options } = parseCli([
+      '--max-connections',
+      '50',
+      '--max-connections-per-ip',
+      '-1',
+      '--connections-max-idle-ms',
+      '-1',
+      '--max-queued-request-bytes',
+      '1048576',
+      '--max-request-bytes',
+      '2097152',
+      '--max-decompressed-batch-bytes',
+      '4194304',
+      '--log-flush-scheduler-interval-ms',
+      '500',
+      '--transaction-max-timeout-ms',
+      '120000',
+      '--transaction-timeout-check-interval-ms',
+      '100',
+      '--transactional-id-expiration-ms',
+      '3600000',
+    ]);
+    expect(options).toMatchObject({
+      maxConnections: 50,
+      maxConnectionsPerIp: Number.POSITIVE_INFINITY,
+      connectionsMaxIdleMs: Number.POSITIVE_INFINITY,
+      maxQueuedRequestBytes: 1048576,
+      maxRequestBytes: 2097152,
+      maxDecompressedBatchBytes: 4194304,
+      logFlushSchedulerIntervalMs: 500,
+      transactionMaxTimeoutMs: 120000,
+      transactionTimeoutCheckIntervalMs: 100,
+      transactionalIdExpirationMs: 3600000,
+    });
+  });
+
   it.each([
+    [['--max-connections', '0']],
+    [['--max-connections-per-ip', '-2']],
+    [['--transaction-max-timeout-ms', '0']],
     [['--bogus']],
     [['--port', 'abc']],
     [['--brokers', '0']],

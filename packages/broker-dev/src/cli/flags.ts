@@ -27,6 +27,16 @@ export interface BrokerFlags {
   config?: Array<[string, string]>;
   syncWrites?: boolean;
   logCleanupIntervalMs?: number;
+  logFlushSchedulerIntervalMs?: number;
+  maxRequestBytes?: number;
+  maxQueuedRequestBytes?: number;
+  connectionsMaxIdleMs?: number;
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  maxDecompressedBatchBytes?: number;
+  transactionMaxTimeoutMs?: number;
+  transactionTimeoutCheckIntervalMs?: number;
+  transactionalIdExpirationMs?: number;
   logLevel: LogLevel;
 }
 
@@ -37,6 +47,12 @@ export interface BrokerCommandLine {
 }
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** A positive integer, or -1 for no limit (Infinity), as Kafka spells "unlimited" in its configs. */
+function limit(value: string): number {
+  if (value.trim() === '-1') return Number.POSITIVE_INFINITY;
+  return integer({ min: 1 })(value);
+}
 
 function keyValue(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
   const eq = value.indexOf('=');
@@ -92,6 +108,56 @@ export function addBrokerFlags(command: CliCommand): CliCommand {
       'how often retention, compaction and offset expiry run (default: 30000)',
       integer({ min: 1 }),
     )
+    .option(
+      '--log-flush-scheduler-interval-ms <ms>',
+      "how often logs are checked against their topic's flush.ms (default: 1000, with --data-dir)",
+      integer({ min: 1 }),
+    )
+    .option(
+      '--max-request-bytes <n>',
+      'largest request accepted: socket.request.max.bytes (default: 104857600)',
+      integer({ min: 1024 }),
+    )
+    .option(
+      '--max-queued-request-bytes <n>',
+      'request bytes held across all connections before reading pauses: queued.max.request.bytes (default: 268435456; -1: no budget)',
+      limit,
+    )
+    .option(
+      '--connections-max-idle-ms <ms>',
+      'close connections idle this long: connections.max.idle.ms (default: 600000; -1: never)',
+      limit,
+    )
+    .option(
+      '--max-connections <n>',
+      'connections each broker accepts: max.connections (default: -1, unlimited)',
+      limit,
+    )
+    .option(
+      '--max-connections-per-ip <n>',
+      'connections each broker accepts from one address: max.connections.per.ip (default: -1, unlimited)',
+      limit,
+    )
+    .option(
+      '--max-decompressed-batch-bytes <n>',
+      'most bytes a produced compressed batch may inflate to (default: 67108864)',
+      limit,
+    )
+    .option(
+      '--transaction-max-timeout-ms <ms>',
+      'longest transaction timeout a producer may ask for: transaction.max.timeout.ms (default: 900000)',
+      integer({ min: 1 }),
+    )
+    .option(
+      '--transaction-timeout-check-interval-ms <ms>',
+      'how often transactions past their timeout are aborted (default: 10000)',
+      integer({ min: 1 }),
+    )
+    .option(
+      '--transactional-id-expiration-ms <ms>',
+      'idle transactional ids are forgotten after this: transactional.id.expiration.ms (default: 604800000)',
+      integer({ min: 1 }),
+    )
     .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'));
   // Both halves of the pair given: an error rather than the last one silently winning.
   const given = new Set<string>();
@@ -129,6 +195,16 @@ export function brokerCommandLine(flags: BrokerFlags): BrokerCommandLine {
       topicDefaults,
       syncWrites: flags.syncWrites === true,
       logCleanupIntervalMs: flags.logCleanupIntervalMs,
+      logFlushSchedulerIntervalMs: flags.logFlushSchedulerIntervalMs,
+      maxRequestBytes: flags.maxRequestBytes,
+      maxQueuedRequestBytes: flags.maxQueuedRequestBytes,
+      connectionsMaxIdleMs: flags.connectionsMaxIdleMs,
+      maxConnections: flags.maxConnections,
+      maxConnectionsPerIp: flags.maxConnectionsPerIp,
+      maxDecompressedBatchBytes: flags.maxDecompressedBatchBytes,
+      transactionMaxTimeoutMs: flags.transactionMaxTimeoutMs,
+      transactionTimeoutCheckIntervalMs: flags.transactionTimeoutCheckIntervalMs,
+      transactionalIdExpirationMs: flags.transactionalIdExpirationMs,
     },
   };
 }
