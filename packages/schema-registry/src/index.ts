@@ -44,6 +44,13 @@ export {
   SchemaRegistryError,
   SerdeError,
 } from './errors.js';
+export { avroFromJson, avroToJson } from './serde/avro-json.js';
+export {
+  DisplayDecoder,
+  type DisplayDecoderOptions,
+  type DisplayedData,
+  type DisplayFormat,
+} from './serde/display.js';
 export {
   AvroDeserializer,
   type AvroDeserializerOptions,
