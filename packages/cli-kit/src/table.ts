@@ -11,6 +11,9 @@ export interface Column {
   align?: 'left' | 'right';
 }
 
+/** A number as a cell shows it (`12`, `-3`, `1,024`, `0.5`), a missing value (`-`), or nothing. */
+const NUMBER = /^(-?\d{1,3}(,\d{3})+(\.\d+)?|-?\d+(\.\d+)?|-)?$/;
+
 /** The rows under `columns` as aligned text, one line each (with a trailing newline); the header in bold. */
 export function formatTable(
   columns: readonly (Column | string)[],
@@ -25,7 +28,7 @@ export function formatTable(
   const aligns = specs.map(
     (spec, i) =>
       spec.align ??
-      (cells.length > 0 && cells.every((row) => /^(-?\d[\d,.]*|-)?$/.test(stripVTControlCharacters(row[i])))
+      (cells.length > 0 && cells.every((row) => NUMBER.test(stripVTControlCharacters(row[i])))
         ? 'right'
         : 'left'),
   );

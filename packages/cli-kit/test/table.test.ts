@@ -36,6 +36,12 @@ describe('formatTable', () => {
     expect(text.startsWith('\u001b[1mNAME\u001b[22m')).toBe(true);
   });
 
+  it('keeps addresses and versions left-aligned: only numbers go right', () => {
+    expect(formatTable(['HOST', 'N'], [['127.0.0.1', '1,024'], ['10.0.0.12', '7']])).toBe(
+      'HOST           N\n127.0.0.1  1,024\n10.0.0.12      7\n',
+    );
+  });
+
   it('takes explicit alignment and prints only the header for no rows', () => {
     expect(formatTable([{ header: 'ID', align: 'right' }, 'X'], [['7', 'y']])).toBe('ID  X\n 7  y\n');
     expect(formatTable(['A', 'B'], [])).toBe('A  B\n');

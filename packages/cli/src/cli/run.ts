@@ -1,0 +1,28 @@
+/** The samsa command line: topics, produce, consume, groups, cluster, configs, schemas. */
+import { type CliIo, createProgram, runProgram } from '@samsa/cli-kit';
+import { addClusterCommands } from '../commands/cluster.js';
+import { addConfigsCommands } from '../commands/configs.js';
+import { addConsumeCommand } from '../commands/consume.js';
+import { addGroupsCommands } from '../commands/groups.js';
+import { addProduceCommand } from '../commands/produce.js';
+import { addSchemasCommands } from '../commands/schemas.js';
+import { addTopicsCommands } from '../commands/topics.js';
+
+/** Runs samsa with `argv` (the arguments after its name); resolves with the exit code. */
+export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = createProgram({
+    name: 'samsa',
+    description:
+      'Everyday Kafka from the terminal: topics, produce, consume, consumer groups and lag, configs, the cluster, ' +
+      'and schemas (Avro decoded through the registry).',
+    io,
+  }).helpCommand('help [command]', 'show the help of a command');
+  addTopicsCommands(program, io);
+  addProduceCommand(program, io);
+  addConsumeCommand(program, io);
+  addGroupsCommands(program, io);
+  addClusterCommands(program, io);
+  addConfigsCommands(program, io);
+  addSchemasCommands(program, io);
+  return runProgram(program, argv);
+}
