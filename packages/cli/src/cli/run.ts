@@ -1,4 +1,5 @@
 /** The samsa command line: topics, produce, consume, groups, cluster, configs, schemas. */
+import { readFileSync } from 'node:fs';
 import { type CliIo, createProgram, runProgram } from '@samsa/cli-kit';
 import { addClusterCommands } from '../commands/cluster.js';
 import { addConfigsCommands } from '../commands/configs.js';
@@ -8,6 +9,10 @@ import { addProduceCommand } from '../commands/produce.js';
 import { addSchemasCommands } from '../commands/schemas.js';
 import { addTopicsCommands } from '../commands/topics.js';
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 /** Runs samsa with `argv` (the arguments after its name); resolves with the exit code. */
 export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = createProgram({
@@ -15,6 +20,7 @@ export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
     description:
       'Everyday Kafka from the terminal: topics, produce, consume, consumer groups and lag, configs, the cluster, ' +
       'and schemas (Avro decoded through the registry).',
+    version,
     io,
   }).helpCommand('help [command]', 'show the help of a command');
   addTopicsCommands(program, io);

@@ -5,14 +5,7 @@
  * It follows the topics until Ctrl-C, or stops at --count records or, with --exit, at the end of every partition.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  type CliCommand,
-  type CliIo,
-  ExitCode,
-  integer,
-  Option,
-  UsageError,
-} from '@samsa/cli-kit';
+import { type CliCommand, type CliIo, ExitCode, integer, Option, UsageError } from '@samsa/cli-kit';
 import type { Consumer, IsolationLevel, KafkaMessage, TopicDescription } from '@samsa/core-client';
 import { DisplayDecoder } from '@samsa/schema-registry';
 import { type Clients, withClients } from '../connection/clients.js';

@@ -36,24 +36,25 @@ export async function* readLines(
 ): AsyncGenerator<InputLine> {
   let input: NodeJS.ReadableStream;
   let size: number | undefined;
-  let stream: ReturnType<typeof createReadStream> | undefined;
   if (file !== undefined && file !== '-') {
     const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`--file ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
     });
     if (info.isDirectory()) throw new UsageError(`--file ${file} is a directory`);
     size = info.size;
-    stream = createReadStream(file);
-    input = stream;
+    input = createReadStream(file);
   } else {
     if (!stdin) throw new UsageError('nothing to read: give --file or pipe records into stdin');
     input = stdin;
   }
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let number = 0;
+  // The stream reads ahead; the lines handed out say how far the input really is.
+  let consumed = 0;
   for await (const text of lines) {
     number++;
-    onProgress?.(size && stream ? stream.bytesRead / size : undefined);
+    consumed += Buffer.byteLength(text) + 1;
+    onProgress?.(size ? Math.min(consumed / size, 1) : undefined);
     yield { number, text };
   }
 }

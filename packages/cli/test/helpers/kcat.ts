@@ -18,7 +18,8 @@ export function kcatAvailable(): boolean {
   } catch {
     ok = false;
   }
-  if (!ok && process.env.SAMSA_REQUIRE_PEERS === '1') throw new Error(`SAMSA_REQUIRE_PEERS=1 but ${KCAT_HINT}`);
+  if (!ok && process.env.SAMSA_REQUIRE_PEERS === '1')
+    throw new Error(`SAMSA_REQUIRE_PEERS=1 but ${KCAT_HINT}`);
   if (!ok) console.warn(`skipping kcat tests: ${KCAT_HINT}`);
   return ok;
 }

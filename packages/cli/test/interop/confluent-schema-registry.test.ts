@@ -38,13 +38,18 @@ describe('Avro with @kafkajs/confluent-schema-registry', () => {
     });
     await producer.disconnect();
     const printed = await samsa(['consume', 'orders', '--from-beginning', '-e', '-q']);
-    expect(printed.stdout).toBe('{"id":"o-1","amount":3,"note":null}\n{"id":"o-2","amount":4,"note":"fragile"}\n');
+    expect(printed.stdout).toBe(
+      '{"id":"o-1","amount":3,"note":null}\n{"id":"o-2","amount":4,"note":"fragile"}\n',
+    );
   });
 
   it('it decodes what samsa produce --value-format avro sent', async () => {
-    const sent = await samsa(['produce', 'orders', '--value-format', 'avro', '--subject', 'orders-value', '-q'], {
-      stdin: '{"id":"o-3","amount":5,"note":{"string":"gift"}}\n',
-    });
+    const sent = await samsa(
+      ['produce', 'orders', '--value-format', 'avro', '--subject', 'orders-value', '-q'],
+      {
+        stdin: '{"id":"o-3","amount":5,"note":{"string":"gift"}}\n',
+      },
+    );
     expect(sent.code).toBe(0);
     const consumer = kafka.consumer({ groupId: 'reader' });
     consumer.assign([{ topic: 'orders', partitions: [0] }]);

@@ -28,7 +28,10 @@ describe.skipIf(!enabled)('samsa on the librdkafka mock cluster', () => {
   it('puts each key in the partition kcat -K: puts it with murmur2_random (the Java partitioner)', async () => {
     const ours = await samsa(['produce', 'ours', '-K', ':'], { stdin: `${keyed}\n` });
     expect(ours.code).toBe(0);
-    await runKcat(['-b', brokers, '-P', '-t', 'theirs', '-K', ':', '-X', 'topic.partitioner=murmur2_random'], `${keyed}\n`);
+    await runKcat(
+      ['-b', brokers, '-P', '-t', 'theirs', '-K', ':', '-X', 'topic.partitioner=murmur2_random'],
+      `${keyed}\n`,
+    );
     const read = async (topic: string) =>
       new Map(
         (await runKcat(['-b', brokers, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k %p\\n']))
@@ -43,11 +46,38 @@ describe.skipIf(!enabled)('samsa on the librdkafka mock cluster', () => {
   });
 
   it('prints with -f exactly what kcat -f prints for the same format and records', async () => {
-    await runKcat(['-b', brokers, '-P', '-t', 'formatted', '-K', ':', '-H', 'trace=abc', '-H', 'empty='], `${keyed}\n:no key\n`);
+    await runKcat(
+      ['-b', brokers, '-P', '-t', 'formatted', '-K', ':', '-H', 'trace=abc', '-H', 'empty='],
+      `${keyed}\n:no key\n`,
+    );
     const format = '%t [%p] @%o: %k %s (%K/%S) %T %h\\n';
     for (const partition of ['0', '1', '2', '3']) {
-      const kcat = await runKcat(['-b', brokers, '-C', '-t', 'formatted', '-p', partition, '-o', 'beginning', '-e', '-q', '-f', format]);
-      const ours = await samsa(['consume', 'formatted', '-p', partition, '--from-beginning', '--exit', '-q', '-f', format]);
+      const kcat = await runKcat([
+        '-b',
+        brokers,
+        '-C',
+        '-t',
+        'formatted',
+        '-p',
+        partition,
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-f',
+        format,
+      ]);
+      const ours = await samsa([
+        'consume',
+        'formatted',
+        '-p',
+        partition,
+        '--from-beginning',
+        '--exit',
+        '-q',
+        '-f',
+        format,
+      ]);
       expect(ours.code).toBe(0);
       expect(ours.stdout).toBe(kcat);
     }
@@ -58,12 +88,27 @@ describe.skipIf(!enabled)('samsa on the librdkafka mock cluster', () => {
     expect(list).toContainEqual({ name: 'ours', partitions: 4, replicas: 3, internal: false });
     const [described] = JSON.parse((await samsa(['topics', 'describe', 'ours', '-o', 'json'])).stdout);
     expect(described.configs).toBeNull();
-    expect(described.partitions.reduce((n: number, p: { endOffset: string }) => n + Number(p.endOffset), 0)).toBe(N);
-    expect((await samsa(['topics', 'describe', 'ours'])).stdout).toContain('Configs: (the brokers cannot describe configs)');
+    expect(
+      described.partitions.reduce((n: number, p: { endOffset: string }) => n + Number(p.endOffset), 0),
+    ).toBe(N);
+    expect((await samsa(['topics', 'describe', 'ours'])).stdout).toContain(
+      'Configs: (the brokers cannot describe configs)',
+    );
   });
 
   it('consumes in a group and shows the exact lag: N - M in total, per partition end - committed', async () => {
-    const consumed = await samsa(['consume', 'ours', '-g', 'mock-group', '--from-beginning', '-c', String(M), '-f', '%p %o\\n', '-q']);
+    const consumed = await samsa([
+      'consume',
+      'ours',
+      '-g',
+      'mock-group',
+      '--from-beginning',
+      '-c',
+      String(M),
+      '-f',
+      '%p %o\\n',
+      '-q',
+    ]);
     expect(consumed.code).toBe(0);
     const committed = new Map<number, number>();
     for (const line of consumed.stdout.trim().split('\n')) {
@@ -71,13 +116,19 @@ describe.skipIf(!enabled)('samsa on the librdkafka mock cluster', () => {
       committed.set(p, Math.max(committed.get(p) ?? 0, o + 1));
     }
     // The mock answers an OffsetFetch for "all topics" with a null array, which no version allows: name the topic.
-    const group = JSON.parse((await samsa(['groups', 'describe', 'mock-group', '--topic', 'ours', '-o', 'json'])).stdout);
+    const group = JSON.parse(
+      (await samsa(['groups', 'describe', 'mock-group', '--topic', 'ours', '-o', 'json'])).stdout,
+    );
     expect(group.state).toBe('Unknown');
     expect(group.members).toBeNull();
     expect(group.totalLag).toBe(String(N - M));
     for (const p of group.partitions) {
       const at = committed.get(p.partition) ?? 0;
-      expect([p.partition, p.committedOffset, p.lag]).toEqual([p.partition, String(at), String(Number(p.endOffset) - at)]);
+      expect([p.partition, p.committedOffset, p.lag]).toEqual([
+        p.partition,
+        String(at),
+        String(Number(p.endOffset) - at),
+      ]);
     }
     expect((await samsa(['groups', 'describe', 'mock-group', '--topic', 'ours'])).stdout).toContain(
       'Members: (the coordinator cannot describe members)',
