@@ -22,7 +22,10 @@ export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
       'and schemas (Avro decoded through the registry).',
     version,
     io,
-  }).helpCommand('help [command]', 'show the help of a command');
+  })
+    .helpCommand('help [command]', 'show the help of a command')
+    // `samsa -V` is samsa's version; `samsa schemas get S --version 3` is the subcommand's own option.
+    .enablePositionalOptions();
   addTopicsCommands(program, io);
   addProduceCommand(program, io);
   addConsumeCommand(program, io);

@@ -1,8 +1,15 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samsa } from '../helpers/run.js';
 
 describe('samsa (the program)', () => {
+  it('prints its version, and leaves --version after a command to that command', async () => {
+    expect(await samsa(['-V'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect((await samsa(['schemas', 'get', 'x', '--version', 'two'])).stderr).toMatch(
+      /--version takes a version number/,
+    );
+  });
+
   it('lists its commands in the help, exit 0', async () => {
     const help = await samsa(['--help']);
     expect(help.code).toBe(0);
@@ -40,13 +47,17 @@ describe('samsa (the program)', () => {
 describe('an unreachable broker', () => {
   let silent: Server;
   let silentPort: number;
+  const sockets = new Set<Socket>();
   beforeAll(async () => {
     // Accepts connections and never answers: only the timeout ends the wait.
-    silent = createServer(() => {});
+    silent = createServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     silentPort = (silent.address() as { port: number }).port;
   });
-  afterAll(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+  afterAll(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
 
   it('fails within the timeout, naming the address and the reason', async () => {
     const closed = await samsa(['topics', 'list', '-b', '127.0.0.1:1', '--timeout', '1500']);
