@@ -165,5 +165,5 @@ describe.skipIf(!enabled)('samsa on a terminal and in a pipe', () => {
     });
     expect(result.stdout).toBe('0.1.0\n');
     expect(result.code).toBe(0);
-  });
+  }, CHILD_TESTS_MS);
 });
