@@ -37,9 +37,15 @@ describe('formatTable', () => {
   });
 
   it('keeps addresses and versions left-aligned: only numbers go right', () => {
-    expect(formatTable(['HOST', 'N'], [['127.0.0.1', '1,024'], ['10.0.0.12', '7']])).toBe(
-      'HOST           N\n127.0.0.1  1,024\n10.0.0.12      7\n',
-    );
+    expect(
+      formatTable(
+        ['HOST', 'N'],
+        [
+          ['127.0.0.1', '1,024'],
+          ['10.0.0.12', '7'],
+        ],
+      ),
+    ).toBe('HOST           N\n127.0.0.1  1,024\n10.0.0.12      7\n');
   });
 
   it('takes explicit alignment and prints only the header for no rows', () => {

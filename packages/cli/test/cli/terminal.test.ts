@@ -149,21 +149,25 @@ describe.skipIf(!enabled)('samsa on a terminal and in a pipe', () => {
     CHILD_TESTS_MS,
   );
 
-  it('runs as the npm-installed `samsa` (npx samsa after npm ci && npm run build)', async () => {
-    const root = fileURLToPath(new URL('../../../../', import.meta.url));
-    const result = await new Promise<Ran>((resolve, reject) => {
-      const child = spawn('npx', ['--no-install', 'samsa', '--version'], {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
+  it(
+    'runs as the npm-installed `samsa` (npx samsa after npm ci && npm run build)',
+    async () => {
+      const root = fileURLToPath(new URL('../../../../', import.meta.url));
+      const result = await new Promise<Ran>((resolve, reject) => {
+        const child = spawn('npx', ['--no-install', 'samsa', '--version'], {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c) => (stdout += c));
+        child.stderr.on('data', (c) => (stderr += c));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-    expect(result.stdout).toBe('0.1.0\n');
-    expect(result.code).toBe(0);
-  }, CHILD_TESTS_MS);
+      expect(result.stdout).toBe('0.1.0\n');
+      expect(result.code).toBe(0);
+    },
+    CHILD_TESTS_MS,
+  );
 });
