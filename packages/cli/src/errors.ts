@@ -8,6 +8,7 @@ import {
   ActiveGroupError,
   AuthenticationError,
   ConfigurationError,
+  KafkaClientError,
   KafkaProtocolError,
   RetriesExhaustedError,
   SamsaError,
@@ -47,6 +48,8 @@ export function explain(error: unknown, brokers: string): unknown {
   if (cause instanceof UnsupportedApiVersionError) {
     return new CliError(`the brokers at ${brokers} cannot do this: ${cause.message}`);
   }
-  if (error instanceof SamsaError) return new CliError(`${error.message} (brokers ${brokers})`);
+  // Client failures name the brokers; others (the registry's) name their own server.
+  if (error instanceof KafkaClientError) return new CliError(`${error.message} (brokers ${brokers})`);
+  if (error instanceof SamsaError) return new CliError(error.message);
   return error;
 }

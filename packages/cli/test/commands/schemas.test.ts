@@ -81,7 +81,8 @@ describe('samsa schemas', () => {
     );
     const missing = await samsa(['schemas', 'get', 'nope-value']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^samsa: Schema registry .* answered 404 \(error_code 40401\)/);
+    expect(missing.stderr).toMatch(/^samsa: Schema registry .* answered 404 \(error_code 40401\): .*\n$/);
+    expect(missing.stderr).not.toContain('brokers');
     const dir = mkdtempSync(join(tmpdir(), 'samsa-schemas-'));
     writeFileSync(join(dir, 'bad.avsc'), '{"type":"record","name":"X"}');
     const bad = await samsa(['schemas', 'register', 'x-value', join(dir, 'bad.avsc')]);

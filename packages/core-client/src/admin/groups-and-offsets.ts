@@ -20,7 +20,13 @@ import {
   type OffsetQuery,
   tpKey,
 } from '../cluster/list-offsets.js';
-import { ConfigurationError, createKafkaError, ErrorCode, UnsupportedApiVersionError } from '../errors.js';
+import {
+  ConfigurationError,
+  createKafkaError,
+  ErrorCode,
+  KafkaProtocolError,
+  UnsupportedApiVersionError,
+} from '../errors.js';
 import type { AdminContext } from './admin-context.js';
 import type {
   ConsumerGroupDetails,
@@ -419,6 +425,10 @@ export async function describeMembership(
     [group] = (await describeGroups(ctx, [groupId], { signal })).groups;
   } catch (err) {
     if (err instanceof UnsupportedApiVersionError) return null;
+    // Newer brokers answer GROUP_ID_NOT_FOUND where older ones describe an unknown group as Dead and empty.
+    if (err instanceof KafkaProtocolError && err.errorCode === ErrorCode.GROUP_ID_NOT_FOUND) {
+      return { state: 'Dead', protocolType: '', protocol: '', members: [] };
+    }
     throw err;
   }
   const consumer = group.protocolType === CONSUMER_PROTOCOL_TYPE || group.protocolType === '';

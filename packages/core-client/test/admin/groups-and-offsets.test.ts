@@ -100,3 +100,39 @@ describe('admin.describeConsumerGroup', () => {
     ]);
   });
 });
+
+describe('describeMembership', () => {
+  it('takes GROUP_ID_NOT_FOUND (newer brokers) as a Dead, empty group, as older brokers describe it', async () => {
+    const { describeMembership } = await import('../../src/admin/groups-and-offsets.js');
+    const { ErrorCode } = await import('../../src/index.js');
+    const answer = (errorCode: number) =>
+      ({
+        withCoordinator: (_group: string, _signal: unknown, fn: (node: number) => Promise<unknown>) => fn(1),
+        cluster: {
+          request: async () => ({
+            response: {
+              groups: [
+                {
+                  errorCode,
+                  groupId: 'g',
+                  groupState: 'Dead',
+                  protocolType: '',
+                  protocolData: '',
+                  members: [],
+                },
+              ],
+            },
+          }),
+        },
+      }) as never;
+    expect(await describeMembership(answer(ErrorCode.GROUP_ID_NOT_FOUND), 'g')).toEqual({
+      state: 'Dead',
+      protocolType: '',
+      protocol: '',
+      members: [],
+    });
+    await expect(describeMembership(answer(ErrorCode.GROUP_AUTHORIZATION_FAILED), 'g')).rejects.toThrow(
+      'GROUP_AUTHORIZATION_FAILED',
+    );
+  });
+});
