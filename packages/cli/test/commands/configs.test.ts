@@ -91,5 +91,11 @@ describe('samsa configs', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^samsa: INVALID_CONFIG \(40\) \[IncrementalAlterConfigs, topic tuned\]/);
     expect((await samsa(['configs', 'alter', 'topic', 'tuned'])).stderr).toMatch(/nothing to alter/);
+    // The dev broker keeps its broker settings fixed; the refusal names the broker and says why.
+    const broker = await samsa(['configs', 'alter', 'broker', '1', '--config', 'log.retention.ms=1']);
+    expect(broker.code).toBe(1);
+    expect(broker.stderr).toMatch(
+      /^samsa: INVALID_REQUEST \(42\) \[IncrementalAlterConfigs, broker 1\]: .*Only topic configs/,
+    );
   });
 });

@@ -249,6 +249,7 @@ export async function incrementalAlterConfigs(
               throw createKafkaError(r.errorCode, {
                 apiName: 'IncrementalAlterConfigs',
                 ...(r.resourceType === ConfigResourceTypes.TOPIC ? { topic: r.resourceName } : {}),
+                ...(isBrokerResource(r.resourceType) ? { broker: r.resourceName || '(defaults)' } : {}),
                 serverMessage: r.errorMessage,
               });
             }
