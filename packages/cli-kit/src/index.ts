@@ -12,6 +12,16 @@ export { CliCommand, createProgram, type ProgramOptions, USAGE_ERROR_CODE } from
 export { ProgressBar, type ProgressOptions } from './progress.js';
 export { type Property, parseProperties, readPropertiesFile } from './properties.js';
 export { runMain, runProgram } from './run.js';
+export {
+  addSecurityOptions,
+  readPem,
+  SASL_MECHANISMS,
+  type SaslCredentials,
+  type SaslMechanismName,
+  type SecurityFlags,
+  saslFromFlags,
+  tlsFromFlags,
+} from './security.js';
 export { type StopReason, type WaitForStopOptions, waitForStop } from './stop.js';
 export { colorEnabled, createStyle, type Style, styleFor } from './style.js';
 export { type Column, formatTable, visibleWidth } from './table.js';

@@ -3,18 +3,27 @@
  * properties file (`--config` / `--command-config`, as Kafka's tools take it), then the environment
  * (SAMSA_BROKERS, KAFKA_BROKERS, SCHEMA_REGISTRY_URL, SAMSA_REGISTRY_BASIC_AUTH, SAMSA_SASL_PASSWORD), then defaults.
  */
-import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { type CliCommand, type CliIo, integer, Option, readPropertiesFile, UsageError } from '@samsa/cli-kit';
+import {
+  addSecurityOptions,
+  type CliCommand,
+  type CliIo,
+  integer,
+  Option,
+  readPropertiesFile,
+  type SecurityFlags,
+  saslFromFlags,
+  tlsFromFlags,
+  UsageError,
+} from '@samsa/cli-kit';
 import type { SaslMechanism } from '@samsa/core-client';
 import { type PropertySettings, settingsFromProperties } from './properties.js';
 
 export const DEFAULT_BROKERS = 'localhost:9092';
 export const DEFAULT_TIMEOUT_MS = 10_000;
-const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
-/** The flags as commander parses them. */
-export interface ConnectionFlags {
+/** The flags as commander parses them (TLS and SASL ones are cli-kit's). */
+export interface ConnectionFlags extends SecurityFlags {
   brokers?: string;
   registry?: string;
   registryAuth?: string;
@@ -22,15 +31,6 @@ export interface ConnectionFlags {
   commandConfig?: string;
   clientId?: string;
   timeout?: number;
-  ssl?: boolean;
-  sslCa?: string;
-  sslCert?: string;
-  sslKey?: string;
-  sslKeyPassword?: string;
-  sslInsecure?: boolean;
-  saslMechanism?: SaslMechanism;
-  saslUsername?: string;
-  saslPassword?: string;
 }
 
 /** Where and how to connect, resolved. */
@@ -71,17 +71,7 @@ export function addConnectionOptions(command: CliCommand, { ownConfig = false } 
     ).argParser(integer({ min: 1 })),
   );
   command.option('--client-id <id>', 'client id the brokers see (default: samsa-cli)');
-  command.option('--ssl', 'connect with TLS');
-  command.option('--ssl-ca <file>', 'PEM file of the CAs to trust (implies --ssl)');
-  command.option('--ssl-cert <file>', 'PEM client certificate (implies --ssl)');
-  command.option('--ssl-key <file>', 'PEM client key');
-  command.option('--ssl-key-password <password>', 'passphrase of --ssl-key');
-  command.option('--ssl-insecure', "don't verify the brokers' certificates (tests only)");
-  command.addOption(
-    new Option('--sasl-mechanism <mechanism>', 'SASL authentication').choices(SASL_MECHANISMS),
-  );
-  command.option('--sasl-username <name>', 'SASL user');
-  command.option('--sasl-password <password>', 'SASL password (default: SAMSA_SASL_PASSWORD)');
+  addSecurityOptions(command, { passwordEnv: 'SAMSA_SASL_PASSWORD' });
   command.optionsGroup('Options:');
   return command;
 }
@@ -104,19 +94,12 @@ export async function resolveConnection(
     flags.brokers ?? props.brokers ?? env.SAMSA_BROKERS ?? env.KAFKA_BROKERS ?? DEFAULT_BROKERS;
   const brokers = parseBrokers(brokersText, flags.brokers !== undefined ? '--brokers' : 'the broker list');
 
-  const ssl = await tlsOptions(flags, props);
-  const mechanism = flags.saslMechanism ?? props.sasl?.mechanism;
-  const username = flags.saslUsername ?? props.sasl?.username;
-  const password = flags.saslPassword ?? props.sasl?.password ?? env.SAMSA_SASL_PASSWORD;
-  let sasl: ConnectionSettings['sasl'];
-  if (mechanism !== undefined || username !== undefined) {
-    if (mechanism === undefined) throw new UsageError('--sasl-username needs --sasl-mechanism');
-    if (username === undefined) throw new UsageError(`SASL ${mechanism} needs --sasl-username`);
-    if (password === undefined) {
-      throw new UsageError(`SASL ${mechanism} needs --sasl-password (or SAMSA_SASL_PASSWORD)`);
-    }
-    sasl = { mechanism, username, password };
-  }
+  const ssl = await tlsFromFlags(flags, props.ssl);
+  const sasl = saslFromFlags(flags, {
+    base: props.sasl,
+    password: env.SAMSA_SASL_PASSWORD,
+    passwordEnv: 'SAMSA_SASL_PASSWORD',
+  });
 
   const registryUrl = flags.registry ?? props.registry?.url ?? env.SCHEMA_REGISTRY_URL;
   let registry: ConnectionSettings['registry'];
@@ -157,41 +140,4 @@ function userPassword(text: string, option: string): { username: string; passwor
   const separator = text.indexOf(':');
   if (separator <= 0) throw new UsageError(`${option} needs user:password`);
   return { username: text.slice(0, separator), password: text.slice(separator + 1) };
-}
-
-async function tlsOptions(flags: ConnectionFlags, props: PropertySettings): Promise<TlsOptions | undefined> {
-  const wanted =
-    flags.ssl === true ||
-    flags.sslCa !== undefined ||
-    flags.sslCert !== undefined ||
-    flags.sslInsecure === true ||
-    props.ssl !== undefined;
-  if (!wanted) {
-    if (flags.sslKey !== undefined) throw new UsageError('--ssl-key needs --ssl-cert');
-    return undefined;
-  }
-  const options: TlsOptions = { ...props.ssl };
-  if (flags.sslCa !== undefined) options.ca = await pem(flags.sslCa, '--ssl-ca');
-  if (flags.sslCert !== undefined) {
-    if (flags.sslKey === undefined) throw new UsageError('--ssl-cert needs --ssl-key');
-    options.cert = await pem(flags.sslCert, '--ssl-cert');
-    options.key = await pem(flags.sslKey, '--ssl-key');
-  } else if (flags.sslKey !== undefined) {
-    throw new UsageError('--ssl-key needs --ssl-cert');
-  }
-  if (flags.sslKeyPassword !== undefined) options.passphrase = flags.sslKeyPassword;
-  if (flags.sslInsecure) options.rejectUnauthorized = false;
-  return options;
-}
-
-/** A PEM file's contents; an unreadable one is a usage error naming the option. */
-export async function pem(path: string, option: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${option} ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-    );
-  }
 }
