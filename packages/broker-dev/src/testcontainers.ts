@@ -11,7 +11,7 @@ import type { RunningBroker } from './broker.js';
 import type { BrokerControl } from './control/control.js';
 
 export interface KafkaContainerOptions {
-  /** Image to run (default apache/kafka:3.9.1). */
+  /** Image to run (default KAFKA_IMAGE, apache/kafka:3.9.1). */
   image?: string;
   /** Partitions of auto-created topics (num.partitions, default 1). */
   partitions?: number;
@@ -29,7 +29,34 @@ export class ContainerUnavailableError extends SamsaError {
   }
 }
 
-const DEFAULT_IMAGE = 'apache/kafka:3.9.1';
+/** The Apache Kafka image tests run, and compose.yaml at the repository root too. */
+export const KAFKA_IMAGE = 'apache/kafka:3.9.1';
+
+/**
+ * The settings of a single KRaft node that is broker and controller, advertised at `advertised` (host:port), as
+ * KAFKA_* variables of the apache/kafka image. compose.yaml's three nodes use the same settings (a test holds them
+ * to it), with their own node ids, voters and replication factors.
+ */
+export function kraftEnvironment(
+  advertised: string,
+  options: Pick<KafkaContainerOptions, 'partitions' | 'autoCreateTopics'> = {},
+): Record<string, string> {
+  return {
+    KAFKA_NODE_ID: '1',
+    KAFKA_PROCESS_ROLES: 'broker,controller',
+    KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
+    KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://${advertised}`,
+    KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+    KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+    KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+    KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+    KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+    KAFKA_NUM_PARTITIONS: String(options.partitions ?? 1),
+    KAFKA_AUTO_CREATE_TOPICS_ENABLE: String(options.autoCreateTopics ?? true),
+  };
+}
 
 /** A free port on 127.0.0.1, so the advertised listener can name the mapped port up front. */
 function freePort(): Promise<number> {
@@ -65,22 +92,10 @@ export async function startKafkaContainer(options: KafkaContainerOptions = {}): 
   }
   const { GenericContainer, Wait } = testcontainers;
   const port = await freePort();
-  const container = new GenericContainer(options.image ?? DEFAULT_IMAGE)
+  const container = new GenericContainer(options.image ?? KAFKA_IMAGE)
     .withExposedPorts({ container: 9092, host: port })
     .withEnvironment({
-      KAFKA_NODE_ID: '1',
-      KAFKA_PROCESS_ROLES: 'broker,controller',
-      KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
-      KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${port}`,
-      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
-      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-      KAFKA_NUM_PARTITIONS: String(options.partitions ?? 1),
-      KAFKA_AUTO_CREATE_TOPICS_ENABLE: String(options.autoCreateTopics ?? true),
+      ...kraftEnvironment(`127.0.0.1:${port}`, options),
       ...options.environment,
     })
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
@@ -90,7 +105,7 @@ export async function startKafkaContainer(options: KafkaContainerOptions = {}): 
     started = await container.start();
   } catch (err) {
     throw new ContainerUnavailableError(
-      `Could not start ${options.image ?? DEFAULT_IMAGE}: ${(err as Error).message}. ` +
+      `Could not start ${options.image ?? KAFKA_IMAGE}: ${(err as Error).message}. ` +
         'A Docker-compatible container runtime must be running (testcontainers could not find one).',
       { cause: err },
     );

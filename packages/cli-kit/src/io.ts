@@ -8,6 +8,13 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Input for commands that read it (`-` or no file); default: none. */
+  stdin?: NodeJS.ReadableStream;
+  /**
+   * Which streams are terminals, and how wide stdout is: colours, tables fitted to the width and progress bars are
+   * for terminals only. Absent means neither is (tests, pipes).
+   */
+  terminal?: { stdout: boolean; stderr: boolean; columns?: number };
   /**
    * Resolves when the process is asked to stop (SIGINT, SIGTERM, or under npx its parent gone). Long-running
    * commands (servers) await it and then shut down cleanly; without it they run until killed.
@@ -22,6 +29,12 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    stdin: process.stdin,
+    terminal: {
+      stdout: process.stdout.isTTY === true,
+      stderr: process.stderr.isTTY === true,
+      columns: process.stdout.columns,
+    },
     waitForStop: () => waitForStop({ env: process.env, parentPid }),
   };
 }

@@ -29,3 +29,16 @@ export function integer(range: { min?: number; max?: number } = {}): (value: str
 export function repeatable(value: string, previous: readonly string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
+
+/**
+ * For a repeatable `--config key=value` style option: collects `[key, value]` pairs in order. The value may contain
+ * `=`; the key may not be empty.
+ */
+export function keyValue(
+  value: string,
+  previous: readonly [string, string][] | undefined,
+): [string, string][] {
+  const separator = value.indexOf('=');
+  if (separator <= 0) throw new InvalidArgumentError(`Expected key=value, got "${value}".`);
+  return [...(previous ?? []), [value.slice(0, separator), value.slice(separator + 1)]];
+}

@@ -31,3 +31,17 @@ describe('repeatable', () => {
     expect(repeatable('b=2', repeatable('a=1', undefined))).toEqual(['a=1', 'b=2']);
   });
 });
+
+describe('keyValue', () => {
+  it('collects key=value pairs in order, values may hold "="', async () => {
+    const { keyValue } = await import('../src/parsers.js');
+    expect(keyValue('a=1', undefined)).toEqual([['a', '1']]);
+    expect(keyValue('b=x=y', [['a', '1']])).toEqual([
+      ['a', '1'],
+      ['b', 'x=y'],
+    ]);
+    expect(keyValue('c=', undefined)).toEqual([['c', '']]);
+    expect(() => keyValue('=1', undefined)).toThrow('Expected key=value, got "=1".');
+    expect(() => keyValue('novalue', undefined)).toThrow('Expected key=value');
+  });
+});

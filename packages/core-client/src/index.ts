@@ -4,6 +4,8 @@
  */
 
 export { Admin } from './admin/admin.js';
+export { configSourceName } from './admin/configs.js';
+export { ActiveGroupError } from './admin/offset-reset.js';
 export type * from './admin/types.js';
 export { ConfigResourceTypes, ConfigSource } from './admin/types.js';
 export type { BrokerInfo, PartitionMetadata, TopicMetadata } from './cluster/metadata.js';

@@ -46,6 +46,13 @@ export {
   SerdeError,
 } from './errors.js';
 export { MAX_NESTING_DEPTH } from './nesting.js';
+export { avroFromJson, avroToJson } from './serde/avro-json.js';
+export {
+  DisplayDecoder,
+  type DisplayDecoderOptions,
+  type DisplayedData,
+  type DisplayFormat,
+} from './serde/display.js';
 export {
   AvroDeserializer,
   type AvroDeserializerOptions,

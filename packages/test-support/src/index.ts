@@ -3,6 +3,7 @@
  * imported by published code. The RecordBatch encoder is the subpath `@samsa/test-support/record-batches`
  * (it needs @samsa/protocol, which this entry point does not, so protocol's own tests can use it).
  */
+export { kcat, type MockCluster, runKcat, startMockCluster } from './kcat.js';
 export {
   type Peer,
   type PeerMode,

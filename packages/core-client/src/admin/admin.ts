@@ -13,11 +13,13 @@ import { AdminContext } from './admin-context.js';
 import * as clusterInfo from './cluster.js';
 import * as configs from './configs.js';
 import * as groups from './groups-and-offsets.js';
+import * as offsetReset from './offset-reset.js';
 import * as topics from './topics.js';
 import type {
   AdminConfig,
   AlterConfigsOptions,
   ClusterDescription,
+  ConsumerGroupDetails,
   ConsumerLagOptions,
   CreatePartitionsOptions,
   CreateTopicsOptions,
@@ -27,9 +29,13 @@ import type {
   GroupDescription,
   GroupOverview,
   GroupTopicOffsets,
+  IncrementalAlterConfigsOptions,
+  OffsetResetOptions,
+  OffsetResetResult,
   PartitionLag,
   ResourceConfigQuery,
   SeekEntry,
+  TopicDescription,
   TopicMetadataView,
   TopicOffsets,
 } from './types.js';
@@ -86,6 +92,14 @@ export class Admin {
     return topics.fetchTopicMetadata(this.ctx, options);
   }
 
+  /**
+   * Topics as `kafka-topics --describe` shows them: partitions (leader, replicas, ISR, start and end offsets) and
+   * the configs whose value is not Kafka's default (null where the brokers cannot describe configs).
+   */
+  describeTopics(options: { topics: string[]; signal?: AbortSignal }): Promise<TopicDescription[]> {
+    return topics.describeTopics(this.ctx, options);
+  }
+
   /** Low and high watermarks of every partition of `topic`. */
   fetchTopicOffsets(topic: string, options: { signal?: AbortSignal } = {}): Promise<TopicOffsets[]> {
     return topics.fetchTopicOffsets(this.ctx, topic, options);
@@ -135,6 +149,14 @@ export class Admin {
     }[];
   }> {
     return configs.alterConfigs(this.ctx, options);
+  }
+
+  /**
+   * Sets, deletes, appends to or subtracts from single configs, leaving the others as they are
+   * (IncrementalAlterConfigs, Kafka 2.3+; Java's `incrementalAlterConfigs`).
+   */
+  incrementalAlterConfigs(options: IncrementalAlterConfigsOptions): Promise<void> {
+    return configs.incrementalAlterConfigs(this.ctx, options);
   }
 
   // ------------------------------------------------------------ groups, offsets: groups-and-offsets.ts
@@ -190,6 +212,26 @@ export class Admin {
     signal?: AbortSignal;
   }): Promise<void> {
     return groups.deleteGroupOffsets(this.ctx, options);
+  }
+
+  /**
+   * A consumer group as kafka-consumer-groups --describe shows it: state, members and their assignment, and per
+   * partition the committed offset, end offset and lag, with totals per topic (`topics` narrows it).
+   */
+  describeConsumerGroup(
+    groupId: string,
+    options: { topics?: string[]; signal?: AbortSignal } = {},
+  ): Promise<ConsumerGroupDetails> {
+    return groups.describeConsumerGroup(this.ctx, groupId, options);
+  }
+
+  /**
+   * Moves a group's committed offsets (kafka-consumer-groups --reset-offsets): to the earliest or latest offset, an
+   * offset, a time, or shifted; clamped into each log. `dryRun` only plans. Rejects with ActiveGroupError while the
+   * group has members, as Kafka does.
+   */
+  resetConsumerGroupOffsets(options: OffsetResetOptions): Promise<OffsetResetResult> {
+    return offsetReset.resetConsumerGroupOffsets(this.ctx, options);
   }
 
   /**

@@ -5,11 +5,26 @@ import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';
 import {
   type AlterConfigsOptions,
+  type ConfigOperation,
   ConfigResourceTypes,
   ConfigSource,
+  type ConfigSourceName,
   type DescribeConfigResponse,
+  type IncrementalAlterConfigsOptions,
   type ResourceConfigQuery,
 } from './types.js';
+
+/** IncrementalAlterConfigs' ConfigOperation ids. */
+const CONFIG_OPERATION_IDS: Record<ConfigOperation, number> = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 };
+
+const CONFIG_SOURCE_NAMES = Object.fromEntries(
+  Object.entries(ConfigSource).map(([name, id]) => [id, name as ConfigSourceName]),
+) as Record<number, ConfigSourceName>;
+
+/** A ConfigSource id by name (`TOPIC_CONFIG`, `DEFAULT_CONFIG`, ...); UNKNOWN for ids Kafka may add later. */
+export function configSourceName(source: number): ConfigSourceName {
+  return CONFIG_SOURCE_NAMES[source] ?? 'UNKNOWN';
+}
 
 export async function describeConfigs(
   ctx: AdminContext,
@@ -169,6 +184,83 @@ export async function alterConfigs(
     options.signal,
   );
   return { resources };
+}
+
+/**
+ * Sets, deletes, appends to or subtracts from single configs (IncrementalAlterConfigs, Kafka 2.3+), leaving the
+ * others as they are: what kafka-configs --alter does. Resolves once every resource is changed.
+ */
+export async function incrementalAlterConfigs(
+  ctx: AdminContext,
+  options: IncrementalAlterConfigsOptions,
+): Promise<void> {
+  if (!options || !Array.isArray(options.resources) || options.resources.length === 0) {
+    throw new ConfigurationError(
+      'resources',
+      'incrementalAlterConfigs needs { resources: [{ type, name, configEntries: [{ name, value, operation }] }] }',
+    );
+  }
+  const groups = new Map<number | 'any', IncrementalAlterConfigsOptions['resources']>();
+  for (const r of options.resources) {
+    if (!Array.isArray(r.configEntries) || r.configEntries.length === 0) {
+      throw new ConfigurationError('resources[].configEntries', `${r.name}: nothing to change`);
+    }
+    for (const c of r.configEntries) {
+      const operation = c.operation ?? 'SET';
+      if (!(operation in CONFIG_OPERATION_IDS)) {
+        throw new ConfigurationError(
+          'configEntries[].operation',
+          `${JSON.stringify(operation)} is not one of SET, DELETE, APPEND, SUBTRACT`,
+        );
+      }
+      if (operation !== 'DELETE' && typeof c.value !== 'string') {
+        throw new ConfigurationError('configEntries[].value', `${c.name}: ${operation} needs a string value`);
+      }
+    }
+    const target = isBrokerResource(r.type) && /^\d+$/.test(r.name) ? Number(r.name) : 'any';
+    const list = groups.get(target) ?? [];
+    list.push(r);
+    groups.set(target, list);
+  }
+  await ctx.withRetry(
+    'incrementalAlterConfigs',
+    () =>
+      Promise.all(
+        [...groups].map(async ([target, resources]) => {
+          const { response } = await ctx.cluster.request(
+            target,
+            ApiKey.IncrementalAlterConfigs,
+            () => ({
+              resources: resources.map((r) => ({
+                resourceType: r.type,
+                resourceName: r.name,
+                configs: r.configEntries.map((c) => {
+                  const operation = c.operation ?? 'SET';
+                  return {
+                    name: c.name,
+                    configOperation: CONFIG_OPERATION_IDS[operation],
+                    value: operation === 'DELETE' ? null : (c.value ?? null),
+                  };
+                }),
+              })),
+              validateOnly: options.validateOnly ?? false,
+            }),
+            { signal: options.signal },
+          );
+          for (const r of response.responses) {
+            if (r.errorCode !== 0) {
+              throw createKafkaError(r.errorCode, {
+                apiName: 'IncrementalAlterConfigs',
+                ...(r.resourceType === ConfigResourceTypes.TOPIC ? { topic: r.resourceName } : {}),
+                ...(isBrokerResource(r.resourceType) ? { broker: r.resourceName || '(defaults)' } : {}),
+                serverMessage: r.errorMessage,
+              });
+            }
+          }
+        }),
+      ),
+    options.signal,
+  );
 }
 
 /** Broker configs are read and changed on that broker; everything else on any broker. */

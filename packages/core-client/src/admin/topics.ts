@@ -1,4 +1,7 @@
-/** Admin calls about topics: list, create, delete, add partitions, metadata, offsets, delete records. */
+/**
+ * Admin calls about topics: list, create, delete, add partitions, metadata, offsets, delete records, and the
+ * description `kafka-topics --describe` shows (placement, offsets, configs that differ from defaults).
+ */
 import { ApiKey } from '@samsa/protocol';
 import {
   EARLIEST_TIMESTAMP,
@@ -14,17 +17,23 @@ import {
   isRetriable,
   KafkaProtocolError,
   KafkaTimeoutError,
+  UnsupportedApiVersionError,
 } from '../errors.js';
 import { sleep } from '../retry.js';
 import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';
-import type {
-  CreatePartitionsOptions,
-  CreateTopicsOptions,
-  DeleteTopicsOptions,
-  SeekEntry,
-  TopicMetadataView,
-  TopicOffsets,
+import { configSourceName, describeConfigs } from './configs.js';
+import {
+  ConfigResourceTypes,
+  ConfigSource,
+  type CreatePartitionsOptions,
+  type CreateTopicsOptions,
+  type DeleteTopicsOptions,
+  type SeekEntry,
+  type TopicConfigOverride,
+  type TopicDescription,
+  type TopicMetadataView,
+  type TopicOffsets,
 } from './types.js';
 
 export async function listTopics(
@@ -384,4 +393,91 @@ export async function deleteTopicRecords(
     },
     options.signal,
   );
+}
+
+/**
+ * Topics as `kafka-topics --describe` shows them: partitions with leader, replicas, ISR and the offsets each log
+ * spans, and the configs whose value is not Kafka's default. Unknown topics fail with UNKNOWN_TOPIC_OR_PARTITION.
+ */
+export async function describeTopics(
+  ctx: AdminContext,
+  options: { topics: string[]; signal?: AbortSignal },
+): Promise<TopicDescription[]> {
+  if (!options || !Array.isArray(options.topics) || options.topics.length === 0) {
+    throw new ConfigurationError('topics', 'describeTopics needs { topics: [name, ...] }');
+  }
+  const { signal } = options;
+  // One metadata answer settles which topics exist: a missing topic fails at once instead of being retried.
+  await ctx.withRetry('describeTopics', () => ctx.cluster.metadata.refresh(options.topics), signal);
+  const missing = options.topics.find((name) => !ctx.cluster.metadata.topic(name));
+  if (missing !== undefined) {
+    throw createKafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { apiName: 'Metadata', topic: missing });
+  }
+  const { topics } = await fetchTopicMetadata(ctx, { topics: options.topics, signal });
+  const queries = topics.flatMap((t) =>
+    t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId, timestamp: LATEST_TIMESTAMP })),
+  );
+  const [ends, starts, configs] = await Promise.all([
+    listOffsets(ctx.cluster, ctx.retry, queries, { signal }),
+    listOffsets(
+      ctx.cluster,
+      ctx.retry,
+      queries.map((q) => ({ ...q, timestamp: EARLIEST_TIMESTAMP })),
+      { signal },
+    ),
+    configOverrides(ctx, options.topics, signal),
+  ]);
+  return topics.map((t) => ({
+    name: t.name,
+    topicId: t.topicId,
+    isInternal: t.isInternal,
+    partitions: t.partitions
+      .map((p) => ({
+        partition: p.partitionId,
+        leader: p.leader,
+        leaderEpoch: p.leaderEpoch,
+        replicas: p.replicas,
+        isr: p.isr,
+        offlineReplicas: p.offlineReplicas,
+        startOffset: starts.get(tpKey(t.name, p.partitionId))!.offset.toString(),
+        endOffset: ends.get(tpKey(t.name, p.partitionId))!.offset.toString(),
+      }))
+      .sort((a, b) => a.partition - b.partition),
+    configs: configs?.get(t.name) ?? null,
+  }));
+}
+
+/** The non-default configs of each topic; null when the brokers have no DescribeConfigs. */
+async function configOverrides(
+  ctx: AdminContext,
+  topics: string[],
+  signal?: AbortSignal,
+): Promise<Map<string, TopicConfigOverride[]> | null> {
+  let described: Awaited<ReturnType<typeof describeConfigs>>;
+  try {
+    described = await describeConfigs(ctx, {
+      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof UnsupportedApiVersionError) return null;
+    throw err;
+  }
+  const out = new Map<string, TopicConfigOverride[]>();
+  for (const resource of described.resources) {
+    out.set(
+      resource.resourceName,
+      resource.configEntries
+        .filter((c) => !c.isDefault && c.configSource !== ConfigSource.DEFAULT_CONFIG)
+        .map((c) => ({
+          name: c.configName,
+          value: c.configValue,
+          source: configSourceName(c.configSource),
+          isSensitive: c.isSensitive,
+          readOnly: c.readOnly,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    );
+  }
+  return out;
 }

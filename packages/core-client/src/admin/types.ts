@@ -187,3 +187,159 @@ export interface PartitionLag {
    */
   lag: string;
 }
+
+/** Kafka's config sources by name (ConfigSource ids), as describe output shows them. */
+export type ConfigSourceName =
+  | 'UNKNOWN'
+  | 'TOPIC_CONFIG'
+  | 'DYNAMIC_BROKER_CONFIG'
+  | 'DYNAMIC_DEFAULT_BROKER_CONFIG'
+  | 'STATIC_BROKER_CONFIG'
+  | 'DEFAULT_CONFIG'
+  | 'DYNAMIC_BROKER_LOGGER_CONFIG';
+
+/** One config of a topic description: a value that is not Kafka's default. */
+export interface TopicConfigOverride {
+  name: string;
+  /** Null for sensitive values, which brokers never return. */
+  value: string | null;
+  /** Where the value comes from: set on the topic, or a broker-wide setting that differs from Kafka's default. */
+  source: ConfigSourceName;
+  isSensitive: boolean;
+  readOnly: boolean;
+}
+
+/** A partition of a topic description: placement and the offsets the log spans. */
+export interface TopicPartitionDescription {
+  partition: number;
+  /** -1 while the partition has no leader. */
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+  offlineReplicas: number[];
+  /** The log start offset. */
+  startOffset: string;
+  /** The high watermark (next offset to be written). */
+  endOffset: string;
+}
+
+/** What `kafka-topics --describe` shows about a topic, plus each partition's offsets. */
+export interface TopicDescription {
+  name: string;
+  topicId: string;
+  isInternal: boolean;
+  partitions: TopicPartitionDescription[];
+  /**
+   * The configs whose value is not Kafka's default, by name. Null when the brokers cannot describe configs
+   * (no DescribeConfigs, as in librdkafka's mock cluster).
+   */
+  configs: TopicConfigOverride[] | null;
+}
+
+/** IncrementalAlterConfigs operations (Java's AlterConfigOp.OpType). */
+export type ConfigOperation = 'SET' | 'DELETE' | 'APPEND' | 'SUBTRACT';
+
+export interface IncrementalAlterConfigsOptions {
+  resources: {
+    type: ConfigResourceTypes | number;
+    name: string;
+    /** `value` is ignored (may be left out) for DELETE. */
+    configEntries: { name: string; value?: string | null; operation?: ConfigOperation }[];
+  }[];
+  validateOnly?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A member of a consumer group and the partitions it was assigned. */
+export interface ConsumerGroupMember {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  /** Decoded from the member's assignment (consumer protocol); empty for other protocol types. */
+  assignment: { topic: string; partitions: number[] }[];
+}
+
+/** One partition of a consumer group, as `kafka-consumer-groups --describe` shows it. */
+export interface ConsumerGroupPartition {
+  topic: string;
+  partition: number;
+  /** The group's committed offset; null when the group never committed one for this partition. */
+  committedOffset: string | null;
+  /** The high watermark (next offset to be written). */
+  endOffset: string;
+  /** The log start offset. */
+  startOffset: string;
+  /** endOffset - committedOffset (at least 0); null when nothing is committed. */
+  lag: string | null;
+  /** The member the partition is assigned to, when one is (and members are known). */
+  memberId: string | null;
+  clientId: string | null;
+  clientHost: string | null;
+}
+
+/** A consumer group with its members, assignment, committed offsets and lag. */
+export interface ConsumerGroupDetails {
+  groupId: string;
+  /**
+   * Kafka's group state (Stable, PreparingRebalance, CompletingRebalance, Empty, Dead); `Unknown` when the
+   * coordinator cannot describe groups (no DescribeGroups, as in librdkafka's mock cluster). A group that does not
+   * exist is `Dead` with no members and no partitions.
+   */
+  state: string;
+  protocolType: string;
+  /** The assignor the group chose (`range`, `cooperative-sticky`, ...). */
+  assignor: string;
+  coordinator: { nodeId: number; host: string; port: number } | null;
+  /** Null when the coordinator cannot describe groups (then offsets and lag are still known). */
+  members: ConsumerGroupMember[] | null;
+  /** Every partition of every topic the group committed offsets for or is assigned, sorted by topic and partition. */
+  partitions: ConsumerGroupPartition[];
+  /** Lag per topic: the sum over its partitions with a committed offset. */
+  topics: { topic: string; lag: string }[];
+  totalLag: string;
+}
+
+/** Where `resetConsumerGroupOffsets` moves each partition, as kafka-consumer-groups --reset-offsets does. */
+export type OffsetResetStrategy =
+  | { type: 'earliest' }
+  | { type: 'latest' }
+  | { type: 'offset'; offset: string | number | bigint }
+  /** The first offset whose timestamp is at or after this time (ms since the epoch); the end when none is. */
+  | { type: 'timestamp'; timestamp: number }
+  /** The committed offset plus `shift` (negative moves back). Partitions need a committed offset. */
+  | { type: 'shift-by'; shift: string | number | bigint };
+
+export interface OffsetResetOptions {
+  groupId: string;
+  /** The partitions to move: whole topics, or some partitions of them. Default: every topic the group has offsets for. */
+  topics?: { topic: string; partitions?: number[] }[];
+  strategy: OffsetResetStrategy;
+  /** Plan only: compute and return the new offsets without committing them (Kafka's --dry-run). */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+}
+
+/** One partition of an offset reset plan. */
+export interface PlannedOffset {
+  topic: string;
+  partition: number;
+  /** The committed offset before the reset; null when there was none. */
+  currentOffset: string | null;
+  newOffset: string;
+  /**
+   * The strategy pointed before the log start or past its end, so `newOffset` is the start or end instead
+   * (Kafka's tool does the same).
+   */
+  clamped: boolean;
+}
+
+export interface OffsetResetResult {
+  groupId: string;
+  /** The group's state when the plan was made (Empty, Dead, or Unknown where groups cannot be described). */
+  state: string;
+  /** False for a dry run. */
+  executed: boolean;
+  partitions: PlannedOffset[];
+}

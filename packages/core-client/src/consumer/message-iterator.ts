@@ -104,7 +104,8 @@ export function messageIterator<K, V>(
         current = null;
         release();
       }
-      finished = true;
+      // A next() still waiting (return() called from elsewhere, e.g. on a timer) ends now, not never.
+      finish();
       for (const r of ready.splice(0)) r.release();
       cleanup();
       if (started) await consumer.stop();

@@ -83,6 +83,15 @@ describe('messageIterator', () => {
     expect(fake.log.slice(2).sort()).toEqual(['handled 1', 'stop']);
   });
 
+  it('ends a next() still waiting when return() is called from elsewhere', async () => {
+    const fake = fakeConsumer();
+    const messages = messageIterator(fake.consumer, {});
+    const waiting = messages.next();
+    await messages.return!();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    expect(fake.log).toEqual(['run', 'stop']);
+  });
+
   it('ends with the error when the consumer crashes, and stops listening', async () => {
     const fake = fakeConsumer();
     const messages = messageIterator(fake.consumer, {});

@@ -3,12 +3,18 @@
  * versions (Fetch ≤ 11, JoinGroup ≤ 5, Metadata ≤ 2, no topic ids, no leader epochs).
  * 10,000 keyed messages, groups of our consumers, mixed groups with kcat (librdkafka) and KafkaJS.
  */
-import { type Background, start, waitFor } from '@samsa/test-support';
+import {
+  type Background,
+  kcat,
+  type MockCluster,
+  start,
+  startMockCluster,
+  waitFor,
+} from '@samsa/test-support';
 import { Kafka as KafkaJS, logLevel as kafkaJsLogLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Kafka, LogLevel } from '../../src/index.js';
 import { checkExactlyOnceInOrder, makeConsumer, record, type Seen } from '../helpers/consumer.js';
-import { kcat, type MockCluster, startMockCluster } from '../helpers/kcat.js';
 
 const TOTAL = 10_000;
 const KEYS = 101;

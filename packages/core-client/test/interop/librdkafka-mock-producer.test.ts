@@ -3,9 +3,9 @@
  * Produce 0-7, ApiVersions 0-2, no admin APIs), read back with kcat.
  */
 import { randomBytes } from 'node:crypto';
+import { kcat, type MockCluster, runKcat, startMockCluster } from '@samsa/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { javaPartitionForKey, Kafka, LogLevel } from '../../src/index.js';
-import { kcat, type MockCluster, runKcat, startMockCluster } from '../helpers/kcat.js';
 
 kcat.describe('librdkafka mock cluster', () => {
   let mock: MockCluster;

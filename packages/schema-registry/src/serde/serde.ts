@@ -10,6 +10,7 @@ import { checkCompatibility } from '../compatibility/reader-writer.js';
 import { InvalidValueError, SchemaTooDeepError, SerdeError } from '../errors.js';
 import { checkValueNesting, isStackOverflow } from '../nesting.js';
 import type { SchemaReference } from '../server/records.js';
+import { avroFromJson } from './avro-json.js';
 import { type AvscType, avscTypeFor, fetchReferencedSchemas, isRawBytes } from './avro-types.js';
 import { HEADER_SIZE, readSchemaId, writeHeader } from './wire.js';
 
@@ -108,6 +109,20 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
       this.idsByTopic.set(topic, id);
     }
     return this.encode(id, value);
+  }
+
+  /**
+   * The value that `json` (parsed from JSON text: a command line's input, a form) stands for in this schema: bytes
+   * and fixed from strings of one character per byte, unions given bare or as `{"branch": value}`. Unknown record
+   * fields are an InvalidValueError; whether the result matches the schema is checked when it is serialized.
+   */
+  fromJson(json: unknown): T {
+    if (this.raw) {
+      if (typeof json !== 'string')
+        throw new InvalidValueError('A top-level "bytes" schema needs a string', ['']);
+      return Buffer.from(json, 'latin1') as T;
+    }
+    return avroFromJson(this.type, json) as T;
   }
 
   /** Encodes with a known schema id, synchronously. */

@@ -3,7 +3,8 @@
  * Tests that need it declare it with `kcat.describe(...)`: skipped with an install hint where kcat is
  * missing, failing instead under SAMSA_REQUIRE_PEERS=1.
  */
-import { requirePeer, run, start } from '@samsa/test-support';
+import { requirePeer } from './peers.js';
+import { run, start } from './processes.js';
 
 export const kcat = requirePeer('kcat', {
   probe: ['kcat', '-V'],
