@@ -45,6 +45,22 @@ export {
 } from './partitioners/index.js';
 export { InvalidMessageError, Producer, ProducerEvents } from './producer/producer.js';
 export {
+  type GroupMetadataSource,
+  type SendOffsetsOptions,
+  Transaction,
+  type TransactionTopicOffsets,
+} from './producer/transaction.js';
+export {
+  classifyTransactionError,
+  ProducerFencedError,
+  TransactionAbortableError,
+  TransactionAbortedError,
+  type TransactionErrorClass,
+  TransactionFatalError,
+  TransactionStateError,
+} from './producer/transaction-errors.js';
+export type { TransactionOffset, TransactionState } from './producer/transaction-manager.js';
+export {
   type Bytes,
   type CompressionName,
   CompressionTypes,

@@ -38,6 +38,7 @@ export {
 } from './group/group-member.js';
 export type {
   Batch,
+  ConsumerGroupMetadata,
   Deserializer,
   DeserializerContext,
   EachBatchHandler,

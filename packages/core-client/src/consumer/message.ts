@@ -37,6 +37,20 @@ export interface TopicPartitionOffset {
   metadata?: string | null;
 }
 
+/**
+ * Who a consumer is in its group, for transactional offset commits (Java's ConsumerGroupMetadata,
+ * KIP-447): a transaction that commits offsets under an old generation is refused, so a member that
+ * lost its partitions in a rebalance cannot commit for them.
+ */
+export interface ConsumerGroupMetadata {
+  groupId: string;
+  /** The group generation (the member epoch with KIP-848); -1 while not in the group. */
+  generationId: number;
+  /** '' while not in the group. */
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
 export interface TopicPartitionSelector {
   topic: string;
   /** All partitions of the topic when left out. */

@@ -8,7 +8,8 @@
  * - MESSAGE_TOO_LARGE (a topic's max.message.bytes below the batch) splits the batch (batch-split.ts)
  *   and resends the pieces in order, one at a time; the partition's batches stay that small from
  *   then on.
- * - Idempotence errors go to idempotence.ts, which decides whether a new producer id is needed.
+ * - Producer-state errors go to idempotence.ts, which decides between resending (after an epoch bump
+ *   for the partition, KIP-360) and failing the batch (a transactional producer must abort).
  */
 import { type BufferPool, CompressionType, type ProduceResponse } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
@@ -120,8 +121,14 @@ export class ProduceResponseHandler {
           serverMessage: p.errorMessage ?? null,
         });
         if (isStaleMetadataError(code)) refresh = true;
-        if (this.idempotence.isSequenceError(code, b, this.owner.partitionBufferOf(b.topic, b.partition))) {
-          this.retry(b, err, now, false);
+        const verdict = this.idempotence.onProduceError(
+          code,
+          b,
+          this.owner.partitionBufferOf(b.topic, b.partition),
+        );
+        if (verdict !== null) {
+          if (verdict === 'retry' && !this.owner.closedHard) this.retry(b, err, now, false);
+          else this.finish(b, err);
           continue;
         }
         if (code === ErrorCode.MESSAGE_TOO_LARGE && b.count > 1 && !this.owner.closedHard) this.split(b);
@@ -165,6 +172,7 @@ export class ProduceResponseHandler {
     });
     pb.endFlight(b);
     pb.retrying = true;
+    this.idempotence.maybeBumpEpoch(pb);
     pb.retryAt = Math.max(pb.retryAt, now + backoffMs(this.backoff, b.attempts - 1));
     this.owner.wakeAt(pb.retryAt);
     if (refresh) this.refreshMetadataSoon();
@@ -216,7 +224,8 @@ export class ProduceResponseHandler {
     if (pb) {
       pb.remove(b);
       pb.endFlight(b);
-      if (err !== null && !owner.closedHard) this.idempotence.batchFailed(b);
+      if (err !== null && !owner.closedHard) this.idempotence.batchFailed(b, pb);
+      if (pb.epochBumpPending) this.idempotence.maybeBumpEpoch(pb);
     }
     owner.incomplete.delete(b);
     owner.memory.release(b.reserved);

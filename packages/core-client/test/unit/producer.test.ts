@@ -1,3 +1,4 @@
+import { ApiKey } from '@samsa/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BufferExhaustedError,
@@ -197,7 +198,8 @@ describe('Producer.send', () => {
   });
 
   it('acks=0 resolves once written, with offsets "-1"', async () => {
-    const { producer, fake } = await setup({ t: 1 }, { lingerMs: 0 });
+    // Per-send acks other than -1 need a producer without idempotence (on by default).
+    const { producer, fake } = await setup({ t: 1 }, { lingerMs: 0, enableIdempotence: false });
     const r = await producer.send({ topic: 't', acks: 0, messages: [{ value: 'a' }] });
     expect(r[0].baseOffset).toBe('-1');
     expect(r.records[0].offset).toBe('-1');
@@ -329,12 +331,19 @@ describe('idempotent producer', () => {
     expect(values(fake, 't', 0)).toEqual(['first', 'a', 'b', 'c']);
   });
 
-  it('takes a new producer id when the broker forgot it (UNKNOWN_PRODUCER_ID)', async () => {
+  it('bumps the epoch and starts the partition over at sequence 0 when the broker forgot it (UNKNOWN_PRODUCER_ID)', async () => {
     const { producer, fake } = await setup({ t: 1 }, idem);
     await producer.send({ topic: 't', messages: [{ value: 'a' }] });
     fake.forgetProducers();
     await producer.send({ topic: 't', messages: [{ value: 'b' }] });
-    expect(fake.requests.filter((r) => r.apiKey === 22)).toHaveLength(2);
+    // KIP-360: no new producer id, the same id one epoch up.
+    expect(fake.requests.filter((r) => r.apiKey === ApiKey.InitProducerId)).toHaveLength(1);
+    const sent = fake.produced.flatMap((r) => r.batches).map((b) => [b.epoch, b.baseSequence, b.count]);
+    expect(sent).toEqual([
+      [0, 0, 1],
+      [0, 1, 1], // refused: UNKNOWN_PRODUCER_ID
+      [1, 0, 1],
+    ]);
     expect(values(fake, 't', 0)).toEqual(['a', 'b']);
   });
 
@@ -427,7 +436,11 @@ describe('batching under load', () => {
   });
 
   it('keeps filling a partition’s batch while its previous one is in flight', async () => {
-    const { producer, fake } = await setup({ t: 1 }, { batchSize: 1024, lingerMs: 0 });
+    // One batch in flight per partition: without idempotence.
+    const { producer, fake } = await setup(
+      { t: 1 },
+      { batchSize: 1024, lingerMs: 0, enableIdempotence: false },
+    );
     fake.holdProduce = true;
     const first = producer.send({ topic: 't', messages: [{ value: 'first' }] });
     await new Promise((r) => setImmediate(r));
