@@ -79,6 +79,13 @@ export interface Batch<K = Buffer | null, V = Buffer | null> {
   offsetLag(): string;
   /** Messages between the first one in this batch and the high watermark. */
   offsetLagLow(): string;
+  /**
+   * Where consumption continues after this batch: one past its last message, or further when
+   * control records (transaction markers) or aborted records follow it in the fetched data. The
+   * offset to commit once every message of the batch is handled (e.g. with a transaction's
+   * `sendOffsets`), so a committed position never stops in front of a marker.
+   */
+  nextOffset(): string;
 }
 
 export interface OffsetsByTopicPartition {
