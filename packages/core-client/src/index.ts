@@ -76,3 +76,11 @@ export {
   type Serializer,
   type TopicMessages,
 } from './producer/types.js';
+export {
+  type RunTransactionalOptions,
+  runTransactional,
+  type TransactionalBatchPayload,
+  type TransactionalMessagePayload,
+  type TransactionalRun,
+  type TransactionalSend,
+} from './transactions/run-transactional.js';

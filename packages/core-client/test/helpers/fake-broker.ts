@@ -530,9 +530,12 @@ export class FakeCluster {
         if (check === 'duplicate') return { ...base, errorCode: FakeTransactions.DUPLICATE };
         if (check !== 0) return { ...base, errorCode: check };
         for (const batch of iterateRecordBatches(records)) {
+          const values: (string | null)[] = [];
           for (const r of decodeRecords(batch)) {
             log.push({ ...r, offset: BigInt(log.length), partition: p.index });
+            values.push(r.value?.toString() ?? null);
           }
+          if (batch.isTransactional) this.txns.appended(batch.producerId, t.name, values);
         }
         return { ...base, errorCode: 0, baseOffset };
       }),

@@ -59,6 +59,21 @@ export class FakeTransactions {
   readonly txnOffsetCommits: RequestBodies[28][] = [];
   /** Every AddPartitionsToTxn's partitions, in order. */
   readonly addPartitionsRequests: string[][] = [];
+  /** Values of records written in transactions, per producer id, until the transaction ends. */
+  private readonly openValues = new Map<bigint, { topic: string; value: string | null }[]>();
+  /** Values of records whose transaction committed / aborted, in commit order. */
+  readonly committedValues: { topic: string; value: string | null }[] = [];
+  readonly abortedValues: { topic: string; value: string | null }[] = [];
+
+  /** A transactional batch of `producerId` was appended (the fake broker calls this). */
+  appended(producerId: bigint, topic: string, values: (string | null)[]): void {
+    let list = this.openValues.get(producerId);
+    if (!list) {
+      list = [];
+      this.openValues.set(producerId, list);
+    }
+    for (const value of values) list.push({ topic, value });
+  }
 
   /** Forget producer state (as a broker whose state expired), so the next sequenced batch is refused. */
   forgetProducers(): void {
@@ -222,6 +237,9 @@ export class FakeTransactions {
         for (const [tp, offset] of offsets) target.set(tp, offset);
       }
     }
+    const values = this.openValues.get(txn.producerId) ?? [];
+    this.openValues.delete(txn.producerId);
+    (committed ? this.committedValues : this.abortedValues).push(...values);
     txn.pendingOffsets.clear();
     txn.partitions.clear();
     txn.groups.clear();
