@@ -112,7 +112,7 @@ describe('runTransactional', () => {
     // 30 records per partition, at most 7 per transaction.
     expect(fake.txns.ended.filter((e) => e.committed).length).toBeGreaterThanOrEqual(10);
     const commits = fake.txns.txnOffsetCommits;
-    expect(commits.every((c) => c.groupId === 'rt-g1' && c.generationId >= 1 && c.memberId !== '')).toBe(
+    expect(commits.every((c) => c.groupId === 'rt-g1' && (c.generationId ?? -1) >= 1 && c.memberId !== '')).toBe(
       true,
     );
   }, 60_000);
