@@ -10,7 +10,6 @@ import net from 'node:net';
 import tls from 'node:tls';
 import {
   apiCodecs,
-  BatchField,
   decodeRecords,
   decodeRequest,
   encodeResponse,
@@ -20,9 +19,7 @@ import {
   type ProduceRequest,
   type RequestBodies,
   type ResponseBodies,
-  TRANSACTIONAL_FLAG_MASK,
 } from '@samsa/protocol';
-import { FakeTransactions, type ProducedBatchInfo } from './fake-transactions.js';
 
 export interface StoredRecord extends KafkaRecord {
   partition: number;
@@ -102,26 +99,23 @@ export class FakeCluster {
   /** Every Produce request: its batches (partition, record count, bytes), in arrival order. */
   readonly produced: {
     nodeId: number;
-    batches: ({ topic: string; partition: number; count: number; bytes: number } & ProducedBatchInfo)[];
+    batches: { topic: string; partition: number; count: number; bytes: number }[];
   }[] = [];
   /** Answer MESSAGE_TOO_LARGE for batches larger than this (a topic's max.message.bytes). */
   maxMessageBytes = Number.POSITIVE_INFINITY;
   private faults: Fault[] = [];
   delayMs = 0;
-  /** Extra delay before answering requests of one API (apiKey → ms). */
-  readonly apiDelays = new Map<number, number>();
   /** Close the connection instead of answering the next N requests of this API. */
   private drops = new Map<number, number>();
-  /** Producer state (sequences, epochs) and the transaction coordinator: fake-transactions.ts. */
-  readonly txns = new FakeTransactions();
-  /** Idempotence: next expected sequence per `producerId/topic/partition`. */
-  get sequences(): Map<string, number> {
-    return this.txns.sequences;
-  }
+  /** Idempotence: next expected sequence per `producerId/topic/partition`, and producer ids handed out. */
+  readonly sequences = new Map<string, number>();
+  nextProducerId = 1000n;
   /** Forget producer state (as a broker whose state expired), so the next sequenced batch is rejected. */
   forgetProducers(): void {
-    this.txns.forgetProducers();
+    this.sequences.clear();
+    this.knownProducers.clear();
   }
+  private readonly knownProducers = new Set<bigint>();
   /** Produce requests being held (not answered) while set. */
   holdProduce = false;
   private held: (() => void)[] = [];
@@ -293,8 +287,6 @@ export class FakeCluster {
       return;
     }
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-    const apiDelay = this.apiDelays.get(apiKey) ?? 0;
-    if (apiDelay > 0) await new Promise((r) => setTimeout(r, apiDelay));
     if (apiKey === 0 && this.holdProduce) await new Promise<void>((r) => this.held.push(r));
     if (socket.destroyed) return;
     const reply = <K extends keyof ResponseBodies>(k: K, res: ResponseBodies[K]) => {
@@ -365,43 +357,11 @@ export class FakeCluster {
         return;
       }
       case 22: {
-        const fault = this.takeFault(22);
-        const answer = this.txns.initProducerId(body as RequestBodies[22], apiVersion);
-        reply(22, { throttleTimeMs: 0, ...answer, ...(fault !== undefined && { errorCode: fault }) });
+        const producerId = this.nextProducerId++;
+        this.knownProducers.add(producerId);
+        reply(22, { throttleTimeMs: 0, errorCode: this.takeFault(22) ?? 0, producerId, producerEpoch: 0 });
         return;
       }
-      case 24: {
-        const fault = this.takeFault(24);
-        const res = this.txns.addPartitions(body as RequestBodies[24], apiVersion);
-        if (fault !== undefined)
-          for (const t of res.resultsByTopicV3AndBelow)
-            for (const p of t.resultsByPartition) p.partitionErrorCode = fault;
-        reply(24, res);
-        return;
-      }
-      case 25: {
-        const fault = this.takeFault(25);
-        reply(
-          25,
-          fault !== undefined
-            ? { throttleTimeMs: 0, errorCode: fault }
-            : this.txns.addOffsets(body as RequestBodies[25], apiVersion),
-        );
-        return;
-      }
-      case 26: {
-        const fault = this.takeFault(26);
-        reply(
-          26,
-          fault !== undefined
-            ? { throttleTimeMs: 0, errorCode: fault }
-            : this.txns.endTxn(body as RequestBodies[26], apiVersion),
-        );
-        return;
-      }
-      case 28:
-        reply(28, this.txns.txnOffsetCommit(body as RequestBodies[28], apiVersion, this.takeFault(28)));
-        return;
       case 2: {
         const req = body as RequestBodies[2];
         reply(2, {
@@ -489,19 +449,12 @@ export class FakeCluster {
   }
 
   private produce(nodeId: number, req: ProduceRequest, done: (res: ResponseBodies[0]) => void): void {
-    const info = (records: Buffer): ProducedBatchInfo => ({
-      producerId: records.readBigInt64BE(BatchField.producerId),
-      epoch: records.readInt16BE(BatchField.producerEpoch),
-      baseSequence: records.readInt32BE(BatchField.baseSequence),
-      count: records.readInt32BE(BatchField.recordsCount),
-      transactional: (records.readInt16BE(BatchField.attributes) & TRANSACTIONAL_FLAG_MASK) !== 0,
-    });
     this.produced.push({
       nodeId,
       batches: req.topicData.flatMap((t) =>
         t.partitionData.map((p) => {
           const records = p.records as Buffer;
-          return { topic: t.name, partition: p.index, bytes: records.length, ...info(records) };
+          return { topic: t.name, partition: p.index, count: records.readInt32BE(57), bytes: records.length };
         }),
       ),
     });
@@ -525,17 +478,22 @@ export class FakeCluster {
         const log = this.logs.get(t.name)![p.index];
         const baseOffset = BigInt(log.length);
         const records = p.records as Buffer;
-        // Kafka's sequence and epoch checks (simplified: one batch per partition, no 5-batch dedup window).
-        const check = this.txns.checkBatch(t.name, p.index, info(records));
-        if (check === 'duplicate') return { ...base, errorCode: FakeTransactions.DUPLICATE };
-        if (check !== 0) return { ...base, errorCode: check };
+        const producerId = records.readBigInt64BE(43);
+        if (producerId >= 0n) {
+          // Kafka's sequence check (simplified: one batch per partition, no 5-batch dedup window).
+          if (!this.knownProducers.has(producerId)) return { ...base, errorCode: 59 }; // UNKNOWN_PRODUCER_ID
+          const key = `${producerId}/${t.name}/${p.index}`;
+          const expected = this.sequences.get(key) ?? 0;
+          const seq = records.readInt32BE(53);
+          const count = records.readInt32BE(57);
+          if (seq < expected) return { ...base, errorCode: 46 }; // DUPLICATE_SEQUENCE_NUMBER
+          if (seq > expected) return { ...base, errorCode: 45 }; // OUT_OF_ORDER_SEQUENCE_NUMBER
+          this.sequences.set(key, seq + count);
+        }
         for (const batch of iterateRecordBatches(records)) {
-          const values: (string | null)[] = [];
           for (const r of decodeRecords(batch)) {
             log.push({ ...r, offset: BigInt(log.length), partition: p.index });
-            values.push(r.value?.toString() ?? null);
           }
-          if (batch.isTransactional) this.txns.appended(batch.producerId, t.name, values);
         }
         return { ...base, errorCode: 0, baseOffset };
       }),

@@ -18,7 +18,10 @@ import {
 } from '../../src/index.js';
 import { LogLevel } from '../../src/logger.js';
 import { isValidTransition, type TransactionState } from '../../src/producer/transaction-manager.js';
-import { type FakeCluster, startFakeCluster } from '../helpers/fake-broker.js';
+import {
+  type FakeTransactionalCluster as FakeCluster,
+  startFakeTransactionalCluster as startFakeCluster,
+} from '../helpers/fake-transactional-cluster.js';
 
 let fake: FakeCluster | null = null;
 const producers: Producer[] = [];
@@ -39,7 +42,7 @@ const TXN_APIS = new Set<number>([
 ]);
 
 async function setup(config: ProducerConfig = {}, topics: Record<string, number> = { t: 3, u: 2 }) {
-  fake ??= await startFakeCluster({ topics, autoCreatePartitions: 3 });
+  fake ??= await startFakeCluster({ topics });
   const producer = newProducer(config);
   await producer.connect();
   return { producer, fake: fake! };
@@ -64,8 +67,7 @@ function newProducer(config: ProducerConfig = {}): Producer {
 
 /** The transactional requests (and Produce) in the order the fake got them, by name. */
 function flow(f: FakeCluster): string[] {
-  const names = Object.fromEntries(Object.entries(ApiKey).map(([k, v]) => [v, k]));
-  return f.requests.filter((r) => TXN_APIS.has(r.apiKey)).map((r) => names[r.apiKey]!);
+  return f.flow(TXN_APIS);
 }
 
 describe('transaction state machine', () => {
@@ -158,7 +160,7 @@ describe('transactions against a coordinator', () => {
     expect(fake.txns.ended).toEqual([
       expect.objectContaining({ committed: true, partitions: ['t/0', 't/1', 't/2', 'u/0'], epoch: 0 }),
     ]);
-    const batches = fake.produced.flatMap((r) => r.batches);
+    const batches = fake.produced.flat();
     expect(batches.every((b) => b.transactional && b.producerId === 1000n && b.epoch === 0)).toBe(true);
     expect(producer.transactionState).toBe('READY');
   });
@@ -213,7 +215,7 @@ describe('transactions against a coordinator', () => {
       [true, 0, ['t/0']],
     ]);
     // Sequence numbers go on: nothing was lost.
-    expect(fake.produced.flatMap((r) => r.batches).map((b) => [b.epoch, b.baseSequence])).toEqual([
+    expect(fake.produced.flat().map((b) => [b.epoch, b.baseSequence])).toEqual([
       [0, 0],
       [0, 1],
     ]);
@@ -321,7 +323,7 @@ describe('transactions against a coordinator', () => {
     const next = await producer.transaction();
     await next.send({ topic: 't', messages: [{ value: 'c', partition: 0 }] });
     await next.commit();
-    expect(fake.produced.flatMap((r) => r.batches).map((b) => [b.epoch, b.baseSequence])).toEqual([
+    expect(fake.produced.flat().map((b) => [b.epoch, b.baseSequence])).toEqual([
       [0, 0],
       [0, 1], // refused
       [1, 0],

@@ -15,7 +15,10 @@ import {
   ProducerFencedError,
   runTransactional,
 } from '../../src/index.js';
-import { type FakeCluster, startFakeCluster } from '../helpers/fake-broker.js';
+import {
+  type FakeTransactionalCluster as FakeCluster,
+  startFakeTransactionalCluster as startFakeCluster,
+} from '../helpers/fake-transactional-cluster.js';
 
 type RunningBroker = Awaited<ReturnType<typeof startBroker>>;
 
@@ -112,9 +115,9 @@ describe('runTransactional', () => {
     // 30 records per partition, at most 7 per transaction.
     expect(fake.txns.ended.filter((e) => e.committed).length).toBeGreaterThanOrEqual(10);
     const commits = fake.txns.txnOffsetCommits;
-    expect(commits.every((c) => c.groupId === 'rt-g1' && (c.generationId ?? -1) >= 1 && c.memberId !== '')).toBe(
-      true,
-    );
+    expect(
+      commits.every((c) => c.groupId === 'rt-g1' && (c.generationId ?? -1) >= 1 && c.memberId !== ''),
+    ).toBe(true);
   }, 60_000);
 
   it('on a handler error aborts, goes back to the last committed offset and delivers again: still exactly once', async () => {

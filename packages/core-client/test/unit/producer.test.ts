@@ -1,4 +1,3 @@
-import { ApiKey } from '@samsa/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BufferExhaustedError,
@@ -329,22 +328,6 @@ describe('idempotent producer', () => {
     await producer.send({ topic: 't', messages: [{ value: 'a' }, { value: 'b' }] });
     await producer.send({ topic: 't', messages: [{ value: 'c' }] });
     expect(values(fake, 't', 0)).toEqual(['first', 'a', 'b', 'c']);
-  });
-
-  it('bumps the epoch and starts the partition over at sequence 0 when the broker forgot it (UNKNOWN_PRODUCER_ID)', async () => {
-    const { producer, fake } = await setup({ t: 1 }, idem);
-    await producer.send({ topic: 't', messages: [{ value: 'a' }] });
-    fake.forgetProducers();
-    await producer.send({ topic: 't', messages: [{ value: 'b' }] });
-    // KIP-360: no new producer id, the same id one epoch up.
-    expect(fake.requests.filter((r) => r.apiKey === ApiKey.InitProducerId)).toHaveLength(1);
-    const sent = fake.produced.flatMap((r) => r.batches).map((b) => [b.epoch, b.baseSequence, b.count]);
-    expect(sent).toEqual([
-      [0, 0, 1],
-      [0, 1, 1], // refused: UNKNOWN_PRODUCER_ID
-      [1, 0, 1],
-    ]);
-    expect(values(fake, 't', 0)).toEqual(['a', 'b']);
   });
 
   it('refuses acks other than -1 per send', async () => {
