@@ -1,8 +1,8 @@
 import { baselineEntry } from '../baseline.js';
-import { kafkajs } from './kafkajs.js';
+import { kafkajs, kafkajsTransactional } from './kafkajs.js';
 import { nodeRdkafka } from './node-rdkafka.js';
 import { platformatic } from './platformatic.js';
-import { samsa, samsaBaseline, samsaIdempotent } from './samsa.js';
+import { samsa, samsaBaseline, samsaIdempotent, samsaTransactional } from './samsa.js';
 import type { BenchClient } from './types.js';
 
 /** Benchmarked clients; Samsa first (ratios are against it). */
@@ -13,4 +13,6 @@ export const clients: Record<string, BenchClient> = {
   kafkajs,
   platformatic,
   'node-rdkafka': nodeRdkafka,
+  'samsa-txn': samsaTransactional,
+  'kafkajs-txn': kafkajsTransactional,
 };
