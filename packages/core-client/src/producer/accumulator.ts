@@ -47,6 +47,8 @@ const RECORD_OVERHEAD_MAX = 5 + 1 + 10 + 5 + 5 + 5 + 5;
 export interface AccumulatorTransactions {
   /** A partition gets its first batch of the open transaction. */
   addPartition(pb: PartitionBuffer): void;
+  /** Why failed batches are not retried now (the transaction is aborting or broke), else null. */
+  retryRefusal(): Error | null;
 }
 
 /** A topic's partition buffers and its partitioners' state. */
@@ -541,6 +543,10 @@ export class Accumulator implements SinkContext, BatchOwner {
     } finally {
       this.flushing--;
     }
+  }
+
+  retryRefusal(): Error | null {
+    return this.transactions === null ? null : this.transactions.retryRefusal();
   }
 
   /**

@@ -44,6 +44,8 @@ export interface BatchOwner {
   partitionBufferOf(topic: string, partition: number): PartitionBuffer | undefined;
   /** Drain again no later than `at` (a retry's back-off ends). */
   wakeAt(at: number): void;
+  /** Why a failed batch must not be retried now (its transaction is aborting or broke), else null. */
+  retryRefusal(): Error | null;
 }
 
 /** The back-off between retries of a batch (Java's retry.backoff.ms / retry.backoff.max.ms). */
@@ -151,6 +153,11 @@ export class ProduceResponseHandler {
 
   /** Puts a failed batch back (it never left its place in the queue), to be retried after a back-off. */
   retry(b: ProducerBatchState, err: Error, now: number, refresh: boolean): void {
+    const refused = this.owner.retryRefusal();
+    if (refused !== null) {
+      this.finish(b, refused);
+      return;
+    }
     b.attempts++;
     b.lastError = err;
     const pb = this.owner.partitionBufferOf(b.topic, b.partition)!;

@@ -327,6 +327,22 @@ export class TransactionManager {
     }
   }
 
+  /**
+   * Why a failed batch must not be retried now: the transaction is aborting, or broke (Java aborts
+   * the batches it would re-enqueue then); null while it may be.
+   */
+  retryRefusal(): Error | null {
+    switch (this.stateNow) {
+      case 'ABORTING':
+        return new TransactionAbortedError(this.transactionalId);
+      case 'ABORTABLE_ERROR':
+      case 'FATAL_ERROR':
+        return this.stateError();
+      default:
+        return null;
+    }
+  }
+
   /** Counts a send call of the open transaction: commit waits for it; its failure makes the transaction abortable. */
   trackSend(call: Promise<unknown>): void {
     this.pendingSends++;

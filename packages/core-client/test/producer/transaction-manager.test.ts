@@ -232,6 +232,26 @@ describe('transactions against a coordinator', () => {
     expect(fake.txns.ended.map((e) => e.committed)).toEqual([false]);
   });
 
+  it('abort does not wait out the retries of a failing batch: it is dropped, and the epoch bumped as its sequence was used', async () => {
+    const { producer, fake } = await setup({ retryBackoffMs: 50, retryBackoffMaxMs: 50 });
+    fake.failNext(ApiKey.Produce, ErrorCode.NOT_ENOUGH_REPLICAS, 1000, { topic: 't', partition: 0 });
+    // Answers come late, so the abort starts while the batch is in flight.
+    fake.apiDelays.set(ApiKey.Produce, 100);
+    const txn = await producer.transaction();
+    const send = txn.send({ topic: 't', messages: [{ value: 'stuck', partition: 0 }] });
+    while (fake.requests.filter((r) => r.apiKey === ApiKey.Produce).length < 2)
+      await new Promise((r) => setTimeout(r, 5));
+    await txn.abort();
+    await expect(send).rejects.toBeInstanceOf(TransactionAbortedError);
+    expect(flow(fake).filter((n) => n !== 'Produce')).toEqual([
+      'InitProducerId',
+      'AddPartitionsToTxn',
+      'EndTxn',
+      'InitProducerId',
+    ]);
+    expect(fake.txns.ended.map((e) => e.committed)).toEqual([false]);
+  });
+
   it('retries CONCURRENT_TRANSACTIONS on the first AddPartitionsToTxn and NOT_COORDINATOR on EndTxn (finding the coordinator again)', async () => {
     const { producer, fake } = await setup();
     fake.failNext(ApiKey.AddPartitionsToTxn, ErrorCode.CONCURRENT_TRANSACTIONS, 2);
