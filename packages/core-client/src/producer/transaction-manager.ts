@@ -20,12 +20,13 @@
  *   coordinators with InitProducerId v3+; without it the producer is fatally broken).
  * - The requests themselves, their retries and error classes: transaction-coordinator.ts.
  */
+
+import { ApiKey } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
 import {
   ConfigurationError,
   isRetriable,
   KafkaProtocolError,
-  KafkaTimeoutError,
   NotConnectedError,
   UnsupportedApiVersionError,
 } from '../errors.js';
@@ -534,9 +535,14 @@ export class TransactionManager {
   /** InitProducerId with the current id and epoch after an abort (KIP-360): sequences start over. */
   private async bumpEpoch(): Promise<void> {
     if (!this.coordinator.canBumpEpoch()) {
-      const cause = new KafkaTimeoutError(
-        'a batch of the aborted transaction was lost after it got a sequence number, and the transaction coordinator ' +
-          'does not support InitProducerId v3 (Kafka < 2.5), so the producer epoch cannot be bumped',
+      // A batch of the aborted transaction was lost after it got a sequence number, and only a
+      // KIP-360 coordinator (Kafka 2.5+) can bump the epoch to start the sequences over.
+      const cause = new UnsupportedApiVersionError(
+        'InitProducerId',
+        ApiKey.InitProducerId,
+        'the transaction coordinator',
+        'below v3',
+        'v3+ to bump the producer epoch after a lost batch (KIP-360, Kafka 2.5)',
       );
       this.failWith('fatal', cause);
       throw this.error;

@@ -402,7 +402,14 @@ export class FakeTransactionalCluster {
   private readonly logs = new Map<string, StoredRecord[][]>();
   private faults: Fault[] = [];
 
-  constructor(private readonly options: { brokers?: number; topics?: Record<string, number> }) {}
+  constructor(
+    private readonly options: {
+      brokers?: number;
+      topics?: Record<string, number>;
+      /** Caps advertised max versions per API key, like an older broker. */
+      maxVersions?: Record<number, number>;
+    },
+  ) {}
 
   get bootstrap(): string[] {
     return this.ports.map((p) => `127.0.0.1:${p}`);
@@ -502,7 +509,10 @@ export class FakeTransactionalCluster {
           apiKeys: [...apiCodecs.values()].map((c) => ({
             apiKey: c.apiKey,
             minVersion: c.request.minVersion,
-            maxVersion: c.request.maxVersion,
+            maxVersion: Math.min(
+              c.request.maxVersion,
+              this.options.maxVersions?.[c.apiKey] ?? c.request.maxVersion,
+            ),
           })),
           throttleTimeMs: 0,
           supportedFeatures: [],
@@ -700,6 +710,7 @@ export class FakeTransactionalCluster {
 export function startFakeTransactionalCluster(options: {
   brokers?: number;
   topics?: Record<string, number>;
+  maxVersions?: Record<number, number>;
 }): Promise<FakeTransactionalCluster> {
   return new FakeTransactionalCluster(options).start();
 }

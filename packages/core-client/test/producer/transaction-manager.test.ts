@@ -15,6 +15,7 @@ import {
   TransactionAbortedError,
   TransactionFatalError,
   TransactionStateError,
+  UnsupportedApiVersionError,
 } from '../../src/index.js';
 import { LogLevel } from '../../src/logger.js';
 import { isValidTransition, type TransactionState } from '../../src/producer/transaction-manager.js';
@@ -352,6 +353,31 @@ describe('transactions against a coordinator', () => {
       [false, 0],
       [true, 1],
     ]);
+  });
+
+  it('without InitProducerId v3 on the coordinator (Kafka < 2.5), a lost sequenced batch makes the producer fatally broken after the abort', async () => {
+    fake = await startFakeCluster({ topics: { t: 1 }, maxVersions: { [ApiKey.InitProducerId]: 2 } });
+    const { producer } = await setup();
+    const txn = await producer.transaction();
+    // A batch refused for good after it got its sequence number: abortable, but its hole stays.
+    fake.failNext(ApiKey.Produce, ErrorCode.MESSAGE_TOO_LARGE, 1, { topic: 't', partition: 0 });
+    await txn.send({ topic: 't', messages: [{ value: 'lost', partition: 0 }] }).catch(() => {});
+    expect(producer.transactionState).toBe('ABORTABLE_ERROR');
+    const err = await txn.abort().catch((e) => e);
+    expect(err).toBeInstanceOf(TransactionFatalError);
+    expect(err.cause).toBeInstanceOf(UnsupportedApiVersionError);
+    expect(producer.transactionState).toBe('FATAL_ERROR');
+    // Nothing was sent to bump the epoch: an InitProducerId without the id would fence a newer instance.
+    expect(flow(fake).filter((n) => n === 'InitProducerId')).toHaveLength(1);
+
+    // A sequence error there is fatal at once (Java's abortableErrorIfPossible).
+    const other = newProducer({ transactionalId: 'tx-old-2' });
+    await other.connect();
+    const t2 = await other.transaction();
+    fake.failNext(ApiKey.Produce, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 1, { topic: 't', partition: 0 });
+    await t2.send({ topic: 't', messages: [{ value: 'gap', partition: 0 }] }).catch(() => {});
+    expect(other.transactionState).toBe('FATAL_ERROR');
+    await expect(t2.commit()).rejects.toBeInstanceOf(TransactionFatalError);
   });
 
   it('sends offsets to the group coordinator with the consumer group metadata; visible only when committed', async () => {
