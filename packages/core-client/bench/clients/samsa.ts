@@ -108,3 +108,13 @@ export const samsaBaseline: BenchClient = {
   },
   producer: samsaProducer(undefined, loadBaseline),
 };
+
+/** The BENCH_BASELINE build with idempotence set explicitly (acks=-1 only), to compare the idempotent path across builds. */
+export const samsaBaselineIdempotent: BenchClient = {
+  name: 'samsa-baseline-idempotent',
+  onlyAcks: -1,
+  async unavailable() {
+    return baselineEntry() ? undefined : 'BENCH_BASELINE is not set';
+  },
+  producer: samsaProducer(true, loadBaseline),
+};
