@@ -14,6 +14,15 @@
  * BENCH_SCENARIOS='1 KB,consume' runs only scenarios whose name contains one of the strings.
  * BENCH_BASELINE=<checkout> adds that built checkout's Samsa as `samsa-baseline` (bench/baseline.ts), to
  * compare a change with the commit before it in one run.
+ *
+ * Transactional produce ('produce 100 B in transactions of 100' / 1,000 / 10,000): Samsa's and
+ * KafkaJS's transactional producers (`samsa-txn`, `kafkajs-txn`) beside Samsa's idempotent
+ * producer (`samsa`, the default) sending the same records without transactions, so the ratio
+ * column reads "idempotent ÷ transactional". They need a broker with a transaction coordinator:
+ * BENCH_BROKER=librdkafka-mock runs only these scenarios against the librdkafka mock cluster (kcat,
+ * topics auto-created with 4 partitions; the mock writes no markers, so it measures the client and
+ * the coordinator round trips, not marker writes); against broker-dev they fail until its
+ * coordinator lands, and the table says so.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,6 +34,7 @@ import { clients } from './clients/index.js';
 import { type ConsumerBenchResult, runConsumerBench } from './consumer.js';
 import { loopbackCeiling } from './loopback.js';
 import { cpuSeconds, groupRuns, median, type Spread, sameRunRatios, spread } from './measure.js';
+import { startMockTarget, TRANSACTIONAL_SCENARIOS } from './transactional.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -96,14 +106,149 @@ function runWorker(job: unknown): Promise<WorkerResult> {
 const fmt = (n: number | undefined, digits = 0) =>
   n === undefined || !Number.isFinite(n) ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
+interface ProduceScenario {
+  scenario: string;
+  valueSize: number;
+  acks: 1 | -1;
+  count: number;
+  /** Transactional scenarios: records per transaction (transactional clients only). */
+  recordsPerTransaction?: number;
+}
+
+/** Runs each produce scenario for each client (order rotated per repetition), one fresh process per run. */
+async function runProduceScenarios(
+  target: {
+    bootstrap: string[];
+    brokerPid: number | undefined;
+    createTopic(topic: string): Promise<void>;
+    deleteTopic(topic: string): Promise<void>;
+  },
+  scenarios: ProduceScenario[],
+  rows: Row[],
+): Promise<void> {
+  let run = 0;
+  for (let rep = 0; rep < runs; rep++) {
+    for (const s of scenarios) {
+      if (!wanted(s.scenario)) continue;
+      const transactional = s.recordsPerTransaction !== undefined;
+      const order = names.map((_, i) => names[(i + rep) % names.length]!);
+      for (const client of order) {
+        const c = clients[client]!;
+        if (c.onlyAcks !== undefined && c.onlyAcks !== s.acks) continue;
+        // Transactional clients run only transactional scenarios; beside them only `samsa` (idempotent).
+        if ((c.transactional ?? false) !== transactional && !(transactional && client === 'samsa')) continue;
+        const topic = `bench-${process.pid}-${run++}-${client}`;
+        await target.createTopic(topic);
+        console.error(`${s.scenario}: ${client}...`);
+        const brokerPid = target.brokerPid;
+        const cpu0 = cpuSeconds(brokerPid);
+        const wait0 = brokerPid === undefined ? Number.NaN : waitSeconds(brokerPid);
+        const started = performance.now();
+        const r = await runWorker({
+          client,
+          mode: 'produce',
+          options: {
+            bootstrap: target.bootstrap,
+            topic,
+            count: s.count,
+            valueSize: s.valueSize,
+            acks: s.acks,
+            batch: transactional ? Math.min(1000, s.recordsPerTransaction!) : 1000,
+            window: 8,
+            ...(transactional && { recordsPerTransaction: s.recordsPerTransaction }),
+          },
+        });
+        const brokerCpu = cpuSeconds(brokerPid) - cpu0;
+        const brokerWait = (brokerPid === undefined ? Number.NaN : waitSeconds(brokerPid)) - wait0;
+        const lifetime = (performance.now() - started) / 1000;
+        await target.deleteTopic(topic).catch(() => {});
+        if (!r.ok) {
+          rows.push({ scenario: s.scenario, client, run: rep, ok: false, error: r.error });
+          continue;
+        }
+        const secs = r.ms / 1000;
+        rows.push({
+          scenario: s.scenario,
+          client,
+          run: rep,
+          ok: true,
+          ms: r.ms,
+          msgsPerSec: r.count / secs,
+          mbPerSec: (r.count * s.valueSize) / secs / 1e6,
+          clientCpuPct: (r.cpuMs / r.ms) * 100,
+          clientCpuWaitPct: ((r.waitMs ?? Number.NaN) / r.ms) * 100,
+          brokerCpuPct: (brokerCpu / secs) * 100,
+          brokerCpuWaitPct: (brokerWait / lifetime) * 100,
+        });
+      }
+    }
+  }
+}
+
+const transactionalScenarios = (): ProduceScenario[] =>
+  TRANSACTIONAL_SCENARIOS.map(({ scenario, recordsPerTransaction, count }) => ({
+    scenario,
+    valueSize: 100,
+    acks: -1,
+    count: Math.max(recordsPerTransaction, Math.round(count * scale)),
+    recordsPerTransaction,
+  }));
+
+/** BENCH_BROKER=librdkafka-mock: the transactional scenarios against the librdkafka mock cluster. */
+async function mainOnMock() {
+  const mock = await startMockTarget();
+  const rows: Row[] = [];
+  try {
+    await runProduceScenarios(
+      {
+        bootstrap: mock.bootstrap,
+        brokerPid: mock.pid,
+        createTopic: async () => {},
+        deleteTopic: async () => {},
+      },
+      transactionalScenarios(),
+      rows,
+    );
+  } finally {
+    await mock.stop();
+  }
+  console.log(
+    [
+      'target: librdkafka mock cluster (kcat, librdkafka 2.0.2); broker CPU = the kcat process',
+      '',
+      ...table(rows),
+    ].join('\n'),
+  );
+  console.log('');
+  console.log(
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        target: 'librdkafka-mock',
+        runs,
+        summary: summarize(rows),
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
 async function main() {
+  if (process.env.BENCH_BROKER === 'librdkafka-mock') return mainOnMock();
+  if (process.env.BENCH_BROKER !== undefined && process.env.BENCH_BROKER !== 'broker-dev') {
+    throw new Error(
+      `BENCH_BROKER=${process.env.BENCH_BROKER}: expected broker-dev (the default) or librdkafka-mock`,
+    );
+  }
   console.error('measuring loopback ceiling...');
   const loopback = await loopbackCeiling(2);
   const { child: brokerProc, bootstrap } = await startBrokerProcess(PARTITIONS);
   const admin = new Kafka({ brokers: bootstrap, logLevel: LogLevel.ERROR }).admin();
   await admin.connect();
   const rows: Row[] = [];
-  let run = 0;
   let broker: Awaited<ReturnType<typeof brokerCeiling>> | null = null;
   let consumer: ConsumerBenchResult | null = null;
   try {
@@ -115,64 +260,27 @@ async function main() {
     const brokerCpuPct = ((cpuSeconds(brokerProc.pid!) - cpu0) / ((performance.now() - t0) / 1000)) * 100;
     broker = { ...broker, brokerCpuPct } as typeof broker & { brokerCpuPct: number };
     await admin.deleteTopics({ topics: ['bench-ceiling'] });
-    const scenarios = [
-      { valueSize: 100, acks: 1 as const, count: Math.round(300_000 * scale) },
-      { valueSize: 100, acks: -1 as const, count: Math.round(300_000 * scale) },
-      { valueSize: 1024, acks: 1 as const, count: Math.round(60_000 * scale) },
-      { valueSize: 1024, acks: -1 as const, count: Math.round(60_000 * scale) },
-    ];
-    for (let rep = 0; rep < runs; rep++) {
-      for (const s of scenarios) {
-        const scenario = `produce ${s.valueSize === 100 ? '100 B' : '1 KB'} acks=${s.acks}`;
-        if (!wanted(scenario)) continue;
-        const order = names.map((_, i) => names[(i + rep) % names.length]);
-        for (const client of order) {
-          const only = clients[client].onlyAcks;
-          if (only !== undefined && only !== s.acks) continue;
-          const topic = `bench-${run++}-${client}`;
+    const scenarios: ProduceScenario[] = [
+      { valueSize: 100, acks: 1, count: Math.round(300_000 * scale) },
+      { valueSize: 100, acks: -1, count: Math.round(300_000 * scale) },
+      { valueSize: 1024, acks: 1, count: Math.round(60_000 * scale) },
+      { valueSize: 1024, acks: -1, count: Math.round(60_000 * scale) },
+    ].map((x) => ({
+      ...(x as Omit<ProduceScenario, 'scenario'>),
+      scenario: `produce ${x.valueSize === 100 ? '100 B' : '1 KB'} acks=${x.acks}`,
+    }));
+    await runProduceScenarios(
+      {
+        bootstrap,
+        brokerPid: brokerProc.pid,
+        createTopic: async (topic) => {
           await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
-          console.error(`${scenario}: ${client}...`);
-          const cpu0 = cpuSeconds(brokerProc.pid!);
-          const wait0 = waitSeconds(brokerProc.pid!);
-          const started = performance.now();
-          const r = await runWorker({
-            client,
-            mode: 'produce',
-            options: {
-              bootstrap,
-              topic,
-              count: s.count,
-              valueSize: s.valueSize,
-              acks: s.acks,
-              batch: 1000,
-              window: 8,
-            },
-          });
-          const brokerCpu = cpuSeconds(brokerProc.pid!) - cpu0;
-          const brokerWait = waitSeconds(brokerProc.pid!) - wait0;
-          const lifetime = (performance.now() - started) / 1000;
-          await admin.deleteTopics({ topics: [topic] }).catch(() => {});
-          if (!r.ok) {
-            rows.push({ scenario, client, run: rep, ok: false, error: r.error });
-            continue;
-          }
-          const secs = r.ms / 1000;
-          rows.push({
-            scenario,
-            client,
-            run: rep,
-            ok: true,
-            ms: r.ms,
-            msgsPerSec: r.count / secs,
-            mbPerSec: (r.count * s.valueSize) / secs / 1e6,
-            clientCpuPct: (r.cpuMs / r.ms) * 100,
-            clientCpuWaitPct: ((r.waitMs ?? Number.NaN) / r.ms) * 100,
-            brokerCpuPct: (brokerCpu / secs) * 100,
-            brokerCpuWaitPct: (brokerWait / lifetime) * 100,
-          });
-        }
-      }
-    }
+        },
+        deleteTopic: (topic) => admin.deleteTopics({ topics: [topic] }),
+      },
+      [...scenarios, ...transactionalScenarios()],
+      rows,
+    );
     // Consumer: 100 B and 1 KB data sets, each client and delivery style in its own process.
     if (wanted('consume 100 B') || wanted('consume 1 KB')) {
       consumer = await runConsumerBench({

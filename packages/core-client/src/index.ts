@@ -49,6 +49,22 @@ export {
 } from './partitioners/index.js';
 export { InvalidMessageError, Producer, ProducerEvents } from './producer/producer.js';
 export {
+  type GroupMetadataSource,
+  type SendOffsetsOptions,
+  Transaction,
+  type TransactionTopicOffsets,
+} from './producer/transaction.js';
+export {
+  classifyTransactionError,
+  ProducerFencedError,
+  TransactionAbortableError,
+  TransactionAbortedError,
+  type TransactionErrorClass,
+  TransactionFatalError,
+  TransactionStateError,
+} from './producer/transaction-errors.js';
+export type { TransactionOffset, TransactionState } from './producer/transaction-manager.js';
+export {
   type Bytes,
   type CompressionName,
   CompressionTypes,
@@ -64,3 +80,11 @@ export {
   type Serializer,
   type TopicMessages,
 } from './producer/types.js';
+export {
+  type RunTransactionalOptions,
+  runTransactional,
+  type TransactionalBatchPayload,
+  type TransactionalMessagePayload,
+  type TransactionalRun,
+  type TransactionalSend,
+} from './transactions/run-transactional.js';

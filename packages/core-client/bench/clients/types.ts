@@ -15,6 +15,8 @@ export interface ProduceBenchOptions {
   batch: number;
   /** send() calls in flight at once. */
   window: number;
+  /** Transactional clients: records per transaction (each transaction is committed before the next starts). */
+  recordsPerTransaction?: number;
 }
 
 export interface ConsumeBenchOptions {
@@ -29,6 +31,8 @@ export interface BenchClient {
   name: string;
   /** Produce scenarios with another acks setting are skipped (e.g. idempotence needs -1). */
   onlyAcks?: -1 | 1;
+  /** Runs only the transactional produce scenarios (bench/transactional.ts), and only those. */
+  transactional?: boolean;
   /** undefined when usable, else why not (e.g. "node-rdkafka is not installed"). */
   unavailable(): Promise<string | undefined>;
   /**
@@ -53,4 +57,35 @@ export async function windowed(
     while (next < calls) await send(next++);
   });
   await Promise.all(lanes);
+}
+
+/**
+ * Sends `count` records in transactions of `perTransaction`, each used the way its client is meant
+ * to be: `batch`-record sends with at most `window` in flight, then the commit. With
+ * `commitWaitsForSends` (Samsa: commit flushes and waits for the transaction's sends) the commit
+ * follows the last send at once; otherwise (KafkaJS: commit does not wait) the sends are awaited first.
+ */
+export async function inTransactions(
+  count: number,
+  perTransaction: number,
+  batch: number,
+  window: number,
+  commitWaitsForSends: boolean,
+  transaction: () => Promise<{ send(records: number): Promise<unknown>; commit(): Promise<void> }>,
+): Promise<void> {
+  for (let sent = 0; sent < count; sent += perTransaction) {
+    const n = Math.min(perTransaction, count - sent);
+    const txn = await transaction();
+    const size = Math.min(batch, n);
+    const calls = Math.ceil(n / size);
+    if (commitWaitsForSends) {
+      const sends: Promise<unknown>[] = [];
+      for (let i = 0; i < calls; i++) sends.push(txn.send(Math.min(size, n - i * size)));
+      await txn.commit();
+      await Promise.all(sends);
+    } else {
+      await windowed(calls, window, (i) => txn.send(Math.min(size, n - i * size)));
+      await txn.commit();
+    }
+  }
 }

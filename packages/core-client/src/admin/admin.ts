@@ -15,6 +15,7 @@ import * as configs from './configs.js';
 import * as groups from './groups-and-offsets.js';
 import * as offsetReset from './offset-reset.js';
 import * as topics from './topics.js';
+import * as transactions from './transactions.js';
 import type {
   AdminConfig,
   AlterConfigsOptions,
@@ -33,11 +34,15 @@ import type {
   OffsetResetOptions,
   OffsetResetResult,
   PartitionLag,
+  PartitionProducers,
   ResourceConfigQuery,
   SeekEntry,
   TopicDescription,
   TopicMetadataView,
   TopicOffsets,
+  TransactionDescription,
+  TransactionListing,
+  TransactionStateName,
 } from './types.js';
 
 export type { AdminConfig } from './types.js';
@@ -240,5 +245,34 @@ export class Admin {
    */
   fetchConsumerLag(options: ConsumerLagOptions): Promise<PartitionLag[]> {
     return groups.fetchConsumerLag(this.ctx, options);
+  }
+
+  // ------------------------------------------------------------ transactions, producers: transactions.ts
+
+  /** The producers each partition's leader tracks, and the open transaction holding back its LSO (Kafka 3.0+). */
+  describeProducers(options: {
+    topics: { topic: string; partitions?: number[] }[];
+    signal?: AbortSignal;
+  }): Promise<PartitionProducers[]> {
+    return transactions.describeProducers(this.ctx, options);
+  }
+
+  /** What each transactional id's transaction is doing: state, partitions, since when (Kafka 3.0+). */
+  describeTransactions(
+    transactionalIds: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<TransactionDescription[]> {
+    return transactions.describeTransactions(this.ctx, transactionalIds, options);
+  }
+
+  /** The transactions of every coordinator, optionally by state or producer id (Kafka 3.0+). */
+  listTransactions(
+    options: {
+      states?: TransactionStateName[];
+      producerIds?: (string | bigint | number)[];
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<TransactionListing[]> {
+    return transactions.listTransactions(this.ctx, options);
   }
 }

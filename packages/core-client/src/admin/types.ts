@@ -343,3 +343,52 @@ export interface OffsetResetResult {
   executed: boolean;
   partitions: PlannedOffset[];
 }
+
+/** Kafka's transaction states, as DescribeTransactions and ListTransactions name them. */
+export type TransactionStateName =
+  | 'Empty'
+  | 'Ongoing'
+  | 'PrepareCommit'
+  | 'PrepareAbort'
+  | 'CompleteCommit'
+  | 'CompleteAbort'
+  | 'PrepareEpochFence'
+  | 'Dead';
+
+/** A producer a partition leader tracks. Ids, offsets and timestamps are decimal strings. */
+export interface ActiveProducer {
+  producerId: string;
+  producerEpoch: number;
+  /** Sequence number of its last batch on the partition (-1 when none). */
+  lastSequence: number;
+  lastTimestamp: string;
+  coordinatorEpoch: number;
+  /** First offset of its open transaction on the partition ("-1" when none): what holds the LSO back. */
+  currentTransactionStartOffset: string;
+}
+
+export interface PartitionProducers {
+  topic: string;
+  partition: number;
+  activeProducers: ActiveProducer[];
+}
+
+export interface TransactionDescription {
+  transactionalId: string;
+  state: TransactionStateName;
+  transactionTimeoutMs: number;
+  /** When the open transaction started (ms since the epoch, "-1" when none is open). */
+  transactionStartTimeMs: string;
+  producerId: string;
+  producerEpoch: number;
+  /** The partitions the open transaction holds. */
+  topics: { topic: string; partitions: number[] }[];
+}
+
+export interface TransactionListing {
+  transactionalId: string;
+  producerId: string;
+  state: TransactionStateName;
+  /** The broker that coordinates it. */
+  coordinatorId: number;
+}

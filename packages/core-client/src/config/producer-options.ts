@@ -4,12 +4,15 @@ import { ConfigurationError } from '../errors.js';
 import { builtInKind, type PartitionerFactory, Partitioners } from '../partitioners/index.js';
 import type { CompressionTypes, ProducerConfig, Serializer } from '../producer/types.js';
 import { DEFAULT_RETRY, type ResolvedRetry, resolveRetry } from './client-options.js';
-import { alias, describe, optionalBool, optionalInt, rejectUnknown } from './validate.js';
+import { alias, describe, optionalBool, optionalInt, optionalString, rejectUnknown } from './validate.js';
 
 export interface ResolvedProducerConfig {
   acks: number;
   /** Producer id + sequence numbers: no duplicates from retries, up to 5 batches in flight per partition. */
   enableIdempotence: boolean;
+  /** Set: a transactional producer (implies idempotence). */
+  transactionalId: string | null;
+  transactionTimeoutMs: number;
   lingerMs: number;
   batchSize: number;
   bufferMemory: number;
@@ -55,6 +58,7 @@ const KNOWN = [
   'enableIdempotence',
   'idempotent',
   'transactionalId',
+  'transactionTimeoutMs',
   'keySerializer',
   'valueSerializer',
   'retry',
@@ -103,13 +107,20 @@ export function resolveProducerConfig(
   }
   rejectUnknown('producer()', config, KNOWN);
   const c = config as Record<string, unknown>;
-  const idempotent = optionalBool('enableIdempotence', alias(c, 'enableIdempotence', 'idempotent'), false);
-  if (config.transactionalId !== undefined) {
+  const idempotenceOption = alias(c, 'enableIdempotence', 'idempotent');
+  const transactionalId = optionalString('transactionalId', config.transactionalId, undefined);
+  if (transactionalId !== undefined && transactionalId.length === 0) {
     throw new ConfigurationError(
       'transactionalId',
-      'transactions are not implemented yet in this version of Samsa',
+      'must not be empty (leave it out for a producer without transactions)',
     );
   }
+  const transactionTimeoutMs = optionalInt(
+    'transactionTimeoutMs',
+    alias(c, 'transactionTimeoutMs', 'transactionTimeout'),
+    60_000,
+    { min: 1, max: 0x7fffffff },
+  );
   const batchSize = optionalInt('batchSize', config.batchSize, 16_384, { min: 1 });
   const maxRequestSize = optionalInt('maxRequestSize', config.maxRequestSize, 1_048_576, { min: 1024 });
   const bufferMemory = optionalInt('bufferMemory', config.bufferMemory, 33_554_432, { min: 1024 });
@@ -155,21 +166,16 @@ export function resolveProducerConfig(
     { min: 1 },
   );
   const retries = optionalInt('retries', config.retries, Number.MAX_SAFE_INTEGER);
-  if (idempotent) {
-    // Java's rules for enable.idempotence.
-    if (acks !== -1)
-      throw new ConfigurationError('acks', `must be -1 ('all') with enableIdempotence, got ${acks}`);
-    if (maxInFlightRequestsPerConnection > 5) {
-      throw new ConfigurationError(
-        'maxInFlightRequestsPerConnection',
-        'must be at most 5 with enableIdempotence',
-      );
-    }
-    if (retries === 0) throw new ConfigurationError('retries', 'must be above 0 with enableIdempotence');
-  }
+  const enableIdempotence = resolveIdempotence(idempotenceOption, transactionalId, {
+    acks,
+    maxInFlightRequestsPerConnection,
+    retries,
+  });
   return {
     acks,
-    enableIdempotence: idempotent,
+    enableIdempotence,
+    transactionalId: transactionalId ?? null,
+    transactionTimeoutMs,
     lingerMs,
     batchSize,
     bufferMemory,
@@ -201,4 +207,55 @@ export function resolveProducerConfig(
     valueSerializer: config.valueSerializer ?? null,
     retry: resolveRetry('retry', config.retry, DEFAULT_RETRY),
   };
+}
+
+/**
+ * Java's rules for `enable.idempotence` (KIP-679, Kafka 3.0+): on by default unless acks, in-flight
+ * requests or retries contradict it. Set explicitly, a contradiction is a ConfigurationError naming
+ * both options; left to its default, idempotence is quietly off instead (acks=1 keeps working as
+ * before). A transactional producer needs idempotence either way.
+ */
+function resolveIdempotence(
+  option: unknown,
+  transactionalId: string | undefined,
+  settings: { acks: number; maxInFlightRequestsPerConnection: number; retries: number },
+): boolean {
+  const explicit = optionalBool('enableIdempotence', option, true);
+  const conflict =
+    settings.acks !== -1
+      ? { name: 'acks', why: `acks=${settings.acks} (idempotence needs acks=-1, 'all')` }
+      : settings.maxInFlightRequestsPerConnection > 5
+        ? {
+            name: 'maxInFlightRequestsPerConnection',
+            why: `maxInFlightRequestsPerConnection=${settings.maxInFlightRequestsPerConnection} (idempotence allows at most 5)`,
+          }
+        : settings.retries === 0
+          ? { name: 'retries', why: 'retries=0 (idempotence needs retries above 0)' }
+          : null;
+  if (option === undefined || option === null) {
+    if (conflict === null) return true;
+    if (transactionalId !== undefined) {
+      throw new ConfigurationError(
+        conflict.name,
+        `transactionalId needs idempotence, which ${conflict.why} rules out; drop ${conflict.name} or transactionalId`,
+      );
+    }
+    return false;
+  }
+  if (!explicit) {
+    if (transactionalId !== undefined) {
+      throw new ConfigurationError(
+        'enableIdempotence',
+        'false cannot go with transactionalId: a transactional producer is idempotent. Remove enableIdempotence: false (or transactionalId)',
+      );
+    }
+    return false;
+  }
+  if (conflict !== null) {
+    throw new ConfigurationError(
+      conflict.name,
+      `enableIdempotence: true conflicts with ${conflict.why}; change ${conflict.name} or leave enableIdempotence out`,
+    );
+  }
+  return true;
 }

@@ -32,7 +32,12 @@ import { type BatchDecodeFailure, CorruptBatches } from './fetch/corrupt-batches
 import { Fetcher } from './fetch/fetcher.js';
 import { ClassicConsumerMembership } from './group/classic-consumer.js';
 import type { GroupMembership } from './group/membership.js';
-import type { KafkaMessage, TopicPartitionOffset, TopicPartitionSelector } from './message.js';
+import type {
+  ConsumerGroupMetadata,
+  KafkaMessage,
+  TopicPartitionOffset,
+  TopicPartitionSelector,
+} from './message.js';
 import { type ConsumerMessagesOptions, messageIterator } from './message-iterator.js';
 import { OffsetCommitter } from './offset-committer.js';
 import { type PartitionState, partitionKey, topicPartitionsOf } from './partition-state.js';
@@ -420,13 +425,12 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     return (p.finished ?? p.position).toString();
   }
 
-  /** Member id and generation, for diagnostics. */
-  groupMetadata(): {
-    groupId: string;
-    memberId: string;
-    generationId: number;
-    groupInstanceId: string | null;
-  } {
+  /**
+   * Who this consumer is in its group right now (Java's `groupMetadata()`): pass it (or the consumer)
+   * to a transaction's `sendOffsets`, so the offsets commit only if this member still holds the
+   * generation it consumed under (KIP-447).
+   */
+  groupMetadata(): ConsumerGroupMetadata {
     return {
       groupId: this.config.groupId,
       memberId: this.membership.memberId,

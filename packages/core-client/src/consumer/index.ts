@@ -43,6 +43,7 @@ export {
 } from './group/group-member.js';
 export type {
   Batch,
+  ConsumerGroupMetadata,
   Deserializer,
   DeserializerContext,
   EachBatchHandler,

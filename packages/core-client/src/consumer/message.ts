@@ -37,6 +37,20 @@ export interface TopicPartitionOffset {
   metadata?: string | null;
 }
 
+/**
+ * Who a consumer is in its group, for transactional offset commits (Java's ConsumerGroupMetadata,
+ * KIP-447): a transaction that commits offsets under an old generation is refused, so a member that
+ * lost its partitions in a rebalance cannot commit for them.
+ */
+export interface ConsumerGroupMetadata {
+  groupId: string;
+  /** The group generation (the member epoch with KIP-848); -1 while not in the group. */
+  generationId: number;
+  /** '' while not in the group. */
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
 export interface TopicPartitionSelector {
   topic: string;
   /** All partitions of the topic when left out. */
@@ -65,6 +79,13 @@ export interface Batch<K = Buffer | null, V = Buffer | null> {
   offsetLag(): string;
   /** Messages between the first one in this batch and the high watermark. */
   offsetLagLow(): string;
+  /**
+   * Where consumption continues after this batch: one past its last message, or further when
+   * control records (transaction markers) or aborted records follow it in the fetched data. The
+   * offset to commit once every message of the batch is handled (e.g. with a transaction's
+   * `sendOffsets`), so a committed position never stops in front of a marker.
+   */
+  nextOffset(): string;
 }
 
 export interface OffsetsByTopicPartition {

@@ -288,7 +288,7 @@ export class Runner<K, V> {
       }
       let resolved: bigint | null = null;
       const leaderEpoch = reader.leaderEpoch;
-      const batch = makeBatch(topic, partition, chunk.highWatermark, messages);
+      const batch = makeBatch(topic, partition, chunk.highWatermark, chunk.nextOffset, messages);
       const payload: EachBatchPayload<K, V> = {
         batch,
         resolveOffset: (offset) => {
@@ -338,9 +338,12 @@ export class Runner<K, V> {
         if (alreadyResolved < messages.length) this.hooks.finished(messages.length - alreadyResolved);
         this.chunkDone(p, reader);
       } else if (p.chunks[0] === chunk) {
-        // Unresolved messages are not committed, but delivery moves on (KafkaJS semantics).
+        // Unresolved messages are not committed, but delivery moves on (KafkaJS semantics). With
+        // every message resolved, the commit also covers what follows them in the chunk (markers).
         p.shiftChunk();
         this.hooks.released(chunk.bytes);
+        if (resolved !== null && resolved > BigInt(messages[messages.length - 1]!.offset))
+          p.markFinished(chunk.nextOffset, leaderEpoch, 0);
       }
       if (++turns >= 1 && this.queue.length > 0) return;
     }
@@ -411,6 +414,7 @@ function makeBatch<K, V>(
   topic: string,
   partition: number,
   highWatermark: bigint,
+  nextOffset: bigint,
   messages: KafkaMessage<K, V>[],
 ): Batch<K, V> {
   const hw = highWatermark.toString();
@@ -430,5 +434,6 @@ function makeBatch<K, V>(
     lastOffset: last,
     offsetLag: () => lag(last()),
     offsetLagLow: () => (messages.length > 0 ? lag(messages[0].offset) : '0'),
+    nextOffset: () => nextOffset.toString(),
   };
 }

@@ -43,6 +43,14 @@ import { Sink, type SinkContext } from './sink.js';
 /** Framing bytes a record may need beyond its key, value and headers (length, deltas, lengths). */
 const RECORD_OVERHEAD_MAX = 5 + 1 + 10 + 5 + 5 + 5 + 5;
 
+/** A transactional producer's transaction manager, as the accumulator sees it (transaction-manager.ts). */
+export interface AccumulatorTransactions {
+  /** A partition gets its first batch of the open transaction. */
+  addPartition(pb: PartitionBuffer): void;
+  /** Why failed batches are not retried now (the transaction is aborting or broke), else null. */
+  retryRefusal(): Error | null;
+}
+
 /** A topic's partition buffers and its partitioners' state. */
 export interface TopicState {
   readonly name: string;
@@ -78,6 +86,9 @@ export class Accumulator implements SinkContext, BatchOwner {
   /** Closed for good (disconnect): nothing is retried or split any more. */
   closedHard = false;
   private metadataRefreshing = false;
+  /** Set for a transactional producer: partitions join the open transaction with their first batch. */
+  transactions: AccumulatorTransactions | null = null;
+  private readonly transactional: boolean;
   private readonly backoff: ResolvedRetry;
   private readonly unsubscribe: () => void;
 
@@ -92,7 +103,13 @@ export class Accumulator implements SinkContext, BatchOwner {
       maxClass: 16 * 1024 * 1024,
       maxIdleBytes: Math.floor(config.bufferMemory / 2),
     });
-    this.idempotence = new Idempotence(config.enableIdempotence, cluster, config.retry, logger);
+    this.transactional = config.transactionalId !== null;
+    this.idempotence = new Idempotence(
+      { enabled: config.enableIdempotence, transactional: this.transactional },
+      cluster,
+      config.retry,
+      logger,
+    );
     this.maxPerPartition = config.enableIdempotence ? config.maxInFlightRequestsPerConnection : 1;
     this.responses = new ProduceResponseHandler(this, config, cluster, this.idempotence, logger);
     this.backoff = produceBackoff(config);
@@ -303,7 +320,9 @@ export class Accumulator implements SinkContext, BatchOwner {
       timeoutMs,
       Math.min(Math.max(reserved, this.backlogBatchBytes), pb.maxBatchBytes),
       compression === CompressionType.None ? this.batchBuffers.take(reserved) : undefined,
+      this.transactional,
     );
+    if (this.transactions !== null && !pb.inTransaction) this.transactions.addPartition(pb);
     batch.backlogged = backlogged;
     batch.builder.append(record);
     this.incomplete.add(batch);
@@ -525,6 +544,18 @@ export class Accumulator implements SinkContext, BatchOwner {
     } finally {
       this.flushing--;
     }
+  }
+
+  retryRefusal(): Error | null {
+    return this.transactions === null ? null : this.transactions.retryRefusal();
+  }
+
+  /**
+   * Fails every batch that is not in flight (a transaction aborts or broke: Java's
+   * abortUndrainedBatches); batches in flight finish as the broker answers them.
+   */
+  abortUndrained(err: Error): void {
+    for (const b of [...this.incomplete]) if (!b.inFlight) this.responses.finish(b, err);
   }
 
   /** Fails everything still buffered (closing, or no producer id could be had). */

@@ -37,6 +37,8 @@ export function splitBatch(b: ProducerBatchState, limit: number): ProducerBatchS
         b.compression,
         b.timeoutMs,
         limit,
+        undefined,
+        b.transactional,
       );
       piece.createdMs = b.createdMs;
       piece.builder.append(input);

@@ -41,12 +41,15 @@ export class ProducerBatchState {
     maxBatchBytes: number,
     /** A recycled buffer to write into (see the accumulator's `batchBuffers`). */
     buffer?: Buffer,
+    /** Part of a transaction (attributes bit 4): a transactional producer's batches all are. */
+    readonly transactional = false,
   ) {
     this.builder = new RecordBatchBuilder({
       compression,
       maxBatchBytes,
       initialCapacity: capacity,
       ...(buffer && { buffer }),
+      ...(transactional && { transactional }),
     });
   }
 

@@ -1,16 +1,21 @@
 /**
- * Idempotence (KIP-98): the producer id and epoch from InitProducerId, and per partition the
- * sequence number of the next batch. A batch gets producer id, epoch and base sequence when it is
- * first sent and keeps them through retries, so the broker can drop a duplicate and refuse a gap.
+ * Idempotence (KIP-98): the producer id and epoch, and per partition the sequence number of the
+ * next batch. A batch gets producer id, epoch and base sequence when it is first sent and keeps them
+ * through retries, so the broker can drop a duplicate and refuse a gap.
  *
- * State machine of the producer id: `none` → (InitProducerId) `fetching` → `ready`. When the broker
- * lost our producer state or a sequenced batch failed for good, `ready` → `reset`; once nothing is
- * in flight a new id is fetched and every queued batch is renumbered (and its built bytes
- * re-stamped) under it. Without idempotence the state is always `ready` and nothing is numbered.
+ * Recovery (KIP-360, as Java's TransactionManager does it for idempotent producers): when the
+ * broker lost our state for a partition (UNKNOWN_PRODUCER_ID), finds a gap before the first batch we
+ * have not had acknowledged (OUT_OF_ORDER_SEQUENCE_NUMBER), refuses our epoch, or a sequenced batch
+ * failed for good, only that partition starts over: once nothing of it is in flight, the producer
+ * epoch goes up by one (locally: the id is ours alone, and a leader takes a higher epoch when it
+ * starts at sequence 0) and the partition's unacknowledged batches are renumbered from 0 under it,
+ * in their order. Other partitions keep their numbers; they move to the new epoch (from 0) with
+ * their next new batch once their in-flight batches are back (`generation`). Acknowledged records
+ * are never resent. At the last epoch (32767) a new producer id is fetched instead.
  *
- * Transactions (producer/transaction-manager.ts: its state machine, AddPartitionsToTxn,
- * AddOffsetsToTxn, EndTxn) hook in here: the producer id then comes from InitProducerId with the
- * transactional id, and a transaction abort bumps the epoch; sequence bookkeeping stays in this file.
+ * A transactional producer (transaction-manager.ts) gets its id and epoch from InitProducerId with
+ * its transactional id; a sequence problem there fails the batch (the transaction must abort), and
+ * the epoch is bumped through the coordinator after the abort (`epochBumpRequired`).
  */
 import { ApiKey, BatchField, CRC_START, crc32c } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
@@ -22,6 +27,8 @@ import type { ProducerBatchState } from './batch.js';
 import type { PartitionBuffer } from './partition-buffer.js';
 
 export const MAX_SEQUENCE = 0x7fffffff;
+/** Java's Short.MAX_VALUE: an idempotent producer past it takes a new producer id. */
+export const MAX_PRODUCER_EPOCH = 0x7fff;
 /** Java's default for a producer without transactions (the broker ignores it then). */
 const NO_TRANSACTION_TIMEOUT_MS = 2147483647;
 
@@ -43,20 +50,48 @@ export function restamp(
   bytes.writeUInt32BE(crc32c(bytes.subarray(CRC_START)) >>> 0, BatchField.crc);
 }
 
+/** `none` → (InitProducerId) `fetching` → `ready`; `reset` waits for nothing in flight, then fetches a new id. */
 type ProducerIdState = 'ready' | 'none' | 'fetching' | 'reset';
+
+/** What to do with a batch the broker refused with a producer-state error. */
+export type SequenceVerdict = 'retry' | 'fail';
+
+export interface IdempotenceMode {
+  /** Sequence numbers at all. */
+  enabled: boolean;
+  /** The id comes from the transaction manager, and sequence problems abort the transaction. */
+  transactional: boolean;
+}
 
 export class Idempotence {
   producerId = -1n;
   producerEpoch = -1;
+  /**
+   * Goes up whenever the producer id or epoch changes. A partition numbered under an older one
+   * (`PartitionBuffer.sequenceGeneration`) starts again from 0 with its next new batch, once its
+   * in-flight batches are back.
+   */
+  generation = 0;
+  /**
+   * Transactional: a batch that had a sequence number failed without being acknowledged, so the
+   * partition's sequence has a hole; the epoch must be bumped (InitProducerId with the current id
+   * and epoch) after the transaction aborts.
+   */
+  epochBumpRequired = false;
+  readonly enabled: boolean;
+  readonly transactional: boolean;
   private state: ProducerIdState;
 
   constructor(
-    readonly enabled: boolean,
+    mode: IdempotenceMode | boolean,
     private readonly cluster: Pick<Cluster, 'request'>,
     private readonly retry: ResolvedRetry,
     private readonly logger: Logger,
   ) {
-    this.state = enabled ? 'none' : 'ready';
+    const m = typeof mode === 'boolean' ? { enabled: mode, transactional: false } : mode;
+    this.enabled = m.enabled || m.transactional;
+    this.transactional = m.transactional;
+    this.state = this.enabled ? 'none' : 'ready';
   }
 
   /** Batches may be sent: there is a producer id (or no need for one). */
@@ -64,52 +99,111 @@ export class Idempotence {
     return this.state === 'ready';
   }
 
-  /** Whether to fetch a producer id now: none yet, or a reset is due and nothing is in flight any more. */
+  /**
+   * Whether to fetch a producer id now: none yet, or a new one is due and nothing is in flight any
+   * more. Never for a transactional producer: its id comes from `initTransactions`.
+   */
   fetchDue(inFlightRequests: number): boolean {
+    if (this.transactional) return false;
     return this.state === 'none' || (this.state === 'reset' && inFlightRequests === 0);
+  }
+
+  /** The producer id and epoch to number batches under from now on (InitProducerId answered). */
+  setProducer(producerId: bigint, producerEpoch: number): void {
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.generation++;
+    this.epochBumpRequired = false;
+    this.state = 'ready';
+    this.logger.debug('producer id', { producerId: String(producerId), epoch: producerEpoch });
+  }
+
+  /** No producer id any more (a transactional producer disconnected or failed to initialize). */
+  clearProducer(): void {
+    if (!this.enabled) return;
+    this.producerId = -1n;
+    this.producerEpoch = -1;
+    this.generation++;
+    this.state = 'none';
   }
 
   /** Gives a batch its producer id, epoch and sequence numbers the first time it is sent. */
   assignSequence(pb: PartitionBuffer, b: ProducerBatchState): void {
     if (!this.enabled || b.baseSequence >= 0) return;
+    if (pb.sequenceGeneration !== this.generation) {
+      // First batch under a new id or epoch (nothing of the partition is in flight: see
+      // PartitionBuffer.nextBatch): a new epoch starts at sequence 0.
+      pb.sequenceGeneration = this.generation;
+      pb.nextSequence = 0;
+    }
     b.producerId = this.producerId;
     b.producerEpoch = this.producerEpoch;
     b.baseSequence = pb.nextSequence;
     pb.nextSequence = addSequence(pb.nextSequence, b.count);
   }
 
-  /** Takes a new producer id once nothing is in flight (see fetchDue). */
-  requestReset(): void {
-    if (this.state === 'ready') this.state = 'reset';
-  }
-
   /**
-   * Whether a Produce error code is about sequences or the producer id (then the batch is retried).
-   * OUT_OF_ORDER_SEQUENCE_NUMBER behind an earlier failed batch just means "resend in order" (the
-   * retry does that). For the first unacknowledged batch, or UNKNOWN_PRODUCER_ID /
-   * INVALID_PRODUCER_EPOCH, the broker lost or rejects our state: take a new producer id.
+   * What to do with a batch the broker refused with `code`, when the code is about producer state;
+   * null for any other code. OUT_OF_ORDER_SEQUENCE_NUMBER behind an earlier failed batch only means
+   * "resend in order" (the retry does that). For the first unacknowledged batch of the partition,
+   * and for UNKNOWN_PRODUCER_ID / INVALID_PRODUCER_EPOCH, the broker lost or refuses our state:
+   * an idempotent producer bumps the epoch for the partition and resends; a transactional one
+   * fails the batch (the transaction must be aborted).
    */
-  isSequenceError(code: number, b: ProducerBatchState, pb: PartitionBuffer | undefined): boolean {
-    if (!this.enabled) return false;
+  onProduceError(
+    code: number,
+    b: ProducerBatchState,
+    pb: PartitionBuffer | undefined,
+  ): SequenceVerdict | null {
+    if (!this.enabled) return null;
     if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
-      if (pb && pb.queue[0] === b) this.requestReset();
-      return true;
+      if (!pb || pb.queue[0] !== b) return 'retry';
+    } else if (code !== ErrorCode.UNKNOWN_PRODUCER_ID && code !== ErrorCode.INVALID_PRODUCER_EPOCH) {
+      return null;
     }
-    if (code === ErrorCode.UNKNOWN_PRODUCER_ID || code === ErrorCode.INVALID_PRODUCER_EPOCH) {
-      this.requestReset();
-      return true;
-    }
-    return false;
+    if (this.transactional || !pb) return 'fail';
+    pb.epochBumpPending = true;
+    return 'retry';
   }
 
-  /** A sequenced batch that never made it leaves a gap the broker will not accept: start over (as Java bumps the epoch). */
-  batchFailed(b: ProducerBatchState): void {
-    if (this.enabled && b.baseSequence >= 0) this.requestReset();
+  /** A batch failed for good: if it had a sequence number, its partition's sequence has a hole. */
+  batchFailed(b: ProducerBatchState, pb: PartitionBuffer | undefined): void {
+    if (!this.enabled || b.baseSequence < 0) return;
+    if (this.transactional) this.epochBumpRequired = true;
+    else if (pb) pb.epochBumpPending = true;
   }
 
   /**
-   * InitProducerId (retried). Resolves true when this replaced an id the broker lost or rejected:
-   * the caller then renumbers every partition's queue (`renumber`). Rejects when no id could be had.
+   * Starts a partition that needs it over under a new epoch, once nothing of it is in flight: bumps
+   * the epoch (unless another partition already did since this one was numbered) and renumbers the
+   * partition's unacknowledged batches from 0. Returns false while it must wait (in flight, or a new
+   * producer id is being fetched).
+   */
+  maybeBumpEpoch(pb: PartitionBuffer): boolean {
+    if (!pb.epochBumpPending || pb.inFlight > 0 || this.state !== 'ready') return false;
+    if (pb.sequenceGeneration === this.generation) {
+      if (this.producerEpoch >= MAX_PRODUCER_EPOCH) {
+        // Epoch exhausted: a new producer id, then every partition is renumbered (accumulator).
+        this.state = 'reset';
+        return false;
+      }
+      this.producerEpoch++;
+      this.generation++;
+      this.logger.info('producer epoch bumped to recover a partition', {
+        producerId: String(this.producerId),
+        epoch: this.producerEpoch,
+        topic: pb.topic,
+        partition: pb.partition,
+      });
+    }
+    pb.epochBumpPending = false;
+    this.renumber(pb);
+    return true;
+  }
+
+  /**
+   * InitProducerId (retried) for an idempotent producer. Resolves true when this replaced an id
+   * (the caller then renumbers every partition's queue with `renumber`). Rejects when no id could be had.
    */
   async fetchProducerId(): Promise<boolean> {
     const reset = this.state === 'reset';
@@ -135,10 +229,7 @@ export class Idempotence {
         },
         { what: 'InitProducerId' },
       );
-      this.producerId = response.producerId;
-      this.producerEpoch = response.producerEpoch;
-      this.state = 'ready';
-      this.logger.debug('producer id', { producerId: String(this.producerId), epoch: this.producerEpoch });
+      this.setProducer(response.producerId, response.producerEpoch);
       return reset;
     } catch (err) {
       this.logger.error('could not get a producer id for the idempotent producer', {
@@ -149,7 +240,7 @@ export class Idempotence {
     }
   }
 
-  /** Numbers a partition's queued batches from 0 under the current producer id (after a reset). */
+  /** Numbers a partition's queued batches from 0 under the current producer id and epoch. */
   renumber(pb: PartitionBuffer): void {
     let seq = 0;
     for (const b of pb.queue) {
@@ -161,5 +252,7 @@ export class Idempotence {
       seq = addSequence(seq, b.count);
     }
     pb.nextSequence = seq;
+    pb.sequenceGeneration = this.generation;
+    pb.epochBumpPending = false;
   }
 }

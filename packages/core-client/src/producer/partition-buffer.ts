@@ -35,6 +35,14 @@ export class PartitionBuffer {
   lastBacklogBytes = 0;
   /** Next sequence number for a new batch (idempotence.ts). */
   nextSequence = 0;
+  /** The producer id/epoch generation `nextSequence` counts under (idempotence.ts). */
+  sequenceGeneration = 0;
+  /** The partition starts over under a new epoch once nothing of it is in flight (KIP-360, idempotence.ts). */
+  epochBumpPending = false;
+  /** Transactions: the partition is part of the open transaction (transaction-manager.ts). */
+  inTransaction = false;
+  /** Transactions: AddPartitionsToTxn has not confirmed the partition yet, so nothing may be sent. */
+  awaitingTransaction = false;
   /** The sink of the partition's leader; null while it has none (parked). */
   sink: PartitionSink | null = null;
 
@@ -74,13 +82,20 @@ export class PartitionBuffer {
     );
   }
 
-  /** The next batch to send: the first queued one not in flight, else the open batch. */
-  nextBatch(maxPerPartition: number, sink: PartitionSink): ProducerBatchState | null {
-    if (!this.canSend(maxPerPartition, sink)) return null;
+  /**
+   * The next batch to send: the first queued one not in flight, else the open batch. With
+   * `generation` (the producer id/epoch's, see idempotence.ts): a batch without a sequence number
+   * waits while batches numbered under an older epoch are in flight, so a partition never mixes
+   * epochs in flight.
+   */
+  nextBatch(maxPerPartition: number, sink: PartitionSink, generation = 0): ProducerBatchState | null {
+    if (this.awaitingTransaction || !this.canSend(maxPerPartition, sink)) return null;
     const i = this.inFlight === 0 ? 0 : this.firstNotInFlight();
-    if (i < this.queue.length) return this.queue[i];
-    const open = this.open;
-    return open !== null && open.count > 0 ? open : null;
+    const next =
+      i < this.queue.length ? this.queue[i] : this.open !== null && this.open.count > 0 ? this.open : null;
+    if (next !== null && this.inFlight > 0 && next.baseSequence < 0 && this.sequenceGeneration !== generation)
+      return null;
+    return next;
   }
 
   /** Takes a batch out of the queue (or the open slot) once it is done. */

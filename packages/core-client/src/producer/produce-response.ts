@@ -8,7 +8,8 @@
  * - MESSAGE_TOO_LARGE (a topic's max.message.bytes below the batch) splits the batch (batch-split.ts)
  *   and resends the pieces in order, one at a time; the partition's batches stay that small from
  *   then on.
- * - Idempotence errors go to idempotence.ts, which decides whether a new producer id is needed.
+ * - Producer-state errors go to idempotence.ts, which decides between resending (after an epoch bump
+ *   for the partition, KIP-360) and failing the batch (a transactional producer must abort).
  */
 import { type BufferPool, CompressionType, type ProduceResponse } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
@@ -43,6 +44,8 @@ export interface BatchOwner {
   partitionBufferOf(topic: string, partition: number): PartitionBuffer | undefined;
   /** Drain again no later than `at` (a retry's back-off ends). */
   wakeAt(at: number): void;
+  /** Why a failed batch must not be retried now (its transaction is aborting or broke), else null. */
+  retryRefusal(): Error | null;
 }
 
 /** The back-off between retries of a batch (Java's retry.backoff.ms / retry.backoff.max.ms). */
@@ -120,8 +123,14 @@ export class ProduceResponseHandler {
           serverMessage: p.errorMessage ?? null,
         });
         if (isStaleMetadataError(code)) refresh = true;
-        if (this.idempotence.isSequenceError(code, b, this.owner.partitionBufferOf(b.topic, b.partition))) {
-          this.retry(b, err, now, false);
+        const verdict = this.idempotence.onProduceError(
+          code,
+          b,
+          this.owner.partitionBufferOf(b.topic, b.partition),
+        );
+        if (verdict !== null) {
+          if (verdict === 'retry' && !this.owner.closedHard) this.retry(b, err, now, false);
+          else this.finish(b, err);
           continue;
         }
         if (code === ErrorCode.MESSAGE_TOO_LARGE && b.count > 1 && !this.owner.closedHard) this.split(b);
@@ -144,6 +153,11 @@ export class ProduceResponseHandler {
 
   /** Puts a failed batch back (it never left its place in the queue), to be retried after a back-off. */
   retry(b: ProducerBatchState, err: Error, now: number, refresh: boolean): void {
+    const refused = this.owner.retryRefusal();
+    if (refused !== null) {
+      this.finish(b, refused);
+      return;
+    }
     b.attempts++;
     b.lastError = err;
     const pb = this.owner.partitionBufferOf(b.topic, b.partition)!;
@@ -165,6 +179,7 @@ export class ProduceResponseHandler {
     });
     pb.endFlight(b);
     pb.retrying = true;
+    this.idempotence.maybeBumpEpoch(pb);
     pb.retryAt = Math.max(pb.retryAt, now + backoffMs(this.backoff, b.attempts - 1));
     this.owner.wakeAt(pb.retryAt);
     if (refresh) this.refreshMetadataSoon();
@@ -216,7 +231,8 @@ export class ProduceResponseHandler {
     if (pb) {
       pb.remove(b);
       pb.endFlight(b);
-      if (err !== null && !owner.closedHard) this.idempotence.batchFailed(b);
+      if (err !== null && !owner.closedHard) this.idempotence.batchFailed(b, pb);
+      if (pb.epochBumpPending) this.idempotence.maybeBumpEpoch(pb);
     }
     owner.incomplete.delete(b);
     owner.memory.release(b.reserved);

@@ -23,6 +23,20 @@ import { validateTopicName } from '../topic-name.js';
 import { Accumulator } from './accumulator.js';
 import { SendCall } from './send-call.js';
 import { waitForTopicMetadata } from './topic-metadata.js';
+import {
+  type GroupMetadataSource,
+  groupMetadataOf,
+  offsetsFromList,
+  offsetsFromTopics,
+  Transaction,
+  type TransactionTopicOffsets,
+} from './transaction.js';
+import { TransactionStateError } from './transaction-errors.js';
+import {
+  type ConsumerGroupMetadata,
+  TransactionManager,
+  type TransactionState,
+} from './transaction-manager.js';
 import type {
   Bytes,
   Message,
@@ -67,6 +81,8 @@ export class Producer<K = Bytes, V = Bytes> {
   private giveUp = new AbortController();
   /** Reused for every record: the accumulator copies it into the batch at once. */
   private readonly scratch: RecordInput = { key: null, value: null, headers: undefined, timestamp: 0 };
+  /** Transactional producers only (`transactionalId`). */
+  private readonly transactions: TransactionManager | null = null;
 
   constructor(
     private readonly cluster: Cluster,
@@ -75,6 +91,28 @@ export class Producer<K = Bytes, V = Bytes> {
   ) {
     this.accumulator = new Accumulator(config, cluster, log);
     this.partitioner = config.builtInPartitioner ? null : config.partitioner();
+    if (config.transactionalId !== null) {
+      const acc = this.accumulator;
+      this.transactions = new TransactionManager(
+        {
+          transactionalId: config.transactionalId,
+          transactionTimeoutMs: config.transactionTimeoutMs,
+          retryBackoffMs: config.retryBackoffMs,
+          retryBackoffMaxMs: config.retryBackoffMaxMs,
+          maxBlockMs: config.maxBlockMs,
+          deliveryTimeoutMs: config.deliveryTimeoutMs,
+        },
+        cluster,
+        acc.idempotence,
+        {
+          abortUndrained: (err) => acc.abortUndrained(err),
+          flush: () => acc.flush(),
+          scheduleDrain: () => acc.scheduleDrain(),
+        },
+        log,
+      );
+      acc.transactions = this.transactions;
+    }
   }
 
   logger(): Logger {
@@ -89,9 +127,18 @@ export class Producer<K = Bytes, V = Bytes> {
     return () => this.emitter.off(event, listener);
   }
 
+  /** Connects; a transactional producer also initializes its transactions (fencing older instances). */
   async connect(): Promise<void> {
     if (this.giveUp.signal.aborted) this.giveUp = new AbortController();
     await this.cluster.connect();
+    if (this.transactions) {
+      try {
+        await this.transactions.initialize();
+      } catch (err) {
+        await this.cluster.disconnect();
+        throw err;
+      }
+    }
     this.connected = true;
     this.closing = null;
     this.emitter.emit(ProducerEvents.CONNECT, { type: ProducerEvents.CONNECT, timestamp: Date.now() });
@@ -136,6 +183,7 @@ export class Producer<K = Bytes, V = Bytes> {
       const err = new ProducerDisconnectedError(timeoutMs ?? 0);
       this.giveUp.abort(err);
       this.accumulator.abortAll(err);
+      this.transactions?.close();
       this.accumulator.close();
       await this.cluster.disconnect();
       this.emitter.emit(ProducerEvents.DISCONNECT, {
@@ -169,12 +217,86 @@ export class Producer<K = Bytes, V = Bytes> {
     return this.config.enableIdempotence;
   }
 
-  transaction(): never {
-    throw new KafkaClientError(
-      'NOT_IMPLEMENTED',
-      'Transactions are not implemented yet in this version of Samsa',
-      false,
-    );
+  isTransactional(): boolean {
+    return this.transactions !== null;
+  }
+
+  /**
+   * Where the transactional producer stands (Java's TransactionManager states): 'READY' between
+   * transactions, 'IN_TRANSACTION', 'ABORTABLE_ERROR' (abort to go on), 'FATAL_ERROR' (fenced or
+   * otherwise broken: create a new producer), ... Null without `transactionalId`.
+   */
+  get transactionState(): TransactionState | null {
+    return this.transactions?.state ?? null;
+  }
+
+  /**
+   * Starts a transaction (KafkaJS's `producer.transaction()`): send and sendBatch on it, sendOffsets
+   * for consume-transform-produce, then commit() or abort(). One at a time per producer.
+   */
+  async transaction(): Promise<Transaction<K, V>> {
+    const manager = this.requireTransactions('transaction()');
+    if (!this.connected) throw new NotConnectedError('The producer is not connected; call connect() first');
+    await manager.initialize();
+    return new Transaction<K, V>(this, manager, manager.begin());
+  }
+
+  /** Java's initTransactions(): connect() already does it; resolves at once when done. */
+  async initTransactions(): Promise<void> {
+    const manager = this.requireTransactions('initTransactions()');
+    if (!this.connected) throw new NotConnectedError('The producer is not connected; call connect() first');
+    await manager.initialize();
+  }
+
+  /** Java's beginTransaction(): `send()`/`sendBatch()` then go into the transaction until commit or abort. */
+  beginTransaction(): void {
+    this.requireTransactions('beginTransaction()').begin();
+  }
+
+  /** Java's commitTransaction(): waits for every send of the transaction, then commits it. */
+  commitTransaction(): Promise<void> {
+    try {
+      return this.requireTransactions('commitTransaction()').commit();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Java's abortTransaction(). */
+  abortTransaction(): Promise<void> {
+    try {
+      return this.requireTransactions('abortTransaction()').abort();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Java's sendOffsetsToTransaction(offsets, groupMetadata): `offsets` as `[{ topic, partition,
+   * offset }]` (next offset to consume) or KafkaJS's `[{ topic, partitions }]`; `group` as
+   * `consumer.groupMetadata()` (KIP-447), the consumer itself, or a group id.
+   */
+  async sendOffsetsToTransaction(
+    offsets:
+      | { topic: string; partition: number; offset: string | number | bigint; metadata?: string | null }[]
+      | TransactionTopicOffsets[],
+    group: ConsumerGroupMetadata | GroupMetadataSource | string,
+  ): Promise<void> {
+    const manager = this.requireTransactions('sendOffsetsToTransaction()');
+    const list =
+      Array.isArray(offsets) && offsets.some((o) => Array.isArray((o as TransactionTopicOffsets)?.partitions))
+        ? offsetsFromTopics(offsets, 'offsets')
+        : offsetsFromList(offsets, 'offsets');
+    await manager.sendOffsets(list, groupMetadataOf(group, 'groupMetadata'));
+  }
+
+  private requireTransactions(what: string): TransactionManager {
+    if (this.transactions === null) {
+      throw new TransactionStateError(
+        `${what} needs a transactional producer: kafka.producer({ transactionalId: '...' })`,
+      );
+    }
+    return this.transactions;
   }
 
   send(record: ProducerRecord<K, V>): Promise<SendResult> {
@@ -214,7 +336,9 @@ export class Producer<K = Bytes, V = Bytes> {
         options.acks === undefined ? this.config.acks : parseAcks('acks', options.acks, this.config.acks);
       if (acks !== -1 && this.config.enableIdempotence) {
         throw new InvalidMessageError(
-          `acks=${acks} cannot be used with an idempotent producer (it needs acks=-1)`,
+          `acks=${acks} cannot be used with an idempotent producer (it needs acks=-1). Idempotence is on by ` +
+            'default (as in Java): to send with acks=1 set it on the producer, kafka.producer({ acks: 1 }), which ' +
+            'turns idempotence off, or pass enableIdempotence: false',
         );
       }
       compression =
@@ -247,9 +371,18 @@ export class Producer<K = Bytes, V = Bytes> {
         missing.push(g.topic);
       }
     }
+    const txn = this.transactions;
+    if (txn !== null) {
+      const refused = txn.sendRefusal();
+      if (refused) return Promise.reject(refused);
+    }
     const timeoutMs = options.timeout ?? this.config.requestTimeoutMs;
     const call = new SendCall(total, this.callSealed);
     this.appending++;
+    if (txn !== null) {
+      call.transaction = txn.currentTransaction;
+      txn.trackSend(call.promise);
+    }
     let start = 0;
     for (const g of groups) {
       call.groups.push({ topic: g.topic, messages: g.messages, start });
@@ -305,6 +438,12 @@ export class Producer<K = Bytes, V = Bytes> {
     signal: AbortSignal | undefined,
   ): void {
     const acc = this.accumulator;
+    if (this.transactions !== null && !this.transactions.acceptsAppend(call.transaction)) {
+      // The transaction was aborted (or broke) while this call waited for metadata or memory.
+      call.abort(this.transactions.appendRefusal(call.transaction));
+      if (this.blocked !== null && !this.blocking) this.resumeBlocked();
+      return;
+    }
     const record = this.scratch;
     const keySerializer = this.config.keySerializer;
     const valueSerializer = this.config.valueSerializer;
@@ -402,6 +541,8 @@ export class Producer<K = Bytes, V = Bytes> {
                   return;
                 }
                 try {
+                  if (this.transactions !== null && !this.transactions.acceptsAppend(call.transaction))
+                    throw this.transactions.appendRefusal(call.transaction);
                   acc.appendReserved(need, call, t, partition, saved, acks, compression, timeoutMs);
                 } catch (err) {
                   acc.memory.release(need);

@@ -39,6 +39,8 @@ export class SendCall {
   readonly segments: Segment[] = [];
   /** Default timestamp for messages without one. */
   readonly now = Date.now();
+  /** The transaction the call was made in (transactional producers; see transaction-manager.ts). */
+  transaction = 0;
   private pending = 0;
   /** False while messages are still being appended. */
   private sealed = false;

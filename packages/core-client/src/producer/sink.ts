@@ -61,12 +61,13 @@ export class Sink {
   readyAt(now: number, forceAll: boolean, lingerMs: number): number {
     let earliest = Number.POSITIVE_INFINITY;
     const maxPerPartition = this.ctx.maxPerPartition;
+    const generation = this.ctx.idempotence.generation;
     for (const pb of this.partitions) {
       if (pb.retryAt > now) {
         if (!pb.isEmpty && pb.inFlight === 0) earliest = Math.min(earliest, pb.retryAt);
         continue;
       }
-      const next = pb.nextBatch(maxPerPartition, this);
+      const next = pb.nextBatch(maxPerPartition, this, generation);
       if (next === null) continue;
       if (next !== pb.open) return 0;
       const at = forceAll || next.size >= this.ctx.config.batchSize ? 0 : next.createdMs + lingerMs;
@@ -89,6 +90,7 @@ export class Sink {
     const batchSize = ctx.config.batchSize;
     const lingerMs = ctx.config.lingerMs;
     const maxPerPartition = ctx.maxPerPartition;
+    const generation = ctx.idempotence.generation;
     const chosen: PartitionBuffer[] = [];
     const batches: ProducerBatchState[] = [];
     while (this.inFlight < max) {
@@ -102,7 +104,7 @@ export class Sink {
         for (let k = 0; k < n; k++) {
           const pb = this.partitions[(start + k) % n];
           if (pb.retryAt > now) continue;
-          const batch = pb.nextBatch(maxPerPartition, this);
+          const batch = pb.nextBatch(maxPerPartition, this, generation);
           if (!batch) continue;
           const ready =
             batch !== pb.open || forceAll || batch.size >= batchSize || batch.createdMs + lingerMs <= now;
@@ -170,7 +172,7 @@ export class Sink {
           `v${MIN_PRODUCE_VERSION}+ (RecordBatch v2)`,
         );
       }
-      const body = buildProduceRequest(batches, acks, batches[0].timeoutMs);
+      const body = buildProduceRequest(batches, acks, batches[0].timeoutMs, this.ctx.config.transactionalId);
       if (acks === 0) {
         await conn.send(ApiKey.Produce, version, body);
       } else {
@@ -192,7 +194,12 @@ export class Sink {
 }
 
 /** The Produce request for `batches` (at most one per partition), grouped by topic in order. */
-function buildProduceRequest(batches: ProducerBatchState[], acks: number, timeoutMs: number): ProduceRequest {
+function buildProduceRequest(
+  batches: ProducerBatchState[],
+  acks: number,
+  timeoutMs: number,
+  transactionalId: string | null,
+): ProduceRequest {
   const topicData: ProduceRequest['topicData'] = [];
   let last: ProduceRequest['topicData'][number] | null = null;
   const byName = batches.length > 8 ? new Map<string, ProduceRequest['topicData'][number]>() : null;
@@ -209,5 +216,5 @@ function buildProduceRequest(batches: ProducerBatchState[], acks: number, timeou
     last = t;
     t.partitionData.push({ index: b.partition, records: b.bytes });
   }
-  return { transactionalId: null, acks, timeoutMs, topicData };
+  return { transactionalId, acks, timeoutMs, topicData };
 }

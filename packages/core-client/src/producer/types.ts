@@ -122,12 +122,24 @@ export interface ProducerConfig<K = Bytes, V = Bytes> {
   /**
    * Idempotent producer (Java `enable.idempotence`; KafkaJS alias `idempotent`): a producer id and
    * per-partition sequence numbers make retries duplicate-free and let each partition pipeline up to
-   * `maxInFlightRequestsPerConnection` batches. Needs acks=-1. Default false (Java's default is true).
+   * `maxInFlightRequestsPerConnection` batches. Default true, as in Java since 3.0, unless `acks`,
+   * `maxInFlightRequestsPerConnection` or `retries` rule it out (then quietly off); set to true
+   * together with a conflicting option it is a ConfigurationError.
    */
   enableIdempotence?: boolean;
   idempotent?: boolean;
-  /** Not yet supported. */
+  /**
+   * Makes this a transactional producer (Java `transactional.id`): sends go through
+   * `producer.transaction()` (or `beginTransaction()`), and a newer producer with the same id fences
+   * this one. Keep it stable per producing process (e.g. `${app}-${instance}`). See docs/transactions.md.
+   */
   transactionalId?: string;
+  /**
+   * How long the broker lets a transaction stay open before aborting it (Java
+   * `transaction.timeout.ms`; KafkaJS alias `transactionTimeout`). Default 60000; the broker caps it at
+   * its `transaction.max.timeout.ms` (900000 by default).
+   */
+  transactionTimeoutMs?: number;
   keySerializer?: Serializer<K>;
   valueSerializer?: Serializer<V>;
   /** KafkaJS producer `retry` (used for metadata lookups). */

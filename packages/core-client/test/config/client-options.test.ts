@@ -99,7 +99,7 @@ describe('producer configuration', () => {
     expect(
       optionOf(() => kafka.producer({ enableIdempotence: true, maxInFlightRequestsPerConnection: 6 })),
     ).toBe('maxInFlightRequestsPerConnection');
-    expect(optionOf(() => kafka.producer({ transactionalId: 'tx' }))).toBe('transactionalId');
+    expect(optionOf(() => kafka.producer({ transactionalId: '' }))).toBe('transactionalId');
   });
 
   it('accepts acks "all", compression names and KafkaJS aliases', () => {

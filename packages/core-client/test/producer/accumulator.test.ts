@@ -115,7 +115,11 @@ describe('buffer memory', () => {
 
 describe('batching under load', () => {
   it('keeps filling a partition’s batch while its previous one is in flight', async () => {
-    const { producer, fake } = await setup({ t: 1 }, { batchSize: 1024, lingerMs: 0 });
+    // One batch in flight per partition: without idempotence.
+    const { producer, fake } = await setup(
+      { t: 1 },
+      { batchSize: 1024, lingerMs: 0, enableIdempotence: false },
+    );
     fake.holdProduce = true;
     const first = producer.send({ topic: 't', messages: [{ value: 'first' }] });
     await new Promise((r) => setImmediate(r));

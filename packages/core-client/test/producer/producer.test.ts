@@ -194,7 +194,8 @@ describe('Producer.send', () => {
 
   it('acks=0 resolves once written, with offsets "-1"', async () => {
     const topic = await createTopic(1);
-    const p = await connectedProducer({ lingerMs: 0 });
+    // Per-send acks other than -1 need a producer without idempotence (on by default).
+    const p = await connectedProducer({ lingerMs: 0, enableIdempotence: false });
     const r = await p.send({ topic, acks: 0, messages: [{ value: 'a' }] });
     expect(r[0].baseOffset).toBe('-1');
     expect(r.records[0].offset).toBe('-1');
@@ -453,14 +454,14 @@ describe('idempotent producer', () => {
     expect(await values(topic, 0)).toEqual(Array.from({ length: 300 }, (_, i) => `m${i}`));
   });
 
-  it('takes a new producer id when the broker forgot it (UNKNOWN_PRODUCER_ID)', async () => {
+  it('bumps its epoch, keeping its producer id, when the broker forgot it (UNKNOWN_PRODUCER_ID, KIP-360)', async () => {
     const topic = await createTopic(1);
     broker.control.recordRequests();
     const p = await connectedProducer(idem);
     await p.send({ topic, messages: [{ value: 'a' }] });
     broker.control.failNextRequests('Produce', 1, ErrorCode.UNKNOWN_PRODUCER_ID);
     await p.send({ topic, messages: [{ value: 'b' }] });
-    expect(requestsOf('InitProducerId')).toHaveLength(2);
+    expect(requestsOf('InitProducerId')).toHaveLength(1);
     expect(await values(topic, 0)).toEqual(['a', 'b']);
   });
 
