@@ -41,6 +41,10 @@ export interface BrokerOptions {
   groupMinSessionTimeoutMs?: number;
   /** group.max.session.timeout.ms (default 1800000). */
   groupMaxSessionTimeoutMs?: number;
+  /** group.consumer.heartbeat.interval.ms: the interval KIP-848 consumers heartbeat at (default 5000). */
+  groupConsumerHeartbeatIntervalMs?: number;
+  /** group.consumer.session.timeout.ms: a KIP-848 consumer silent this long is removed (default 45000). */
+  groupConsumerSessionTimeoutMs?: number;
   /** offsets.retention.minutes in ms: committed offsets of empty groups expire after this (default 7 days). */
   offsetsRetentionMs?: number;
   /** How often retention, compaction and offset expiry run (default 30000 ms). */
@@ -116,6 +120,21 @@ class InProcessBroker implements RunningBroker {
     positiveInt('partitions', options.partitions, 1);
     if (options.offsetsRetentionMs !== undefined)
       positiveInt('offsetsRetentionMs', options.offsetsRetentionMs, 1);
+    const heartbeat = positiveInt(
+      'groupConsumerHeartbeatIntervalMs',
+      options.groupConsumerHeartbeatIntervalMs,
+      5000,
+    );
+    const session = positiveInt(
+      'groupConsumerSessionTimeoutMs',
+      options.groupConsumerSessionTimeoutMs,
+      45_000,
+    );
+    if (heartbeat >= session) {
+      throw new RangeError(
+        `groupConsumerHeartbeatIntervalMs (${heartbeat}) must be lower than groupConsumerSessionTimeoutMs (${session}).`,
+      );
+    }
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 0;
     if (!Number.isInteger(port) || port < 0 || port + this.brokerCount - 1 > 65535) {
@@ -196,6 +215,12 @@ class InProcessBroker implements RunningBroker {
             maxSessionTimeoutMs: o.groupMaxSessionTimeoutMs,
           }),
           ...(o.offsetsRetentionMs !== undefined && { offsetsRetentionMs: o.offsetsRetentionMs }),
+          ...(o.groupConsumerHeartbeatIntervalMs !== undefined && {
+            consumerHeartbeatIntervalMs: o.groupConsumerHeartbeatIntervalMs,
+          }),
+          ...(o.groupConsumerSessionTimeoutMs !== undefined && {
+            consumerSessionTimeoutMs: o.groupConsumerSessionTimeoutMs,
+          }),
         },
         readBuffers: this.readBuffers,
         logger: this.logger,

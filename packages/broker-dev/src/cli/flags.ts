@@ -27,6 +27,8 @@ export interface BrokerFlags {
   config?: Array<[string, string]>;
   syncWrites?: boolean;
   logCleanupIntervalMs?: number;
+  groupConsumerHeartbeatIntervalMs?: number;
+  groupConsumerSessionTimeoutMs?: number;
   logLevel: LogLevel;
 }
 
@@ -92,6 +94,16 @@ export function addBrokerFlags(command: CliCommand): CliCommand {
       'how often retention, compaction and offset expiry run (default: 30000)',
       integer({ min: 1 }),
     )
+    .option(
+      '--group-consumer-heartbeat-interval-ms <ms>',
+      'group.consumer.heartbeat.interval.ms: how often KIP-848 consumers heartbeat (default: 5000)',
+      integer({ min: 1 }),
+    )
+    .option(
+      '--group-consumer-session-timeout-ms <ms>',
+      'group.consumer.session.timeout.ms: a silent KIP-848 consumer is removed after this (default: 45000)',
+      integer({ min: 1 }),
+    )
     .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'));
   // Both halves of the pair given: an error rather than the last one silently winning.
   const given = new Set<string>();
@@ -129,6 +141,8 @@ export function brokerCommandLine(flags: BrokerFlags): BrokerCommandLine {
       topicDefaults,
       syncWrites: flags.syncWrites === true,
       logCleanupIntervalMs: flags.logCleanupIntervalMs,
+      groupConsumerHeartbeatIntervalMs: flags.groupConsumerHeartbeatIntervalMs,
+      groupConsumerSessionTimeoutMs: flags.groupConsumerSessionTimeoutMs,
     },
   };
 }

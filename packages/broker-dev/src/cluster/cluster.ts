@@ -20,6 +20,7 @@ import {
   type RecordCodecs,
   type StorageLogger,
 } from '../storage/index.js';
+import { ClusterStateConsumerGroupStore } from './cluster-state-consumer-groups.js';
 import { ClusterStateOffsetStore } from './cluster-state-offsets.js';
 import type { BrokerNode } from './nodes.js';
 import { ProducerIds } from './producer-ids.js';
@@ -88,6 +89,10 @@ export class Cluster {
   private readonly storageLogger: StorageLogger;
   private closed = false;
   private stopping = false;
+  /** Coordinators moved by the control API: group or transactional id → node id. */
+  private readonly coordinatorMoves = new Map<string, number>();
+  /** Moves whenever a topic is created or deleted or gains partitions (consumer groups re-resolve then). */
+  private topicsVersion = 0;
 
   constructor(options: ClusterOptions) {
     this.nodes = options.nodes;
@@ -130,6 +135,18 @@ export class Cluster {
       new ClusterStateOffsetStore(this.state),
       this.groupConfig,
       options.logger,
+      {
+        consumerGroupStore: new ClusterStateConsumerGroupStore(this.state.consumerGroupRecords),
+        topics: {
+          version: () => this.topicsVersion,
+          topic: (name) => {
+            const topic = this.topicsByName.get(name);
+            return topic && { topicId: topic.id, partitions: topic.partitions.length };
+          },
+          topicName: (topicId) => this.topicsById.get(topicId)?.name,
+          topicNames: () => this.topicsByName.keys(),
+        },
+      },
     );
   }
 
@@ -177,6 +194,11 @@ export class Cluster {
   coordinatorFor(key: string): BrokerNode | undefined {
     const live = this.liveNodes();
     if (live.length === 0) return undefined;
+    const moved = this.coordinatorMoves.get(key);
+    if (moved !== undefined) {
+      const node = this.node(moved);
+      if (node?.up) return node;
+    }
     const slot = (javaStringHash(key) & 0x7fffffff) % COORDINATOR_PARTITIONS;
     const start = slot % this.nodes.length;
     for (let i = 0; i < this.nodes.length; i++) {
@@ -184,6 +206,16 @@ export class Cluster {
       if (node.up) return node;
     }
     return undefined;
+  }
+
+  /** Makes `nodeId` the coordinator of `key` (fault injection); parked classic requests get NOT_COORDINATOR. */
+  moveCoordinator(key: string, nodeId: number): void {
+    const node = this.node(nodeId);
+    if (!node) throw new BrokerError(ErrorCode.BROKER_NOT_AVAILABLE, `No broker ${nodeId}.`);
+    if (!node.up) throw new BrokerError(ErrorCode.BROKER_NOT_AVAILABLE, `Broker ${nodeId} is stopped.`);
+    if (this.coordinatorFor(key)?.id === nodeId) return;
+    this.coordinatorMoves.set(key, nodeId);
+    this.groups.unloadGroup(key);
   }
 
   // ---------------------------------------------------------------- topics
@@ -309,6 +341,7 @@ export class Cluster {
       throw new BrokerError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
     this.topicsByName.delete(name);
     this.topicsById.delete(topic.id);
+    this.topicsVersion++;
     this.state.deleteTopic(name);
     this.logs.deleteTopic(name);
     for (const partition of topic.partitions) {
@@ -358,6 +391,7 @@ export class Cluster {
     lists.forEach((replicas, i) => {
       topic.partitions.push(this.newPartition(topic, current + i, replicas));
     });
+    this.topicsVersion++;
     const record = this.state.topic(name);
     if (record) this.state.putTopic({ ...record, partitions: total });
     this.logger.info(`topic ${name} now has ${total} partitions`);
@@ -383,6 +417,7 @@ export class Cluster {
   }
 
   private register(topic: Topic): void {
+    this.topicsVersion++;
     this.topicsByName.set(topic.name, topic);
     this.topicsById.set(topic.id, topic);
   }

@@ -4,6 +4,8 @@
  */
 import { alterConfigsHandler } from './alter-configs.js';
 import { apiVersionsTable, createApiVersionsHandler } from './api-versions.js';
+import { consumerGroupDescribeHandler } from './consumer-group-describe.js';
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteGroupsHandler } from './delete-groups.js';
@@ -56,6 +58,8 @@ const served: AnyApiHandler[] = [
   incrementalAlterConfigsHandler,
   offsetDeleteHandler,
   describeClusterHandler,
+  consumerGroupHeartbeatHandler,
+  consumerGroupDescribeHandler,
 ];
 
 // ApiVersions lists itself, so its handler reads the table that includes it.
