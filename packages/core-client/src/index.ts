@@ -4,6 +4,7 @@
  */
 
 export { Admin } from './admin/admin.js';
+export type { ConsumerGroupDescription, ConsumerGroupMemberDescription } from './admin/consumer-groups.js';
 export type * from './admin/types.js';
 export { ConfigResourceTypes, ConfigSource } from './admin/types.js';
 export type { BrokerInfo, PartitionMetadata, TopicMetadata } from './cluster/metadata.js';
