@@ -70,6 +70,10 @@ export interface BrokerOptions {
   groupMinSessionTimeoutMs?: number;
   /** group.max.session.timeout.ms (default 1800000). */
   groupMaxSessionTimeoutMs?: number;
+  /** group.consumer.heartbeat.interval.ms: the interval KIP-848 consumers heartbeat at (default 5000). */
+  groupConsumerHeartbeatIntervalMs?: number;
+  /** group.consumer.session.timeout.ms: a KIP-848 consumer silent this long is removed (default 45000). */
+  groupConsumerSessionTimeoutMs?: number;
   /** offsets.retention.minutes in ms: committed offsets of empty groups expire after this (default 7 days). */
   offsetsRetentionMs?: number;
   /** transaction.max.timeout.ms: the longest transaction timeout a producer may ask for (default 900000). */
@@ -183,6 +187,21 @@ class InProcessBroker implements RunningBroker {
     ] as const) {
       if (options[name] !== undefined) positiveInt(name, options[name], 1);
     }
+    const heartbeat = positiveInt(
+      'groupConsumerHeartbeatIntervalMs',
+      options.groupConsumerHeartbeatIntervalMs,
+      5000,
+    );
+    const session = positiveInt(
+      'groupConsumerSessionTimeoutMs',
+      options.groupConsumerSessionTimeoutMs,
+      45_000,
+    );
+    if (heartbeat >= session) {
+      throw new RangeError(
+        `groupConsumerHeartbeatIntervalMs (${heartbeat}) must be lower than groupConsumerSessionTimeoutMs (${session}).`,
+      );
+    }
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 0;
     if (!Number.isInteger(port) || port < 0 || port + this.brokerCount - 1 > 65535) {
@@ -287,6 +306,12 @@ class InProcessBroker implements RunningBroker {
             maxSessionTimeoutMs: o.groupMaxSessionTimeoutMs,
           }),
           ...(o.offsetsRetentionMs !== undefined && { offsetsRetentionMs: o.offsetsRetentionMs }),
+          ...(o.groupConsumerHeartbeatIntervalMs !== undefined && {
+            consumerHeartbeatIntervalMs: o.groupConsumerHeartbeatIntervalMs,
+          }),
+          ...(o.groupConsumerSessionTimeoutMs !== undefined && {
+            consumerSessionTimeoutMs: o.groupConsumerSessionTimeoutMs,
+          }),
         },
         transactionConfig: {
           ...(o.transactionMaxTimeoutMs !== undefined && { maxTimeoutMs: o.transactionMaxTimeoutMs }),

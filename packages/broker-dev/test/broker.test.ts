@@ -37,6 +37,9 @@ describe('startBroker', () => {
     await expect(startBroker({ brokers: 0 })).rejects.toThrow('brokers must be a positive integer');
     await expect(startBroker({ port: 70000 })).rejects.toThrow('port must be 0 or a TCP port');
     await expect(startBroker({ logger: 'loud' as never })).rejects.toThrow("Unknown log level 'loud'");
+    await expect(
+      startBroker({ groupConsumerHeartbeatIntervalMs: 5000, groupConsumerSessionTimeoutMs: 5000 }),
+    ).rejects.toThrow('must be lower than groupConsumerSessionTimeoutMs');
   });
 
   it('keeps in-memory state across restart() on the same ports', async () => {

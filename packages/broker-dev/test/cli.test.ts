@@ -41,10 +41,16 @@ describe('samsa-broker flags', () => {
       '2',
       '--log-cleanup-interval-ms',
       '250',
+      '--group-consumer-heartbeat-interval-ms',
+      '1000',
+      '--group-consumer-session-timeout-ms',
+      '10000',
     ]);
     expect(options).toMatchObject({
       port: 0,
       logCleanupIntervalMs: 250,
+      groupConsumerHeartbeatIntervalMs: 1000,
+      groupConsumerSessionTimeoutMs: 10_000,
       brokers: 3,
       dataDir: '/tmp/x',
       partitions: 6,
@@ -115,6 +121,7 @@ describe('samsa-broker flags', () => {
     [['stray']],
     [['--log-level', 'loud']],
     [['--log-cleanup-interval-ms', '0']],
+    [['--group-consumer-session-timeout-ms', '0']],
     [['--port', '65536']],
     [['--auto-create-topics', '--no-auto-create-topics']],
   ])('rejects %j', (args) => {

@@ -37,6 +37,8 @@ export interface BrokerFlags {
   transactionMaxTimeoutMs?: number;
   transactionTimeoutCheckIntervalMs?: number;
   transactionalIdExpirationMs?: number;
+  groupConsumerHeartbeatIntervalMs?: number;
+  groupConsumerSessionTimeoutMs?: number;
   logLevel: LogLevel;
 }
 
@@ -158,6 +160,16 @@ export function addBrokerFlags(command: CliCommand): CliCommand {
       'idle transactional ids are forgotten after this: transactional.id.expiration.ms (default: 604800000)',
       integer({ min: 1 }),
     )
+    .option(
+      '--group-consumer-heartbeat-interval-ms <ms>',
+      'group.consumer.heartbeat.interval.ms: how often KIP-848 consumers heartbeat (default: 5000)',
+      integer({ min: 1 }),
+    )
+    .option(
+      '--group-consumer-session-timeout-ms <ms>',
+      'group.consumer.session.timeout.ms: a silent KIP-848 consumer is removed after this (default: 45000)',
+      integer({ min: 1 }),
+    )
     .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'));
   // Both halves of the pair given: an error rather than the last one silently winning.
   const given = new Set<string>();
@@ -205,6 +217,8 @@ export function brokerCommandLine(flags: BrokerFlags): BrokerCommandLine {
       transactionMaxTimeoutMs: flags.transactionMaxTimeoutMs,
       transactionTimeoutCheckIntervalMs: flags.transactionTimeoutCheckIntervalMs,
       transactionalIdExpirationMs: flags.transactionalIdExpirationMs,
+      groupConsumerHeartbeatIntervalMs: flags.groupConsumerHeartbeatIntervalMs,
+      groupConsumerSessionTimeoutMs: flags.groupConsumerSessionTimeoutMs,
     },
   };
 }

@@ -24,6 +24,7 @@ import type { TxnMarkerWriter } from '../txn/marker-writer.js';
 import { DEFAULT_TRANSACTION_CONFIG, type TransactionConfig } from '../txn/transaction-config.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import { TransactionStateLog } from '../txn/transaction-state-log.js';
+import { ClusterStateConsumerGroupStore } from './cluster-state-consumer-groups.js';
 import { ClusterStateOffsetStore } from './cluster-state-offsets.js';
 import { coordinatorPartition, javaStringHash } from './coordinator-partitions.js';
 import type { BrokerNode } from './nodes.js';
@@ -99,6 +100,10 @@ export class Cluster {
   private readonly storageLogger: StorageLogger;
   private closed = false;
   private stopping = false;
+  /** Coordinators moved by the control API: group or transactional id → node id. */
+  private readonly coordinatorMoves = new Map<string, number>();
+  /** Moves whenever a topic is created or deleted or gains partitions (consumer groups re-resolve then). */
+  private topicsVersion = 0;
 
   constructor(options: ClusterOptions) {
     this.nodes = options.nodes;
@@ -142,6 +147,18 @@ export class Cluster {
       new ClusterStateOffsetStore(this.state),
       this.groupConfig,
       options.logger,
+      {
+        consumerGroupStore: new ClusterStateConsumerGroupStore(this.state.consumerGroupRecords),
+        topics: {
+          version: () => this.topicsVersion,
+          topic: (name) => {
+            const topic = this.topicsByName.get(name);
+            return topic && { topicId: topic.id, partitions: topic.partitions.length };
+          },
+          topicName: (topicId) => this.topicsById.get(topicId)?.name,
+          topicNames: () => this.topicsByName.keys(),
+        },
+      },
     );
     this.markerWriter = new PartitionTxnMarkerWriter(this);
     this.transactions = new TransactionCoordinator({
@@ -206,12 +223,27 @@ export class Cluster {
   coordinatorFor(key: string): BrokerNode | undefined {
     const live = this.liveNodes();
     if (live.length === 0) return undefined;
+    const moved = this.coordinatorMoves.get(key);
+    if (moved !== undefined) {
+      const node = this.node(moved);
+      if (node?.up) return node;
+    }
     const start = coordinatorPartition(key) % this.nodes.length;
     for (let i = 0; i < this.nodes.length; i++) {
       const node = this.nodes[(start + i) % this.nodes.length];
       if (node.up) return node;
     }
     return undefined;
+  }
+
+  /** Makes `nodeId` the coordinator of `key` (fault injection); parked classic requests get NOT_COORDINATOR. */
+  moveCoordinator(key: string, nodeId: number): void {
+    const node = this.node(nodeId);
+    if (!node) throw new BrokerError(ErrorCode.BROKER_NOT_AVAILABLE, `No broker ${nodeId}.`);
+    if (!node.up) throw new BrokerError(ErrorCode.BROKER_NOT_AVAILABLE, `Broker ${nodeId} is stopped.`);
+    if (this.coordinatorFor(key)?.id === nodeId) return;
+    this.coordinatorMoves.set(key, nodeId);
+    this.groups.unloadGroup(key);
   }
 
   // ---------------------------------------------------------------- topics
@@ -337,6 +369,7 @@ export class Cluster {
       throw new BrokerError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
     this.topicsByName.delete(name);
     this.topicsById.delete(topic.id);
+    this.topicsVersion++;
     this.state.deleteTopic(name);
     this.logs.deleteTopic(name);
     for (const partition of topic.partitions) {
@@ -386,6 +419,7 @@ export class Cluster {
     lists.forEach((replicas, i) => {
       topic.partitions.push(this.newPartition(topic, current + i, replicas));
     });
+    this.topicsVersion++;
     const record = this.state.topic(name);
     if (record) this.state.putTopic({ ...record, partitions: total });
     this.logger.info(`topic ${name} now has ${total} partitions`);
@@ -411,6 +445,7 @@ export class Cluster {
   }
 
   private register(topic: Topic): void {
+    this.topicsVersion++;
     this.topicsByName.set(topic.name, topic);
     this.topicsById.set(topic.id, topic);
   }

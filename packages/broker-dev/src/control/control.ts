@@ -28,6 +28,11 @@ export interface BrokerControl {
   addLatency(ms: number, options?: { api?: ApiSelector; brokerId?: number; count?: number }): void;
   /** Closes the connection that sends the next `count` requests of `api` (default 1). */
   dropConnectionOnNext(api: ApiSelector, options?: { brokerId?: number; count?: number }): void;
+  /**
+   * Swallows the next `count` requests of `api` (default 1): never handled, never answered, as if
+   * lost on the way (a dropped heartbeat: the coordinator does not see it, the client times out).
+   */
+  dropNextRequests(api: ApiSelector, options?: { brokerId?: number; count?: number }): void;
   /** Drops every open client connection now (of one broker or all); returns how many. */
   dropConnections(options?: { brokerId?: number }): number;
   /** Removes every fault rule. */
@@ -42,6 +47,12 @@ export interface BrokerControl {
   leaderOf(topic: string, partition: number): number;
   /** Node id coordinating a group or a transactional id. */
   coordinatorOf(groupId: string): number;
+  /**
+   * Moves a group's (or transactional id's) coordinator to `brokerId`, as when its
+   * __consumer_offsets partition changes leader: the old one answers NOT_COORDINATOR, parked
+   * JoinGroup/SyncGroup requests included, and clients find the new one. The group's state moves with it.
+   */
+  moveCoordinator(groupId: string, brokerId: number): void;
   /** Runs retention, compaction and committed-offset expiry now instead of waiting for the next cleanup tick. */
   runLogCleanup(): void;
   /** Starts recording request headers (api, version, client) for assertions. */
@@ -112,6 +123,12 @@ export class Control implements BrokerControl {
     });
   }
 
+  dropNextRequests(api: ApiSelector, options: { brokerId?: number; count?: number } = {}): void {
+    const apiKey = apiKeyOf(api);
+    this.host.faults.add({ apiKey, nodeId: options.brokerId, remaining: options.count ?? 1, ignore: true });
+    this.host.log(`control: next ${options.count ?? 1} ${apiName(apiKey)} request(s) are swallowed`);
+  }
+
   dropConnections(options: { brokerId?: number } = {}): number {
     return this.host.dropConnections(options.brokerId);
   }
@@ -138,6 +155,11 @@ export class Control implements BrokerControl {
 
   coordinatorOf(groupId: string): number {
     return this.host.cluster().coordinatorFor(groupId)?.id ?? -1;
+  }
+
+  moveCoordinator(groupId: string, brokerId: number): void {
+    this.host.cluster().moveCoordinator(groupId, brokerId);
+    this.host.log(`control: coordinator of ${groupId} moves to broker ${brokerId}`);
   }
 
   runLogCleanup(): void {

@@ -1,6 +1,7 @@
 /**
  * Fault rules applied to incoming requests: answer the next N requests of an API with an error
- * code, delay responses, or drop the connection when a request arrives. Rules match an API key
+ * code, delay responses, drop the connection when a request arrives, or swallow the request (never
+ * handled nor answered, like a heartbeat lost on the way). Rules match an API key
  * (or every API) and optionally one broker; each counts down and disappears when used up.
  */
 export interface FaultRule {
@@ -13,12 +14,14 @@ export interface FaultRule {
   errorCode?: number;
   latencyMs?: number;
   dropConnection?: boolean;
+  ignore?: boolean;
 }
 
 export interface Fault {
   errorCode?: number;
   latencyMs?: number;
   dropConnection?: boolean;
+  ignore?: boolean;
 }
 
 export class FaultInjector {
@@ -45,11 +48,12 @@ export class FaultInjector {
     for (const rule of this.rules) {
       if (rule.apiKey !== undefined && rule.apiKey !== apiKey) continue;
       if (rule.nodeId !== undefined && rule.nodeId !== nodeId) continue;
-      const failing = rule.errorCode !== undefined || rule.dropConnection;
-      if (failing && (fault?.errorCode !== undefined || fault?.dropConnection)) continue;
+      const failing = rule.errorCode !== undefined || rule.dropConnection || rule.ignore;
+      if (failing && (fault?.errorCode !== undefined || fault?.dropConnection || fault?.ignore)) continue;
       fault ??= {};
       if (rule.errorCode !== undefined) fault.errorCode = rule.errorCode;
       if (rule.dropConnection) fault.dropConnection = true;
+      if (rule.ignore) fault.ignore = true;
       if (rule.latencyMs) fault.latencyMs = (fault.latencyMs ?? 0) + rule.latencyMs;
       rule.remaining--;
       if (rule.remaining <= 0) exhausted = true;

@@ -10,6 +10,14 @@ export interface GroupConfig {
   maxOffsetMetadataBytes: number;
   /** offsets.retention.minutes, in ms: how long an empty group's committed offsets are kept. */
   offsetsRetentionMs: number;
+  /** group.consumer.heartbeat.interval.ms: the interval consumer-protocol members heartbeat at. */
+  consumerHeartbeatIntervalMs: number;
+  /** group.consumer.session.timeout.ms: a consumer-protocol member silent this long is removed. */
+  consumerSessionTimeoutMs: number;
+  /** group.consumer.max.size: members a consumer-protocol group accepts. */
+  consumerMaxSize: number;
+  /** group.consumer.assignors: server assignors offered, the first is the default. */
+  consumerAssignors: readonly string[];
 }
 
 export const DEFAULT_GROUP_CONFIG: GroupConfig = {
@@ -18,4 +26,8 @@ export const DEFAULT_GROUP_CONFIG: GroupConfig = {
   initialRebalanceDelayMs: 0,
   maxOffsetMetadataBytes: 4096,
   offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
+  consumerHeartbeatIntervalMs: 5000,
+  consumerSessionTimeoutMs: 45_000,
+  consumerMaxSize: 2 ** 31 - 1,
+  consumerAssignors: ['uniform', 'range'],
 };

@@ -88,6 +88,41 @@ export class GroupOffsets {
     };
   }
 
+  /** OffsetDelete for a consumer group: offsets of topics no member subscribes to go. */
+  deleteUnsubscribed(
+    groupId: string,
+    partitions: readonly { topic: string; partition: number }[],
+    isSubscribed: (topic: string) => boolean,
+  ): { errorCode: number; partitionErrors: number[] } {
+    this.store.delete(
+      groupId,
+      partitions.filter((p) => !isSubscribed(p.topic)),
+    );
+    return {
+      errorCode: ErrorCode.NONE,
+      partitionErrors: partitions.map((p) =>
+        isSubscribed(p.topic) ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC : ErrorCode.NONE,
+      ),
+    };
+  }
+
+  /**
+   * Consumer groups' offset expiry (Kafka: by commit time, never for a topic a member subscribes
+   * to). Returns how many expired.
+   */
+  expireByCommitTime(groupId: string, keepTopic: (topic: string) => boolean, now: number): number {
+    const stale: { topic: string; partition: number }[] = [];
+    for (const { topic, partition, committed } of this.store.list(groupId)) {
+      if (!keepTopic(topic) && now - committed.commitTimestamp >= this.config.offsetsRetentionMs)
+        stale.push({ topic, partition });
+    }
+    if (stale.length > 0) {
+      this.store.delete(groupId, stale);
+      this.logger.info(`group ${groupId}: ${stale.length} committed offset(s) expired`);
+    }
+    return stale.length;
+  }
+
   /**
    * Drops the group's committed offsets older than offsets.retention.minutes, as Kafka's offset
    * expiration (KIP-211): in an Empty group all of them once the group has been empty that long

@@ -3,17 +3,15 @@
  *
  * - State names as Kafka reports them (Empty, PreparingRebalance, CompletingRebalance, Stable,
  *   Dead). Member metadata, assignments and the protocol name are filled in only for a Stable
- *   group, as in Kafka. An unknown group is reported as Dead with no error (v0-5).
+ *   group, as in Kafka. An unknown group is reported as Dead with no error (v0-5), and so is a
+ *   KIP-848 consumer group: DescribeGroups describes classic groups (ConsumerGroupDescribe the others).
  * - Groups another broker coordinates get NOT_COORDINATOR.
  */
 
 import type { DescribeGroupsResponseDescribedGroup } from '@samsa/protocol';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
-import { AUTHORIZED_OPERATIONS_OMITTED, coordinatorError } from './common.js';
+import { ALL_GROUP_OPERATIONS, AUTHORIZED_OPERATIONS_OMITTED, coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
-
-/** DESCRIBE, DELETE, READ (all a client could do without ACLs). */
-const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
 
 function failed(groupId: string, errorCode: number): DescribeGroupsResponseDescribedGroup {
   return {

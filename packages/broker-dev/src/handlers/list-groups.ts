@@ -2,8 +2,9 @@
  * ListGroups: v0-5.
  *
  * - Lists the groups this broker coordinates (admin clients ask every broker and merge), including
- *   groups that only store offsets. v4 filters by state (case-insensitive), v5 by type; every group
- *   here is a "classic" group.
+ *   groups that only store offsets. v4 filters by state and v5 by type ("classic" or "consumer"),
+ *   both case-insensitive. KIP-848 consumer groups list protocol type "consumer" and their states
+ *   (Empty, Assigning, Reconciling, Stable).
  */
 import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { defineHandler } from './types.js';
@@ -17,17 +18,16 @@ export const listGroupsHandler = defineHandler({
   handle(ctx, request) {
     const states = new Set((request.statesFilter ?? []).map((s) => s.toLowerCase()));
     const types = new Set((request.typesFilter ?? []).map((t) => t.toLowerCase()));
-    if (types.size > 0 && !types.has('classic'))
-      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: [] };
     const groups = [];
-    for (const group of ctx.cluster.groups.allGroups()) {
+    for (const group of ctx.cluster.groups.listGroups()) {
       if (ctx.cluster.coordinatorFor(group.groupId)?.id !== ctx.node.id) continue;
       if (states.size > 0 && !states.has(group.state.toLowerCase())) continue;
+      if (types.size > 0 && !types.has(group.type)) continue;
       groups.push({
         groupId: group.groupId,
-        protocolType: group.protocolType ?? '',
+        protocolType: group.protocolType,
         groupState: group.state,
-        groupType: 'classic',
+        groupType: group.type,
       });
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups };

@@ -4,7 +4,10 @@
  * - Commits from group members are checked against the generation (ILLEGAL_GENERATION,
  *   UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS while the group completes a rebalance,
  *   FENCED_INSTANCE_ID); generation -1 commits for an empty or unknown group are stored as
- *   "simple" commits, as Kafka allows.
+ *   "simple" commits, as Kafka allows. A generation for a group that does not exist is
+ *   ILLEGAL_GENERATION below v9 and GROUP_ID_NOT_FOUND from v9 on.
+ * - KIP-848 consumer groups (v9+): the generation is the member epoch (STALE_MEMBER_EPOCH,
+ *   UNKNOWN_MEMBER_ID); their members must commit with v9+ (UNSUPPORTED_VERSION below).
  * - Offsets are stored durably with their metadata string (OFFSET_METADATA_TOO_LARGE above
  *   offset.metadata.max.bytes) and committed leader epoch (v6+). v2-4 retention times are
  *   accepted and ignored. Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION.
@@ -63,6 +66,7 @@ export const offsetCommitHandler = defineHandler({
         request.groupInstanceId ?? null,
         ctx.apiVersion >= 1 ? (request.generationIdOrMemberEpoch ?? -1) : -1,
         entries,
+        ctx.apiVersion,
       );
       results.forEach((code, i) => {
         const [ti, pi] = positions[i];

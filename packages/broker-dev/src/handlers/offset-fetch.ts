@@ -1,6 +1,10 @@
 /**
  * OffsetFetch: v0-9 (v8+ asks for several groups at once).
  *
+ * - v9 (KIP-848): a member of a consumer group names itself and its epoch; an unknown member is
+ *   UNKNOWN_MEMBER_ID and another epoch STALE_MEMBER_EPOCH (per group). No member id and epoch -1
+ *   (admin clients) are always answered.
+ *
  * - Returns committed offsets with metadata and leader epoch (v5+); -1 for partitions without a
  *   commit. A null topic list (v2+) means every committed partition of the group.
  * - Offsets are returned whatever state the group is in (it may only use Kafka for storage).
@@ -76,7 +80,13 @@ function respond(
     return {
       throttleTimeMs: 0,
       groups: (request.groups ?? []).map((g) => {
-        const errorCode = forcedError ?? coordinatorError(ctx, g.groupId);
+        let errorCode = forcedError ?? coordinatorError(ctx, g.groupId);
+        if (errorCode === ErrorCode.NONE && ctx.apiVersion >= 9)
+          errorCode = ctx.cluster.groups.validateOffsetFetch(
+            g.groupId,
+            g.memberId ?? null,
+            g.memberEpoch ?? -1,
+          );
         const topics =
           errorCode === ErrorCode.NONE ? committedOffsets(ctx, g.groupId, g.topics, requireStable) : [];
         return { groupId: g.groupId, errorCode, topics };

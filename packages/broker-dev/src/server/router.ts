@@ -98,6 +98,10 @@ export class RequestRouter {
       connection.destroy();
       return null;
     }
+    if (fault?.ignore) {
+      this.logger.info(`node ${node.id}: fault injection swallows ${handler.name} from ${connection.remote}`);
+      return null;
+    }
     let outcome: HandlerOutcome<unknown> | Promise<HandlerOutcome<unknown>>;
     if (fault?.errorCode !== undefined) {
       this.logger.debug(

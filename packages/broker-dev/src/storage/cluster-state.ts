@@ -1,9 +1,10 @@
 /**
  * Durable broker metadata, independent of the request handlers and the group coordinator: the cluster id,
- * topics (partition count, configs, topic id), committed group offsets and the offsets transactions
- * committed that wait for the transaction's end (TxnOffsetCommit). In memory by default; with a data
- * directory, topics go to `topics.json` (replaced atomically) and offsets to `offsets.log`, an append-only
- * framed log that is compacted by rewriting once it holds mostly superseded entries.
+ * topics (partition count, configs, topic id), committed group offsets, the offsets transactions
+ * committed that wait for the transaction's end (TxnOffsetCommit), and consumer groups' state. In memory
+ * by default; with a data directory, topics go to `topics.json` (replaced atomically), offsets to
+ * `offsets.log`, an append-only framed log that is compacted by rewriting once it holds mostly superseded
+ * entries, and consumer group records to `consumer-groups.log` (a KeyedRecordLog, compacted the same way).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { StorageClosedError } from './errors.js';
 import { FramedLog } from './framed-log.js';
+import { KeyedRecordLog } from './keyed-record-log.js';
 import { consoleStorageLogger, type StorageLogger } from './storage-logger.js';
 
 export interface TopicRecord {
@@ -78,6 +80,8 @@ export class ClusterState {
   /** group → producer id → partition key → offset, pending until the producer's transaction ends. */
   private readonly pending = new Map<string, Map<number, Map<string, CommittedOffset>>>();
   private readonly offsetLog: FramedLog | undefined;
+  /** KIP-848 consumer groups' records (the group coordinator decides what they hold). */
+  readonly consumerGroupRecords: KeyedRecordLog<unknown>;
   private entriesInLog = 0;
   private closed = false;
 
@@ -87,11 +91,17 @@ export class ClusterState {
     syncWrites: boolean,
     logger: StorageLogger,
   ) {
+    if (dir) mkdirSync(dir, { recursive: true });
+    this.consumerGroupRecords = new KeyedRecordLog({
+      filePath: dir && path.join(dir, 'consumer-groups.log'),
+      syncWrites,
+      compactAfterRecords: compactAfterEntries,
+      logger,
+    });
     if (!dir) {
       this.clusterId = newClusterId();
       return;
     }
-    mkdirSync(dir, { recursive: true });
     this.clusterId = this.loadOrCreateClusterId(dir);
     const topicsFile = path.join(dir, 'topics.json');
     if (existsSync(topicsFile)) {
@@ -227,12 +237,14 @@ export class ClusterState {
 
   flush(): void {
     this.offsetLog?.flush();
+    this.consumerGroupRecords.flush();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.offsetLog?.close();
+    this.consumerGroupRecords.close();
   }
 
   private record(entry: OffsetLogEntry): void {

@@ -47,6 +47,41 @@ describe('fault injection', () => {
     await producer.disconnect();
   });
 
+  it('swallows the next requests of an API (a lost heartbeat): no answer, the next one is answered', async () => {
+    const body = {
+      groupId: 'swallowed',
+      memberId: 'member-1',
+      memberEpoch: 0,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 30_000,
+      subscribedTopicNames: ['faulty'],
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: [],
+    };
+    broker.control.dropNextRequests('ConsumerGroupHeartbeat');
+    const lost = client.request(ApiKey.ConsumerGroupHeartbeat, 1, body);
+    lost.catch(() => {}); // rejected when the connection closes after the tests
+    const outcome = await Promise.race([
+      lost.then(() => 'answered'),
+      new Promise((resolve) => setTimeout(() => resolve('no answer'), 300)),
+    ]);
+    expect(outcome).toBe('no answer');
+    // The coordinator never saw it: the group does not exist yet.
+    const fresh = await RawClient.connect(broker.bootstrap[0]);
+    try {
+      const described = await fresh.request(ApiKey.ConsumerGroupDescribe, 0, {
+        groupIds: ['swallowed'],
+        includeAuthorizedOperations: false,
+      });
+      expect(described.groups[0].errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+      expect((await fresh.request(ApiKey.ConsumerGroupHeartbeat, 1, body)).errorCode).toBe(0);
+    } finally {
+      fresh.close();
+    }
+  });
+
   it('injects errors into group APIs too', async () => {
     broker.control.failNextRequests('FindCoordinator', 1, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     const response = await client.request(10, 2, { key: 'g', keyType: 0 });

@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { AdminContext } from './admin-context.js';
 import * as clusterInfo from './cluster.js';
 import * as configs from './configs.js';
+import { type ConsumerGroupDescription, describeConsumerGroups } from './consumer-groups.js';
 import * as groups from './groups-and-offsets.js';
 import * as offsetReset from './offset-reset.js';
 import * as topics from './topics.js';
@@ -176,6 +177,18 @@ export class Admin {
     options: { signal?: AbortSignal } = {},
   ): Promise<{ groups: GroupDescription[] }> {
     return groups.describeGroups(this.ctx, groupIds, options);
+  }
+
+  /**
+   * Consumer groups of either protocol in one shape: KIP-848 groups with their epochs, server
+   * assignor and each member's current and target assignment; classic groups with the members'
+   * decoded subscriptions and assignments; and the lag per partition for both.
+   */
+  describeConsumerGroups(
+    groupIds: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ groups: ConsumerGroupDescription[] }> {
+    return describeConsumerGroups(this.ctx, groupIds, options);
   }
 
   deleteGroups(

@@ -5,8 +5,8 @@
  *   consumer, which commits as a member of the current generation, and the admin, which commits
  *   from outside the group (generation -1, no member id) for a group with no active members.
  * - `commitOffsets` / `fetchCommittedOffsets` are the member's calls, with the retries Java does:
- *   coordinator moves and loading are retried until the deadline; a lost generation is a
- *   CommitFailedError. The admin retries with its own policy (admin/groups-and-offsets.ts).
+ *   coordinator moves and loading are retried until the deadline, and so is a stale member epoch
+ *   (KIP-848: the next heartbeat brings the current one); a lost generation is a CommitFailedError. The admin retries with its own policy (admin/groups-and-offsets.ts).
  */
 import {
   ApiKey,
@@ -233,6 +233,11 @@ export async function commitOffsets(
         switch (code) {
           case ErrorCode.REBALANCE_IN_PROGRESS:
             throw new RebalanceInProgressError(groupId);
+          case ErrorCode.STALE_MEMBER_EPOCH:
+            // KIP-848: the epoch moved on while the commit was out; retry with the current one.
+            retry = true;
+            continue;
+          case ErrorCode.GROUP_ID_NOT_FOUND:
           case ErrorCode.UNKNOWN_MEMBER_ID:
           case ErrorCode.ILLEGAL_GENERATION:
             // If we rejoined while the commit was out, it only lost a race with the rebalance (Java's rule).

@@ -19,6 +19,8 @@ import { ConfigurationError } from '../errors.js';
 import type { Deserializer } from './message.js';
 
 export type IsolationLevel = 'read_uncommitted' | 'read_committed';
+/** Java's `group.protocol`: 'classic' (JoinGroup/SyncGroup) or 'consumer' (KIP-848, Kafka 4.0+). */
+export type GroupProtocol = 'classic' | 'consumer';
 export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
 
 /** Called with the partitions that changed hands; may be async (the rebalance waits for it). */
@@ -27,6 +29,15 @@ export type RebalanceCallback = (partitions: TopicPartitions[]) => void | Promis
 export interface ConsumerConfig<K = Buffer | null, V = Buffer | null> {
   /** The consumer group (Java `group.id`). Required. */
   groupId: string;
+  /**
+   * The group protocol (Java `group.protocol`). Default 'classic'. 'consumer' is KIP-848's (Apache Kafka
+   * 4.0+): the broker assigns partitions, rebalances are incremental and never stop the whole group, and
+   * `sessionTimeoutMs`, `heartbeatIntervalMs` and `partitionAssignors` are the broker's business
+   * (`group.consumer.*` broker configs), so they are not used.
+   */
+  groupProtocol?: GroupProtocol;
+  /** The server-side assignor to ask for with `groupProtocol: 'consumer'` ('uniform' or 'range'). Default: the broker's. */
+  groupRemoteAssignor?: string;
   /** Static membership id (KIP-345, Java `group.instance.id`): restarts within the session keep the partitions. */
   groupInstanceId?: string;
   /** Without a heartbeat for this long the broker drops the member. Default 45000. KafkaJS: `sessionTimeout`. */
@@ -100,6 +111,8 @@ export interface ConsumerConfig<K = Buffer | null, V = Buffer | null> {
 
 export interface ResolvedConsumerConfig<K, V> {
   groupId: string;
+  groupProtocol: GroupProtocol;
+  groupRemoteAssignor: string | null;
   groupInstanceId: string | null;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
@@ -130,6 +143,8 @@ export interface ResolvedConsumerConfig<K, V> {
 
 const KNOWN = [
   'groupId',
+  'groupProtocol',
+  'groupRemoteAssignor',
   'groupInstanceId',
   'sessionTimeoutMs',
   'heartbeatIntervalMs',
@@ -186,6 +201,24 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
   const groupId = optionalString('groupId', config.groupId, undefined);
   if (groupId === undefined || groupId === '') {
     throw new ConfigurationError('groupId', 'is required: the consumer group this consumer joins');
+  }
+  const groupProtocol = oneOf(
+    'groupProtocol',
+    config.groupProtocol,
+    ['classic', 'consumer'] as const,
+    'classic',
+  );
+  const groupRemoteAssignor =
+    optionalString('groupRemoteAssignor', config.groupRemoteAssignor, undefined) ?? null;
+  if (groupRemoteAssignor !== null) {
+    if (groupProtocol !== 'consumer') {
+      throw new ConfigurationError(
+        'groupRemoteAssignor',
+        "picks the broker's assignor of the consumer protocol; set groupProtocol: 'consumer', or use partitionAssignors with 'classic'",
+      );
+    }
+    if (groupRemoteAssignor === '')
+      throw new ConfigurationError('groupRemoteAssignor', "must not be empty (e.g. 'uniform' or 'range')");
   }
   const groupInstanceId = optionalString('groupInstanceId', config.groupInstanceId, undefined) ?? null;
   if (groupInstanceId === '')
@@ -294,6 +327,8 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
 
   return {
     groupId,
+    groupProtocol,
+    groupRemoteAssignor,
     groupInstanceId,
     sessionTimeoutMs,
     heartbeatIntervalMs,

@@ -7,7 +7,8 @@
  * - control-loop.ts: joins, rebalances, handles lost generations (one loop per run)
  * - assignment.ts: the partitions held; assigning, revoking, the rebalance callbacks
  * - start-positions.ts: where new partitions start (committed offset or reset)
- * - group/membership.ts: the group protocol behind one interface (group/classic-consumer.ts)
+ * - group/membership.ts: the group protocol behind one interface (group/classic-consumer.ts,
+ *   group/consumer-protocol.ts for KIP-848's `groupProtocol: 'consumer'`)
  * - fetch/fetcher.ts fetches ahead of the handlers; runner.ts delivers to eachMessage/eachBatch;
  *   fetch/corrupt-batches.ts decides about batches that do not decode
  * - offset-committer.ts: auto-commit, commitOffsets(), committed offsets
@@ -31,7 +32,8 @@ import {
 import { type BatchDecodeFailure, CorruptBatches } from './fetch/corrupt-batches.js';
 import { Fetcher } from './fetch/fetcher.js';
 import { ClassicConsumerMembership } from './group/classic-consumer.js';
-import type { GroupMembership } from './group/membership.js';
+import { ConsumerProtocolMembership } from './group/consumer-protocol.js';
+import type { GroupMembership, MembershipEvent } from './group/membership.js';
 import type {
   ConsumerGroupMetadata,
   KafkaMessage,
@@ -45,6 +47,16 @@ import { checkRunOptions, type RunOptions } from './run-options.js';
 import { Runner } from './runner.js';
 import { SeekPause } from './seek-pause.js';
 import { type SubscribeOptions, Subscription } from './subscription.js';
+
+/** Options the classic protocol uses and KIP-848's consumer protocol leaves to the broker. */
+const CLASSIC_ONLY_OPTIONS = [
+  'sessionTimeoutMs',
+  'sessionTimeout',
+  'heartbeatIntervalMs',
+  'heartbeatInterval',
+  'partitionAssignors',
+  'partitionAssigners',
+];
 
 type State = 'idle' | 'connecting' | 'connected' | 'running' | 'stopping';
 
@@ -85,24 +97,21 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     // The cluster's own logger is namespaced 'cluster'; the consumer logs under its client's.
     this.logger = cluster.config.logger;
     this.corruptBatches = new CorruptBatches(this.config.skipCorruptBatches, this.logger);
+    if (this.config.groupProtocol === 'consumer') {
+      const unused = CLASSIC_ONLY_OPTIONS.filter(
+        (k) => (config as unknown as Record<string, unknown>)[k] !== undefined,
+      );
+      if (unused.length > 0) {
+        this.logger.warn(
+          `${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} not used with groupProtocol 'consumer': ` +
+            'the broker sets heartbeats and session timeouts (group.consumer.* configs) and assigns partitions ' +
+            '(groupRemoteAssignor picks its assignor)',
+          { groupId: this.config.groupId },
+        );
+      }
+    }
     this.subscription = new Subscription(cluster, this.config.autoOffsetReset, this.logger);
-    this.membership = new ClassicConsumerMembership(
-      cluster,
-      {
-        groupId: this.config.groupId,
-        groupInstanceId: this.config.groupInstanceId,
-        sessionTimeoutMs: this.config.sessionTimeoutMs,
-        rebalanceTimeoutMs: this.config.rebalanceTimeoutMs,
-        heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-        retryBackoffMs: this.config.retryBackoffMs,
-        requestTimeoutMs: cluster.config.requestTimeoutMs,
-        assignors: this.config.assignors,
-        clientRack: this.config.clientRack,
-        logger: this.logger,
-      },
-      (topics) => this.subscription.partitionCounts(topics),
-      (event) => this.control.onMembershipEvent(event),
-    );
+    this.membership = this.createMembership(cluster);
     this.seekPause = new SeekPause(this.assigned);
     this.committer = new OffsetCommitter(
       this.membership,
@@ -146,6 +155,47 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         },
         partitionFailed: (err, p) => this.onPartitionError(err, p),
       },
+    );
+  }
+
+  /** The group protocol's membership (`groupProtocol`): classic, or KIP-848's consumer protocol. */
+  private createMembership(cluster: ConsumerCluster): GroupMembership {
+    const onEvent = (event: MembershipEvent) => this.control.onMembershipEvent(event);
+    const c = this.config;
+    if (c.groupProtocol === 'consumer') {
+      return new ConsumerProtocolMembership(
+        cluster,
+        {
+          groupId: c.groupId,
+          groupInstanceId: c.groupInstanceId,
+          rebalanceTimeoutMs: c.rebalanceTimeoutMs,
+          remoteAssignor: c.groupRemoteAssignor,
+          clientRack: c.clientRack,
+          retryBackoffMs: c.retryBackoffMs,
+          requestTimeoutMs: cluster.config.requestTimeoutMs,
+          logger: this.logger,
+        },
+        // Partitions being revoked stay owned until they are given up: the broker waits for that.
+        () => topicPartitionsOf([...this.assigned.values()]),
+        onEvent,
+      );
+    }
+    return new ClassicConsumerMembership(
+      cluster,
+      {
+        groupId: c.groupId,
+        groupInstanceId: c.groupInstanceId,
+        sessionTimeoutMs: c.sessionTimeoutMs,
+        rebalanceTimeoutMs: c.rebalanceTimeoutMs,
+        heartbeatIntervalMs: c.heartbeatIntervalMs,
+        retryBackoffMs: c.retryBackoffMs,
+        requestTimeoutMs: cluster.config.requestTimeoutMs,
+        assignors: c.assignors,
+        clientRack: c.clientRack,
+        logger: this.logger,
+      },
+      (topics) => this.subscription.partitionCounts(topics),
+      onEvent,
     );
   }
 

@@ -9,6 +9,8 @@
  * committed and `onPartitionsRevoked` runs, so a clean rebalance neither skips nor redelivers.
  * Cooperative protocol (cooperative-sticky alone): consumption continues while rejoining; only
  * partitions that move are revoked (same steps), followed by one more rebalance (KIP-429).
+ * KIP-848's consumer protocol runs the same way: a new target from the broker is a rebalance, and
+ * the "one more rebalance" is the heartbeat that acknowledges the revocation.
  */
 import type { TopicPartitions } from '../assignors/types.js';
 import { FencedInstanceIdError } from '../cluster/group-errors.js';
@@ -18,7 +20,7 @@ import type { Logger } from '../logger.js';
 import type { Assignment, ConsumerRun } from './assignment.js';
 import type { ClusterLike } from './cluster-like.js';
 import type { ResolvedConsumerConfig } from './config.js';
-import { GroupJoinError, NoOffsetForPartitionError } from './errors.js';
+import { GroupJoinError, GroupMembershipLostError, NoOffsetForPartitionError } from './errors.js';
 import { type ConsumerEventEmitter, ConsumerEvents } from './events.js';
 import type { GroupMembership, JoinedGroup, MembershipEvent } from './group/membership.js';
 import { type PartitionState, topicPartitionsOf } from './partition-state.js';
@@ -212,7 +214,7 @@ export class ControlLoop {
       { groupId: this.config.groupId, maxPollIntervalMs: this.config.maxPollIntervalMs },
     );
     void this.membership.stopHeartbeats().then(async () => {
-      await this.membership.leave('consumer poll timeout has expired');
+      await this.membership.leave('consumer poll timeout has expired', { pollTimeout: true });
       this.lost = POLL_TIMEOUT;
       this.wakeup.wake();
     });
@@ -267,6 +269,11 @@ export class ControlLoop {
       } catch (err) {
         if (!this.hooks.runs(run)) break;
         if (err instanceof RequestAbortedError && run.signal.aborted) break;
+        if (err instanceof GroupMembershipLostError) {
+          // Fenced while reconciling (KIP-848): give the partitions up as lost, then rejoin.
+          this.lost = err.errorCode;
+          continue;
+        }
         if (isFatal(err)) {
           this.crash(run, err as Error);
           break;
@@ -330,7 +337,9 @@ export class ControlLoop {
       memberId: joined.memberId,
       memberAssignment: Object.fromEntries(joined.partitions.map((tp) => [tp.topic, tp.partitions])),
     });
-    await this.assignment.runAssignedCallback(added);
+    // KIP-848 members reconcile in small steps: callbacks name exactly the partitions that moved.
+    if (added.length > 0 || this.membership.protocol === 'classic')
+      await this.assignment.runAssignedCallback(added);
     await this.positionNew(run, added);
   }
 

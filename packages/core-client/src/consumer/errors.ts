@@ -66,3 +66,19 @@ export class CorruptRecordBatchError extends KafkaClientError {
     this.reason = fields.reason;
   }
 }
+
+/**
+ * The coordinator no longer knows this member at its epoch (KIP-848's FENCED_MEMBER_EPOCH or
+ * UNKNOWN_MEMBER_ID while reconciling): its partitions are lost and it rejoins at epoch 0.
+ */
+export class GroupMembershipLostError extends KafkaClientError {
+  readonly errorCode: number;
+  constructor(groupId: string, errorCode: number, reason: string) {
+    super(
+      'GROUP_MEMBERSHIP_LOST',
+      `Consumer group ${groupId}: ${reason}; the member gives its partitions up as lost and rejoins`,
+      true,
+    );
+    this.errorCode = errorCode;
+  }
+}

@@ -23,12 +23,19 @@ export {
   FencedInstanceIdError,
   RebalanceInProgressError,
 } from '../cluster/group-errors.js';
-export type { AutoOffsetReset, ConsumerConfig, IsolationLevel, RebalanceCallback } from './config.js';
+export type {
+  AutoOffsetReset,
+  ConsumerConfig,
+  GroupProtocol,
+  IsolationLevel,
+  RebalanceCallback,
+} from './config.js';
 export { Consumer } from './consumer.js';
 export {
   ConsumerStateError,
   CorruptRecordBatchError,
   GroupJoinError,
+  GroupMembershipLostError,
   NoOffsetForPartitionError,
 } from './errors.js';
 export { type ConsumerEvent, type ConsumerEventName, ConsumerEvents } from './events.js';

@@ -63,6 +63,16 @@ describe('consumer options', () => {
     expect(c.assignors[0]).toBeInstanceOf(KafkaJSRoundRobinAssignor);
   });
 
+  it("takes groupProtocol 'consumer' with a server assignor; 'classic' is the default", () => {
+    expect(resolveConsumerConfig({ groupId: 'g' })).toMatchObject({
+      groupProtocol: 'classic',
+      groupRemoteAssignor: null,
+    });
+    expect(
+      resolveConsumerConfig({ groupId: 'g', groupProtocol: 'consumer', groupRemoteAssignor: 'range' }),
+    ).toMatchObject({ groupProtocol: 'consumer', groupRemoteAssignor: 'range' });
+  });
+
   it('takes assignor objects, and runs cooperative only when every assignor supports it', () => {
     const custom = { name: 'mine', supportedProtocols: ['eager'] as const, assign: () => new Map() };
     const c = resolveConsumerConfig({ groupId: 'g', partitionAssignors: [custom, 'roundrobin'] });
@@ -101,6 +111,9 @@ describe('consumer options', () => {
     ],
     ['partitionAssignors', { partitionAssignors: ['range', 'range'] }, /listed twice/],
     ['sessionTimeoutMs', { sessionTimeoutMs: 1000, sessionTimeout: 2000 }, /keep one/],
+    ['groupProtocol', { groupProtocol: 'next' }, /"next" is not one of "classic", "consumer"/],
+    ['groupRemoteAssignor', { groupRemoteAssignor: 'uniform' }, /set groupProtocol: 'consumer'/],
+    ['groupRemoteAssignor', { groupProtocol: 'consumer', groupRemoteAssignor: '' }, /must not be empty/],
     ['fetchMaxWaitMs', { maxWaitTimeInMs: -1 }, /fetchMaxWaitMs/],
     ['keyDeserializer', { keyDeserializer: 'utf8' }, /keyDeserializer: expected a function/],
     [

@@ -17,13 +17,16 @@ export interface Fixture {
 }
 
 export async function startFixture(
-  options: { brokers?: number; partitions?: number } = {},
+  options: { brokers?: number; partitions?: number; consumerSessionTimeoutMs?: number } = {},
 ): Promise<Fixture> {
   const broker = await startBroker({
     brokers: options.brokers ?? 3,
     port: 0,
     partitions: options.partitions ?? 4,
     groupMinSessionTimeoutMs: 500,
+    // KIP-848 groups: heartbeats and sessions short enough for tests.
+    groupConsumerHeartbeatIntervalMs: 100,
+    groupConsumerSessionTimeoutMs: options.consumerSessionTimeoutMs ?? 3000,
   });
   const kafka = new Kafka({
     clientId: 'samsa-consumer-it',

@@ -10,6 +10,7 @@ export function fakeMembership(cluster: FakeCluster): GroupMembership & { genera
     throw new Error('fakeMembership: only offset commits and fetches are supported');
   };
   return {
+    protocol: 'classic',
     groupId: 'g',
     groupInstanceId: null,
     memberId: 'm',

@@ -75,7 +75,11 @@ export class SubscriptionContainer {
   async start(): Promise<void> {
     if (this.state !== 'idle') return;
     this.state = 'starting';
-    const consumer = this.deps.kafka.consumer({ ...this.deps.consumerConfig, groupId: this.spec.groupId });
+    const consumer = this.deps.kafka.consumer({
+      ...this.deps.consumerConfig,
+      groupId: this.spec.groupId,
+      ...(this.spec.groupProtocol !== undefined && { groupProtocol: this.spec.groupProtocol }),
+    });
     this.consumer = consumer;
     consumer.on?.('consumer.crash', (event: { payload?: { error?: unknown } }) => {
       this.lastError = event?.payload?.error;

@@ -15,6 +15,8 @@ export interface SubscriptionSpec {
   id: string;
   topics: (string | RegExp)[];
   groupId: string;
+  /** Set when the handler or the module asked for one; otherwise the consumer's default (classic). */
+  groupProtocol?: 'classic' | 'consumer';
   fromBeginning: boolean;
   partitionsConcurrently: number;
   keysPerPartition: number;

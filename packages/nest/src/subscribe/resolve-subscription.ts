@@ -10,6 +10,7 @@ import type { SubscribeOptions, ValueFormat } from './subscribe-options.js';
 /** Every option `@Subscribe` takes (also what the transport reads from `@EventPattern` extras). */
 export const SUBSCRIBE_OPTION_KEYS: readonly (keyof SubscribeOptions)[] = [
   'groupId',
+  'groupProtocol',
   'fromBeginning',
   'concurrency',
   'batch',
@@ -47,6 +48,11 @@ export function resolveSubscription(
   const groupId = options.groupId ?? module.groupId;
   if (typeof groupId !== 'string' || groupId.length === 0) {
     problems.push(`'groupId' must be a non-empty string (got ${describeValue(groupId)})`);
+  }
+
+  const groupProtocol = options.groupProtocol;
+  if (groupProtocol !== undefined && groupProtocol !== 'classic' && groupProtocol !== 'consumer') {
+    problems.push(`'groupProtocol' must be 'classic' or 'consumer' (got ${describeValue(groupProtocol)})`);
   }
 
   let partitions = 1;
@@ -153,6 +159,7 @@ export function resolveSubscription(
     id,
     topics: metadata.topics,
     groupId,
+    ...(groupProtocol !== undefined ? { groupProtocol } : {}),
     fromBeginning: options.fromBeginning ?? false,
     partitionsConcurrently: partitions,
     keysPerPartition,

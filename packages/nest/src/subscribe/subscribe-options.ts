@@ -39,9 +39,17 @@ export interface BatchOptions {
 /** How a record's value becomes the handler's payload. */
 export type ValueFormat = 'auto' | 'json' | 'string' | 'buffer' | 'avro';
 
+/** The consumer group protocol (Java's `group.protocol`); see `@samsa/core-client`'s `groupProtocol`. */
+export type GroupProtocol = 'classic' | 'consumer';
+
 export interface SubscribeOptions {
   /** Consumer group; handlers that share one split the work of a group, a handler of its own sees every record. */
   groupId?: string;
+  /**
+   * 'consumer' joins with KIP-848's consumer group protocol (Kafka 4.0+: the broker assigns, rebalances
+   * move only the partitions that change hands); default 'classic'. Handlers sharing a group must agree.
+   */
+  groupProtocol?: GroupProtocol;
   /** Where a group without committed offsets starts. Default false (latest). */
   fromBeginning?: boolean;
   /** A number means partitions in parallel; see `ConcurrencyOptions` for per-key parallelism. */
@@ -63,5 +71,5 @@ export interface SubscribeOptions {
 
 export type SubscribeDefaults = Pick<
   SubscribeOptions,
-  'fromBeginning' | 'concurrency' | 'retry' | 'deadLetter' | 'value' | 'batch'
+  'fromBeginning' | 'concurrency' | 'retry' | 'deadLetter' | 'value' | 'batch' | 'groupProtocol'
 >;

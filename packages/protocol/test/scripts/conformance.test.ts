@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkConformance } from '../../scripts/conformance.js';
+import { checkConformance, NEWER_THAN_DEFINITIONS } from '../../scripts/conformance.js';
 import { type FieldSpec, protocolSpec, type VersionRange } from '../../src/index.js';
 
 const referenceDir =
@@ -72,6 +72,28 @@ describe('conformance check', () => {
       expect(problems.some((p) => p.includes('flexible'))).toBe(true);
     } finally {
       writeFileSync(file, JSON.stringify(original));
+    }
+  });
+
+  it('skips only the versions listed as newer than the definitions, and only when they stop short', () => {
+    const file = join(synthetic, 'ConsumerGroupDescribeResponse.json');
+    const original = JSON.parse(readFileSync(file, 'utf8').replace('// comment\n', ''));
+    const older = structuredClone(original);
+    older.validVersions = '0';
+    writeFileSync(file, JSON.stringify(older));
+    const produce = join(synthetic, 'ProduceResponse.json');
+    const produceOriginal = readFileSync(produce, 'utf8');
+    const olderProduce = JSON.parse(produceOriginal.replace('// comment\n', ''));
+    olderProduce.validVersions = '0-8';
+    writeFileSync(produce, JSON.stringify(olderProduce));
+    try {
+      expect(NEWER_THAN_DEFINITIONS.ConsumerGroupDescribeResponse?.versions).toEqual([1]);
+      const problems = checkConformance(synthetic);
+      expect(problems.filter((p) => p.startsWith('ConsumerGroupDescribe'))).toEqual([]);
+      expect(problems.some((p) => p.startsWith('ProduceResponse') && p.includes('outside'))).toBe(true);
+    } finally {
+      writeFileSync(file, JSON.stringify(original));
+      writeFileSync(produce, produceOriginal);
     }
   });
 

@@ -41,6 +41,7 @@ export interface ClassicConsumerConfig {
 export type PartitionCounts = (topics: string[]) => Promise<Map<string, number>>;
 
 export class ClassicConsumerMembership extends ClassicGroupMembership implements GroupMembership {
+  readonly protocol = 'classic';
   readonly rebalanceProtocol: RebalanceProtocol;
   private readonly heartbeater: Heartbeater;
 

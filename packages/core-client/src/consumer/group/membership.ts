@@ -3,13 +3,13 @@
  * assignment loop joins, revokes and assigns through this interface only, and offset commits and
  * fetches use its coordinator link; nothing above it sees JoinGroup, SyncGroup or Heartbeat.
  *
- * Implementations:
- * - `classic-consumer.ts`: the classic protocol (JoinGroup/SyncGroup/Heartbeat, the leader runs the
- *   partition assignors), on top of `classic-group.ts` and `heartbeat.ts`.
- * - KIP-848's consumer protocol (ConsumerGroupHeartbeat: the broker assigns, the member reconciles
- *   towards its target assignment) belongs beside it in `consumer-protocol.ts`: `join()` returns the
- *   assignment reconciled to, a new target assignment is a 'rebalance' event, the member epoch is
- *   `generationId`, `leaderId` stays '' and `rebalanceProtocol` is 'cooperative'.
+ * Implementations (`groupProtocol`):
+ * - `classic-consumer.ts` ('classic'): JoinGroup/SyncGroup/Heartbeat, the leader runs the partition
+ *   assignors, on top of `classic-group.ts` and `heartbeat.ts`.
+ * - `consumer-protocol.ts` ('consumer', KIP-848): ConsumerGroupHeartbeat, the broker assigns and the
+ *   member reconciles towards its target: `join()` returns the assignment usable now, a new target
+ *   is a 'rebalance' event, the member epoch is `generationId`, `leaderId` stays '' and
+ *   `rebalanceProtocol` is 'cooperative'.
  */
 import type { RequestBodies, ResponseBodies } from '@samsa/protocol';
 import type { RebalanceProtocol, TopicPartitions } from '../../assignors/types.js';
@@ -39,6 +39,8 @@ export type MembershipEvent =
   | { type: 'heartbeat' };
 
 export interface GroupMembership {
+  /** The group protocol (the consumer's `groupProtocol`). */
+  readonly protocol: 'classic' | 'consumer';
   readonly groupId: string;
   readonly groupInstanceId: string | null;
   /** '' while not in the group. */
@@ -63,8 +65,11 @@ export interface GroupMembership {
   stopHeartbeats(): Promise<void>;
   /** Forget the generation; with `memberId` also the member id (UNKNOWN_MEMBER_ID, fencing, leaving). */
   reset(memberId: boolean): void;
-  /** Leaves the group so the others rebalance at once. */
-  leave(reason: string): Promise<void>;
+  /**
+   * Leaves the group so the others rebalance at once. `pollTimeout`: the member gives up because a
+   * handler overran maxPollIntervalMs (a static KIP-848 member then leaves for good, not for a while).
+   */
+  leave(reason: string, options?: { pollTimeout?: boolean }): Promise<void>;
 
   /** Sends one request to the group coordinator (offset commits and fetches). */
   request<K extends keyof RequestBodies>(

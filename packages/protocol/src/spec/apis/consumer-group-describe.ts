@@ -1,11 +1,13 @@
 import type { ApiSpec } from '../types.js';
 
-// ConsumerGroupDescribe (API key 69), versions 0-0 as Samsa supports them.
+// ConsumerGroupDescribe (API key 69), versions 0-1 as Samsa supports them. v1 adds each member's
+// MemberType (KIP-1099: -1 unknown, 0 classic, 1 consumer); it is newer than the reference copy of
+// Kafka's definitions (see scripts/conformance.ts, NEWER_THAN_DEFINITIONS).
 export const consumerGroupDescribe: ApiSpec = {
   apiKey: 69,
   name: 'ConsumerGroupDescribe',
   request: {
-    validVersions: [0, 0],
+    validVersions: [0, 1],
     flexibleVersions: 0,
     fields: [
       { name: 'GroupIds', type: '[]string', versions: [0, null] },
@@ -13,7 +15,7 @@ export const consumerGroupDescribe: ApiSpec = {
     ],
   },
   response: {
-    validVersions: [0, 0],
+    validVersions: [0, 1],
     flexibleVersions: 0,
     fields: [
       { name: 'ThrottleTimeMs', type: 'int32', versions: [0, null] },
@@ -48,6 +50,7 @@ export const consumerGroupDescribe: ApiSpec = {
               { name: 'Partitions', type: '[]int32', versions: [0, null] },
             ]},
           ]},
+          { name: 'MemberType', type: 'int8', versions: [1, null], default: -1 },
         ]},
         { name: 'AuthorizedOperations', type: 'int32', versions: [0, null], default: -2147483648 },
       ]},
