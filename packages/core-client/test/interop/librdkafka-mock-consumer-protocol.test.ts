@@ -3,10 +3,11 @@
  * broker no one here wrote) does not advertise ConsumerGroupHeartbeat, so `run()` fails at once with
  * a GroupJoinError that says to use the classic protocol, instead of retrying forever.
  */
+
+import { kcat, type MockCluster, startMockCluster } from '@samsa/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { GroupJoinError, Kafka, LogLevel } from '../../src/index.js';
 import { makeConsumer } from '../helpers/consumer.js';
-import { kcat, type MockCluster, startMockCluster } from '@samsa/test-support';
 
 kcat.describe('the consumer protocol against a broker without it (librdkafka mock)', () => {
   let mock: MockCluster;
