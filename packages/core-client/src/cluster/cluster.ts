@@ -51,6 +51,11 @@ export interface RequestOptions {
   /** Overrides `requestTimeoutMs` for this request (e.g. a long-poll Fetch adds its max wait). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Highest version to use, where later versions change who may send the request (AddPartitionsToTxn
+   * v4+ is the brokers' batched form; clients send v3 and below).
+   */
+  maxVersion?: number;
 }
 
 export interface ClusterOptions {
@@ -223,7 +228,8 @@ export class Cluster {
     options: RequestOptions = {},
   ): Promise<{ version: number; response: ResponseBodies[K] }> {
     const conn = await this.connectionFor(nodeId, options.purpose ?? 'admin', options.signal);
-    const version = this.negotiate(conn, nodeId, apiKey);
+    let version = this.negotiate(conn, nodeId, apiKey);
+    if (options.maxVersion !== undefined && version > options.maxVersion) version = options.maxVersion;
     const response = await conn.request(apiKey, version, build(version), options);
     return { version, response };
   }

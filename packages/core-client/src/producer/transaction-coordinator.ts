@@ -55,6 +55,9 @@ export interface TransactionCoordinatorConfig {
   retryBackoffMaxMs: number;
 }
 
+/** AddPartitionsToTxn v4+ is the batched form brokers send each other (KIP-890); clients send v3 and below. */
+const CLIENT_ADD_PARTITIONS_MAX_VERSION = 3;
+
 /** Java's back-off for the first AddPartitionsToTxn of a transaction while the previous one completes. */
 const FIRST_ADD_CONCURRENT_BACKOFF_MS = 20;
 
@@ -128,6 +131,7 @@ export class TransactionCoordinatorClient {
       else byTopic.set(topic, [partition]);
     }
     await this.call('AddPartitionsToTxn', ApiKey.AddPartitionsToTxn, { kind: 'transaction' }, deadline, {
+      maxVersion: CLIENT_ADD_PARTITIONS_MAX_VERSION,
       build: () => ({
         v3AndBelowTransactionalId: this.config.transactionalId,
         v3AndBelowProducerId: producer.producerId,
@@ -261,6 +265,8 @@ export class TransactionCoordinatorClient {
     target: Target,
     deadline: number,
     how: {
+      /** Highest version to send (see RequestOptions.maxVersion). */
+      maxVersion?: number;
       build: (version: number) => RequestBodies[K];
       interpret: (response: ResponseBodies[K], version: number) => Attempt<T>;
       backoff?: (code: number, attempt: number) => number;
@@ -277,6 +283,7 @@ export class TransactionCoordinatorClient {
         if (target.kind === 'transaction') this.coordinatorNode = node;
         const { version, response } = await this.cluster.request(node, apiKey, how.build, {
           purpose: 'group',
+          maxVersion: how.maxVersion,
         });
         const { codes, result } = how.interpret(response, version);
         if (codes.length === 0) return result;
