@@ -51,6 +51,14 @@ const OUTPUT = join(dirname(fileURLToPath(import.meta.url)), '../../test-output/
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(OUTPUT, { recursive: true });
   const path = join(OUTPUT, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  // A viewport as tall as the page lays it out as a person scrolling it sees it (sticky sidebar at the top).
+  const viewport = page.viewportSize()!;
+  const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
+  await page.setViewportSize({
+    width: viewport.width,
+    height: Math.max(viewport.height, Math.min(height, 4000)),
+  });
+  await page.screenshot({ path });
+  await page.setViewportSize(viewport);
   return path;
 }
