@@ -185,7 +185,10 @@ export interface BrowseResult {
   records: RecordView[];
   /** Records read to find them (more than `records.length` with a filter). */
   scanned: number;
-  /** Whether every selected partition was read up to its end offset as of the request. */
+  /**
+   * Whether nothing is left in the reading direction: forward, every selected partition was read up to its end
+   * offset as of the request; with from=end (backward), back to its first record.
+   */
   reachedEnd: boolean;
   /** Where to continue reading forward, per partition (pass the smallest as from=offset with partition=). */
   nextOffsets: { partition: number; offset: string }[];

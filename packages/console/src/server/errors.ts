@@ -11,6 +11,7 @@ import {
   KafkaProtocolError,
   KafkaTimeoutError,
   NotConnectedError,
+  ProtocolDecodeError,
   RequestTimeoutError,
   RetriesExhaustedError,
 } from '@samsa/core-client';
@@ -141,6 +142,9 @@ export function toApiError(error: unknown): ApiError {
     return new ApiError(503, 'REGISTRY_UNAVAILABLE', error.message);
   }
   if (error instanceof KafkaClientError) return new ApiError(502, error.code, error.message);
+  if (error instanceof ProtocolDecodeError) {
+    return new ApiError(502, 'KAFKA_PROTOCOL_ERROR', `A broker's answer did not decode: ${error.message}`);
+  }
   return new ApiError(500, 'INTERNAL', 'The console failed unexpectedly; its log has the details');
 }
 

@@ -22,6 +22,8 @@ export interface ConsoleServerOptions {
   readOnly?: boolean;
   /** Require HTTP basic auth with one of these users. */
   basicAuth?: BasicAuthUser[];
+  /** Largest request body in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
   /** The built front end. Default: the package's dist/web. */
   staticDir?: string;
   /** How long one API call may wait for Kafka. Default 15000. */
@@ -68,6 +70,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     },
     staticDir: options.staticDir ?? DEFAULT_STATIC_DIR,
     ...(options.basicAuth ? { basicAuth: options.basicAuth } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     onUnexpectedError:
       options.onUnexpectedError ??
       ((error) =>

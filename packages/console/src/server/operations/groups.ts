@@ -5,7 +5,13 @@
  * Composed from the admin's describeGroups and fetchConsumerLag. core-client's `describeConsumerGroup` (added for the
  * `samsa` CLI) returns the same picture in one call; once both are on one branch, `describeGroup` delegates to it.
  */
-import { decodeAssignment, type PartitionLag } from '@samsa/core-client';
+import {
+  decodeAssignment,
+  type GroupDescription,
+  type PartitionLag,
+  ProtocolDecodeError,
+  UnsupportedApiVersionError,
+} from '@samsa/core-client';
 import type { GroupDetails, GroupMemberView, GroupPartitionView, GroupSummary } from '../../api/types.js';
 import { ApiError } from '../errors.js';
 import type { OperationsContext } from './context.js';
@@ -22,12 +28,23 @@ export async function listGroupIds(
 }
 
 /** Per-partition lag of the topics a group committed offsets for. */
-export function groupLag(
+export async function groupLag(
   ctx: OperationsContext,
   groupId: string,
   signal: AbortSignal,
 ): Promise<PartitionLag[]> {
-  return ctx.admin.fetchConsumerLag({ groupId, signal });
+  try {
+    return await ctx.admin.fetchConsumerLag({ groupId, signal });
+  } catch (error) {
+    if (!(error instanceof ProtocolDecodeError)) throw error;
+    // librdkafka's mock cluster answers "every committed topic" (OffsetFetch without topics) with a null list, which
+    // the protocol does not allow; asking for every topic by name works there.
+    const topics = (await ctx.admin.listTopics({ signal })).sort();
+    if (topics.length === 0) return [];
+    const lag = await ctx.admin.fetchConsumerLag({ groupId, topics, signal });
+    const committed = new Set(lag.filter((p) => p.committedOffset !== '-1').map((p) => p.topic));
+    return lag.filter((p) => committed.has(p.topic));
+  }
 }
 
 /** The sum of the lag of partitions with a committed offset. */
@@ -61,14 +78,30 @@ export async function listGroups(ctx: OperationsContext, outer?: AbortSignal): P
   });
 }
 
+/**
+ * The group's state and members; where the brokers cannot describe groups (no DescribeGroups, as in librdkafka's
+ * mock cluster), state Unknown and no members, so offsets and lag still show.
+ */
+export async function describeMembership(
+  ctx: OperationsContext,
+  groupId: string,
+  signal: AbortSignal,
+): Promise<GroupDescription> {
+  try {
+    return (await ctx.admin.describeGroups([groupId], { signal })).groups[0]!;
+  } catch (error) {
+    if (!(error instanceof UnsupportedApiVersionError)) throw error;
+    return { errorCode: 0, groupId, state: 'Unknown', protocolType: '', protocol: '', members: [] };
+  }
+}
+
 export async function describeGroup(
   ctx: OperationsContext,
   groupId: string,
   outer?: AbortSignal,
 ): Promise<GroupDetails> {
   const signal = ctx.signal(outer);
-  const { groups } = await ctx.admin.describeGroups([groupId], { signal });
-  const group = groups[0]!;
+  const group = await describeMembership(ctx, groupId, signal);
   const lag = await groupLag(ctx, groupId, signal);
   // The coordinator answers Dead for a group it has never seen: no members, no offsets.
   if (group.state === 'Dead' && group.members.length === 0 && lag.length === 0) {

@@ -9,8 +9,10 @@
 import type { OffsetResetRequest, OffsetResetResult, PlannedOffset } from '../../api/types.js';
 import { ApiError } from '../errors.js';
 import type { OperationsContext } from './context.js';
+import { describeMembership } from './groups.js';
 
-const INACTIVE_STATES = new Set(['Empty', 'Dead']);
+/** Unknown: the brokers cannot describe groups; Kafka's refusal of the commit is then the only check left. */
+const INACTIVE_STATES = new Set(['Empty', 'Dead', 'Unknown']);
 
 export async function resetGroupOffsets(
   ctx: OperationsContext,
@@ -19,8 +21,7 @@ export async function resetGroupOffsets(
   outer?: AbortSignal,
 ): Promise<OffsetResetResult> {
   const signal = ctx.signal(outer);
-  const { groups } = await ctx.admin.describeGroups([groupId], { signal });
-  const group = groups[0]!;
+  const group = await describeMembership(ctx, groupId, signal);
   if (!INACTIVE_STATES.has(group.state)) {
     const n = group.members.length;
     throw new ApiError(

@@ -69,7 +69,7 @@ export async function describeTopic(
       .describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name }], signal })
       .then((r) => r.resources[0]?.configEntries ?? [])
       .catch(() => null),
-    readersOf(ctx, name, signal),
+    readersOf(ctx, name, signal).catch(() => []),
   ]);
   return {
     name,

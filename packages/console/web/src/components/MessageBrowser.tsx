@@ -230,7 +230,7 @@ export function MessageBrowser({ topic, partitions }: { topic: string; partition
               <>
                 <strong data-testid="record-count">{browse.data.records.length}</strong> records · scanned{' '}
                 {count(browse.data.scanned)}
-                {browse.data.reachedEnd ? ' · end of topic' : ' · more available'}
+                {browse.data.reachedEnd ? ' · all read' : ' · more available'}
               </>
             ) : null}
           </span>
