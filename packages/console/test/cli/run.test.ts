@@ -29,8 +29,12 @@ function io(env: NodeJS.ProcessEnv = {}) {
   });
   return {
     io: {
-      stdout: (t: string) => void (stdout += t),
-      stderr: (t: string) => void (stderr += t),
+      stdout: (t: string) => {
+        stdout += t;
+      },
+      stderr: (t: string) => {
+        stderr += t;
+      },
       env,
       waitForStop: () => stopped,
     },
