@@ -106,6 +106,10 @@ chromium.describe('console in Chromium: read-only mode and outages', () => {
         .poll(() => page.getByTestId('connection-banner').textContent(), { timeout: 20_000 })
         .toContain('Kafka is unreachable');
       expect((await call(consoleServer.url, 'GET', '/api/overview')).status).toBe(503);
+      // The last answer stays, marked as stale, rather than a healthy verdict.
+      await expect
+        .poll(() => page.getByTestId('health-summary').textContent(), { timeout: 20_000 })
+        .toContain('Unreachable');
       await screenshot(page, 'broker-down');
       await broker.restart();
       await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: 30_000 }).toBe(0);

@@ -67,8 +67,7 @@ export function GroupPage({ groupId }: { groupId: string }) {
             title="Lag over time"
             actions={<span className="muted small">sampled every 2 s while this page is open</span>}
           >
-            {samples.length < 2 ? <Empty>Collecting samples…</Empty> : null}
-            <LagChart samples={samples} />
+            {samples.length < 2 ? <Empty>Collecting samples…</Empty> : <LagChart samples={samples} />}
           </Card>
           <Card title="Partitions" testId="group-partitions">
             {g.partitions.length === 0 ? (

@@ -38,24 +38,35 @@ export function OverviewPage() {
     refetchInterval: 5000,
   });
   const o = overview.data;
+  // While Kafka does not answer, the last answer stays on the page, marked as such.
+  const stale = overview.isError && o !== undefined;
+  const verdict = stale
+    ? {
+        tone: 'bad' as const,
+        label: 'Unreachable',
+        text: `Showing the last answer, from ${new Date(overview.dataUpdatedAt).toLocaleTimeString()}.`,
+      }
+    : o
+      ? VERDICT[o.health.status]
+      : null;
   return (
     <>
       <PageHeader title="Overview" subtitle={o ? `Cluster ${o.clusterId}` : undefined} />
-      <ErrorBox error={overview.error} />
+      {!stale && <ErrorBox error={overview.error} />}
       {!o && overview.isLoading && <Loading />}
       {o && (
         <>
-          <section className={`health health-${VERDICT[o.health.status].tone}`} data-testid="health-summary">
+          <section className={`health health-${verdict!.tone}`} data-testid="health-summary">
             <div className="health-mark" aria-hidden="true">
-              {o.health.status === 'ok' ? '✓' : '!'}
+              {!stale && o.health.status === 'ok' ? '✓' : '!'}
             </div>
             <div>
               <div className="health-title">
-                {VERDICT[o.health.status].label}
-                <Badge tone={VERDICT[o.health.status].tone}>{o.health.status}</Badge>
+                {verdict!.label}
+                <Badge tone={verdict!.tone}>{stale ? 'stale' : o.health.status}</Badge>
               </div>
               <div className="health-text">
-                {o.health.problems.length > 0 ? o.health.problems.join('; ') : VERDICT[o.health.status].text}
+                {!stale && o.health.problems.length > 0 ? o.health.problems.join('; ') : verdict!.text}
               </div>
             </div>
           </section>
