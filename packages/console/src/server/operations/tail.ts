@@ -15,6 +15,10 @@ import { toRecordView } from './record-view.js';
 export const TAIL_BUFFER_RECORDS = 5000;
 /** Most records in one batch sent to the page. */
 export const TAIL_BATCH_RECORDS = 1000;
+/** Most live tails at once (each holds a consumer with its connections). */
+export const MAX_TAILS = 32;
+
+let openTails = 0;
 
 export class TailSession {
   private readonly consumer: Consumer;
@@ -56,6 +60,13 @@ export class TailSession {
     signal?: AbortSignal,
   ): Promise<TailSession> {
     const filter = recordFilter(options);
+    if (openTails >= MAX_TAILS) {
+      throw new ApiError(
+        503,
+        'TOO_MANY_TAILS',
+        `${MAX_TAILS} live tails are open already; close one and try again`,
+      );
+    }
     const watermarks = await ctx.admin.fetchTopicOffsets(topic, { signal: ctx.signal(signal) });
     let partitions = watermarks.map((w) => w.partition);
     if (options.partition !== undefined) {
@@ -69,15 +80,21 @@ export class TailSession {
       partitions = [options.partition];
     }
     const session = new TailSession(ctx, topic, partitions, filter);
-    await session.consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
-          if (session.closed) return;
-          session.push(await toRecordView(session.ctx.display, session.topic, message));
-        }
-      },
-    });
+    openTails++;
+    try {
+      await session.consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          for (const message of batch.messages) {
+            if (session.closed) return;
+            session.push(await toRecordView(session.ctx.display, session.topic, message));
+          }
+        },
+      });
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
     return session;
   }
 
@@ -99,6 +116,7 @@ export class TailSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    openTails--;
     this.buffer = [];
     this.wake();
     await this.consumer.disconnect().catch(() => {});

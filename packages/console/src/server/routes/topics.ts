@@ -70,6 +70,9 @@ export function topicRoutes(ops: ConsoleOperations): Hono {
         { partition: intQuery(c, 'partition', { min: 0 }), ...filterQuery(c) },
         c.req.raw.signal,
       );
+      // The page may be gone before the stream starts; the session must not outlive it either way.
+      c.req.raw.signal.addEventListener('abort', () => void session.close(), { once: true });
+      if (c.req.raw.signal.aborted) await session.close();
       return streamSSE(c, async (stream) => {
         stream.onAbort(() => session.close());
         try {
