@@ -84,6 +84,11 @@ async function main(): Promise<void> {
   out(
     `  Registry  ${infra.schemaRegistryUrl}   ${infra.embeddedRegistry ? '(embedded Samsa registry, in memory)' : '(SCHEMA_REGISTRY_URL)'}`,
   );
+  if (infra.consoleUrl) {
+    out(
+      `  Console   ${infra.consoleUrl}   (Samsa Console: topics, messages, groups and their lag, schemas${infra.consoleNote ? `; ${infra.consoleNote}` : ''})`,
+    );
+  }
   out();
   out('Place an order:');
   out(

@@ -15,8 +15,9 @@ const running: Background[] = [];
 /** Starts the built demo as `npm start` does (`node dist/main.js`), without inheriting Kafka settings. */
 function startDemo(env: Record<string, string>): Background {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run build -w demo-orders)`);
-  const { KAFKA_BROKERS: _k, SCHEMA_REGISTRY_URL: _s, PORT: _p, ...rest } = process.env;
-  const run = start(process.execPath, [entry], { cwd: appDir, env: { ...rest, ...env } });
+  const { KAFKA_BROKERS: _k, SCHEMA_REGISTRY_URL: _s, PORT: _p, CONSOLE_PORT: _c, ...rest } = process.env;
+  // A free port for the console unless a test names one: 8080 may be taken on a shared machine.
+  const run = start(process.execPath, [entry], { cwd: appDir, env: { CONSOLE_PORT: '0', ...rest, ...env } });
   running.push(run);
   return run;
 }
@@ -73,6 +74,18 @@ async function checkFlow(run: Background) {
   const body = (await health.json()) as { status: string; details: { kafka: { consumers: unknown[] } } };
   expect(['ok', 'degraded']).toContain(body.status);
   expect(body.details.kafka.consumers).toHaveLength(3);
+
+  // The console beside it shows the groups and the dead-lettered order.
+  const consoleUrl = /Console +(http:\/\/\S+)/.exec(out)![1]!;
+  const groups = (await (await fetch(`${consoleUrl}/api/groups`)).json()) as {
+    groups: { groupId: string }[];
+  };
+  expect(groups.groups.map((g) => g.groupId)).toEqual(expect.arrayContaining(['payments', 'notifications']));
+  const parked = (await (
+    await fetch(`${consoleUrl}/api/topics/orders.created.dlq/messages?from=beginning`)
+  ).json()) as { records: { value: { format: string; subject?: string } }[] };
+  expect(parked.records.length).toBeGreaterThanOrEqual(1);
+  expect(parked.records[0]!.value).toMatchObject({ format: 'avro', subject: 'orders.created-value' });
 }
 
 describe('npm start (apps/demo-orders)', () => {
@@ -81,6 +94,7 @@ describe('npm start (apps/demo-orders)', () => {
     await until('startup banner', run, (out) => out.includes('demo-orders is running'));
     expect(run.stdout()).toContain('(embedded Samsa dev broker, in memory)');
     expect(run.stdout()).toContain('(embedded Samsa registry, in memory)');
+    expect(run.stdout()).toMatch(/Console +http:\/\/127\.0\.0\.1:\d+ +\(Samsa Console/);
     await checkFlow(run);
     expect(await stopDemo(run)).toBe(0);
     expect(run.stdout()).toContain('stopped cleanly');

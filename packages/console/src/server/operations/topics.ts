@@ -1,0 +1,148 @@
+/** Topics: the list with sizes and retention, one topic's partitions, configs and readers, create and delete. */
+import { ConfigResourceTypes, ConfigSource } from '@samsa/core-client';
+import type {
+  ConfigView,
+  CreateTopicRequest,
+  TopicDetails,
+  TopicGroupLag,
+  TopicSummary,
+} from '../../api/types.js';
+import { ApiError } from '../errors.js';
+import type { OperationsContext } from './context.js';
+import { groupLag, listGroupIds } from './groups.js';
+
+const SOURCE_NAMES = new Map<number, string>(Object.entries(ConfigSource).map(([name, id]) => [id, name]));
+
+export async function listTopics(ctx: OperationsContext, outer?: AbortSignal): Promise<TopicSummary[]> {
+  const signal = ctx.signal(outer);
+  const { topics } = await ctx.admin.fetchTopicMetadata({ signal });
+  const names = topics.map((t) => t.name);
+  const [offsets, configs] = await Promise.all([
+    Promise.all(names.map((name) => ctx.admin.fetchTopicOffsets(name, { signal }).catch(() => null))),
+    names.length === 0
+      ? null
+      : ctx.admin
+          .describeConfigs({
+            resources: names.map((name) => ({
+              type: ConfigResourceTypes.TOPIC,
+              name,
+              configNames: ['retention.ms', 'cleanup.policy'],
+            })),
+            signal,
+          })
+          .catch(() => null),
+  ]);
+  const configOf = (topic: string, name: string) =>
+    configs?.resources.find((r) => r.resourceName === topic)?.configEntries.find((c) => c.configName === name)
+      ?.configValue ?? null;
+  return topics
+    .map((topic, i): TopicSummary => {
+      const watermarks = offsets[i];
+      const records = watermarks?.reduce((sum, w) => sum + BigInt(w.high) - BigInt(w.low), 0n) ?? 0n;
+      return {
+        name: topic.name,
+        internal: topic.isInternal,
+        partitions: topic.partitions.length,
+        replicationFactor: Math.max(0, ...topic.partitions.map((p) => p.replicas.length)),
+        records: records.toString(),
+        // Samsa does not speak DescribeLogDirs yet, so sizes are unknown.
+        sizeBytes: null,
+        retentionMs: configOf(topic.name, 'retention.ms'),
+        cleanupPolicy: configOf(topic.name, 'cleanup.policy'),
+        underReplicated: topic.partitions.filter((p) => p.isr.length < p.replicas.length).length,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function describeTopic(
+  ctx: OperationsContext,
+  name: string,
+  outer?: AbortSignal,
+): Promise<TopicDetails> {
+  const signal = ctx.signal(outer);
+  const { topics } = await ctx.admin.fetchTopicMetadata({ topics: [name], signal });
+  const topic = topics[0]!;
+  const [offsets, configs, groups] = await Promise.all([
+    ctx.admin.fetchTopicOffsets(name, { signal }),
+    ctx.admin
+      .describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name }], signal })
+      .then((r) => r.resources[0]?.configEntries ?? [])
+      .catch(() => null),
+    readersOf(ctx, name, signal).catch(() => []),
+  ]);
+  return {
+    name,
+    internal: topic.isInternal,
+    partitions: topic.partitions.map((p) => {
+      const w = offsets.find((o) => o.partition === p.partitionId);
+      return {
+        partition: p.partitionId,
+        leader: p.leader,
+        replicas: p.replicas,
+        isr: p.isr,
+        offlineReplicas: p.offlineReplicas,
+        startOffset: w?.low ?? '0',
+        endOffset: w?.high ?? '0',
+      };
+    }),
+    configs:
+      configs
+        ?.map(
+          (c): ConfigView => ({
+            name: c.configName,
+            value: c.configValue,
+            isDefault: c.isDefault,
+            source: SOURCE_NAMES.get(c.configSource) ?? 'UNKNOWN',
+            sensitive: c.isSensitive,
+            readOnly: c.readOnly,
+          }),
+        )
+        .sort((a, b) => Number(a.isDefault) - Number(b.isDefault) || a.name.localeCompare(b.name)) ?? null,
+    groups,
+  };
+}
+
+/** The groups with committed offsets on `topic`, with their lag on it. */
+async function readersOf(
+  ctx: OperationsContext,
+  topic: string,
+  signal: AbortSignal,
+): Promise<TopicGroupLag[]> {
+  const groups = await listGroupIds(ctx, signal);
+  const lags = await Promise.all(
+    groups.map(async ({ groupId, state }) => {
+      const lag = await groupLag(ctx, groupId, signal).catch(() => null);
+      const partitions = lag?.filter((p) => p.topic === topic && p.committedOffset !== '-1') ?? [];
+      if (partitions.length === 0) return null;
+      const total = partitions.reduce((sum, p) => sum + BigInt(p.lag), 0n);
+      return { groupId, state, lag: total.toString() };
+    }),
+  );
+  return lags
+    .filter((l): l is TopicGroupLag => l !== null)
+    .sort((a, b) => a.groupId.localeCompare(b.groupId));
+}
+
+export async function createTopic(
+  ctx: OperationsContext,
+  request: CreateTopicRequest,
+  outer?: AbortSignal,
+): Promise<void> {
+  const created = await ctx.admin.createTopics({
+    topics: [
+      {
+        topic: request.name,
+        ...(request.partitions !== undefined ? { numPartitions: request.partitions } : {}),
+        ...(request.replicationFactor !== undefined ? { replicationFactor: request.replicationFactor } : {}),
+        configEntries: Object.entries(request.configs ?? {}).map(([name, value]) => ({ name, value })),
+      },
+    ],
+    signal: ctx.signal(outer),
+  });
+  if (!created) throw new ApiError(409, 'TOPIC_ALREADY_EXISTS', `Topic ${request.name} already exists`);
+}
+
+export async function deleteTopic(ctx: OperationsContext, name: string, outer?: AbortSignal): Promise<void> {
+  await ctx.admin.deleteTopics({ topics: [name], signal: ctx.signal(outer) });
+}
