@@ -99,7 +99,12 @@ export function protobufRoot(parsed: ParsedProtobuf, text: string): Protobuf.Roo
       if (dependency.json) root.addJSON(dependency.json.nested ?? {});
       else protobuf.parse(dependency.text ?? printProtoFile(dependency.file), root, { keepCase: true });
     }
-    protobuf.parse(text, root, { keepCase: true });
+    // A descriptor (base64) stands for the text it prints as.
+    const source =
+      parsed.file === undefined || /^\s*[A-Za-z0-9+/]+={0,2}\s*$/.test(text)
+        ? printProtoFile(parsed.file)
+        : text;
+    protobuf.parse(source, root, { keepCase: true });
     root.resolveAll();
   } catch (error) {
     throw new SchemaParseError(`Invalid Protobuf schema: ${(error as Error).message}`, '');
