@@ -28,7 +28,7 @@ export function jsonSchemaRules(
         (difference) => ({
           type: difference.type,
           location: difference.path,
-          message: describeJsonSchemaDifference(difference, 'reader', 'writer'),
+          message: difference.type.toLowerCase().replace(/_/g, ' '),
         }),
       ),
     describe: (incompatibility) => {

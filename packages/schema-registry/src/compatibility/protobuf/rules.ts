@@ -23,7 +23,7 @@ export const protobufRules: CompatibilityRules<ProtobufSchemaForDiff, ProtobufIn
     incompatibleProtobufDifferences(diffProtobufSchemas(writer, reader)).map((difference) => ({
       type: difference.type,
       location: difference.path,
-      message: describeProtobufDifference(difference, 'reader', 'writer') || difference.type,
+      message: difference.type.toLowerCase().replace(/_/g, ' '),
     })),
   describe: (incompatibility) => {
     const [reader, writer] = rolesOf(incompatibility.direction);
