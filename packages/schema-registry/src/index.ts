@@ -137,3 +137,11 @@ export { type CodegenInput, type CodegenOptions, generateTypeScript } from './ty
 // Typed events.
 export { type AvroType, avro, defineAvro, type RecordType } from './typed/define.js';
 export { type Infer, type TypedSchema, typedSchema } from './typed/typed-schema.js';
+// zod-first events: JSON Schema (zod's own conversion) and Avro derived from a zod schema.
+export { type AvroFromZodOptions, avroFromZod, type ZodAvroSchema } from './typed/zod-avro.js';
+export { decimal } from './typed/zod-decimal.js';
+export {
+  type JsonSchemaFromZodOptions,
+  jsonSchemaFromZod,
+  type ZodJsonSchema,
+} from './typed/zod-json-schema.js';

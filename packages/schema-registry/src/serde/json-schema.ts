@@ -153,13 +153,15 @@ export class JsonSchemaSerializer<T = unknown> implements Serializer<T> {
   }
 
   /** Encodes with a known schema id, synchronously (after `prepare()` when the schema has references). */
-  encode(id: number, value: T): Buffer {
+  encode(id: number, input: T): Buffer {
+    let value: unknown = input;
     if (this.options.validate !== false) {
       if (!this.validator)
         throw new SerdeError('The JSON schema has references: await prepare() before encode()');
+      // A typed schema's own validator (zod's parse) first: what it returns (defaults in, unknown keys out) is written.
+      const typed = this.options.schema;
+      if (isTyped(typed) && typed.validate) value = typed.validate(input);
       this.validator(value);
-      const typed = this.options.schema as TypedJsonSchema<T>;
-      if (isTyped(typed) && typed.validate) typed.validate(value);
     }
     const json = JSON.stringify(value);
     if (json === undefined) throw new InvalidValueError('undefined and functions have no JSON form', ['']);
