@@ -44,37 +44,48 @@ function asJsonReferences(references: readonly FetchedReference[]): JsonSchemaRe
   }));
 }
 
-/** A compiled validator for a schema and the documents its references name. */
+/**
+ * A compiled validator for a schema and the documents its references name. Values are checked by a validator
+ * that stops at the first error (the fast path); only a value that fails is checked again, listing every error.
+ */
 function compileValidator(text: string, references: readonly FetchedReference[]): (value: unknown) => void {
   const parsed = parseJsonSchema(text, asJsonReferences(references));
-  const ajv: AjvInstance = createAjv(parsed.dialect, { allErrors: true });
-  for (const document of parsed.referenced) {
-    // A referenced schema written in another draft is still read by this draft's rules.
-    const { $schema: _ignored, ...schema } = document.schema as Record<string, unknown>;
-    if (dialectOf(document.schema) === parsed.dialect)
-      ajv.addSchema(document.schema as object, document.name);
-    else ajv.addSchema(schema, document.name);
-  }
-  let validate: ReturnType<AjvInstance['compile']>;
-  try {
-    validate = ajv.compile(parsed.value as object);
-  } catch (error) {
-    throw new SerdeError(`The JSON schema cannot validate values: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return (value) => {
-    assertDepth(value);
-    let valid: boolean;
+  const compile = (allErrors: boolean) => {
+    const ajv: AjvInstance = createAjv(parsed.dialect, { allErrors });
+    for (const document of parsed.referenced) {
+      // A referenced schema written in another draft is still read by this draft's rules.
+      const { $schema: _ignored, ...schema } = document.schema as Record<string, unknown>;
+      if (dialectOf(document.schema) === parsed.dialect)
+        ajv.addSchema(document.schema as object, document.name);
+      else ajv.addSchema(schema, document.name);
+    }
     try {
-      valid = validate(value) as boolean;
+      return ajv.compile(parsed.value as object);
+    } catch (error) {
+      throw new SerdeError(`The JSON schema cannot validate values: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  };
+  const validate = compile(false);
+  let explain: ReturnType<typeof compile> | undefined;
+  // Only a schema with $refs can recurse as deep as the value goes; others are bounded by their own depth.
+  const recursive = text.includes('"$ref"') || references.length > 0;
+  const run = (check: ReturnType<typeof compile>, value: unknown): boolean => {
+    try {
+      return check(value) as boolean;
     } catch (error) {
       if (error instanceof RangeError)
         throw new InvalidValueError('The value nests too deeply to validate', ['']);
       throw error;
     }
-    if (valid) return;
-    const errors = validate.errors ?? [];
+  };
+  return (value) => {
+    if (recursive) assertDepth(value);
+    if (run(validate, value)) return;
+    explain ??= compile(true);
+    run(explain, value);
+    const errors = explain.errors ?? validate.errors ?? [];
     const paths = errors.map((error) => error.instancePath || '/');
     throw new InvalidValueError(
       `Value does not match the JSON schema: ${errors.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`,

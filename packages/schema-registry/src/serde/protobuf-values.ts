@@ -11,7 +11,8 @@ const INT64 = new Set(['int64', 'sint64', 'sfixed64', 'uint64', 'fixed64']);
 
 /**
  * Every way a plain object does not fit a message, with the path of each (protobufjs's `fromObject` coerces
- * silently: an unknown enum name becomes the default, a string in an int32 field 0). Empty when it fits.
+ * silently: an unknown enum name becomes the default, a string in an int32 field 0). Empty when it fits. Keys
+ * that name no field are ignored.
  */
 export function protobufValueProblems(
   type: Protobuf.Type,
@@ -50,10 +51,8 @@ function checkMessage(
   for (const [key, item] of Object.entries(value)) {
     const field = type.fields[key] ?? type.fieldsArray.find((f) => f.options?.json_name === key);
     const at = path ? `${path}.${key}` : key;
-    if (!field) {
-      problems.push({ path: at, problem: `no field ${key} in ${type.name}` });
-      continue;
-    }
+    // Keys naming no field are left out, as protobufjs's fromObject leaves them.
+    if (!field) continue;
     if (item === null || item === undefined) continue;
     field.resolve();
     if (field.map) {

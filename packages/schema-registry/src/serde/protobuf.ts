@@ -134,8 +134,16 @@ export class ProtobufSerializer<T = Record<string, unknown>> implements Serializ
   encode(id: number, value: T): Buffer {
     const type = this.type;
     if (!type) throw new SerdeError('The Protobuf schema has references: await prepare() before encode()');
-    assertProtobufValue(type, value);
-    const body = type.encode(type.fromObject(value as Record<string, unknown>)).finish();
+    let body: Uint8Array;
+    // Fast path: a value already in protobufjs's message shape (enums as numbers, 64-bit integers as numbers or
+    // Longs) passes protobufjs's generated verify and encodes as is. Anything else is checked field by field,
+    // with errors that say where, and converted.
+    if (type.verify(value as Record<string, unknown>) === null)
+      body = type.encode(value as Record<string, unknown>).finish();
+    else {
+      assertProtobufValue(type, value);
+      body = type.encode(type.fromObject(value as Record<string, unknown>)).finish();
+    }
     const out = Buffer.allocUnsafe(HEADER_SIZE + this.indexes.length + body.length);
     writeHeader(out, id);
     this.indexes.copy(out, HEADER_SIZE);
