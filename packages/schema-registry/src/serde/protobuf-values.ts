@@ -61,7 +61,7 @@ function checkMessage(
       else for (const [k, v] of Object.entries(item)) checkValue(field, v, `${at}.${k}`, depth, problems);
     } else if (field.repeated) {
       if (!Array.isArray(item)) problems.push({ path: at, problem: 'expected an array' });
-      else item.forEach((v, i) => checkValue(field, v, `${at}[${i}]`, depth, problems));
+      else for (const [i, v] of item.entries()) checkValue(field, v, `${at}[${i}]`, depth, problems);
     } else checkValue(field, item, at, depth, problems);
   }
 }
@@ -74,7 +74,10 @@ function checkValue(
   problems: Array<{ path: string; problem: string }>,
 ): void {
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Type) return checkMessage(resolved, value, path, depth + 1, problems);
+  if (resolved instanceof protobuf.Type) {
+    checkMessage(resolved, value, path, depth + 1, problems);
+    return;
+  }
   if (resolved instanceof protobuf.Enum) {
     const known = typeof value === 'string' ? value in resolved.values : Number.isInteger(value);
     if (!known)
