@@ -6,10 +6,11 @@ import { DeadLetterMonitor } from './dead-letters/dead-letter.handler.js';
 import { EventLog } from './event-log.js';
 import { HealthController } from './health/health.controller.js';
 import { NotificationsHandler } from './notifications/notifications.handler.js';
+import { NotificationsAudit } from './notifications/notifications-audit.handler.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from './orders/orders.service.js';
 import { PaymentsHandler } from './payments/payments.handler.js';
-import { OrderCreatedTopic, PaymentCompletedTopic } from './topics.js';
+import { CustomerNotifiedTopic, OrderCreatedTopic, PaymentCompletedTopic } from './topics.js';
 
 export interface AppOptions {
   brokers: string[];
@@ -29,7 +30,7 @@ export class AppModule {
           clientId: 'demo-orders',
           schemaRegistry: { url: options.schemaRegistryUrl },
           // Registered at start, so a schema the registry refuses stops the boot, not the first order.
-          topics: [OrderCreatedTopic, PaymentCompletedTopic],
+          topics: [OrderCreatedTopic, PaymentCompletedTopic, CustomerNotifiedTopic],
           ensureTopics: { numPartitions: 3 },
           shutdownTimeoutMs: 10_000,
         }),
@@ -40,6 +41,7 @@ export class AppModule {
         OrdersService,
         PaymentsHandler,
         NotificationsHandler,
+        NotificationsAudit,
         DeadLetterMonitor,
         SamsaHealthIndicator,
       ],

@@ -45,10 +45,13 @@ async function checkFlow(run: Background) {
   await until(
     'event flow',
     run,
-    (out) => count(out, '[notifications]') >= 3 && out.includes('[dead-letter]'),
+    (out) =>
+      count(out, '[notifications]') >= 3 && count(out, '[audit]') >= 3 && out.includes('[dead-letter]'),
   );
   const out = run.stdout();
   expect(count(out, '-> PaymentCompleted')).toBe(3);
+  // Avro in, JSON Schema out: each notification is a zod-defined JSON Schema event the audit reads back.
+  expect(out).toMatch(/\[audit\] +<- CustomerNotified o-\w+ \(JSON Schema\): email to c-\d/);
   expect(out).toContain('POST /orders -> 400');
   expect(out).toMatch(
     /\[dead-letter\] +!! OrderCreated o-\w+ parked in orders\.created\.dlq after 3 attempts/,
@@ -69,11 +72,14 @@ async function checkFlow(run: Background) {
       text,
     ),
   );
+  await until(`audit of ${orderId}`, run, (text) =>
+    new RegExp(`\\[audit\\] +<- CustomerNotified ${orderId} \\(JSON Schema\\): email to c-9`).test(text),
+  );
   const health = await fetch(`${base}/health`);
   expect(health.status).toBe(200);
   const body = (await health.json()) as { status: string; details: { kafka: { consumers: unknown[] } } };
   expect(['ok', 'degraded']).toContain(body.status);
-  expect(body.details.kafka.consumers).toHaveLength(3);
+  expect(body.details.kafka.consumers).toHaveLength(4);
 
   // The console beside it shows the groups and the dead-lettered order.
   const consoleUrl = /Console +(http:\/\/\S+)/.exec(out)![1]!;
@@ -91,7 +97,8 @@ async function checkFlow(run: Background) {
 describe('npm start (apps/demo-orders)', () => {
   it('runs on the embedded broker and registry, shows the flow end to end, stops cleanly on SIGINT', async () => {
     const run = startDemo({ PORT: '0' });
-    await until('startup banner', run, (out) => out.includes('demo-orders is running'));
+    // The banner comes in several writes: wait for its last line, not its first.
+    await until('startup banner', run, (out) => out.includes('(embedded Samsa registry, in memory)'));
     expect(run.stdout()).toContain('(embedded Samsa dev broker, in memory)');
     expect(run.stdout()).toContain('(embedded Samsa registry, in memory)');
     expect(run.stdout()).toMatch(/Console +http:\/\/127\.0\.0\.1:\d+ +\(Samsa Console/);
@@ -109,14 +116,25 @@ describe('npm start (apps/demo-orders)', () => {
         KAFKA_BROKERS: broker.bootstrap.join(','),
         SCHEMA_REGISTRY_URL: registry.url,
       });
-      await until('startup banner', run, (out) => out.includes('demo-orders is running'));
+      await until('startup banner', run, (out) => out.includes('(SCHEMA_REGISTRY_URL)'));
       expect(run.stdout()).toContain(`${broker.bootstrap.join(',')}   (KAFKA_BROKERS)`);
       expect(run.stdout()).toContain(`${registry.url}   (SCHEMA_REGISTRY_URL)`);
       await checkFlow(run);
       expect(await stopDemo(run)).toBe(0);
       // the schemas were registered in the given registry
       const subjects = await (await fetch(`${registry.url}/subjects`)).json();
-      expect(subjects).toEqual(expect.arrayContaining(['orders.created-value', 'payments.completed-value']));
+      expect(subjects).toEqual(
+        expect.arrayContaining([
+          'orders.created-value',
+          'payments.completed-value',
+          'notifications.sent-value',
+        ]),
+      );
+      const notified = (await (
+        await fetch(`${registry.url}/subjects/notifications.sent-value/versions/1`)
+      ).json()) as { schema: string };
+      expect(notified).toMatchObject({ schemaType: 'JSON' });
+      expect(JSON.parse(notified.schema)).toMatchObject({ title: 'com.acme.demo.CustomerNotified' });
     } finally {
       await registry.close();
       await broker.stop();

@@ -1,6 +1,7 @@
 /**
  * @samsa/nest: Kafka for NestJS. `SamsaModule`, `@Subscribe` handlers with per-handler groups, ordered
- * concurrency, retries and dead-letter topics; `SamsaProducer` with typed (Avro) events; graceful
+ * concurrency, retries and dead-letter topics; `SamsaProducer` with typed events (Avro, JSON Schema, Protobuf,
+ * or derived from zod); graceful
  * shutdown. Subpaths: `@samsa/nest/microservices` (transport strategy and client), `@samsa/nest/health`
  * (Terminus indicator), `@samsa/nest/testing` (in-process broker and registry for e2e tests).
  */
@@ -58,8 +59,10 @@ export type {
 export {
   type AvroSchema,
   type DefineTopicOptions,
+  type DefineZodTopicOptions,
   defineTopic,
   type KeyValue,
+  type SchemaFormat,
   type TopicDefinition,
   type TypedAvroSchema,
 } from './topics.js';

@@ -1,7 +1,7 @@
 /**
  * Benchmarks, peers side by side in one run:
- *  - serialize / deserialize of a typical 20-field record: Samsa's serde vs @kafkajs/confluent-schema-registry,
- *    both against the same registry;
+ *  - serialize / deserialize of a typical 20-field record in Avro, JSON Schema and Protobuf: Samsa's serde vs
+ *    @kafkajs/confluent-schema-registry, both against the same registry;
  *  - the registry's lookup and register requests per second over HTTP (keep-alive, 16 concurrent requests), with
  *    schemas in memory and in the `_schemas` topic of a dev broker (broker, registry and load each in a process).
  * Prints a table with ratios and a JSON line for tracking. Bounded in time (about 40 s).
@@ -12,6 +12,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { SchemaRegistryClient } from '../src/client/client.js';
+import { JsonSchemaDeserializer, JsonSchemaSerializer } from '../src/serde/json-schema.js';
+import { ProtobufDeserializer, ProtobufSerializer } from '../src/serde/protobuf.js';
 import { AvroDeserializer, AvroSerializer } from '../src/serde/serde.js';
 import { startRegistryServer } from '../src/server/http.js';
 
@@ -68,6 +70,83 @@ const ORDER = {
   attributes: { campaign: 'fall', referrer: 'search' },
   version: 2,
 };
+
+/** The same order as a JSON Schema (draft-07), for the JSON Schema serde. */
+const ORDER_JSON_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'com.acme.bench.OrderPlaced',
+  type: 'object',
+  properties: {
+    orderId: { type: 'string' },
+    customerId: { type: 'string' },
+    createdAt: { type: 'integer' },
+    status: { type: 'string', enum: ['NEW', 'PAID', 'SHIPPED', 'CANCELLED'] },
+    amountCents: { type: 'integer' },
+    currency: { type: 'string' },
+    itemCount: { type: 'integer' },
+    discount: { type: 'number' },
+    taxRate: { type: 'number' },
+    giftWrap: { type: 'boolean' },
+    coupon: { type: ['string', 'null'] },
+    note: { type: ['string', 'null'] },
+    channel: { type: 'string' },
+    country: { type: 'string' },
+    postcode: { type: 'string' },
+    city: { type: 'string' },
+    street: { type: 'string' },
+    tags: { type: 'array', items: { type: 'string' } },
+    attributes: { type: 'object', additionalProperties: { type: 'string' } },
+    version: { type: 'integer' },
+  },
+  required: ['orderId', 'customerId', 'createdAt', 'status', 'amountCents', 'currency'],
+  additionalProperties: false,
+};
+
+/**
+ * The same order as a proto3 message, for the Protobuf serde. Field names are camelCase: kafkajs parses .proto
+ * files without protobufjs's keepCase, so snake_case names would not match the values' keys on its side.
+ */
+const ORDER_PROTO = `syntax = "proto3";
+package com.acme.bench;
+
+message OrderPlaced {
+  string orderId = 1;
+  string customerId = 2;
+  int64 createdAt = 3;
+  Status status = 4;
+  int64 amountCents = 5;
+  string currency = 6;
+  int32 itemCount = 7;
+  double discount = 8;
+  float taxRate = 9;
+  bool giftWrap = 10;
+  optional string coupon = 11;
+  optional string note = 12;
+  string channel = 13;
+  string country = 14;
+  string postcode = 15;
+  string city = 16;
+  string street = 17;
+  repeated string tags = 18;
+  map<string, string> attributes = 19;
+  int32 version = 20;
+
+  enum Status {
+    NEW = 0;
+    PAID = 1;
+    SHIPPED = 2;
+    CANCELLED = 3;
+  }
+}
+`;
+
+/**
+ * The order as both take it: the enum by number (kafkajs verifies before encoding), no null for an absent note,
+ * and no proto3 default value (giftWrap false), which Samsa's protobufjs 8 leaves out as protoc does and kafkajs's
+ * protobufjs 7 writes.
+ */
+const { note: _note, ...ORDER_WITHOUT_NOTE } = ORDER;
+const ORDER_MESSAGE = { ...ORDER_WITHOUT_NOTE, status: 1, giftWrap: true };
 
 interface Result {
   name: string;
@@ -272,6 +351,84 @@ async function measureServer(url: string, label: string, schemaText: string): Pr
   return results;
 }
 
+/** JSON Schema serde, both validating on write (Confluent's default) and on read (kafkajs always does). */
+async function measureJsonSchemaSerde(
+  client: SchemaRegistryClient,
+  kafkajs: SchemaRegistry,
+): Promise<Result[]> {
+  const { id } = await kafkajs.register(
+    { type: SchemaType.JSON, schema: JSON.stringify(ORDER_JSON_SCHEMA) },
+    { subject: 'orders-json-value' },
+  );
+  const serializer = new JsonSchemaSerializer({ client, schema: ORDER_JSON_SCHEMA, autoRegister: false });
+  const validating = new JsonSchemaDeserializer({ client, validate: true });
+  const plain = new JsonSchemaDeserializer({ client });
+  const ours = await serializer.serialize('orders-json', ORDER);
+  if (Buffer.compare(ours, await kafkajs.encode(id, ORDER)) !== 0)
+    throw new Error('JSON encodings differ: the comparison would be unfair');
+  return [
+    {
+      name: 'JSON Schema: serialize (validated)',
+      ...(await opsPerSecond(
+        () => serializer.serialize('orders-json', ORDER),
+        () => kafkajs.encode(id, ORDER),
+      )),
+      unit: 'ops/s',
+    },
+    {
+      name: 'JSON Schema: deserialize (validated)',
+      ...(await opsPerSecond(
+        () => validating.deserialize('orders-json', ours),
+        () => kafkajs.decode(ours),
+      )),
+      unit: 'ops/s',
+    },
+    {
+      name: 'JSON Schema: deserialize (not validated)',
+      ...(await opsPerSecond(() => plain.deserialize('orders-json', ours))),
+      unit: 'ops/s',
+    },
+  ];
+}
+
+/**
+ * Protobuf serde. kafkajs writes no message indexes (so its bytes are one byte shorter) and decodes to a
+ * protobufjs message; Samsa writes Confluent's indexes and decodes to a plain object.
+ */
+async function measureProtobufSerde(
+  client: SchemaRegistryClient,
+  kafkajs: SchemaRegistry,
+): Promise<Result[]> {
+  const { id } = await kafkajs.register(
+    { type: SchemaType.PROTOBUF, schema: ORDER_PROTO },
+    { subject: 'orders-proto-value' },
+  );
+  const serializer = new ProtobufSerializer({ client, schema: ORDER_PROTO, autoRegister: false });
+  const deserializer = new ProtobufDeserializer({ client });
+  const ours = await serializer.serialize('orders-proto', ORDER_MESSAGE);
+  const theirs = await kafkajs.encode(id, ORDER_MESSAGE);
+  if (Buffer.compare(ours.subarray(6), theirs.subarray(5)) !== 0)
+    throw new Error('Protobuf encodings differ: the comparison would be unfair');
+  return [
+    {
+      name: 'Protobuf: serialize',
+      ...(await opsPerSecond(
+        () => serializer.serialize('orders-proto', ORDER_MESSAGE),
+        () => kafkajs.encode(id, ORDER_MESSAGE),
+      )),
+      unit: 'ops/s',
+    },
+    {
+      name: 'Protobuf: deserialize',
+      ...(await opsPerSecond(
+        () => deserializer.deserialize('orders-proto', ours),
+        () => kafkajs.decode(ours),
+      )),
+      unit: 'ops/s',
+    },
+  ];
+}
+
 async function main() {
   const server = await startRegistryServer({ port: 0 });
   try {
@@ -317,6 +474,9 @@ async function main() {
       unit: 'ops/s',
     });
 
+    results.push(...(await measureJsonSchemaSerde(client, kafkajs)));
+    results.push(...(await measureProtobufSerde(client, kafkajs)));
+
     const memory = await startChildServer();
     try {
       results.push(...(await measureServer(memory.url, 'memory', schemaText)));
@@ -344,7 +504,10 @@ async function main() {
       r.peer === undefined ? '-' : `${Math.round(r.peer).toLocaleString('en-US')} ${r.unit}`,
       r.peer === undefined ? '-' : `${(r.ours / r.peer).toFixed(2)}x`,
     ]);
-    const header = ['benchmark', 'samsa', '@kafkajs/confluent-schema-registry 3.9.0', 'ratio'];
+    const peerVersion = createRequire(import.meta.url)(
+      '@kafkajs/confluent-schema-registry/package.json',
+    ).version;
+    const header = ['benchmark', 'samsa', `@kafkajs/confluent-schema-registry ${peerVersion}`, 'ratio'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
     console.log(line(header));

@@ -1,4 +1,4 @@
-// Avro schemas: parsing with validation, canonical forms.
+// Avro schemas: parsing with validation, canonical forms. JSON Schema and Protobuf parsing.
 
 export { toCanonicalString, toNormalizedString, toParsingCanonicalForm } from './avro/canonical.js';
 export { type ParsedAvro, type ParseOptions, parseAvro, parseSchema } from './avro/parse.js';
@@ -9,24 +9,51 @@ export {
   type SchemaInput,
   SchemaRegistryClient,
   type SchemaRegistryClientOptions,
+  type SchemaType,
 } from './client/client.js';
 export {
+  type NamedSubjectStrategy,
   recordNameStrategy,
   type SubjectNameStrategy,
   type SubjectNameStrategyName,
+  subjectForRecordName,
   topicNameStrategy,
   topicRecordNameStrategy,
 } from './client/subject-names.js';
 export {
+  diffJsonSchemas,
+  incompatibleDifferences as incompatibleJsonSchemaDifferences,
+} from './compatibility/json-schema/diff.js';
+export {
+  describeJsonSchemaDifference,
+  JSON_SCHEMA_DIFFERENCE_TYPES,
+  type JsonSchemaCompatibilityPolicy,
+  type JsonSchemaDifference,
+  type JsonSchemaDifferenceType,
+} from './compatibility/json-schema/differences.js';
+export { type JsonSchemaIncompatibility, jsonSchemaRules } from './compatibility/json-schema/rules.js';
+export {
   COMPATIBILITY_LEVELS,
   type CompatibilityLevel,
+  checkAgainstVersions,
   checkSubjectCompatibility,
   type Direction,
+  type FormatIncompatibility,
+  type LocatedIncompatibility,
   parseCompatibilityLevel,
   type SubjectCompatibilityResult,
   type SubjectIncompatibility,
+  type VersionsCheckResult,
 } from './compatibility/levels.js';
 export { describeIncompatibility, formatDifference } from './compatibility/messages.js';
+export { diffProtobufSchemas, incompatibleProtobufDifferences } from './compatibility/protobuf/diff.js';
+export {
+  describeProtobufDifference,
+  PROTOBUF_DIFFERENCE_TYPES,
+  type ProtobufDifference,
+  type ProtobufDifferenceType,
+} from './compatibility/protobuf/differences.js';
+export { type ProtobufIncompatibility, protobufRules } from './compatibility/protobuf/rules.js';
 // Compatibility: Avro's reader/writer rules and the registry's levels.
 export {
   type CompatibilityResult,
@@ -35,6 +62,7 @@ export {
   type IncompatibilityType,
   READER_WRITER_COMPATIBLE_MESSAGE,
 } from './compatibility/reader-writer.js';
+export { avroRules, type CompatibilityRules } from './compatibility/rules.js';
 export {
   InvalidValueError,
   RegistryResponseError,
@@ -45,7 +73,11 @@ export {
   SchemaTooDeepError,
   SerdeError,
 } from './errors.js';
+export type { JsonSchemaDialect } from './json-schema/dialects.js';
+export { type JsonSchemaReference, type ParsedJsonSchema, parseJsonSchema } from './json-schema/schema.js';
 export { MAX_NESTING_DEPTH } from './nesting.js';
+export { printProtoFile } from './protobuf/print.js';
+export { type ParsedProtobuf, type ProtobufReference, parseProtobuf } from './protobuf/schema.js';
 export { avroFromJson, avroToJson } from './serde/avro-json.js';
 export {
   DisplayDecoder,
@@ -53,6 +85,23 @@ export {
   type DisplayedData,
   type DisplayFormat,
 } from './serde/display.js';
+export {
+  JsonSchemaDeserializer,
+  type JsonSchemaDeserializerOptions,
+  JsonSchemaSerializer,
+  type JsonSchemaSerializerOptions,
+  type TypedJsonSchema,
+} from './serde/json-schema.js';
+export { decodeMessageIndexes, encodeMessageIndexes } from './serde/message-indexes.js';
+export {
+  DEFAULT_PROTOBUF_OBJECT_OPTIONS,
+  ProtobufDeserializer,
+  type ProtobufDeserializerOptions,
+  ProtobufSerializer,
+  type ProtobufSerializerOptions,
+  type TypedProtobufSchema,
+} from './serde/protobuf.js';
+export type { SchemaIdOptions } from './serde/schema-ids.js';
 export {
   AvroDeserializer,
   type AvroDeserializerOptions,
@@ -97,3 +146,11 @@ export { type CodegenInput, type CodegenOptions, generateTypeScript } from './ty
 // Typed events.
 export { type AvroType, avro, defineAvro, type RecordType } from './typed/define.js';
 export { type Infer, type TypedSchema, typedSchema } from './typed/typed-schema.js';
+// zod-first events: JSON Schema (zod's own conversion) and Avro derived from a zod schema.
+export { type AvroFromZodOptions, avroFromZod, type ZodAvroSchema } from './typed/zod-avro.js';
+export { decimal } from './typed/zod-decimal.js';
+export {
+  type JsonSchemaFromZodOptions,
+  jsonSchemaFromZod,
+  type ZodJsonSchema,
+} from './typed/zod-json-schema.js';

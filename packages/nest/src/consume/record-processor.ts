@@ -20,7 +20,13 @@ export class RecordProcessor {
     const { codec, spec } = this.services;
     let value: unknown;
     try {
-      value = codec.decode(message.value, source.topic, spec.value, spec.readerSchema);
+      value = codec.decode(
+        message.value,
+        source.topic,
+        spec.value,
+        spec.readerSchema,
+        spec.definitions?.get(source.topic),
+      );
     } catch (error) {
       return this.undecodable(source, message, error);
     }

@@ -1,6 +1,6 @@
 import type { SamsaBatchContext, SamsaContext } from '../subscribe/samsa.context.js';
 import type { ValueFormat } from '../subscribe/subscribe-options.js';
-import type { AvroSchema } from '../topics.js';
+import type { AvroSchema, TopicDefinition } from '../topics.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 /**
@@ -26,5 +26,7 @@ export interface SubscriptionSpec {
   deadLetterTopic: ((topic: string) => string) | undefined;
   value: ValueFormat;
   readerSchema?: AvroSchema;
+  /** The topic definitions the subscription names, by topic: their zod schemas check payloads on consume. */
+  definitions?: ReadonlyMap<string, TopicDefinition>;
   invoke: HandlerInvoker;
 }

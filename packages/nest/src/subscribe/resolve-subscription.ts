@@ -19,7 +19,15 @@ export const SUBSCRIBE_OPTION_KEYS: readonly (keyof SubscribeOptions)[] = [
   'value',
   'schema',
 ];
-const FORMATS: readonly ValueFormat[] = ['auto', 'json', 'string', 'buffer', 'avro'];
+const FORMATS: readonly ValueFormat[] = [
+  'auto',
+  'json',
+  'string',
+  'buffer',
+  'avro',
+  'json-schema',
+  'protobuf',
+];
 
 function positiveInt(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
@@ -148,9 +156,23 @@ export function resolveSubscription(
       `'value' must be one of ${FORMATS.map((f) => `'${f}'`).join(', ')} (got ${describeValue(value)})`,
     );
   }
-  const readerSchema = options.schema ?? metadata.definitions.find((d) => d.schema !== undefined)?.schema;
-  if ((value === 'avro' || readerSchema !== undefined) && module.schemaRegistry === undefined) {
-    problems.push(`Avro values need SamsaModule's 'schemaRegistry' option ({ url: 'http://host:8081' })`);
+  // A topic definition's Avro schema is the reader schema; JSON Schema and Protobuf are read as written.
+  const readerSchema =
+    options.schema ??
+    metadata.definitions.find((d) => d.schema !== undefined && (d.format ?? 'avro') === 'avro' && !d.zod)
+      ?.schema;
+  const registered = metadata.definitions.some((d) => d.schema !== undefined);
+  if (
+    (value === 'avro' ||
+      value === 'json-schema' ||
+      value === 'protobuf' ||
+      readerSchema !== undefined ||
+      registered) &&
+    module.schemaRegistry === undefined
+  ) {
+    problems.push(
+      `values in the registry's formats (Avro, JSON Schema, Protobuf) need SamsaModule's 'schemaRegistry' option ({ url: 'http://host:8081' })`,
+    );
   }
 
   if (problems.length > 0) throw new SamsaConfigurationError(`@Subscribe on ${id}`, problems);
@@ -168,6 +190,9 @@ export function resolveSubscription(
     deadLetterTopic,
     value,
     ...(readerSchema !== undefined ? { readerSchema } : {}),
+    ...(metadata.definitions.length > 0
+      ? { definitions: new Map(metadata.definitions.map((definition) => [definition.topic, definition])) }
+      : {}),
     invoke,
   };
 }

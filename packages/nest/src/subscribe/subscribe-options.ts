@@ -36,8 +36,12 @@ export interface BatchOptions {
   maxSize?: number;
 }
 
-/** How a record's value becomes the handler's payload. */
-export type ValueFormat = 'auto' | 'json' | 'string' | 'buffer' | 'avro';
+/**
+ * How a record's value becomes the handler's payload: `auto` reads the registry's wire format by the format of
+ * the schema its id names (Avro, JSON Schema or Protobuf), else JSON when it parses, else text. `avro`,
+ * `json-schema` and `protobuf` require that format; `json`, `string` and `buffer` never ask the registry.
+ */
+export type ValueFormat = 'auto' | 'json' | 'string' | 'buffer' | 'avro' | 'json-schema' | 'protobuf';
 
 /** The consumer group protocol (Java's `group.protocol`); see `@samsa/core-client`'s `groupProtocol`. */
 export type GroupProtocol = 'classic' | 'consumer';
@@ -63,7 +67,7 @@ export interface SubscribeOptions {
    * `false` logs the error and skips the record.
    */
   deadLetter?: boolean | string;
-  /** Default `auto`: Avro when the value has the registry's magic byte, else JSON when it parses, else text. */
+  /** Default `auto`: by the registry format when the value has its magic byte, else JSON when it parses, else text. */
   value?: ValueFormat;
   /** Reader schema for Avro values (records written with older compatible schemas are resolved to it). */
   schema?: AvroSchema;

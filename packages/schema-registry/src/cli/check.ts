@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { parseSchema } from '../avro/parse.js';
-import type { AvroSchema } from '../avro/schema.js';
 import { SchemaRegistryClient } from '../client/client.js';
 import {
   type CompatibilityLevel,
-  checkSubjectCompatibility,
+  checkAgainstVersions,
+  type FormatIncompatibility,
   isTransitive,
-  type SubjectIncompatibility,
+  type LocatedIncompatibility,
 } from '../compatibility/levels.js';
-import { describeIncompatibility } from '../compatibility/messages.js';
 import { RegistryResponseError, SchemaParseError } from '../errors.js';
+import { type FetchedReference, fetchReferences } from '../serde/references.js';
 import { fileAtRef, fileHistory } from './git.js';
+import { CHECK_FORMATS, type CheckFormat, formatOfFile } from './schema-formats.js';
 
 /** Where previous versions come from. */
 export type PreviousSource =
@@ -27,17 +27,23 @@ export interface CheckOptions {
 export interface PreviousVersion {
   label: string;
   text: string;
+  /** A registry version's references, fetched. */
+  references?: FetchedReference[];
 }
 
-export interface ReportedIncompatibility extends SubjectIncompatibility {
+export type ReportedIncompatibility = LocatedIncompatibility<FormatIncompatibility> & {
   /** The previous version it is with. */
   against: string;
   /** Confluent's wording of the problem ("The field 'x' at path ... in the new schema ..."). */
   description: string;
-}
+  /** The line of the new schema file the problem is at, where known. */
+  line?: number;
+};
 
 export interface FileReport {
   file: string;
+  /** AVRO, JSON or PROTOBUF: from the file's extension and content, or the subject's versions. */
+  schemaType: 'AVRO' | 'JSON' | 'PROTOBUF';
   subject?: string;
   level: CompatibilityLevel;
   /** Previous versions checked, newest first. */
@@ -62,6 +68,7 @@ export async function runCheck(options: CheckOptions): Promise<FileReport[]> {
   for (const [index, file] of options.files.entries()) {
     const base: FileReport = {
       file,
+      schemaType: 'AVRO',
       level: options.level ?? 'BACKWARD',
       checkedAgainst: [],
       previousCount: 0,
@@ -75,7 +82,7 @@ export async function runCheck(options: CheckOptions): Promise<FileReport[]> {
           `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
         );
       });
-      const schema = parseOrThrow(base.text, file, true);
+      let format = formatOfFile(file, base.text);
       let previous: PreviousVersion[];
       let level = options.level;
       if (options.source.kind === 'git') {
@@ -85,20 +92,39 @@ export async function runCheck(options: CheckOptions): Promise<FileReport[]> {
         const subject = options.source.subjects[index]!;
         base.subject = subject;
         level ??= await client!.getCompatibility(subject).catch(rethrowAsInput);
-        previous = await previousFromRegistry(client!, subject, level);
+        const found = await previousFromRegistry(client!, subject, level);
+        previous = found.versions;
+        // The subject's versions say which language it speaks (a .json file may be either).
+        if (found.schemaType && found.schemaType !== format.type) {
+          if (format.type === 'PROTOBUF' || found.schemaType === 'PROTOBUF') {
+            throw new InputError(
+              `${file} is a ${format.label} but subject ${subject} holds ${found.schemaType} schemas`,
+            );
+          }
+          format = CHECK_FORMATS[found.schemaType];
+        }
       }
+      base.schemaType = format.type;
+      const schema = parseOrThrow(format, base.text, file, true, []);
       base.level = level;
       base.previousCount = previous.length;
       const parsedPrevious = previous.map((version) =>
-        parseOrThrow(version.text, `${file} at ${version.label}`, false),
+        parseOrThrow(format, version.text, `${file} at ${version.label}`, false, version.references ?? []),
       );
-      const result = checkSubjectCompatibility(schema, parsedPrevious, level);
+      const result = checkAgainstVersions(format.rules.readable, schema, parsedPrevious, level);
       base.checkedAgainst = result.checked.map((check) => previous[check.previousIndex]!.label);
-      base.incompatibilities = result.incompatibilities.map((incompatibility) => ({
-        ...incompatibility,
-        against: previous[incompatibility.previousIndex]!.label,
-        description: describeIncompatibility(incompatibility),
-      }));
+      base.incompatibilities = result.incompatibilities.map((incompatibility) => {
+        const line =
+          incompatibility.direction === 'new-reads-old'
+            ? format.lineOf(base.text, incompatibility.location)
+            : undefined;
+        return {
+          ...incompatibility,
+          against: previous[incompatibility.previousIndex]!.label,
+          description: format.rules.describe(incompatibility),
+          ...(line !== undefined ? { line } : {}),
+        };
+      });
       base.compatible = result.compatible;
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
@@ -118,18 +144,18 @@ function rethrowAsInput(error: unknown): never {
   throw new InputError((error as Error).message);
 }
 
-function parseOrThrow(text: string, what: string, asNew: boolean): AvroSchema {
+function parseOrThrow(
+  format: CheckFormat,
+  text: string,
+  what: string,
+  asNew: boolean,
+  references: readonly FetchedReference[],
+): unknown {
   try {
-    return parseSchema(text, {
-      validateNames: asNew,
-      validateDefaults: asNew,
-      // Previous versions are read at any depth, as the registry reads stored ones: the check walks them without
-      // recursion. A new schema must nest within the limit the registry would apply to it.
-      ...(asNew ? {} : { maxNestingDepth: Number.POSITIVE_INFINITY }),
-    });
+    return format.parse(text, { asNew, references });
   } catch (error) {
     if (error instanceof SchemaParseError)
-      throw new InputError(`${what} is not a valid Avro schema: ${error.message}`);
+      throw new InputError(`${what} is not a valid ${format.label}: ${error.message}`);
     throw error;
   }
 }
@@ -152,17 +178,24 @@ async function previousFromRegistry(
   client: SchemaRegistryClient,
   subject: string,
   level: CompatibilityLevel,
-): Promise<PreviousVersion[]> {
+): Promise<{ versions: PreviousVersion[]; schemaType?: 'AVRO' | 'JSON' | 'PROTOBUF' }> {
   try {
-    if (isTransitive(level)) {
-      const all = await client.getAllVersions(subject);
-      return all.map((version) => ({ label: `version ${version.version}`, text: version.schema }));
+    const versions = isTransitive(level)
+      ? await client.getAllVersions(subject)
+      : [await client.getLatest(subject)];
+    const out: PreviousVersion[] = [];
+    for (const version of versions) {
+      out.push({
+        label: `version ${version.version}`,
+        text: version.schema,
+        references: await fetchReferences(client, version.references),
+      });
     }
-    const latest = await client.getLatest(subject);
-    return [{ label: `version ${latest.version}`, text: latest.schema }];
+    const type = versions.at(-1)?.schemaType ?? 'AVRO';
+    return { versions: out, schemaType: type as 'AVRO' | 'JSON' | 'PROTOBUF' };
   } catch (error) {
     // A subject that does not exist yet has no previous versions: the first registration is always compatible.
-    if (error instanceof RegistryResponseError && error.errorCode === 40401) return [];
+    if (error instanceof RegistryResponseError && error.errorCode === 40401) return { versions: [] };
     throw new InputError(`Could not read subject ${subject}: ${(error as Error).message}`);
   }
 }

@@ -1,5 +1,4 @@
 import type { FileReport, ReportedIncompatibility } from './check.js';
-import { locateJsonPointer } from './json-locate.js';
 
 export const FORMATS = ['human', 'json', 'junit', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -28,9 +27,8 @@ function summary(report: FileReport): string {
 }
 
 /** Where a problem is in the new schema file: only problems whose reader is the new schema point into it. */
-function lineOf(report: FileReport, incompatibility: ReportedIncompatibility): number | undefined {
-  if (incompatibility.direction !== 'new-reads-old') return undefined;
-  return locateJsonPointer(report.text, incompatibility.location)?.line;
+function lineOf(_report: FileReport, incompatibility: ReportedIncompatibility): number | undefined {
+  return incompatibility.line;
 }
 
 function human(reports: readonly FileReport[]): string {
@@ -47,7 +45,9 @@ function human(reports: readonly FileReport[]): string {
       const line = lineOf(report, incompatibility);
       const where = `${incompatibility.location}${line ? ` (${report.file}:${line})` : ''}`;
       lines.push(`        ${incompatibility.type} at ${where}: ${incompatibility.message}`);
-      lines.push(`          ${incompatibility.description}`);
+      // JSON Schema and Protobuf problems have no separate message: their description says it all.
+      if (incompatibility.description !== incompatibility.message)
+        lines.push(`          ${incompatibility.description}`);
     }
   }
   const failed = reports.filter((report) => !report.compatible && !report.error).length;

@@ -18,9 +18,33 @@ export interface SchemaRegistryClientOptions {
   fetch?: typeof fetch;
 }
 
+/** The schema languages Confluent's registry serves. */
+export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
+
 export interface SchemaInput {
   schema: string | object;
   references?: SchemaReference[];
+  /** Default AVRO (sent only when not Avro, as Confluent's clients do). */
+  schemaType?: SchemaType;
+}
+
+/** A RegisterSchemaRequest body: `schemaType` only when not Avro, `references` only when any. */
+function requestBody(input: SchemaInput): Record<string, unknown> {
+  return {
+    ...(input.schemaType && input.schemaType !== 'AVRO' ? { schemaType: input.schemaType } : {}),
+    schema: schemaText(input.schema),
+    ...(input.references?.length ? { references: input.references } : {}),
+  };
+}
+
+function cacheKey(subject: string, input: SchemaInput, ...flags: unknown[]): string {
+  return [
+    subject,
+    input.schemaType ?? 'AVRO',
+    schemaText(input.schema),
+    JSON.stringify(input.references ?? []),
+    ...flags,
+  ].join('\u0000');
 }
 
 export interface RegisteredSchema {
@@ -125,15 +149,15 @@ export class SchemaRegistryClient {
 
   /** Registers a schema under a subject (idempotent) and returns its id. Cached per (subject, schema). */
   register(subject: string, input: SchemaInput, options: { normalize?: boolean } = {}): Promise<number> {
-    const schema = schemaText(input.schema);
-    const key = `${subject}\u0000${schema}\u0000${JSON.stringify(input.references ?? [])}\u0000${options.normalize}`;
+    const key = cacheKey(subject, input, options.normalize);
     let cached = this.registerCache.get(key);
     if (!cached) {
       const query = options.normalize ? '?normalize=true' : '';
-      cached = this.request<{ id: number }>('POST', `/subjects/${encode(subject)}/versions${query}`, {
-        schema,
-        ...(input.references?.length ? { references: input.references } : {}),
-      }).then((response) => response.id);
+      cached = this.request<{ id: number }>(
+        'POST',
+        `/subjects/${encode(subject)}/versions${query}`,
+        requestBody(input),
+      ).then((response) => response.id);
       this.registerCache.set(key, cached);
       cached.catch(() => this.registerCache.delete(key));
     }
@@ -146,18 +170,18 @@ export class SchemaRegistryClient {
     input: SchemaInput,
     options: { normalize?: boolean; deleted?: boolean } = {},
   ): Promise<RegisteredSchema> {
-    const schema = schemaText(input.schema);
-    const key = `${subject}\u0000${schema}\u0000${JSON.stringify(input.references ?? [])}\u0000${options.normalize}\u0000${options.deleted}`;
+    const key = cacheKey(subject, input, options.normalize, options.deleted);
     let cached = this.lookupCache.get(key);
     if (!cached) {
       const params = new URLSearchParams();
       if (options.normalize) params.set('normalize', 'true');
       if (options.deleted) params.set('deleted', 'true');
       const query = params.size > 0 ? `?${params}` : '';
-      cached = this.request<RegisteredSchema>('POST', `/subjects/${encode(subject)}${query}`, {
-        schema,
-        ...(input.references?.length ? { references: input.references } : {}),
-      });
+      cached = this.request<RegisteredSchema>(
+        'POST',
+        `/subjects/${encode(subject)}${query}`,
+        requestBody(input),
+      );
       this.lookupCache.set(key, cached);
       cached.catch(() => this.lookupCache.delete(key));
     }
@@ -236,10 +260,7 @@ export class SchemaRegistryClient {
       options.version === undefined
         ? `/compatibility/subjects/${encode(subject)}/versions`
         : `/compatibility/subjects/${encode(subject)}/versions/${options.version}`;
-    return this.request('POST', `${path}${options.verbose ? '?verbose=true' : ''}`, {
-      schema: schemaText(input.schema),
-      ...(input.references?.length ? { references: input.references } : {}),
-    });
+    return this.request('POST', `${path}${options.verbose ? '?verbose=true' : ''}`, requestBody(input));
   }
 
   /** The compatibility level of a subject (falling back to the global one) or, without a subject, the global one. */

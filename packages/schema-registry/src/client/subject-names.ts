@@ -46,3 +46,26 @@ export function subjectFor(
       : parseSchema(schema);
   return fn(topic, isKey, parsed);
 }
+
+/**
+ * A subject name strategy for any schema format, given the schema's record name (Avro: the full name; JSON Schema:
+ * its `title`; Protobuf: the message's full name), or undefined when it has none.
+ */
+export type NamedSubjectStrategy = (topic: string, isKey: boolean, recordName: string | undefined) => string;
+
+/** The subject for a topic under a named strategy or a function of the record name. */
+export function subjectForRecordName(
+  strategy: SubjectNameStrategyName | NamedSubjectStrategy,
+  topic: string,
+  isKey: boolean,
+  recordName: string | undefined,
+): string {
+  if (typeof strategy === 'function') return strategy(topic, isKey, recordName);
+  if (strategy === 'topic') return `${topic}-${isKey ? 'key' : 'value'}`;
+  if (recordName === undefined) {
+    throw new SchemaRegistryError(
+      `The ${strategy} subject name strategy needs a record name (a JSON Schema "title", a Protobuf message); use the topic strategy`,
+    );
+  }
+  return strategy === 'record' ? recordName : `${topic}-${recordName}`;
+}

@@ -45,10 +45,20 @@ export function formatVersionMessages(
   oldSchema: string,
   level: string,
 ): string[] {
+  return versionMessages(incompatibilities.map(formatDifference), oldVersion, oldSchema, level);
+}
+
+/** The same list for any format: its rendered differences, then the old version, schema and level. */
+export function versionMessages(
+  differences: readonly string[],
+  oldVersion: number,
+  oldSchema: string,
+  level: string,
+): string[] {
   const shownSchema =
     oldSchema.length > MAX_OLD_SCHEMA_CHARS ? `${oldSchema.slice(0, MAX_OLD_SCHEMA_CHARS)}...` : oldSchema;
   return [
-    ...incompatibilities.map(formatDifference),
+    ...differences,
     `{oldSchemaVersion: ${oldVersion}}`,
     `{oldSchema: '${shownSchema}'}`,
     `{validateFields: 'false', compatibility: '${level}'}`,

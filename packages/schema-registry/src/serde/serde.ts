@@ -20,9 +20,19 @@ export interface TypedAvroSchema<T> {
   readonly schema: object | string;
   /** Type carrier only; never set at runtime. */
   readonly __type?: T;
+  /** Turns a value into avsc's representation before writing (schemas derived from zod: Dates, decimals...). */
+  readonly toAvro?: (value: T) => unknown;
+  /** Turns a value avsc read back into the schema's representation. */
+  readonly fromAvro?: (value: unknown) => T;
 }
 
 export type SchemaSource<T> = TypedAvroSchema<T> | string | object;
+
+function typedOf<T>(source: SchemaSource<T> | undefined): TypedAvroSchema<T> | undefined {
+  return typeof source === 'object' && source !== null && 'schema' in source && !('type' in source)
+    ? (source as TypedAvroSchema<T>)
+    : undefined;
+}
 
 function schemaJsonOf(source: SchemaSource<unknown>): object | string {
   if (typeof source === 'object' && source !== null && 'schema' in source && !('type' in source)) {
@@ -75,8 +85,10 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
   /** Resolved ids by topic: the hot path encodes without awaiting anything. */
   private readonly idsByTopic = new Map<string, number>();
   private scratch = Buffer.allocUnsafe(INITIAL_SCRATCH);
+  private readonly toAvro?: (value: T) => unknown;
 
   constructor(private readonly options: AvroSerializerOptions<T>) {
+    this.toAvro = typedOf(options.schema)?.toAvro;
     this.schemaText = schemaTextOf(options.schema);
     this.parsed = parseSchema(this.schemaText);
     this.raw = isRawBytes(this.schemaText);
@@ -126,7 +138,8 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
   }
 
   /** Encodes with a known schema id, synchronously. */
-  encode(id: number, value: T): Buffer {
+  encode(id: number, input: T): Buffer {
+    const value = this.toAvro ? this.toAvro(input) : input;
     if (this.raw) {
       if (!(value instanceof Uint8Array))
         throw new InvalidValueError('A top-level "bytes" schema needs a Buffer value', ['']);
@@ -194,8 +207,10 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
   private readonly ready = new Map<number, Reader>();
   private readonly readerType?: AvscType;
   private readonly readerText?: string;
+  private readonly fromAvro?: (value: unknown) => T;
 
   constructor(private readonly options: AvroDeserializerOptions<T>) {
+    this.fromAvro = typedOf(options.readerSchema)?.fromAvro;
     if (options.readerSchema !== undefined) {
       this.readerText = schemaTextOf(options.readerSchema);
       // Held to the nesting limit, as a schema serialized with is (SchemaTooDeepError).
@@ -207,7 +222,7 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
   async deserialize(_topic: string, data: Buffer): Promise<T> {
     const id = readSchemaId(data);
     const ready = this.ready.get(id);
-    if (ready) return ready.read(data) as T;
+    if (ready) return this.fromAvro ? this.fromAvro(ready.read(data)) : (ready.read(data) as T);
     let reader = this.readers.get(id);
     if (!reader) {
       reader = this.buildReader(id);
@@ -216,7 +231,7 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
     }
     const built = await reader;
     this.ready.set(id, built);
-    return built.read(data) as T;
+    return this.fromAvro ? this.fromAvro(built.read(data)) : (built.read(data) as T);
   }
 
   private async buildReader(id: number): Promise<Reader> {

@@ -15,7 +15,7 @@ export function parseMode(value: unknown): Mode | undefined {
 }
 
 export interface SchemaReference {
-  /** For Avro: the full name of the referenced named type. */
+  /** Avro: the full name of the referenced named type; JSON Schema: the URI `$ref`s use; Protobuf: the import path. */
   name: string;
   subject: string;
   version: number;
@@ -35,7 +35,7 @@ export interface SchemaValue {
   id: number;
   /** Base64 MD5 of the schema string (Jackson writes Java's byte[] as base64). */
   md5?: string;
-  /** Omitted for AVRO, as Confluent 5.5-7.x writes it. */
+  /** `JSON` or `PROTOBUF`; omitted for AVRO, as Confluent 5.5-7.x writes it. */
   schemaType?: string;
   references?: SchemaReference[];
   schema: string;

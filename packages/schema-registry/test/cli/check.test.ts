@@ -231,6 +231,97 @@ describe('samsa-registry check against a running registry', () => {
   });
 });
 
+describe('samsa-registry check with JSON Schema and Protobuf files', () => {
+  const jsonFile = () => join(repo, 'schemas', 'customer.json');
+  const protoFile = () => join(repo, 'schemas', 'customer.proto');
+  const JSON_V1 = `${JSON.stringify(
+    {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      title: 'Customer',
+      type: 'object',
+      properties: { id: { type: 'string' }, name: { type: 'string' } },
+      required: ['id'],
+      additionalProperties: false,
+    },
+    null,
+    2,
+  )}\n`;
+  const PROTO_V1 =
+    'syntax = "proto3";\npackage acme;\n\nmessage Customer {\n  string id = 1;\n  string name = 2;\n}\n';
+
+  beforeAll(() => {
+    writeFileSync(jsonFile(), JSON_V1);
+    writeFileSync(protoFile(), PROTO_V1);
+    git('add', 'schemas/customer.json', 'schemas/customer.proto');
+    git('commit', '-q', '-m', 'customer v1');
+  });
+
+  it("checks a .json JSON Schema with Confluent's rules, naming and locating the problem", async () => {
+    const dropped = JSON_V1.replace('"name": {', '"nickname": {');
+    writeFileSync(jsonFile(), dropped);
+    const result = await cli('check', jsonFile());
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL at #/properties/name');
+    expect(result.stdout).toContain(
+      "The new has a closed content model and is missing a property or item present at path '#/properties/name' in the old schema",
+    );
+    const json = JSON.parse((await cli('check', jsonFile(), '--format', 'json')).stdout);
+    expect(json.results[0]).toMatchObject({ compatible: false });
+    writeFileSync(jsonFile(), JSON_V1.replace('"required"', '"description": "a customer",\n  "required"'));
+    expect((await cli('check', jsonFile())).code).toBe(0);
+  });
+
+  it('checks a .proto file, with the line of the field that changed', async () => {
+    writeFileSync(protoFile(), PROTO_V1.replace('string name = 2;', 'int64 name = 2;'));
+    const result = await cli('check', protoFile());
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`FIELD_SCALAR_KIND_CHANGED at #/Customer/2 (${protoFile()}:6)`);
+    writeFileSync(
+      protoFile(),
+      PROTO_V1.replace('  string name = 2;\n', '  string name = 2;\n  string email = 3;\n'),
+    );
+    expect((await cli('check', protoFile(), '--level', 'FULL')).code).toBe(0);
+    writeFileSync(protoFile(), 'syntax = "proto3";\nmessage {');
+    const broken = await cli('check', protoFile());
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toContain('is not a valid Protobuf schema');
+  });
+
+  it('takes the schema type from the subject with --registry', async () => {
+    const server = await startRegistryServer({ port: 0 });
+    try {
+      await fetch(`${server.url}/subjects/customers-value/versions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ schemaType: 'PROTOBUF', schema: PROTO_V1 }),
+      });
+      writeFileSync(protoFile(), PROTO_V1.replace('package acme;', 'package acme.v2;'));
+      const result = await cli(
+        'check',
+        protoFile(),
+        '--registry',
+        server.url,
+        '--subject',
+        'customers-value',
+      );
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('PACKAGE_CHANGED');
+      const mismatch = await cli(
+        'check',
+        orderFile(),
+        '--registry',
+        server.url,
+        '--subject',
+        'customers-value',
+      );
+      expect(mismatch.code).toBe(2);
+      expect(mismatch.stdout).toContain('holds PROTOBUF schemas');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the samsa-registry executable', () => {
   const bin = join(packageRoot, 'src', 'cli', 'main.ts');
   // scriptNodeArgs names tsx's loader by absolute URL: `--import tsx` would not resolve from the temporary repo.

@@ -2,7 +2,7 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RegistryServer, startRegistryServer } from '../../src/server/http.js';
 
-// @kafkajs/confluent-schema-registry (3.x), a client no one here wrote, against our server.
+// @kafkajs/confluent-schema-registry (4.1.0), a client no one here wrote, against our server (Avro).
 
 const order = (fields: unknown[]) =>
   JSON.stringify({ type: 'record', name: 'Order', namespace: 'com.acme', fields });

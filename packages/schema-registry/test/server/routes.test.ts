@@ -134,7 +134,7 @@ describe('registering and reading', () => {
     expect((await call('GET', '/schemas?latestOnly=true&subjectPrefix=a')).body).toEqual([
       expect.objectContaining({ subject: 'a', version: 2 }),
     ]);
-    expect((await call('GET', '/schemas/types')).body).toEqual(['AVRO']);
+    expect((await call('GET', '/schemas/types')).body).toEqual(['JSON', 'PROTOBUF', 'AVRO']);
     expect((await call('GET', '/subjects?subjectPrefix=b')).body).toEqual(['b']);
     expect((await call('GET', '/subjects?offset=1&limit=1')).body).toEqual(['b']);
     expect((await call('GET', '/contexts')).body).toEqual(['.']);
@@ -174,7 +174,7 @@ describe('registering and reading', () => {
     expect((await call('POST', '/subjects/n?normalize=true', { schema: b })).body.id).toBe(id);
   });
 
-  it('rejects invalid schemas (42201), schema types other than Avro, invalid versions (42202) and subjects (42208)', async () => {
+  it('rejects invalid schemas (42201), schema types it does not serve, invalid versions (42202) and subjects (42208)', async () => {
     const invalid = await register('a', '{"type":"record","name":"R","fields":[{"name":"x","type":"nope"}]}');
     expect(invalid).toMatchObject({ status: 422, body: { error_code: 42201 } });
     expect(invalid.body.message).toMatch(/Undefined name: "nope".*\/fields\/0\/type/);
@@ -186,12 +186,11 @@ describe('registering and reading', () => {
       error_code: 42201,
       message: 'Empty schema',
     });
-    const json = await call('POST', '/subjects/a/versions', {
-      schema: '{"type":"object"}',
-      schemaType: 'JSON',
-    });
-    expect(json).toMatchObject({ status: 422, body: { error_code: 42201 } });
-    expect(json.body.message).toMatch(/Invalid schema type JSON/);
+    const xml = await call('POST', '/subjects/a/versions', { schema: '<schema/>', schemaType: 'XML' });
+    expect(xml).toMatchObject({ status: 422, body: { error_code: 42201 } });
+    expect(xml.body.message).toMatch(
+      /Invalid schema type XML: this registry serves JSON, PROTOBUF, AVRO schemas only/,
+    );
     await register('a', U1);
     for (const version of ['0', '-2', 'abc', '2147483648']) {
       expect(await call('GET', `/subjects/a/versions/${version}`)).toMatchObject({

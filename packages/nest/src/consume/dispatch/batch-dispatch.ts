@@ -55,7 +55,13 @@ export class BatchDispatch implements DispatchStrategy {
     for (const message of chunk) {
       let value: unknown;
       try {
-        value = await codec.decode(message.value, topic, spec.value, spec.readerSchema);
+        value = await codec.decode(
+          message.value,
+          topic,
+          spec.value,
+          spec.readerSchema,
+          spec.definitions?.get(topic),
+        );
       } catch (error) {
         if (!(error instanceof DeserializationError)) throw error;
         if (decoded.length > 0 && !(await flush())) return false;

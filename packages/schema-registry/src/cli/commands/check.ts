@@ -20,7 +20,10 @@ export function addCheckCommand(program: CliCommand, io: CliIo): void {
     .description(
       'Check schema files for compatibility with their previous versions (exit 0 ok, 1 incompatible, 2 error)',
     )
-    .argument('<files...>', 'the schema files (.avsc)')
+    .argument(
+      '<files...>',
+      'the schema files: .avsc (Avro), .json (Avro or JSON Schema, by content), .proto (Protobuf)',
+    )
     .option(
       '--level <level>',
       'NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE ' +

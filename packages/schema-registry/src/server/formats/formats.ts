@@ -1,8 +1,14 @@
 import { avroFormat } from './avro.js';
+import { jsonSchemaFormat } from './json-schema.js';
+import { protobufFormat } from './protobuf.js';
 import type { SchemaFormat } from './schema-format.js';
 
-/** Every schema format this registry serves. */
-const FORMATS: readonly SchemaFormat[] = [avroFormat as SchemaFormat];
+/** Every schema format this registry serves, in the order `GET /schemas/types` lists them (Confluent's). */
+const FORMATS: readonly SchemaFormat[] = [
+  jsonSchemaFormat as SchemaFormat,
+  protobufFormat as SchemaFormat,
+  avroFormat as SchemaFormat,
+];
 
 /** The `schemaType`s served, for `GET /schemas/types`. */
 export const SCHEMA_TYPES: readonly string[] = FORMATS.map((format) => format.type);

@@ -3,8 +3,7 @@ import type { CompatibilityLevel } from '../../compatibility/levels.js';
 /**
  * The seam between the registry and a schema language. The registry owns subjects, versions, ids, references,
  * modes and which versions a check covers; a format owns what a schema text means: parsing it, its stored and
- * normalized forms, and whether one schema can follow another. Avro is the one format served today; JSON Schema
- * and Protobuf plug in here with their own `schemaType`.
+ * normalized forms, and whether one schema can follow another. Avro, JSON Schema and Protobuf each implement it.
  */
 export interface SchemaFormat<Parsed = unknown> {
   /** The `schemaType` name, as the REST API spells it. */
@@ -43,7 +42,10 @@ export interface SchemaFormat<Parsed = unknown> {
 
 /** A schema reference with what it points at: the referenced version's text and, in turn, its references. */
 export interface ResolvedReference {
-  /** The name the referencing schema uses (Avro: the full name of a named type). */
+  /**
+   * The name the referencing schema uses: Avro, the full name of a named type; JSON Schema, the URI its `$ref`s
+   * use; Protobuf, the import path.
+   */
   name: string;
   subject: string;
   version: number;

@@ -1,4 +1,6 @@
 import { type CompatibilityLevel, isTransitive } from '../../compatibility/levels.js';
+import { versionMessages } from '../../compatibility/messages.js';
+import { SchemaParseError } from '../../errors.js';
 import type { CompatibilityVerdict } from '../formats/schema-format.js';
 import type { SchemaValue } from '../records.js';
 import type { RegistryState } from '../state.js';
@@ -25,15 +27,40 @@ export class CompatibilityChecks {
     private readonly reader: SchemaReader,
   ) {}
 
-  /** Checks `candidate` against exactly `versions`, in the directions `level` names. */
+  /**
+   * Checks `candidate` against exactly `versions`, newest first, in the directions `level` names; stops at the
+   * first incompatible one. A version in another format is incompatible outright, as in Confluent's registry.
+   */
   check(
     candidate: ParsedSubmission,
     versions: readonly SchemaValue[],
     level: CompatibilityLevel,
   ): CompatibilityVerdict {
     if (level === 'NONE' || versions.length === 0) return COMPATIBLE;
-    const previous = versions.map((value) => this.reader.stored(value));
-    return candidate.format.checkCompatibility(candidate.parsed, previous, level);
+    for (const value of [...versions].reverse()) {
+      if ((value.schemaType ?? 'AVRO').toUpperCase() !== candidate.format.type) {
+        return {
+          compatible: false,
+          messages: versionMessages(
+            ['Incompatible because of different schema type'],
+            value.version,
+            value.schema,
+            level,
+          ),
+        };
+      }
+      let verdict: CompatibilityVerdict;
+      try {
+        verdict = candidate.format.checkCompatibility(candidate.parsed, [this.reader.stored(value)], level);
+      } catch (error) {
+        // A schema too deeply nested to compare is refused like one that does not parse.
+        if (error instanceof SchemaParseError)
+          throw RegistryErrors.invalidSchema(`Invalid schema: ${error.message}`);
+        throw error;
+      }
+      if (!verdict.compatible) return verdict;
+    }
+    return COMPATIBLE;
   }
 
   /**

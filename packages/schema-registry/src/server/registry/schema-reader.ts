@@ -107,9 +107,12 @@ export class SchemaReader {
     if (typeOf(value) !== candidate.format.type) return false;
     if (!sameReferences(value.references ?? [], candidate.references)) return false;
     if (value.schema === candidate.canonical) return true;
-    if (!normalize) return false;
     try {
-      return candidate.format.normalizedForm(this.stored(value).parsed) === candidate.normalized;
+      const stored = this.stored(value).parsed;
+      // A version another registry wrote (Confluent's or Karapace's) may lay the same schema out differently.
+      if (candidate.format.type !== 'AVRO' && candidate.format.canonicalForm(stored) === candidate.canonical)
+        return true;
+      return normalize && candidate.format.normalizedForm(stored) === candidate.normalized;
     } catch {
       return false;
     }

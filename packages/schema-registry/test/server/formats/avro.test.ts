@@ -24,12 +24,13 @@ function stored(version: number, schema: string): StoredVersion<ParsedAvroVersio
 }
 
 describe('schema formats', () => {
-  it('serve AVRO, in any case; other types are not served', () => {
-    expect(SCHEMA_TYPES).toEqual(['AVRO']);
+  it('serve JSON, PROTOBUF and AVRO, in any case; other types are not served', () => {
+    expect(SCHEMA_TYPES).toEqual(['JSON', 'PROTOBUF', 'AVRO']);
     expect(schemaFormat('avro')).toBe(avroFormat);
-    expect(schemaFormat('JSON')).toBeUndefined();
+    expect(schemaFormat('json')?.type).toBe('JSON');
+    expect(schemaFormat('XML')).toBeUndefined();
     expect(storedFormat(undefined)).toBe(avroFormat);
-    expect(() => storedFormat('PROTOBUF')).toThrow(/cannot read/);
+    expect(() => storedFormat('XML')).toThrow(/cannot read/);
   });
 });
 

@@ -72,9 +72,9 @@ describe('Registrar.register', () => {
   it.each<[string, () => Registration, RegistryErrorReason, RegExp]>([
     [
       'a schema type it does not serve',
-      () => avro('{}', { schemaType: 'PROTOBUF' }),
+      () => avro('{}', { schemaType: 'XML' }),
       'invalid-schema',
-      /Invalid schema type PROTOBUF: this registry serves AVRO schemas only/,
+      /Invalid schema type XML: this registry serves JSON, PROTOBUF, AVRO schemas only/,
     ],
     ['an empty schema', () => avro('  '), 'invalid-schema', /^Empty schema$/],
     [
