@@ -39,23 +39,32 @@ export class SamsaProducer implements OnApplicationShutdown {
   publish<V>(topic: TopicDefinition<V>, event: V, options?: PublishOptions): Promise<RecordMetadata[]>;
   /** Publishes a JSON (or string / Buffer) value to a topic by name. */
   publish(topic: string, event: unknown, options?: PublishOptions): Promise<RecordMetadata[]>;
-  async publish(topic: string | TopicDefinition, event: unknown, options: PublishOptions = {}) {
+  publish(topic: string | TopicDefinition, event: unknown, options: PublishOptions = {}) {
     return this.publishMany(topic as string, [event], options);
   }
 
   /** Publishes several events of one topic in one request. */
   publishMany<V>(topic: TopicDefinition<V>, events: V[], options?: PublishOptions): Promise<RecordMetadata[]>;
   publishMany(topic: string, events: unknown[], options?: PublishOptions): Promise<RecordMetadata[]>;
-  async publishMany(topic: string | TopicDefinition, events: unknown[], options: PublishOptions = {}) {
+  publishMany(
+    topic: string | TopicDefinition,
+    events: unknown[],
+    options: PublishOptions = {},
+  ): Promise<RecordMetadata[]> {
+    // Not async: in a transaction, the caller gets the transaction's own promise, whose failure the
+    // commit reports, so a publish left unawaited is no unhandled rejection.
     const transaction = currentTransaction();
     if (transaction) return transaction.publishMany(topic as string, events, options);
-    return this.send(await encodeRecord(this.codec, topic, events, options));
+    return encodeRecord(this.codec, topic, events, options).then((record) => this.sendNow(record));
   }
 
   /** Sends already-encoded records, as `producer.send()` of the client does. */
-  async send(record: ProducerRecord): Promise<RecordMetadata[]> {
+  send(record: ProducerRecord): Promise<RecordMetadata[]> {
     const transaction = currentTransaction();
-    if (transaction) return transaction.send(record);
+    return transaction ? transaction.send(record) : this.sendNow(record);
+  }
+
+  private async sendNow(record: ProducerRecord): Promise<RecordMetadata[]> {
     const producer = await this.connected();
     try {
       return await producer.send(record);

@@ -102,12 +102,14 @@ export class DeliveryTransactions {
     let value: T;
     try {
       value = await runInTransaction(transaction, () => work.run(transaction));
+      // A publish left unawaited that failed fails the call as if it had been awaited.
+      if (value !== ABORTED) await transaction.settled();
     } catch (error) {
       // Asked before the abort, which resets the producer's state.
       const failure = transactionFailureOf(error, lease.producer);
       await this.abort(transaction, lease, work);
       if (failure === undefined) throw error;
-      // A publish of the handler failed, not the handler: like a failed commit.
+      // The transaction failed under the handler (a send could not be written): like a failed commit.
       return this.recoverable(error, lease, work) ? REDELIVER : ABORTED;
     }
     if (value === ABORTED) {

@@ -94,14 +94,19 @@ export class SamsaTransaction {
     );
   }
 
+  /** Waits for every publish made so far (awaited or not); throws the first that failed. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
   /**
    * Commits (the container calls it when the handler call succeeded): waits for every publish, then
    * commits them with the group's offset past the delivery. Throws the first failed publish, or why
    * the transaction could not commit; the caller aborts then.
    */
   async commit(consumed: ConsumedOffset): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
-    if (this.failure !== undefined) throw this.failure;
+    await this.settled();
     this.state = 'committing';
     const { groupId, consumer, topic, partition, offset } = consumed;
     await this.client.sendOffsets({
