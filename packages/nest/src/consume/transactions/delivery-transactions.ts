@@ -8,7 +8,7 @@ import { ABORTED } from '../handler-runner.js';
 import type { ShutdownGate } from '../shutdown-gate.js';
 import type { SubscriptionSpec } from '../subscription-spec.js';
 import { runInTransaction, SamsaTransaction } from './samsa-transaction.js';
-import { isFencing, transactionFailureOf } from './transaction-failures.js';
+import { isFencing, transactionErrorIn, transactionFailureOf } from './transaction-failures.js';
 import type { ProducerLease, TransactionalProducers } from './transactional-producers.js';
 
 /** Redeliveries after a transaction could not commit wait 100 ms, doubling up to 5 s. */
@@ -170,7 +170,7 @@ export class DeliveryTransactions {
             `The transaction of ${work.describe} was not committed; the group's other members take over its ` +
             'partitions. Restart this instance to consume again.',
           fenced,
-          { cause: error },
+          { cause: transactionErrorIn(error) },
         ),
       );
       return false;

@@ -56,3 +56,12 @@ export function isFencing(error: unknown): boolean {
   }
   return false;
 }
+
+/** The client's own error in `error`'s `cause` chain (what a PublishError wraps), else `error`. */
+export function transactionErrorIn(error: unknown): unknown {
+  for (let e = error, depth = 0; e !== null && e !== undefined && depth < 10; depth++) {
+    if (e instanceof TransactionFatalError || e instanceof TransactionAbortableError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return error;
+}
