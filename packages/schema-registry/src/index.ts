@@ -40,6 +40,7 @@ export {
   RegistryResponseError,
   RegistryStoreError,
   RegistryStoreTimeoutError,
+  RegistryWriterFencedError,
   SchemaParseError,
   SchemaRegistryError,
   SchemaTooDeepError,
