@@ -32,6 +32,8 @@ export class AppModule {
           // Registered at start, so a schema the registry refuses stops the boot, not the first order.
           topics: [OrderCreatedTopic, PaymentCompletedTopic, CustomerNotifiedTopic],
           ensureTopics: { numPartitions: 3 },
+          // Every handler reads only committed transactions: a payment attempt that failed is never seen.
+          consumer: { isolationLevel: 'read_committed' },
           shutdownTimeoutMs: 10_000,
         }),
       ],

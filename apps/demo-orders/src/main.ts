@@ -84,6 +84,10 @@ async function main(): Promise<void> {
   out(
     `  Registry  ${infra.schemaRegistryUrl}   ${infra.embeddedRegistry ? '(embedded Samsa registry, in memory)' : '(SCHEMA_REGISTRY_URL)'}`,
   );
+  out(
+    '  payments: exactly-once (transactional): each OrderCreated turns into one PaymentCompleted, committed in one ' +
+      "Kafka transaction with the order's offset; consumers read read_committed",
+  );
   if (infra.consoleUrl) {
     out(
       `  Console   ${infra.consoleUrl}   (Samsa Console: topics, messages, groups and their lag, schemas${infra.consoleNote ? `; ${infra.consoleNote}` : ''})`,

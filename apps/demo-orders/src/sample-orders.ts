@@ -1,6 +1,9 @@
 import type { EventLog } from './event-log.js';
 
-/** A few orders through the real HTTP endpoint: two customers, one invalid request, one that cannot be paid. */
+/**
+ * A few orders through the real HTTP endpoint: three customers, one whose payment fails once (and is still paid
+ * exactly once), one invalid request, one that cannot be paid.
+ */
 export const SAMPLE_ORDERS: { note: string; body: unknown }[] = [
   { note: 'a book for c-1', body: { customerId: 'c-1', items: [{ sku: 'book', quantity: 1, price: 12.5 }] } },
   {
@@ -16,6 +19,10 @@ export const SAMPLE_ORDERS: { note: string; body: unknown }[] = [
   {
     note: 'a second order of c-1 (stays after the first)',
     body: { customerId: 'c-1', items: [{ sku: 'pen', quantity: 3, price: 1.5 }] },
+  },
+  {
+    note: 'a gadget for c-4 (the ledger fails once after the charge: retried, paid exactly once)',
+    body: { customerId: 'c-4', items: [{ sku: 'gadget', quantity: 1, price: 49.9 }] },
   },
   { note: 'an invalid order (rejected with 400, never published)', body: { customerId: '', items: [] } },
   {

@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBroker } from '@samsa/broker-dev';
-import { startRegistryServer } from '@samsa/schema-registry';
-import { type Background, start } from '@samsa/test-support';
+import { Kafka, LogLevel } from '@samsa/core-client';
+import { AvroDeserializer, SchemaRegistryClient, startRegistryServer } from '@samsa/schema-registry';
+import { type Background, start, waitFor } from '@samsa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,16 +41,32 @@ afterEach(async () => {
   for (const run of running.splice(0)) await run.stop('SIGKILL');
 });
 
-async function checkFlow(run: Background) {
-  // sample orders: three paid and notified, one invalid (400), one poison in the dead-letter topic
+const notified = (out: string, orderId: string) =>
+  count(out, `[notifications] <- PaymentCompleted ${orderId}:`);
+
+/** Posts an order as the README's curl does; returns its id. */
+async function placeOrder(base: string, body: unknown): Promise<string> {
+  const response = await fetch(`${base}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { orderId: string }).orderId;
+}
+
+/** Checks the flow of the sample orders and two more; returns the ids of the paid orders. */
+async function checkFlow(run: Background): Promise<string[]> {
+  // sample orders: four paid and notified (one after a failed attempt), one invalid (400), one poison in the DLQ
   await until(
     'event flow',
     run,
     (out) =>
-      count(out, '[notifications]') >= 3 && count(out, '[audit]') >= 3 && out.includes('[dead-letter]'),
+      count(out, '[notifications]') >= 4 && count(out, '[audit]') >= 4 && out.includes('[dead-letter]'),
   );
   const out = run.stdout();
-  expect(count(out, '-> PaymentCompleted')).toBe(3);
+  expect(out).toContain('payments: exactly-once (transactional)');
+  expect(count(out, '-> PaymentCompleted')).toBe(4);
   // Avro in, JSON Schema out: each notification is a zod-defined JSON Schema event the audit reads back.
   expect(out).toMatch(/\[audit\] +<- CustomerNotified o-\w+ \(JSON Schema\): email to c-\d/);
   expect(out).toContain('POST /orders -> 400');
@@ -57,24 +74,35 @@ async function checkFlow(run: Background) {
     /\[dead-letter\] +!! OrderCreated o-\w+ parked in orders\.created\.dlq after 3 attempts/,
   );
   expect(out).toContain('PaymentDeclinedError');
+  const paid = [...out.matchAll(/-> PaymentCompleted (o-\w+)/g)].map((m) => m[1]!);
 
-  // one more order over HTTP, as the README's curl does
+  // The gadget's first attempt published PaymentCompleted, then failed: that transaction was aborted, so the
+  // customer is told once. (Its aborted record precedes the retry's in the partition: once the retry's is
+  // notified, a visible aborted one would have been too.)
+  const gadget = /a gadget for c-4 .*: 202 (o-\w+)/.exec(out)![1]!;
+  expect(out).toContain(`x  ledger unavailable after publishing PaymentCompleted ${gadget}`);
+  expect(notified(out, gadget)).toBe(1);
+
+  // two more orders over HTTP: a plain one, and one more whose payment fails once after publishing
   const base = /HTTP +(http:\/\/\S+)/.exec(out)![1]!;
-  const response = await fetch(`${base}/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ customerId: 'c-9', items: [{ sku: 'lamp', quantity: 2, price: 20 }] }),
+  const lamp = await placeOrder(base, {
+    customerId: 'c-9',
+    items: [{ sku: 'lamp', quantity: 2, price: 20 }],
   });
-  expect(response.status).toBe(202);
-  const { orderId } = (await response.json()) as { orderId: string };
-  await until(`notification of ${orderId}`, run, (text) =>
-    new RegExp(`\\[notifications\\] +<- PaymentCompleted ${orderId}: told c-9 "we received 40.00"`).test(
-      text,
-    ),
+  const again = await placeOrder(base, {
+    customerId: 'c-8',
+    items: [{ sku: 'gadget', quantity: 2, price: 10 }],
+  });
+  await until(`notification of ${lamp}`, run, (text) =>
+    new RegExp(`\\[notifications\\] +<- PaymentCompleted ${lamp}: told c-9 "we received 40.00"`).test(text),
   );
-  await until(`audit of ${orderId}`, run, (text) =>
-    new RegExp(`\\[audit\\] +<- CustomerNotified ${orderId} \\(JSON Schema\\): email to c-9`).test(text),
+  await until(`audit of ${lamp}`, run, (text) =>
+    new RegExp(`\\[audit\\] +<- CustomerNotified ${lamp} \\(JSON Schema\\): email to c-9`).test(text),
   );
+  await until(`notification of ${again}`, run, (text) => notified(text, again) > 0);
+  expect(run.stdout()).toContain(`x  ledger unavailable after publishing PaymentCompleted ${again}`);
+  expect(notified(run.stdout(), again)).toBe(1);
+  paid.push(lamp, again);
   const health = await fetch(`${base}/health`);
   expect(health.status).toBe(200);
   const body = (await health.json()) as { status: string; details: { kafka: { consumers: unknown[] } } };
@@ -92,6 +120,43 @@ async function checkFlow(run: Background) {
   ).json()) as { records: { value: { format: string; subject?: string } }[] };
   expect(parked.records.length).toBeGreaterThanOrEqual(1);
   expect(parked.records[0]!.value).toMatchObject({ format: 'avro', subject: 'orders.created-value' });
+  return paid;
+}
+
+/** PaymentCompleted records per order, as a read_committed consumer reads the whole topic. */
+async function paymentsPerOrder(brokers: string[], registryUrl: string): Promise<Map<string, number>> {
+  const kafka = new Kafka({ clientId: 'demo-check', brokers, logLevel: LogLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets('payments.completed');
+  await admin.disconnect();
+  const avro = new AvroDeserializer<{ orderId: string }>({
+    client: new SchemaRegistryClient({ url: registryUrl }),
+  });
+  const consumer = kafka.consumer({
+    groupId: 'demo-check',
+    isolationLevel: 'read_committed',
+    autoOffsetReset: 'earliest',
+  });
+  const perOrder = new Map<string, number>();
+  await consumer.subscribe({ topics: ['payments.completed'] });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const { orderId } = await avro.deserialize('payments.completed', message.value!);
+      perOrder.set(orderId, (perOrder.get(orderId) ?? 0) + 1);
+    },
+  });
+  try {
+    await waitFor('the end of payments.completed', () =>
+      ends.every(
+        ({ partition, high }) =>
+          BigInt(consumer.position({ topic: 'payments.completed', partition }) ?? -1) >= BigInt(high),
+      ),
+    );
+  } finally {
+    await consumer.disconnect();
+  }
+  return perOrder;
 }
 
 describe('npm start (apps/demo-orders)', () => {
@@ -119,8 +184,11 @@ describe('npm start (apps/demo-orders)', () => {
       await until('startup banner', run, (out) => out.includes('(SCHEMA_REGISTRY_URL)'));
       expect(run.stdout()).toContain(`${broker.bootstrap.join(',')}   (KAFKA_BROKERS)`);
       expect(run.stdout()).toContain(`${registry.url}   (SCHEMA_REGISTRY_URL)`);
-      await checkFlow(run);
+      const paid = await checkFlow(run);
       expect(await stopDemo(run)).toBe(0);
+      // exactly one PaymentCompleted per paid order in the topic, read read_committed
+      const perOrder = await paymentsPerOrder(broker.bootstrap, registry.url);
+      expect(Object.fromEntries(perOrder)).toEqual(Object.fromEntries(paid.map((id) => [id, 1])));
       // the schemas were registered in the given registry
       const subjects = await (await fetch(`${registry.url}/subjects`)).json();
       expect(subjects).toEqual(

@@ -54,3 +54,28 @@ export class PublishError extends SamsaError {
     super('NEST_PUBLISH_FAILED', message, options);
   }
 }
+
+/**
+ * A publish into a transactional handler's transaction after that transaction ended: the handler
+ * returned (or threw) before the publish was made. Await every publish inside the handler.
+ */
+export class TransactionClosedError extends SamsaError {
+  constructor(message: string) {
+    super('NEST_TRANSACTION_CLOSED', message);
+  }
+}
+
+/**
+ * A transactional subscription stopped for good: its producer was fenced (another instance uses the
+ * same transactional id) or cannot go on otherwise (`cause` says why). Its partitions go to the
+ * group's other members; the container's health reports it crashed with this error.
+ */
+export class SubscriptionStoppedError extends SamsaError {
+  /** A newer producer with the same transactional id took over (rather than another fatal error). */
+  readonly fenced: boolean;
+
+  constructor(message: string, fenced: boolean, options?: { cause?: unknown }) {
+    super('NEST_SUBSCRIPTION_STOPPED', message, options);
+    this.fenced = fenced;
+  }
+}

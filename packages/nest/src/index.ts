@@ -18,6 +18,8 @@ export type {
   ProducerLike,
   ProducerRecord,
   RecordMetadata,
+  TransactionLike,
+  TransactionOffsets,
 } from './client/kafka-like.js';
 export type { ContainerState, ContainerStats } from './consume/container-stats.js';
 export { DeadLetterHeaders, defaultDeadLetterTopic } from './consume/dead-letter.js';
@@ -25,12 +27,16 @@ export { buildHealthReport, type ConsumerHealth, type SamsaHealthReport } from '
 export { isRetryableByDefault } from './consume/retry-policy.js';
 export { SamsaConsumers } from './consume/samsa.consumers.js';
 export type { SubscriptionContainer } from './consume/subscription-container.js';
+export { SamsaTransaction } from './consume/transactions/samsa-transaction.js';
+export { defaultTransactionalIdPrefix } from './consume/transactions/transactional-producers.js';
 export {
   BatchRecordError,
   DeserializationError,
   NonRetryableError,
   PublishError,
   SamsaConfigurationError,
+  SubscriptionStoppedError,
+  TransactionClosedError,
 } from './errors.js';
 export { SamsaModule } from './module/samsa.module.js';
 export type {

@@ -81,3 +81,14 @@ export class RegistryStoreTimeoutError extends RegistryStoreError {
     super(message, { code: 'REGISTRY_STORE_TIMEOUT', ...options });
   }
 }
+
+/**
+ * This registry instance lost the role of `_schemas`' writer: another instance took the topic's transactional id
+ * over (it became the leader while this one still believed it led), so the broker fenced this one. The write was
+ * not applied; sent again, it goes to the current leader.
+ */
+export class RegistryWriterFencedError extends RegistryStoreError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'REGISTRY_WRITER_FENCED', ...options });
+  }
+}

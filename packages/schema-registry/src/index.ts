@@ -68,6 +68,7 @@ export {
   RegistryResponseError,
   RegistryStoreError,
   RegistryStoreTimeoutError,
+  RegistryWriterFencedError,
   SchemaParseError,
   SchemaRegistryError,
   SchemaTooDeepError,

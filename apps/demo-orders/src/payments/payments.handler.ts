@@ -8,8 +8,19 @@ import { OrderCreatedTopic, PaymentCompletedTopic } from '../topics.js';
 /** Above this the (pretend) payment provider declines every time: such orders end in the dead-letter topic. */
 export const PAYMENT_LIMIT = 10_000;
 
+/**
+ * Orders with an item of this SKU hit a (pretend) ledger outage on their first attempt, after the payment was
+ * charged and PaymentCompleted published: the attempt fails, its transaction is aborted, and the retry's
+ * PaymentCompleted is the only one anyone reads.
+ */
+export const LEDGER_HICCUP_SKU = 'gadget';
+
 export class PaymentDeclinedError extends Error {
   override name = 'PaymentDeclinedError';
+}
+
+export class LedgerUnavailableError extends Error {
+  override name = 'LedgerUnavailableError';
 }
 
 @Injectable()
@@ -22,8 +33,10 @@ export class PaymentsHandler {
   @Subscribe(OrderCreatedTopic, {
     groupId: 'payments',
     fromBeginning: true,
-    // Orders of different customers are charged in parallel; one customer's orders stay in order.
-    concurrency: { partitions: 3, keysPerPartition: 8 },
+    // Exactly once: each order's PaymentCompleted commits with the order's offset, in one Kafka transaction.
+    transactional: true,
+    // Three partitions in parallel; each partition's orders (so each customer's) in order.
+    concurrency: 3,
     retry: { attempts: 3, backoff: { initialMs: 200, multiplier: 2 } },
     deadLetter: true,
   })
@@ -39,6 +52,7 @@ export class PaymentsHandler {
         `payment of ${money(order.total)} exceeds the limit of ${money(PAYMENT_LIMIT)}`,
       );
     }
+    // Goes into this delivery's transaction: visible (read_committed) only if the handler returns.
     await this.producer.publish(PaymentCompletedTopic, {
       orderId: order.orderId,
       customerId: order.customerId,
@@ -46,6 +60,13 @@ export class PaymentsHandler {
       amount: order.total,
       completedAt: Date.now(),
     });
+    if (ctx.attempt === 1 && order.items.some((item) => item.sku === LEDGER_HICCUP_SKU)) {
+      this.log.print(
+        'payments',
+        `x  ledger unavailable after publishing PaymentCompleted ${order.orderId}: transaction aborted, retrying`,
+      );
+      throw new LedgerUnavailableError(`the ledger did not answer for ${order.orderId}`);
+    }
     this.log.print('payments', `-> PaymentCompleted ${order.orderId}: charged ${money(order.total)}`);
   }
 }

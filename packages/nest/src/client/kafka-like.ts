@@ -86,6 +86,26 @@ export interface ProducerLike {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   send(record: ProducerRecord): Promise<RecordMetadata[]>;
+  /** Transactional producers (`transactionalId`) only: opens a transaction (KafkaJS's and Samsa's shape). */
+  transaction?(): Promise<TransactionLike>;
+}
+
+/** Offsets committed with a transaction: `offset` is the next one to consume (last handled + 1). */
+export interface TransactionOffsets {
+  /** The group's id (all KafkaJS knows). */
+  consumerGroupId: string;
+  /** The consumer itself: Samsa's client commits under its group generation (KIP-447), KafkaJS ignores it. */
+  consumer?: ConsumerLike;
+  topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+}
+
+/** One open transaction of a transactional producer. */
+export interface TransactionLike {
+  send(record: ProducerRecord): Promise<RecordMetadata[]>;
+  sendOffsets(offsets: TransactionOffsets): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  isActive(): boolean;
 }
 
 export interface PartitionOffset {

@@ -46,9 +46,7 @@ export interface BatchDelivery extends Delivery {
 }
 
 /** Records given up on: they go to the dead-letter topic, or are logged and skipped. */
-export interface FailedRecords {
-  readonly topic: string;
-  readonly partition: number;
+export interface FailedRecords extends DeliverySource {
   readonly messages: readonly ConsumedMessage[];
   readonly error: unknown;
   /** Handler calls made before giving up; 0 when the value did not decode. */

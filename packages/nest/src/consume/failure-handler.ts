@@ -1,17 +1,35 @@
 import type { LoggerService } from '@nestjs/common';
-import type { EachBatchPayload, ProducerLike } from '../client/kafka-like.js';
+import type { EachBatchPayload, ProducerLike, ProducerRecord } from '../client/kafka-like.js';
+import { backOff } from './backoff.js';
 import type { ContainerStats } from './container-stats.js';
 import { deadLetterMessage } from './dead-letter.js';
 import type { FailedRecords } from './delivery.js';
 import type { ShutdownGate } from './shutdown-gate.js';
-import { sleepUnless } from './sleep.js';
 import type { SubscriptionSpec } from './subscription-spec.js';
 
-/** Where failed records go. */
-export interface FailureOutlets {
-  /** Producer for dead letters; connected by whoever owns it. */
-  producer: () => Promise<ProducerLike>;
-  logger: LoggerService;
+/**
+ * How given-up records leave: `PublishedDeadLetters` publishes their dead letters with the shared
+ * producer (the strategy commits their offsets later); a transactional subscription publishes them and
+ * commits the offsets past the records in one transaction (`TransactionalDeadLetters`).
+ */
+export interface DeadLetterOutlet {
+  /**
+   * Publishes `deadLetters` for `failed` (undefined when dead-lettering is off: nothing to publish).
+   * True when done; false when shutdown or a lost partition interrupted it (nothing done, the records
+   * stay unfinished). A failure that must crash the consumer throws.
+   */
+  deliver(failed: FailedRecords, deadLetters: ProducerRecord | undefined): Promise<boolean>;
+}
+
+/** Dead letters through the shared producer; a failed publish throws (the record is not committed). */
+export class PublishedDeadLetters implements DeadLetterOutlet {
+  /** `producer`: connected by whoever owns it. */
+  constructor(private readonly producer: () => Promise<ProducerLike>) {}
+
+  async deliver(_failed: FailedRecords, deadLetters: ProducerRecord | undefined): Promise<boolean> {
+    if (deadLetters) await (await this.producer()).send(deadLetters);
+    return true;
+  }
 }
 
 /**
@@ -22,7 +40,8 @@ export interface FailureOutlets {
 export class FailureHandler {
   constructor(
     private readonly spec: SubscriptionSpec,
-    private readonly outlets: FailureOutlets,
+    private readonly outlet: DeadLetterOutlet,
+    private readonly logger: LoggerService,
     private readonly gate: ShutdownGate,
     private readonly stats: ContainerStats,
   ) {}
@@ -33,40 +52,41 @@ export class FailureHandler {
   }
 
   /** Waits before the next attempt, heartbeating; false if shutdown began (the record is left for later). */
-  async backoff(failures: number, fetch: EachBatchPayload): Promise<boolean> {
-    const ms = this.spec.retry.delayMs(failures);
-    let lastBeat = Date.now();
-    return sleepUnless(ms, () => {
-      if (Date.now() - lastBeat > 1_000) {
-        lastBeat = Date.now();
-        fetch.heartbeat().catch(() => undefined);
-      }
-      return !this.gate.canStart(fetch);
-    });
+  backoff(failures: number, fetch: EachBatchPayload): Promise<boolean> {
+    return backOff(this.spec.retry.delayMs(failures), this.gate, fetch);
   }
 
-  /** The records failed for good: dead-letter them, or log and skip them. A failed dead-letter publish throws. */
-  async giveUp({ topic, partition, messages, error, attempts }: FailedRecords): Promise<void> {
+  /**
+   * The records failed for good: dead-letter them, or log and skip them. True when they are finished;
+   * false when shutdown or a lost partition interrupted it (they stay unfinished). A failed
+   * dead-letter publish of a plain subscription throws.
+   */
+  async giveUp(failed: FailedRecords): Promise<boolean> {
+    const { topic, partition, messages, error, attempts } = failed;
     const target = this.spec.deadLetterTopic?.(topic);
+    const deadLetters =
+      target === undefined
+        ? undefined
+        : {
+            topic: target,
+            messages: messages.map((message) =>
+              deadLetterMessage({ topic, partition, groupId: this.spec.groupId, message, error, attempts }),
+            ),
+          };
+    if (!(await this.outlet.deliver(failed, deadLetters))) return false;
     const reason = error instanceof Error ? error.message : String(error);
     const where = `${topic}[${partition}]@${messages.map((m) => m.offset).join(',')}`;
     if (target === undefined) {
       this.stats.skipped += messages.length;
-      this.outlets.logger.error?.(
+      this.logger.error?.(
         `${this.spec.id}: giving up on ${where} after ${attempts} attempt(s), skipping (deadLetter is off): ${reason}`,
       );
-      return;
+    } else {
+      this.stats.deadLettered += messages.length;
+      this.logger.warn?.(
+        `${this.spec.id}: ${where} sent to ${target} after ${attempts} attempt(s): ${reason}`,
+      );
     }
-    const producer = await this.outlets.producer();
-    await producer.send({
-      topic: target,
-      messages: messages.map((message) =>
-        deadLetterMessage({ topic, partition, groupId: this.spec.groupId, message, error, attempts }),
-      ),
-    });
-    this.stats.deadLettered += messages.length;
-    this.outlets.logger.warn?.(
-      `${this.spec.id}: ${where} sent to ${target} after ${attempts} attempt(s): ${reason}`,
-    );
+    return true;
   }
 }

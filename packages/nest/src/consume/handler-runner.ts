@@ -7,8 +7,13 @@ import type { HandlerInvoker } from './subscription-spec.js';
 /** What an asynchronous handler call resolves to when shutdown gave up waiting for it. */
 export const ABORTED = Symbol('aborted');
 
+/** How a strategy calls the handler (see `HandlerRunner.call`). */
+export interface HandlerCalls {
+  call(delivery: Delivery): unknown;
+}
+
 /** Calls the user's handler and waits for what it returns (value, promise or Observable). */
-export class HandlerRunner {
+export class HandlerRunner implements HandlerCalls {
   constructor(
     private readonly invoke: HandlerInvoker,
     private readonly gate: ShutdownGate,

@@ -2,8 +2,13 @@ import type { LoggerService } from '@nestjs/common';
 import type { ConsumerLike } from '../client/kafka-like.js';
 import type { DeliverySource } from './delivery.js';
 
-/** Commits what a strategy finished: the group's position moves past the last finished record. */
-export class OffsetCommitter {
+/** Where a strategy reports what it finished: the group's position moves past the last finished record. */
+export interface OffsetCommits {
+  commit(source: DeliverySource, lastOffset: string): Promise<void>;
+}
+
+/** Commits what a strategy finished, with the consumer's offset commit. */
+export class OffsetCommitter implements OffsetCommits {
   constructor(
     private readonly handlerId: string,
     private readonly consumer: () => ConsumerLike,

@@ -41,9 +41,15 @@ export class RecordProcessor {
 
   private async undecodable(source: DeliverySource, message: ConsumedMessage, error: unknown) {
     if (!(error instanceof DeserializationError)) throw error;
-    const { topic, partition } = source;
-    await this.services.failures.giveUp({ topic, partition, messages: [message], error, attempts: 0 });
-    return true;
+    const { topic, partition, fetch } = source;
+    return this.services.failures.giveUp({
+      topic,
+      partition,
+      fetch,
+      messages: [message],
+      error,
+      attempts: 0,
+    });
   }
 
   private attempt(delivery: RecordDelivery): boolean | Promise<boolean> {
@@ -73,8 +79,7 @@ export class RecordProcessor {
     const { topic, partition, fetch, message, payload, attempt } = delivery;
     stats.failures++;
     if (!failures.retries(error, attempt)) {
-      await failures.giveUp({ topic, partition, messages: [message], error, attempts: attempt });
-      return true;
+      return failures.giveUp({ topic, partition, fetch, messages: [message], error, attempts: attempt });
     }
     if (!(await failures.backoff(attempt, fetch))) return false;
     return this.attempt(this.delivery(delivery, message, payload, attempt + 1));

@@ -1,17 +1,27 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ConsumerLike, EachBatchPayload, KafkaLike, ProducerLike } from '../client/kafka-like.js';
+import type { SubscriptionStoppedError } from '../errors.js';
 import type { ValueCodec } from '../serde/value-codec.js';
 import type { ContainerState, ContainerStats } from './container-stats.js';
 import { BatchDispatch } from './dispatch/batch-dispatch.js';
 import type { DispatchServices, DispatchStrategy } from './dispatch/dispatch-strategy.js';
 import { KeyedDispatch } from './dispatch/keyed-dispatch.js';
 import { OrderedDispatch } from './dispatch/ordered-dispatch.js';
-import { FailureHandler } from './failure-handler.js';
+import { FailureHandler, PublishedDeadLetters } from './failure-handler.js';
 import { HandlerRunner } from './handler-runner.js';
 import { OffsetCommitter } from './offset-committer.js';
 import { RecordProcessor } from './record-processor.js';
 import { ShutdownGate } from './shutdown-gate.js';
 import type { SubscriptionSpec } from './subscription-spec.js';
+import { DeliveryTransactions } from './transactions/delivery-transactions.js';
+import { TransactionalDeadLetters } from './transactions/transactional-dead-letters.js';
+import { TransactionalHandlerRunner } from './transactions/transactional-handler-runner.js';
+import { OffsetsCommittedInTransactions } from './transactions/transactional-offsets.js';
+import {
+  defaultTransactionalIdPrefix,
+  TransactionalProducers,
+  transactionalIds,
+} from './transactions/transactional-producers.js';
 
 export interface ContainerDeps {
   kafka: KafkaLike;
@@ -20,6 +30,10 @@ export interface ContainerDeps {
   /** Producer for dead letters; connected by whoever owns it. */
   producer: () => Promise<ProducerLike>;
   logger: LoggerService;
+  /** How long a stop after a fatal error waits for running handler calls. Default 30000 ms. */
+  shutdownTimeoutMs?: number;
+  /** For transactional subscriptions: settings of their producers and where their transactional ids start. */
+  transactions?: { producerConfig: Record<string, unknown>; idPrefix: string };
 }
 
 /**
@@ -43,6 +57,10 @@ export class SubscriptionContainer {
 
   /** Whether a topic is one of this subscription's (names, or patterns for RegExp subscriptions). */
   private readonly subscribes: (topic: string) => boolean;
+  /** A transactional subscription's producers, one per partition handled at once. */
+  private producers: TransactionalProducers | undefined;
+  /** Set when a fatal error stopped the container (it then ends 'crashed'). */
+  private failure: SubscriptionStoppedError | undefined;
 
   constructor(
     readonly spec: SubscriptionSpec,
@@ -56,29 +74,76 @@ export class SubscriptionContainer {
     this.strategy = chooseStrategy(this.dispatchServices());
   }
 
-  /** How this container's handler calls, dead letters and commits reach the handler and Kafka. */
+  /**
+   * How this container's handler calls, dead letters and commits reach the handler and Kafka: directly,
+   * or, for a transactional subscription, in one producer transaction per delivery.
+   */
   private dispatchServices(): DispatchServices {
     const { spec, deps, gate, stats } = this;
     const consumer = () => this.consumer!;
-    return {
-      spec,
-      codec: deps.codec,
-      gate,
-      stats,
-      handler: new HandlerRunner(spec.invoke, gate, stats),
-      failures: new FailureHandler(spec, deps, gate, stats),
-      offsets: new OffsetCommitter(spec.id, consumer, deps.logger),
-      consumer,
+    const handler = new HandlerRunner(spec.invoke, gate, stats);
+    const common = { spec, codec: deps.codec, gate, stats, consumer };
+    if (!spec.transactional) {
+      return {
+        ...common,
+        handler,
+        failures: new FailureHandler(spec, new PublishedDeadLetters(deps.producer), deps.logger, gate, stats),
+        offsets: new OffsetCommitter(spec.id, consumer, deps.logger),
+      };
+    }
+    const { producerConfig, idPrefix } = deps.transactions ?? {
+      producerConfig: {},
+      idPrefix: defaultTransactionalIdPrefix('samsa'),
     };
+    const ids = transactionalIds(idPrefix, spec);
+    this.producers = new TransactionalProducers(deps.kafka, producerConfig, spec.id, ids, deps.logger);
+    const transactions = new DeliveryTransactions(
+      spec,
+      this.producers,
+      consumer,
+      deps.codec,
+      gate,
+      deps.logger,
+      (error) => this.fail(error),
+    );
+    return {
+      ...common,
+      handler: new TransactionalHandlerRunner(handler, transactions),
+      failures: new FailureHandler(
+        spec,
+        new TransactionalDeadLetters(transactions),
+        deps.logger,
+        gate,
+        stats,
+      ),
+      offsets: new OffsetsCommittedInTransactions(),
+    };
+  }
+
+  /** The transactional ids of a transactional subscription's producers (empty otherwise). */
+  get transactionalIds(): string[] {
+    return this.producers?.ids ?? [];
   }
 
   async start(): Promise<void> {
     if (this.state !== 'idle') return;
     this.state = 'starting';
+    if (this.producers) {
+      try {
+        // Before joining: fences an older instance's producers and aborts their open transactions.
+        await this.producers.start();
+      } catch (error) {
+        this.state = 'crashed';
+        this.lastError = error;
+        throw error;
+      }
+    }
     const consumer = this.deps.kafka.consumer({
       ...this.deps.consumerConfig,
       groupId: this.spec.groupId,
       ...(this.spec.groupProtocol !== undefined && { groupProtocol: this.spec.groupProtocol }),
+      // Input that other transactions wrote counts only once committed (KafkaJS: readUncommitted).
+      ...(this.spec.transactional && { isolationLevel: 'read_committed', readUncommitted: false }),
     });
     this.consumer = consumer;
     consumer.on?.('consumer.crash', (event: { payload?: { error?: unknown } }) => {
@@ -99,8 +164,24 @@ export class SubscriptionContainer {
       this.state = 'crashed';
       this.lastError = error;
       await consumer.disconnect().catch(() => undefined);
+      await this.producers?.close();
       throw error;
     }
+  }
+
+  /**
+   * A fatal error (a transactional producer fenced): no record starts any more, the consumer leaves its
+   * group (the other members take the partitions over), and the container ends 'crashed' with `error`.
+   */
+  private fail(error: SubscriptionStoppedError): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.lastError = error;
+    this.deps.logger.error?.(error.message);
+    this.gate.requestStop();
+    void this.stop(this.deps.shutdownTimeoutMs ?? 30_000).catch((stopError: unknown) => {
+      this.deps.logger.error?.(`${this.spec.id}: stopping failed: ${(stopError as Error)?.message}`);
+    });
   }
 
   /**
@@ -110,8 +191,13 @@ export class SubscriptionContainer {
   async stop(timeoutMs: number): Promise<void> {
     if (this.state === 'idle' || this.state === 'stopped' || this.state === 'stopping') return;
     this.gate.requestStop();
+    const consumer = this.consumer;
+    if (!consumer) {
+      // Its start failed before a consumer existed.
+      await this.producers?.close();
+      return;
+    }
     this.state = 'stopping';
-    const consumer = this.consumer!;
     const topics = [
       ...new Set([...this.topicsSeen, ...this.spec.topics.filter((t) => typeof t === 'string')]),
     ];
@@ -135,7 +221,8 @@ export class SubscriptionContainer {
     try {
       await consumer.disconnect();
     } finally {
-      this.state = 'stopped';
+      await this.producers?.close();
+      this.state = this.failure ? 'crashed' : 'stopped';
     }
   }
 

@@ -24,6 +24,11 @@ export interface SubscriptionSpec {
   retry: RetryPolicy;
   /** Topic to dead-letter a record of `topic` to, or undefined to log and skip. */
   deadLetterTopic: ((topic: string) => string) | undefined;
+  /**
+   * Each delivery in a producer transaction of its own: the handler's publishes (or the dead letters)
+   * commit together with the group's offset past the delivered records.
+   */
+  transactional: boolean;
   value: ValueFormat;
   readerSchema?: AvroSchema;
   /** The topic definitions the subscription names, by topic: their zod schemas check payloads on consume. */

@@ -5,7 +5,8 @@ import type { KafkaLike } from '../client/kafka-like.js';
 import { SubscriptionContainer } from '../consume/subscription-container.js';
 import type { HandlerInvoker, SubscriptionSpec } from '../consume/subscription-spec.js';
 import { transportRegistry } from '../consume/transport-registry.js';
-import { consumerConfig, createKafkaClient } from '../module/kafka-client.js';
+import { containerDeps } from '../module/container-deps.js';
+import { createKafkaClient } from '../module/kafka-client.js';
 import { resolveLogger } from '../module/logger.js';
 import type { ResolvedSamsaOptions, SamsaModuleOptions } from '../module/samsa-module-options.js';
 import { ensureTopics, topicsToEnsure } from '../module/topics-setup.js';
@@ -107,13 +108,7 @@ export class SamsaServer
     }
     for (const spec of specs) {
       this.containers.push(
-        new SubscriptionContainer(spec, {
-          kafka,
-          consumerConfig: consumerConfig(options),
-          codec,
-          producer: () => producer.connected(),
-          logger: this.logger,
-        }),
+        new SubscriptionContainer(spec, containerDeps(options, kafka, codec, producer, this.logger)),
       );
     }
     const started = await Promise.allSettled(this.containers.map((container) => container.start()));

@@ -40,6 +40,13 @@ export interface SamsaModuleOptions {
    * `true` uses the broker's defaults. Default: false.
    */
   ensureTopics?: boolean | EnsureTopicsOptions;
+  /**
+   * Where the transactional ids of `transactional: true` subscriptions start:
+   * `<prefix>:<groupId>:<Class.method>:<n>`. Keep it stable per running instance (a StatefulSet pod
+   * name, a host name) and never share it between two running instances: a producer with the same id
+   * fences the other. Default `<clientId>-<host name>-<process id>`.
+   */
+  transactionalIdPrefix?: string;
   /** How long shutdown waits for in-flight handlers before leaving the group anyway. Default 30000 ms. */
   shutdownTimeoutMs?: number;
   /** Set false to connect (and produce) without consuming: producer-only deployments, some tests. */

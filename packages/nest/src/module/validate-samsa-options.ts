@@ -14,6 +14,7 @@ const KNOWN_KEYS: readonly (keyof SamsaModuleOptions)[] = [
   'consumer',
   'producer',
   'ensureTopics',
+  'transactionalIdPrefix',
   'shutdownTimeoutMs',
   'startConsumers',
   'clientConfig',
@@ -51,6 +52,13 @@ export function validateSamsaOptions(input: unknown): ResolvedSamsaOptions {
     (typeof options.groupId !== 'string' || options.groupId.length === 0)
   ) {
     problems.push(`'groupId' must be a non-empty string when set (got ${describeValue(options.groupId)})`);
+  }
+
+  const prefix = options.transactionalIdPrefix;
+  if (prefix !== undefined && (typeof prefix !== 'string' || prefix.trim().length === 0)) {
+    problems.push(
+      `'transactionalIdPrefix' must be a non-empty string, stable per running instance (got ${describeValue(prefix)})`,
+    );
   }
 
   const registry = options.schemaRegistry;

@@ -1,27 +1,22 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type {
-  KafkaLike,
-  ProducedMessage,
-  ProducerLike,
-  ProducerRecord,
-  RecordMetadata,
-} from '../client/kafka-like.js';
+import type { KafkaLike, ProducerLike, ProducerRecord, RecordMetadata } from '../client/kafka-like.js';
+import { currentTransaction, type SamsaTransaction } from '../consume/transactions/samsa-transaction.js';
 import { PublishError } from '../errors.js';
 import type { ResolvedSamsaOptions } from '../module/samsa-module-options.js';
 import { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from '../module/tokens.js';
 import type { ValueCodec } from '../serde/value-codec.js';
-import type { KeyValue, TopicDefinition } from '../topics.js';
+import type { TopicDefinition } from '../topics.js';
+import { encodeRecord, type PublishOptions } from './encode-records.js';
 
-export interface PublishOptions {
-  /** Overrides the topic definition's key function. */
-  key?: KeyValue;
-  headers?: Record<string, string | Buffer>;
-  partition?: number;
-}
+export type { PublishOptions } from './encode-records.js';
 
 /**
  * Injectable producer. `publish(OrderCreated, event)` type-checks `event` against the topic's type and
  * encodes it (Avro through the registry when the topic has a schema, JSON otherwise).
+ *
+ * Called while a `transactional: true` handler runs (from the handler or anything it calls), it
+ * publishes into that handler call's transaction instead: the records become visible with the commit
+ * of the input offset, or never.
  */
 @Injectable()
 export class SamsaProducer implements OnApplicationShutdown {
@@ -35,37 +30,41 @@ export class SamsaProducer implements OnApplicationShutdown {
     @Inject(SAMSA_CODEC) private readonly codec: ValueCodec,
   ) {}
 
+  /** The transaction publishes go into right now (in a transactional handler call), or undefined. */
+  get transaction(): SamsaTransaction | undefined {
+    return currentTransaction();
+  }
+
   /** Publishes one typed event; resolves when the broker acknowledged it. */
   publish<V>(topic: TopicDefinition<V>, event: V, options?: PublishOptions): Promise<RecordMetadata[]>;
   /** Publishes a JSON (or string / Buffer) value to a topic by name. */
   publish(topic: string, event: unknown, options?: PublishOptions): Promise<RecordMetadata[]>;
-  async publish(topic: string | TopicDefinition, event: unknown, options: PublishOptions = {}) {
+  publish(topic: string | TopicDefinition, event: unknown, options: PublishOptions = {}) {
     return this.publishMany(topic as string, [event], options);
   }
 
   /** Publishes several events of one topic in one request. */
   publishMany<V>(topic: TopicDefinition<V>, events: V[], options?: PublishOptions): Promise<RecordMetadata[]>;
   publishMany(topic: string, events: unknown[], options?: PublishOptions): Promise<RecordMetadata[]>;
-  async publishMany(topic: string | TopicDefinition, events: unknown[], options: PublishOptions = {}) {
-    const name = typeof topic === 'string' ? topic : topic.topic;
-    const messages: ProducedMessage[] = [];
-    for (const event of events) {
-      const encoded = this.codec.encode(topic, event);
-      const value = encoded instanceof Promise ? await encoded : encoded;
-      const key =
-        options.key !== undefined ? options.key : typeof topic === 'string' ? undefined : topic.key?.(event);
-      messages.push({
-        value,
-        ...(key !== undefined && key !== null ? { key } : {}),
-        ...(options.headers ? { headers: options.headers } : {}),
-        ...(options.partition !== undefined ? { partition: options.partition } : {}),
-      });
-    }
-    return this.send({ topic: name, messages });
+  publishMany(
+    topic: string | TopicDefinition,
+    events: unknown[],
+    options: PublishOptions = {},
+  ): Promise<RecordMetadata[]> {
+    // Not async: in a transaction, the caller gets the transaction's own promise, whose failure the
+    // commit reports, so a publish left unawaited is no unhandled rejection.
+    const transaction = currentTransaction();
+    if (transaction) return transaction.publishMany(topic as string, events, options);
+    return encodeRecord(this.codec, topic, events, options).then((record) => this.sendNow(record));
   }
 
   /** Sends already-encoded records, as `producer.send()` of the client does. */
-  async send(record: ProducerRecord): Promise<RecordMetadata[]> {
+  send(record: ProducerRecord): Promise<RecordMetadata[]> {
+    const transaction = currentTransaction();
+    return transaction ? transaction.send(record) : this.sendNow(record);
+  }
+
+  private async sendNow(record: ProducerRecord): Promise<RecordMetadata[]> {
     const producer = await this.connected();
     try {
       return await producer.send(record);
@@ -76,7 +75,7 @@ export class SamsaProducer implements OnApplicationShutdown {
     }
   }
 
-  /** The connected client producer (connects on first use). */
+  /** The connected client producer (connects on first use); it never takes part in a transaction. */
   connected(): Promise<ProducerLike> {
     if (this.producer) return Promise.resolve(this.producer);
     if (this.closed)

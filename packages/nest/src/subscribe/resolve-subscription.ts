@@ -2,6 +2,7 @@ import { describeValue, unknownOptions } from '@samsa/core-client';
 import { defaultDeadLetterTopic } from '../consume/dead-letter.js';
 import { resolveRetryPolicy } from '../consume/retry-policy.js';
 import type { HandlerInvoker, SubscriptionSpec } from '../consume/subscription-spec.js';
+import { transactionalConfigProblems } from '../consume/transactions/transactional-config.js';
 import { SamsaConfigurationError } from '../errors.js';
 import type { ResolvedSamsaOptions } from '../module/samsa-module-options.js';
 import type { SubscribeMetadata } from './subscribe.decorator.js';
@@ -16,6 +17,7 @@ export const SUBSCRIBE_OPTION_KEYS: readonly (keyof SubscribeOptions)[] = [
   'batch',
   'retry',
   'deadLetter',
+  'transactional',
   'value',
   'schema',
 ];
@@ -150,6 +152,20 @@ export function resolveSubscription(
     );
   }
 
+  const transactional = options.transactional ?? false;
+  if (typeof transactional !== 'boolean') {
+    problems.push(`'transactional' must be true or false (got ${describeValue(transactional)})`);
+  } else if (transactional) {
+    if (keysPerPartition > 1) {
+      problems.push(
+        `'transactional' and 'concurrency.keysPerPartition' do not combine: per-key lanes finish records out of ` +
+          `offset order, and a partition's committed offset cannot say "all but these" exactly once; use ` +
+          `'concurrency.partitions' (or 'batch') for parallelism`,
+      );
+    }
+    problems.push(...transactionalConfigProblems(module));
+  }
+
   const value = options.value ?? 'auto';
   if (!FORMATS.includes(value)) {
     problems.push(
@@ -188,6 +204,7 @@ export function resolveSubscription(
     batch,
     retry: resolveRetryPolicy(retry),
     deadLetterTopic,
+    transactional: transactional === true,
     value,
     ...(readerSchema !== undefined ? { readerSchema } : {}),
     ...(metadata.definitions.length > 0

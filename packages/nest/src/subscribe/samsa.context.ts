@@ -1,4 +1,5 @@
 import type { ConsumedMessage, ConsumerLike, MessageHeaders } from '../client/kafka-like.js';
+import type { SamsaTransaction } from '../consume/transactions/samsa-transaction.js';
 
 /** Whatever can heartbeat for the handler (the client's eachBatch payload). */
 export interface Heartbeats {
@@ -7,6 +8,12 @@ export interface Heartbeats {
 
 /** Everything a handler may want to know about the record it is handling. */
 export class SamsaContext {
+  /**
+   * The handler call's transaction in a `transactional: true` subscription (publish into it, or through
+   * `SamsaProducer`, which does so on its own); undefined otherwise.
+   */
+  transaction: SamsaTransaction | undefined = undefined;
+
   constructor(
     readonly topic: string,
     readonly partition: number,
@@ -70,6 +77,9 @@ export class SamsaContext {
 
 /** The context of a batch handler: one partition's records, in offset order. */
 export class SamsaBatchContext {
+  /** The batch's transaction in a `transactional: true` subscription; undefined otherwise. */
+  transaction: SamsaTransaction | undefined = undefined;
+
   constructor(
     readonly topic: string,
     readonly partition: number,

@@ -5,7 +5,7 @@ import { SamsaConsumers } from '../consume/samsa.consumers.js';
 import { SubscriptionContainer } from '../consume/subscription-container.js';
 import type { SubscriptionSpec } from '../consume/subscription-spec.js';
 import { transportRegistry } from '../consume/transport-registry.js';
-import { consumerConfig } from '../module/kafka-client.js';
+import { containerDeps } from '../module/container-deps.js';
 import { resolveLogger } from '../module/logger.js';
 import type { ResolvedSamsaOptions } from '../module/samsa-module-options.js';
 import { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from '../module/tokens.js';
@@ -128,13 +128,10 @@ export class SamsaExplorer implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.options.startConsumers) return;
 
     for (const spec of specs) {
-      const container = new SubscriptionContainer(spec, {
-        kafka: this.kafka,
-        consumerConfig: consumerConfig(this.options),
-        codec: this.codec,
-        producer: () => this.producer.connected(),
-        logger: this.logger,
-      });
+      const container = new SubscriptionContainer(
+        spec,
+        containerDeps(this.options, this.kafka, this.codec, this.producer, this.logger),
+      );
       this.containers.push(container);
       this.consumers.add(container);
     }
@@ -145,11 +142,15 @@ export class SamsaExplorer implements OnApplicationBootstrap, OnModuleDestroy {
       await this.onModuleDestroy();
       throw failed.reason;
     }
-    for (const { spec } of this.containers) {
+    for (const container of this.containers) {
+      const { spec } = container;
       this.logger.log?.(
         `${spec.id} consuming ${spec.topics.map(String).join(', ')} in group ${spec.groupId}` +
           (spec.partitionsConcurrently > 1 || spec.keysPerPartition > 1
             ? ` (partitions x${spec.partitionsConcurrently}, keys x${spec.keysPerPartition})`
+            : '') +
+          (spec.transactional
+            ? `, exactly-once (transactional ids ${container.transactionalIds.join(', ')})`
             : ''),
       );
     }

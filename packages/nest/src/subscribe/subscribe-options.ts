@@ -67,6 +67,13 @@ export interface SubscribeOptions {
    * `false` logs the error and skips the record.
    */
   deadLetter?: boolean | string;
+  /**
+   * Exactly-once: each delivery (a record, or a batch) runs in a producer transaction of its own. What
+   * the handler publishes (through `SamsaProducer` or `ctx.transaction`) and the commit of the input
+   * offset become visible together when it returns, or never when it throws; a dead letter and the
+   * offset past its record commit together too. The input is read read_committed. Default false.
+   */
+  transactional?: boolean;
   /** Default `auto`: by the registry format when the value has its magic byte, else JSON when it parses, else text. */
   value?: ValueFormat;
   /** Reader schema for Avro values (records written with older compatible schemas are resolved to it). */
@@ -75,5 +82,12 @@ export interface SubscribeOptions {
 
 export type SubscribeDefaults = Pick<
   SubscribeOptions,
-  'fromBeginning' | 'concurrency' | 'retry' | 'deadLetter' | 'value' | 'batch' | 'groupProtocol'
+  | 'fromBeginning'
+  | 'concurrency'
+  | 'retry'
+  | 'deadLetter'
+  | 'value'
+  | 'batch'
+  | 'groupProtocol'
+  | 'transactional'
 >;

@@ -48,6 +48,7 @@ describe('per-key lanes within a partition (property)', () => {
               batch: false,
               retry: resolveRetryPolicy(false),
               deadLetterTopic: undefined,
+              transactional: false,
               value: 'json',
               invoke: async (payload, context) => {
                 const offset = payload as number;

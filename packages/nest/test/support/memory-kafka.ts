@@ -1,8 +1,11 @@
 /**
  * A deterministic in-memory stand-in for a KafkaJS-shaped client, for tests of the handler pipeline
  * (retries, dead letters, ordering, shutdown) without a broker. Semantics follow KafkaJS: eachBatch per
- * partition, re-fetch from the last resolved offset, commits per group, eager rebalances.
+ * partition, re-fetch from the last resolved offset, commits per group, eager rebalances. Producers
+ * with a `transactionalId` have transactions: records and offsets apply on commit only (what a
+ * read_committed reader sees), a newer producer with the same id fences the older one.
  */
+import { ProducerFencedError, TransactionAbortableError } from '@samsa/core-client';
 import type {
   AdminLike,
   ConsumedMessage,
@@ -14,6 +17,8 @@ import type {
   RecordMetadata,
   TopicPartitionOffset,
   TopicPartitions,
+  TransactionLike,
+  TransactionOffsets,
 } from '../../src/client/kafka-like.js';
 
 interface StoredMessage extends ConsumedMessage {}
@@ -91,12 +96,33 @@ export class MemoryKafka implements KafkaLike {
     return (this.topics.get(topic) ?? []).flatMap((log, partition) => log.map((m) => ({ ...m, partition })));
   }
 
-  producer(): ProducerLike {
+  /** Every transaction that ended, in order. */
+  readonly transactions: EndedTransaction[] = [];
+  /** The current epoch of each transactional id (a producer that connects bumps it). */
+  readonly epochs = new Map<string, number>();
+  /** Commits that fail (abortable) before reaching the log: the next `failCommits` of them. */
+  failCommits = 0;
+
+  producer(config: Record<string, unknown> = {}): ProducerLike {
+    const transactionalId = config.transactionalId as string | undefined;
+    if (transactionalId !== undefined) return new MemoryTransactionalProducer(this, transactionalId);
     return {
       connect: async () => {},
       disconnect: async () => {},
       send: async (record) => this.append(record),
     };
+  }
+
+  /** Another producer took `transactionalId` over: its current owner is fenced. */
+  fence(transactionalId: string): void {
+    this.epochs.set(transactionalId, (this.epochs.get(transactionalId) ?? 0) + 1);
+  }
+
+  /** What a read_committed reader sees of committed transactions' records and what was aborted. */
+  committedRecords(topic: string): ProducerRecord['messages'] {
+    return this.transactions
+      .filter((t) => t.outcome === 'committed')
+      .flatMap((t) => t.records.filter((r) => r.topic === topic).flatMap((r) => r.messages));
   }
 
   consumer(config: { groupId: string } & Record<string, unknown>): ConsumerLike {
@@ -303,5 +329,123 @@ export class MemoryConsumer implements ConsumerLike {
     group.members.splice(group.members.indexOf(this), 1);
     this.assignment = new Set();
     group.rebalance(this.kafka);
+  }
+}
+
+export interface EndedTransaction {
+  transactionalId: string;
+  outcome: 'committed' | 'aborted';
+  records: ProducerRecord[];
+  offsets: TransactionOffsets[];
+}
+
+/** A transactional producer: writes and offsets wait in the transaction until it commits. */
+class MemoryTransactionalProducer implements ProducerLike {
+  private epoch = -1;
+  transactionState = 'UNINITIALIZED';
+  private open: MemoryTransaction | null = null;
+
+  constructor(
+    private readonly kafka: MemoryKafka,
+    readonly transactionalId: string,
+  ) {}
+
+  async connect(): Promise<void> {
+    this.kafka.fence(this.transactionalId);
+    this.epoch = this.kafka.epochs.get(this.transactionalId)!;
+    this.transactionState = 'READY';
+  }
+
+  async disconnect(): Promise<void> {
+    this.transactionState = 'UNINITIALIZED';
+  }
+
+  async send(): Promise<RecordMetadata[]> {
+    throw new Error('send() outside a transaction on a transactional producer');
+  }
+
+  async transaction(): Promise<TransactionLike> {
+    this.checkFenced();
+    if (this.open) throw new Error('a transaction is already open');
+    const transaction = new MemoryTransaction(this.kafka, this, () => {
+      this.open = null;
+    });
+    this.open = transaction;
+    this.transactionState = 'IN_TRANSACTION';
+    return transaction;
+  }
+
+  checkFenced(): void {
+    if (this.kafka.epochs.get(this.transactionalId) !== this.epoch) {
+      this.transactionState = 'FATAL_ERROR';
+      throw new ProducerFencedError(this.transactionalId, new Error('PRODUCER_FENCED'));
+    }
+  }
+}
+
+class MemoryTransaction implements TransactionLike {
+  private readonly records: ProducerRecord[] = [];
+  private readonly offsets: TransactionOffsets[] = [];
+  private ended = false;
+
+  constructor(
+    private readonly kafka: MemoryKafka,
+    private readonly producer: MemoryTransactionalProducer,
+    private readonly onEnd: () => void,
+  ) {}
+
+  isActive(): boolean {
+    return !this.ended;
+  }
+
+  async send(record: ProducerRecord): Promise<RecordMetadata[]> {
+    if (this.ended) throw new Error('transaction ended');
+    this.producer.checkFenced();
+    this.records.push(record);
+    return record.messages.map(() => ({ topicName: record.topic, partition: 0 }));
+  }
+
+  async sendOffsets(offsets: TransactionOffsets): Promise<void> {
+    if (this.ended) throw new Error('transaction ended');
+    this.producer.checkFenced();
+    this.offsets.push(offsets);
+  }
+
+  async commit(): Promise<void> {
+    this.producer.checkFenced();
+    if (this.kafka.failCommits > 0) {
+      this.kafka.failCommits--;
+      this.producer.transactionState = 'ABORTABLE_ERROR';
+      throw new TransactionAbortableError(
+        this.producer.transactionalId,
+        new Error('injected commit failure'),
+      );
+    }
+    for (const record of this.records) this.kafka.append(record);
+    for (const { consumerGroupId, topics } of this.offsets) {
+      const group = this.kafka.group(consumerGroupId);
+      for (const { topic, partitions } of topics) {
+        for (const { partition, offset } of partitions) {
+          group.committed.set(`${topic}\u0000${partition}`, BigInt(offset));
+        }
+      }
+    }
+    this.end('committed');
+  }
+
+  async abort(): Promise<void> {
+    this.end('aborted');
+  }
+
+  private end(outcome: 'committed' | 'aborted'): void {
+    this.ended = true;
+    if (this.producer.transactionState !== 'FATAL_ERROR') this.producer.transactionState = 'READY';
+    this.kafka.transactions.push({
+      transactionalId: this.producer.transactionalId,
+      outcome,
+      records: this.records,
+      offsets: this.offsets,
+    });
+    this.onEnd();
   }
 }

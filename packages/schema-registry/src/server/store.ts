@@ -22,6 +22,12 @@ export interface RegistryLog {
    * `waitUntilKafkaReaderReachesLastOffset`). The leader calls it before each write.
    */
   catchUp(): Promise<void>;
+  /**
+   * Makes this instance the log's only writer before a write (the leader calls it ahead of the catch-up): a log
+   * that can fence (Kafka's, through a transactional id) refuses every later append of a previous writer, so a
+   * stale leader cannot append records decided on a state that the catch-up after the claim no longer shows.
+   */
+  claimWriter?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -374,6 +374,15 @@ describe('the samsa-registry executable', () => {
     expect((await finish(node(['serve', '--topic', 'x'], packageRoot))).code).toBe(2);
   }, 60_000);
 
+  it('takes --transactional-id with --kafka only, and not empty', async () => {
+    const alone = await cli('serve', '--transactional-id', 'x');
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--transactional-id only applies with --kafka');
+    const empty = await cli('serve', '--kafka', '127.0.0.1:1', '--transactional-id', '');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--transactional-id is empty (none: no transactions)');
+  });
+
   it('generates code to a file', async () => {
     const out = join(repo, 'events.ts');
     writeFileSync(orderFile(), V3_OK);

@@ -65,7 +65,8 @@ export class BatchDispatch implements DispatchStrategy {
       } catch (error) {
         if (!(error instanceof DeserializationError)) throw error;
         if (decoded.length > 0 && !(await flush())) return false;
-        await failures.giveUp({ topic, partition, messages: [message], error, attempts: 0 });
+        const failed = { topic, partition, fetch: source.fetch, messages: [message], error, attempts: 0 };
+        if (!(await failures.giveUp(failed))) return false;
         finished(message);
         continue;
       }
@@ -80,7 +81,7 @@ export class BatchDispatch implements DispatchStrategy {
     records: DecodedRecord[],
     finished: Finished,
   ): Promise<boolean> {
-    const { handler, failures, stats } = this.services;
+    const { handler, failures, stats, spec } = this.services;
     const { topic, partition, fetch } = source;
     let rest: readonly DecodedRecord[] = records;
     let attempt = 1;
@@ -102,21 +103,29 @@ export class BatchDispatch implements DispatchStrategy {
         // The records before the failed one are handled; the failed one counts its own attempts.
         const cause = error.cause ?? error;
         if (error.index > 0) {
-          for (const message of messages.slice(0, error.index)) finished(message);
-          stats.processed += error.index;
+          const handled = rest.slice(0, error.index);
+          if (spec.transactional) {
+            // The call's transaction was aborted with all it published: they are delivered again, on their own.
+            if (!(await this.deliver(source, handled, finished))) return false;
+          } else {
+            for (const { message } of handled) finished(message);
+            stats.processed += error.index;
+          }
           rest = rest.slice(error.index);
           attempt = 1;
         }
         if (!failures.retries(cause, attempt)) {
           const head = rest[0]!.message;
-          await failures.giveUp({ topic, partition, messages: [head], error: cause, attempts: attempt });
+          const failed = { topic, partition, fetch, messages: [head], error: cause, attempts: attempt };
+          if (!(await failures.giveUp(failed))) return false;
           finished(head);
           rest = rest.slice(1);
           attempt = 1;
           continue;
         }
       } else if (!failures.retries(error, attempt)) {
-        await failures.giveUp({ topic, partition, messages, error, attempts: attempt });
+        if (!(await failures.giveUp({ topic, partition, fetch, messages, error, attempts: attempt })))
+          return false;
         for (const message of messages) finished(message);
         return true;
       }

@@ -3,8 +3,8 @@ import type { ValueCodec } from '../../serde/value-codec.js';
 import type { ContainerStats } from '../container-stats.js';
 import type { PartitionRecords } from '../delivery.js';
 import type { FailureHandler } from '../failure-handler.js';
-import type { HandlerRunner } from '../handler-runner.js';
-import type { OffsetCommitter } from '../offset-committer.js';
+import type { HandlerCalls } from '../handler-runner.js';
+import type { OffsetCommits } from '../offset-committer.js';
 import type { ShutdownGate } from '../shutdown-gate.js';
 import type { SubscriptionSpec } from '../subscription-spec.js';
 
@@ -23,17 +23,19 @@ export interface DispatchStrategy {
 /**
  * What every strategy works with. Work leaves a strategy only through three calls: `handler.call`
  * (one delivery: the handler's payload, context and attempt), `failures.giveUp` (dead letters) and
- * `offsets.commit`. A subscription whose handler output, dead letters and consumed offsets commit
- * together, in one producer transaction per delivery, plugs in at these three, not in the strategies.
+ * `offsets.commit`. A transactional subscription (its handler output, dead letters and consumed
+ * offsets commit together, one producer transaction per delivery) plugs in at these three
+ * (`consume/transactions/`); strategies only know that a failed call then kept nothing
+ * (`spec.transactional`).
  */
 export interface DispatchServices {
   readonly spec: SubscriptionSpec;
   readonly codec: ValueCodec;
   readonly gate: ShutdownGate;
   readonly stats: ContainerStats;
-  readonly handler: HandlerRunner;
+  readonly handler: HandlerCalls;
   readonly failures: FailureHandler;
-  readonly offsets: OffsetCommitter;
+  readonly offsets: OffsetCommits;
   /** The container's consumer, for the handler's context. */
   readonly consumer: () => ConsumerLike;
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { waitFor } from '@samsa/test-support';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +8,7 @@ import {
   DeadLetterHeaders,
   Payload,
   type SamsaBatchContext,
+  SamsaProducer,
   Subscribe,
 } from '../../../src/index.js';
 import { bootWithMemoryKafka } from '../../support/boot.js';
@@ -52,5 +53,52 @@ describe('batch dispatch', () => {
     expect(dead?.value?.toString()).toBe('13');
     expect(String(dead?.headers?.[DeadLetterHeaders.ATTEMPTS])).toBe('3');
     expect(kafka.group('test').committed.get('b\u00000')).toBe(6n);
+  });
+
+  it('transactional: one transaction per batch; a BatchRecordError aborts it and delivers the records before it again', async () => {
+    const kafka = new MemoryKafka(1);
+    const calls: { items: number[]; attempt: number }[] = [];
+    @Injectable()
+    class H {
+      constructor(@Inject(SamsaProducer) private readonly producer: SamsaProducer) {}
+      @Subscribe('b', {
+        fromBeginning: true,
+        batch: { maxSize: 10 },
+        transactional: true,
+        retry: { attempts: 2, backoff: 1 },
+      })
+      async run(@Payload() items: number[], @Ctx() ctx: SamsaBatchContext) {
+        calls.push({ items, attempt: ctx.attempt });
+        for (const item of items) {
+          if (item === 12) throw new BatchRecordError(items.indexOf(12), new Error('twelve'));
+          await this.producer.publish('out', item);
+        }
+      }
+    }
+    await kafka
+      .producer()
+      .send({ topic: 'b', messages: [10, 11, 12, 13].map((n) => ({ value: String(n) })) });
+    const app = await bootWithMemoryKafka(kafka, [H]);
+    await waitFor('13 handled', () => kafka.committedRecords('out').some((m) => String(m.value) === '13'));
+    await app.close();
+
+    expect(calls).toEqual([
+      { items: [10, 11, 12, 13], attempt: 1 },
+      // the aborted transaction took 10 and 11's outputs along: they run again, on their own
+      { items: [10, 11], attempt: 1 },
+      { items: [12, 13], attempt: 2 },
+      { items: [13], attempt: 1 },
+    ]);
+    expect(kafka.committedRecords('out').map((m) => String(m.value))).toEqual(['10', '11', '13']);
+    expect(kafka.committedRecords('b.dlq').map((m) => String(m.value))).toEqual(['12']);
+    expect(
+      kafka.transactions.map((t) => [t.outcome, t.offsets[0]?.topics[0]?.partitions[0]?.offset]),
+    ).toEqual([
+      ['aborted', undefined],
+      ['committed', '2'],
+      ['aborted', undefined],
+      ['committed', '3'],
+      ['committed', '4'],
+    ]);
   });
 });

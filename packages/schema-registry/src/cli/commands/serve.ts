@@ -23,6 +23,7 @@ interface ServeFlags {
   kafka?: string;
   topic?: string;
   groupId?: string;
+  transactionalId?: string;
   advertisedUrl?: string;
   hostName?: string;
   leaderEligibility?: boolean;
@@ -49,6 +50,11 @@ export function addServeCommand(program: CliCommand, io: CliIo): void {
       'the schemas topic with --kafka (default: _schemas; created with 1 partition, compact)',
     )
     .option('--group-id <id>', 'leader election group with --kafka (default: schema-registry)')
+    .option(
+      '--transactional-id <id>',
+      'transactional id the leader writes the topic with, fencing a stale leader; the same for every instance ' +
+        '(default: <topic>-writer); none: no transactions',
+    )
     .option(
       '--advertised-url <url>',
       'URL other instances forward writes to (default: http://<host-name>:<port>)',
@@ -102,6 +108,7 @@ function kafkaOptions(flags: ServeFlags): KafkaStorageOptions | undefined {
     for (const [flag, value] of [
       ['topic', flags.topic],
       ['group-id', flags.groupId],
+      ['transactional-id', flags.transactionalId],
       ['leader-eligibility', flags.leaderEligibility],
       ['replication-factor', flags.replicationFactor],
     ] as const) {
@@ -123,10 +130,15 @@ function kafkaOptions(flags: ServeFlags): KafkaStorageOptions | undefined {
     throw new UsageError(`--topic "${flags.topic}" is not a valid Kafka topic name`);
   }
   if (flags.groupId === '') throw new UsageError('--group-id is empty');
+  if (flags.transactionalId === '')
+    throw new UsageError('--transactional-id is empty (none: no transactions)');
   return {
     brokers,
     topic: flags.topic,
     groupId: flags.groupId,
+    ...(flags.transactionalId !== undefined && {
+      transactionalId: flags.transactionalId === 'none' ? false : flags.transactionalId,
+    }),
     leaderEligibility: flags.leaderEligibility,
     replicationFactor: flags.replicationFactor,
   };

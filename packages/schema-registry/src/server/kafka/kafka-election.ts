@@ -192,6 +192,20 @@ export class KafkaLeaderElection implements LeaderElection {
     });
   }
 
+  /**
+   * This instance found out it is not the leader any more though the last result said so (its writes were fenced:
+   * another instance took the writer role over). It forgets the leader, so writes wait for the next result, and
+   * asks the group for a new election, which tells it who leads now.
+   */
+  stepDown(reason: string): void {
+    if (!this.member) return;
+    this.log(`Stepping down as the leader of group ${this.groupId} and asking for a new election: ${reason}`);
+    this.leader = undefined;
+    this.announced = undefined;
+    this.wakeWaiters();
+    this.member.rejoin();
+  }
+
   /** Leaves the group, so the others elect a new leader at once. */
   async close(): Promise<void> {
     const member = this.member;

@@ -5,19 +5,27 @@
  * - start(): creates the topic if missing (1 partition, cleanup.policy=compact) or verifies it, then reads it from
  *   the beginning with an assigned consumer (no group: every instance reads everything) and resolves once the
  *   reader has passed the end offset seen at start. The reader keeps tailing, so writes by any instance arrive.
- * - append(): one produce (acks=all, idempotent) per write, then waits until the reader has applied it, so the
+ * - claimWriter(): the leader takes the topic's fixed transactional id before each write's catch-up (schemas-writer.ts),
+ *   which fences an instance that still believes it leads: its appends are refused by the broker.
+ * - append(): one transaction (acks=all, idempotent) per write, then waits until the reader has applied it, so the
  *   write is visible to reads on this instance when it resolves.
  * - catchUp(): waits until the reader has passed the topic's current end offset (Confluent's
  *   `waitUntilKafkaReaderReachesLastOffset`); the leader calls it before every write.
+ * - The reader reads read_committed: a write aborted because its leader was fenced is never applied.
  *
  * "Passed" is measured by the consumer's position, which also moves over offsets with nothing to deliver
  * (records compacted away), so a compacted tail cannot leave the reader waiting for a record that is gone.
  */
-import { type Admin, type Consumer, ConsumerEvents, type Kafka, type Producer } from '@samsa/core-client';
-import { RegistryStoreError, RegistryStoreTimeoutError } from '../../errors.js';
+import { type Admin, type Consumer, ConsumerEvents, type Kafka } from '@samsa/core-client';
+import {
+  RegistryStoreError,
+  RegistryStoreTimeoutError,
+  type RegistryWriterFencedError,
+} from '../../errors.js';
 import { decodeRecord, encodeKey, encodeValue, type RegistryRecord } from '../records.js';
 import type { RegistryLog } from '../store.js';
 import { ensureSchemasTopic } from './schemas-topic.js';
+import { SchemasWriter } from './schemas-writer.js';
 
 export interface KafkaRegistryLogOptions {
   /** The cluster (`new Kafka({ brokers })`); SSL and SASL come from its options. */
@@ -32,6 +40,14 @@ export interface KafkaRegistryLogOptions {
   timeoutMs?: number;
   /** Group id of the topic reader's consumer; it never joins nor commits (Confluent's `kafkastore.group.id`). */
   readerGroupId?: string;
+  /**
+   * The transactional id every instance of this registry writes with, so the broker fences a stale leader. Default
+   * `<topic>-writer` (`_schemas-writer`). `false`: a plain idempotent producer, without that fencing (for clusters
+   * where the registry may not use transactions).
+   */
+  transactionalId?: string | false;
+  /** Told when another instance took the writer role over (this one should stop believing it leads). */
+  onWriterFenced?: (error: RegistryWriterFencedError) => void;
   log?: (line: string) => void;
 }
 
@@ -53,7 +69,7 @@ export class KafkaRegistryLog implements RegistryLog {
   private readonly initTimeoutMs: number;
   private readonly log: (line: string) => void;
   private admin: Admin | null = null;
-  private producer: Producer | null = null;
+  private readonly writer: SchemasWriter;
   private consumer: Consumer | null = null;
   private apply: ((record: RegistryRecord) => void) | null = null;
   /** One past the last offset the reader has applied (or moved over). */
@@ -69,6 +85,18 @@ export class KafkaRegistryLog implements RegistryLog {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.initTimeoutMs = options.initTimeoutMs ?? 60_000;
     this.log = options.log ?? (() => {});
+    this.writer = new SchemasWriter({
+      kafka: this.kafka,
+      topic: this.topic,
+      transactionalId: options.transactionalId ?? `${this.topic}-writer`,
+      onFenced: options.onWriterFenced,
+      log: this.log,
+    });
+  }
+
+  /** The transactional id writes use (false: none). */
+  get transactionalId(): string | false {
+    return this.writer.transactionalId;
   }
 
   /** One past the last offset applied locally (for diagnostics and tests). */
@@ -106,21 +134,14 @@ export class KafkaRegistryLog implements RegistryLog {
       replicationFactor: this.options.replicationFactor ?? 3,
       log: this.log,
     });
-    const producer = this.kafka.producer({
-      acks: -1,
-      enableIdempotence: true,
-      lingerMs: 0,
-      allowAutoTopicCreation: false,
-    });
-    this.producer = producer;
-    await producer.connect();
-    this.throwIfClosed();
     const endAtStart = await this.endOffset();
     this.throwIfClosed();
     const consumer = this.kafka.consumer({
       groupId: this.options.readerGroupId ?? 'samsa-schema-registry-reader',
       allowAutoTopicCreation: false,
       autoOffsetReset: 'earliest',
+      // Writes of a leader fenced mid-transaction are aborted: they must never be applied.
+      isolationLevel: 'read_committed',
     });
     this.consumer = consumer;
     consumer.on(ConsumerEvents.CRASH, (event) => {
@@ -226,25 +247,32 @@ export class KafkaRegistryLog implements RegistryLog {
     return BigInt(partition.high);
   }
 
+  async claimWriter(): Promise<void> {
+    if (this.closed) throw new RegistryStoreError('The Kafka store is closed');
+    await withTimeout(
+      this.writer.claim(),
+      this.timeoutMs,
+      `Taking over ${this.topic} as its writer (InitProducerId) took over ${this.timeoutMs} ms; check the brokers' health`,
+    );
+  }
+
   async append(records: readonly RegistryRecord[]): Promise<void> {
-    if (this.closed || !this.producer) throw new RegistryStoreError('The Kafka store is closed');
+    if (this.closed) throw new RegistryStoreError('The Kafka store is closed');
     if (this.failure) throw this.failure;
     if (records.length === 0) return;
-    const sent = this.producer.send({
-      topic: this.topic,
-      // One send, one batch: the records of a write (a permanent delete's tombstones) land together, in order.
-      messages: records.map((record) => ({
+    // One transaction, one batch: the records of a write (a permanent delete's tombstones) land together, in order.
+    const written = this.writer.write(
+      records.map((record) => ({
         key: encodeKey(record.key),
         value: encodeValue(record),
         partition: PARTITION,
       })),
-    });
-    const result = await withTimeout(
-      sent,
+    );
+    const last = await withTimeout(
+      written,
       this.timeoutMs,
       `Writing to ${this.topic} was not acknowledged within ${this.timeoutMs} ms; check the brokers' health`,
     );
-    const last = result.records.reduce((max, r) => (BigInt(r.offset) > max ? BigInt(r.offset) : max), -1n);
     await this.waitFor(last + 1n, this.timeoutMs, `Reading back the write at offset ${last}`);
   }
 
@@ -266,7 +294,7 @@ export class KafkaRegistryLog implements RegistryLog {
     this.fail(new RegistryStoreError('The Kafka store is closed'));
     const results = await Promise.allSettled([
       this.consumer?.disconnect(),
-      this.producer?.disconnect(),
+      this.writer.close(),
       this.admin?.disconnect(),
     ]);
     for (const result of results) {

@@ -13,6 +13,12 @@ export interface KafkaStorageOptions {
   client?: Omit<KafkaConfig, 'brokers'>;
   /** Default `_schemas`. */
   topic?: string;
+  /**
+   * The transactional id the leader writes the topic with; taking it over fences a previous leader's writes.
+   * Default `<topic>-writer` (`_schemas-writer`); every instance of one registry must use the same. `false`: a plain
+   * idempotent producer, without the fencing (where the registry may not use transactions).
+   */
+  transactionalId?: string | false;
   /** Leader election group. Default `schema-registry`. */
   groupId?: string;
   /** Whether this instance may become the leader. Default true. */
@@ -41,6 +47,15 @@ export function createKafkaStorage(
   options: KafkaStorageOptions,
   log: (line: string) => void,
 ): { kafka: Kafka; log: KafkaRegistryLog; election: KafkaLeaderElection } {
+  const { transactionalId } = options;
+  if (transactionalId !== undefined && transactionalId !== false) {
+    if (typeof transactionalId !== 'string' || transactionalId.trim() === '') {
+      throw new TypeError(
+        `Kafka storage's transactionalId must be a non-empty string (the same for every instance), or false for ` +
+          `no transactions; got ${JSON.stringify(transactionalId)}`,
+      );
+    }
+  }
   const client = options.client ?? {};
   const ownLogging =
     client.logLevel !== undefined || client.logCreator !== undefined || client.logger !== undefined;
@@ -59,6 +74,16 @@ export function createKafkaStorage(
     ...client,
     brokers: parseBrokers(options.brokers),
   });
+  const election = new KafkaLeaderElection({
+    kafka,
+    groupId: options.groupId,
+    leaderEligibility: options.leaderEligibility,
+    initTimeoutMs: options.initTimeoutMs,
+    sessionTimeoutMs: options.sessionTimeoutMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+    log,
+  });
   return {
     kafka,
     log: new KafkaRegistryLog({
@@ -67,17 +92,11 @@ export function createKafkaStorage(
       replicationFactor: options.replicationFactor,
       initTimeoutMs: options.initTimeoutMs,
       timeoutMs: options.timeoutMs,
+      transactionalId: options.transactionalId,
+      // Fenced as the writer: another instance leads now, whatever the last election said here.
+      onWriterFenced: () => election.stepDown('another instance took over writing the schemas topic'),
       log,
     }),
-    election: new KafkaLeaderElection({
-      kafka,
-      groupId: options.groupId,
-      leaderEligibility: options.leaderEligibility,
-      initTimeoutMs: options.initTimeoutMs,
-      sessionTimeoutMs: options.sessionTimeoutMs,
-      heartbeatIntervalMs: options.heartbeatIntervalMs,
-      rebalanceTimeoutMs: options.rebalanceTimeoutMs,
-      log,
-    }),
+    election,
   };
 }

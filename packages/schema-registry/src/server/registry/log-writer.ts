@@ -14,8 +14,9 @@ function storeFailure(what: string, error: unknown): RegistryOperationError {
 }
 
 /**
- * The registry's writes, one at a time: each catches up with the log's end, decides against that state, and
- * appends its records before the next one starts, so two writes never decide on the same state.
+ * The registry's writes, one at a time: each claims the log's writer role (fencing a previous leader), catches up
+ * with the log's end, decides against that state, and appends its records before the next one starts, so two
+ * writes never decide on the same state.
  */
 export class LogWriter {
   private queue: Promise<unknown> = Promise.resolve();
@@ -24,6 +25,11 @@ export class LogWriter {
 
   write<T>(operation: () => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
+      try {
+        await this.log.claimWriter?.();
+      } catch (error) {
+        throw storeFailure('Error while taking over the schema log as its writer', error);
+      }
       try {
         await this.log.catchUp();
       } catch (error) {
