@@ -30,7 +30,6 @@ import type {
 import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
 import { mayProduceTo } from '../cluster/internal-topics.js';
-import type { PartitionState } from '../cluster/topic.js';
 import { minInsyncReplicas } from '../cluster/topic-configs.js';
 import { validateProducedBatch } from '../storage/index.js';
 import { leaderError, nodeEndpoint } from './common.js';

@@ -40,7 +40,8 @@ export class TransactionIndex {
         `Aborted transaction ending at ${txn.lastOffset} does not follow the one ending at ${last.lastOffset}.`,
       );
     }
-    this.entries.push(txn);
+    const { producerId, firstOffset, lastOffset, lastStableOffset } = txn;
+    this.entries.push({ producerId, firstOffset, lastOffset, lastStableOffset });
   }
 
   /**
