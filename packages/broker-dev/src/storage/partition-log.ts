@@ -155,15 +155,7 @@ export class PartitionLog {
     }
     this.producers = new ProducerStateManager(this.name);
     if (directory !== undefined) {
-      recoverProducerState({
-        producers: this.producers,
-        dir: directory,
-        segments: this.segments,
-        logStartOffset: this.startOffset,
-        rebuildTxnIndex: recovered.rebuilt,
-        logger,
-        where: this.name,
-      });
+      this.reloadProducerState(recovered.rebuilt);
       writeRebuiltIndexes(directory, recovered);
     }
     const log = this;
@@ -568,16 +560,14 @@ export class PartitionLog {
     if (this.epochs.truncateFromEnd(this.highWatermark)) this.backend.saveLeaderEpochs(this.epochs);
     this.cleaner.truncated(this.highWatermark);
     // Kafka's truncateAndReload: the newest snapshot at or below the new end, and a replay from there.
-    recoverProducerState({
-      producers: this.producers,
-      dir: this.directory,
-      segments: this.segments,
-      logStartOffset: this.startOffset,
-      rebuildTxnIndex: new Set(),
-      logger: this.logger,
-      where: this.name,
-    });
+    this.reloadProducerState(new Set());
     return this.highWatermark;
+  }
+
+  /** The producer state from the newest usable snapshot and a replay (`rebuildTxnIndex`: see recovery). */
+  private reloadProducerState(rebuildTxnIndex: ReadonlySet<Segment>): void {
+    const { producers, directory: dir, segments, startOffset: logStartOffset, logger, name: where } = this;
+    recoverProducerState({ producers, dir, segments, logStartOffset, rebuildTxnIndex, logger, where });
   }
 
   /**
