@@ -90,7 +90,12 @@ export interface BrokerOptions {
    * are looked for (default 1 hour).
    */
   transactionalIdExpirationCheckIntervalMs?: number;
-  /** How often retention, compaction and offset expiry run (default 30000 ms). */
+  /**
+   * producer.id.expiration.ms (KIP-854): partitions forget a producer idle this long, unless its
+   * transaction is open there (default 1 day). Checked with the log cleanup.
+   */
+  producerIdExpirationMs?: number;
+  /** How often retention, compaction, offset and producer expiry run (default 30000 ms). */
   logCleanupIntervalMs?: number;
   /** A returning broker takes back the partitions it prefers to lead (default true). */
   preferredLeaderElection?: boolean;
@@ -184,6 +189,7 @@ class InProcessBroker implements RunningBroker {
       'transactionTimeoutCheckIntervalMs',
       'transactionalIdExpirationMs',
       'transactionalIdExpirationCheckIntervalMs',
+      'producerIdExpirationMs',
     ] as const) {
       if (options[name] !== undefined) positiveInt(name, options[name], 1);
     }
@@ -295,6 +301,7 @@ class InProcessBroker implements RunningBroker {
         preferredLeaderElection: o.preferredLeaderElection,
         maxRequestBytes: this.maxRequestBytes,
         maxDecompressedBatchBytes: o.maxDecompressedBatchBytes,
+        producerIdExpirationMs: o.producerIdExpirationMs,
         groupConfig: {
           ...(o.groupInitialRebalanceDelayMs !== undefined && {
             initialRebalanceDelayMs: o.groupInitialRebalanceDelayMs,

@@ -53,11 +53,16 @@ export interface ClusterOptions {
   maxRequestBytes: number;
   /** Most bytes a produced compressed batch may inflate to (default 64 MiB). */
   maxDecompressedBatchBytes?: number;
+  /** producer.id.expiration.ms: idle producers without an open transaction are forgotten (default 1 day). */
+  producerIdExpirationMs?: number;
   codecs?: RecordCodecs;
   /** Buffers fetches read file-backed segments into; the broker reclaims them after writing. */
   readBuffers?: ReadBufferPool;
   logger: Logger;
 }
+
+/** Kafka's producer.id.expiration.ms default (KIP-854). */
+export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 24 * 60 * 60 * 1000;
 
 /** A dev broker has no use for more; the cap keeps a bad request from creating millions of logs. */
 export const MAX_PARTITIONS_PER_TOPIC = 10_000;
@@ -93,6 +98,7 @@ export class Cluster {
   readonly groupConfig: GroupConfig;
   readonly maxRequestBytes: number;
   readonly maxDecompressedBatchBytes: number;
+  private readonly producerIdExpirationMs: number;
   private readonly syncWrites: boolean;
   private readonly preferredLeaderElection: boolean;
   readonly recordCodecs: RecordCodecs;
@@ -116,6 +122,7 @@ export class Cluster {
     this.groupConfig = { ...DEFAULT_GROUP_CONFIG, ...options.groupConfig };
     this.maxRequestBytes = options.maxRequestBytes;
     this.maxDecompressedBatchBytes = options.maxDecompressedBatchBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+    this.producerIdExpirationMs = options.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS;
     this.syncWrites = options.syncWrites ?? false;
     this.preferredLeaderElection = options.preferredLeaderElection ?? true;
     this.recordCodecs = options.codecs ?? protocolRecordCodecs;
@@ -568,8 +575,9 @@ export class Cluster {
   // ---------------------------------------------------------------- housekeeping
 
   /**
-   * Retention and compaction over every partition (Kafka's log cleaner and retention check), and
-   * expiry of committed offsets past offsets.retention.minutes (Kafka's offsets retention check).
+   * Retention and compaction over every partition (Kafka's log cleaner and retention check), expiry
+   * of committed offsets past offsets.retention.minutes (Kafka's offsets retention check) and of idle
+   * producers' state past producer.id.expiration.ms.
    */
   runLogCleanup(now = Date.now()): void {
     try {
@@ -585,6 +593,7 @@ export class Cluster {
     for (const topic of this.topicsByName.values()) {
       for (const partition of topic.partitions) {
         try {
+          partition.log.removeExpiredProducers(this.producerIdExpirationMs, now);
           const retention = partition.log.applyRetention(now);
           if (retention.deletedSegments > 0) {
             this.logger.info(

@@ -1,12 +1,9 @@
 /** Topics and partitions as the cluster sees them: replicas, leader, ISR, epoch, and the log. */
 import type { PartitionLog } from '../storage/partition-log.js';
-import { ProducerStates } from './producer-state.js';
 
 export class PartitionState {
   /** Long-polling fetches waiting for data on this partition. */
   readonly waiters = new Set<() => void>();
-  /** Idempotent producers' recent batches, for deduplication. */
-  readonly producers = new ProducerStates();
 
   constructor(
     readonly topic: Topic,

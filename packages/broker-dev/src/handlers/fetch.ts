@@ -8,8 +8,11 @@
  * - Limits: response maxBytes (capped at Kafka's fetch.max.bytes, 55 MiB) and per-partition
  *   partitionMaxBytes; the first batch of the first non-empty partition is returned even if it
  *   is larger (KIP-74). Records are zero-copy slices of the log.
- * - isolation_level read_committed reads up to the last stable offset (= high watermark until
- *   transactions exist) and reports an empty aborted-transactions list.
+ * - isolation_level read_committed (1) reads up to the last stable offset (the first offset of
+ *   the earliest open transaction, else the high watermark) and lists the aborted transactions
+ *   overlapping the batches returned (producer id and first offset, from the partition's
+ *   aborted-transaction index), so the consumer can drop their records; read_uncommitted (0)
+ *   reads to the high watermark with a null list. LastStableOffset is always set.
  * - v9+ checks currentLeaderEpoch (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH); v12+ adds the
  *   current leader on NOT_LEADER_OR_FOLLOWER; v13+ addresses topics by id (UNKNOWN_TOPIC_ID).
  */
@@ -23,6 +26,8 @@ import type {
 import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
 import type { PartitionState, Topic } from '../cluster/topic.js';
+import type { PartitionLog } from '../storage/index.js';
+import { batchLastOffset } from '../storage/record-batch.js';
 import { leaderEpochError, leaderError, nodeEndpoint } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -42,6 +47,16 @@ function errorPartition(partitionIndex: number, errorCode: number): FetchRespons
     preferredReadReplica: -1,
     records: EMPTY_RECORDS,
   };
+}
+
+/** The aborted transactions overlapping [fetchOffset, the end of the last batch returned). */
+function abortedTransactionsIn(log: PartitionLog, fetchOffset: number, slices: readonly Buffer[]) {
+  if (slices.length === 0) return [];
+  const last = slices[slices.length - 1];
+  const upperBound = batchLastOffset(last, 0) + 1;
+  return log
+    .collectAbortedTransactions(fetchOffset, upperBound)
+    .map((txn) => ({ producerId: BigInt(txn.producerId), firstOffset: BigInt(txn.firstOffset) }));
 }
 
 interface Evaluation {
@@ -126,6 +141,7 @@ function evaluate(ctx: RequestContext, request: FetchRequest): Evaluation {
           });
           let size = 0;
           for (const slice of slices) size += slice.length;
+          if (readCommitted) result.abortedTransactions = abortedTransactionsIn(log, fetchOffset, slices);
           if (size > 0) {
             result.records = slices.length === 1 ? slices[0] : (slices as unknown as Buffer);
             bytes += size;

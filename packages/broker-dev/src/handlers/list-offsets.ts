@@ -1,15 +1,19 @@
 /**
  * ListOffsets: v1-8 (v0's multi-offset form was removed in Kafka 4 and is not advertised).
  *
- * - Timestamps: -1 latest (the last stable offset for read_committed, v2+), -2 earliest,
- *   -3 the record with the largest timestamp (v7+), -4 earliest local (v8+, = earliest here),
- *   otherwise the first record with timestamp >= the one asked (offset -1 if none).
+ * - Timestamps: -1 latest, -2 earliest, -3 the record with the largest timestamp (v7+), -4
+ *   earliest local (v8+, = earliest here), otherwise the first record with timestamp >= the one
+ *   asked (offset -1 if none).
+ * - IsolationLevel (v2+): the last fetchable offset is the last stable offset for read_committed
+ *   (1) and the high watermark otherwise. Latest answers it; a record found at or beyond it by
+ *   timestamp (or -3) is not visible: offset -1 (Kafka's Partition.fetchOffsetForTimestamp).
  * - Only the leader answers; v4+ checks currentLeaderEpoch and returns the leader epoch.
  */
 
 import type { ListOffsetsResponse, ListOffsetsResponseListOffsetsPartitionResponse } from '@samsa/protocol';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
+import { ListOffsetsTimestamp } from '../storage/index.js';
 import { leaderEpochError, leaderError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -43,19 +47,21 @@ export const listOffsetsHandler = defineHandler({
             const timestamp = Number(p.timestamp);
             const log = partition.log;
             try {
-              if (timestamp === -1) {
-                const offset = readCommitted ? log.lastStableOffset : log.highWatermark;
+              const lastFetchable = readCommitted ? log.lastStableOffset : log.highWatermark;
+              if (timestamp === ListOffsetsTimestamp.latest) {
                 return {
                   partitionIndex: p.partitionIndex,
                   errorCode: ErrorCode.NONE,
                   timestamp: -1n,
-                  offset: BigInt(offset),
+                  offset: BigInt(lastFetchable),
                   leaderEpoch: partition.leaderEpoch,
                 };
               }
+              const earliest =
+                timestamp === ListOffsetsTimestamp.earliest ||
+                timestamp === ListOffsetsTimestamp.earliestLocal;
               const found = log.offsetForTimestamp(timestamp);
-              const visible =
-                found && (!readCommitted || found.offset < log.lastStableOffset || timestamp < 0);
+              const visible = found && (earliest || found.offset < lastFetchable);
               return {
                 partitionIndex: p.partitionIndex,
                 errorCode: ErrorCode.NONE,

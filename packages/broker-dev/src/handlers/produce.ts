@@ -12,10 +12,13 @@
  * - acks=0 sends no response; if any partition failed, the connection is closed instead so the
  *   producer notices (Kafka does the same). acks=-1 checks min.insync.replicas against the ISR.
  * - Only the leader accepts writes (NOT_LEADER_OR_FOLLOWER with the KIP-951 leader hint, v10+).
- * - Idempotent producers (InitProducerId): a retried batch is answered with its original offsets
- *   and not written again; sequence gaps get OUT_OF_ORDER_SEQUENCE_NUMBER, old epochs
- *   INVALID_PRODUCER_EPOCH. Transactional batches get the same checks; the partition side of
- *   transactions (open transactions, last stable offset) is not there yet.
+ * - Idempotent and transactional producers: the producer-state checks of
+ *   produce-producer-state.ts (a retried batch is answered with its original offsets and not
+ *   written again; epoch, sequence and transaction-state errors; KIP-890 verification of a
+ *   transaction's first batch on a partition, TRANSACTION_ABORTABLE from v11). The log then
+ *   records the batch in the partition's producer state (open transactions, last stable offset).
+ * - UNKNOWN_PRODUCER_ID is never answered: since KIP-360 (Kafka 2.5) a producer without state on
+ *   the partition may continue at any sequence.
  */
 
 import type {
@@ -27,10 +30,10 @@ import type {
 import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
 import { mayProduceTo } from '../cluster/internal-topics.js';
-import type { PartitionState } from '../cluster/topic.js';
 import { minInsyncReplicas } from '../cluster/topic-configs.js';
-import { type ProducedBatch, validateProducedBatch } from '../storage/index.js';
+import { validateProducedBatch } from '../storage/index.js';
 import { leaderError, nodeEndpoint } from './common.js';
+import { checkProducerState, transactionalRequestError } from './produce-producer-state.js';
 import { CloseConnection, defineHandler, NO_RESPONSE, type RequestContext } from './types.js';
 
 const NO_OFFSET = -1n;
@@ -62,31 +65,6 @@ function errorResponse(request: ProduceRequest, errorCode: number): ProduceRespo
   };
 }
 
-/**
- * Idempotence checks for a partition's batch: undefined to append, else the response to give
- * (the original offsets of a retried batch, or a sequence/epoch error).
- */
-function checkSequence(
-  partition: PartitionState,
-  batch: ProducedBatch,
-): ProduceResponsePartitionProduceResponse | undefined {
-  const check = partition.producers.check(
-    batch.producerId,
-    batch.producerEpoch,
-    batch.baseSequence,
-    batch.recordCount,
-  );
-  if (check.kind === 'error') return partitionResult(0, check.errorCode, check.message);
-  if (check.kind === 'duplicate') {
-    // A retry of a batch already written: answer with where it went, as Kafka does.
-    const result = partitionResult(0, ErrorCode.NONE);
-    result.baseOffset = BigInt(check.firstOffset);
-    result.logStartOffset = BigInt(partition.log.logStartOffset);
-    return result;
-  }
-  return undefined;
-}
-
 export const produceHandler = defineHandler({
   apiKey: ApiKey.Produce,
   name: 'Produce',
@@ -98,6 +76,12 @@ export const produceHandler = defineHandler({
     const acks = request.acks;
     if (acks !== 0 && acks !== 1 && acks !== -1)
       return errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS);
+    const requestError = transactionalRequestError(request);
+    if (requestError !== ErrorCode.NONE) {
+      return acks === 0
+        ? new CloseConnection('a transactional produce request with acks=0 failed')
+        : errorResponse(request, requestError);
+    }
     const cluster = ctx.cluster;
     const nodeId = ctx.node.id;
     let failed = false;
@@ -155,9 +139,8 @@ export const produceHandler = defineHandler({
             maxDecompressedBytes: cluster.maxDecompressedBatchBytes,
             codecs: cluster.recordCodecs,
           });
-          const idempotent = batch.producerId >= 0;
-          if (idempotent) {
-            const outcome = checkSequence(partition, batch);
+          if (batch.producerId >= 0) {
+            const outcome = checkProducerState(ctx, request, partition, batch);
             if (outcome) {
               partitionResponses[i] = outcome;
               outcome.index = data.index;
@@ -169,15 +152,6 @@ export const produceHandler = defineHandler({
             leaderEpoch: partition.leaderEpoch,
             adopt: ctx.requestBytesOwned,
           });
-          if (idempotent) {
-            partition.producers.record(
-              batch.producerId,
-              batch.producerEpoch,
-              batch.baseSequence,
-              appended.baseOffset,
-              appended.lastOffset,
-            );
-          }
           partitionResponses[i] = {
             index: data.index,
             errorCode: ErrorCode.NONE,

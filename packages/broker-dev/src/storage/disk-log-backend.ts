@@ -9,6 +9,8 @@ import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
 import { FileSegmentStore } from './file-segment-store.js';
 import type { LeaderEpochCache } from './leader-epoch-cache.js';
 import type { LogBackend } from './log-backend.js';
+import { deleteProducerSnapshot, snapshotOffsets, writeProducerSnapshot } from './producer-snapshot.js';
+import type { ProducerSnapshotEntry } from './producer-state.js';
 import { Segment } from './segment.js';
 import {
   CLEAN_SHUTDOWN_FILE,
@@ -88,6 +90,16 @@ export class DiskLogBackend implements LogBackend {
 
   saveLeaderEpochs(epochs: LeaderEpochCache): void {
     writeFileAtomic(path.join(this.dir, LEADER_EPOCH_FILE), epochs.serialize());
+  }
+
+  saveProducerSnapshot(offset: number, entries: readonly ProducerSnapshotEntry[]): void {
+    writeProducerSnapshot(this.dir, offset, entries);
+  }
+
+  deleteProducerSnapshotsBefore(offset: number): void {
+    for (const snapshot of snapshotOffsets(this.dir)) {
+      if (snapshot < offset) deleteProducerSnapshot(this.dir, snapshot);
+    }
   }
 
   flush(active: Segment): void {

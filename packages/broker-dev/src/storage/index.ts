@@ -49,5 +49,14 @@ export {
   type ProduceValidationContext,
   validateProducedBatch,
 } from './produce-validation.js';
+export {
+  BatchMetadata,
+  type CompletedTxn,
+  lastSequenceOf,
+  type ProducerStateEntry,
+  type ProducerStateError,
+  ProducerStateManager,
+} from './producer-state.js';
 export { ReadBufferPool } from './read-buffer-pool.js';
 export { consoleStorageLogger, type StorageLogger, silentStorageLogger } from './storage-logger.js';
+export type { AbortedTxn } from './transaction-index.js';

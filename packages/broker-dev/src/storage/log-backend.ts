@@ -4,6 +4,7 @@
  */
 import type { LeaderEpochCache } from './leader-epoch-cache.js';
 import { MemorySegmentStore } from './memory-segment-store.js';
+import type { ProducerSnapshotEntry } from './producer-state.js';
 import { Segment } from './segment.js';
 import { kernelMemoryDirectory, ShmSegmentStore } from './shm-segment-store.js';
 
@@ -28,6 +29,10 @@ export interface LogBackend {
   discardReplacement(replacement: Segment): void;
   saveLogStartOffset(offset: number): void;
   saveLeaderEpochs(epochs: LeaderEpochCache): void;
+  /** Persists the producer state as of log end offset `offset` (a `.snapshot` file on disk). */
+  saveProducerSnapshot(offset: number, entries: readonly ProducerSnapshotEntry[]): void;
+  /** Drops the producer snapshots below `offset` (their segments are gone). */
+  deleteProducerSnapshotsBefore(offset: number): void;
   flush(active: Segment): void;
   close(segments: readonly Segment[]): void;
   /** Closes and removes everything the partition stored. */
@@ -89,6 +94,10 @@ export class MemoryLogBackend implements LogBackend {
   saveLogStartOffset(): void {}
 
   saveLeaderEpochs(): void {}
+
+  saveProducerSnapshot(): void {}
+
+  deleteProducerSnapshotsBefore(): void {}
 
   flush(): void {}
 

@@ -2,6 +2,9 @@
  * Opens a partition directory after a clean shutdown or a crash: finishes or discards interrupted
  * compaction swaps, loads or rebuilds segment indexes, validates the active segment batch by batch
  * (length, magic 2, CRC32C) and truncates a torn or corrupt tail, so offsets are contiguous afterwards.
+ * A segment rebuilt by scanning also needs its aborted-transaction index rebuilt, which takes the
+ * producer state (producer-state-log.ts); its index files are written once that is done
+ * (writeRebuiltIndexes), so intact index files always come with a current `.txnindex`.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +21,7 @@ import {
   LOG_SUFFIX,
   parsePartitionFile,
   readIndexFiles,
+  readTxnIndexFile,
   removeIfExists,
   removeIndexFiles,
   SWAP_SUFFIX,
@@ -31,6 +35,8 @@ export interface RecoveredLog {
   segments: Segment[];
   logStartOffset: number;
   epochs: LeaderEpochCache;
+  /** Segments rebuilt by scanning: their aborted-transaction index must be rebuilt too. */
+  rebuilt: Set<Segment>;
 }
 
 export interface RecoveryOptions {
@@ -51,6 +57,7 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
 
   const epochs = readEpochs(dir);
   const segments: Segment[] = [];
+  const rebuilt = new Set<Segment>();
   for (let i = 0; i < bases.length; i++) {
     const isLast = i === bases.length - 1;
     const store = FileSegmentStore.open(segmentPath(dir, bases[i], LOG_SUFFIX), options.syncWrites);
@@ -71,6 +78,7 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
       epochs.assign(batchLeaderEpoch(buf, at), batchBaseOffset(buf, at));
     });
     segments.push(segment);
+    rebuilt.add(segment);
     if (scan.problem) {
       const lost = store.size - scan.validBytes;
       options.logger.warn(
@@ -83,7 +91,6 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
         break;
       }
     }
-    if (!isLast) writeIndexFiles(dir, segment);
   }
 
   const hwm = segments.length > 0 ? segments[segments.length - 1].nextOffset : 0;
@@ -94,12 +101,22 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
 
   removeIfExists(path.join(dir, CLEAN_SHUTDOWN_FILE));
   fsyncDirectory(dir);
-  return { segments, logStartOffset, epochs };
+  return { segments, logStartOffset, epochs, rebuilt };
+}
+
+/** After the producer state rebuilt their aborted-transaction indexes: the sealed rebuilt segments' index files. */
+export function writeRebuiltIndexes(dir: string, recovered: RecoveredLog): void {
+  const active = recovered.segments[recovered.segments.length - 1];
+  for (const segment of recovered.rebuilt) if (segment !== active) writeIndexFiles(dir, segment);
 }
 
 function loadIndexes(dir: string, segment: Segment): boolean {
   const indexes = readIndexFiles(dir, segment.baseOffset, segment.size);
-  return indexes !== undefined && segment.adoptIndexes(indexes.offsetIndex, indexes.timeIndex);
+  if (!indexes || !segment.adoptIndexes(indexes.offsetIndex, indexes.timeIndex)) return false;
+  const txnIndex = readTxnIndexFile(dir, segment.baseOffset, segment.nextOffset);
+  if (!txnIndex) return false;
+  segment.txnIndex = txnIndex;
+  return true;
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
  * The log of one topic partition: offset assignment, fetch reads, timestamp and leader-epoch lookups,
- * DeleteRecords, truncation, retention and compaction. Segments live in memory or on disk (LogBackend);
- * everything else is the same code. All operations are synchronous: the broker is one event loop and
- * storage calls complete before the next request is handled, which keeps ordering trivial.
+ * DeleteRecords, truncation, retention and compaction, and the producer state its batches build (idempotent
+ * sequences, open transactions, the last stable offset and the aborted-transaction index). Segments live in
+ * memory or on disk (LogBackend); everything else is the same code. All operations are synchronous: the
+ * broker is one event loop and storage calls complete before the next request is handled, which keeps
+ * ordering trivial.
  */
 import {
   BatchField,
@@ -11,20 +13,23 @@ import {
   RECORD_BATCH_OVERHEAD,
   TIMESTAMP_TYPE_MASK,
 } from '@samsa/protocol';
-import { buildOffsetMap, type CleaningContext, cleanBatch, groupSegments } from './compaction.js';
 import { gzipOnlyCodecs, type RecordCodecs } from './compression.js';
 import { DiskLogBackend } from './disk-log-backend.js';
 import { CorruptRecordError, OffsetOutOfRangeError, StorageClosedError } from './errors.js';
 import { type EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache.js';
 import { type LogBackend, MemoryLogBackend, type SegmentMemory } from './log-backend.js';
+import { type CompactionResult, LogCleaner } from './log-cleaner.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
-import { recoverPartitionDir } from './log-recovery.js';
+import { type RecoveredLog, recoverPartitionDir, writeRebuiltIndexes } from './log-recovery.js';
+import { ProducerStateManager } from './producer-state.js';
+import { applyBatch, recoverProducerState } from './producer-state-log.js';
 import type { ReadBufferPool } from './read-buffer-pool.js';
 import {
   batchAttributes,
   batchBaseOffset,
   batchLastOffset,
   batchMaxTimestamp,
+  batchProducerId,
   batchSize,
   readInt32,
   rewriteBatchCrc,
@@ -35,6 +40,7 @@ import { decodeRecords } from './records.js';
 import { MAX_RELATIVE_OFFSET, type Segment } from './segment.js';
 import { partitionDirectory } from './segment-files.js';
 import { consoleStorageLogger, type StorageLogger } from './storage-logger.js';
+import type { AbortedTxn } from './transaction-index.js';
 
 export interface PartitionLogOptions {
   topic: string;
@@ -96,13 +102,7 @@ export interface RetentionResult {
   logStartOffset: number;
 }
 
-export interface CompactionResult {
-  cleanedSegments: number;
-  resultingSegments: number;
-  bytesBefore: number;
-  bytesAfter: number;
-  recordsRemoved: number;
-}
+export type { CompactionResult } from './log-cleaner.js';
 
 export interface SegmentInfo {
   baseOffset: number;
@@ -124,10 +124,9 @@ export class PartitionLog {
   private startOffset: number;
   private readonly epochs: LeaderEpochCache;
   private closed = false;
-  /** Compaction cleaned everything below this offset (re-cleaning only starts when new data passes it). */
-  private cleanedUpTo = 0;
-  /** Earliest delete horizon of a retained tombstone or marker; -1 when none is pending. */
-  private nextHorizonMs = -1;
+  private readonly cleaner: LogCleaner;
+  /** Idempotent and transactional producers' state: sequences, epochs, open transactions. */
+  readonly producers: ProducerStateManager;
   /** Records appended since the last fsync (flush.messages). */
   private unflushedRecords = 0;
   /** When the log was last fsynced (flush.ms). */
@@ -141,7 +140,7 @@ export class PartitionLog {
     private readonly codecs: RecordCodecs,
     private readonly logger: StorageLogger,
     private readonly now: () => number,
-    recovered: { segments: Segment[]; logStartOffset: number; epochs: LeaderEpochCache },
+    recovered: RecoveredLog,
     /** The partition directory when on disk. */
     readonly directory: string | undefined,
     /** Every append is fsynced by the segment store itself. */
@@ -154,6 +153,29 @@ export class PartitionLog {
     if (this.segments.length === 0) {
       this.segments.push(backend.createSegment(this.startOffset, logConfig.indexIntervalBytes, now()));
     }
+    this.producers = new ProducerStateManager(this.name);
+    if (directory !== undefined) {
+      this.reloadProducerState(recovered.rebuilt);
+      writeRebuiltIndexes(directory, recovered);
+    }
+    const log = this;
+    this.cleaner = new LogCleaner({
+      name: this.name,
+      get config() {
+        return log.logConfig;
+      },
+      get segments() {
+        return log.segments;
+      },
+      backend,
+      get lastStableOffset() {
+        return log.lastStableOffset;
+      },
+      producers: this.producers,
+      codecs,
+      logger,
+      collectAbortedTransactions: (from, to) => this.collectAbortedTransactions(from, to),
+    });
   }
 
   static open(options: PartitionLogOptions): PartitionLog {
@@ -162,7 +184,12 @@ export class PartitionLog {
     const now = options.now ?? Date.now;
     const codecs = options.codecs ?? gzipOnlyCodecs;
     if (options.dataDir === undefined) {
-      const empty = { segments: [], logStartOffset: 0, epochs: new LeaderEpochCache() };
+      const empty = {
+        segments: [],
+        logStartOffset: 0,
+        epochs: new LeaderEpochCache(),
+        rebuilt: new Set<Segment>(),
+      };
       const backend = new MemoryLogBackend(options.segmentMemory);
       return new PartitionLog(
         options.topic,
@@ -229,9 +256,29 @@ export class PartitionLog {
     return this.startOffset;
   }
 
-  /** First offset of the earliest open transaction; equals the high watermark until transactions exist. */
+  /**
+   * The last stable offset: the first offset of the earliest open transaction (not below the log start), or
+   * the high watermark when none is open or it starts there (UnifiedLog.lastStableOffset).
+   */
   get lastStableOffset(): number {
-    return this.highWatermark;
+    const hwm = this.highWatermark;
+    const firstUnstable = this.producers.firstUnstableOffset;
+    if (firstUnstable < 0) return hwm;
+    return Math.min(Math.max(firstUnstable, this.startOffset), hwm);
+  }
+
+  /**
+   * The aborted transactions a read_committed fetch of [fetchOffset, upperBoundOffset) must be told about:
+   * those overlapping the range, from the aborted-transaction indexes of the segment holding fetchOffset on
+   * (Kafka's collectAbortedTransactions).
+   */
+  collectAbortedTransactions(fetchOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    this.checkOpen();
+    const out: AbortedTxn[] = [];
+    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
+      if (this.segments[i].txnIndex.collect(fetchOffset, upperBoundOffset, out)) break;
+    }
+    return out;
   }
 
   get sizeInBytes(): number {
@@ -302,6 +349,11 @@ export class PartitionLog {
     }
     this.active.append(batches, options.adopt ?? false);
     if (this.epochs.assign(options.leaderEpoch, baseOffset)) this.backend.saveLeaderEpochs(this.epochs);
+    for (pos = 0; pos < batches.length; pos += batchSize(batches, pos)) {
+      if (batchProducerId(batches, pos) < 0) continue;
+      const completed = applyBatch(this.producers, batches, pos);
+      if (completed?.aborted) this.active.txnIndex.append(completed);
+    }
     this.afterAppend(nextOffset - baseOffset);
     return { baseOffset, lastOffset: nextOffset - 1, logAppendTimeMs };
   }
@@ -341,6 +393,8 @@ export class PartitionLog {
     this.backend.sealSegment(this.active);
     // Sealing fsynced everything appended so far.
     this.markFlushed();
+    // Kafka snapshots the producer state at every roll: a restart replays only the active segment.
+    this.snapshotProducers();
     const segment = this.backend.createSegment(
       this.highWatermark,
       this.logConfig.indexIntervalBytes,
@@ -504,8 +558,16 @@ export class PartitionLog {
       this.active.truncateTo(offset);
     }
     if (this.epochs.truncateFromEnd(this.highWatermark)) this.backend.saveLeaderEpochs(this.epochs);
-    this.cleanedUpTo = Math.min(this.cleanedUpTo, this.highWatermark);
+    this.cleaner.truncated(this.highWatermark);
+    // Kafka's truncateAndReload: the newest snapshot at or below the new end, and a replay from there.
+    this.reloadProducerState(new Set());
     return this.highWatermark;
+  }
+
+  /** The producer state from the newest usable snapshot and a replay (`rebuildTxnIndex`: see recovery). */
+  private reloadProducerState(rebuildTxnIndex: ReadonlySet<Segment>): void {
+    const { producers, directory: dir, segments, startOffset: logStartOffset, logger, name: where } = this;
+    recoverProducerState({ producers, dir, segments, logStartOffset, rebuildTxnIndex, logger, where });
   }
 
   /**
@@ -560,101 +622,28 @@ export class PartitionLog {
       this.backend.deleteSegment(segment);
     }
     this.startOffset = Math.max(this.startOffset, this.segments[0].baseOffset);
+    // The producer state stays (as in Kafka); snapshots of deleted segments go with them.
+    this.backend.deleteProducerSnapshotsBefore(this.segments[0].baseOffset);
     return { segments: count, bytes };
   }
 
   /**
-   * Compacts the sealed segments older than min.compaction.lag.ms (cleanup.policy compact): latest record per
-   * key, tombstones dropped after delete.retention.ms, offsets preserved; the active segment is never touched.
-   * Does nothing (undefined) when no new data was sealed since the last run and no delete horizon is due.
+   * Forgets producers idle for producer.id.expiration.ms whose transaction is not open here (KIP-854);
+   * returns how many went.
+   */
+  removeExpiredProducers(expirationMs: number, nowMs: number = this.now()): number {
+    this.checkOpen();
+    return this.producers.removeExpired(nowMs, expirationMs);
+  }
+
+  /**
+   * Compacts the sealed segments older than min.compaction.lag.ms and below the last stable offset
+   * (cleanup.policy compact, see LogCleaner). Undefined when there was nothing new to clean.
    */
   compact(nowMs: number = this.now()): CompactionResult | undefined {
     this.checkOpen();
     if (!this.logConfig.cleanupPolicy.compact) return undefined;
-    const lagLimit = nowMs - this.logConfig.minCompactionLagMs;
-    let cleanableCount = 0;
-    while (
-      cleanableCount < this.segments.length - 1 &&
-      this.segments[cleanableCount].maxTimestamp <= lagLimit
-    ) {
-      cleanableCount++;
-    }
-    if (cleanableCount === 0) return undefined;
-    const cleanable = this.segments.slice(0, cleanableCount);
-    const cleanableEnd = this.segments[cleanableCount].baseOffset;
-    const horizonDue = this.nextHorizonMs >= 0 && nowMs >= this.nextHorizonMs;
-    if (cleanableEnd <= this.cleanedUpTo && !horizonDue) return undefined;
-
-    const context: CleaningContext = {
-      nowMs,
-      deleteRetentionMs: this.logConfig.deleteRetentionMs,
-      codecs: this.codecs,
-      logger: this.logger,
-      where: this.name,
-    };
-    const map = buildOffsetMap(cleanable, context);
-    const producersWithData = new Set<number>();
-    const result: CompactionResult = {
-      cleanedSegments: cleanable.length,
-      resultingSegments: 0,
-      bytesBefore: 0,
-      bytesAfter: 0,
-      recordsRemoved: 0,
-    };
-    let nextHorizon = -1;
-    for (const segment of cleanable) result.bytesBefore += segment.size;
-    // Groups are sized before cleaning (as in Kafka), so a second, copy-only pass merges what cleaning shrank.
-    const cleaned = this.rewriteGroups(cleanable, (batch, replacement) => {
-      const outcome = cleanBatch(batch, map, producersWithData, context);
-      result.recordsRemoved += outcome.recordsRemoved;
-      if (outcome.pendingHorizonMs >= 0 && (nextHorizon < 0 || outcome.pendingHorizonMs < nextHorizon)) {
-        nextHorizon = outcome.pendingHorizonMs;
-      }
-      if (outcome.batch) replacement.append(outcome.batch);
-    });
-    const merged = this.rewriteGroups(cleaned, (batch, replacement) => replacement.append(batch), 2);
-    result.resultingSegments = merged.length;
-    for (const segment of merged) result.bytesAfter += segment.size;
-    this.cleanedUpTo = cleanableEnd;
-    this.nextHorizonMs = nextHorizon;
-    return result;
-  }
-
-  /**
-   * Rewrites consecutive `segments` group by group (each group fits segment.bytes) through `copy`, swapping
-   * each result in for its group. Groups smaller than `minGroupSize` are left as they are. Returns the
-   * segments now covering the same range.
-   */
-  private rewriteGroups(
-    segments: readonly Segment[],
-    copy: (batch: Buffer, replacement: Segment) => void,
-    minGroupSize = 1,
-  ): Segment[] {
-    const out: Segment[] = [];
-    for (const group of groupSegments(segments, this.logConfig.segmentBytes)) {
-      if (group.length < minGroupSize) {
-        out.push(...group);
-        continue;
-      }
-      const first = this.segments.indexOf(group[0]);
-      const endOffset = this.segments[first + group.length].baseOffset;
-      const replacement = this.backend.createReplacement(
-        group[0].baseOffset,
-        endOffset,
-        this.logConfig.indexIntervalBytes,
-        group[0].createdAtMs,
-      );
-      try {
-        for (const segment of group) segment.forEachBatch((batch) => copy(batch, replacement));
-        this.backend.swapIn(replacement, endOffset, group);
-      } catch (error) {
-        this.backend.discardReplacement(replacement);
-        throw error;
-      }
-      this.segments.splice(first, group.length, replacement);
-      out.push(replacement);
-    }
-    return out;
+    return this.cleaner.clean(nowMs);
   }
 
   /** fsyncs the active segment (sealed ones were synced when they rolled). */
@@ -669,11 +658,25 @@ export class PartitionLog {
     this.lastFlushMs = this.now();
   }
 
-  /** Flushes and closes; on disk, marks a clean shutdown so the next open trusts the indexes. */
+  /**
+   * Flushes and closes; on disk, snapshots the producer state at the log end and marks a clean shutdown, so
+   * the next open trusts the indexes and replays nothing.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.snapshotProducers();
     this.backend.close(this.segments);
+  }
+
+  /** A snapshot only shortens the replay after a restart: failing to write one is not an error. */
+  private snapshotProducers(): void {
+    if (!this.backend.durable) return;
+    try {
+      this.backend.saveProducerSnapshot(this.logEndOffset, this.producers.snapshot());
+    } catch (error) {
+      this.logger.warn(`${this.name}: cannot write a producer snapshot: ${(error as Error).message}`);
+    }
   }
 
   /** Closes and removes all data of the partition (DeleteTopics). */

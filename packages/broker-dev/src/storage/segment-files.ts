@@ -1,8 +1,9 @@
 /**
  * File names of a partition directory, following Kafka: segment files named by their 20-digit zero-padded
- * base offset (`.log`, `.index`, `.timeindex`), plus checkpoints. Compaction's transient files also carry the
- * exclusive end of the offset range they replace (`<base>.<end>.cleaned`, `<base>.<end>.swap`), so a swap
- * interrupted by a crash can be completed without guessing which old segments it covers.
+ * base offset (`.log`, `.index`, `.timeindex`, `.txnindex`), plus checkpoints (producer-state snapshots are
+ * producer-snapshot.ts's). Compaction's transient files also carry the exclusive end of the offset range
+ * they replace (`<base>.<end>.cleaned`, `<base>.<end>.swap`), so a swap interrupted by a crash can be
+ * completed without guessing which old segments it covers.
  */
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
@@ -10,10 +11,12 @@ import { writeFileAtomic } from './atomic-file.js';
 import { OffsetIndex } from './offset-index.js';
 import type { Segment } from './segment.js';
 import { TimeIndex } from './time-index.js';
+import { TransactionIndex } from './transaction-index.js';
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
+export const TXN_INDEX_SUFFIX = '.txnindex';
 export const CLEANED_SUFFIX = '.cleaned';
 export const SWAP_SUFFIX = '.swap';
 export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
@@ -38,7 +41,7 @@ export function replacementPath(dir: string, baseOffset: number, endOffset: numb
   return path.join(dir, `${offsetName(baseOffset)}.${offsetName(endOffset)}${suffix}`);
 }
 
-const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex)$/;
+const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex|\.txnindex)$/;
 const REPLACEMENT_FILE = /^(\d{20})\.(\d{20})(\.cleaned|\.swap)$/;
 
 export type PartitionFile =
@@ -61,8 +64,15 @@ export function parsePartitionFile(name: string): PartitionFile {
   return { kind: 'other' };
 }
 
+/**
+ * Writes a segment's index files. The `.txnindex` goes first (or is removed when the segment has no
+ * aborted transaction), so an intact `.index` and `.timeindex` pair implies its `.txnindex` is current.
+ */
 export function writeIndexFiles(dir: string, segment: Segment): void {
   const { offsetIndex, timeIndex } = segment.indexes;
+  const txnIndexPath = segmentPath(dir, segment.baseOffset, TXN_INDEX_SUFFIX);
+  if (segment.txnIndex.size > 0) writeFileAtomic(txnIndexPath, segment.txnIndex.serialize());
+  else removeIfExists(txnIndexPath);
   writeFileAtomic(segmentPath(dir, segment.baseOffset, INDEX_SUFFIX), offsetIndex.serialize());
   writeFileAtomic(segmentPath(dir, segment.baseOffset, TIME_INDEX_SUFFIX), timeIndex.serialize());
 }
@@ -81,9 +91,24 @@ export function readIndexFiles(
   return offsetIndex && timeIndex ? { offsetIndex, timeIndex } : undefined;
 }
 
+/**
+ * A sealed segment's aborted-transaction index: empty when it has no `.txnindex` (see writeIndexFiles),
+ * undefined when the file is malformed.
+ */
+export function readTxnIndexFile(
+  dir: string,
+  baseOffset: number,
+  nextOffset: number,
+): TransactionIndex | undefined {
+  const txnIndexPath = segmentPath(dir, baseOffset, TXN_INDEX_SUFFIX);
+  if (!existsSync(txnIndexPath)) return new TransactionIndex();
+  return TransactionIndex.deserialize(readFileSync(txnIndexPath), baseOffset, nextOffset);
+}
+
 export function removeIndexFiles(dir: string, baseOffset: number): void {
   removeIfExists(segmentPath(dir, baseOffset, INDEX_SUFFIX));
   removeIfExists(segmentPath(dir, baseOffset, TIME_INDEX_SUFFIX));
+  removeIfExists(segmentPath(dir, baseOffset, TXN_INDEX_SUFFIX));
 }
 
 export function removeIfExists(filePath: string): void {

@@ -15,6 +15,7 @@ import {
 } from './record-batch.js';
 import type { CollectLimits, CollectResult, SegmentStore } from './segment-store.js';
 import { TimeIndex } from './time-index.js';
+import { TransactionIndex } from './transaction-index.js';
 
 /** Relative offsets and positions are i32 in the index files, as in Kafka. */
 export const MAX_RELATIVE_OFFSET = 2147483647;
@@ -39,6 +40,8 @@ export class Segment {
   private offsetIndex = new OffsetIndex();
   private timeIndex = new TimeIndex();
   private bytesSinceIndexEntry = 0;
+  /** The aborted transactions whose ABORT marker is in this segment (kept by the log, not by scanning). */
+  txnIndex = new TransactionIndex();
 
   constructor(
     readonly baseOffset: number,
@@ -237,6 +240,7 @@ export class Segment {
     if (position < 0) return this.nextOffset;
     this.store.truncate(position);
     this.rebuild(false);
+    this.txnIndex.truncateTo(this.nextOffset);
     return this.nextOffset;
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { brokerWithClient, createTopic, produce } from '../helpers/kafka.js';
 import type { RawClient } from '../helpers/raw-client.js';
+import { addPartitions, endTxn, initTransactions, produceTransactional } from '../helpers/transactions.js';
 
 let broker: RunningBroker;
 let client: RawClient;
@@ -21,11 +22,11 @@ afterAll(async () => {
   await broker.stop();
 });
 
-async function listOffset(version: number, timestamp: bigint, isolationLevel = 0) {
+async function listOffset(version: number, timestamp: bigint, isolationLevel = 0, topic = 'times') {
   const response = await client.request(2, version, {
     replicaId: -1,
     isolationLevel,
-    topics: [{ name: 'times', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] }],
+    topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] }],
   });
   return response.topics[0].partitions[0];
 }
@@ -56,6 +57,32 @@ describe('ListOffsets', () => {
 
   it('answers read_committed latest with the last stable offset', async () => {
     expect((await listOffset(2, -1n, 1)).offset).toBe(4n);
+  });
+
+  it('bounds read_committed answers by the last stable offset and read_uncommitted ones by the high watermark', async () => {
+    await createTopic(client, 'times-txn', 1);
+    await produce(client, 'times-txn', 0, [{ key: null, value: 'a', timestamp: 1000 }]);
+    const p = await initTransactions(client, 'times-txn');
+    await addPartitions(client, p, [{ name: 'times-txn', partitions: [0] }]);
+    expect(
+      await produceTransactional(client, p, 'times-txn', 0, [{ key: 'k', value: 'open', timestamp: 7000 }]),
+    ).toBe(0);
+    await produce(client, 'times-txn', 0, [{ key: null, value: 'c', timestamp: 8000 }]);
+    const at = (timestamp: bigint, isolation: number, version = 7) =>
+      listOffset(version, timestamp, isolation, 'times-txn').then((r) => [r.offset, r.timestamp]);
+    for (const version of [2, 5, 8]) {
+      expect(await at(-1n, 1, version), `v${version}`).toEqual([1n, -1n]);
+      expect(await at(-1n, 0, version), `v${version}`).toEqual([3n, -1n]);
+    }
+    // The open transaction's record (and what follows) is beyond the last stable offset.
+    expect(await at(6000n, 1)).toEqual([-1n, -1n]);
+    expect(await at(6000n, 0)).toEqual([1n, 7000n]);
+    expect(await at(-3n, 1)).toEqual([-1n, -1n]);
+    expect(await at(-3n, 0)).toEqual([2n, 8000n]);
+    expect(await at(-2n, 1)).toEqual([0n, -1n]);
+    expect(await endTxn(client, p, true)).toBe(0);
+    expect(await at(-1n, 1)).toEqual([4n, -1n]);
+    expect(await at(6000n, 1)).toEqual([1n, 7000n]);
   });
 
   it('answers UNKNOWN_TOPIC_OR_PARTITION for unknown partitions', async () => {

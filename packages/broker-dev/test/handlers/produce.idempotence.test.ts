@@ -70,6 +70,31 @@ describe('idempotent producers', () => {
     expect(values((await fetchRecords(client, 'idem', 0, 0)).records)).toEqual(['a', 'b', 'c']);
   });
 
+  it('answers a retry of any of the last five batches with its original offset; older ones are out of order', async () => {
+    const { producerId } = await initProducer();
+    const sent: { seq: number; values: string[]; baseOffset: bigint }[] = [];
+    let seq = 0;
+    for (let i = 0; i < 7; i++) {
+      const batchValues = Array.from({ length: i + 1 }, (_, j) => `b${i}-${j}`);
+      const result = await send(producerId, 0, seq, batchValues);
+      expect(result.errorCode).toBe(0);
+      sent.push({ seq, values: batchValues, baseOffset: result.baseOffset });
+      seq += batchValues.length;
+    }
+    const end = (await fetchRecords(client, 'idem', 0, 0)).highWatermark;
+    for (const batch of sent.slice(-5)) {
+      expect(await send(producerId, 0, batch.seq, batch.values)).toMatchObject({
+        errorCode: 0,
+        baseOffset: batch.baseOffset,
+      });
+    }
+    const old = sent[1];
+    expect((await send(producerId, 0, old.seq, old.values)).errorCode).toBe(
+      ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    );
+    expect((await fetchRecords(client, 'idem', 0, 0)).highWatermark).toBe(end);
+  });
+
   it('refuses sequence gaps and fenced epochs', async () => {
     const { producerId } = await initProducer();
     expect((await send(producerId, 0, 0, ['x'])).errorCode).toBe(0);

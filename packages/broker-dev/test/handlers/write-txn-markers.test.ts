@@ -2,9 +2,15 @@
 import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
-import { createTopic } from '../helpers/kafka.js';
+import { createTopic, fetchRequestBody } from '../helpers/kafka.js';
 import { RawClient } from '../helpers/raw-client.js';
-import { markersIn } from '../helpers/transactions.js';
+import {
+  addPartitions,
+  coordinatedBy,
+  initTransactions,
+  markersIn,
+  produceTransactional,
+} from '../helpers/transactions.js';
 
 let broker: RunningBroker;
 const clients: RawClient[] = [];
@@ -67,4 +73,42 @@ it('answers NOT_LEADER_OR_FOLLOWER on a broker that does not lead the partition'
     ],
   });
   expect(response.markers[0].topics[0].partitions[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+});
+
+it('an ABORT from an admin clears a hanging transaction: the last stable offset reaches the high watermark', async () => {
+  await createTopic(clients[0], 'hanging', 1);
+  const client = clients[broker.control.leaderOf('hanging', 0) - 1];
+  const p = await initTransactions(clients[0], coordinatedBy(1, 'hanging'));
+  await addPartitions(clients[0], p, [{ name: 'hanging', partitions: [0] }]);
+  expect(await produceTransactional(client, p, 'hanging', 0, [{ value: 'stuck' }])).toBe(0);
+  const fetchCommitted = async () =>
+    (
+      await client.request(
+        ApiKey.Fetch,
+        11,
+        fetchRequestBody('hanging', [{ partition: 0, offset: 0 }], { isolationLevel: 1 }),
+      )
+    ).responses[0].partitions[0];
+  expect((await fetchCommitted()).lastStableOffset).toBe(0n);
+  // What `kafka-transactions.sh abort` does: the producer's epoch from DescribeProducers, then the marker.
+  const described = await client.request(ApiKey.DescribeProducers, 0, {
+    topics: [{ name: 'hanging', partitionIndexes: [0] }],
+  });
+  const [state] = described.topics[0].partitions[0].activeProducers;
+  expect(state).toMatchObject({ producerId: p.producerId, currentTxnStartOffset: 0n });
+  const response = await client.request(ApiKey.WriteTxnMarkers, 1, {
+    markers: [
+      {
+        producerId: state.producerId,
+        producerEpoch: state.producerEpoch,
+        transactionResult: false,
+        coordinatorEpoch: Math.max(state.coordinatorEpoch, 0),
+        topics: [{ name: 'hanging', partitionIndexes: [0] }],
+      },
+    ],
+  });
+  expect(response.markers[0].topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE);
+  const after = await fetchCommitted();
+  expect(after).toMatchObject({ lastStableOffset: 2n, highWatermark: 2n });
+  expect(after.abortedTransactions).toEqual([{ producerId: p.producerId, firstOffset: 0n }]);
 });

@@ -6,7 +6,10 @@ import { ApiKey, decodeRecords, ErrorCode, iterateRecordBatches, type KafkaRecor
 import { fetchRequestBody } from './kafka.js';
 import type { RawClient } from './raw-client.js';
 
-/** Every error code a Produce of a damaged batch may get: validation's and the producer-state checks'. */
+/**
+ * Every error code a Produce of a damaged batch may get: validation's, the producer-state checks', and
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED for a batch claiming to be transactional without a transactional id.
+ */
 export const PRODUCE_REFUSALS: ReadonlySet<number> = new Set([
   ErrorCode.CORRUPT_MESSAGE,
   ErrorCode.INVALID_RECORD,
@@ -14,10 +17,9 @@ export const PRODUCE_REFUSALS: ReadonlySet<number> = new Set([
   ErrorCode.MESSAGE_TOO_LARGE,
   ErrorCode.INVALID_TIMESTAMP,
   ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
-  ErrorCode.DUPLICATE_SEQUENCE_NUMBER,
   ErrorCode.INVALID_PRODUCER_EPOCH,
-  ErrorCode.UNKNOWN_PRODUCER_ID,
   ErrorCode.INVALID_TXN_STATE,
+  ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
 ]);
 
 /** Produces `batch` to partition 0 of `topic` (acks=-1, v11); resolves with the error code and base offset. */

@@ -7,6 +7,7 @@ import {
   readControlRecord,
 } from '@samsa/protocol';
 import { buildBatch, type TestRecord } from '@samsa/test-support/record-batches';
+import { coordinatorPartition } from '../../src/cluster/coordinator-partitions.js';
 import { fetchRequestBody } from './kafka.js';
 import type { RawClient } from './raw-client.js';
 
@@ -14,6 +15,14 @@ export interface Producer {
   transactionalId: string;
   producerId: bigint;
   producerEpoch: number;
+}
+
+/** A transactional id starting with `prefix` whose coordinator is broker `nodeId` (1-based) of two. */
+export function coordinatedBy(nodeId: 1 | 2, prefix: string): string {
+  for (let i = 0; ; i++) {
+    const id = `${prefix}-${i}`;
+    if (coordinatorPartition(id) % 2 === nodeId - 1) return id;
+  }
 }
 
 /** InitProducerId for a transactional id; fails the test unless it succeeds. */

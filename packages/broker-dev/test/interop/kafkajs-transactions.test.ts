@@ -1,9 +1,11 @@
 /**
- * KafkaJS 2.2.4 transactions against the dev broker's transaction coordinator: send + sendOffsets
- * committed and aborted (offsets land only with the commit, markers on every partition written),
- * and a second producer with the same transactional id fencing the first. Reading back with
- * read_committed is the partition side's test; here the coordinator's work is checked.
+ * KafkaJS 2.2.4 transactions against the dev broker: send + sendOffsets committed and aborted
+ * (offsets land only with the commit, markers on every partition written), a second producer with
+ * the same transactional id fencing the first, and a KafkaJS consumer (read_committed by default)
+ * that sees committed data only, interleaved with another producer's, across several aborted
+ * transactions of one producer.
  */
+import { waitFor } from '@samsa/test-support';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
@@ -24,6 +26,7 @@ beforeAll(async () => {
     topics: [
       { topic: 'kjs-out', numPartitions: 3 },
       { topic: 'kjs-in', numPartitions: 1 },
+      { topic: 'kjs-read', numPartitions: 1 },
     ],
   });
   await admin.disconnect();
@@ -101,5 +104,62 @@ describe('KafkaJS transactions', () => {
       await first.disconnect();
       await second.disconnect();
     }
+  });
+});
+
+describe('KafkaJS read_committed consumer', () => {
+  it("sees committed data and the other producer's, never aborted data, in offset order", async () => {
+    const plain = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const p = producer('kafkajs-read');
+    await plain.connect();
+    await p.connect();
+    const sendPlain = (value: string) =>
+      plain.send({ topic: 'kjs-read', messages: [{ partition: 0, value }] });
+    const inTransaction = async (values: string[], commit: boolean, between?: string) => {
+      const transaction = await p.transaction();
+      await transaction.send({
+        topic: 'kjs-read',
+        messages: values.map((value) => ({ partition: 0, value })),
+      });
+      if (between) await sendPlain(between);
+      await (commit ? transaction.commit() : transaction.abort());
+    };
+    try {
+      await sendPlain('plain-0');
+      await inTransaction(['aborted-1'], false, 'plain-1');
+      await inTransaction(['committed-1', 'committed-2'], true, 'plain-2');
+      // Several aborted transactions of one producer, back to back: one fetch carries them all.
+      for (let i = 2; i <= 4; i++) await inTransaction([`aborted-${i}`], false);
+      await inTransaction(['committed-3'], true);
+      await sendPlain('plain-3');
+    } finally {
+      await p.disconnect();
+      await plain.disconnect();
+    }
+
+    const consumer = kafka.consumer({ groupId: 'kjs-read-committed' });
+    const seen: string[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: 'kjs-read', fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.push(message.value?.toString() ?? '');
+        },
+      });
+      // Partitions are read in order: once the last record arrived, everything before it has too.
+      await waitFor('the last record', () => seen.includes('plain-3'), { timeoutMs: 30_000 });
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(seen).toEqual([
+      'plain-0',
+      'plain-1',
+      'committed-1',
+      'committed-2',
+      'plain-2',
+      'committed-3',
+      'plain-3',
+    ]);
   });
 });

@@ -165,3 +165,113 @@ describe.each(BACKENDS)('compaction (%s)', (backend) => {
     again.close();
   });
 });
+
+describe.each(BACKENDS)('compaction of transactional data (%s)', (backend) => {
+  /** Transactional batches and markers of one producer, sequences in order. */
+  function transactional(log: PartitionLog, producerId: number) {
+    let sequence = 0;
+    return {
+      write(records: TestRecord[]) {
+        const batch = buildBatch(records, {
+          producerId,
+          producerEpoch: 0,
+          baseSequence: sequence,
+          transactional: true,
+          timestamp: 1000,
+        });
+        sequence += records.length;
+        return log.append(batch, { leaderEpoch: 0 }).baseOffset;
+      },
+      end(type: 'COMMIT' | 'ABORT') {
+        return log.append(transactionMarker(type, producerId, { timestamp: 1000 }), { leaderEpoch: 0 })
+          .baseOffset;
+      },
+    };
+  }
+  const filler = (log: PartitionLog, count: number) => {
+    for (let i = 0; i < count; i++) produce(log, [{ key: `fill${i}`, value: 'f'.repeat(80) }]);
+  };
+  const markers = (log: PartitionLog) =>
+    readAll(log)
+      .filter((b) => b.readInt16BE(BatchField.attributes) & CONTROL_FLAG_MASK)
+      .map((b) => [baseOffsetOf(b), b.readInt32BE(BatchField.recordsCount)]);
+
+  test('aborted records go whatever their keys, and never hide an older committed value of their key', () => {
+    const log = openLog(backend, { config: compactConfig });
+    produce(log, [{ key: 'k', value: 'committed-before' }]); // 0
+    const aborting = transactional(log, 5);
+    aborting.write([
+      { key: 'k', value: 'aborted' },
+      { key: 'only-aborted', value: 'aborted' },
+    ]); // 1-2
+    const abortAt = aborting.end('ABORT'); // 3
+    const committing = transactional(log, 6);
+    committing.write([{ key: 'm', value: 'committed' }]); // 4
+    committing.end('COMMIT'); // 5
+    filler(log, 30);
+    log.compact(DAY);
+    const records = contents(log);
+    expect(records.filter(([, key]) => key === 'k')).toEqual([[0, 'k', 'committed-before']]);
+    expect(records.some(([, key]) => key === 'only-aborted')).toBe(false);
+    expect(records.filter(([, key]) => key === 'm')).toEqual([[4, 'm', 'committed']]);
+    // The aborted batch is producer 5's last: kept, emptied, so its marker and index entry stay too.
+    expect(markers(log)).toEqual([
+      [abortAt, 1],
+      [5, 1],
+    ]);
+    expect(
+      log.collectAbortedTransactions(0, log.highWatermark).map((t) => [t.producerId, t.lastOffset]),
+    ).toEqual([[5, abortAt]]);
+    log.close();
+  });
+
+  test("a marker stays while its transaction has data, the producer's kept last batch included; then it goes after its horizon", () => {
+    const log = openLog(backend, { config: compactConfig });
+    const p = transactional(log, 7);
+    p.write([{ key: 'a', value: 'old' }]); // 0
+    p.end('COMMIT'); // 1
+    filler(log, 20);
+    log.compact(DAY);
+    expect(markers(log)).toEqual([[1, 1]]);
+    // A newer 'a' supersedes the transaction's only record, but the batch is producer 7's last: kept empty.
+    produce(log, [{ key: 'a', value: 'new' }]);
+    filler(log, 20);
+    log.compact(DAY);
+    expect(markers(log)).toEqual([[1, 1]]);
+    // Once the producer's state expired its batch can go; the cleaning after that finds the marker's
+    // transaction empty and stamps its horizon.
+    expect(log.removeExpiredProducers(1, DAY)).toBe(1);
+    for (let round = 0; round < 2; round++) {
+      filler(log, 20);
+      log.compact(DAY);
+    }
+    expect(markers(log)).toEqual([[1, 1]]);
+    log.compact(3 * DAY);
+    expect(markers(log)).toEqual([]);
+    log.close();
+  });
+
+  test('segments at or past the last stable offset are not cleaned until the transaction ends', () => {
+    const log = openLog(backend, { config: compactConfig });
+    produce(log, [{ key: 'x', value: 'first' }]);
+    filler(log, 12);
+    const open = transactional(log, 9);
+    open.write([{ key: 'x', value: 'in-flight' }]);
+    for (let i = 0; i < 30; i++) produce(log, [{ key: 'x', value: `later-${i}-${'p'.repeat(60)}` }]);
+    const lso = log.lastStableOffset;
+    const beforeUnstable = readAll(log)
+      .filter((b) => baseOffsetOf(b) >= lso)
+      .map((b) => Buffer.from(b));
+    log.compact(DAY);
+    const afterUnstable = readAll(log).filter((b) => baseOffsetOf(b) >= lso);
+    expect(afterUnstable.length).toBe(beforeUnstable.length);
+    expect(afterUnstable.every((b, i) => b.equals(beforeUnstable[i]))).toBe(true);
+    open.end('ABORT');
+    filler(log, 12);
+    log.compact(DAY);
+    const xs = contents(log).filter(([, key]) => key === 'x');
+    expect(xs.some(([, , value]) => value === 'in-flight')).toBe(false);
+    expect(xs.filter(([offset]) => offset < log.segmentInfo().at(-1)!.baseOffset)).toHaveLength(1);
+    log.close();
+  });
+});
