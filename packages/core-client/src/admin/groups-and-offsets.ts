@@ -25,10 +25,12 @@ import {
   createKafkaError,
   ErrorCode,
   KafkaProtocolError,
+  ProtocolDecodeError,
   UnsupportedApiVersionError,
 } from '../errors.js';
 import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';
+import { listTopics } from './topics.js';
 import type {
   ConsumerGroupDetails,
   ConsumerGroupMember,
@@ -455,13 +457,42 @@ export async function describeMembership(
   };
 }
 
+type CommittedByPartition = Map<string, { offset: bigint; metadata: string | null }>;
+
 /** Committed offsets of the group (of `topics`, or of everything it has), by tpKey. */
 export async function committedOffsets(
   ctx: AdminContext,
   groupId: string,
   topics: string[] | undefined,
   signal?: AbortSignal,
-): Promise<Map<string, { offset: bigint; metadata: string | null }>> {
+): Promise<CommittedByPartition> {
+  try {
+    return await fetchCommitted(ctx, groupId, topics, signal);
+  } catch (err) {
+    if (topics !== undefined || !(err instanceof ProtocolDecodeError) || err.reason !== 'NULL_ARRAY')
+      throw err;
+    // librdkafka's mock cluster answers OffsetFetch for every topic with a null topic array, which Kafka's
+    // definition does not allow. Such an answer says nothing, so ask again naming every topic of the cluster and
+    // keep the partitions the group committed, which is what a conforming broker answers.
+    ctx.log.debug(
+      'OffsetFetch for every topic came back with a null topic array; asking for each topic by name',
+      {
+        groupId,
+      },
+    );
+    const all = await listTopics(ctx, { signal });
+    const named = all.length > 0 ? await fetchCommitted(ctx, groupId, all, signal) : new Map();
+    for (const [key, committed] of named) if (committed.offset < 0n) named.delete(key);
+    return named;
+  }
+}
+
+async function fetchCommitted(
+  ctx: AdminContext,
+  groupId: string,
+  topics: string[] | undefined,
+  signal?: AbortSignal,
+): Promise<CommittedByPartition> {
   const request = topics
     ? await Promise.all(
         topics.map(async (name) => ({ name, partitionIndexes: await ctx.partitionsOf(name, signal) })),
@@ -474,7 +505,7 @@ export async function committedOffsets(
       (v) => offsetFetchRequest(v, groupId, request, false),
       { purpose: 'group', signal },
     );
-    const out = new Map<string, { offset: bigint; metadata: string | null }>();
+    const out: CommittedByPartition = new Map();
     const answer = groupOffsetsAnswer(version, groupId, response);
     if (answer.errorCode !== 0) throw createKafkaError(answer.errorCode, { apiName: 'OffsetFetch', groupId });
     for (const t of answer.topics) {
