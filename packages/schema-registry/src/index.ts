@@ -9,6 +9,7 @@ export {
   type SchemaInput,
   SchemaRegistryClient,
   type SchemaRegistryClientOptions,
+  type SubjectVersion,
 } from './client/client.js';
 export {
   recordNameStrategy,
