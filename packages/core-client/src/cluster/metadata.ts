@@ -185,7 +185,7 @@ export class MetadataCache {
     const wanted = all ? null : [...(topics ?? this.tracked)];
     while (this.inFlight) {
       const inFlight = this.inFlightTopics;
-      const covers = inFlight === null || (wanted !== null && wanted.every((t) => inFlight.has(t)));
+      const covers = inFlight === null || (wanted?.every((t) => inFlight.has(t)) ?? false);
       const current = this.inFlight;
       await current.catch(() => {});
       if (covers) {
