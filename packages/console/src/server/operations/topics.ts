@@ -9,7 +9,7 @@ import type {
 } from '../../api/types.js';
 import { ApiError } from '../errors.js';
 import type { OperationsContext } from './context.js';
-import { groupLag, listGroupIds } from './groups.js';
+import { describeOrNull, listGroupIds } from './groups.js';
 
 const SOURCE_NAMES = new Map<number, string>(Object.entries(ConfigSource).map(([name, id]) => [id, name]));
 
@@ -110,18 +110,14 @@ async function readersOf(
   signal: AbortSignal,
 ): Promise<TopicGroupLag[]> {
   const groups = await listGroupIds(ctx, signal);
-  const lags = await Promise.all(
-    groups.map(async ({ groupId, state }) => {
-      const lag = await groupLag(ctx, groupId, signal).catch(() => null);
-      const partitions = lag?.filter((p) => p.topic === topic && p.committedOffset !== '-1') ?? [];
-      if (partitions.length === 0) return null;
-      const total = partitions.reduce((sum, p) => sum + BigInt(p.lag), 0n);
-      return { groupId, state, lag: total.toString() };
-    }),
-  );
-  return lags
-    .filter((l): l is TopicGroupLag => l !== null)
-    .sort((a, b) => a.groupId.localeCompare(b.groupId));
+  const described = await Promise.all(groups.map((g) => describeOrNull(ctx, g.groupId, signal, [topic])));
+  const readers: TopicGroupLag[] = [];
+  groups.forEach(({ groupId, state }, i) => {
+    const group = described[i];
+    if (!group?.partitions.some((p) => p.topic === topic && p.committedOffset !== null)) return;
+    readers.push({ groupId, state, lag: group.topics.find((t) => t.topic === topic)?.lag ?? '0' });
+  });
+  return readers;
 }
 
 export async function createTopic(
