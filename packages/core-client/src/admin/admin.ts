@@ -28,6 +28,7 @@ import type {
   DeleteTopicsOptions,
   DescribeConfigResponse,
   DescribeConsumerGroupsOptions,
+  DescribeTopicsOptions,
   FetchOffsetsOptions,
   GroupDescription,
   GroupOverview,
@@ -101,9 +102,10 @@ export class Admin {
 
   /**
    * Topics as `kafka-topics --describe` shows them: partitions (leader, replicas, ISR, start and end offsets) and
-   * the configs whose value is not Kafka's default (null where the brokers cannot describe configs).
+   * the configs whose value is not Kafka's default, or every config with `includeDefaults` (null where the brokers
+   * cannot describe configs).
    */
-  describeTopics(options: { topics: string[]; signal?: AbortSignal }): Promise<TopicDescription[]> {
+  describeTopics(options: DescribeTopicsOptions): Promise<TopicDescription[]> {
     return topics.describeTopics(this.ctx, options);
   }
 

@@ -198,12 +198,15 @@ export type ConfigSourceName =
   | 'DEFAULT_CONFIG'
   | 'DYNAMIC_BROKER_LOGGER_CONFIG';
 
-/** One config of a topic description: a value that is not Kafka's default. */
-export interface TopicConfigOverride {
+/** One config of a topic description. */
+export interface TopicConfigEntry {
   name: string;
   /** Null for sensitive values, which brokers never return. */
   value: string | null;
-  /** Where the value comes from: set on the topic, or a broker-wide setting that differs from Kafka's default. */
+  /**
+   * Where the value comes from: set on the topic, a broker-wide setting that differs from Kafka's default, or (only
+   * with `includeDefaults`) DEFAULT_CONFIG, Kafka's default.
+   */
   source: ConfigSourceName;
   isSensitive: boolean;
   readOnly: boolean;
@@ -231,10 +234,17 @@ export interface TopicDescription {
   isInternal: boolean;
   partitions: TopicPartitionDescription[];
   /**
-   * The configs whose value is not Kafka's default, by name. Null when the brokers cannot describe configs
-   * (no DescribeConfigs, as in librdkafka's mock cluster).
+   * The configs whose value is not Kafka's default (every config with `includeDefaults`), by name. Null when the
+   * brokers cannot describe configs (no DescribeConfigs, as in librdkafka's mock cluster).
    */
-  configs: TopicConfigOverride[] | null;
+  configs: TopicConfigEntry[] | null;
+}
+
+export interface DescribeTopicsOptions {
+  topics: string[];
+  /** List every config, Kafka's defaults too (source DEFAULT_CONFIG), not only those that differ. Default false. */
+  includeDefaults?: boolean;
+  signal?: AbortSignal;
 }
 
 /** IncrementalAlterConfigs operations (Java's AlterConfigOp.OpType). */

@@ -1,5 +1,8 @@
-/** Topics: the list with sizes and retention, one topic's partitions, configs and readers, create and delete. */
-import { ConfigResourceTypes, ConfigSource } from '@samsa/core-client';
+/**
+ * Topics: the list with sizes and retention, one topic's partitions, configs and readers (core-client's
+ * `describeTopics`, as `samsa topics describe` shows them, with the defaults too), create and delete.
+ */
+import { ConfigResourceTypes } from '@samsa/core-client';
 import type {
   ConfigView,
   CreateTopicRequest,
@@ -10,8 +13,6 @@ import type {
 import { ApiError } from '../errors.js';
 import type { OperationsContext } from './context.js';
 import { describeOrNull, listGroupIds } from './groups.js';
-
-const SOURCE_NAMES = new Map<number, string>(Object.entries(ConfigSource).map(([name, id]) => [id, name]));
 
 export async function listTopics(ctx: OperationsContext, outer?: AbortSignal): Promise<TopicSummary[]> {
   const signal = ctx.signal(outer);
@@ -61,39 +62,30 @@ export async function describeTopic(
   outer?: AbortSignal,
 ): Promise<TopicDetails> {
   const signal = ctx.signal(outer);
-  const { topics } = await ctx.admin.fetchTopicMetadata({ topics: [name], signal });
-  const topic = topics[0]!;
-  const [offsets, configs, groups] = await Promise.all([
-    ctx.admin.fetchTopicOffsets(name, { signal }),
-    ctx.admin
-      .describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name }], signal })
-      .then((r) => r.resources[0]?.configEntries ?? [])
-      .catch(() => null),
+  const [[topic], groups] = await Promise.all([
+    ctx.admin.describeTopics({ topics: [name], includeDefaults: true, signal }),
     readersOf(ctx, name, signal).catch(() => []),
   ]);
   return {
     name,
-    internal: topic.isInternal,
-    partitions: topic.partitions.map((p) => {
-      const w = offsets.find((o) => o.partition === p.partitionId);
-      return {
-        partition: p.partitionId,
-        leader: p.leader,
-        replicas: p.replicas,
-        isr: p.isr,
-        offlineReplicas: p.offlineReplicas,
-        startOffset: w?.low ?? '0',
-        endOffset: w?.high ?? '0',
-      };
-    }),
+    internal: topic!.isInternal,
+    partitions: topic!.partitions.map((p) => ({
+      partition: p.partition,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
+      offlineReplicas: p.offlineReplicas,
+      startOffset: p.startOffset,
+      endOffset: p.endOffset,
+    })),
     configs:
-      configs
+      topic!.configs
         ?.map(
           (c): ConfigView => ({
-            name: c.configName,
-            value: c.configValue,
-            isDefault: c.isDefault,
-            source: SOURCE_NAMES.get(c.configSource) ?? 'UNKNOWN',
+            name: c.name,
+            value: c.value,
+            isDefault: c.source === 'DEFAULT_CONFIG',
+            source: c.source,
             sensitive: c.isSensitive,
             readOnly: c.readOnly,
           }),
