@@ -37,7 +37,7 @@ describe('admin.describeTopics', () => {
     ]);
   });
 
-  it('lists every config with includeDefaults, Kafka\'s defaults marked DEFAULT_CONFIG', async () => {
+  it("lists every config with includeDefaults, Kafka's defaults marked DEFAULT_CONFIG", async () => {
     const [topic] = await f.admin.describeTopics({ topics: ['described'], includeDefaults: true });
     const byName = new Map(topic.configs!.map((c) => [c.name, c]));
     expect(byName.get('retention.ms')).toMatchObject({ value: '3600000', source: 'TOPIC_CONFIG' });
