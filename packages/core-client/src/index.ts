@@ -5,7 +5,6 @@
 
 export { Admin } from './admin/admin.js';
 export { configSourceName } from './admin/configs.js';
-export type { ConsumerGroupDescription, ConsumerGroupMemberDescription } from './admin/consumer-groups.js';
 export { ActiveGroupError } from './admin/offset-reset.js';
 export type * from './admin/types.js';
 export { ConfigResourceTypes, ConfigSource } from './admin/types.js';

@@ -43,7 +43,13 @@ export function writeUnknownTaggedFields(w: Writer, fields: readonly UnknownTagg
 }
 
 export function nullArray(message: string, field: string): ProtocolDecodeError {
-  return new ProtocolDecodeError(`${message}: ${field} is null but is not nullable in this version`);
+  return new ProtocolDecodeError(
+    `${message}: ${field} is null but is not nullable in this version`,
+    undefined,
+    {
+      reason: 'NULL_ARRAY',
+    },
+  );
 }
 
 export function nullNotAllowed(message: string, field: string): TypeError {

@@ -10,6 +10,7 @@ export {
   SchemaRegistryClient,
   type SchemaRegistryClientOptions,
   type SchemaType,
+  type SubjectVersion,
 } from './client/client.js';
 export {
   type NamedSubjectStrategy,

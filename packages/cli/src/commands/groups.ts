@@ -13,7 +13,7 @@ import {
   styleFor,
   UsageError,
 } from '@samsa/cli-kit';
-import type { ConsumerGroupDetails, OffsetResetResult, OffsetResetStrategy } from '@samsa/core-client';
+import type { ConsumerGroupDescription, OffsetResetResult, OffsetResetStrategy } from '@samsa/core-client';
 import { withClients } from '../connection/clients.js';
 import { addConnectionOptions, type ConnectionFlags } from '../connection/options.js';
 import { parseTime } from '../time.js';
@@ -68,10 +68,9 @@ export function addGroupsCommands(program: CliCommand, io: CliIo): void {
   ).action((groupId: string, flags: ConnectionFlags & Output & { topic?: string[] }) =>
     withClients(flags, io, async (clients) => {
       const admin = await clients.admin();
-      const group = await admin.describeConsumerGroup(groupId, {
-        topics: flags.topic,
-        signal: clients.signal(),
-      });
+      const [group] = (
+        await admin.describeConsumerGroups([groupId], { topics: flags.topic, signal: clients.signal() })
+      ).groups;
       if (group.state === 'Dead' && group.partitions.length === 0 && (group.members?.length ?? 0) === 0) {
         throw new CliError(`group ${groupId} does not exist (brokers ${clients.brokers})`);
       }
@@ -186,7 +185,7 @@ function stateText(state: string | null, style: Style): string {
   return style.yellow(state);
 }
 
-function groupText(group: ConsumerGroupDetails, style: Style): string {
+function groupText(group: ConsumerGroupDescription, style: Style): string {
   const coordinator = group.coordinator
     ? `${group.coordinator.nodeId} (${group.coordinator.host}:${group.coordinator.port})`
     : '-';

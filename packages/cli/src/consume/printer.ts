@@ -50,6 +50,9 @@ export class RecordPrinter {
           ...(key.format === 'bytes' ? { keyEncoding: 'hex' } : {}),
           ...(value.format === 'bytes' ? { valueEncoding: 'hex' } : {}),
           ...(value.schemaId !== undefined ? { valueSchemaId: value.schemaId } : {}),
+          ...(value.subject !== undefined
+            ? { valueSubject: value.subject, valueVersion: value.version }
+            : {}),
         })}\n`;
       case 'kcat':
         return this.kcat!({

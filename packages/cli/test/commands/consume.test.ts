@@ -167,6 +167,8 @@ describe('samsa consume', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({
       value: { n: 1, tag: 'x' },
       valueSchemaId: await serializer.schemaId('avro'),
+      valueSubject: 'avro-value',
+      valueVersion: 1,
     });
 
     const bare = samsaOn(cluster.broker.bootstrap);

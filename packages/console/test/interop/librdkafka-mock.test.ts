@@ -3,7 +3,7 @@
  * with old protocol versions and no admin APIs (no DescribeConfigs, ListGroups, DescribeGroups). Topics, partitions,
  * records and a kcat group's exact lag still show.
  */
-import { requirePeer, run, start } from '@samsa/test-support';
+import { kcat, type MockCluster, runKcat, startMockCluster } from '@samsa/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type {
   BrowseResult,
@@ -15,33 +15,14 @@ import type {
 import { type ConsoleServer, startConsoleServer } from '../../src/index.js';
 import { call } from '../helpers/stack.js';
 
-const kcat = requirePeer('kcat', { probe: ['kcat', '-V'], hint: 'apt-get install -y kcat' });
-
-async function runKcat(args: string[], input?: string): Promise<string> {
-  const result = await run('kcat', args, { input, timeoutMs: 60_000 });
-  if (result.code !== 0) throw new Error(`kcat ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
-}
-
 kcat.describe('console against the librdkafka mock cluster', () => {
-  let mock: ReturnType<typeof start>;
+  let mock: MockCluster;
   let bootstrap: string;
   let server: ConsoleServer;
 
   beforeAll(async () => {
-    mock = start('kcat', [
-      '-b',
-      'x',
-      '-X',
-      'test.mock.num.brokers=3',
-      '-C',
-      '-t',
-      '__keepalive',
-      '-o',
-      'end',
-    ]);
-    const [, list] = await mock.waitForOutput(/replaced with (\S+)/, { stream: 'stderr', timeoutMs: 10_000 });
-    bootstrap = list!;
+    mock = await startMockCluster(3);
+    bootstrap = mock.bootstrap.join(',');
     // The mock creates topics on first use with 4 partitions, replication factor 3.
     const lines = Array.from({ length: 40 }, (_, i) => `key-${i % 5}:{"n":${i}}`).join('\n');
     await runKcat(['-P', '-b', bootstrap, '-t', 'clicks', '-K:'], `${lines}\n`);
@@ -66,12 +47,12 @@ kcat.describe('console against the librdkafka mock cluster', () => {
       ],
       undefined,
     ).catch(() => '');
-    server = await startConsoleServer({ brokers: bootstrap.split(','), port: 0 });
+    server = await startConsoleServer({ brokers: mock.bootstrap, port: 0 });
   }, 90_000);
 
   afterAll(async () => {
     await server?.close();
-    await mock?.stop('SIGTERM', 5000);
+    await mock?.stop();
   });
 
   it('shows the overview: three brokers, the topic, its partitions', async () => {

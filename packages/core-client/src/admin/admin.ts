@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import { AdminContext } from './admin-context.js';
 import * as clusterInfo from './cluster.js';
 import * as configs from './configs.js';
-import { type ConsumerGroupDescription, describeConsumerGroups } from './consumer-groups.js';
+import { describeConsumerGroups } from './consumer-groups.js';
 import * as groups from './groups-and-offsets.js';
 import * as offsetReset from './offset-reset.js';
 import * as topics from './topics.js';
@@ -21,12 +21,14 @@ import type {
   AdminConfig,
   AlterConfigsOptions,
   ClusterDescription,
-  ConsumerGroupDetails,
+  ConsumerGroupDescription,
   ConsumerLagOptions,
   CreatePartitionsOptions,
   CreateTopicsOptions,
   DeleteTopicsOptions,
   DescribeConfigResponse,
+  DescribeConsumerGroupsOptions,
+  DescribeTopicsOptions,
   FetchOffsetsOptions,
   GroupDescription,
   GroupOverview,
@@ -100,9 +102,10 @@ export class Admin {
 
   /**
    * Topics as `kafka-topics --describe` shows them: partitions (leader, replicas, ISR, start and end offsets) and
-   * the configs whose value is not Kafka's default (null where the brokers cannot describe configs).
+   * the configs whose value is not Kafka's default, or every config with `includeDefaults` (null where the brokers
+   * cannot describe configs).
    */
-  describeTopics(options: { topics: string[]; signal?: AbortSignal }): Promise<TopicDescription[]> {
+  describeTopics(options: DescribeTopicsOptions): Promise<TopicDescription[]> {
     return topics.describeTopics(this.ctx, options);
   }
 
@@ -180,13 +183,15 @@ export class Admin {
   }
 
   /**
-   * Consumer groups of either protocol in one shape: KIP-848 groups with their epochs, server
-   * assignor and each member's current and target assignment; classic groups with the members'
-   * decoded subscriptions and assignments; and the lag per partition for both.
+   * Consumer groups of either protocol as kafka-consumer-groups --describe shows them: state, members with their
+   * subscriptions and decoded assignments (KIP-848 groups also with epochs, the server assignor and each member's
+   * target assignment), and per partition the committed offset, end offset, lag and owner, with totals per topic
+   * (`topics` narrows it). Where the coordinator cannot describe groups (librdkafka's mock cluster), the state is
+   * `Unknown`, `members` null, and offsets and lag are still given.
    */
   describeConsumerGroups(
     groupIds: string[],
-    options: { signal?: AbortSignal } = {},
+    options: DescribeConsumerGroupsOptions = {},
   ): Promise<{ groups: ConsumerGroupDescription[] }> {
     return describeConsumerGroups(this.ctx, groupIds, options);
   }
@@ -230,17 +235,6 @@ export class Admin {
     signal?: AbortSignal;
   }): Promise<void> {
     return groups.deleteGroupOffsets(this.ctx, options);
-  }
-
-  /**
-   * A consumer group as kafka-consumer-groups --describe shows it: state, members and their assignment, and per
-   * partition the committed offset, end offset and lag, with totals per topic (`topics` narrows it).
-   */
-  describeConsumerGroup(
-    groupId: string,
-    options: { topics?: string[]; signal?: AbortSignal } = {},
-  ): Promise<ConsumerGroupDetails> {
-    return groups.describeConsumerGroup(this.ctx, groupId, options);
   }
 
   /**

@@ -1,11 +1,10 @@
 /**
- * Admin calls about consumer groups and their offsets: list, describe and delete groups; fetch, set,
- * reset and delete committed offsets; consumer lag, and a group's full picture (members, assignment,
- * committed and end offsets, lag) as kafka-consumer-groups --describe shows it. The OffsetFetch/OffsetCommit
- * requests are the consumer's too (cluster/group-offsets.ts); the admin commits from outside the group.
+ * Admin calls about consumer groups and their offsets: list, describe (KafkaJS's raw DescribeGroups) and delete
+ * groups; fetch, set, reset and delete committed offsets; consumer lag. A group's full picture (members, assignment,
+ * committed and end offsets, lag) is consumer-groups.ts's. The OffsetFetch/OffsetCommit requests are the consumer's
+ * too (cluster/group-offsets.ts); the admin commits from outside the group.
  */
 import { ApiKey } from '@samsa/protocol';
-import { CONSUMER_PROTOCOL_TYPE, decodeAssignment } from '../assignors/consumer-protocol.js';
 import {
   groupOffsetsAnswer,
   type OffsetToCommit,
@@ -20,19 +19,11 @@ import {
   type OffsetQuery,
   tpKey,
 } from '../cluster/list-offsets.js';
-import {
-  ConfigurationError,
-  createKafkaError,
-  ErrorCode,
-  KafkaProtocolError,
-  UnsupportedApiVersionError,
-} from '../errors.js';
+import { ConfigurationError, createKafkaError, ErrorCode, ProtocolDecodeError } from '../errors.js';
 import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';
+import { listTopics } from './topics.js';
 import type {
-  ConsumerGroupDetails,
-  ConsumerGroupMember,
-  ConsumerGroupPartition,
   ConsumerLagOptions,
   FetchOffsetsOptions,
   GroupDescription,
@@ -329,131 +320,7 @@ export async function fetchConsumerLag(
   return out;
 }
 
-/**
- * A consumer group as kafka-consumer-groups --describe shows it: state, members and their assignment, and per
- * partition the committed offset, the end offset and the lag, with totals per topic. Covers every partition of
- * every topic the group committed offsets for or is assigned (or of `topics`). Where the coordinator cannot
- * describe groups (librdkafka's mock cluster), the state is `Unknown`, `members` null, and offsets and lag are
- * still given.
- */
-export async function describeConsumerGroup(
-  ctx: AdminContext,
-  groupId: string,
-  options: { topics?: string[]; signal?: AbortSignal } = {},
-): Promise<ConsumerGroupDetails> {
-  if (typeof groupId !== 'string' || groupId.length === 0) {
-    throw new ConfigurationError('groupId', 'is required');
-  }
-  const { signal } = options;
-  const [membership, committed, coordinatorId] = await Promise.all([
-    describeMembership(ctx, groupId, signal),
-    committedOffsets(ctx, groupId, options.topics, signal),
-    ctx.cluster.findCoordinator(groupId, 'group', signal),
-  ]);
-  const owners = new Map<string, ConsumerGroupMember>();
-  for (const member of membership?.members ?? []) {
-    for (const { topic, partitions } of member.assignment) {
-      for (const partition of partitions) owners.set(tpKey(topic, partition), member);
-    }
-  }
-  const wanted = options.topics ? new Set(options.topics) : null;
-  const topics = new Set<string>();
-  for (const key of committed.keys()) topics.add(key.split('\u0000')[0]);
-  for (const key of owners.keys()) topics.add(key.split('\u0000')[0]);
-  const names = [...topics].filter((t) => !wanted || wanted.has(t)).sort();
-  const queries: OffsetQuery[] = [];
-  for (const topic of names) {
-    for (const partition of await ctx.partitionsOf(topic, signal)) {
-      queries.push({ topic, partition, timestamp: LATEST_TIMESTAMP });
-    }
-  }
-  const [ends, starts] = await Promise.all([
-    listOffsets(ctx.cluster, ctx.retry, queries, { signal }),
-    listOffsets(
-      ctx.cluster,
-      ctx.retry,
-      queries.map((q) => ({ ...q, timestamp: EARLIEST_TIMESTAMP })),
-      { signal },
-    ),
-  ]);
-  const lagByTopic = new Map<string, bigint>();
-  let totalLag = 0n;
-  const partitions: ConsumerGroupPartition[] = queries
-    .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
-    .map(({ topic, partition }) => {
-      const key = tpKey(topic, partition);
-      const end = ends.get(key)!.offset;
-      const offset = committed.get(key)?.offset;
-      const hasCommit = offset !== undefined && offset >= 0n;
-      const lag = hasCommit ? (end > offset ? end - offset : 0n) : null;
-      lagByTopic.set(topic, (lagByTopic.get(topic) ?? 0n) + (lag ?? 0n));
-      totalLag += lag ?? 0n;
-      const owner = owners.get(key);
-      return {
-        topic,
-        partition,
-        committedOffset: hasCommit ? offset.toString() : null,
-        endOffset: end.toString(),
-        startOffset: starts.get(key)!.offset.toString(),
-        lag: lag === null ? null : lag.toString(),
-        memberId: owner?.memberId ?? null,
-        clientId: owner?.clientId ?? null,
-        clientHost: owner?.clientHost ?? null,
-      };
-    });
-  const coordinator = ctx.cluster.metadata.broker(coordinatorId);
-  return {
-    groupId,
-    state: membership?.state ?? 'Unknown',
-    protocolType: membership?.protocolType ?? '',
-    assignor: membership?.protocol ?? '',
-    coordinator: coordinator
-      ? { nodeId: coordinator.nodeId, host: coordinator.host, port: coordinator.port }
-      : null,
-    members: membership?.members ?? null,
-    partitions,
-    topics: names.map((topic) => ({ topic, lag: (lagByTopic.get(topic) ?? 0n).toString() })),
-    totalLag: totalLag.toString(),
-  };
-}
-
-/** State, protocol and members with decoded assignments; null when the coordinator has no DescribeGroups. */
-export async function describeMembership(
-  ctx: AdminContext,
-  groupId: string,
-  signal?: AbortSignal,
-): Promise<{ state: string; protocolType: string; protocol: string; members: ConsumerGroupMember[] } | null> {
-  let group: GroupDescription;
-  try {
-    [group] = (await describeGroups(ctx, [groupId], { signal })).groups;
-  } catch (err) {
-    if (err instanceof UnsupportedApiVersionError) return null;
-    // Newer brokers answer GROUP_ID_NOT_FOUND where older ones describe an unknown group as Dead and empty.
-    if (err instanceof KafkaProtocolError && err.errorCode === ErrorCode.GROUP_ID_NOT_FOUND) {
-      return { state: 'Dead', protocolType: '', protocol: '', members: [] };
-    }
-    throw err;
-  }
-  const consumer = group.protocolType === CONSUMER_PROTOCOL_TYPE || group.protocolType === '';
-  return {
-    state: group.state,
-    protocolType: group.protocolType,
-    protocol: group.protocol,
-    members: group.members.map((m) => ({
-      memberId: m.memberId,
-      groupInstanceId: m.groupInstanceId,
-      clientId: m.clientId,
-      clientHost: m.clientHost,
-      assignment:
-        consumer && m.memberAssignment.length > 0
-          ? decodeAssignment(m.memberAssignment).assignedPartitions.map((tp) => ({
-              topic: tp.topic,
-              partitions: [...tp.partitions].sort((a, b) => a - b),
-            }))
-          : [],
-    })),
-  };
-}
+type CommittedByPartition = Map<string, { offset: bigint; metadata: string | null }>;
 
 /** Committed offsets of the group (of `topics`, or of everything it has), by tpKey. */
 export async function committedOffsets(
@@ -461,7 +328,34 @@ export async function committedOffsets(
   groupId: string,
   topics: string[] | undefined,
   signal?: AbortSignal,
-): Promise<Map<string, { offset: bigint; metadata: string | null }>> {
+): Promise<CommittedByPartition> {
+  try {
+    return await fetchCommitted(ctx, groupId, topics, signal);
+  } catch (err) {
+    if (topics !== undefined || !(err instanceof ProtocolDecodeError) || err.reason !== 'NULL_ARRAY')
+      throw err;
+    // librdkafka's mock cluster answers OffsetFetch for every topic with a null topic array, which Kafka's
+    // definition does not allow. Such an answer says nothing, so ask again naming every topic of the cluster and
+    // keep the partitions the group committed, which is what a conforming broker answers.
+    ctx.log.debug(
+      'OffsetFetch for every topic came back with a null topic array; asking for each topic by name',
+      {
+        groupId,
+      },
+    );
+    const all = await listTopics(ctx, { signal });
+    const named = all.length > 0 ? await fetchCommitted(ctx, groupId, all, signal) : new Map();
+    for (const [key, committed] of named) if (committed.offset < 0n) named.delete(key);
+    return named;
+  }
+}
+
+async function fetchCommitted(
+  ctx: AdminContext,
+  groupId: string,
+  topics: string[] | undefined,
+  signal?: AbortSignal,
+): Promise<CommittedByPartition> {
   const request = topics
     ? await Promise.all(
         topics.map(async (name) => ({ name, partitionIndexes: await ctx.partitionsOf(name, signal) })),
@@ -474,7 +368,7 @@ export async function committedOffsets(
       (v) => offsetFetchRequest(v, groupId, request, false),
       { purpose: 'group', signal },
     );
-    const out = new Map<string, { offset: bigint; metadata: string | null }>();
+    const out: CommittedByPartition = new Map();
     const answer = groupOffsetsAnswer(version, groupId, response);
     if (answer.errorCode !== 0) throw createKafkaError(answer.errorCode, { apiName: 'OffsetFetch', groupId });
     for (const t of answer.topics) {

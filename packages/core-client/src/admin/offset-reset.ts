@@ -7,7 +7,8 @@
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, tpKey } from '../cluster/list-offsets.js';
 import { ConfigurationError, KafkaClientError } from '../errors.js';
 import type { AdminContext } from './admin-context.js';
-import { commitOffsets, committedOffsets, describeMembership } from './groups-and-offsets.js';
+import { describeMembership } from './consumer-groups.js';
+import { commitOffsets, committedOffsets } from './groups-and-offsets.js';
 import type { OffsetResetOptions, OffsetResetResult, OffsetResetStrategy, PlannedOffset } from './types.js';
 
 /** States in which a group has no members whose commits could undo a reset. */
@@ -17,6 +18,8 @@ const INACTIVE_STATES = new Set(['Empty', 'Dead']);
 export class ActiveGroupError extends KafkaClientError {
   readonly groupId: string;
   readonly state: string;
+  /** How many members the group has. */
+  readonly members: number;
   constructor(groupId: string, state: string, members: number) {
     super(
       'ACTIVE_GROUP',
@@ -26,6 +29,7 @@ export class ActiveGroupError extends KafkaClientError {
     );
     this.groupId = groupId;
     this.state = state;
+    this.members = members;
   }
 }
 

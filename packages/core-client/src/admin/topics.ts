@@ -29,8 +29,9 @@ import {
   type CreatePartitionsOptions,
   type CreateTopicsOptions,
   type DeleteTopicsOptions,
+  type DescribeTopicsOptions,
   type SeekEntry,
-  type TopicConfigOverride,
+  type TopicConfigEntry,
   type TopicDescription,
   type TopicMetadataView,
   type TopicOffsets,
@@ -397,11 +398,12 @@ export async function deleteTopicRecords(
 
 /**
  * Topics as `kafka-topics --describe` shows them: partitions with leader, replicas, ISR and the offsets each log
- * spans, and the configs whose value is not Kafka's default. Unknown topics fail with UNKNOWN_TOPIC_OR_PARTITION.
+ * spans, and the configs whose value is not Kafka's default (or every config). Unknown topics fail with
+ * UNKNOWN_TOPIC_OR_PARTITION.
  */
 export async function describeTopics(
   ctx: AdminContext,
-  options: { topics: string[]; signal?: AbortSignal },
+  options: DescribeTopicsOptions,
 ): Promise<TopicDescription[]> {
   if (!options || !Array.isArray(options.topics) || options.topics.length === 0) {
     throw new ConfigurationError('topics', 'describeTopics needs { topics: [name, ...] }');
@@ -425,7 +427,7 @@ export async function describeTopics(
       queries.map((q) => ({ ...q, timestamp: EARLIEST_TIMESTAMP })),
       { signal },
     ),
-    configOverrides(ctx, options.topics, signal),
+    topicConfigs(ctx, options.topics, options.includeDefaults === true, signal),
   ]);
   return topics.map((t) => ({
     name: t.name,
@@ -447,12 +449,13 @@ export async function describeTopics(
   }));
 }
 
-/** The non-default configs of each topic; null when the brokers have no DescribeConfigs. */
-async function configOverrides(
+/** The configs of each topic (only those that differ from Kafka's defaults unless `includeDefaults`); null when the brokers have no DescribeConfigs. */
+async function topicConfigs(
   ctx: AdminContext,
   topics: string[],
+  includeDefaults: boolean,
   signal?: AbortSignal,
-): Promise<Map<string, TopicConfigOverride[]> | null> {
+): Promise<Map<string, TopicConfigEntry[]> | null> {
   let described: Awaited<ReturnType<typeof describeConfigs>>;
   try {
     described = await describeConfigs(ctx, {
@@ -463,12 +466,12 @@ async function configOverrides(
     if (err instanceof UnsupportedApiVersionError) return null;
     throw err;
   }
-  const out = new Map<string, TopicConfigOverride[]>();
+  const out = new Map<string, TopicConfigEntry[]>();
   for (const resource of described.resources) {
     out.set(
       resource.resourceName,
       resource.configEntries
-        .filter((c) => !c.isDefault && c.configSource !== ConfigSource.DEFAULT_CONFIG)
+        .filter((c) => includeDefaults || (!c.isDefault && c.configSource !== ConfigSource.DEFAULT_CONFIG))
         .map((c) => ({
           name: c.configName,
           value: c.configValue,

@@ -198,12 +198,15 @@ export type ConfigSourceName =
   | 'DEFAULT_CONFIG'
   | 'DYNAMIC_BROKER_LOGGER_CONFIG';
 
-/** One config of a topic description: a value that is not Kafka's default. */
-export interface TopicConfigOverride {
+/** One config of a topic description. */
+export interface TopicConfigEntry {
   name: string;
   /** Null for sensitive values, which brokers never return. */
   value: string | null;
-  /** Where the value comes from: set on the topic, or a broker-wide setting that differs from Kafka's default. */
+  /**
+   * Where the value comes from: set on the topic, a broker-wide setting that differs from Kafka's default, or (only
+   * with `includeDefaults`) DEFAULT_CONFIG, Kafka's default.
+   */
   source: ConfigSourceName;
   isSensitive: boolean;
   readOnly: boolean;
@@ -231,10 +234,17 @@ export interface TopicDescription {
   isInternal: boolean;
   partitions: TopicPartitionDescription[];
   /**
-   * The configs whose value is not Kafka's default, by name. Null when the brokers cannot describe configs
-   * (no DescribeConfigs, as in librdkafka's mock cluster).
+   * The configs whose value is not Kafka's default (every config with `includeDefaults`), by name. Null when the
+   * brokers cannot describe configs (no DescribeConfigs, as in librdkafka's mock cluster).
    */
-  configs: TopicConfigOverride[] | null;
+  configs: TopicConfigEntry[] | null;
+}
+
+export interface DescribeTopicsOptions {
+  topics: string[];
+  /** List every config, Kafka's defaults too (source DEFAULT_CONFIG), not only those that differ. Default false. */
+  includeDefaults?: boolean;
+  signal?: AbortSignal;
 }
 
 /** IncrementalAlterConfigs operations (Java's AlterConfigOp.OpType). */
@@ -251,14 +261,23 @@ export interface IncrementalAlterConfigsOptions {
   signal?: AbortSignal;
 }
 
-/** A member of a consumer group and the partitions it was assigned. */
-export interface ConsumerGroupMember {
+/** A member of a consumer group: who it is, what it subscribes to, and what it owns. */
+export interface ConsumerGroupMemberDescription {
   memberId: string;
+  /** The static member's instance id (`groupInstanceId`), else null. */
   groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
-  /** Decoded from the member's assignment (consumer protocol); empty for other protocol types. */
+  /** The member epoch (KIP-848); -1 in a classic group. */
+  memberEpoch: number;
+  /** Decoded from the member's subscription (consumer protocol); empty for other protocol types. */
+  subscribedTopics: string[];
+  /** A server-side regex subscription (KIP-848), else null. */
+  subscribedTopicRegex: string | null;
+  /** What the member owns now, topics by name and partitions in order; empty for other protocol types. */
   assignment: { topic: string; partitions: number[] }[];
+  /** What the broker is moving it towards (KIP-848); the assignment itself in a classic group. */
+  targetAssignment: { topic: string; partitions: number[] }[];
 }
 
 /** One partition of a consumer group, as `kafka-consumer-groups --describe` shows it. */
@@ -279,21 +298,40 @@ export interface ConsumerGroupPartition {
   clientHost: string | null;
 }
 
-/** A consumer group with its members, assignment, committed offsets and lag. */
-export interface ConsumerGroupDetails {
+export interface DescribeConsumerGroupsOptions {
+  /** Only these topics' partitions (listed even where the group committed nothing). Default: every topic the group committed offsets for or is assigned. */
+  topics?: string[];
+  signal?: AbortSignal;
+}
+
+/**
+ * A consumer group of either protocol as `kafka-consumer-groups --describe` shows it: state, members and what they
+ * own, and per partition the committed offset, end offset and lag, with totals per topic.
+ */
+export interface ConsumerGroupDescription {
   groupId: string;
   /**
-   * Kafka's group state (Stable, PreparingRebalance, CompletingRebalance, Empty, Dead); `Unknown` when the
-   * coordinator cannot describe groups (no DescribeGroups, as in librdkafka's mock cluster). A group that does not
-   * exist is `Dead` with no members and no partitions.
+   * 'consumer' for KIP-848 groups; 'classic' for JoinGroup/SyncGroup ones, groups that do not exist, and every group
+   * where the coordinator cannot describe groups.
+   */
+  type: 'consumer' | 'classic';
+  /**
+   * KIP-848 groups: Empty, Assigning, Reconciling, Stable. Classic: Empty, PreparingRebalance, CompletingRebalance,
+   * Stable, Dead (also a group that does not exist, with no members and no partitions). `Unknown` when the
+   * coordinator cannot describe groups (no DescribeGroups, as in librdkafka's mock cluster).
    */
   state: string;
+  /** 'consumer' for consumer groups (either protocol); a classic group of another kind names its own (`connect`). */
   protocolType: string;
-  /** The assignor the group chose (`range`, `cooperative-sticky`, ...). */
+  /** The server assignor (KIP-848: `uniform`, `range`), or the one a classic group chose (`cooperative-sticky`). */
   assignor: string;
+  /** The group epoch (KIP-848); -1 for a classic group. */
+  groupEpoch: number;
+  /** The epoch of the target assignment (KIP-848); -1 for a classic group. */
+  assignmentEpoch: number;
   coordinator: { nodeId: number; host: string; port: number } | null;
   /** Null when the coordinator cannot describe groups (then offsets and lag are still known). */
-  members: ConsumerGroupMember[] | null;
+  members: ConsumerGroupMemberDescription[] | null;
   /** Every partition of every topic the group committed offsets for or is assigned, sorted by topic and partition. */
   partitions: ConsumerGroupPartition[];
   /** Lag per topic: the sum over its partitions with a committed offset. */

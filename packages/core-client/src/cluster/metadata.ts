@@ -81,7 +81,7 @@ export class MetadataCache {
   /** Topics this client uses; refreshes cover all of them. */
   private readonly tracked = new Set<string>();
   private inFlight: Promise<void> | null = null;
-  private inFlightCoversAll = false;
+  /** The topics the refresh in flight asks for; null while it asks for every topic. */
   private inFlightTopics: Set<string> | null = null;
   private readonly listeners = new Set<(change: MetadataChange) => void>();
   /** Error code the latest answer about a topic carried instead of partitions (absent when none). */
@@ -174,17 +174,18 @@ export class MetadataCache {
   }
 
   /**
-   * Refreshes `topics` (added to the tracked set) together with every tracked topic. With
-   * `topics === null` and nothing tracked, fetches all topics. Joins a refresh already in flight
-   * when that one covers what is asked.
+   * Refreshes `topics` (added to the tracked set) together with every tracked topic; with `topics === null`, every
+   * topic of the cluster. With nothing tracked, `refresh()` asks for no topics: a cheap way to learn the brokers.
+   * Joins a refresh already in flight when that one covers what is asked: an all-topics refresh covers everything,
+   * a refresh of some topics covers those topics only (never "all").
    */
   async refresh(topics?: string[] | null): Promise<void> {
     const all = topics === null;
     if (topics) this.track(topics);
+    const wanted = all ? null : [...(topics ?? this.tracked)];
     while (this.inFlight) {
-      const covers =
-        this.inFlightCoversAll ||
-        (!all && [...(topics ?? this.tracked)].every((t) => this.inFlightTopics!.has(t)));
+      const inFlight = this.inFlightTopics;
+      const covers = inFlight === null || (wanted?.every((t) => inFlight.has(t)) ?? false);
       const current = this.inFlight;
       await current.catch(() => {});
       if (covers) {
@@ -193,9 +194,8 @@ export class MetadataCache {
       }
     }
     const request = all ? null : [...this.tracked];
-    this.inFlightCoversAll = request === null || request.length === 0;
-    this.inFlightTopics = new Set(request ?? []);
-    this.inFlight = this.doRefresh(request === null || request.length === 0 ? null : request, all);
+    this.inFlightTopics = request === null ? null : new Set(request);
+    this.inFlight = this.doRefresh(request);
     try {
       await this.inFlight;
     } finally {
@@ -204,10 +204,10 @@ export class MetadataCache {
     }
   }
 
-  private async doRefresh(topics: string[] | null, all: boolean): Promise<void> {
-    // Metadata for "no topics" when nothing is tracked is a cheap way to learn the brokers.
-    const response = await this.fetcher(all ? null : (topics ?? []), this.allowAutoTopicCreation);
-    this.apply(response, all || topics === null);
+  /** `topics` null: every topic, and the answer is the whole list (topics it leaves out are gone). */
+  private async doRefresh(topics: string[] | null): Promise<void> {
+    const response = await this.fetcher(topics, this.allowAutoTopicCreation);
+    this.apply(response, topics === null);
   }
 
   /** Folds a Metadata response into the cache; exported for callers that fetched it themselves. */

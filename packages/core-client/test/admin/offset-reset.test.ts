@@ -1,3 +1,4 @@
+import { waitFor } from '@samsa/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActiveGroupError, ConfigurationError } from '../../src/index.js';
 import { type AdminFixture, startAdminFixture } from './admin-fixture.js';
@@ -118,6 +119,25 @@ describe('admin.resetConsumerGroupOffsets', () => {
         expect(err).toBeInstanceOf(ActiveGroupError);
         expect(err.message).toMatch(/group busy .* inactive, but it is \w+ with 1 member/);
       }
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  it('refuses while a KIP-848 group has members, which DescribeGroups does not describe', async () => {
+    const consumer = f.kafka.consumer({ groupId: 'busy-848', groupProtocol: 'consumer' });
+    await consumer.subscribe({ topics: ['events'] });
+    await consumer.run({ eachMessage: async () => {} });
+    try {
+      await waitFor('the member to join', async () => {
+        const [group] = (await f.admin.describeConsumerGroups(['busy-848'])).groups;
+        return group.members?.length === 1;
+      });
+      const err = await f.admin
+        .resetConsumerGroupOffsets({ groupId: 'busy-848', strategy: { type: 'earliest' }, dryRun: true })
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(ActiveGroupError);
+      expect(err).toMatchObject({ groupId: 'busy-848', members: 1 });
     } finally {
       await consumer.disconnect();
     }

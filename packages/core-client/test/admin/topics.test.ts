@@ -37,6 +37,14 @@ describe('admin.describeTopics', () => {
     ]);
   });
 
+  it("lists every config with includeDefaults, Kafka's defaults marked DEFAULT_CONFIG", async () => {
+    const [topic] = await f.admin.describeTopics({ topics: ['described'], includeDefaults: true });
+    const byName = new Map(topic.configs!.map((c) => [c.name, c]));
+    expect(byName.get('retention.ms')).toMatchObject({ value: '3600000', source: 'TOPIC_CONFIG' });
+    expect(byName.get('cleanup.policy')).toMatchObject({ value: 'delete', source: 'DEFAULT_CONFIG' });
+    expect(topic.configs!.map((c) => c.name)).toEqual([...byName.keys()].sort());
+  });
+
   it('fails for a topic that does not exist, naming it', async () => {
     const err = await f.admin.describeTopics({ topics: ['no-such-topic'] }).catch((e) => e);
     expect(err).toBeInstanceOf(KafkaProtocolError);

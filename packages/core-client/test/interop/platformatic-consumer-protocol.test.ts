@@ -136,11 +136,11 @@ peer.describe('a KIP-848 group of Samsa and @platformatic/kafka consumers', () =
         `a stable group of ${members} owning each partition once`,
         async () => {
           const [group] = (await admin.describeConsumerGroups([GROUP])).groups;
-          const owned = group.members.flatMap((m) => m.assignment.flatMap((t) => t.partitions));
+          const owned = (group.members ?? []).flatMap((m) => m.assignment.flatMap((t) => t.partitions));
           return (
             group.type === 'consumer' &&
             group.state === 'Stable' &&
-            group.members.length === members &&
+            group.members?.length === members &&
             owned.length === PARTITIONS &&
             new Set(owned).size === PARTITIONS
           );
@@ -153,7 +153,7 @@ peer.describe('a KIP-848 group of Samsa and @platformatic/kafka consumers', () =
         async () => {
           if (received.length < count) return false;
           const [group] = (await admin.describeConsumerGroups([GROUP])).groups;
-          return group.lag.length === PARTITIONS && group.lag.every((p) => p.lag === '0');
+          return group.partitions.length === PARTITIONS && group.partitions.every((p) => p.lag === '0');
         },
         { timeoutMs: 30_000 },
       );

@@ -18,6 +18,8 @@ export type DecodeFailureReason =
   | 'TRUNCATED'
   /** A length or size field is negative, too small, or points past the end. */
   | 'INVALID_LENGTH'
+  /** An array the message's definition does not let be null, in this version, has length -1 (null). */
+  | 'NULL_ARRAY'
   /** A varint longer than 5 bytes or a varlong longer than 10. */
   | 'INVALID_VARINT'
   /** A record batch whose magic byte is not 2 (message formats v0/v1 are not supported). */

@@ -56,6 +56,12 @@ export interface RegisteredSchema {
   references?: SchemaReference[];
 }
 
+/** Where a schema id is registered: one subject and version. */
+export interface SubjectVersion {
+  subject: string;
+  version: number;
+}
+
 export interface SchemaById {
   schema: string;
   schemaType?: string;
@@ -197,6 +203,11 @@ export class SchemaRegistryClient {
       cached.catch(() => this.idCache.delete(id));
     }
     return cached;
+  }
+
+  /** The subjects and versions a schema id is registered under (Confluent's `GET /schemas/ids/{id}/versions`). */
+  getSubjectVersionsById(id: number): Promise<SubjectVersion[]> {
+    return this.request('GET', `/schemas/ids/${id}/versions`);
   }
 
   getVersion(

@@ -1,9 +1,10 @@
 /**
  * Record keys and values as people and scripts read them, whatever they hold: Avro in the Confluent wire format
- * (decoded through the registry by its magic byte and schema id), JSON documents, text, or other bytes (as hex).
- * The `samsa` command line prints records with it; a console can show them the same way.
+ * (decoded through the registry by its magic byte and schema id, with the subject and version the id is registered
+ * under), JSON documents, text, or other bytes (as hex). The `samsa` command line prints records with it and the
+ * console shows them with it.
  */
-import type { SchemaRegistryClient } from '../client/client.js';
+import type { SchemaRegistryClient, SubjectVersion } from '../client/client.js';
 import { RegistryResponseError, SchemaParseError, SchemaRegistryError, SerdeError } from '../errors.js';
 import { avroToJson } from './avro-json.js';
 import { AvroDeserializer } from './serde.js';
@@ -19,6 +20,12 @@ export interface DisplayedData {
   value: unknown;
   /** The writer schema's id, for Avro. */
   schemaId?: number;
+  /**
+   * The subject and version the writer schema is registered under (the first, where several share it), for Avro;
+   * absent where the registry cannot say (it has no `/schemas/ids/{id}/versions`, or the id is only in deleted ones).
+   */
+  subject?: string;
+  version?: number;
   /** Why data in the wire format is shown as bytes: no registry, an unknown schema id, a body that does not decode. */
   note?: string;
 }
@@ -31,29 +38,50 @@ export interface DisplayDecoderOptions {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class DisplayDecoder {
+  private readonly registry: SchemaRegistryClient | undefined;
   private readonly avro: AvroDeserializer | undefined;
+  /** Schema id → where it is registered; ids are immutable, so answers are kept (failed lookups are not). */
+  private readonly registeredAs = new Map<number, Promise<SubjectVersion | null>>();
 
   constructor(options: DisplayDecoderOptions = {}) {
+    this.registry = options.registry;
     this.avro = options.registry ? new AvroDeserializer({ client: options.registry }) : undefined;
   }
 
   /** How `data` reads; never throws for what the data holds (only for a registry that cannot be reached). */
   async decode(topic: string, data: Buffer | null): Promise<DisplayedData> {
-    if (data === null) return { format: 'null', text: '', value: null };
-    if (data.length >= HEADER_SIZE && data[0] === MAGIC_BYTE) {
-      const schemaId = data.readUInt32BE(1);
-      if (!this.avro) {
-        return bytes(data, `looks like Avro (schema id ${schemaId}); give a schema registry to decode it`);
-      }
-      try {
-        const value = avroToJson(await this.avro.deserialize(topic, data));
-        return { format: 'avro', text: JSON.stringify(value), value, schemaId };
-      } catch (error) {
-        // An unreachable registry is the caller's problem; data the registry cannot explain is shown as it is.
-        if (isUnreachable(error)) throw error;
-        return bytes(data, `schema id ${schemaId}: ${(error as Error).message}`);
-      }
+    if (data === null || data.length < HEADER_SIZE || data[0] !== MAGIC_BYTE)
+      return DisplayDecoder.plain(data);
+    const schemaId = data.readUInt32BE(1);
+    if (!this.avro) {
+      return bytes(data, `looks like Avro (schema id ${schemaId}); give a schema registry to decode it`);
     }
+    try {
+      const [decoded, where] = await Promise.all([
+        this.avro.deserialize(topic, data),
+        this.registeredUnder(schemaId),
+      ]);
+      const value = avroToJson(decoded);
+      return {
+        format: 'avro',
+        text: JSON.stringify(value),
+        value,
+        schemaId,
+        ...(where ? { subject: where.subject, version: where.version } : {}),
+      };
+    } catch (error) {
+      // An unreachable registry is the caller's problem; data the registry cannot explain is shown as it is.
+      if (isUnreachable(error)) throw error;
+      return bytes(data, `schema id ${schemaId}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Data read without the registry (headers, or anything not in the wire format): a JSON document, text, or bytes
+   * as hex.
+   */
+  static plain(data: Buffer | null): DisplayedData {
+    if (data === null) return { format: 'null', text: '', value: null };
     const text = readableText(data);
     if (text === undefined) return bytes(data);
     const first = text.trimStart()[0];
@@ -65,6 +93,24 @@ export class DisplayDecoder {
       }
     }
     return { format: 'string', text, value: text };
+  }
+
+  /** The first subject and version `schemaId` is registered under; null where the registry does not say. */
+  private registeredUnder(schemaId: number): Promise<SubjectVersion | null> {
+    let found = this.registeredAs.get(schemaId);
+    if (!found) {
+      found = this.registry!.getSubjectVersionsById(schemaId).then(
+        (list) => list[0] ?? null,
+        (error) => {
+          // A registry without the lookup (or with the id only under deleted versions) still decodes the data.
+          if (error instanceof RegistryResponseError) return null;
+          throw error;
+        },
+      );
+      this.registeredAs.set(schemaId, found);
+      found.catch(() => this.registeredAs.delete(schemaId));
+    }
+    return found;
   }
 }
 

@@ -36,9 +36,48 @@ describe('DisplayDecoder', () => {
     expect(shown).toEqual({
       format: 'avro',
       schemaId: await serializer.schemaId('orders'),
+      subject: 'orders-value',
+      version: 1,
       value: { id: 'o-1', note: 'hi', blob: '\u00ffA' },
       text: '{"id":"o-1","note":"hi","blob":"ÿA"}',
     });
+  });
+
+  it('names the first subject and version a schema id is registered under', async () => {
+    const shared = { type: 'record', name: 'Shared', fields: [{ name: 'n', type: 'int' }] };
+    await client.register('first-value', { schema: shared });
+    const id = await client.register('second-value', { schema: shared });
+    const decoder = new DisplayDecoder({ registry: client });
+    const data = encodeWire(id, Buffer.from([2]));
+    expect(await decoder.decode('second', data)).toMatchObject({
+      format: 'avro',
+      value: { n: 1 },
+      subject: 'first-value',
+      version: 1,
+    });
+  });
+
+  it('decodes without subject and version where the registry cannot look them up', async () => {
+    const serializer = new AvroSerializer({ client, schema: order });
+    const data = await serializer.serialize('orders', { id: 'o-3', note: null, blob: Buffer.alloc(0) });
+    // A registry without GET /schemas/ids/{id}/versions answers 404 there.
+    const older = new SchemaRegistryClient({
+      url: server.url,
+      retries: 0,
+      fetch: (input, init) =>
+        /\/schemas\/ids\/\d+\/versions$/.test(String(input))
+          ? Promise.resolve(
+              new Response(JSON.stringify({ error_code: 404, message: 'HTTP 404 Not Found' }), {
+                status: 404,
+                headers: { 'content-type': 'application/json' },
+              }),
+            )
+          : fetch(input, init),
+    });
+    const shown = await new DisplayDecoder({ registry: older }).decode('orders', data);
+    expect(shown).toMatchObject({ format: 'avro', value: { id: 'o-3', note: null, blob: '' } });
+    expect(shown).not.toHaveProperty('subject');
+    expect(shown).not.toHaveProperty('version');
   });
 
   it('shows wire-format data as bytes with a note without a registry, or when the id is unknown', async () => {
@@ -81,6 +120,17 @@ describe('DisplayDecoder', () => {
     });
     expect((await decoder.decode('t', Buffer.from('a\u0001b'))).format).toBe('bytes');
     expect(await decoder.decode('t', null)).toEqual({ format: 'null', text: '', value: null });
+  });
+
+  it('reads data without the registry on request (headers): wire-format bytes stay bytes', async () => {
+    const data = encodeWire(1, Buffer.from([0]));
+    expect(DisplayDecoder.plain(data)).toEqual({
+      format: 'bytes',
+      text: '000000000100',
+      value: '000000000100',
+    });
+    expect(DisplayDecoder.plain(Buffer.from('[1]'))).toEqual({ format: 'json', text: '[1]', value: [1] });
+    expect(DisplayDecoder.plain(null)).toEqual({ format: 'null', text: '', value: null });
   });
 
   it('fails when the registry cannot be reached, rather than hiding every value', async () => {

@@ -1,17 +1,17 @@
 /** The overview page: brokers, topic and partition counts, replication problems, total lag, and a verdict. */
 import type { HealthReport, Overview, PartitionRef } from '../../api/types.js';
 import type { OperationsContext } from './context.js';
-import { committedLag, groupLag, listGroupIds } from './groups.js';
+import { listGroups } from './groups.js';
 
 export async function overview(ctx: OperationsContext, outer?: AbortSignal): Promise<Overview> {
   const signal = ctx.signal(outer);
-  // One after the other: a Metadata refresh for all topics must not join the cluster description's refresh.
-  const cluster = await ctx.admin.describeCluster({ signal });
-  const { topics } = await ctx.admin.fetchTopicMetadata({ signal });
-  // Brokers that cannot list groups (librdkafka's mock cluster) still get an overview.
-  const groups = await listGroupIds(ctx, signal).catch(() => []);
-  const lags = await Promise.all(groups.map((g) => groupLag(ctx, g.groupId, signal).catch(() => [])));
-  const totalLag = lags.reduce((sum, lag) => sum + committedLag(lag), 0n);
+  const [cluster, { topics }, groups] = await Promise.all([
+    ctx.admin.describeCluster({ signal }),
+    ctx.admin.fetchTopicMetadata({ signal }),
+    // Brokers that cannot list groups (librdkafka's mock cluster) still get an overview.
+    listGroups(ctx, signal).catch(() => []),
+  ]);
+  const totalLag = groups.reduce((sum, g) => sum + BigInt(g.totalLag), 0n);
   const underReplicated: PartitionRef[] = [];
   const offline: PartitionRef[] = [];
   let partitions = 0;

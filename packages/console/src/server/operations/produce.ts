@@ -1,6 +1,8 @@
 /**
  * Producing one record from the page: key and headers as text, the value as text, as a JSON document (checked), or
  * as Avro from JSON, encoded with the latest schema of a subject (default `<topic>-value`) through the registry.
+ * JSON becomes an Avro value by the serializer's `fromJson`, as `samsa produce` reads its lines: bytes as one
+ * character per byte, unions bare or as `{"branch": value}`.
  */
 import type { IHeaders } from '@samsa/core-client';
 import { AvroSerializer } from '@samsa/schema-registry';
@@ -108,8 +110,12 @@ async function encodeAvro(
   }
   let serializer = byId.get(latest.id);
   if (!serializer) {
-    serializer = new AvroSerializer({ client: registry, schema: latest.schema });
+    serializer = new AvroSerializer({
+      client: registry,
+      schema: latest.schema,
+      references: latest.references,
+    });
     byId.set(latest.id, serializer);
   }
-  return { value: serializer.encode(latest.id, json), schemaId: latest.id };
+  return { value: serializer.encode(latest.id, serializer.fromJson(json)), schemaId: latest.id };
 }

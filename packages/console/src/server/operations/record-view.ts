@@ -1,7 +1,7 @@
 /** A fetched record as the API shows it: key and value decoded for display, headers as text or hex. */
 import type { KafkaMessage, MessageHeaders } from '@samsa/core-client';
 import type { DisplayedData, RecordView } from '../../api/types.js';
-import { decodePlain, type RecordDisplay } from './record-display.js';
+import { RecordDisplay } from './record-display.js';
 
 export async function toRecordView(
   display: RecordDisplay,
@@ -27,7 +27,7 @@ function headerViews(headers: MessageHeaders): { key: string; value: DisplayedDa
   const out: { key: string; value: DisplayedData }[] = [];
   for (const [key, raw] of Object.entries(headers)) {
     for (const value of Array.isArray(raw) ? raw : [raw]) {
-      out.push({ key, value: value == null ? { format: 'null', text: '' } : decodePlain(value) });
+      out.push({ key, value: RecordDisplay.header(value ?? null) });
     }
   }
   return out;

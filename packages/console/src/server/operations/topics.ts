@@ -1,5 +1,8 @@
-/** Topics: the list with sizes and retention, one topic's partitions, configs and readers, create and delete. */
-import { ConfigResourceTypes, ConfigSource } from '@samsa/core-client';
+/**
+ * Topics: the list with sizes and retention, one topic's partitions, configs and readers (core-client's
+ * `describeTopics`, as `samsa topics describe` shows them, with the defaults too), create and delete.
+ */
+import { ConfigResourceTypes } from '@samsa/core-client';
 import type {
   ConfigView,
   CreateTopicRequest,
@@ -9,9 +12,7 @@ import type {
 } from '../../api/types.js';
 import { ApiError } from '../errors.js';
 import type { OperationsContext } from './context.js';
-import { groupLag, listGroupIds } from './groups.js';
-
-const SOURCE_NAMES = new Map<number, string>(Object.entries(ConfigSource).map(([name, id]) => [id, name]));
+import { describeOrNull, listGroupIds } from './groups.js';
 
 export async function listTopics(ctx: OperationsContext, outer?: AbortSignal): Promise<TopicSummary[]> {
   const signal = ctx.signal(outer);
@@ -61,39 +62,30 @@ export async function describeTopic(
   outer?: AbortSignal,
 ): Promise<TopicDetails> {
   const signal = ctx.signal(outer);
-  const { topics } = await ctx.admin.fetchTopicMetadata({ topics: [name], signal });
-  const topic = topics[0]!;
-  const [offsets, configs, groups] = await Promise.all([
-    ctx.admin.fetchTopicOffsets(name, { signal }),
-    ctx.admin
-      .describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name }], signal })
-      .then((r) => r.resources[0]?.configEntries ?? [])
-      .catch(() => null),
+  const [[topic], groups] = await Promise.all([
+    ctx.admin.describeTopics({ topics: [name], includeDefaults: true, signal }),
     readersOf(ctx, name, signal).catch(() => []),
   ]);
   return {
     name,
-    internal: topic.isInternal,
-    partitions: topic.partitions.map((p) => {
-      const w = offsets.find((o) => o.partition === p.partitionId);
-      return {
-        partition: p.partitionId,
-        leader: p.leader,
-        replicas: p.replicas,
-        isr: p.isr,
-        offlineReplicas: p.offlineReplicas,
-        startOffset: w?.low ?? '0',
-        endOffset: w?.high ?? '0',
-      };
-    }),
+    internal: topic!.isInternal,
+    partitions: topic!.partitions.map((p) => ({
+      partition: p.partition,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
+      offlineReplicas: p.offlineReplicas,
+      startOffset: p.startOffset,
+      endOffset: p.endOffset,
+    })),
     configs:
-      configs
+      topic!.configs
         ?.map(
           (c): ConfigView => ({
-            name: c.configName,
-            value: c.configValue,
-            isDefault: c.isDefault,
-            source: SOURCE_NAMES.get(c.configSource) ?? 'UNKNOWN',
+            name: c.name,
+            value: c.value,
+            isDefault: c.source === 'DEFAULT_CONFIG',
+            source: c.source,
             sensitive: c.isSensitive,
             readOnly: c.readOnly,
           }),
@@ -110,18 +102,14 @@ async function readersOf(
   signal: AbortSignal,
 ): Promise<TopicGroupLag[]> {
   const groups = await listGroupIds(ctx, signal);
-  const lags = await Promise.all(
-    groups.map(async ({ groupId, state }) => {
-      const lag = await groupLag(ctx, groupId, signal).catch(() => null);
-      const partitions = lag?.filter((p) => p.topic === topic && p.committedOffset !== '-1') ?? [];
-      if (partitions.length === 0) return null;
-      const total = partitions.reduce((sum, p) => sum + BigInt(p.lag), 0n);
-      return { groupId, state, lag: total.toString() };
-    }),
-  );
-  return lags
-    .filter((l): l is TopicGroupLag => l !== null)
-    .sort((a, b) => a.groupId.localeCompare(b.groupId));
+  const described = await Promise.all(groups.map((g) => describeOrNull(ctx, g.groupId, signal, [topic])));
+  const readers: TopicGroupLag[] = [];
+  groups.forEach(({ groupId, state }, i) => {
+    const group = described[i];
+    if (!group?.partitions.some((p) => p.topic === topic && p.committedOffset !== null)) return;
+    readers.push({ groupId, state, lag: group.topics.find((t) => t.topic === topic)?.lag ?? '0' });
+  });
+  return readers;
 }
 
 export async function createTopic(

@@ -1,17 +1,6 @@
 import { SchemaRegistryClient, startRegistryServer } from '@samsa/schema-registry';
 import { describe, expect, it } from 'vitest';
-import { decodePlain, RecordDisplay } from '../../../src/server/operations/record-display.js';
-
-describe('decodePlain', () => {
-  it('tells JSON from text from bytes', () => {
-    expect(decodePlain(Buffer.from('{"a":1}'))).toEqual({ format: 'json', text: '{"a":1}' });
-    expect(decodePlain(Buffer.from(' [1, 2]'))).toEqual({ format: 'json', text: ' [1, 2]' });
-    expect(decodePlain(Buffer.from('{not json'))).toEqual({ format: 'string', text: '{not json' });
-    expect(decodePlain(Buffer.from('héllo\tworld\n'))).toEqual({ format: 'string', text: 'héllo\tworld\n' });
-    expect(decodePlain(Buffer.from([0xff, 0xfe, 0x00]))).toEqual({ format: 'bytes', text: 'fffe00' });
-    expect(decodePlain(Buffer.from('a\u0001b'))).toEqual({ format: 'bytes', text: '610162' });
-  });
-});
+import { RecordDisplay } from '../../../src/server/operations/record-display.js';
 
 describe('RecordDisplay', () => {
   it('decodes Avro through the registry with schema id, subject and version; explains what it cannot decode', async () => {
@@ -44,10 +33,25 @@ describe('RecordDisplay', () => {
       expect(unknown.note).toContain('schema id 99');
       expect(await display.decode('t', null)).toEqual({ format: 'null', text: '' });
       expect(display.topicsSeenWith(id)).toEqual(['t']);
+      expect(display.topicsSeenWith(99)).toEqual([]);
       const without = await new RecordDisplay(null).decode('t', data);
-      expect(without.note).toContain('--registry');
+      expect(without).toMatchObject({ format: 'bytes' });
+      expect(without.note).toContain('schema registry');
     } finally {
       await registry.close();
     }
+  });
+
+  it('reads headers as JSON, text or bytes, never through the registry', () => {
+    expect(RecordDisplay.header(Buffer.from('{"a":1}'))).toEqual({ format: 'json', text: '{"a":1}' });
+    expect(RecordDisplay.header(Buffer.from('héllo\tworld\n'))).toEqual({
+      format: 'string',
+      text: 'héllo\tworld\n',
+    });
+    expect(RecordDisplay.header(Buffer.from([0, 0, 0, 0, 1, 2]))).toEqual({
+      format: 'bytes',
+      text: '000000000102',
+    });
+    expect(RecordDisplay.header(null)).toEqual({ format: 'null', text: '' });
   });
 });

@@ -220,6 +220,26 @@ describe('producing', () => {
     });
   });
 
+  it('produces Avro from Avro\'s JSON encoding: unions as {"branch": value}, bytes as one character per byte', async () => {
+    await stack.call('POST', '/api/topics', { name: 'unions', partitions: 1 });
+    const schema = {
+      type: 'record',
+      name: 'Tagged',
+      fields: [
+        { name: 'note', type: ['null', 'string'], default: null },
+        { name: 'blob', type: 'bytes' },
+      ],
+    };
+    await stack.call('POST', '/api/schemas/unions-value/versions', { schema: JSON.stringify(schema) });
+    const produced = await stack.call('POST', '/api/topics/unions/messages', {
+      value: JSON.stringify({ note: { string: 'wrapped' }, blob: '\u00ffA' }),
+      format: 'avro',
+    });
+    expect(produced.status).toBe(201);
+    const { body } = await stack.call<BrowseResult>('GET', '/api/topics/unions/messages?from=beginning');
+    expect(body.records.map((r) => r.value.text)).toEqual(['{"note":"wrapped","blob":"ÿA"}']);
+  });
+
   it('refuses malformed JSON, values that do not fit the schema, unknown subjects and hostile bodies', async () => {
     const post = (body: unknown) => stack.call('POST', '/api/topics/orders/messages', body);
     const cases: [unknown, number, string][] = [
@@ -242,6 +262,9 @@ describe('producing', () => {
     await stack.call('POST', '/api/schemas/orders-value/versions', { schema: JSON.stringify(ORDER_SCHEMA) });
     const misfit = await post({ value: '{"orderId": 1}', format: 'avro' });
     expect([misfit.status, errorCode(misfit.body)]).toEqual([400, 'INVALID_VALUE']);
+    const unknownField = await post({ value: '{"orderId": "o", "discount": 1}', format: 'avro' });
+    expect([unknownField.status, errorCode(unknownField.body)]).toEqual([400, 'INVALID_VALUE']);
+    expect((unknownField.body as ApiErrorBody).error.message).toContain('no field "discount"');
     const raw = await stack.call('POST', '/api/topics/orders/messages', '{"value": "x", "format": "str');
     expect([raw.status, errorCode(raw.body)]).toEqual([400, 'MALFORMED_JSON']);
     const missingTopic = await stack.call('POST', '/api/topics/nope/messages', {

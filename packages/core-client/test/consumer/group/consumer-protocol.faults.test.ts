@@ -124,13 +124,15 @@ describe("groupProtocol: 'consumer' under faults", () => {
         waitFor('a stable group of two', async () => {
           const [g] = (await admin.describeConsumerGroups(['static-restart-848'])).groups;
           const ready =
-            g.state === 'Stable' && g.members.length === 2 && g.members.every((m) => m.assignment.length > 0);
+            g.state === 'Stable' &&
+            g.members?.length === 2 &&
+            g.members.every((m) => m.assignment.length > 0);
           return ready ? g : undefined;
         });
       const before = await stable();
       const partitionsOf = (g: ConsumerGroupDescription, instance: string) =>
-        g.members
-          .find((m) => m.instanceId === instance)!
+        g
+          .members!.find((m) => m.groupInstanceId === instance)!
           .assignment.flatMap((t) => t.partitions)
           .sort();
       await a.stop('SIGTERM'); // leaves with -2
@@ -142,7 +144,7 @@ describe("groupProtocol: 'consumer' under faults", () => {
       expect(after.groupEpoch).toBe(before.groupEpoch);
       await waitFor('all records committed', async () => {
         const [g] = (await admin.describeConsumerGroups(['static-restart-848'])).groups;
-        return g.lag.length === 6 && g.lag.every((p) => p.lag === '0');
+        return g.partitions.length === 6 && g.partitions.every((p) => p.lag === '0');
       });
       checkCommittedOnce(
         [...eventsOf('a', a.stdout()), ...eventsOf('b', b.stdout()), ...eventsOf('a2', a2.stdout())],
