@@ -1,5 +1,6 @@
 import type { ArrayNode, ObjectNode, SchemaNode } from '../../json-schema/model.js';
 import { type Compare, type Context, compareLimit, compareUnevaluated, isAny } from './diff-context.js';
+import type { JsonSchemaDifferenceType } from './differences.js';
 
 /**
  * Objects and arrays under Confluent's content models (`ObjectSchemaDiff`, `ArraySchemaDiff`): whether a property
@@ -165,13 +166,13 @@ function compareProperty(
     }
     const covering = partiallyOpenPropertySchema(update, property);
     if (covering) {
-      const sub = context.subcontext();
-      compare(sub, before, covering);
-      context.addAll(sub.differences);
-      context.add(
-        sub.isCompatible()
-          ? 'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
-          : 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+      addCoverage(
+        context,
+        compare,
+        before,
+        covering,
+        'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
       );
       return;
     }
@@ -203,13 +204,13 @@ function compareProperty(
   }
   const covering = partiallyOpenPropertySchema(original, property);
   if (covering) {
-    const sub = context.subcontext();
-    compare(sub, covering, added);
-    context.addAll(sub.differences);
-    context.add(
-      sub.isCompatible()
-        ? 'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
-        : 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    addCoverage(
+      context,
+      compare,
+      covering,
+      added,
+      'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+      'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
     );
   }
   if (required) {
@@ -321,13 +322,13 @@ function compareTuples(context: Context, original: ArrayNode, update: ArrayNode,
       }
       const covering = partiallyOpenItemSchema(update);
       if (covering) {
-        const sub = context.subcontext();
-        compare(sub, removed, covering);
-        context.addAll(sub.differences);
-        context.add(
-          sub.isCompatible()
-            ? 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
-            : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        addCoverage(
+          context,
+          compare,
+          removed,
+          covering,
+          'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+          'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
         );
         return;
       }
@@ -351,17 +352,32 @@ function compareTuples(context: Context, original: ArrayNode, update: ArrayNode,
       }
       const covering = partiallyOpenItemSchema(original);
       if (covering) {
-        const sub = context.subcontext();
-        compare(sub, covering, added);
-        context.addAll(sub.differences);
-        context.add(
-          sub.isCompatible()
-            ? 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
-            : 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        addCoverage(
+          context,
+          compare,
+          covering,
+          added,
+          'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+          'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
         );
         return;
       }
       context.add('ITEM_ADDED_TO_CLOSED_CONTENT_MODEL');
     });
   }
+}
+
+/** Records how a schema that a partially open content model covers compares, and whether it is covered. */
+function addCoverage(
+  context: Context,
+  compare: Compare,
+  writer: SchemaNode,
+  reader: SchemaNode,
+  covered: JsonSchemaDifferenceType,
+  notCovered: JsonSchemaDifferenceType,
+): void {
+  const sub = context.subcontext();
+  compare(sub, writer, reader);
+  context.addAll(sub.differences);
+  context.add(sub.isCompatible() ? covered : notCovered);
 }

@@ -28,6 +28,7 @@ import {
   COMPATIBLE_CHANGES,
   type JsonSchemaCompatibilityPolicy,
   type JsonSchemaDifference,
+  type JsonSchemaDifferenceType,
 } from './differences.js';
 
 /**
@@ -151,44 +152,43 @@ function compareMemoized(shared: Shared, original: SchemaNode, update: SchemaNod
   }
 }
 
+/** Keeps a trial comparison's differences (and notes `type`) only when the pair is compatible. */
+function adoptIfCompatible(
+  context: Context,
+  original: SchemaNode,
+  update: SchemaNode,
+  type?: JsonSchemaDifferenceType,
+): boolean {
+  const sub = context.subcontext();
+  compare(sub, original, update);
+  if (!sub.isCompatible()) return false;
+  context.addAll(sub.differences);
+  if (type) context.add(type);
+  return true;
+}
+
 function compareTypes(context: Context, original: SchemaNode, update: SchemaNode): void {
   if (original.kind !== 'combined' && update.kind === 'combined') {
     if (update.subschemas.length === 1) {
-      const sub = context.subcontext();
-      compare(sub, original, update.subschemas[0]);
-      if (sub.isCompatible()) {
-        context.addAll(sub.differences);
-        return;
-      }
+      if (adoptIfCompatible(context, original, update.subschemas[0]!)) return;
     } else if (update.criterion === 'anyOf' || update.criterion === 'oneOf') {
-      for (const subschema of update.subschemas) {
-        const sub = context.subcontext();
-        compare(sub, original, subschema);
-        if (sub.isCompatible()) {
-          context.addAll(sub.differences);
-          context.add('SUM_TYPE_EXTENDED');
-          return;
-        }
-      }
+      if (
+        update.subschemas.some((subschema) =>
+          adoptIfCompatible(context, original, subschema, 'SUM_TYPE_EXTENDED'),
+        )
+      )
+        return;
     }
   } else if (original.kind === 'combined' && update.kind !== 'combined') {
     if (original.subschemas.length === 1) {
-      const sub = context.subcontext();
-      compare(sub, original.subschemas[0], update);
-      if (sub.isCompatible()) {
-        context.addAll(sub.differences);
-        return;
-      }
+      if (adoptIfCompatible(context, original.subschemas[0]!, update)) return;
     } else if (original.criterion === 'allOf') {
-      for (const subschema of original.subschemas) {
-        const sub = context.subcontext();
-        compare(sub, subschema, update);
-        if (sub.isCompatible()) {
-          context.addAll(sub.differences);
-          context.add('PRODUCT_TYPE_NARROWED');
-          return;
-        }
-      }
+      if (
+        original.subschemas.some((subschema) =>
+          adoptIfCompatible(context, subschema, update, 'PRODUCT_TYPE_NARROWED'),
+        )
+      )
+        return;
     }
   }
 
