@@ -7,7 +7,7 @@ import { ErrorCode } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
 import type { ClassicGroup } from './classic/group.js';
 import type { GroupConfig } from './group-config.js';
-import type { CommittedOffset, OffsetStore } from './offset-store.js';
+import type { CommittedOffset, OffsetEntry, OffsetStore } from './offset-store.js';
 
 export interface CommitEntry {
   topic: string;
@@ -15,6 +15,31 @@ export interface CommitEntry {
   offset: number;
   leaderEpoch: number;
   metadata: string | null;
+}
+
+/** Splits commit entries into those whose metadata fits offset.metadata.max.bytes and an error code per entry. */
+export function acceptCommitEntries(
+  entries: readonly CommitEntry[],
+  maxOffsetMetadataBytes: number,
+): { codes: number[]; accepted: OffsetEntry[] } {
+  const now = Date.now();
+  const codes: number[] = [];
+  const accepted: OffsetEntry[] = [];
+  for (const entry of entries) {
+    if (entry.metadata !== null && Buffer.byteLength(entry.metadata) > maxOffsetMetadataBytes) {
+      codes.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
+      continue;
+    }
+    codes.push(ErrorCode.NONE);
+    const committed: CommittedOffset = {
+      offset: entry.offset,
+      leaderEpoch: entry.leaderEpoch,
+      metadata: entry.metadata,
+      commitTimestamp: now,
+    };
+    accepted.push({ topic: entry.topic, partition: entry.partition, committed });
+  }
+  return { codes, accepted };
 }
 
 export class GroupOffsets {
@@ -26,26 +51,7 @@ export class GroupOffsets {
 
   /** Stores the entries whose metadata fits offset.metadata.max.bytes; an error code per entry. */
   commit(groupId: string, entries: readonly CommitEntry[]): number[] {
-    const now = Date.now();
-    const codes: number[] = [];
-    const accepted: { topic: string; partition: number; committed: CommittedOffset }[] = [];
-    for (const entry of entries) {
-      if (entry.metadata !== null && Buffer.byteLength(entry.metadata) > this.config.maxOffsetMetadataBytes) {
-        codes.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-        continue;
-      }
-      codes.push(ErrorCode.NONE);
-      accepted.push({
-        topic: entry.topic,
-        partition: entry.partition,
-        committed: {
-          offset: entry.offset,
-          leaderEpoch: entry.leaderEpoch,
-          metadata: entry.metadata,
-          commitTimestamp: now,
-        },
-      });
-    }
+    const { codes, accepted } = acceptCommitEntries(entries, this.config.maxOffsetMetadataBytes);
     if (accepted.length > 0) this.store.commit(groupId, accepted);
     return codes;
   }

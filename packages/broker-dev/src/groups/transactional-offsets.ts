@@ -4,11 +4,10 @@
  * become the group's committed offsets; ABORT drops them. While a partition has some waiting,
  * OffsetFetch with RequireStable answers UNSTABLE_OFFSET_COMMIT for it.
  */
-import { ErrorCode } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
 import type { GroupConfig } from './group-config.js';
-import type { CommitEntry } from './group-offsets.js';
-import type { OffsetEntry, OffsetStore } from './offset-store.js';
+import { acceptCommitEntries, type CommitEntry } from './group-offsets.js';
+import type { OffsetStore } from './offset-store.js';
 
 export class TransactionalOffsets {
   constructor(
@@ -19,26 +18,7 @@ export class TransactionalOffsets {
 
   /** Holds the entries whose metadata fits offset.metadata.max.bytes; an error code per entry. */
   stage(groupId: string, producerId: number, entries: readonly CommitEntry[]): number[] {
-    const now = Date.now();
-    const codes: number[] = [];
-    const accepted: OffsetEntry[] = [];
-    for (const entry of entries) {
-      if (entry.metadata !== null && Buffer.byteLength(entry.metadata) > this.config.maxOffsetMetadataBytes) {
-        codes.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-        continue;
-      }
-      codes.push(ErrorCode.NONE);
-      accepted.push({
-        topic: entry.topic,
-        partition: entry.partition,
-        committed: {
-          offset: entry.offset,
-          leaderEpoch: entry.leaderEpoch,
-          metadata: entry.metadata,
-          commitTimestamp: now,
-        },
-      });
-    }
+    const { codes, accepted } = acceptCommitEntries(entries, this.config.maxOffsetMetadataBytes);
     if (accepted.length > 0) this.store.stage(groupId, producerId, accepted);
     return codes;
   }
