@@ -8,21 +8,20 @@
  * other members (a schema registry's leader election, protocol type "sr") bring their own
  * GroupProtocolHandler. This class keeps member id and generation and handles coordinator errors.
  */
-import { ApiKey, type RequestBodies, type ResponseBodies } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol';
 import { FencedInstanceIdError } from '../../cluster/group-errors.js';
 import {
-  ConnectionError,
   createKafkaError,
   ErrorCode,
   isRetriable,
   ProtocolDecodeError,
   RequestAbortedError,
-  RequestTimeoutError,
 } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { sleep } from '../../retry.js';
 import type { ClusterLike } from '../cluster-like.js';
 import { GroupJoinError } from '../errors.js';
+import { CoordinatorLink } from './coordinator-link.js';
 
 export interface ClassicGroupConfig {
   groupId: string;
@@ -86,12 +85,14 @@ export class ClassicGroupMembership {
   protocolName: string | null = null;
   leaderId = '';
   protected readonly logger: Logger;
+  private readonly link: CoordinatorLink;
 
   constructor(
     protected readonly cluster: ClusterLike,
     protected readonly groupConfig: ClassicGroupConfig,
   ) {
     this.logger = groupConfig.logger;
+    this.link = new CoordinatorLink(cluster, groupConfig.groupId);
   }
 
   get groupId(): string {
@@ -119,29 +120,13 @@ export class ClassicGroupMembership {
     if (memberId) this.memberId = '';
   }
 
-  async coordinator(signal?: AbortSignal): Promise<number> {
-    return this.cluster.findCoordinator(this.groupConfig.groupId, 'group', signal);
-  }
-
   /** After a coordinator error or a broken connection: look the coordinator up again next time. */
   coordinatorFailed(): void {
-    this.cluster.invalidateCoordinator(this.groupConfig.groupId, 'group');
+    this.link.coordinatorFailed();
   }
 
   /** Sends one request to the coordinator on the 'group' connection; connection trouble invalidates it. */
-  async request<K extends keyof RequestBodies>(
-    apiKey: K,
-    build: (version: number) => RequestBodies[K],
-    options: { timeoutMs?: number; signal?: AbortSignal } = {},
-  ): Promise<{ version: number; response: ResponseBodies[K] }> {
-    const node = await this.coordinator(options.signal);
-    try {
-      return await this.cluster.request(node, apiKey, build, { purpose: 'group', ...options });
-    } catch (err) {
-      if (err instanceof ConnectionError || err instanceof RequestTimeoutError) this.coordinatorFailed();
-      throw err;
-    }
-  }
+  request: CoordinatorLink['request'] = (apiKey, build, options) => this.link.request(apiKey, build, options);
 
   /**
    * Joins (or rejoins) the group and returns this member's assignment. Retries everything retriable
