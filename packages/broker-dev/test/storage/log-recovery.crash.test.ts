@@ -7,13 +7,20 @@ import { crcIsValid, offsetsIn, readAll, recordingLogger, tempDir } from './help
 
 const writer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'crash-writer.ts');
 
-/** Runs the writer until it acknowledged `acks` appends (or 0.2-1 s passed), SIGKILLs it, returns the last acked offset. */
+/**
+ * Runs the writer until it acknowledged `acks` appends (or 0.2-1 s passed after the first segment rolled),
+ * SIGKILLs it, returns the last acked offset.
+ */
 async function runAndKill(dataDir: string, acks: number): Promise<{ lastAcked: number; startedAt: number }> {
   const child = startScript(writer, [dataDir, '65536']);
   try {
     const [, startedAt] = await child.waitForOutput(/^ready (\d+)$/m);
     const ackedLines = (stdout: string) =>
       stdout.split('\n').filter((line) => line.startsWith('acked ')).length;
+    // About 64 appends fill a 64 KiB segment; on a loaded machine 0.2 s may not get that far.
+    await child.waitUntil('200 acknowledged appends', (stdout) => ackedLines(stdout) >= 200, {
+      timeoutMs: 30_000,
+    });
     await Promise.race([
       new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800)),
       // A writer that dies first is caught below: it was not killed.
