@@ -4,8 +4,8 @@
  * end); a partition is paused once its range is read, so finished partitions are not fetched again.
  */
 
-import { randomUUID } from 'node:crypto';
-import { type Consumer, ConsumerEvents, type Kafka, type KafkaMessage } from '@samsa/core-client';
+import type { Consumer, Kafka, KafkaMessage } from '@samsa/core-client';
+import { assignedConsumer } from './assigned-consumer.js';
 
 export interface OffsetRange {
   partition: number;
@@ -35,21 +35,17 @@ export class PartitionReader {
     private readonly topic: string,
     partitions: number[],
   ) {
-    this.consumer = kafka.consumer({
-      // assign() uses no group; the id is only a label in the brokers' logs.
-      groupId: `samsa-console-reader-${randomUUID()}`,
+    this.consumer = assignedConsumer(kafka, {
+      label: 'reader',
       autoOffsetReset: 'earliest',
       fetchMaxWaitMs: 100,
-      allowAutoTopicCreation: false,
-      enableAutoCommit: false,
+      topic,
+      partitions,
+      onFatalError: (error) => {
+        this.failure = error;
+        this.wake?.();
+      },
     });
-    this.consumer.on(ConsumerEvents.CRASH, (event) => {
-      const { error, restart } = event.payload as { error: Error; restart?: boolean };
-      if (restart) return;
-      this.failure = error;
-      this.wake?.();
-    });
-    this.consumer.assign([{ topic, partitions }]);
     this.consumer.pause([{ topic }]);
   }
 

@@ -3,10 +3,10 @@
  * filtered, to a bounded buffer; the HTTP stream drains the buffer in batches. When the page reads slower than
  * records arrive, the oldest buffered records are dropped (and counted), so memory stays bounded at any rate.
  */
-import { randomUUID } from 'node:crypto';
-import { type Consumer, ConsumerEvents } from '@samsa/core-client';
+import type { Consumer } from '@samsa/core-client';
 import type { RecordView, TailBatch } from '../../api/types.js';
 import { ApiError } from '../errors.js';
+import { assignedConsumer } from './assigned-consumer.js';
 import type { OperationsContext } from './context.js';
 import { type RecordFilterSpec, recordFilter } from './record-filter.js';
 import { toRecordView } from './record-view.js';
@@ -35,20 +35,17 @@ export class TailSession {
     partitions: number[],
     private readonly filter: ReturnType<typeof recordFilter>,
   ) {
-    this.consumer = ctx.kafka.consumer({
-      groupId: `samsa-console-tail-${randomUUID()}`,
+    this.consumer = assignedConsumer(ctx.kafka, {
+      label: 'tail',
       autoOffsetReset: 'latest',
       fetchMaxWaitMs: 200,
-      allowAutoTopicCreation: false,
-      enableAutoCommit: false,
+      topic,
+      partitions,
+      onFatalError: (error) => {
+        this.failure = error;
+        this.wake();
+      },
     });
-    this.consumer.on(ConsumerEvents.CRASH, (event) => {
-      const { error, restart } = event.payload as { error: Error; restart?: boolean };
-      if (restart) return;
-      this.failure = error;
-      this.wake();
-    });
-    this.consumer.assign([{ topic, partitions }]);
     for (const partition of partitions) this.consumer.seek({ topic, partition, offset: -1 });
   }
 
