@@ -30,6 +30,13 @@ export interface ConsumerConfig<K = Buffer | null, V = Buffer | null> {
   /** The consumer group (Java `group.id`). Required. */
   groupId: string;
   /**
+   * Take KafkaJS's defaults instead of Java's, so this consumer can join a group of KafkaJS consumers and
+   * take over from them one by one: the assignor `RoundRobinAssigner` (KafkaJS's protocol name),
+   * `isolationLevel: 'read_committed'`, `sessionTimeoutMs` 30000, `rebalanceTimeoutMs` 60000,
+   * `fetchMaxWaitMs` 5000 and `fetchMaxBytes` 10485760. Options set explicitly still win. Default false.
+   */
+  kafkajsCompatible?: boolean;
+  /**
    * The group protocol (Java `group.protocol`). Default 'classic'. 'consumer' is KIP-848's (Apache Kafka
    * 4.0+): the broker assigns partitions, rebalances are incremental and never stop the whole group, and
    * `sessionTimeoutMs`, `heartbeatIntervalMs` and `partitionAssignors` are the broker's business
@@ -109,8 +116,19 @@ export interface ConsumerConfig<K = Buffer | null, V = Buffer | null> {
   retry?: unknown;
 }
 
+/** The defaults `kafkajsCompatible: true` picks: KafkaJS 2.x's, where they differ from Java's. */
+export const KAFKAJS_CONSUMER_DEFAULTS = {
+  partitionAssignors: ['RoundRobinAssigner'] as AssignorName[],
+  isolationLevel: 'read_committed' as IsolationLevel,
+  sessionTimeoutMs: 30_000,
+  rebalanceTimeoutMs: 60_000,
+  fetchMaxWaitMs: 5000,
+  fetchMaxBytes: 10_485_760,
+};
+
 export interface ResolvedConsumerConfig<K, V> {
   groupId: string;
+  kafkajsCompatible: boolean;
   groupProtocol: GroupProtocol;
   groupRemoteAssignor: string | null;
   groupInstanceId: string | null;
@@ -143,6 +161,7 @@ export interface ResolvedConsumerConfig<K, V> {
 
 const KNOWN = [
   'groupId',
+  'kafkajsCompatible',
   'groupProtocol',
   'groupRemoteAssignor',
   'groupInstanceId',
@@ -208,6 +227,13 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     ['classic', 'consumer'] as const,
     'classic',
   );
+  const kafkajs = optionalBool('kafkajsCompatible', config.kafkajsCompatible, false);
+  if (kafkajs && groupProtocol === 'consumer') {
+    throw new ConfigurationError(
+      'kafkajsCompatible',
+      "KafkaJS consumers speak only the classic group protocol; drop groupProtocol: 'consumer' to join them",
+    );
+  }
   const groupRemoteAssignor =
     optionalString('groupRemoteAssignor', config.groupRemoteAssignor, undefined) ?? null;
   if (groupRemoteAssignor !== null) {
@@ -227,7 +253,7 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
   const sessionTimeoutMs = optionalInt(
     'sessionTimeoutMs',
     alias(o, 'sessionTimeoutMs', 'sessionTimeout'),
-    45_000,
+    kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.sessionTimeoutMs : 45_000,
     {
       min: 1,
       max: INT32_MAX,
@@ -252,16 +278,15 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
   const rebalanceTimeoutMs = optionalInt(
     'rebalanceTimeoutMs',
     alias(o, 'rebalanceTimeoutMs', 'rebalanceTimeout'),
-    maxPollIntervalMs,
+    kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.rebalanceTimeoutMs : maxPollIntervalMs,
     { min: 1, max: INT32_MAX },
   );
 
   const assignorOption =
     config.partitionAssignors !== undefined ? 'partitionAssignors' : 'partitionAssigners';
-  const rawAssignors = alias(o, 'partitionAssignors', 'partitionAssigners') ?? [
-    'range',
-    'cooperative-sticky',
-  ];
+  const rawAssignors =
+    alias(o, 'partitionAssignors', 'partitionAssigners') ??
+    (kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.partitionAssignors : ['range', 'cooperative-sticky']);
   const assignors = resolveAssignors(assignorOption, rawAssignors);
 
   const autoOffsetReset = oneOf(
@@ -275,7 +300,7 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     'isolationLevel',
     config.isolationLevel,
     ['read_uncommitted', 'read_committed'] as const,
-    'read_uncommitted',
+    kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.isolationLevel : 'read_uncommitted',
   );
   const readUncommitted = optionalBool('readUncommitted', config.readUncommitted, true);
   if (config.readUncommitted !== undefined) {
@@ -289,10 +314,12 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     isolationLevel = fromAlias;
   }
 
-  const fetchMaxBytes = optionalInt('fetchMaxBytes', alias(o, 'fetchMaxBytes', 'maxBytes'), 52_428_800, {
-    min: 1,
-    max: INT32_MAX,
-  });
+  const fetchMaxBytes = optionalInt(
+    'fetchMaxBytes',
+    alias(o, 'fetchMaxBytes', 'maxBytes'),
+    kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.fetchMaxBytes : 52_428_800,
+    { min: 1, max: INT32_MAX },
+  );
   const maxPartitionFetchBytes = optionalInt(
     'maxPartitionFetchBytes',
     alias(o, 'maxPartitionFetchBytes', 'maxBytesPerPartition'),
@@ -303,10 +330,12 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     min: 0,
     max: INT32_MAX,
   });
-  const fetchMaxWaitMs = optionalInt('fetchMaxWaitMs', alias(o, 'fetchMaxWaitMs', 'maxWaitTimeInMs'), 500, {
-    min: 0,
-    max: INT32_MAX,
-  });
+  const fetchMaxWaitMs = optionalInt(
+    'fetchMaxWaitMs',
+    alias(o, 'fetchMaxWaitMs', 'maxWaitTimeInMs'),
+    kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.fetchMaxWaitMs : 500,
+    { min: 0, max: INT32_MAX },
+  );
 
   // Accepted for KafkaJS configs; the client's metadataMaxAgeMs and connection settings apply.
   optionalInt('metadataMaxAge', config.metadataMaxAge, 0);
@@ -327,6 +356,7 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
 
   return {
     groupId,
+    kafkajsCompatible: kafkajs,
     groupProtocol,
     groupRemoteAssignor,
     groupInstanceId,
