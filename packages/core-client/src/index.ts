@@ -35,6 +35,7 @@ export {
   RequestTimeoutError,
   RetriesExhaustedError,
   SamsaError,
+  UnexpectedPeerError,
   UnsupportedApiVersionError,
 } from './errors.js';
 export { Kafka } from './kafka.js';

@@ -7,6 +7,13 @@
 import type { AssignorName, PartitionAssignor, TopicPartitions } from '../assignors/index.js';
 import { assignorByName, assignorNames, isAssignorName } from '../assignors/index.js';
 import {
+  DEFAULT_RETRY,
+  type ResolvedRetry,
+  type RestartOnFailure,
+  type RetryOptions,
+  resolveRetry,
+} from '../config/client-options.js';
+import {
   alias,
   describe,
   oneOf,
@@ -17,6 +24,16 @@ import {
 } from '../config/validate.js';
 import { ConfigurationError } from '../errors.js';
 import type { Deserializer } from './message.js';
+
+/**
+ * The consumer's `retry`: the redelivery back-off of a record whose handler failed, and (`restartOnFailure`)
+ * whether to go on once `retries` redeliveries failed.
+ */
+export type ConsumerRetryOptions = RetryOptions;
+
+export interface ResolvedConsumerRetry extends ResolvedRetry {
+  restartOnFailure: RestartOnFailure | null;
+}
 
 export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 /** Java's `group.protocol`: 'classic' (JoinGroup/SyncGroup) or 'consumer' (KIP-848, Kafka 4.0+). */
@@ -110,10 +127,21 @@ export interface ConsumerConfig<K = Buffer | null, V = Buffer | null> {
   maxWaitTimeInMs?: number;
   readUncommitted?: boolean;
   rackId?: string;
-  /** KafkaJS knobs with no separate meaning here; accepted so KafkaJS configs carry over. */
+  /**
+   * How a record whose handler threw is delivered again (KafkaJS's consumer `retry`): back-off from
+   * `initialRetryTimeMs` growing by `multiplier` up to `maxRetryTimeMs`; after `retries` redeliveries fail,
+   * `restartOnFailure(error)` decides whether to go on retrying (default) or stop the consumer. Without it,
+   * a failing record is delivered again forever, the back-off doubling from `retryBackoffMs` up to 30 s.
+   */
+  retry?: ConsumerRetryOptions;
+  /** This consumer's periodic metadata refresh. Default: the client's `metadataMaxAgeMs`. KafkaJS: `metadataMaxAge`. */
+  metadataMaxAgeMs?: number;
   metadataMaxAge?: number;
+  /**
+   * Accepted from KafkaJS configs, with a warning: the consumer keeps one fetch in flight per broker and
+   * sends group requests on a connection of their own, so there is nothing for it to limit.
+   */
   maxInFlightRequests?: number;
-  retry?: unknown;
 }
 
 /** The defaults `kafkajsCompatible: true` picks: KafkaJS 2.x's, where they differ from Java's. */
@@ -157,6 +185,10 @@ export interface ResolvedConsumerConfig<K, V> {
   onPartitionsAssigned: RebalanceCallback | null;
   onPartitionsRevoked: RebalanceCallback | null;
   onPartitionsLost: RebalanceCallback | null;
+  /** Null: redeliver failing records forever (the default). */
+  retry: ResolvedConsumerRetry | null;
+  /** Null: the client's. */
+  metadataMaxAgeMs: number | null;
 }
 
 const KNOWN = [
@@ -200,6 +232,7 @@ const KNOWN = [
   'maxWaitTimeInMs',
   'readUncommitted',
   'rackId',
+  'metadataMaxAgeMs',
   'metadataMaxAge',
   'maxInFlightRequests',
   'retry',
@@ -337,9 +370,11 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     { min: 0, max: INT32_MAX },
   );
 
-  // Accepted for KafkaJS configs; the client's metadataMaxAgeMs and connection settings apply.
-  optionalInt('metadataMaxAge', config.metadataMaxAge, 0);
-  optionalInt('maxInFlightRequests', config.maxInFlightRequests, 0);
+  const metadataMaxAge = alias(o, 'metadataMaxAgeMs', 'metadataMaxAge');
+  const metadataMaxAgeMs =
+    metadataMaxAge === undefined ? null : optionalInt('metadataMaxAgeMs', metadataMaxAge, 0, { min: 1 });
+  // Checked so a typo'd value still fails; the consumer warns that it has no effect.
+  optionalInt('maxInFlightRequests', config.maxInFlightRequests, 0, { min: 1 });
 
   for (const name of [
     'keyDeserializer',
@@ -385,7 +420,22 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     onPartitionsAssigned: config.onPartitionsAssigned ?? null,
     onPartitionsRevoked: config.onPartitionsRevoked ?? null,
     onPartitionsLost: config.onPartitionsLost ?? null,
+    retry: resolveConsumerRetry(config.retry),
+    metadataMaxAgeMs,
   };
+}
+
+function resolveConsumerRetry(retry: unknown): ResolvedConsumerRetry | null {
+  if (retry === undefined || retry === null) return null;
+  const resolved = resolveRetry('retry', retry, DEFAULT_RETRY);
+  const restartOnFailure = (retry as ConsumerRetryOptions).restartOnFailure;
+  if (restartOnFailure !== undefined && restartOnFailure !== null && typeof restartOnFailure !== 'function') {
+    throw new ConfigurationError(
+      'retry.restartOnFailure',
+      `expected a function (error) => Promise<boolean>, got ${describe(restartOnFailure)}`,
+    );
+  }
+  return { ...resolved, restartOnFailure: restartOnFailure ?? null };
 }
 
 function resolveAssignors(option: string, raw: unknown): PartitionAssignor[] {

@@ -13,7 +13,6 @@ import { parseAcks, parseCompression, type ResolvedProducerConfig } from '../con
 import { describe } from '../config/validate.js';
 import {
   ConfigurationError,
-  KafkaClientError,
   NotConnectedError,
   ProducerDisconnectedError,
 } from '../errors.js';
@@ -21,6 +20,13 @@ import type { Logger } from '../logger.js';
 import { javaPartitionForKey, type PartitionerFunction } from '../partitioners/index.js';
 import { validateTopicName } from '../topic-name.js';
 import { Accumulator } from './accumulator.js';
+import {
+  checkHeaders,
+  checkSendBatchOptions,
+  checkSendOptions,
+  InvalidMessageError,
+  missingValueProblem,
+} from './message-checks.js';
 import { SendCall } from './send-call.js';
 import { waitForTopicMetadata } from './topic-metadata.js';
 import {
@@ -47,12 +53,7 @@ import type {
   TopicMessages,
 } from './types.js';
 
-/** A message the producer cannot send as given (bad value type, partition out of range, ...). */
-export class InvalidMessageError extends KafkaClientError {
-  constructor(message: string) {
-    super('INVALID_MESSAGE', message, false);
-  }
-}
+export { InvalidMessageError } from './message-checks.js';
 
 export const ProducerEvents = {
   CONNECT: 'producer.connect',
@@ -80,6 +81,8 @@ export class Producer<K = Bytes, V = Bytes> {
   /** Aborted, with the error pending sends then fail with, when disconnect() stops waiting for them. */
   private giveUp = new AbortController();
   /** Reused for every record: the accumulator copies it into the batch at once. */
+  /** Topics a send waits for that the cluster does not have, each warned about once until it appears. */
+  private readonly missingTopicsWarned = new Set<string>();
   private readonly scratch: RecordInput = { key: null, value: null, headers: undefined, timestamp: 0 };
   /** Transactional producers only (`transactionalId`). */
   private readonly transactions: TransactionManager | null = null;
@@ -303,6 +306,11 @@ export class Producer<K = Bytes, V = Bytes> {
     if (record === null || typeof record !== 'object') {
       return Promise.reject(new InvalidMessageError('send() expects { topic, messages }'));
     }
+    try {
+      checkSendOptions(record);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.sendGroups([record as unknown as Topicish], record);
   }
 
@@ -311,6 +319,11 @@ export class Producer<K = Bytes, V = Bytes> {
       return Promise.reject(
         new InvalidMessageError('sendBatch() expects { topicMessages: [{ topic, messages }] }'),
       );
+    }
+    try {
+      checkSendBatchOptions(batch);
+    } catch (err) {
+      return Promise.reject(err);
     }
     return this.sendGroups(
       batch.topicMessages as unknown as TopicMessages<unknown, unknown>[] as Topicish[],
@@ -396,6 +409,7 @@ export class Producer<K = Bytes, V = Bytes> {
         log: this.log,
         signal: options.signal,
         closed: this.giveUp.signal,
+        warned: this.missingTopicsWarned,
       }).then(
         () => this.startInOrder(begin),
         (err) => call.abort(err),
@@ -470,7 +484,7 @@ export class Producer<K = Bytes, V = Bytes> {
           if (value !== null && typeof value !== 'string' && !Buffer.isBuffer(value)) {
             throw new InvalidMessageError(
               value === undefined
-                ? `message ${mi} for ${topic} has no value; use null for a tombstone`
+                ? missingValueProblem(m, mi, topic)
                 : `message ${mi} for ${topic}: value must be a Buffer, a string or null (set a valueSerializer for other types)`,
             );
           }
@@ -514,6 +528,7 @@ export class Producer<K = Bytes, V = Bytes> {
           const ts = m.timestamp;
           record.key = key ?? null;
           record.value = value;
+          if (m.headers !== undefined) checkHeaders(m.headers, mi, topic);
           record.headers = m.headers as RecordInput['headers'];
           if (ts === undefined || ts === null) record.timestamp = call.now;
           else {

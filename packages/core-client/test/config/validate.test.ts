@@ -14,6 +14,12 @@ describe('unknown option names', () => {
     expect(suggestOption('sasll', known)).toBe('sasl');
   });
 
+  it('suggests for short names too: one edit away from a name of three or more letters', () => {
+    expect(suggestOption('ack', ['acks', 'lingerMs'])).toBe('acks');
+    expect(suggestOption('sls', ['ssl', 'sasl'])).toBe('ssl');
+    expect(suggestOption('topc', ['topic', 'topics'])).toBe('topic');
+  });
+
   it('suggests nothing when no known name is close', () => {
     expect(suggestOption('compression', known)).toBeUndefined();
     expect(suggestOption('x', known)).toBeUndefined();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetadataCache } from '../../src/cluster/metadata.js';
 import { DEFAULT_RETRY } from '../../src/config/client-options.js';
 import {
+  createLogger,
   ErrorCode,
   Kafka,
   KafkaProtocolError,
@@ -73,7 +74,17 @@ const options = (closed = new AbortController().signal, signal?: AbortSignal) =>
   log: nullLogger,
   closed,
   signal,
+  warned: new Set<string>(),
 });
+
+/** A logger that keeps what it is given. */
+function recordingLogger() {
+  const lines: { level: string; message: string; at: number }[] = [];
+  const sink = createLogger(LogLevel.DEBUG, () => (entry) => {
+    lines.push({ level: entry.label, message: entry.log.message, at: performance.now() });
+  });
+  return { logger: sink, lines };
+}
 
 describe('waitForTopicMetadata', () => {
   for (const code of [ErrorCode.INVALID_TOPIC_EXCEPTION, ErrorCode.TOPIC_AUTHORIZATION_FAILED]) {
@@ -101,13 +112,43 @@ describe('waitForTopicMetadata', () => {
     expect(cache.partitionCount('coming')).toBe(1);
   });
 
-  it('times out after maxBlockMs with the create-it hint when the topic stays unknown', async () => {
+  it('warns once, at the first answer, that the topic does not exist, then times out saying so', async () => {
     const { cache } = cacheAnswering(() => ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-    const err = await waitForTopicMetadata(cache, ['missing'], { ...options(), maxBlockMs: 50 }).catch(
-      (e) => e,
-    );
+    const { logger, lines } = recordingLogger();
+    const err = await waitForTopicMetadata(cache, ['missing'], {
+      ...options(),
+      log: logger,
+      maxBlockMs: 50,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(KafkaTimeoutError);
-    expect(err.message).toMatch(/missing not present in metadata after maxBlockMs=50: create it/);
+    expect(err.message).toBe(
+      'Gave up waiting for topic missing after maxBlockMs=50: topic "missing" does not exist, and the broker did ' +
+        'not create it (its auto.create.topics.enable is off). Create it (admin.createTopics(), `samsa topics ' +
+        'create`), or enable auto-creation on the broker',
+    );
+    expect(err.cause).toMatchObject({ type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    const warnings = lines.filter((l) => l.level === 'WARN');
+    expect(warnings.map((l) => l.message)).toEqual([
+      'topic "missing" does not exist, and the broker did not create it (its auto.create.topics.enable is off); ' +
+        'send() waits up to maxBlockMs=50 for it to be created, then fails',
+    ]);
+    expect(lines[0].level).toBe('WARN');
+  });
+
+  it('times out with the connection hint when metadata requests fail', async () => {
+    const cache = new MetadataCache(
+      async () => {
+        throw new Error('no broker answers');
+      },
+      nullLogger,
+      300_000,
+      true,
+    );
+    const err = await waitForTopicMetadata(cache, ['t'], { ...options(), maxBlockMs: 50 }).catch((e) => e);
+    expect(err).toBeInstanceOf(KafkaTimeoutError);
+    expect(err.message).toMatch(
+      /not present in metadata after maxBlockMs=50: the last metadata request failed/,
+    );
   });
 
   it('stops at once, with the given reason, when the producer gives up mid-request', async () => {
@@ -125,6 +166,61 @@ describe('waitForTopicMetadata', () => {
     const wait = waitForTopicMetadata(cache, ['waiting'], options(undefined, send.signal));
     send.abort();
     await expect(wait).rejects.toBeInstanceOf(RequestAbortedError);
+  });
+});
+
+describe('producer.send() to a topic that does not exist, on a broker that does not create topics', () => {
+  let broker: RunningBroker;
+
+  beforeAll(async () => {
+    broker = await startBroker({ brokers: 1, port: 0, partitions: 1, autoCreateTopics: false });
+  });
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('says so in its first log line, at once, and in the error after maxBlockMs', async () => {
+    const { logger, lines } = recordingLogger();
+    const kafka = new Kafka({ brokers: broker.bootstrap, logger });
+    const producer = kafka.producer({ maxBlockMs: 1500 });
+    await producer.connect();
+    lines.length = 0;
+    const sentAt = performance.now();
+    const err = await producer.send({ topic: 'not-there', messages: [{ value: 'x' }] }).catch((e) => e);
+    const failedAfterMs = Math.round(performance.now() - sentAt);
+    await producer.disconnect();
+    expect(lines[0]).toMatchObject({
+      level: 'WARN',
+      message:
+        'topic "not-there" does not exist, and the broker did not create it (its auto.create.topics.enable is ' +
+        'off); send() waits up to maxBlockMs=1500 for it to be created, then fails',
+    });
+    const warnedAfterMs = Math.round(lines[0].at - sentAt);
+    expect(err).toBeInstanceOf(KafkaTimeoutError);
+    expect(err.message).toMatch(
+      /^Gave up waiting for topic not-there after maxBlockMs=1500: topic "not-there" does not exist/,
+    );
+    // A guard against hanging, not a timing claim: the wait is maxBlockMs, far below this.
+    expect(failedAfterMs).toBeLessThan(30_000);
+    console.info(
+      `missing topic: warned after ${warnedAfterMs} ms, failed after ${failedAfterMs} ms (maxBlockMs 1500)`,
+    );
+  });
+
+  it('with allowAutoTopicCreation: false, says that it did not ask for the topic', async () => {
+    const { logger, lines } = recordingLogger();
+    const producer = new Kafka({ brokers: broker.bootstrap, logger }).producer({
+      maxBlockMs: 200,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    const err = await producer.send({ topic: 'not-there', messages: [{ value: 'x' }] }).catch((e) => e);
+    await producer.disconnect();
+    expect(err.message).toMatch(
+      /topic "not-there" does not exist \(allowAutoTopicCreation is false, so it was not created\)/,
+    );
+    expect(lines.find((l) => l.level === 'WARN')?.message).toMatch(/allowAutoTopicCreation is false/);
   });
 });
 
