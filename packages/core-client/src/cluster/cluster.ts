@@ -51,6 +51,8 @@ export interface RequestOptions {
   /** Overrides `requestTimeoutMs` for this request (e.g. a long-poll Fetch adds its max wait). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The highest version to use, for APIs whose newer versions are not meant for clients. */
+  maxVersion?: number;
 }
 
 export interface ClusterOptions {
@@ -223,7 +225,8 @@ export class Cluster {
     options: RequestOptions = {},
   ): Promise<{ version: number; response: ResponseBodies[K] }> {
     const conn = await this.connectionFor(nodeId, options.purpose ?? 'admin', options.signal);
-    const version = this.negotiate(conn, nodeId, apiKey);
+    const negotiated = this.negotiate(conn, nodeId, apiKey);
+    const version = options.maxVersion === undefined ? negotiated : Math.min(negotiated, options.maxVersion);
     const response = await conn.request(apiKey, version, build(version), options);
     return { version, response };
   }

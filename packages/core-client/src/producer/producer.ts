@@ -60,11 +60,22 @@ export const ProducerEvents = {
   DISCONNECT: 'producer.disconnect',
 } as const;
 
+export type ProducerEventName = (typeof ProducerEvents)[keyof typeof ProducerEvents];
+
+/** KafkaJS's event envelope, as the consumer's events have it. */
+export interface ProducerEvent {
+  id: number;
+  type: ProducerEventName;
+  timestamp: number;
+  payload: Record<string, unknown>;
+}
+
 type Topicish = { topic: string; messages: Message<unknown, unknown>[] };
 
 export class Producer<K = Bytes, V = Bytes> {
   readonly events = ProducerEvents;
   private readonly emitter = new EventEmitter();
+  private nextEventId = 0;
   private readonly accumulator: Accumulator;
   private readonly partitioner: PartitionerFunction | null;
   private connected = false;
@@ -122,12 +133,14 @@ export class Producer<K = Bytes, V = Bytes> {
     return this.log;
   }
 
-  on(
-    event: (typeof ProducerEvents)[keyof typeof ProducerEvents],
-    listener: (e: unknown) => void,
-  ): () => void {
+  on(event: ProducerEventName, listener: (event: ProducerEvent) => void): () => void {
     this.emitter.on(event, listener);
     return () => this.emitter.off(event, listener);
+  }
+
+  private emit(type: ProducerEventName): void {
+    const event: ProducerEvent = { id: this.nextEventId++, type, timestamp: Date.now(), payload: {} };
+    this.emitter.emit(type, event);
   }
 
   /** Connects; a transactional producer also initializes its transactions (fencing older instances). */
@@ -144,7 +157,7 @@ export class Producer<K = Bytes, V = Bytes> {
     }
     this.connected = true;
     this.closing = null;
-    this.emitter.emit(ProducerEvents.CONNECT, { type: ProducerEvents.CONNECT, timestamp: Date.now() });
+    this.emit(ProducerEvents.CONNECT);
   }
 
   /**
@@ -189,10 +202,7 @@ export class Producer<K = Bytes, V = Bytes> {
       this.transactions?.close();
       this.accumulator.close();
       await this.cluster.disconnect();
-      this.emitter.emit(ProducerEvents.DISCONNECT, {
-        type: ProducerEvents.DISCONNECT,
-        timestamp: Date.now(),
-      });
+      this.emit(ProducerEvents.DISCONNECT);
     }
   }
 

@@ -55,6 +55,9 @@ export interface TransactionCoordinatorConfig {
   retryBackoffMaxMs: number;
 }
 
+/** The last AddPartitionsToTxn version for clients: v4+ carries the v3-and-below fields no more. */
+const ADD_PARTITIONS_CLIENT_MAX_VERSION = 3;
+
 /** Java's back-off for the first AddPartitionsToTxn of a transaction while the previous one completes. */
 const FIRST_ADD_CONCURRENT_BACKOFF_MS = 20;
 
@@ -145,6 +148,8 @@ export class TransactionCoordinatorClient {
         code === ErrorCode.CONCURRENT_TRANSACTIONS && firstOfTransaction
           ? FIRST_ADD_CONCURRENT_BACKOFF_MS
           : this.backoff(attempt),
+      // v4+ batches several transactions and is what brokers send each other (KIP-890); clients stay on v3.
+      maxVersion: ADD_PARTITIONS_CLIENT_MAX_VERSION,
     });
   }
 
@@ -264,6 +269,8 @@ export class TransactionCoordinatorClient {
       build: (version: number) => RequestBodies[K];
       interpret: (response: ResponseBodies[K], version: number) => Attempt<T>;
       backoff?: (code: number, attempt: number) => number;
+      /** The highest version to send (AddPartitionsToTxn v4+ is for brokers, KIP-890). */
+      maxVersion?: number;
     },
   ): Promise<T> {
     const key = target.kind === 'transaction' ? this.config.transactionalId : target.groupId;
@@ -277,6 +284,7 @@ export class TransactionCoordinatorClient {
         if (target.kind === 'transaction') this.coordinatorNode = node;
         const { version, response } = await this.cluster.request(node, apiKey, how.build, {
           purpose: 'group',
+          ...(how.maxVersion === undefined ? {} : { maxVersion: how.maxVersion }),
         });
         const { codes, result } = how.interpret(response, version);
         if (codes.length === 0) return result;
