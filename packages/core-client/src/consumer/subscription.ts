@@ -4,8 +4,8 @@
  * the cluster's topics on every rebalance and every `metadataMaxAgeMs`.
  */
 import { toTopicPartitions } from '../assignors/consumer-protocol.js';
-import { describeMissingTopic } from '../cluster/missing-topic.js';
 import type { TopicPartitions } from '../assignors/types.js';
+import { describeMissingTopic } from '../cluster/missing-topic.js';
 import { describe, rejectUnknown } from '../config/validate.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';

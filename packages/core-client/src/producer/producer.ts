@@ -11,11 +11,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import type { PartitionMetadata } from '../cluster/metadata.js';
 import { parseAcks, parseCompression, type ResolvedProducerConfig } from '../config/producer-options.js';
 import { describe } from '../config/validate.js';
-import {
-  ConfigurationError,
-  NotConnectedError,
-  ProducerDisconnectedError,
-} from '../errors.js';
+import { ConfigurationError, NotConnectedError, ProducerDisconnectedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { javaPartitionForKey, type PartitionerFunction } from '../partitioners/index.js';
 import { validateTopicName } from '../topic-name.js';

@@ -12,7 +12,7 @@ const subscription = (topics: Record<string, number> = {}) =>
   new Subscription(new FakeCluster(topics), 'latest', nullLogger);
 
 describe('Subscription', () => {
-  it("refuses options subscribe() does not take, with the one it probably meant", () => {
+  it('refuses options subscribe() does not take, with the one it probably meant', () => {
     expect(() => subscription().subscribe({ topc: 'orders' } as never)).toThrow(
       "Invalid option topc: subscribe(): unknown option 'topc' (did you mean 'topic'?)",
     );
