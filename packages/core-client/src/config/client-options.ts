@@ -103,9 +103,10 @@ export interface KafkaConfig {
    */
   enforceRequestTimeout?: boolean;
   /**
-   * Not supported, with a warning: Samsa does not re-authenticate connections in place (KIP-368). When the
-   * broker's `connections.max.reauth.ms` ends a session, the broker closes the connection and Samsa
-   * reconnects, authenticates again and retries what was in flight.
+   * KafkaJS's margin (ms) before a SASL session's end at which to re-authenticate. Default 10000. Kept in the
+   * resolved config, with a warning when set: Samsa does not re-authenticate connections in place (KIP-368)
+   * yet. When the broker's `connections.max.reauth.ms` ends a session, the broker closes the connection and
+   * Samsa reconnects, authenticates again and retries what was in flight.
    */
   reauthenticationThreshold?: number;
 }
@@ -136,6 +137,8 @@ export interface ResolvedClientConfig {
   logger: Logger;
   socketFactory: SocketFactory | null;
   authenticationTimeoutMs: number;
+  /** From `reauthenticationThreshold`: how long before a SASL session ends to re-authenticate (KIP-368). */
+  reauthenticationThresholdMs: number;
   /** From `retry.restartOnFailure`: consumers without a `retry` of their own use it. */
   restartOnFailure: RestartOnFailure | null;
 }
@@ -233,6 +236,9 @@ export const DEFAULT_RETRY: ResolvedRetry = {
   multiplier: 2,
 };
 
+/** KafkaJS's `reauthenticationThreshold` default. */
+const KAFKAJS_REAUTHENTICATION_THRESHOLD_MS = 10_000;
+
 export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
   if (config === null || typeof config !== 'object') {
     throw new ConfigurationError('config', 'new Kafka() needs an options object with at least `brokers`');
@@ -309,17 +315,17 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
         `(now ${optionalInt('requestTimeoutMs', alias(raw, 'requestTimeoutMs', 'requestTimeout'), 30_000)})`,
     );
   }
-  const reauthenticationThreshold = optionalInt(
+  const reauthenticationThresholdMs = optionalInt(
     'reauthenticationThreshold',
     config.reauthenticationThreshold,
-    0,
+    KAFKAJS_REAUTHENTICATION_THRESHOLD_MS,
   );
   if (config.reauthenticationThreshold !== undefined) {
     logger.warn(
-      `reauthenticationThreshold (${reauthenticationThreshold}) has no effect: Samsa does not re-authenticate ` +
-        "connections in place (KIP-368). When the broker's connections.max.reauth.ms ends a session, the broker " +
-        'closes the connection and Samsa reconnects, authenticates again and retries what was in flight; remove ' +
-        'the option',
+      `reauthenticationThreshold (${reauthenticationThresholdMs}) is kept but has no effect yet: Samsa does not ` +
+        "re-authenticate connections in place (KIP-368). When the broker's connections.max.reauth.ms ends a " +
+        'session, the broker closes the connection and Samsa reconnects, authenticates again and retries what ' +
+        'was in flight',
     );
   }
   const retryOption = config.retry as RetryOptions | undefined;
@@ -364,6 +370,7 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
       10_000,
       { min: 1 },
     ),
+    reauthenticationThresholdMs,
     restartOnFailure: restartOnFailure ?? null,
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveClientConfig } from '../../src/config/client-options.js';
 import { ConfigurationError, createLogger, Kafka, LogLevel } from '../../src/index.js';
 
 /** A logger that keeps the warnings it is given. */
@@ -84,15 +85,15 @@ describe('client configuration', () => {
     );
   });
 
-  it('warns that reauthenticationThreshold and enforceRequestTimeout: false have no effect, and why', () => {
+  it('warns that reauthenticationThreshold (kept) and enforceRequestTimeout: false have no effect, and why', () => {
     const { logger, lines } = warnings();
     new Kafka({ brokers: ['h:1'], logger, reauthenticationThreshold: 10_000, enforceRequestTimeout: false });
     expect(lines).toEqual([
       'enforceRequestTimeout: false has no effect: Samsa always enforces requestTimeoutMs, because an unanswered ' +
         'request would hold up every request behind it on the connection. Raise requestTimeoutMs instead (now 30000)',
-      'reauthenticationThreshold (10000) has no effect: Samsa does not re-authenticate connections in place ' +
-        "(KIP-368). When the broker's connections.max.reauth.ms ends a session, the broker closes the connection " +
-        'and Samsa reconnects, authenticates again and retries what was in flight; remove the option',
+      'reauthenticationThreshold (10000) is kept but has no effect yet: Samsa does not re-authenticate ' +
+        "connections in place (KIP-368). When the broker's connections.max.reauth.ms ends a session, the broker " +
+        'closes the connection and Samsa reconnects, authenticates again and retries what was in flight',
     ]);
     const quiet = warnings();
     new Kafka({ brokers: ['h:1'], logger: quiet.logger, enforceRequestTimeout: true });
@@ -100,6 +101,15 @@ describe('client configuration', () => {
     expect(optionOf(() => new Kafka({ brokers: ['h:1'], reauthenticationThreshold: 'soon' as never }))).toBe(
       'reauthenticationThreshold',
     );
+  });
+
+  it("keeps reauthenticationThreshold (KafkaJS's default 10000) for in-place re-authentication", () => {
+    const { logger } = warnings();
+    expect(resolveClientConfig({ brokers: ['h:1'], logger }).reauthenticationThresholdMs).toBe(10_000);
+    expect(
+      resolveClientConfig({ brokers: ['h:1'], logger, reauthenticationThreshold: 25_000 })
+        .reauthenticationThresholdMs,
+    ).toBe(25_000);
   });
 
   it('suggests the option meant for near misses of short names too', () => {
