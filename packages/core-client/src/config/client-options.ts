@@ -143,7 +143,8 @@ export interface ResolvedClientConfig {
   restartOnFailure: RestartOnFailure | null;
 }
 
-const KNOWN = [
+/** Every option name `new Kafka()` takes (KafkaJS spellings included). */
+export const KAFKA_OPTION_NAMES = [
   'brokers',
   'clientId',
   'ssl',
@@ -243,7 +244,7 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
   if (config === null || typeof config !== 'object') {
     throw new ConfigurationError('config', 'new Kafka() needs an options object with at least `brokers`');
   }
-  rejectUnknown('new Kafka()', config, KNOWN);
+  rejectUnknown('new Kafka()', config, KAFKA_OPTION_NAMES);
   const { brokers } = config;
   let brokerSource: () => Promise<string[]>;
   if (typeof brokers === 'function') {

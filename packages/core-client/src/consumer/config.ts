@@ -191,7 +191,8 @@ export interface ResolvedConsumerConfig<K, V> {
   metadataMaxAgeMs: number | null;
 }
 
-const KNOWN = [
+/** Every option name `kafka.consumer()` takes (KafkaJS spellings included). */
+export const CONSUMER_OPTION_NAMES = [
   'groupId',
   'kafkajsCompatible',
   'groupProtocol',
@@ -247,7 +248,7 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
       'kafka.consumer() needs an options object with at least `groupId`',
     );
   }
-  rejectUnknown('kafka.consumer()', config, KNOWN);
+  rejectUnknown('kafka.consumer()', config, CONSUMER_OPTION_NAMES);
   const o = config as unknown as Record<string, unknown>;
 
   const groupId = optionalString('groupId', config.groupId, undefined);

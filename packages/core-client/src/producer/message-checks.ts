@@ -13,10 +13,10 @@ export class InvalidMessageError extends KafkaClientError {
   }
 }
 
-const SEND_OPTIONS = ['topic', 'messages', 'acks', 'timeout', 'compression', 'signal'];
-const SEND_BATCH_OPTIONS = ['topicMessages', 'acks', 'timeout', 'compression', 'signal'];
+export const SEND_OPTIONS = ['topic', 'messages', 'acks', 'timeout', 'compression', 'signal'];
+export const SEND_BATCH_OPTIONS = ['topicMessages', 'acks', 'timeout', 'compression', 'signal'];
 const TOPIC_MESSAGES_FIELDS = ['topic', 'messages'];
-const MESSAGE_FIELDS = ['key', 'value', 'partition', 'headers', 'timestamp'];
+export const MESSAGE_FIELDS = ['key', 'value', 'partition', 'headers', 'timestamp'];
 
 /** ConfigurationError for an option `send()` does not take (`ack` -> did you mean `acks`). */
 export function checkSendOptions(record: object): void {
