@@ -46,7 +46,14 @@ describe('send() against a broker', () => {
 
   beforeAll(async () => {
     broker = await startBroker({ brokers: 1, port: 0, partitions: 1 });
-    producer = new Kafka({ brokers: broker.bootstrap, logLevel: LogLevel.NOTHING }).producer();
+    // Long timeouts: a send that got as far as the broker and waited would fail by the tests' own 15 s.
+    producer = new Kafka({
+      brokers: broker.bootstrap,
+      logLevel: LogLevel.NOTHING,
+      requestTimeout: 60_000,
+    }).producer({
+      maxBlockMs: 10 * 60_000,
+    });
     await producer.connect();
   });
 
@@ -56,19 +63,15 @@ describe('send() against a broker', () => {
   });
 
   it('a number as a header value: a typed error naming it, at once (not a RangeError from the encoder)', async () => {
-    const sentAt = performance.now();
     const error = await producer
       .send({ topic: 'headers', messages: [{ value: 'x', headers: { attempt: 1 as never } }] })
       .catch((e: unknown) => e);
-    const afterMs = Math.round(performance.now() - sentAt);
     expect(error).toBeInstanceOf(InvalidMessageError);
     expect((error as Error).message).toBe(
       'message 0 for headers: header "attempt" is a number (1); header values must be strings or Buffers (or ' +
         'arrays of them): send String(1) instead',
     );
-    expect(afterMs).toBeLessThan(20_000);
-    console.info(`numeric header refused after ${afterMs} ms`);
-  });
+  }, 15_000);
 
   it("send({ ack }) and sendBatch's near misses: did you mean", async () => {
     const error = await producer
