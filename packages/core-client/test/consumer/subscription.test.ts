@@ -95,11 +95,11 @@ describe('subscribing to a topic that does not exist (broker auto-creation off)'
     const logger = createLogger(LogLevel.INFO, () => (entry) => {
       lines.push({ level: entry.label, message: entry.log.message });
     });
-    const kafka = new Kafka({ brokers: broker.bootstrap, logger });
+    // Metadata refreshes 10 minutes apart: the topic is found by the consumer's own recheck, within this
+    // test's 15 s, not by the periodic refresh.
+    const kafka = new Kafka({ brokers: broker.bootstrap, logger, metadataMaxAgeMs: 10 * 60_000 });
     const consumer = kafka.consumer({ groupId: 'waits-for-topic' });
-    const subscribedAt = performance.now();
     await consumer.subscribe({ topics: ['created-later'], fromBeginning: true });
-    const warnedAfterMs = Math.round(performance.now() - subscribedAt);
     const warning =
       'subscribe(): topic "created-later" does not exist, and the broker did not create it (its ' +
       'auto.create.topics.enable is off); the consumer gets its partitions once it is created (it looks every 1 s)';
@@ -113,15 +113,10 @@ describe('subscribing to a topic that does not exist (broker auto-creation off)'
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic: 'created-later', messages: [{ value: 'first' }] });
-    const createdAt = performance.now();
-    await waitFor('the consumer to pick the topic up', () => received.length > 0);
-    const pickedUpAfterMs = Math.round(performance.now() - createdAt);
+    await waitFor('the consumer to pick the topic up', () => received.length > 0, { timeoutMs: 60_000 });
     await Promise.all([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
     expect(received).toEqual(['first']);
     // Still the one warning: joining and rechecking did not repeat it.
     expect(lines.filter((l) => l.level === 'WARN').map((l) => l.message)).toEqual([warning]);
-    console.info(
-      `missing subscribed topic: warned after ${warnedAfterMs} ms, picked up ${pickedUpAfterMs} ms after creation`,
-    );
-  });
+  }, 15_000);
 });
