@@ -89,6 +89,13 @@ describe('SamsaModule options', () => {
         'deliveries, the first one included)',
       `'subscribeDefaults': unknown option 'fromBegining' (did you mean 'fromBeginning'?)`,
     ]);
+    // As a new user meets it: at SamsaModule.forRoot, before anything connects.
+    expect(() =>
+      SamsaModule.forRoot({ brokers: 'h:1', clientId: 'x', subscribeDefaults: { retries: 3 } } as never),
+    ).toThrow(
+      "SamsaModule options has a problem:\n  - unknown option 'subscribeDefaults.retries': retries are set with " +
+        'retry: { attempts: 4 } (attempts count deliveries, the first one included)',
+    );
     expect(() => validateSamsaOptions({ brokers: 'h:1', clientId: 'x', subscribeDefaults: 3 })).toThrow(
       `'subscribeDefaults' must be an object of @Subscribe options (got 3)`,
     );
