@@ -73,7 +73,7 @@ describe('unknown option names', () => {
 });
 
 describe('"did you mean" for every option name', () => {
-  const lists = {
+  const lists: Record<string, readonly string[]> = {
     'new Kafka()': KAFKA_OPTION_NAMES,
     'kafka.producer()': PRODUCER_OPTION_NAMES,
     'kafka.consumer()': CONSUMER_OPTION_NAMES,
