@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { CompressionType } from '@samsa/protocol';
 import { describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
@@ -36,7 +37,7 @@ describe('@samsa/core-client in plain Node ESM', () => {
     `);
     expect(JSON.parse(out)).toEqual({
       kafka: 'function',
-      gzip: 1,
+      gzip: CompressionType.GZIP,
       partitioner: 'function',
       logLevel: { NOTHING: 0, ERROR: 1, WARN: 2, INFO: 4, DEBUG: 5 },
       same: true,
