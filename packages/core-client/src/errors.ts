@@ -61,6 +61,22 @@ export class RequestTimeoutError extends KafkaClientError {
   }
 }
 
+/**
+ * The address in `brokers` answered, but not as a Kafka listener with the configured security: an HTTP server,
+ * a TLS listener reached without `ssl`, a plaintext listener reached with `ssl`, or another server. Retrying
+ * cannot help; the message says what answered and what to change.
+ */
+export class UnexpectedPeerError extends KafkaClientError {
+  readonly broker: string;
+  /** 'http', 'tls', 'text', 'plaintext-kafka' or 'not-tls'. */
+  readonly peer: string;
+  constructor(broker: string, peer: string, description: string, options?: { cause?: unknown }) {
+    super('UNEXPECTED_PEER', `Connection to ${broker}: ${description}`, false, options);
+    this.broker = broker;
+    this.peer = peer;
+  }
+}
+
 /** The caller's `AbortSignal` fired. `cause` holds the signal's reason. */
 export class RequestAbortedError extends KafkaClientError {
   constructor(what: string, reason?: unknown) {

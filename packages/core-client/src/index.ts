@@ -34,10 +34,19 @@ export {
   RequestTimeoutError,
   RetriesExhaustedError,
   SamsaError,
+  UnexpectedPeerError,
   UnsupportedApiVersionError,
 } from './errors.js';
 export { Kafka } from './kafka.js';
-export { createLogger, type LogCreator, type LogEntry, type Logger, LogLevel } from './logger.js';
+export {
+  createLogger,
+  type LogCreator,
+  type LogEntry,
+  type Logger,
+  LogLevel,
+  /** KafkaJS's spelling, so `import { logLevel } from 'kafkajs'` moves over by changing the package. */
+  LogLevel as logLevel,
+} from './logger.js';
 export {
   javaPartitionForKey,
   murmur2,
@@ -47,7 +56,13 @@ export {
   type PartitionerMessage,
   Partitioners,
 } from './partitioners/index.js';
-export { InvalidMessageError, Producer, ProducerEvents } from './producer/producer.js';
+export {
+  InvalidMessageError,
+  Producer,
+  type ProducerEvent,
+  type ProducerEventName,
+  ProducerEvents,
+} from './producer/producer.js';
 export {
   type GroupMetadataSource,
   type SendOffsetsOptions,

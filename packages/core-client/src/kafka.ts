@@ -6,7 +6,7 @@ import { Admin, type AdminConfig } from './admin/admin.js';
 import { Cluster } from './cluster/cluster.js';
 import { type KafkaConfig, type ResolvedClientConfig, resolveClientConfig } from './config/client-options.js';
 import { resolveProducerConfig } from './config/producer-options.js';
-import type { ConsumerConfig } from './consumer/config.js';
+import { type ConsumerConfig, resolveConsumerConfig } from './consumer/config.js';
 import { Consumer } from './consumer/consumer.js';
 import type { Logger } from './logger.js';
 import { Producer } from './producer/producer.js';
@@ -41,11 +41,19 @@ export class Kafka {
 
   /** A consumer in the group `config.groupId` (KafkaJS's shape, Java's option names); see docs/consumer.md. */
   consumer<K = Buffer | null, V = Buffer | null>(config: ConsumerConfig<K, V>): Consumer<K, V> {
+    // KafkaJS gives consumers the client's `retry` (its restartOnFailure included) under their own.
+    const { restartOnFailure } = this.config;
+    const withRetry =
+      restartOnFailure !== null && config?.retry === undefined
+        ? { ...config, retry: { ...this.config.retry, restartOnFailure } }
+        : config;
+    const { allowAutoTopicCreation, metadataMaxAgeMs } = resolveConsumerConfig(withRetry);
     const cluster = this.createCluster({
       namespace: 'consumer',
-      allowAutoTopicCreation: config?.allowAutoTopicCreation,
+      allowAutoTopicCreation,
+      metadataMaxAgeMs: metadataMaxAgeMs ?? undefined,
     });
-    return new Consumer<K, V>(cluster, config);
+    return new Consumer<K, V>(cluster, withRetry);
   }
 
   admin(config: AdminConfig = {}): Admin {

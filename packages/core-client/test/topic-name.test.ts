@@ -66,6 +66,7 @@ describe('every entry point checks topic names before asking a broker', () => {
     await broker?.stop();
   });
 
+  // maxBlockMs is 10 minutes: a send that waited for the topic would fail by this test's own 15 s timeout.
   it('producer.send and sendBatch reject at once (not after maxBlockMs)', async () => {
     const producer = kafka.producer({ maxBlockMs: 10 * 60_000 });
     await producer.connect();
@@ -74,6 +75,9 @@ describe('every entry point checks topic names before asking a broker', () => {
         name: 'InvalidTopicNameError',
         topic: bad,
         rule: 'characters',
+        message:
+          'Topic name "bad topic!" is invalid: it contains " " at index 3. Kafka topic names are 1 to 249 ' +
+          "characters of ASCII letters, digits, '.', '_' and '-'; rename the topic.",
       });
       await expect(
         producer.sendBatch({ topicMessages: [{ topic: 'x'.repeat(250), messages: [{ value: 'x' }] }] }),
@@ -81,7 +85,7 @@ describe('every entry point checks topic names before asking a broker', () => {
     } finally {
       await producer.disconnect();
     }
-  });
+  }, 15_000);
 
   it('consumer.subscribe and consumer.assign throw', async () => {
     const consumer = kafka.consumer({ groupId: 'topic-name-test' });

@@ -48,11 +48,16 @@ export type {
 } from './module/samsa-module-options.js';
 export { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from './module/tokens.js';
 export { validateSamsaOptions } from './module/validate-samsa-options.js';
-export { type PublishOptions, SamsaProducer } from './produce/samsa.producer.js';
+export { type EventOf, type PublishOptions, SamsaProducer } from './produce/samsa.producer.js';
 export { ValueCodec } from './serde/value-codec.js';
 export { Ctx, Headers, Key, Payload } from './subscribe/params.decorator.js';
 export { decodeHeaders, SamsaBatchContext, SamsaContext } from './subscribe/samsa.context.js';
-export { Subscribe, type SubscribeMetadata, type SubscribeTarget } from './subscribe/subscribe.decorator.js';
+export {
+  Subscribe,
+  type SubscribeMetadata,
+  type SubscribeTarget,
+  type TypedSubscribeDecorator,
+} from './subscribe/subscribe.decorator.js';
 export type {
   BackoffOptions,
   BatchOptions,

@@ -294,6 +294,8 @@ export class Cluster {
       ssl: this.config.ssl,
       sasl: this.config.sasl,
       connectionTimeoutMs: this.config.connectionTimeoutMs,
+      authenticationTimeoutMs: this.config.authenticationTimeoutMs,
+      socketFactory: this.config.socketFactory,
       requestTimeoutMs: this.config.requestTimeoutMs,
       maxResponseBytes: this.config.maxResponseBytes,
       tuneMalloc: this.config.tuneMalloc,

@@ -91,7 +91,8 @@ export class MetadataCache {
     private readonly fetcher: MetadataFetcher,
     private readonly logger: Logger,
     readonly maxAgeMs: number,
-    private readonly allowAutoTopicCreation: boolean,
+    /** Whether Metadata requests ask the broker to create missing topics. */
+    readonly allowAutoTopicCreation: boolean,
   ) {}
 
   /** Topics refreshes cover. */

@@ -3,6 +3,7 @@
  * an `Ms` suffix on durations). KafkaJS spellings (`connectionTimeout`, `requestTimeout`,
  * `retry.initialRetryTime`, ...) are accepted as aliases so KafkaJS code moves over unchanged.
  */
+import type { Socket } from 'node:net';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { ConfigurationError } from '../errors.js';
 import { createLogger, type LogCreator, type Logger, LogLevel } from '../logger.js';
@@ -24,6 +25,25 @@ export interface SaslOptions {
   password: string;
 }
 
+/**
+ * KafkaJS's `retry.restartOnFailure`, used by consumers: asked once a handler failed `retries + 1` times in a
+ * row for one record. Resolve true to keep retrying it, false to stop the consumer.
+ */
+export type RestartOnFailure = (error: Error) => Promise<boolean>;
+
+/**
+ * KafkaJS's `socketFactory`: opens the socket of every broker connection (a proxy, a custom TLS setup, a
+ * tunnel). Call `onConnect` once the socket is connected (after the TLS handshake, for TLS); Samsa then talks
+ * Kafka over it. The default is `net.connect`, or `tls.connect` with `ssl`.
+ */
+export type SocketFactory = (args: {
+  host: string;
+  port: number;
+  /** The client's `ssl` options (`{}` for `ssl: true`), undefined without TLS. */
+  ssl: TlsConnectionOptions | undefined;
+  onConnect: () => void;
+}) => Socket;
+
 export interface RetryOptions {
   /** First back-off (Java `retry.backoff.ms`). Default 100. KafkaJS alias: `initialRetryTime`. */
   initialRetryTimeMs?: number;
@@ -37,6 +57,8 @@ export interface RetryOptions {
   multiplier?: number;
   initialRetryTime?: number;
   maxRetryTime?: number;
+  /** Consumers only (KafkaJS puts it in the client's `retry` too): see `RestartOnFailure`. */
+  restartOnFailure?: RestartOnFailure;
 }
 
 export interface KafkaConfig {
@@ -67,11 +89,26 @@ export interface KafkaConfig {
   logCreator?: LogCreator;
   /** Use this logger instead of `logLevel`/`logCreator`. */
   logger?: Logger;
+  /** Opens broker sockets instead of `net.connect` / `tls.connect` (KafkaJS's option, same contract). */
+  socketFactory?: SocketFactory;
+  /** Limit of the SASL exchange after connecting (KafkaJS `authenticationTimeout`). Default 10000. */
+  authenticationTimeoutMs?: number;
   /** KafkaJS aliases. */
   connectionTimeout?: number;
   requestTimeout?: number;
   authenticationTimeout?: number;
+  /**
+   * KafkaJS's switch for request timeouts. Samsa always enforces `requestTimeoutMs` (a request that is never
+   * answered would hold up every request behind it on the connection); `false` gets a warning saying so.
+   */
   enforceRequestTimeout?: boolean;
+  /**
+   * KafkaJS's margin (ms) before a SASL session's end at which to re-authenticate. Default 10000. Kept in the
+   * resolved config, with a warning when set: Samsa does not re-authenticate connections in place (KIP-368)
+   * yet. When the broker's `connections.max.reauth.ms` ends a session, the broker closes the connection and
+   * Samsa reconnects, authenticates again and retries what was in flight.
+   */
+  reauthenticationThreshold?: number;
 }
 
 export interface ResolvedRetry {
@@ -98,9 +135,16 @@ export interface ResolvedClientConfig {
   maxResponseBytes: number;
   tuneMalloc: boolean;
   logger: Logger;
+  socketFactory: SocketFactory | null;
+  authenticationTimeoutMs: number;
+  /** From `reauthenticationThreshold`: how long before a SASL session ends to re-authenticate (KIP-368). */
+  reauthenticationThresholdMs: number;
+  /** From `retry.restartOnFailure`: consumers without a `retry` of their own use it. */
+  restartOnFailure: RestartOnFailure | null;
 }
 
-const KNOWN = [
+/** Every option name `new Kafka()` takes (KafkaJS spellings included). */
+export const KAFKA_OPTION_NAMES = [
   'brokers',
   'clientId',
   'ssl',
@@ -116,11 +160,13 @@ const KNOWN = [
   'logLevel',
   'logCreator',
   'logger',
+  'socketFactory',
+  'authenticationTimeoutMs',
   'connectionTimeout',
   'requestTimeout',
   'authenticationTimeout',
   'enforceRequestTimeout',
-  'socketFactory',
+  'reauthenticationThreshold',
 ] as const;
 
 export function parseBrokerAddress(option: string, address: string): { host: string; port: number } {
@@ -191,11 +237,14 @@ export const DEFAULT_RETRY: ResolvedRetry = {
   multiplier: 2,
 };
 
+/** KafkaJS's `reauthenticationThreshold` default. */
+const KAFKAJS_REAUTHENTICATION_THRESHOLD_MS = 10_000;
+
 export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
   if (config === null || typeof config !== 'object') {
     throw new ConfigurationError('config', 'new Kafka() needs an options object with at least `brokers`');
   }
-  rejectUnknown('new Kafka()', config, KNOWN);
+  rejectUnknown('new Kafka()', config, KAFKA_OPTION_NAMES);
   const { brokers } = config;
   let brokerSource: () => Promise<string[]>;
   if (typeof brokers === 'function') {
@@ -249,6 +298,45 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
     { min: 1 },
   );
   const reconnectBackoffMs = optionalInt('reconnectBackoffMs', config.reconnectBackoffMs, 50);
+  const raw = config as unknown as Record<string, unknown>;
+  if (
+    config.socketFactory !== undefined &&
+    config.socketFactory !== null &&
+    typeof config.socketFactory !== 'function'
+  ) {
+    throw new ConfigurationError(
+      'socketFactory',
+      `expected a function ({ host, port, ssl, onConnect }) => net.Socket, got ${describe(config.socketFactory)}`,
+    );
+  }
+  if (optionalBool('enforceRequestTimeout', config.enforceRequestTimeout, true) === false) {
+    logger.warn(
+      'enforceRequestTimeout: false has no effect: Samsa always enforces requestTimeoutMs, because an unanswered ' +
+        'request would hold up every request behind it on the connection. Raise requestTimeoutMs instead ' +
+        `(now ${optionalInt('requestTimeoutMs', alias(raw, 'requestTimeoutMs', 'requestTimeout'), 30_000)})`,
+    );
+  }
+  const reauthenticationThresholdMs = optionalInt(
+    'reauthenticationThreshold',
+    config.reauthenticationThreshold,
+    KAFKAJS_REAUTHENTICATION_THRESHOLD_MS,
+  );
+  if (config.reauthenticationThreshold !== undefined) {
+    logger.warn(
+      `reauthenticationThreshold (${reauthenticationThresholdMs}) is kept but has no effect yet: Samsa does not ` +
+        "re-authenticate connections in place (KIP-368). When the broker's connections.max.reauth.ms ends a " +
+        'session, the broker closes the connection and Samsa reconnects, authenticates again and retries what ' +
+        'was in flight',
+    );
+  }
+  const retryOption = config.retry as RetryOptions | undefined;
+  const restartOnFailure = retryOption?.restartOnFailure;
+  if (restartOnFailure !== undefined && restartOnFailure !== null && typeof restartOnFailure !== 'function') {
+    throw new ConfigurationError(
+      'retry.restartOnFailure',
+      `expected a function (error) => Promise<boolean>, got ${describe(restartOnFailure)}`,
+    );
+  }
   return {
     resolved: true,
     brokers: brokerSource,
@@ -276,8 +364,16 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
     }),
     tuneMalloc: optionalBool('tuneMalloc', config.tuneMalloc, true),
     logger,
+    socketFactory: config.socketFactory ?? null,
+    authenticationTimeoutMs: optionalInt(
+      'authenticationTimeoutMs',
+      alias(raw, 'authenticationTimeoutMs', 'authenticationTimeout'),
+      10_000,
+      { min: 1 },
+    ),
+    reauthenticationThresholdMs,
+    restartOnFailure: restartOnFailure ?? null,
   };
-  // authenticationTimeout / enforceRequestTimeout are KafkaJS knobs with no separate meaning here.
 }
 
 function validateBrokerList(list: unknown): asserts list is string[] {

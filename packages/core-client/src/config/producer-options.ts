@@ -36,7 +36,8 @@ export interface ResolvedProducerConfig {
   retry: ResolvedRetry;
 }
 
-const KNOWN = [
+/** Every option name `kafka.producer()` takes (KafkaJS spellings included). */
+export const PRODUCER_OPTION_NAMES = [
   'acks',
   'lingerMs',
   'batchSize',
@@ -105,7 +106,7 @@ export function resolveProducerConfig(
   if (config === null || typeof config !== 'object') {
     throw new ConfigurationError('producer', `expected an options object, got ${describe(config)}`);
   }
-  rejectUnknown('producer()', config, KNOWN);
+  rejectUnknown('producer()', config, PRODUCER_OPTION_NAMES);
   const c = config as Record<string, unknown>;
   const idempotenceOption = alias(c, 'enableIdempotence', 'idempotent');
   const transactionalId = optionalString('transactionalId', config.transactionalId, undefined);

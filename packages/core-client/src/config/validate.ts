@@ -127,13 +127,18 @@ export function suggestOption(name: string, known: readonly string[]): string | 
   let best: string | undefined;
   let bestEdits = Math.min(MAX_EDITS, wanted.length - 1) + 1;
   for (const candidate of known) {
-    const edits = editDistance(wanted, comparable(candidate));
+    const edits = optionDistance(name, candidate);
     if (edits < bestEdits) {
       best = candidate;
       bestEdits = edits;
     }
   }
   return best;
+}
+
+/** Edits between two option names as `suggestOption` counts them (case, separators and `ms` ignored). */
+export function optionDistance(a: string, b: string): number {
+  return editDistance(comparable(a), comparable(b));
 }
 
 function comparable(name: string): string {

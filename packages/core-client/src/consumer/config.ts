@@ -7,6 +7,13 @@
 import type { AssignorName, PartitionAssignor, TopicPartitions } from '../assignors/index.js';
 import { assignorByName, assignorNames, isAssignorName } from '../assignors/index.js';
 import {
+  DEFAULT_RETRY,
+  type ResolvedRetry,
+  type RestartOnFailure,
+  type RetryOptions,
+  resolveRetry,
+} from '../config/client-options.js';
+import {
   alias,
   describe,
   oneOf,
@@ -17,6 +24,16 @@ import {
 } from '../config/validate.js';
 import { ConfigurationError } from '../errors.js';
 import type { Deserializer } from './message.js';
+
+/**
+ * The consumer's `retry`: the redelivery back-off of a record whose handler failed, and (`restartOnFailure`)
+ * whether to go on once `retries` redeliveries failed.
+ */
+export type ConsumerRetryOptions = RetryOptions;
+
+export interface ResolvedConsumerRetry extends ResolvedRetry {
+  restartOnFailure: RestartOnFailure | null;
+}
 
 export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 /** Java's `group.protocol`: 'classic' (JoinGroup/SyncGroup) or 'consumer' (KIP-848, Kafka 4.0+). */
@@ -29,6 +46,13 @@ export type RebalanceCallback = (partitions: TopicPartitions[]) => void | Promis
 export interface ConsumerConfig<K = Buffer | null, V = Buffer | null> {
   /** The consumer group (Java `group.id`). Required. */
   groupId: string;
+  /**
+   * Take KafkaJS's defaults instead of Java's, so this consumer can join a group of KafkaJS consumers and
+   * take over from them one by one: the assignor `RoundRobinAssigner` (KafkaJS's protocol name),
+   * `isolationLevel: 'read_committed'`, `sessionTimeoutMs` 30000, `rebalanceTimeoutMs` 60000,
+   * `fetchMaxWaitMs` 5000 and `fetchMaxBytes` 10485760. Options set explicitly still win. Default false.
+   */
+  kafkajsCompatible?: boolean;
   /**
    * The group protocol (Java `group.protocol`). Default 'classic'. 'consumer' is KIP-848's (Apache Kafka
    * 4.0+): the broker assigns partitions, rebalances are incremental and never stop the whole group, and
@@ -103,14 +127,36 @@ export interface ConsumerConfig<K = Buffer | null, V = Buffer | null> {
   maxWaitTimeInMs?: number;
   readUncommitted?: boolean;
   rackId?: string;
-  /** KafkaJS knobs with no separate meaning here; accepted so KafkaJS configs carry over. */
+  /**
+   * How a record whose handler threw is delivered again (KafkaJS's consumer `retry`): back-off from
+   * `initialRetryTimeMs` growing by `multiplier` up to `maxRetryTimeMs`; after `retries` redeliveries fail,
+   * `restartOnFailure(error)` decides whether to go on retrying (default) or stop the consumer. Without it,
+   * a failing record is delivered again forever, the back-off doubling from `retryBackoffMs` up to 30 s.
+   */
+  retry?: ConsumerRetryOptions;
+  /** This consumer's periodic metadata refresh. Default: the client's `metadataMaxAgeMs`. KafkaJS: `metadataMaxAge`. */
+  metadataMaxAgeMs?: number;
   metadataMaxAge?: number;
+  /**
+   * Accepted from KafkaJS configs, with a warning: the consumer keeps one fetch in flight per broker and
+   * sends group requests on a connection of their own, so there is nothing for it to limit.
+   */
   maxInFlightRequests?: number;
-  retry?: unknown;
 }
+
+/** The defaults `kafkajsCompatible: true` picks: KafkaJS 2.x's, where they differ from Java's. */
+export const KAFKAJS_CONSUMER_DEFAULTS = {
+  partitionAssignors: ['RoundRobinAssigner'] as AssignorName[],
+  isolationLevel: 'read_committed' as IsolationLevel,
+  sessionTimeoutMs: 30_000,
+  rebalanceTimeoutMs: 60_000,
+  fetchMaxWaitMs: 5000,
+  fetchMaxBytes: 10_485_760,
+};
 
 export interface ResolvedConsumerConfig<K, V> {
   groupId: string;
+  kafkajsCompatible: boolean;
   groupProtocol: GroupProtocol;
   groupRemoteAssignor: string | null;
   groupInstanceId: string | null;
@@ -139,10 +185,16 @@ export interface ResolvedConsumerConfig<K, V> {
   onPartitionsAssigned: RebalanceCallback | null;
   onPartitionsRevoked: RebalanceCallback | null;
   onPartitionsLost: RebalanceCallback | null;
+  /** Null: redeliver failing records forever (the default). */
+  retry: ResolvedConsumerRetry | null;
+  /** Null: the client's. */
+  metadataMaxAgeMs: number | null;
 }
 
-const KNOWN = [
+/** Every option name `kafka.consumer()` takes (KafkaJS spellings included). */
+export const CONSUMER_OPTION_NAMES = [
   'groupId',
+  'kafkajsCompatible',
   'groupProtocol',
   'groupRemoteAssignor',
   'groupInstanceId',
@@ -181,6 +233,7 @@ const KNOWN = [
   'maxWaitTimeInMs',
   'readUncommitted',
   'rackId',
+  'metadataMaxAgeMs',
   'metadataMaxAge',
   'maxInFlightRequests',
   'retry',
@@ -195,7 +248,7 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
       'kafka.consumer() needs an options object with at least `groupId`',
     );
   }
-  rejectUnknown('kafka.consumer()', config, KNOWN);
+  rejectUnknown('kafka.consumer()', config, CONSUMER_OPTION_NAMES);
   const o = config as unknown as Record<string, unknown>;
 
   const groupId = optionalString('groupId', config.groupId, undefined);
@@ -208,6 +261,13 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     ['classic', 'consumer'] as const,
     'classic',
   );
+  const kafkajs = optionalBool('kafkajsCompatible', config.kafkajsCompatible, false);
+  if (kafkajs && groupProtocol === 'consumer') {
+    throw new ConfigurationError(
+      'kafkajsCompatible',
+      "KafkaJS consumers speak only the classic group protocol; drop groupProtocol: 'consumer' to join them",
+    );
+  }
   const groupRemoteAssignor =
     optionalString('groupRemoteAssignor', config.groupRemoteAssignor, undefined) ?? null;
   if (groupRemoteAssignor !== null) {
@@ -227,7 +287,7 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
   const sessionTimeoutMs = optionalInt(
     'sessionTimeoutMs',
     alias(o, 'sessionTimeoutMs', 'sessionTimeout'),
-    45_000,
+    kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.sessionTimeoutMs : 45_000,
     {
       min: 1,
       max: INT32_MAX,
@@ -252,16 +312,15 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
   const rebalanceTimeoutMs = optionalInt(
     'rebalanceTimeoutMs',
     alias(o, 'rebalanceTimeoutMs', 'rebalanceTimeout'),
-    maxPollIntervalMs,
+    kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.rebalanceTimeoutMs : maxPollIntervalMs,
     { min: 1, max: INT32_MAX },
   );
 
   const assignorOption =
     config.partitionAssignors !== undefined ? 'partitionAssignors' : 'partitionAssigners';
-  const rawAssignors = alias(o, 'partitionAssignors', 'partitionAssigners') ?? [
-    'range',
-    'cooperative-sticky',
-  ];
+  const rawAssignors =
+    alias(o, 'partitionAssignors', 'partitionAssigners') ??
+    (kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.partitionAssignors : ['range', 'cooperative-sticky']);
   const assignors = resolveAssignors(assignorOption, rawAssignors);
 
   const autoOffsetReset = oneOf(
@@ -275,7 +334,7 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     'isolationLevel',
     config.isolationLevel,
     ['read_uncommitted', 'read_committed'] as const,
-    'read_uncommitted',
+    kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.isolationLevel : 'read_uncommitted',
   );
   const readUncommitted = optionalBool('readUncommitted', config.readUncommitted, true);
   if (config.readUncommitted !== undefined) {
@@ -289,10 +348,12 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     isolationLevel = fromAlias;
   }
 
-  const fetchMaxBytes = optionalInt('fetchMaxBytes', alias(o, 'fetchMaxBytes', 'maxBytes'), 52_428_800, {
-    min: 1,
-    max: INT32_MAX,
-  });
+  const fetchMaxBytes = optionalInt(
+    'fetchMaxBytes',
+    alias(o, 'fetchMaxBytes', 'maxBytes'),
+    kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.fetchMaxBytes : 52_428_800,
+    { min: 1, max: INT32_MAX },
+  );
   const maxPartitionFetchBytes = optionalInt(
     'maxPartitionFetchBytes',
     alias(o, 'maxPartitionFetchBytes', 'maxBytesPerPartition'),
@@ -303,14 +364,18 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     min: 0,
     max: INT32_MAX,
   });
-  const fetchMaxWaitMs = optionalInt('fetchMaxWaitMs', alias(o, 'fetchMaxWaitMs', 'maxWaitTimeInMs'), 500, {
-    min: 0,
-    max: INT32_MAX,
-  });
+  const fetchMaxWaitMs = optionalInt(
+    'fetchMaxWaitMs',
+    alias(o, 'fetchMaxWaitMs', 'maxWaitTimeInMs'),
+    kafkajs ? KAFKAJS_CONSUMER_DEFAULTS.fetchMaxWaitMs : 500,
+    { min: 0, max: INT32_MAX },
+  );
 
-  // Accepted for KafkaJS configs; the client's metadataMaxAgeMs and connection settings apply.
-  optionalInt('metadataMaxAge', config.metadataMaxAge, 0);
-  optionalInt('maxInFlightRequests', config.maxInFlightRequests, 0);
+  const metadataMaxAge = alias(o, 'metadataMaxAgeMs', 'metadataMaxAge');
+  const metadataMaxAgeMs =
+    metadataMaxAge === undefined ? null : optionalInt('metadataMaxAgeMs', metadataMaxAge, 0, { min: 1 });
+  // Checked so a typo'd value still fails; the consumer warns that it has no effect.
+  optionalInt('maxInFlightRequests', config.maxInFlightRequests, 0, { min: 1 });
 
   for (const name of [
     'keyDeserializer',
@@ -327,6 +392,7 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
 
   return {
     groupId,
+    kafkajsCompatible: kafkajs,
     groupProtocol,
     groupRemoteAssignor,
     groupInstanceId,
@@ -355,7 +421,22 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     onPartitionsAssigned: config.onPartitionsAssigned ?? null,
     onPartitionsRevoked: config.onPartitionsRevoked ?? null,
     onPartitionsLost: config.onPartitionsLost ?? null,
+    retry: resolveConsumerRetry(config.retry),
+    metadataMaxAgeMs,
   };
+}
+
+function resolveConsumerRetry(retry: unknown): ResolvedConsumerRetry | null {
+  if (retry === undefined || retry === null) return null;
+  const resolved = resolveRetry('retry', retry, DEFAULT_RETRY);
+  const restartOnFailure = (retry as ConsumerRetryOptions).restartOnFailure;
+  if (restartOnFailure !== undefined && restartOnFailure !== null && typeof restartOnFailure !== 'function') {
+    throw new ConfigurationError(
+      'retry.restartOnFailure',
+      `expected a function (error) => Promise<boolean>, got ${describe(restartOnFailure)}`,
+    );
+  }
+  return { ...resolved, restartOnFailure: restartOnFailure ?? null };
 }
 
 function resolveAssignors(option: string, raw: unknown): PartitionAssignor[] {

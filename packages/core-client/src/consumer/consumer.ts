@@ -16,12 +16,13 @@
  */
 import { raceAbort } from '../abort.js';
 import type { TopicPartitions } from '../assignors/types.js';
-import { RequestAbortedError } from '../errors.js';
+import { RequestAbortedError, RetriesExhaustedError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { backoffMs } from '../retry.js';
 import { Assignment, type ConsumerRun } from './assignment.js';
 import type { ConsumerCluster } from './cluster-like.js';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './config.js';
-import { ControlLoop } from './control-loop.js';
+import { ControlLoop, MISSING_TOPIC_RECHECK_MS } from './control-loop.js';
 import { ConsumerStateError, NoOffsetForPartitionError } from './errors.js';
 import {
   type ConsumerEvent,
@@ -59,6 +60,9 @@ const CLASSIC_ONLY_OPTIONS = [
 ];
 
 type State = 'idle' | 'connecting' | 'connected' | 'running' | 'stopping';
+
+/** Without a consumer `retry`, a failing record's redelivery back-off doubles up to this. */
+const MAX_REDELIVERY_BACKOFF_MS = 30_000;
 
 interface RunState<K, V> extends ConsumerRun {
   runner: Runner<K, V>;
@@ -109,6 +113,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
           { groupId: this.config.groupId },
         );
       }
+    }
+    if (config.maxInFlightRequests !== undefined) {
+      this.logger.warn(
+        'maxInFlightRequests has no effect on a consumer: it keeps one fetch in flight per broker and sends ' +
+          'group requests on a connection of their own; remove the option',
+        { groupId: this.config.groupId },
+      );
     }
     this.subscription = new Subscription(cluster, this.config.autoOffsetReset, this.logger);
     this.membership = this.createMembership(cluster);
@@ -232,11 +243,16 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     if (this.state === 'idle') await this.connect();
     // Fetching metadata for named topics creates them where the broker allows it (KafkaJS behaviour).
     if (names.length > 0) {
-      await this.cluster.metadata.refresh(names).catch((err) => {
-        this.logger.warn('metadata for subscribed topics failed; retrying on join', {
-          error: (err as Error).message,
-        });
-      });
+      const answered = await this.cluster.metadata.refresh(names).then(
+        () => true,
+        (err) => {
+          this.logger.warn('metadata for subscribed topics failed; retrying on join', {
+            error: (err as Error).message,
+          });
+          return false;
+        },
+      );
+      if (answered) this.subscription.warnMissingTopics(this.config.groupId, MISSING_TOPIC_RECHECK_MS);
     }
     if (this.state === 'running') this.control.requestRejoin();
   }
@@ -289,14 +305,14 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         valueDeserializer: this.config.valueDeserializer,
         readCommitted: this.config.isolationLevel === 'read_committed',
         checkCrcs: this.config.checkCrcs,
-        retryBackoffMs: Math.max(this.config.retryBackoffMs, 100),
+        redeliveryDelayMs: (failures) => this.redeliveryDelayMs(failures),
         logger: this.logger,
       },
       {
         released: (bytes) => this.run_?.fetcher.released(bytes),
         bufferDropped: () => this.run_?.fetcher.recount(),
         finished: (count) => this.committer.onFinished(count),
-        handlerFailed: (err, p, offset) => this.onHandlerFailed(err, p, offset),
+        handlerFailed: (err, p, offset, redelivered) => this.onHandlerFailed(err, p, offset, redelivered),
         batchCorrupt: (failure, p, resumeAt) => this.onCorruptBatch(failure, p, resumeAt),
         commitOffsetsIfNecessary: (offsets) => this.committer.commitOffsetsIfNecessary(offsets),
         uncommittedOffsets: () => this.committer.uncommittedOffsets(),
@@ -354,6 +370,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         Math.max(50, Math.min(1000, this.config.maxPollIntervalMs / 4)),
       ),
     );
+    run.timers.push(setInterval(() => void this.control.recheckMissingTopics(), MISSING_TOPIC_RECHECK_MS));
     if (this.subscription.hasPatterns) {
       run.timers.push(
         setInterval(() => this.control.recheckPatterns(), this.cluster.config.metadataMaxAgeMs),
@@ -491,16 +508,67 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
 
   // ---------------------------------------------------------------- errors
 
-  private onHandlerFailed(err: unknown, p: PartitionState, offset: bigint): void {
-    this.logger.error('message handler failed; the record is delivered again after a back-off', {
+  private redeliveryDelayMs(failures: number): number {
+    const retry = this.config.retry;
+    if (retry !== null) return backoffMs(retry, failures - 1);
+    const base = Math.max(this.config.retryBackoffMs, 100);
+    return Math.min(MAX_REDELIVERY_BACKOFF_MS, base * 2 ** Math.min(failures - 1, 20));
+  }
+
+  private onHandlerFailed(err: unknown, p: PartitionState, offset: bigint, redelivered: boolean): void {
+    const retry = this.config.retry;
+    const run = this.run_;
+    const failure = {
       groupId: this.config.groupId,
       topic: p.topic,
       partition: p.partition,
       offset: offset.toString(),
-      attempt: p.failures + 1,
+      attempt: p.failures,
       error: (err as Error)?.message ?? String(err),
-    });
+    };
+    if (redelivered && run !== null && retry !== null && p.failures > retry.retries) {
+      // KafkaJS's consumer crashes here and `restartOnFailure` says whether it starts again.
+      p.retryAt = Number.POSITIVE_INFINITY;
+      void this.restartAfterRetries(
+        run,
+        p,
+        new RetriesExhaustedError('the message handler', p.failures, err),
+      );
+      return;
+    }
+    this.logger.error('message handler failed; the record is delivered again after a back-off', failure);
     this.emitter.emit(ConsumerEvents.CRASH, { error: err, groupId: this.config.groupId, restart: true });
+  }
+
+  /** A record's handler failed more than `retry.retries` times: go on (after a back-off), or stop consuming. */
+  private async restartAfterRetries(run: RunState<K, V>, p: PartitionState, error: RetriesExhaustedError) {
+    const { groupId } = this.config;
+    const retry = this.config.retry!;
+    let restart = true;
+    if (retry.restartOnFailure !== null) {
+      try {
+        restart = (await retry.restartOnFailure(error)) !== false;
+      } catch (callbackError) {
+        this.logger.error('retry.restartOnFailure threw; restarting, as KafkaJS does', {
+          groupId,
+          error: (callbackError as Error)?.message ?? String(callbackError),
+        });
+      }
+    }
+    if (this.run_ !== run || this.state !== 'running' || p.revoked) return;
+    if (!restart) {
+      this.control.crash(run, error);
+      return;
+    }
+    this.logger.error(`${error.message}; retrying it in ${retry.initialRetryTimeMs} ms (restartOnFailure)`, {
+      groupId,
+      topic: p.topic,
+      partition: p.partition,
+    });
+    this.emitter.emit(ConsumerEvents.CRASH, { error, groupId, restart: true });
+    p.failures = 0;
+    p.retryAt = Date.now() + retry.initialRetryTimeMs;
+    run.fetcher.pump();
   }
 
   /**

@@ -56,6 +56,9 @@ export interface ControlLoopHooks {
   partitionFailed(error: Error, p: PartitionState): void;
 }
 
+/** How often subscribed topics that do not exist are looked up again. */
+export const MISSING_TOPIC_RECHECK_MS = 1000;
+
 /** `lost` reason of a member that left on its own because a handler overran maxPollIntervalMs. */
 const POLL_TIMEOUT = -1;
 
@@ -221,6 +224,20 @@ export class ControlLoop {
   }
 
   /** Pattern subscriptions: rejoin when the patterns match other topics now. */
+  /**
+   * Looks up subscribed topics that do not exist yet, so that one created later is picked up within a
+   * `MISSING_TOPIC_RECHECK_MS` rather than the next `metadataMaxAgeMs` refresh: its appearance is a metadata
+   * change, on which the leader rebalances (onMetadataChange).
+   */
+  async recheckMissingTopics(): Promise<void> {
+    if (!this.hooks.running() || this.joiningNow) return;
+    const missing = this.subscription.missingTopics();
+    if (missing.length === 0) return;
+    await this.cluster.metadata.refresh(missing).catch((err) => {
+      this.logger.debug('metadata for missing subscribed topics failed', { error: (err as Error).message });
+    });
+  }
+
   async recheckPatterns(): Promise<void> {
     if (!this.hooks.running() || this.joiningNow) return;
     if (await this.subscription.patternsMatchOthers()) {
@@ -328,6 +345,7 @@ export class ControlLoop {
       await this.assignment.revoke(run, revoked, 'revoked');
       this.rejoinNeeded = true;
     }
+    this.subscription.warnMissingTopics(this.config.groupId, MISSING_TOPIC_RECHECK_MS);
     this.emitter.emit(ConsumerEvents.GROUP_JOIN, {
       duration: Date.now() - startedAt,
       groupId: this.config.groupId,

@@ -21,7 +21,7 @@ export interface RunOptions<K, V> {
   signal?: AbortSignal;
 }
 
-const RUN_OPTIONS = [
+export const RUN_OPTIONS = [
   'eachMessage',
   'eachBatch',
   'partitionsConsumedConcurrently',

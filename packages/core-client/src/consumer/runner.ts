@@ -32,7 +32,11 @@ export interface RunnerHooks {
   bufferDropped(): void;
   /** `count` more records finished (auto-commit threshold). */
   finished(count: number): void;
-  handlerFailed(error: unknown, partition: PartitionState, offset: bigint): void;
+  /**
+   * A handler threw for `offset`. `redelivered`: the partition still stands where it was, so the record comes
+   * again at `partition.retryAt` (after `partition.failures` failures in a row); the hook may hold it back.
+   */
+  handlerFailed(error: unknown, partition: PartitionState, offset: bigint, redelivered: boolean): void;
   /**
    * A batch did not decode; delivery stands at `resumeAt`. True: skip the batch and go on. False:
    * stop delivering this chunk (the consumer fetches again from `resumeAt`, or fails).
@@ -53,13 +57,13 @@ export interface RunnerOptions<K, V> {
   valueDeserializer: Deserializer<V> | null;
   readCommitted: boolean;
   checkCrcs: boolean;
-  retryBackoffMs: number;
+  /** How long to wait before delivering a record again after its handler failed `failures` times in a row. */
+  redeliveryDelayMs(failures: number): number;
   logger: Logger;
 }
 
 /** Records a worker delivers before letting a waiting partition have its turn. */
 const TURN = 1000;
-const MAX_REDELIVERY_BACKOFF_MS = 30_000;
 const heartbeat = (): Promise<void> => Promise.resolve();
 const YIELD_EVERY = 2048;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -351,16 +355,14 @@ export class Runner<K, V> {
 
   /** A handler threw for `offset`: redeliver from there after a back-off, leaving the rest alone. */
   private failed(p: PartitionState, epoch: number, err: unknown, offset: bigint): void {
-    this.hooks.handlerFailed(err, p, offset);
-    if (p.fetchEpoch !== epoch || p.revoked) return;
-    p.failures++;
-    const backoff = Math.min(
-      MAX_REDELIVERY_BACKOFF_MS,
-      this.options.retryBackoffMs * 2 ** Math.min(p.failures - 1, 20),
-    );
-    p.seek(offset);
-    p.retryAt = Date.now() + backoff;
-    this.hooks.bufferDropped();
+    const redelivered = p.fetchEpoch === epoch && !p.revoked;
+    if (redelivered) {
+      p.failures++;
+      p.seek(offset);
+      p.retryAt = Date.now() + this.options.redeliveryDelayMs(p.failures);
+    }
+    this.hooks.handlerFailed(err, p, offset, redelivered);
+    if (redelivered) this.hooks.bufferDropped();
   }
 
   private toMessage(p: PartitionState, r: KafkaRecord, leaderEpoch: number): KafkaMessage<K, V> {

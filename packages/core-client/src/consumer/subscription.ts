@@ -5,7 +5,8 @@
  */
 import { toTopicPartitions } from '../assignors/consumer-protocol.js';
 import type { TopicPartitions } from '../assignors/types.js';
-import { describe } from '../config/validate.js';
+import { describeMissingTopic } from '../cluster/missing-topic.js';
+import { describe, rejectUnknown } from '../config/validate.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { validateTopicName } from '../topic-name.js';
@@ -31,6 +32,8 @@ export class Subscription {
   manual: TopicPartitions[] | null = null;
   /** The topics the current assignment was made for, sorted (set on every join and assign()). */
   current: string[] = [];
+  /** Subscribed topics warned about as missing, each once until it appears. */
+  private readonly warnedMissing = new Set<string>();
 
   constructor(
     private readonly cluster: Pick<ClusterLike, 'metadata'>,
@@ -52,6 +55,7 @@ export class Subscription {
     if (options === null || typeof options !== 'object') {
       throw new ConfigurationError('subscribe', 'expected { topics: [...] } or { topic }');
     }
+    rejectUnknown('subscribe()', options, ['topics', 'topic', 'fromBeginning']);
     const list = options.topics ?? (options.topic !== undefined ? [options.topic] : undefined);
     if (!Array.isArray(list) || list.length === 0) {
       throw new ConfigurationError(
@@ -93,6 +97,26 @@ export class Subscription {
       }
     }
     return names;
+  }
+
+  /** Subscribed topic names (not patterns) the cluster has no partitions for, as of the latest metadata. */
+  missingTopics(): string[] {
+    return [...this.topics].filter((t) => this.cluster.metadata.partitionCount(t) === 0);
+  }
+
+  /** Logs at warn, once per topic until it appears, each subscribed topic that does not exist (and why). */
+  warnMissingTopics(groupId: string, recheckEveryMs: number): void {
+    const missing = this.missingTopics();
+    for (const t of this.warnedMissing) if (!missing.includes(t)) this.warnedMissing.delete(t);
+    for (const topic of missing) {
+      if (this.warnedMissing.has(topic)) continue;
+      this.warnedMissing.add(topic);
+      this.logger.warn(
+        `subscribe(): ${describeMissingTopic(this.cluster.metadata, topic)}; the consumer gets its partitions ` +
+          `once it is created (it looks every ${recheckEveryMs / 1000} s)`,
+        { groupId, topic },
+      );
+    }
   }
 
   /** Replaces the partitions taken with `assign()`. */

@@ -17,7 +17,7 @@ import {
   SamsaError,
 } from '@samsa/protocol';
 import { authenticate } from '../auth/sasl.js';
-import type { SaslOptions } from '../config/client-options.js';
+import type { SaslOptions, SocketFactory } from '../config/client-options.js';
 import {
   AuthenticationError,
   ConnectionError,
@@ -26,12 +26,19 @@ import {
   ProtocolDecodeError,
   RequestAbortedError,
   RequestTimeoutError,
+  UnexpectedPeerError,
   UnsupportedApiVersionError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from './client-software.js';
 import { FrameReader } from './frame-reader.js';
 import { raiseMallocThresholds } from './malloc-thresholds.js';
+import {
+  describePeer,
+  identifyFromFirstBytes,
+  probeKafkaPlaintext,
+  probeTls,
+} from './peer-identification.js';
 
 export interface ConnectionConfig {
   host: string;
@@ -42,6 +49,10 @@ export interface ConnectionConfig {
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   maxResponseBytes: number;
+  /** Limit of the SASL exchange. Default 10000. */
+  authenticationTimeoutMs?: number;
+  /** Opens the socket instead of net/tls.connect (KafkaJS's `socketFactory`). */
+  socketFactory?: SocketFactory | null;
   /** Raise glibc's malloc thresholds on the first connection (malloc-thresholds.ts). Default true. */
   tuneMalloc?: boolean;
   logger: Logger;
@@ -89,6 +100,10 @@ export class Connection {
   private corked = false;
   private sweepTimer: NodeJS.Timeout | null = null;
   private connectPromise: Promise<void> | null = null;
+  /** What came back so far, to tell a peer that is not a Kafka listener (peer-identification.ts). */
+  private socketConnected = false;
+  private bytesReceived = 0;
+  private framesReceived = 0;
   private closeError: Error | null = null;
   private readonly closeListeners: ((err: Error | null) => void)[] = [];
   private readonly uncork = () => {
@@ -127,21 +142,73 @@ export class Connection {
 
   private async doConnect(): Promise<void> {
     this.state = 'connecting';
-    const { host, port, ssl, connectionTimeoutMs } = this.config;
-    const deadline = setTimeout(() => {
+    const { connectionTimeoutMs, authenticationTimeoutMs = 10_000, label } = this.config;
+    let deadline = setTimeout(() => {
       this.close(
         new KafkaTimeoutError(
-          `Connecting to ${this.config.label} took longer than connectionTimeoutMs=${connectionTimeoutMs}; check ` +
+          `Connecting to ${label} took longer than connectionTimeoutMs=${connectionTimeoutMs}; check ` +
             'that the broker is up and reachable and that ssl/sasl match its listener',
         ),
       );
     }, connectionTimeoutMs);
     try {
-      await new Promise<void>((resolve, reject) => {
+      await this.openSocket();
+      if ((this.state as ConnectionState) === 'closed')
+        throw this.closeError ?? new ConnectionError(label, 'closed');
+      await this.negotiateApiVersions();
+      if (this.config.sasl) {
+        clearTimeout(deadline);
+        deadline = setTimeout(() => {
+          this.close(
+            new KafkaTimeoutError(
+              `SASL authentication with ${label} took longer than authenticationTimeoutMs=${authenticationTimeoutMs}; ` +
+                'check the mechanism and that this is a SASL listener',
+            ),
+          );
+        }, authenticationTimeoutMs);
+        await authenticate(this, this.config.sasl, label);
+      }
+      if ((this.state as ConnectionState) === 'closed')
+        throw this.closeError ?? new ConnectionError(label, 'closed');
+      this.state = 'ready';
+    } catch (err) {
+      clearTimeout(deadline);
+      let error =
+        this.closeError ??
+        (err instanceof SamsaError
+          ? err
+          : new ConnectionError(label, (err as Error).message, { cause: err }));
+      error = (await this.identifyPeer(err, error)) ?? error;
+      this.close(error);
+      throw error;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  /** Opens the socket (through `socketFactory` when there is one) and resolves once it is connected. */
+  private openSocket(): Promise<void> {
+    const { host, port, ssl, socketFactory } = this.config;
+    return new Promise<void>((resolve, reject) => {
+      let socket: net.Socket;
+      const onConnected = () => {
+        this.socketConnected = true;
+        socket.off('error', onConnectError);
+        socket.on('error', (err) =>
+          this.close(new ConnectionError(this.config.label, err.message, { cause: err })),
+        );
+        resolve();
+      };
+      const onConnectError = (err: Error & { code?: string }) => reject(err);
+      if (socketFactory) {
+        socket = socketFactory({ host, port, ssl: ssl ?? undefined, onConnect: onConnected });
+        // A user's socket was not opened with `onread`: its bytes come as 'data' events.
+        socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      } else {
         // Reads go straight into the frame reader's buffers (no 'data' events, see FrameReader).
         // tls.connect takes `onread` as net.connect does (its types leave it out).
         const onread: net.OnReadOpts = { buffer: this.nextReadBuffer, callback: this.onRead };
-        const socket = ssl
+        socket = ssl
           ? tls.connect({
               host,
               port,
@@ -150,51 +217,82 @@ export class Connection {
               ...({ onread } as tls.ConnectionOptions),
             })
           : net.connect({ host, port, onread });
-        this.socket = socket;
-        socket.setNoDelay(true);
-        socket.setKeepAlive(true, 60_000);
-        const onConnectError = (err: Error & { code?: string }) => {
-          // Certificate problems do not go away by retrying: report them as authentication failures.
-          if (ssl && /CERT|TLS|SSL|SIGNATURE|ALTNAME/.test(err.code ?? '')) {
-            reject(
-              new AuthenticationError(
-                `TLS handshake with ${this.config.label} failed: ${err.message} (${err.code}). Check ssl.ca / ` +
-                  'ssl.servername, or the broker certificate.',
-                { cause: err },
-              ),
-            );
-          } else reject(err);
-        };
-        socket.once('error', onConnectError);
-        socket.once(ssl ? 'secureConnect' : 'connect', () => {
-          socket.off('error', onConnectError);
-          socket.on('error', (err) =>
-            this.close(new ConnectionError(this.config.label, err.message, { cause: err })),
-          );
-          resolve();
-        });
-        socket.on('close', () => this.close(null));
-      });
-      if ((this.state as ConnectionState) === 'closed')
-        throw this.closeError ?? new ConnectionError(this.config.label, 'closed');
-      await this.negotiateApiVersions();
-      if (this.config.sasl) {
-        await authenticate(this, this.config.sasl, this.config.label);
+        socket.once(ssl ? 'secureConnect' : 'connect', onConnected);
       }
-      if ((this.state as ConnectionState) === 'closed')
-        throw this.closeError ?? new ConnectionError(this.config.label, 'closed');
-      this.state = 'ready';
-    } catch (err) {
-      const error =
-        this.closeError ??
-        (err instanceof SamsaError
-          ? err
-          : new ConnectionError(this.config.label, (err as Error).message, { cause: err }));
-      this.close(error);
-      throw error;
-    } finally {
-      clearTimeout(deadline);
+      this.socket = socket;
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, 60_000);
+      socket.once('error', onConnectError);
+      socket.on('close', () => this.close(null));
+    });
+  }
+
+  /**
+   * When setting up failed because the peer is not what `brokers` and `ssl` promised (an HTTP server, a TLS
+   * listener without ssl, a plaintext listener with ssl), the error that says so; otherwise a clearer TLS
+   * error, or null to keep `error`.
+   */
+  private async identifyPeer(raw: unknown, error: Error): Promise<Error | null> {
+    if (error instanceof UnexpectedPeerError) return null;
+    const { host, port, ssl, clientId, connectionTimeoutMs, label } = this.config;
+    const code = (raw as { code?: string })?.code ?? '';
+    if (ssl && !this.socketConnected) {
+      // The TLS handshake failed: is the peer a plaintext Kafka listener, or does it not speak TLS at all?
+      const notTls = code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG';
+      const droppedHandshake =
+        code === 'ECONNRESET' || /before secure TLS connection/.test((raw as Error)?.message);
+      if (notTls || droppedHandshake) {
+        if (await probeKafkaPlaintext(host, port, clientId, connectionTimeoutMs)) {
+          return new UnexpectedPeerError(
+            label,
+            'plaintext-kafka',
+            describePeer({
+              kind: 'plaintext-kafka',
+              evidence: 'it did not complete the TLS handshake, and answers Kafka requests without TLS',
+            }),
+            { cause: raw },
+          );
+        }
+        if (notTls) {
+          return new UnexpectedPeerError(
+            label,
+            'not-tls',
+            describePeer({
+              kind: 'not-tls',
+              evidence: `it answered the TLS handshake with something else (${code})`,
+            }),
+            { cause: raw },
+          );
+        }
+        return null;
+      }
+      // Certificate problems do not go away by retrying: report them as authentication failures.
+      if (/CERT|TLS|SSL|SIGNATURE|ALTNAME/.test(code)) {
+        return new AuthenticationError(
+          `TLS handshake with ${label} failed: ${(raw as Error).message} (${code}). Check ssl.ca / ` +
+            'ssl.servername, or the broker certificate.',
+          { cause: raw },
+        );
+      }
+      return null;
     }
+    // Connected in plaintext, sent ApiVersions, and got not a byte back before the peer closed or time ran out:
+    // a TLS listener does that with bytes it cannot read as a TLS record.
+    if (!ssl && this.socketConnected && this.bytesReceived === 0 && !this.config.socketFactory) {
+      if (await probeTls(host, port, connectionTimeoutMs)) {
+        return new UnexpectedPeerError(
+          label,
+          'tls',
+          describePeer({
+            kind: 'tls',
+            evidence:
+              "it closed the connection without answering Samsa's first request, and it completes a TLS handshake",
+          }),
+          { cause: error },
+        );
+      }
+    }
+    return null;
   }
 
   /**
@@ -365,19 +463,39 @@ export class Connection {
 
   private readonly onRead = (nread: number): boolean => {
     if (this.state === 'closed') return true;
+    this.bytesReceived += nread;
     try {
       this.frames.onRead(nread);
     } catch (err) {
-      this.close(
-        new ConnectionError(this.config.label, `bad response stream: ${(err as Error).message}`, {
-          cause: err,
-        }),
-      );
+      this.badStream(err);
     }
     return true;
   };
 
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    this.bytesReceived += chunk.length;
+    try {
+      this.frames.push(chunk);
+    } catch (err) {
+      this.badStream(err);
+    }
+  }
+
+  /** The bytes do not frame as Kafka responses. Before the first response, say what answered instead. */
+  private badStream(err: unknown): void {
+    const peer = this.framesReceived === 0 ? identifyFromFirstBytes(this.frames.peek(120)) : null;
+    this.close(
+      peer !== null
+        ? new UnexpectedPeerError(this.config.label, peer.kind, describePeer(peer), { cause: err })
+        : new ConnectionError(this.config.label, `bad response stream: ${(err as Error).message}`, {
+            cause: err,
+          }),
+    );
+  }
+
   private readonly onFrame = (frame: Buffer): void => {
+    this.framesReceived++;
     if (this.pendingHead >= this.pending.length) {
       throw new ProtocolDecodeError(
         `unexpected response frame with no request waiting (${frame.length} bytes)`,
@@ -460,7 +578,9 @@ export class Connection {
       this.sweepTimer = null;
     }
     const failure =
-      this.closeError instanceof ConnectionError || this.closeError instanceof KafkaTimeoutError
+      this.closeError instanceof ConnectionError ||
+      this.closeError instanceof KafkaTimeoutError ||
+      this.closeError instanceof UnexpectedPeerError
         ? this.closeError
         : new ConnectionError(this.config.label, this.closeError.message, { cause: this.closeError });
     const pending = this.pending;

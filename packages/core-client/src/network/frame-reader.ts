@@ -46,6 +46,23 @@ export class FrameReader {
     return this.frame !== null ? FRAME_SIZE_BYTES + this.filled : this.end - this.start;
   }
 
+  /** Up to `max` of the bytes received and not yet framed (to tell what answered when they make no frame). */
+  peek(max: number): Buffer {
+    if (this.frame !== null) return this.frame.subarray(0, Math.min(max, this.filled));
+    return this.scratch.subarray(this.start, Math.min(this.end, this.start + max));
+  }
+
+  /** Bytes that came as a 'data' event (a socket from a `socketFactory`), fed through the same path as reads. */
+  push(chunk: Buffer): void {
+    for (let offset = 0; offset < chunk.length; ) {
+      const into = this.nextBuffer();
+      const n = Math.min(into.length, chunk.length - offset);
+      chunk.copy(into, 0, offset, offset + n);
+      offset += n;
+      this.onRead(n);
+    }
+  }
+
   /** Where the next socket read goes: never empty. */
   nextBuffer(): Buffer {
     // While a large frame is filled, the scratch holds nothing else (start = end = 0).

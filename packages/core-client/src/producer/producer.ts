@@ -11,16 +11,18 @@ import type { Cluster } from '../cluster/cluster.js';
 import type { PartitionMetadata } from '../cluster/metadata.js';
 import { parseAcks, parseCompression, type ResolvedProducerConfig } from '../config/producer-options.js';
 import { describe } from '../config/validate.js';
-import {
-  ConfigurationError,
-  KafkaClientError,
-  NotConnectedError,
-  ProducerDisconnectedError,
-} from '../errors.js';
+import { ConfigurationError, NotConnectedError, ProducerDisconnectedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { javaPartitionForKey, type PartitionerFunction } from '../partitioners/index.js';
 import { validateTopicName } from '../topic-name.js';
 import { Accumulator } from './accumulator.js';
+import {
+  checkHeaders,
+  checkSendBatchOptions,
+  checkSendOptions,
+  InvalidMessageError,
+  missingValueProblem,
+} from './message-checks.js';
 import { SendCall } from './send-call.js';
 import { waitForTopicMetadata } from './topic-metadata.js';
 import {
@@ -47,23 +49,29 @@ import type {
   TopicMessages,
 } from './types.js';
 
-/** A message the producer cannot send as given (bad value type, partition out of range, ...). */
-export class InvalidMessageError extends KafkaClientError {
-  constructor(message: string) {
-    super('INVALID_MESSAGE', message, false);
-  }
-}
+export { InvalidMessageError } from './message-checks.js';
 
 export const ProducerEvents = {
   CONNECT: 'producer.connect',
   DISCONNECT: 'producer.disconnect',
 } as const;
 
+export type ProducerEventName = (typeof ProducerEvents)[keyof typeof ProducerEvents];
+
+/** KafkaJS's event envelope, as the consumer's events have it. */
+export interface ProducerEvent {
+  id: number;
+  type: ProducerEventName;
+  timestamp: number;
+  payload: Record<string, unknown>;
+}
+
 type Topicish = { topic: string; messages: Message<unknown, unknown>[] };
 
 export class Producer<K = Bytes, V = Bytes> {
   readonly events = ProducerEvents;
   private readonly emitter = new EventEmitter();
+  private nextEventId = 0;
   private readonly accumulator: Accumulator;
   private readonly partitioner: PartitionerFunction | null;
   private connected = false;
@@ -80,6 +88,8 @@ export class Producer<K = Bytes, V = Bytes> {
   /** Aborted, with the error pending sends then fail with, when disconnect() stops waiting for them. */
   private giveUp = new AbortController();
   /** Reused for every record: the accumulator copies it into the batch at once. */
+  /** Topics a send waits for that the cluster does not have, each warned about once until it appears. */
+  private readonly missingTopicsWarned = new Set<string>();
   private readonly scratch: RecordInput = { key: null, value: null, headers: undefined, timestamp: 0 };
   /** Transactional producers only (`transactionalId`). */
   private readonly transactions: TransactionManager | null = null;
@@ -119,12 +129,14 @@ export class Producer<K = Bytes, V = Bytes> {
     return this.log;
   }
 
-  on(
-    event: (typeof ProducerEvents)[keyof typeof ProducerEvents],
-    listener: (e: unknown) => void,
-  ): () => void {
+  on(event: ProducerEventName, listener: (event: ProducerEvent) => void): () => void {
     this.emitter.on(event, listener);
     return () => this.emitter.off(event, listener);
+  }
+
+  private emit(type: ProducerEventName): void {
+    const event: ProducerEvent = { id: this.nextEventId++, type, timestamp: Date.now(), payload: {} };
+    this.emitter.emit(type, event);
   }
 
   /** Connects; a transactional producer also initializes its transactions (fencing older instances). */
@@ -141,7 +153,7 @@ export class Producer<K = Bytes, V = Bytes> {
     }
     this.connected = true;
     this.closing = null;
-    this.emitter.emit(ProducerEvents.CONNECT, { type: ProducerEvents.CONNECT, timestamp: Date.now() });
+    this.emit(ProducerEvents.CONNECT);
   }
 
   /**
@@ -186,10 +198,7 @@ export class Producer<K = Bytes, V = Bytes> {
       this.transactions?.close();
       this.accumulator.close();
       await this.cluster.disconnect();
-      this.emitter.emit(ProducerEvents.DISCONNECT, {
-        type: ProducerEvents.DISCONNECT,
-        timestamp: Date.now(),
-      });
+      this.emit(ProducerEvents.DISCONNECT);
     }
   }
 
@@ -303,6 +312,11 @@ export class Producer<K = Bytes, V = Bytes> {
     if (record === null || typeof record !== 'object') {
       return Promise.reject(new InvalidMessageError('send() expects { topic, messages }'));
     }
+    try {
+      checkSendOptions(record);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.sendGroups([record as unknown as Topicish], record);
   }
 
@@ -311,6 +325,11 @@ export class Producer<K = Bytes, V = Bytes> {
       return Promise.reject(
         new InvalidMessageError('sendBatch() expects { topicMessages: [{ topic, messages }] }'),
       );
+    }
+    try {
+      checkSendBatchOptions(batch);
+    } catch (err) {
+      return Promise.reject(err);
     }
     return this.sendGroups(
       batch.topicMessages as unknown as TopicMessages<unknown, unknown>[] as Topicish[],
@@ -396,6 +415,7 @@ export class Producer<K = Bytes, V = Bytes> {
         log: this.log,
         signal: options.signal,
         closed: this.giveUp.signal,
+        warned: this.missingTopicsWarned,
       }).then(
         () => this.startInOrder(begin),
         (err) => call.abort(err),
@@ -470,7 +490,7 @@ export class Producer<K = Bytes, V = Bytes> {
           if (value !== null && typeof value !== 'string' && !Buffer.isBuffer(value)) {
             throw new InvalidMessageError(
               value === undefined
-                ? `message ${mi} for ${topic} has no value; use null for a tombstone`
+                ? missingValueProblem(m, mi, topic)
                 : `message ${mi} for ${topic}: value must be a Buffer, a string or null (set a valueSerializer for other types)`,
             );
           }
@@ -514,6 +534,7 @@ export class Producer<K = Bytes, V = Bytes> {
           const ts = m.timestamp;
           record.key = key ?? null;
           record.value = value;
+          if (m.headers !== undefined) checkHeaders(m.headers, mi, topic);
           record.headers = m.headers as RecordInput['headers'];
           if (ts === undefined || ts === null) record.timestamp = call.now;
           else {

@@ -6,6 +6,7 @@
  */
 import { raceAbort } from '../abort.js';
 import type { MetadataCache } from '../cluster/metadata.js';
+import { describeMissingTopic } from '../cluster/missing-topic.js';
 import type { ResolvedRetry } from '../config/client-options.js';
 import { KafkaTimeoutError, RequestAbortedError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -19,6 +20,8 @@ export interface TopicMetadataWait {
   signal?: AbortSignal;
   /** Aborts (with the error the send fails with) when the producer stops waiting for pending sends. */
   closed: AbortSignal;
+  /** Topics already warned about as missing (one warning per topic until it appears). */
+  warned: Set<string>;
 }
 
 export async function waitForTopicMetadata(
@@ -48,6 +51,7 @@ export async function waitForTopicMetadata(
       });
     }
     const missing = topics.filter((t) => metadata.partitionCount(t) === 0);
+    for (const topic of topics) if (!missing.includes(topic)) options.warned.delete(topic);
     if (missing.length === 0) return;
     for (const topic of missing) {
       const answer = metadata.topicError(topic);
@@ -56,8 +60,16 @@ export async function waitForTopicMetadata(
         metadata.untrack([topic]);
         throw answer;
       }
+      if (answer !== undefined && !options.warned.has(topic)) {
+        options.warned.add(topic);
+        options.log.warn(
+          `${describeMissingTopic(metadata, topic)}; send() waits up to maxBlockMs=${options.maxBlockMs} for it ` +
+            'to be created, then fails',
+          { topic },
+        );
+      }
     }
-    if (Date.now() >= deadline) throw timeout(missing, options.maxBlockMs, lastError);
+    if (Date.now() >= deadline) throw timeout(metadata, missing, options.maxBlockMs, lastError);
     try {
       await sleep(Math.min(deadline - Date.now(), backoffMs(options.retry, Math.min(attempt, 10))), wakeOn);
     } catch (err) {
@@ -67,8 +79,22 @@ export async function waitForTopicMetadata(
   }
 }
 
-function timeout(missing: string[], maxBlockMs: number, lastError: Error | null): KafkaTimeoutError {
+function timeout(
+  metadata: MetadataCache,
+  missing: string[],
+  maxBlockMs: number,
+  lastError: Error | null,
+): KafkaTimeoutError {
   const topics = missing.join(', ');
+  const answered = missing.filter((t) => metadata.topicError(t) !== undefined);
+  if (answered.length > 0) {
+    return new KafkaTimeoutError(
+      `Gave up waiting for topic ${topics} after maxBlockMs=${maxBlockMs}: ` +
+        `${answered.map((t) => describeMissingTopic(metadata, t)).join('; ')}. Create it (admin.createTopics(), ` +
+        '`samsa topics create`), or enable auto-creation on the broker',
+      { cause: metadata.topicError(answered[0]) },
+    );
+  }
   if (lastError !== null) {
     return new KafkaTimeoutError(
       `Topic ${topics} not present in metadata after maxBlockMs=${maxBlockMs}: the last metadata request ` +

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, Kafka } from '../../src/index.js';
+import { resolveClientConfig } from '../../src/config/client-options.js';
+import { ConfigurationError, createLogger, Kafka, LogLevel } from '../../src/index.js';
+
+/** A logger that keeps the warnings it is given. */
+function warnings() {
+  const lines: string[] = [];
+  const logger = createLogger(LogLevel.WARN, () => (entry) => void lines.push(entry.log.message));
+  return { logger, lines };
+}
 
 function optionOf(fn: () => unknown): string | undefined {
   try {
@@ -51,6 +59,68 @@ describe('client configuration', () => {
     expect(k.config.retry.maxRetryTimeMs).toBe(20);
     expect(optionOf(() => new Kafka({ brokers: ['h:1'], requestTimeoutMs: 1, requestTimeout: 2 }))).toBe(
       'requestTimeoutMs',
+    );
+  });
+
+  it('gives every KafkaJS option a meaning or a reason: socketFactory, authenticationTimeout, restartOnFailure', () => {
+    const socketFactory = () => {
+      throw new Error('not called here');
+    };
+    const restartOnFailure = async () => false;
+    const k = new Kafka({
+      brokers: ['h:1'],
+      socketFactory,
+      authenticationTimeout: 2500,
+      retry: { restartOnFailure },
+    });
+    expect(k.config.socketFactory).toBe(socketFactory);
+    expect(k.config.authenticationTimeoutMs).toBe(2500);
+    expect(k.config.restartOnFailure).toBe(restartOnFailure);
+    expect(new Kafka({ brokers: ['h:1'] }).config.authenticationTimeoutMs).toBe(10_000);
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], socketFactory: 'net' as never }))).toBe(
+      'socketFactory',
+    );
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], retry: { restartOnFailure: true as never } }))).toBe(
+      'retry.restartOnFailure',
+    );
+  });
+
+  it('warns that reauthenticationThreshold (kept) and enforceRequestTimeout: false have no effect, and why', () => {
+    const { logger, lines } = warnings();
+    new Kafka({ brokers: ['h:1'], logger, reauthenticationThreshold: 10_000, enforceRequestTimeout: false });
+    expect(lines).toEqual([
+      'enforceRequestTimeout: false has no effect: Samsa always enforces requestTimeoutMs, because an unanswered ' +
+        'request would hold up every request behind it on the connection. Raise requestTimeoutMs instead (now 30000)',
+      'reauthenticationThreshold (10000) is kept but has no effect yet: Samsa does not re-authenticate ' +
+        "connections in place (KIP-368). When the broker's connections.max.reauth.ms ends a session, the broker " +
+        'closes the connection and Samsa reconnects, authenticates again and retries what was in flight',
+    ]);
+    const quiet = warnings();
+    new Kafka({ brokers: ['h:1'], logger: quiet.logger, enforceRequestTimeout: true });
+    expect(quiet.lines).toEqual([]);
+    expect(optionOf(() => new Kafka({ brokers: ['h:1'], reauthenticationThreshold: 'soon' as never }))).toBe(
+      'reauthenticationThreshold',
+    );
+  });
+
+  it("keeps reauthenticationThreshold (KafkaJS's default 10000) for in-place re-authentication", () => {
+    const { logger } = warnings();
+    expect(resolveClientConfig({ brokers: ['h:1'], logger }).reauthenticationThresholdMs).toBe(10_000);
+    expect(
+      resolveClientConfig({ brokers: ['h:1'], logger, reauthenticationThreshold: 25_000 })
+        .reauthenticationThresholdMs,
+    ).toBe(25_000);
+  });
+
+  it('suggests the option meant for near misses of short names too', () => {
+    expect(() => new Kafka({ brokers: ['h:1'], sls: true } as never)).toThrow(
+      /unknown option 'sls' \(did you mean 'ssl'\?\)/,
+    );
+    expect(() => new Kafka({ brokers: ['h:1'] }).producer({ ack: 1 } as never)).toThrow(
+      /producer\(\): unknown option 'ack' \(did you mean 'acks'\?\)/,
+    );
+    expect(() => new Kafka({ brokers: ['h:1'] }).consumer({ groupId: 'g', rtry: {} } as never)).toThrow(
+      /unknown option 'rtry' \(did you mean 'retry'\?\)/,
     );
   });
 

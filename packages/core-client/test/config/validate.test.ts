@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { rejectUnknown, suggestOption } from '../../src/config/validate.js';
+import { KAFKA_OPTION_NAMES } from '../../src/config/client-options.js';
+import { PRODUCER_OPTION_NAMES } from '../../src/config/producer-options.js';
+import { optionDistance, rejectUnknown, suggestOption } from '../../src/config/validate.js';
+import { CONSUMER_OPTION_NAMES } from '../../src/consumer/config.js';
+import { RUN_OPTIONS } from '../../src/consumer/run-options.js';
 import { ConfigurationError, describeValue, unknownOptions } from '../../src/index.js';
+import { MESSAGE_FIELDS, SEND_BATCH_OPTIONS, SEND_OPTIONS } from '../../src/producer/message-checks.js';
+
+/** One-slip misspellings of `name`: each letter dropped, and each pair of neighbours swapped. */
+function slipsOf(name: string): string[] {
+  const slips = new Set<string>();
+  for (let i = 0; i < name.length; i++) slips.add(name.slice(0, i) + name.slice(i + 1));
+  for (let i = 0; i + 1 < name.length; i++) {
+    slips.add(name.slice(0, i) + name[i + 1] + name[i] + name.slice(i + 2));
+  }
+  slips.delete(name);
+  return [...slips];
+}
 
 describe('unknown option names', () => {
   const known = ['requestTimeoutMs', 'requestTimeout', 'brokers', 'ssl', 'sasl', 'retry'];
@@ -12,6 +28,12 @@ describe('unknown option names', () => {
     expect(suggestOption('brokerz', known)).toBe('brokers');
     expect(suggestOption('retyr', known)).toBe('retry');
     expect(suggestOption('sasll', known)).toBe('sasl');
+  });
+
+  it('suggests for short names too: one edit away from a name of three or more letters', () => {
+    expect(suggestOption('ack', ['acks', 'lingerMs'])).toBe('acks');
+    expect(suggestOption('sls', ['ssl', 'sasl'])).toBe('ssl');
+    expect(suggestOption('topc', ['topic', 'topics'])).toBe('topic');
   });
 
   it('suggests nothing when no known name is close', () => {
@@ -47,6 +69,45 @@ describe('unknown option names', () => {
       `Invalid option retyr: new Kafka(): unknown option 'retyr' (did you mean 'retry'?)`,
     );
     expect(() => rejectUnknown('new Kafka()', { brokers: [] }, known)).not.toThrow();
+  });
+});
+
+describe('"did you mean" for every option name', () => {
+  const lists: Record<string, readonly string[]> = {
+    'new Kafka()': KAFKA_OPTION_NAMES,
+    'kafka.producer()': PRODUCER_OPTION_NAMES,
+    'kafka.consumer()': CONSUMER_OPTION_NAMES,
+    'consumer.run()': RUN_OPTIONS,
+    'send()': SEND_OPTIONS,
+    'sendBatch()': SEND_BATCH_OPTIONS,
+    'a message': MESSAGE_FIELDS,
+  };
+
+  for (const [where, names] of Object.entries(lists)) {
+    it(`${where}: a dropped or swapped letter in any name, short ones included, gets the name it missed`, () => {
+      const unanswered: string[] = [];
+      for (const name of names) {
+        for (const slip of slipsOf(name)) {
+          if (names.includes(slip)) continue;
+          const suggestion = suggestOption(slip, names);
+          // Another name may be as close to the slip (sessionTimeout vs sessionTimeoutMs): either is right.
+          if (suggestion === undefined || optionDistance(slip, suggestion) > optionDistance(slip, name)) {
+            unanswered.push(`${slip} (for ${name}) -> ${suggestion ?? 'no suggestion'}`);
+          }
+        }
+      }
+      expect(unanswered).toEqual([]);
+    });
+  }
+
+  it('the lists hold the short names people misspell', () => {
+    expect(PRODUCER_OPTION_NAMES).toContain('acks');
+    expect(SEND_OPTIONS).toContain('acks');
+    expect(KAFKA_OPTION_NAMES).toContain('ssl');
+    expect(MESSAGE_FIELDS).toContain('key');
+    expect(suggestOption('ack', PRODUCER_OPTION_NAMES)).toBe('acks');
+    expect(suggestOption('kye', MESSAGE_FIELDS)).toBe('key');
+    expect(suggestOption('sl', KAFKA_OPTION_NAMES)).toBe('ssl');
   });
 });
 

@@ -33,6 +33,36 @@ describe('consumer options', () => {
     expect(rebalanceProtocolOf(c.assignors)).toBe('eager');
   });
 
+  it("kafkajsCompatible takes KafkaJS's assignor and defaults, and explicit options still win", () => {
+    const c = resolveConsumerConfig({ groupId: 'g', kafkajsCompatible: true });
+    expect(c).toMatchObject({
+      kafkajsCompatible: true,
+      sessionTimeoutMs: 30_000,
+      heartbeatIntervalMs: 3000,
+      rebalanceTimeoutMs: 60_000,
+      isolationLevel: 'read_committed',
+      fetchMaxWaitMs: 5000,
+      fetchMaxBytes: 10_485_760,
+      maxPartitionFetchBytes: 1_048_576,
+    });
+    expect(c.assignors.map((a) => a.name)).toEqual(['RoundRobinAssigner']);
+    const own = resolveConsumerConfig({
+      groupId: 'g',
+      kafkajsCompatible: true,
+      readUncommitted: true,
+      sessionTimeout: 12_000,
+      partitionAssigners: ['RoundRobinAssigner', 'roundrobin'],
+    });
+    expect(own).toMatchObject({ isolationLevel: 'read_uncommitted', sessionTimeoutMs: 12_000 });
+    expect(own.assignors.map((a) => a.name)).toEqual(['RoundRobinAssigner', 'roundrobin']);
+    expect(() =>
+      resolveConsumerConfig({ groupId: 'g', kafkajsCompatible: true, groupProtocol: 'consumer' }),
+    ).toThrow(/KafkaJS consumers speak only the classic group protocol/);
+    expect(() => resolveConsumerConfig({ groupId: 'g', kafkajsCompatible: 'yes' as never })).toThrow(
+      ConfigurationError,
+    );
+  });
+
   it("accepts KafkaJS's option names", () => {
     const c = resolveConsumerConfig({
       groupId: 'g',

@@ -81,7 +81,7 @@ function runner(options: {
       valueDeserializer: null,
       readCommitted: true,
       checkCrcs: true,
-      retryBackoffMs: 10,
+      redeliveryDelayMs: () => 10,
       logger: nullLogger,
     },
     hooks,

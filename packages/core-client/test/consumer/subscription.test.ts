@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { type RunningBroker, startBroker } from '@samsa/broker-dev';
+import { waitFor } from '@samsa/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerStateError } from '../../src/consumer/errors.js';
 import { Subscription } from '../../src/consumer/subscription.js';
 import { ConfigurationError } from '../../src/errors.js';
+import { createLogger, Kafka, LogLevel } from '../../src/index.js';
 import { nullLogger } from '../../src/logger.js';
 import { FakeCluster } from '../helpers/fake-cluster.js';
 
@@ -9,6 +12,12 @@ const subscription = (topics: Record<string, number> = {}) =>
   new Subscription(new FakeCluster(topics), 'latest', nullLogger);
 
 describe('Subscription', () => {
+  it('refuses options subscribe() does not take, with the one it probably meant', () => {
+    expect(() => subscription().subscribe({ topc: 'orders' } as never)).toThrow(
+      "Invalid option topc: subscribe(): unknown option 'topc' (did you mean 'topic'?)",
+    );
+  });
+
   it('resets each topic as its subscribe() call said, patterns included', () => {
     const s = subscription();
     expect(s.subscribe({ topics: ['a', /^orders-/], fromBeginning: true })).toEqual(['a']);
@@ -68,4 +77,46 @@ describe('Subscription', () => {
     expect(() => s.subscribe({ topics: ['a'], fromBeginning: 'yes' as never })).toThrow(/fromBeginning/);
     expect(() => s.assign([{ topic: 'a', partitions: [-1] }])).toThrow(ConfigurationError);
   });
+});
+
+describe('subscribing to a topic that does not exist (broker auto-creation off)', () => {
+  let broker: RunningBroker;
+
+  beforeAll(async () => {
+    broker = await startBroker({ brokers: 1, port: 0, partitions: 1, autoCreateTopics: false });
+  });
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('warns once, at subscribe(), and consumes the topic once it is created', async () => {
+    const lines: { level: string; message: string }[] = [];
+    const logger = createLogger(LogLevel.INFO, () => (entry) => {
+      lines.push({ level: entry.label, message: entry.log.message });
+    });
+    // Metadata refreshes 10 minutes apart: the topic is found by the consumer's own recheck, within this
+    // test's 15 s, not by the periodic refresh.
+    const kafka = new Kafka({ brokers: broker.bootstrap, logger, metadataMaxAgeMs: 10 * 60_000 });
+    const consumer = kafka.consumer({ groupId: 'waits-for-topic' });
+    await consumer.subscribe({ topics: ['created-later'], fromBeginning: true });
+    const warning =
+      'subscribe(): topic "created-later" does not exist, and the broker did not create it (its ' +
+      'auto.create.topics.enable is off); the consumer gets its partitions once it is created (it looks every 1 s)';
+    expect(lines.filter((l) => l.level === 'WARN').map((l) => l.message)).toEqual([warning]);
+
+    const received: string[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void received.push(message.value!.toString()) });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'created-later', numPartitions: 2 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'created-later', messages: [{ value: 'first' }] });
+    await waitFor('the consumer to pick the topic up', () => received.length > 0, { timeoutMs: 60_000 });
+    await Promise.all([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
+    expect(received).toEqual(['first']);
+    // Still the one warning: joining and rechecking did not repeat it.
+    expect(lines.filter((l) => l.level === 'WARN').map((l) => l.message)).toEqual([warning]);
+  }, 15_000);
 });

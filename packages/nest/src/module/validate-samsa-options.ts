@@ -1,6 +1,8 @@
 import { describeValue, unknownOptions } from '@samsa/core-client';
 import type { KafkaLike } from '../client/kafka-like.js';
 import { SamsaConfigurationError } from '../errors.js';
+import { unknownOptionProblems } from '../subscribe/option-problems.js';
+import { SUBSCRIBE_DEFAULT_KEYS } from '../subscribe/resolve-subscription.js';
 import type { TopicDefinition } from '../topics.js';
 import type { ResolvedSamsaOptions, SamsaModuleOptions } from './samsa-module-options.js';
 
@@ -76,6 +78,18 @@ export function validateSamsaOptions(input: unknown): ResolvedSamsaOptions {
       }
     } else if (!('getSchemaById' in registry) || !('register' in registry)) {
       problems.push(`'schemaRegistry' must be { url } or a SchemaRegistryClient from @samsa/schema-registry`);
+    }
+  }
+
+  // Values are checked with each @Subscribe they are merged into; names here, so none is silently ignored.
+  const defaults = options.subscribeDefaults;
+  if (defaults !== undefined) {
+    if (defaults === null || typeof defaults !== 'object' || Array.isArray(defaults)) {
+      problems.push(
+        `'subscribeDefaults' must be an object of @Subscribe options (got ${describeValue(defaults)})`,
+      );
+    } else {
+      problems.push(...unknownOptionProblems(defaults, SUBSCRIBE_DEFAULT_KEYS, 'subscribeDefaults'));
     }
   }
 

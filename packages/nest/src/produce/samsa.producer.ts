@@ -10,6 +10,9 @@ import { encodeRecord, type PublishOptions } from './encode-records.js';
 
 export type { PublishOptions } from './encode-records.js';
 
+/** The events `publish` takes for `topic`: a definition's value type, anything for a topic name. */
+export type EventOf<T> = T extends TopicDefinition<infer V> ? V : unknown;
+
 /**
  * Injectable producer. `publish(OrderCreated, event)` type-checks `event` against the topic's type and
  * encodes it (Avro through the registry when the topic has a schema, JSON otherwise).
@@ -35,20 +38,26 @@ export class SamsaProducer implements OnApplicationShutdown {
     return currentTransaction();
   }
 
-  /** Publishes one typed event; resolves when the broker acknowledged it. */
-  publish<V>(topic: TopicDefinition<V>, event: V, options?: PublishOptions): Promise<RecordMetadata[]>;
-  /** Publishes a JSON (or string / Buffer) value to a topic by name. */
-  publish(topic: string, event: unknown, options?: PublishOptions): Promise<RecordMetadata[]>;
-  publish(topic: string | TopicDefinition, event: unknown, options: PublishOptions = {}) {
-    return this.publishMany(topic as string, [event], options);
+  /**
+   * Publishes one event; resolves when the broker acknowledged it. For a `defineTopic()` result the event is
+   * type-checked against the topic's value type (a mistake is reported against that type); a topic name
+   * takes a JSON (or string / Buffer) value.
+   */
+  // One signature rather than overloads: with overloads a wrong event was reported against the last one.
+  // biome-ignore lint/suspicious/noExplicitAny: any topic definition; its value type is read by EventOf
+  publish<T extends string | TopicDefinition<any>>(
+    topic: T,
+    event: EventOf<T>,
+    options: PublishOptions = {},
+  ): Promise<RecordMetadata[]> {
+    return this.publishMany(topic, [event], options);
   }
 
   /** Publishes several events of one topic in one request. */
-  publishMany<V>(topic: TopicDefinition<V>, events: V[], options?: PublishOptions): Promise<RecordMetadata[]>;
-  publishMany(topic: string, events: unknown[], options?: PublishOptions): Promise<RecordMetadata[]>;
-  publishMany(
-    topic: string | TopicDefinition,
-    events: unknown[],
+  // biome-ignore lint/suspicious/noExplicitAny: as publish
+  publishMany<T extends string | TopicDefinition<any>>(
+    topic: T,
+    events: EventOf<T>[],
     options: PublishOptions = {},
   ): Promise<RecordMetadata[]> {
     // Not async: in a transaction, the caller gets the transaction's own promise, whose failure the

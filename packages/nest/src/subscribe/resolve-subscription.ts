@@ -1,12 +1,13 @@
-import { describeValue, unknownOptions } from '@samsa/core-client';
+import { describeValue } from '@samsa/core-client';
 import { defaultDeadLetterTopic } from '../consume/dead-letter.js';
 import { resolveRetryPolicy } from '../consume/retry-policy.js';
 import type { HandlerInvoker, SubscriptionSpec } from '../consume/subscription-spec.js';
 import { transactionalConfigProblems } from '../consume/transactions/transactional-config.js';
 import { SamsaConfigurationError } from '../errors.js';
 import type { ResolvedSamsaOptions } from '../module/samsa-module-options.js';
+import { unknownOptionProblems } from './option-problems.js';
 import type { SubscribeMetadata } from './subscribe.decorator.js';
-import type { SubscribeOptions, ValueFormat } from './subscribe-options.js';
+import type { RetryOptions, SubscribeDefaults, SubscribeOptions, ValueFormat } from './subscribe-options.js';
 
 /** Every option `@Subscribe` takes (also what the transport reads from `@EventPattern` extras). */
 export const SUBSCRIBE_OPTION_KEYS: readonly (keyof SubscribeOptions)[] = [
@@ -21,6 +22,17 @@ export const SUBSCRIBE_OPTION_KEYS: readonly (keyof SubscribeOptions)[] = [
   'value',
   'schema',
 ];
+/** The options `SamsaModule`'s `subscribeDefaults` may set for every `@Subscribe`. */
+export const SUBSCRIBE_DEFAULT_KEYS: readonly (keyof SubscribeDefaults)[] = [
+  'fromBeginning',
+  'concurrency',
+  'retry',
+  'deadLetter',
+  'value',
+  'batch',
+  'groupProtocol',
+];
+const RETRY_OPTION_KEYS: readonly (keyof RetryOptions)[] = ['attempts', 'backoff', 'retryable'];
 const FORMATS: readonly ValueFormat[] = [
   'auto',
   'json',
@@ -44,7 +56,7 @@ export function resolveSubscription(
 ): SubscriptionSpec {
   const problems: string[] = [];
   const own = metadata.options ?? {};
-  for (const { problem } of unknownOptions(own, SUBSCRIBE_OPTION_KEYS)) problems.push(problem);
+  problems.push(...unknownOptionProblems(own, SUBSCRIBE_OPTION_KEYS));
   const options: SubscribeOptions = { ...module.subscribeDefaults, ...own };
 
   if (metadata.topics.length === 0) problems.push('no topic given: @Subscribe(topic | [topics] | /regex/)');
@@ -114,6 +126,7 @@ export function resolveSubscription(
     if (retry === null || typeof retry !== 'object')
       problems.push(`'retry' must be false or { attempts, backoff }`);
     else {
+      problems.push(...unknownOptionProblems(retry, RETRY_OPTION_KEYS, 'retry'));
       if (retry.attempts !== undefined && !positiveInt(retry.attempts)) {
         problems.push(
           `'retry.attempts' counts deliveries and must be a positive integer (got ${describeValue(retry.attempts)})`,

@@ -73,6 +73,38 @@ describe('SamsaModule options', () => {
     );
   });
 
+  it('refuses subscribeDefaults it would ignore, and says how retries are set', () => {
+    let error: unknown;
+    try {
+      validateSamsaOptions({
+        brokers: 'h:1',
+        clientId: 'x',
+        subscribeDefaults: { retries: 3, fromBegining: true, concurrency: 2 },
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as SamsaConfigurationError).problems).toEqual([
+      `unknown option 'subscribeDefaults.retries': retries are set with retry: { attempts: 4 } (attempts count ` +
+        'deliveries, the first one included)',
+      `'subscribeDefaults': unknown option 'fromBegining' (did you mean 'fromBeginning'?)`,
+    ]);
+    // As a new user meets it: at SamsaModule.forRoot, before anything connects.
+    expect(() =>
+      SamsaModule.forRoot({ brokers: 'h:1', clientId: 'x', subscribeDefaults: { retries: 3 } } as never),
+    ).toThrow(
+      "SamsaModule options has a problem:\n  - unknown option 'subscribeDefaults.retries': retries are set with " +
+        'retry: { attempts: 4 } (attempts count deliveries, the first one included)',
+    );
+    expect(() => validateSamsaOptions({ brokers: 'h:1', clientId: 'x', subscribeDefaults: 3 })).toThrow(
+      `'subscribeDefaults' must be an object of @Subscribe options (got 3)`,
+    );
+    expect(
+      validateSamsaOptions({ brokers: 'h:1', clientId: 'x', subscribeDefaults: { retry: { attempts: 4 } } })
+        .subscribeDefaults,
+    ).toEqual({ retry: { attempts: 4 } });
+  });
+
   it('forRootAsync takes options from a factory with injected config, and validates them at boot', async () => {
     const kafka = new MemoryKafka();
     @Injectable()

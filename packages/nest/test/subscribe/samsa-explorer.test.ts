@@ -174,4 +174,18 @@ describe('@Subscribe discovery', () => {
     expect(error.message).toContain(`'retry.attempts'`);
     expect(error.message).toContain('failures would loop');
   });
+
+  it('says how retries are set when a handler writes retries: 3, at the top level or inside retry', async () => {
+    const kafka = new MemoryKafka();
+    class Habits {
+      @Subscribe('t', { retries: 3 } as never)
+      a() {}
+      @Subscribe('u', { retry: { retries: 2 } } as never)
+      b() {}
+    }
+    const error = await boot(kafka, [Habits]).catch((e) => e);
+    expect(error.message).toContain(
+      `unknown option 'retries': retries are set with retry: { attempts: 4 } (attempts count deliveries, the first one included)`,
+    );
+  });
 });

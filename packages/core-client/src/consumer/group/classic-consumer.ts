@@ -7,6 +7,7 @@
  * assignment (revoking, committing, fetching) is the consumer's business.
  */
 
+import { ApiKey } from '@samsa/protocol';
 import {
   CONSUMER_PROTOCOL_TYPE,
   decodeAssignment,
@@ -17,11 +18,13 @@ import {
 } from '../../assignors/consumer-protocol.js';
 import { rebalanceProtocolOf } from '../../assignors/index.js';
 import type { MemberSubscription, PartitionAssignor, RebalanceProtocol } from '../../assignors/types.js';
+import { ErrorCode, KafkaProtocolError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ClusterLike } from '../cluster-like.js';
 import { GroupJoinError } from '../errors.js';
-import { ClassicGroupMembership, type GroupMemberMetadata } from './classic-group.js';
+import { ClassicGroupMembership, type GroupJoinResult, type GroupMemberMetadata } from './classic-group.js';
 import { Heartbeater } from './heartbeat.js';
+import { explainInconsistentGroupProtocol, type GroupProtocolFacts } from './inconsistent-protocol.js';
 import type { GroupMembership, JoinedGroup, JoinRequest, MembershipEvent } from './membership.js';
 
 export interface ClassicConsumerConfig {
@@ -77,7 +80,7 @@ export class ClassicConsumerMembership extends ClassicGroupMembership implements
    */
   async join(what: JoinRequest, signal?: AbortSignal): Promise<JoinedGroup> {
     const { assignors, clientRack } = this.config;
-    const joined = await this.joinGroup(
+    const joined = await this.joinGroupExplained(
       {
         protocols: () => {
           const state = {
@@ -115,6 +118,48 @@ export class ClassicConsumerMembership extends ClassicGroupMembership implements
       isLeader: joined.isLeader,
       partitions: decoded.assignedPartitions,
     };
+  }
+
+  /** joinGroup, with INCONSISTENT_GROUP_PROTOCOL explained from the group's own description. */
+  private async joinGroupExplained(
+    handler: Parameters<ClassicGroupMembership['joinGroup']>[0],
+    signal?: AbortSignal,
+  ): Promise<GroupJoinResult> {
+    try {
+      return await this.joinGroup(handler, signal);
+    } catch (err) {
+      const cause = err instanceof GroupJoinError ? err.cause : undefined;
+      if (!(cause instanceof KafkaProtocolError) || cause.errorCode !== ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+        throw err;
+      const offered = this.config.assignors.map((a) => a.name);
+      const facts = await this.describeGroupProtocol(signal);
+      throw new GroupJoinError(explainInconsistentGroupProtocol(this.groupId, offered, facts), { cause });
+    }
+  }
+
+  /** The group's protocol type and agreed assignor per DescribeGroups; unknowns when it cannot tell. */
+  private async describeGroupProtocol(signal?: AbortSignal): Promise<GroupProtocolFacts> {
+    try {
+      const { response } = await this.request(
+        ApiKey.DescribeGroups,
+        () => ({ groups: [this.groupId], includeAuthorizedOperations: false }),
+        { signal },
+      );
+      const group = response.groups[0];
+      if (!group || group.errorCode !== ErrorCode.NONE)
+        return { protocolType: null, assignor: null, clientIds: [] };
+      return {
+        protocolType: group.protocolType,
+        assignor: group.protocolData === '' ? null : group.protocolData,
+        clientIds: group.members.map((m) => m.clientId),
+      };
+    } catch (err) {
+      this.logger.debug('DescribeGroups failed while explaining INCONSISTENT_GROUP_PROTOCOL', {
+        groupId: this.groupId,
+        error: (err as Error).message,
+      });
+      return { protocolType: null, assignor: null, clientIds: [] };
+    }
   }
 
   private assignorNamed(name: string): PartitionAssignor {
