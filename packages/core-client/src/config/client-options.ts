@@ -6,6 +6,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { ConfigurationError } from '../errors.js';
 import { createLogger, type LogCreator, type Logger, LogLevel } from '../logger.js';
+import { type LoggerOption, toLogger } from '../logging/logger-option.js';
 import {
   alias,
   describe,
@@ -65,8 +66,11 @@ export interface KafkaConfig {
   tuneMalloc?: boolean;
   logLevel?: LogLevel;
   logCreator?: LogCreator;
-  /** Use this logger instead of `logLevel`/`logCreator`. */
-  logger?: Logger;
+  /**
+   * Use this logger instead of `logLevel`/`logCreator`: Samsa's (`createLogger()`), or a pino or winston
+   * logger as it is (recognized by its shape; its level decides what is logged).
+   */
+  logger?: LoggerOption;
   /** KafkaJS aliases. */
   connectionTimeout?: number;
   requestTimeout?: number;
@@ -237,11 +241,12 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
     (sasl as SaslOptions).mechanism = mechanism;
   }
   const logger =
-    config.logger ??
-    createLogger(
-      oneOf('logLevel', config.logLevel, [0, 1, 2, 4, 5] as const, LogLevel.INFO) as LogLevel,
-      config.logCreator,
-    );
+    config.logger !== undefined && config.logger !== null
+      ? toLogger(config.logger)
+      : createLogger(
+          oneOf('logLevel', config.logLevel, [0, 1, 2, 4, 5] as const, LogLevel.INFO) as LogLevel,
+          config.logCreator,
+        );
   const connectionTimeoutMs = optionalInt(
     'connectionTimeoutMs',
     alias(config as unknown as Record<string, unknown>, 'connectionTimeoutMs', 'connectionTimeout'),
