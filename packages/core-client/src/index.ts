@@ -3,7 +3,7 @@
  * semantics. `new Kafka({ clientId, brokers })` → `.producer()` / `.admin()` (and the consumer).
  */
 
-export { Admin } from './admin/admin.js';
+export { Admin, type AdminEventName, AdminEvents, type AdminMetrics } from './admin/admin.js';
 export { configSourceName } from './admin/configs.js';
 export type { ConsumerGroupDescription, ConsumerGroupMemberDescription } from './admin/consumer-groups.js';
 export { ActiveGroupError } from './admin/offset-reset.js';
@@ -14,6 +14,33 @@ export type { KafkaConfig, RetryOptions, SaslMechanism, SaslOptions } from './co
 // The option checks' wording, shared with @samsa/nest so both packages word a bad option the same way.
 export { describe as describeValue, type UnknownOption, unknownOptions } from './config/validate.js';
 export * from './consumer/index.js';
+export {
+  type BrokerAddress,
+  type ClientCreatedEvent,
+  type ClientInfo,
+  type ClientType,
+  type CommitEvent,
+  channels as diagnosticsChannels,
+  DiagnosticsChannels as DiagnosticsChannelNames,
+  type FetchEvent,
+  type FetchedPartition,
+  type HeartbeatEvent,
+  type JoinEvent,
+  type ProcessEvent,
+  type ProducedBatch,
+  type ProduceEvent,
+  type RebalanceEvent,
+  type RequestEvent,
+  type SendEvent,
+} from './diagnostics/channels.js';
+export type { InstrumentationEvent } from './diagnostics/instrumentation-emitter.js';
+export type { ConsumerMetrics, ConsumerPartitionMetrics } from './diagnostics/metrics/consumer-metrics.js';
+export type { ProducerMetrics, ProducerTopicMetrics } from './diagnostics/metrics/producer-metrics.js';
+export type {
+  ApiRequestMetrics,
+  BrokerRequestMetrics,
+  RequestMetricsSnapshot,
+} from './diagnostics/metrics/request-metrics.js';
 export {
   AuthenticationError,
   BrokerNotFoundError,
@@ -39,6 +66,9 @@ export {
 } from './errors.js';
 export { Kafka } from './kafka.js';
 export { createLogger, type LogCreator, type LogEntry, type Logger, LogLevel } from './logger.js';
+export type { LoggerOption } from './logging/logger-option.js';
+export { type PinoLike, pinoLogCreator, pinoLogger } from './logging/pino.js';
+export { type WinstonLike, winstonLogCreator, winstonLogger } from './logging/winston.js';
 export {
   javaPartitionForKey,
   murmur2,
@@ -48,7 +78,12 @@ export {
   type PartitionerMessage,
   Partitioners,
 } from './partitioners/index.js';
-export { InvalidMessageError, Producer, ProducerEvents } from './producer/producer.js';
+export {
+  InvalidMessageError,
+  Producer,
+  type ProducerEventName,
+  ProducerEvents,
+} from './producer/producer.js';
 export {
   type GroupMetadataSource,
   type SendOffsetsOptions,

@@ -5,12 +5,19 @@
  * (`bufferMemory`, up to `maxBlockMs`) or the topic's metadata is not known yet (topic-metadata.ts).
  * `disconnect()` delivers every send it accepted before closing, unless its timeout runs out first.
  */
-import { EventEmitter } from 'node:events';
 import type { RecordInput } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
 import type { PartitionMetadata } from '../cluster/metadata.js';
 import { parseAcks, parseCompression, type ResolvedProducerConfig } from '../config/producer-options.js';
 import { describe } from '../config/validate.js';
+import { type ClientInfo, channels, type SendEvent } from '../diagnostics/channels.js';
+import {
+  InstrumentationEmitter,
+  type InstrumentationEvent,
+  networkEvents,
+} from '../diagnostics/instrumentation-emitter.js';
+import { type ProducerMetrics, ProducerMetricsRecorder } from '../diagnostics/metrics/producer-metrics.js';
+import { traceOperation } from '../diagnostics/trace.js';
 import {
   ConfigurationError,
   KafkaClientError,
@@ -54,16 +61,22 @@ export class InvalidMessageError extends KafkaClientError {
   }
 }
 
+/** KafkaJS's producer events (`producer.on(producer.events.REQUEST, e => ...)`), with its payloads. */
 export const ProducerEvents = {
   CONNECT: 'producer.connect',
   DISCONNECT: 'producer.disconnect',
+  ...networkEvents('producer'),
 } as const;
+
+export type ProducerEventName = (typeof ProducerEvents)[keyof typeof ProducerEvents];
 
 type Topicish = { topic: string; messages: Message<unknown, unknown>[] };
 
 export class Producer<K = Bytes, V = Bytes> {
   readonly events = ProducerEvents;
-  private readonly emitter = new EventEmitter();
+  private readonly emitter = new InstrumentationEmitter<ProducerEventName>();
+  /** Who this producer is in diagnostics events (docs/observability.md). */
+  private readonly info: ClientInfo;
   private readonly accumulator: Accumulator;
   private readonly partitioner: PartitionerFunction | null;
   private connected = false;
@@ -89,7 +102,14 @@ export class Producer<K = Bytes, V = Bytes> {
     readonly config: ResolvedProducerConfig,
     private readonly log: Logger,
   ) {
-    this.accumulator = new Accumulator(config, cluster, log);
+    this.info = {
+      type: 'producer',
+      clientId: cluster.config.clientId,
+      ...(config.transactionalId !== null && { transactionalId: config.transactionalId }),
+    };
+    cluster.requestMetrics.client = this.info;
+    cluster.requestMetrics.emitTo(this.emitter, ProducerEvents);
+    this.accumulator = new Accumulator(config, cluster, log, new ProducerMetricsRecorder());
     this.partitioner = config.builtInPartitioner ? null : config.partitioner();
     if (config.transactionalId !== null) {
       const acc = this.accumulator;
@@ -113,18 +133,33 @@ export class Producer<K = Bytes, V = Bytes> {
       );
       acc.transactions = this.transactions;
     }
+    if (channels.clientCreated.hasSubscribers)
+      channels.clientCreated.publish({ client: this.info, instance: this });
   }
 
   logger(): Logger {
     return this.log;
   }
 
+  /** KafkaJS's instrumentation events (ProducerEvents); returns a function that removes the listener. */
   on(
-    event: (typeof ProducerEvents)[keyof typeof ProducerEvents],
-    listener: (e: unknown) => void,
+    event: ProducerEventName,
+    listener: (e: InstrumentationEvent<Record<string, unknown>, ProducerEventName>) => void,
   ): () => void {
-    this.emitter.on(event, listener);
-    return () => this.emitter.off(event, listener);
+    return this.emitter.on(event, listener);
+  }
+
+  /**
+   * The Java client's most used producer metrics, as numbers (docs/observability.md): records and
+   * bytes sent, errors, retries, batch sizes, request latency per broker, buffer memory.
+   */
+  metrics(): ProducerMetrics {
+    const memory = this.accumulator.memory;
+    return this.accumulator.metrics.snapshot(this.info, this.cluster.requestMetrics.snapshot(), {
+      total: memory.total,
+      used: memory.used,
+      waiting: memory.waiting,
+    });
   }
 
   /** Connects; a transactional producer also initializes its transactions (fencing older instances). */
@@ -141,7 +176,7 @@ export class Producer<K = Bytes, V = Bytes> {
     }
     this.connected = true;
     this.closing = null;
-    this.emitter.emit(ProducerEvents.CONNECT, { type: ProducerEvents.CONNECT, timestamp: Date.now() });
+    this.emitter.emit(ProducerEvents.CONNECT, null);
   }
 
   /**
@@ -186,10 +221,7 @@ export class Producer<K = Bytes, V = Bytes> {
       this.transactions?.close();
       this.accumulator.close();
       await this.cluster.disconnect();
-      this.emitter.emit(ProducerEvents.DISCONNECT, {
-        type: ProducerEvents.DISCONNECT,
-        timestamp: Date.now(),
-      });
+      this.emitter.emit(ProducerEvents.DISCONNECT, null);
     }
   }
 
@@ -303,7 +335,7 @@ export class Producer<K = Bytes, V = Bytes> {
     if (record === null || typeof record !== 'object') {
       return Promise.reject(new InvalidMessageError('send() expects { topic, messages }'));
     }
-    return this.sendGroups([record as unknown as Topicish], record);
+    return this.sendGroups([record as unknown as Topicish], record, 'send');
   }
 
   sendBatch(batch: ProducerBatch<K, V>): Promise<SendResult> {
@@ -315,10 +347,15 @@ export class Producer<K = Bytes, V = Bytes> {
     return this.sendGroups(
       batch.topicMessages as unknown as TopicMessages<unknown, unknown>[] as Topicish[],
       batch,
+      'sendBatch',
     );
   }
 
-  private sendGroups(groups: Topicish[], options: SendOptions): Promise<SendResult> {
+  private sendGroups(
+    groups: Topicish[],
+    options: SendOptions,
+    operation: SendEvent['operation'],
+  ): Promise<SendResult> {
     if (!this.connected) {
       return Promise.reject(
         new NotConnectedError(
@@ -357,6 +394,29 @@ export class Producer<K = Bytes, V = Bytes> {
     } catch (err) {
       return Promise.reject(err);
     }
+    if (channels.send.hasSubscribers) {
+      const event: SendEvent = {
+        client: this.info,
+        operation,
+        topicMessages: groups,
+        messageCount: total,
+        acks,
+      };
+      return traceOperation(channels.send, event, () =>
+        this.startSend(groups, options, acks, compression, total),
+      ) as Promise<SendResult>;
+    }
+    return this.startSend(groups, options, acks, compression, total);
+  }
+
+  /** Sends a validated call: waits for metadata where needed, then appends its messages in call order. */
+  private startSend(
+    groups: Topicish[],
+    options: SendOptions,
+    acks: number,
+    compression: number,
+    total: number,
+  ): Promise<SendResult> {
     const metadata = this.cluster.metadata;
     let missing: string[] | null = null;
     for (const g of groups) {
