@@ -3,6 +3,7 @@ import type { EachBatchPayload, ProducerLike } from '../client/kafka-like.js';
 import type { ContainerStats } from './container-stats.js';
 import { deadLetterMessage } from './dead-letter.js';
 import type { FailedRecords } from './delivery.js';
+import { earnsRetry } from './retry-policy.js';
 import type { ShutdownGate } from './shutdown-gate.js';
 import { sleepUnless } from './sleep.js';
 import type { SubscriptionSpec } from './subscription-spec.js';
@@ -29,7 +30,7 @@ export class FailureHandler {
 
   /** Whether `error`, thrown by attempt number `attempt`, earns another attempt. */
   retries(error: unknown, attempt: number): boolean {
-    return this.spec.retry.retryable(error) && attempt < this.spec.retry.attempts;
+    return earnsRetry(this.spec.retry, error, attempt);
   }
 
   /** Waits before the next attempt, heartbeating; false if shutdown began (the record is left for later). */
