@@ -5,6 +5,12 @@
 export type { MeasuredConsumer } from './client-registry.js';
 export type { ConsumerHook } from './consumer-tracing.js';
 export { SamsaInstrumentation, type SamsaInstrumentationConfig } from './instrumentation.js';
+export {
+  ATTR_NEST_HANDLER,
+  ATTR_NEST_OUTCOME,
+  NEST_HANDLE_CHANNEL,
+  type NestHandleEvent,
+} from './nest-tracing.js';
 export type { ProducerHook } from './producer-tracing.js';
 export { headerGetter, headerSetter } from './propagation.js';
 export * as semconv from './semconv.js';

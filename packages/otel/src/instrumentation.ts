@@ -20,6 +20,7 @@ import { ClientRegistry, type MeasuredConsumer } from './client-registry.js';
 import { type ConsumerHook, ConsumerTracing } from './consumer-tracing.js';
 import { ContextBinding } from './context-binding.js';
 import { MessagingMetrics } from './messaging-metrics.js';
+import { NEST_HANDLE_CHANNEL, type NestHandleEvent, NestTracing } from './nest-tracing.js';
 import { type ProducerHook, ProducerTracing } from './producer-tracing.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -47,6 +48,7 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
   declare private metrics: MessagingMetrics;
   declare private binding: ContextBinding<ProcessEvent>;
   declare private consumerTracing: ConsumerTracing;
+  declare private nestBinding: ContextBinding<NestHandleEvent>;
 
   constructor(config: SamsaInstrumentationConfig = {}) {
     // Enabled below, once this class's fields exist (the base would enable from its constructor).
@@ -69,7 +71,12 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
   override setTracerProvider(tracerProvider: TracerProvider): void {
     super.setTracerProvider(tracerProvider);
     // NodeSDK registers its context manager before it hands instrumentations the tracer provider.
-    if (this.isEnabled()) this.binding?.refresh();
+    if (this.isEnabled()) this.refreshBindings();
+  }
+
+  private refreshBindings(): void {
+    this.binding?.refresh();
+    this.nestBinding?.refresh();
   }
 
   /** Reports this consumer's lag too (consumers created while the instrumentation is enabled are found on their own). */
@@ -99,7 +106,14 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
       DiagnosticsChannelNames.process,
     );
     this.binding = new ContextBinding(process, this.consumerTracing.enter);
-    this.binding.refresh();
+    const nest = new NestTracing({
+      tracer: () => this.tracer,
+      processContext: config.processContext ?? 'continue',
+      captureMessageKey: config.captureMessageKey ?? true,
+    });
+    const nestChannel = diagnostics_channel.tracingChannel<unknown, NestHandleEvent>(NEST_HANDLE_CHANNEL);
+    this.nestBinding = new ContextBinding(nestChannel, nest.enter);
+    this.refreshBindings();
     const metrics = this.metrics;
     this.subscribe<SendEvent>(DiagnosticsChannelNames.send, {
       start: (event) => {
@@ -122,6 +136,14 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
         metrics.processEnded(event);
       },
     });
+    // @samsa/nest's @Subscribe invocations (its documented channel; the package is not imported).
+    this.subscribe<NestHandleEvent>(NEST_HANDLE_CHANNEL, {
+      start: (event) => {
+        if (!this.nestBinding.active) this.nestBinding.refresh();
+        nest.start(event);
+      },
+      asyncEnd: nest.asyncEnd,
+    });
     this.subscribe<FetchEvent>(DiagnosticsChannelNames.fetch, {
       start: metrics.started,
       asyncEnd: metrics.fetchEnded,
@@ -134,7 +156,7 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
     const onCreated = (message: unknown) => {
       const { client, instance } = message as ClientCreatedEvent;
       if (client.type === 'consumer') this.clients.add(instance as MeasuredConsumer);
-      this.binding.refresh();
+      this.refreshBindings();
     };
     created.subscribe(onCreated);
     this.subscriptions.push(() => created.unsubscribe(onCreated));
@@ -144,6 +166,7 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
     super.disable();
     for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
     this.binding?.unbind();
+    this.nestBinding?.unbind();
   }
 
   private subscribe<T extends object>(name: string, handlers: Handlers<T>): void {
