@@ -187,13 +187,17 @@ describe('SamsaInstrumentation', () => {
     expect(send.attributes['error.type']).toBe('InvalidMessageError');
   });
 
-  it('records the messaging metrics: N sent, M consumed, lag N - M per partition', async () => {
+  it('records the messaging metrics as the snapshots do: N sent, M consumed, lag N - M per partition', async () => {
     const before = await telemetry.collect();
     const sentBefore = sum(points(before, 'messaging.client.sent.messages'), 'o-metrics');
-    await produce(
-      'o-metrics',
-      Array.from({ length: 7 }, (_, i) => ({ value: String(i) })),
-    );
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: 'o-metrics',
+      messages: Array.from({ length: 7 }, (_, i) => ({ value: String(i) })),
+    });
+    const sent = producer.metrics();
+    await producer.disconnect();
     const consumer = kafka.consumer({ groupId: 'o-metrics', autoOffsetReset: 'earliest' });
     let handled = 0;
     await consumer.subscribe({ topics: ['o-metrics'] });
@@ -207,7 +211,16 @@ describe('SamsaInstrumentation', () => {
       () => handled === 4 && consumer.metrics().recordsLagMax === 3,
     );
     const data = await telemetry.collect();
+    const consumed = consumer.metrics();
     await consumer.disconnect();
+
+    // The client's own snapshot and the OTel metrics agree, exactly.
+    expect(sent.recordSendTotal).toBe(7);
+    expect(sent.topics.find((t) => t.topic === 'o-metrics')?.recordSendTotal).toBe(7);
+    expect(consumed.recordsConsumedTotal).toBe(4);
+    expect(consumed.partitions.map((p) => [p.topic, p.partition, p.recordsLag])).toEqual([
+      ['o-metrics', 0, 3],
+    ]);
 
     expect(sum(points(data, 'messaging.client.sent.messages'), 'o-metrics') - sentBefore).toBe(7);
     expect(sum(points(data, 'messaging.client.consumed.messages'), 'o-metrics')).toBe(4);
