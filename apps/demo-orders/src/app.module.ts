@@ -5,6 +5,8 @@ import { SamsaHealthIndicator } from '@samsa/nest/health';
 import { DeadLetterMonitor } from './dead-letters/dead-letter.handler.js';
 import { EventLog } from './event-log.js';
 import { HealthController } from './health/health.controller.js';
+import { KafkaMetrics } from './metrics/kafka-metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { NotificationsHandler } from './notifications/notifications.handler.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from './orders/orders.service.js';
@@ -32,9 +34,11 @@ export class AppModule {
           topics: [OrderCreatedTopic, PaymentCompletedTopic],
           ensureTopics: { numPartitions: 3 },
           shutdownTimeoutMs: 10_000,
+          // GET /health shows each client's metrics too (lag per partition, rates, latencies).
+          healthMetrics: true,
         }),
       ],
-      controllers: [OrdersController, HealthController],
+      controllers: [OrdersController, HealthController, MetricsController],
       providers: [
         EventLog,
         OrdersService,
@@ -42,6 +46,7 @@ export class AppModule {
         NotificationsHandler,
         DeadLetterMonitor,
         SamsaHealthIndicator,
+        KafkaMetrics,
       ],
     };
   }

@@ -15,7 +15,14 @@ const running: Background[] = [];
 /** Starts the built demo as `npm start` does (`node dist/main.js`), without inheriting Kafka settings. */
 function startDemo(env: Record<string, string>): Background {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run build -w demo-orders)`);
-  const { KAFKA_BROKERS: _k, SCHEMA_REGISTRY_URL: _s, PORT: _p, ...rest } = process.env;
+  const {
+    KAFKA_BROKERS: _k,
+    SCHEMA_REGISTRY_URL: _s,
+    PORT: _p,
+    OTEL_EXPORTER_OTLP_ENDPOINT: _o,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: _t,
+    ...rest
+  } = process.env;
   const run = start(process.execPath, [entry], { cwd: appDir, env: { ...rest, ...env } });
   running.push(run);
   return run;
@@ -73,6 +80,27 @@ async function checkFlow(run: Background) {
   const body = (await health.json()) as { status: string; details: { kafka: { consumers: unknown[] } } };
   expect(['ok', 'degraded']).toContain(body.status);
   expect(body.details.kafka.consumers).toHaveLength(3);
+
+  // with no OTLP endpoint: one order's trace, from the HTTP request to the notification
+  await until('an order trace', run, (text) => text.includes('trace of order'));
+  expect(run.stdout()).toMatch(
+    new RegExp(
+      [
+        String.raw`trace of order o-\w+ \([0-9a-f]{32}\): 5 spans, [\d.]+ ms`,
+        String.raw`.*`,
+        String.raw` +[\d.]+ +[\d.]+  POST /orders -> 202`,
+        String.raw` +[\d.]+ +[\d.]+ {4}└ send orders\.created \[\d\]@\d+`,
+        String.raw` +[\d.]+ +[\d.]+ {6}└ process orders\.created  PaymentsHandler\.charge, attempt 1: handled`,
+        String.raw` +[\d.]+ +[\d.]+ {8}└ send payments\.completed \[\d\]@\d+`,
+        String.raw` +[\d.]+ +[\d.]+ {10}└ process payments\.completed  NotificationsHandler\.notify, attempt 1: handled`,
+      ].join('\n'),
+    ),
+  );
+  const metrics = await fetch(`${base}/metrics`);
+  expect(metrics.status).toBe(200);
+  expect(await metrics.text()).toMatch(
+    /^kafka_producer_record_send_total\{client_id="demo-orders",topic="orders\.created"\} \d+$/m,
+  );
 }
 
 describe('npm start (apps/demo-orders)', () => {
