@@ -36,6 +36,14 @@ export {
   READER_WRITER_COMPATIBLE_MESSAGE,
 } from './compatibility/reader-writer.js';
 export {
+  type RegistryCacheEvent,
+  RegistryChannelNames,
+  type RegistryLookupEvent,
+  type RegistryLookupOperation,
+  type RegistryRequestEvent,
+  registryChannels,
+} from './diagnostics/channels.js';
+export {
   InvalidValueError,
   RegistryResponseError,
   RegistryStoreError,
