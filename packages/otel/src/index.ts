@@ -13,4 +13,10 @@ export {
 } from './nest-tracing.js';
 export type { ProducerHook } from './producer-tracing.js';
 export { headerGetter, headerSetter } from './propagation.js';
+export {
+  type RegistryCacheEvent,
+  RegistryChannels,
+  type RegistryLookupEvent,
+  type RegistryRequestEvent,
+} from './registry-tracing.js';
 export * as semconv from './semconv.js';

@@ -22,6 +22,12 @@ import { ContextBinding } from './context-binding.js';
 import { MessagingMetrics } from './messaging-metrics.js';
 import { NEST_HANDLE_CHANNEL, type NestHandleEvent, NestTracing } from './nest-tracing.js';
 import { type ProducerHook, ProducerTracing } from './producer-tracing.js';
+import {
+  RegistryChannels,
+  type RegistryLookupEvent,
+  type RegistryRequestEvent,
+  RegistryTelemetry,
+} from './registry-tracing.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 export interface SamsaInstrumentationConfig extends InstrumentationConfig {
@@ -49,6 +55,7 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
   declare private binding: ContextBinding<ProcessEvent>;
   declare private consumerTracing: ConsumerTracing;
   declare private nestBinding: ContextBinding<NestHandleEvent>;
+  declare private registry: RegistryTelemetry;
 
   constructor(config: SamsaInstrumentationConfig = {}) {
     // Enabled below, once this class's fields exist (the base would enable from its constructor).
@@ -56,6 +63,8 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
     this.setConfig(config);
     this.metrics = new MessagingMetrics(this.clients);
     this.metrics.update(this.meter);
+    this.registry = new RegistryTelemetry(() => this.tracer);
+    this.registry.update(this.meter);
     if (config.enabled !== false) this.enable();
   }
 
@@ -66,6 +75,7 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
 
   protected override _updateMetricInstruments(): void {
     this.metrics?.update(this.meter);
+    this.registry?.update(this.meter);
   }
 
   override setTracerProvider(tracerProvider: TracerProvider): void {
@@ -86,7 +96,7 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
 
   override enable(): void {
     super.enable();
-    if (this.subscriptions.length > 0 || this.metrics === undefined) return;
+    if (this.subscriptions.length > 0 || this.metrics === undefined || this.registry === undefined) return;
     const config = this.getConfig();
     const onHookError = (err: unknown) => this._diag.error('hook failed', err);
     const producer = new ProducerTracing({
@@ -152,6 +162,19 @@ export class SamsaInstrumentation extends InstrumentationBase<SamsaInstrumentati
       start: metrics.started,
       asyncEnd: metrics.commitEnded,
     });
+    // @samsa/schema-registry's server requests and serde lookups (its documented channels).
+    const registry = this.registry;
+    this.subscribe<RegistryRequestEvent>(RegistryChannels.request, {
+      start: registry.requestStart,
+      asyncEnd: registry.requestEnd,
+    });
+    this.subscribe<RegistryLookupEvent>(RegistryChannels.lookup, {
+      start: registry.lookupStart,
+      asyncEnd: registry.lookupEnd,
+    });
+    const cache = diagnostics_channel.channel(RegistryChannels.cache);
+    cache.subscribe(registry.cache);
+    this.subscriptions.push(() => cache.unsubscribe(registry.cache));
     const created = diagnostics_channel.channel(DiagnosticsChannelNames.clientCreated);
     const onCreated = (message: unknown) => {
       const { client, instance } = message as ClientCreatedEvent;
