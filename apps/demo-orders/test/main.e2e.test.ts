@@ -87,7 +87,7 @@ async function checkFlow(run: Background) {
     new RegExp(
       [
         String.raw`trace of order o-\w+ \([0-9a-f]{32}\): 5 spans, [\d.]+ ms`,
-        String.raw`.*`,
+        '.*',
         String.raw` +[\d.]+ +[\d.]+  POST /orders -> 202`,
         String.raw` +[\d.]+ +[\d.]+ {4}└ send orders\.created \[\d\]@\d+`,
         String.raw` +[\d.]+ +[\d.]+ {6}└ process orders\.created  PaymentsHandler\.charge, attempt 1: handled`,

@@ -6,12 +6,7 @@ import { SamsaConsumers } from '../consume/samsa.consumers.js';
 import type { ResolvedSamsaOptions } from '../module/samsa-module-options.js';
 import { SAMSA_KAFKA, SAMSA_OPTIONS } from '../module/tokens.js';
 import { SamsaProducer } from '../produce/samsa.producer.js';
-import {
-  type ConsumerHealthMetrics,
-  consumerHealthMetrics,
-  type ProducerHealthMetrics,
-  producerHealthMetrics,
-} from './client-metrics.js';
+import { consumerHealthMetrics, producerHealthMetrics } from './client-metrics.js';
 
 export interface SamsaHealthCheckOptions {
   /** Report `degraded` (still HTTP 200) when the summed lag of all groups exceeds this many records. */

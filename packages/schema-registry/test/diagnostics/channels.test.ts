@@ -9,7 +9,6 @@ import {
   type RegistryCacheEvent,
   RegistryChannelNames,
   type RegistryLookupEvent,
-  type RegistryRequestEvent,
   registryChannels,
 } from '../../src/diagnostics/channels.js';
 import { AvroDeserializer, AvroSerializer } from '../../src/serde/serde.js';
