@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { EachBatchPayload, ProducerLike } from '../client/kafka-like.js';
+import { inFailedAttemptScope } from '../subscribe/handler-tracing.js';
 import type { ContainerStats } from './container-stats.js';
 import { deadLetterMessage } from './dead-letter.js';
 import type { FailedRecords } from './delivery.js';
@@ -59,12 +60,14 @@ export class FailureHandler {
       return;
     }
     const producer = await this.outlets.producer();
-    await producer.send({
-      topic: target,
-      messages: messages.map((message) =>
-        deadLetterMessage({ topic, partition, groupId: this.spec.groupId, message, error, attempts }),
-      ),
-    });
+    await inFailedAttemptScope(error, () =>
+      producer.send({
+        topic: target,
+        messages: messages.map((message) =>
+          deadLetterMessage({ topic, partition, groupId: this.spec.groupId, message, error, attempts }),
+        ),
+      }),
+    );
     this.stats.deadLettered += messages.length;
     this.outlets.logger.warn?.(
       `${this.spec.id}: ${where} sent to ${target} after ${attempts} attempt(s): ${reason}`,

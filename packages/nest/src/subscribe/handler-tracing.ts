@@ -6,6 +6,7 @@
  * what the handler publishes continues the trace. Nothing is built while the channel has no
  * subscriber. The payload is a documented contract (README, "Tracing").
  */
+import { AsyncResource } from 'node:async_hooks';
 import diagnostics_channel from 'node:diagnostics_channel';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { ConsumedMessage } from '../client/kafka-like.js';
@@ -42,6 +43,18 @@ export interface HandleEvent {
 }
 
 export const handleChannel = diagnostics_channel.tracingChannel<unknown, HandleEvent>(HANDLE_CHANNEL);
+
+/** The async context of traced attempts that were given up on, by the error they failed with. */
+const givenUpScopes = new WeakMap<object, AsyncResource>();
+
+/**
+ * Runs `giveUp` (the dead-letter publish) in the async context of the traced attempt that failed with
+ * `error`, so the dead letter continues that attempt's trace; as is when the attempt was not traced.
+ */
+export function inFailedAttemptScope<T>(error: unknown, giveUp: () => T): T {
+  const scope = typeof error === 'object' && error !== null ? givenUpScopes.get(error) : undefined;
+  return scope === undefined ? giveUp() : scope.runInAsyncScope(giveUp);
+}
 
 /** `spec.invoke`, publishing each call on `samsa:nest:handle` while the channel has subscribers. */
 export function traceHandler(spec: SubscriptionSpec): HandlerInvoker {
@@ -115,7 +128,13 @@ function failed(spec: SubscriptionSpec, event: HandleEvent, error: unknown): voi
   else {
     const target = spec.deadLetterTopic?.(event.topic);
     event.outcome = target === undefined ? 'skip' : 'dead-letter';
-    if (target !== undefined) event.deadLetterTopic = target;
+    if (target !== undefined) {
+      event.deadLetterTopic = target;
+      // Created here, inside the attempt's stores: the dead letter is published in its context.
+      const scope = new AsyncResource(HANDLE_CHANNEL);
+      for (const key of [error, cause])
+        if (typeof key === 'object' && key !== null) givenUpScopes.set(key, scope);
+    }
   }
   handleChannel.error.publish(event);
 }

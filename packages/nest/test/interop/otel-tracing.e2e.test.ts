@@ -164,5 +164,9 @@ describe('tracing a Nest service with @samsa/otel', () => {
     expect(audit[1].events.find((e) => e.name === 'dead-letter')?.attributes).toEqual({
       'messaging.destination.name': 't.orders.dlq',
     });
+    // The dead letter is published in the last attempt's context: the record's trace shows where it went.
+    const [sendDead] = byName('send t.orders.dlq');
+    expect(sendDead!.spanContext().traceId).toBe(traceId);
+    expect(parent(sendDead!)).toBe(audit[1].spanContext().spanId);
   });
 });

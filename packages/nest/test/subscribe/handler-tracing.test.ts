@@ -9,6 +9,7 @@ import {
   HANDLE_CHANNEL,
   type HandleEvent,
   handleChannel,
+  inFailedAttemptScope,
   traceHandler,
 } from '../../src/subscribe/handler-tracing.js';
 import { SamsaBatchContext, SamsaContext } from '../../src/subscribe/samsa.context.js';
@@ -162,6 +163,25 @@ describe('traceHandler', () => {
       const failing = traceHandler(spec(() => throwError(() => new Error('no'))));
       await expect(failing('o-1', recordContext(3))).rejects.toThrow('no');
       expect(recorder.events.map((e) => e.outcome)).toEqual(['handled', 'dead-letter']);
+    } finally {
+      handleChannel.start.unbindStore(storage);
+    }
+  });
+
+  it('gives up on a dead-lettered attempt in its own async context, a retried one not', async () => {
+    recorder = record();
+    const storage = new AsyncLocalStorage<string>();
+    handleChannel.start.bindStore(storage, (event) => `attempt ${(event as HandleEvent).attempt}`);
+    try {
+      const retried = new Error('retried');
+      const dead = new Error('dead');
+      const invoke = traceHandler(spec(async (payload) => Promise.reject(payload)));
+      await expect(invoke(retried, recordContext(1))).rejects.toBe(retried);
+      await expect(invoke(dead, recordContext(3))).rejects.toBe(dead);
+      expect(storage.getStore()).toBeUndefined();
+      expect(inFailedAttemptScope(dead, () => storage.getStore())).toBe('attempt 3');
+      expect(inFailedAttemptScope(retried, () => storage.getStore())).toBeUndefined();
+      expect(inFailedAttemptScope('not an object', () => storage.getStore())).toBeUndefined();
     } finally {
       handleChannel.start.unbindStore(storage);
     }
