@@ -5,6 +5,8 @@ import { SamsaHealthIndicator } from '@samsa/nest/health';
 import { DeadLetterMonitor } from './dead-letters/dead-letter.handler.js';
 import { EventLog } from './event-log.js';
 import { HealthController } from './health/health.controller.js';
+import { KafkaMetrics } from './metrics/kafka-metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { NotificationsHandler } from './notifications/notifications.handler.js';
 import { NotificationsAudit } from './notifications/notifications-audit.handler.js';
 import { OrdersController } from './orders/orders.controller.js';
@@ -35,9 +37,11 @@ export class AppModule {
           // Every handler reads only committed transactions: a payment attempt that failed is never seen.
           consumer: { isolationLevel: 'read_committed' },
           shutdownTimeoutMs: 10_000,
+          // GET /health shows each client's metrics too (lag per partition, rates, latencies).
+          healthMetrics: true,
         }),
       ],
-      controllers: [OrdersController, HealthController],
+      controllers: [OrdersController, HealthController, MetricsController],
       providers: [
         EventLog,
         OrdersService,
@@ -46,6 +50,7 @@ export class AppModule {
         NotificationsAudit,
         DeadLetterMonitor,
         SamsaHealthIndicator,
+        KafkaMetrics,
       ],
     };
   }

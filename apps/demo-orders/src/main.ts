@@ -10,6 +10,7 @@ import { configureHttp } from './http/configure-http.js';
 import { startInfrastructure } from './infrastructure.js';
 import { portIsFree } from './port-check.js';
 import { placeSampleOrders } from './sample-orders.js';
+import { startTelemetry } from './telemetry/start-telemetry.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     process.stderr.write(portInUse(config.port, config.host));
     process.exit(1);
   }
+  // Before NestFactory loads Express, so its HTTP server is traced.
+  const telemetry = startTelemetry(process.env, (text) => process.stdout.write(`\n${text}\n`));
   const infra = await startInfrastructure(config);
   let app: NestExpressApplication | undefined;
   let stopping: Promise<void> | undefined;
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
       try {
         await app?.close();
         await infra.stop();
+        await telemetry.shutdown();
         out('stopped cleanly');
       } catch (error) {
         process.stderr.write(`demo-orders: shutdown failed: ${(error as Error).stack}\n`);
@@ -77,7 +81,7 @@ async function main(): Promise<void> {
 
   out();
   out('demo-orders is running');
-  out(`  HTTP      ${base}   (POST /orders, GET /health)`);
+  out(`  HTTP      ${base}   (POST /orders, GET /health, GET /metrics)`);
   out(
     `  Kafka     ${infra.brokers.join(',')}   ${infra.embeddedBroker ? '(embedded Samsa dev broker, in memory)' : '(KAFKA_BROKERS)'}`,
   );
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
       `  Console   ${infra.consoleUrl}   (Samsa Console: topics, messages, groups and their lag, schemas${infra.consoleNote ? `; ${infra.consoleNote}` : ''})`,
     );
   }
+  out(`  Traces    ${telemetry.destination}`);
   out();
   out('Place an order:');
   out(

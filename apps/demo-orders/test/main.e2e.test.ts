@@ -16,7 +16,15 @@ const running: Background[] = [];
 /** Starts the built demo as `npm start` does (`node dist/main.js`), without inheriting Kafka settings. */
 function startDemo(env: Record<string, string>): Background {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run build -w demo-orders)`);
-  const { KAFKA_BROKERS: _k, SCHEMA_REGISTRY_URL: _s, PORT: _p, CONSOLE_PORT: _c, ...rest } = process.env;
+  const {
+    KAFKA_BROKERS: _k,
+    SCHEMA_REGISTRY_URL: _s,
+    PORT: _p,
+    CONSOLE_PORT: _c,
+    OTEL_EXPORTER_OTLP_ENDPOINT: _o,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: _t,
+    ...rest
+  } = process.env;
   // A free port for the console unless a test names one: 8080 may be taken on a shared machine.
   const run = start(process.execPath, [entry], { cwd: appDir, env: { CONSOLE_PORT: '0', ...rest, ...env } });
   running.push(run);
@@ -120,6 +128,26 @@ async function checkFlow(run: Background): Promise<string[]> {
   ).json()) as { records: { value: { format: string; subject?: string } }[] };
   expect(parked.records.length).toBeGreaterThanOrEqual(1);
   expect(parked.records[0]!.value).toMatchObject({ format: 'avro', subject: 'orders.created-value' });
+  // with no OTLP endpoint: one order's trace, from the HTTP request to the notification
+  await until('an order trace', run, (text) => text.includes('trace of order'));
+  expect(run.stdout()).toMatch(
+    new RegExp(
+      [
+        String.raw`trace of order o-\w+ \([0-9a-f]{32}\): 5 spans, [\d.]+ ms`,
+        '.*',
+        String.raw` +[\d.]+ +[\d.]+  POST /orders -> 202`,
+        String.raw` +[\d.]+ +[\d.]+ {4}└ send orders\.created \[\d\]@\d+`,
+        String.raw` +[\d.]+ +[\d.]+ {6}└ process orders\.created  PaymentsHandler\.charge, attempt 1: handled`,
+        String.raw` +[\d.]+ +[\d.]+ {8}└ send payments\.completed \[\d\]@\d+`,
+        String.raw` +[\d.]+ +[\d.]+ {10}└ process payments\.completed  NotificationsHandler\.notify, attempt 1: handled`,
+      ].join('\n'),
+    ),
+  );
+  const metrics = await fetch(`${base}/metrics`);
+  expect(metrics.status).toBe(200);
+  expect(await metrics.text()).toMatch(
+    /^kafka_producer_record_send_total\{client_id="demo-orders",topic="orders\.created"\} \d+$/m,
+  );
   return paid;
 }
 

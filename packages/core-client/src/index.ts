@@ -3,7 +3,7 @@
  * semantics. `new Kafka({ clientId, brokers })` → `.producer()` / `.admin()` (and the consumer).
  */
 
-export { Admin } from './admin/admin.js';
+export { Admin, type AdminEventName, AdminEvents, type AdminMetrics } from './admin/admin.js';
 export { configSourceName } from './admin/configs.js';
 export { ActiveGroupError } from './admin/offset-reset.js';
 export type * from './admin/types.js';
@@ -13,6 +13,33 @@ export type { KafkaConfig, RetryOptions, SaslMechanism, SaslOptions } from './co
 // The option checks' wording, shared with @samsa/nest so both packages word a bad option the same way.
 export { describe as describeValue, type UnknownOption, unknownOptions } from './config/validate.js';
 export * from './consumer/index.js';
+export {
+  type BrokerAddress,
+  type ClientCreatedEvent,
+  type ClientInfo,
+  type ClientType,
+  type CommitEvent,
+  channels as diagnosticsChannels,
+  DiagnosticsChannels as DiagnosticsChannelNames,
+  type FetchEvent,
+  type FetchedPartition,
+  type HeartbeatEvent,
+  type JoinEvent,
+  type ProcessEvent,
+  type ProducedBatch,
+  type ProduceEvent,
+  type RebalanceEvent,
+  type RequestEvent,
+  type SendEvent,
+} from './diagnostics/channels.js';
+export type { InstrumentationEvent } from './diagnostics/instrumentation-emitter.js';
+export type { ConsumerMetrics, ConsumerPartitionMetrics } from './diagnostics/metrics/consumer-metrics.js';
+export type { ProducerMetrics, ProducerTopicMetrics } from './diagnostics/metrics/producer-metrics.js';
+export type {
+  ApiRequestMetrics,
+  BrokerRequestMetrics,
+  RequestMetricsSnapshot,
+} from './diagnostics/metrics/request-metrics.js';
 export {
   AuthenticationError,
   BrokerNotFoundError,
@@ -47,6 +74,9 @@ export {
   /** KafkaJS's spelling, so `import { logLevel } from 'kafkajs'` moves over by changing the package. */
   LogLevel as logLevel,
 } from './logger.js';
+export type { LoggerOption } from './logging/logger-option.js';
+export { type PinoLike, pinoLogCreator, pinoLogger } from './logging/pino.js';
+export { type WinstonLike, winstonLogCreator, winstonLogger } from './logging/winston.js';
 export {
   javaPartitionForKey,
   murmur2,

@@ -50,6 +50,7 @@ export { SAMSA_CODEC, SAMSA_KAFKA, SAMSA_OPTIONS } from './module/tokens.js';
 export { validateSamsaOptions } from './module/validate-samsa-options.js';
 export { type EventOf, type PublishOptions, SamsaProducer } from './produce/samsa.producer.js';
 export { ValueCodec } from './serde/value-codec.js';
+export { HANDLE_CHANNEL, type HandleEvent, type HandleOutcome } from './subscribe/handler-tracing.js';
 export { Ctx, Headers, Key, Payload } from './subscribe/params.decorator.js';
 export { decodeHeaders, SamsaBatchContext, SamsaContext } from './subscribe/samsa.context.js';
 export {

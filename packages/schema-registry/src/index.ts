@@ -65,6 +65,14 @@ export {
 } from './compatibility/reader-writer.js';
 export { avroRules, type CompatibilityRules } from './compatibility/rules.js';
 export {
+  type RegistryCacheEvent,
+  RegistryChannelNames,
+  type RegistryLookupEvent,
+  type RegistryLookupOperation,
+  type RegistryRequestEvent,
+  registryChannels,
+} from './diagnostics/channels.js';
+export {
   InvalidValueError,
   RegistryResponseError,
   RegistryStoreError,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import { SamsaProducer } from '@samsa/nest';
 import { EventLog, money } from '../event-log.js';
 import type { OrderCreated } from '../generated/events.js';
@@ -22,6 +23,8 @@ export class OrdersService {
       total: orderTotal(order.items),
       createdAt: Date.now(),
     };
+    // The request's span (when traced) says which order it placed.
+    trace.getActiveSpan()?.setAttribute('order.id', event.orderId);
     const [sent] = await this.producer.publish(OrderCreatedTopic, event);
     this.log.print(
       'orders',

@@ -8,6 +8,13 @@
 import type { Cluster } from '../cluster/cluster.js';
 import { DEFAULT_RETRY, resolveRetry } from '../config/client-options.js';
 import { rejectUnknown } from '../config/validate.js';
+import { type ClientInfo, channels } from '../diagnostics/channels.js';
+import {
+  InstrumentationEmitter,
+  type InstrumentationEvent,
+  networkEvents,
+} from '../diagnostics/instrumentation-emitter.js';
+import type { RequestMetricsSnapshot } from '../diagnostics/metrics/request-metrics.js';
 import type { Logger } from '../logger.js';
 import { AdminContext } from './admin-context.js';
 import * as clusterInfo from './cluster.js';
@@ -50,8 +57,25 @@ import type {
 
 export type { AdminConfig } from './types.js';
 
+/** KafkaJS's admin events (`admin.on(admin.events.REQUEST, e => ...)`), with its payloads. */
+export const AdminEvents = {
+  CONNECT: 'admin.connect',
+  DISCONNECT: 'admin.disconnect',
+  ...networkEvents('admin'),
+} as const;
+
+export type AdminEventName = (typeof AdminEvents)[keyof typeof AdminEvents];
+
+/** The admin's metrics: its requests, per broker and per API (docs/observability.md). */
+export interface AdminMetrics extends RequestMetricsSnapshot {
+  client: ClientInfo;
+}
+
 export class Admin {
+  readonly events = AdminEvents;
   private readonly ctx: AdminContext;
+  private readonly emitter = new InstrumentationEmitter<AdminEventName>();
+  private readonly info: ClientInfo;
 
   constructor(
     readonly cluster: Cluster,
@@ -61,18 +85,38 @@ export class Admin {
     rejectUnknown('admin()', config ?? {}, ['retry']);
     const retry = resolveRetry('retry', config?.retry, cluster.config.retry ?? DEFAULT_RETRY);
     this.ctx = new AdminContext(cluster, retry, log);
+    this.info = { type: 'admin', clientId: cluster.config.clientId };
+    cluster.requestMetrics.client = this.info;
+    cluster.requestMetrics.emitTo(this.emitter, AdminEvents);
+    if (channels.clientCreated.hasSubscribers)
+      channels.clientCreated.publish({ client: this.info, instance: this });
   }
 
   logger(): Logger {
     return this.log;
   }
 
-  connect(): Promise<void> {
-    return this.cluster.connect();
+  async connect(): Promise<void> {
+    await this.cluster.connect();
+    this.emitter.emit(AdminEvents.CONNECT, null);
   }
 
-  disconnect(): Promise<void> {
-    return this.cluster.disconnect();
+  async disconnect(): Promise<void> {
+    await this.cluster.disconnect();
+    this.emitter.emit(AdminEvents.DISCONNECT, null);
+  }
+
+  /** KafkaJS's instrumentation events (AdminEvents); returns a function that removes the listener. */
+  on(
+    event: AdminEventName,
+    listener: (e: InstrumentationEvent<Record<string, unknown>, AdminEventName>) => void,
+  ): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  /** Request counts and latencies, per broker and per API. */
+  metrics(): AdminMetrics {
+    return { client: this.info, ...this.cluster.requestMetrics.snapshot() };
   }
 
   // ------------------------------------------------------------------ topics: topics.ts

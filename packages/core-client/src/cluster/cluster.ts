@@ -16,6 +16,7 @@
  * - `capApiVersion(nodeId, apiKey, max)`: ceiling for a broker that mis-implements a version it advertises.
  * - `connectionFor(nodeId | 'any', purpose, signal)` / `readyConnection(nodeId, purpose)`: the raw Connection.
  * - `brokerIds()`; `listOffsets()` in src/cluster/list-offsets.ts (handles the librdkafka-mock ListOffsets quirk).
+ * - `requestMetrics`: every request's counts and latencies, per broker and API (the client's `metrics()`).
  */
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { RequestBodies, ResponseBodies } from '@samsa/protocol';
@@ -29,6 +30,8 @@ import {
   resolveClientConfig,
   type SaslOptions,
 } from '../config/client-options.js';
+import type { ClientInfo } from '../diagnostics/channels.js';
+import { RequestMetrics } from '../diagnostics/metrics/request-metrics.js';
 import {
   BrokerNotFoundError,
   ConnectionError,
@@ -93,6 +96,8 @@ export class Cluster {
   readonly config: ResolvedClientConfig;
   readonly logger: Logger;
   readonly metadata: MetadataCache;
+  /** Every request's counts and latencies; its `client` names the owner in diagnostics events. */
+  readonly requestMetrics: RequestMetrics;
   private readonly nodes = new Map<number, NodeState>();
   private readonly connections = new Map<string, Connection>();
   private readonly connecting = new Map<string, Promise<Connection>>();
@@ -110,7 +115,7 @@ export class Cluster {
 
   constructor(
     options: ClusterOptions | ResolvedClientConfig,
-    extra: { allowAutoTopicCreation?: boolean } = {},
+    extra: { allowAutoTopicCreation?: boolean; client?: ClientInfo } = {},
   ) {
     const { allowAutoTopicCreation, ...rest } = options as ClusterOptions;
     this.config =
@@ -118,6 +123,9 @@ export class Cluster {
         ? (options as ResolvedClientConfig)
         : resolveClientConfig(rest as KafkaConfig);
     this.logger = this.config.logger.namespace('cluster');
+    this.requestMetrics = new RequestMetrics(
+      extra.client ?? { type: 'admin', clientId: this.config.clientId },
+    );
     this.metadata = new MetadataCache(
       (topics, auto) => this.fetchMetadata(topics, auto),
       this.logger,
@@ -301,6 +309,8 @@ export class Cluster {
       tuneMalloc: this.config.tuneMalloc,
       logger: this.logger,
       label: `${nodeId < 0 ? 'seed' : 'node'} ${nodeId < 0 ? -nodeId : nodeId} (${host}:${port}, ${purpose})`,
+      purpose,
+      stats: this.requestMetrics.broker(nodeId, host, port),
     });
     try {
       await conn.connect();

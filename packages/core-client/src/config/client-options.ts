@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { ConfigurationError } from '../errors.js';
 import { createLogger, type LogCreator, type Logger, LogLevel } from '../logger.js';
+import { type LoggerOption, toLogger } from '../logging/logger-option.js';
 import {
   alias,
   describe,
@@ -87,8 +88,11 @@ export interface KafkaConfig {
   tuneMalloc?: boolean;
   logLevel?: LogLevel;
   logCreator?: LogCreator;
-  /** Use this logger instead of `logLevel`/`logCreator`. */
-  logger?: Logger;
+  /**
+   * Use this logger instead of `logLevel`/`logCreator`: Samsa's (`createLogger()`), or a pino or winston
+   * logger as it is (recognized by its shape; its level decides what is logged).
+   */
+  logger?: LoggerOption;
   /** Opens broker sockets instead of `net.connect` / `tls.connect` (KafkaJS's option, same contract). */
   socketFactory?: SocketFactory;
   /** Limit of the SASL exchange after connecting (KafkaJS `authenticationTimeout`). Default 10000. */
@@ -286,11 +290,12 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
     (sasl as SaslOptions).mechanism = mechanism;
   }
   const logger =
-    config.logger ??
-    createLogger(
-      oneOf('logLevel', config.logLevel, [0, 1, 2, 4, 5] as const, LogLevel.INFO) as LogLevel,
-      config.logCreator,
-    );
+    config.logger !== undefined && config.logger !== null
+      ? toLogger(config.logger)
+      : createLogger(
+          oneOf('logLevel', config.logLevel, [0, 1, 2, 4, 5] as const, LogLevel.INFO) as LogLevel,
+          config.logCreator,
+        );
   const connectionTimeoutMs = optionalInt(
     'connectionTimeoutMs',
     alias(config as unknown as Record<string, unknown>, 'connectionTimeoutMs', 'connectionTimeout'),

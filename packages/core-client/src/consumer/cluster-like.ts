@@ -8,6 +8,7 @@ export type ClusterLike = Pick<
 
 /** What a Consumer needs of the Cluster it owns: the above plus lifecycle and settings. */
 export type ConsumerCluster = ClusterLike &
-  Pick<Cluster, 'connect' | 'disconnect'> & {
+  Pick<Cluster, 'connect' | 'disconnect'> &
+  Partial<Pick<Cluster, 'requestMetrics'>> & {
     readonly config: Pick<Cluster['config'], 'requestTimeoutMs' | 'metadataMaxAgeMs' | 'clientId' | 'logger'>;
   };

@@ -16,6 +16,10 @@
  */
 import { raceAbort } from '../abort.js';
 import type { TopicPartitions } from '../assignors/types.js';
+import { channels } from '../diagnostics/channels.js';
+import { type ConsumerDiagnostics, consumerDiagnostics } from '../diagnostics/consumer-diagnostics.js';
+import type { ConsumerMetrics } from '../diagnostics/metrics/consumer-metrics.js';
+import { RequestMetrics } from '../diagnostics/metrics/request-metrics.js';
 import { RequestAbortedError, RetriesExhaustedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffMs } from '../retry.js';
@@ -24,12 +28,7 @@ import type { ConsumerCluster } from './cluster-like.js';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './config.js';
 import { ControlLoop, MISSING_TOPIC_RECHECK_MS } from './control-loop.js';
 import { ConsumerStateError, NoOffsetForPartitionError } from './errors.js';
-import {
-  type ConsumerEvent,
-  ConsumerEventEmitter,
-  type ConsumerEventName,
-  ConsumerEvents,
-} from './events.js';
+import { type ConsumerEvent, type ConsumerEventName, ConsumerEvents } from './events.js';
 import { type BatchDecodeFailure, CorruptBatches } from './fetch/corrupt-batches.js';
 import { Fetcher } from './fetch/fetcher.js';
 import { ClassicConsumerMembership } from './group/classic-consumer.js';
@@ -78,7 +77,9 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
   readonly events = ConsumerEvents;
   readonly config: ResolvedConsumerConfig<K, V>;
   private readonly logger: Logger;
-  private readonly emitter = new ConsumerEventEmitter();
+  /** Who the consumer is in events, its KafkaJS events and its metrics (docs/observability.md). */
+  private readonly diagnostics: ConsumerDiagnostics;
+  private readonly requests: RequestMetrics;
   private state: State = 'idle';
   /** The partitions this member holds, by `partitionKey`. */
   private readonly assigned = new Map<string, PartitionState>();
@@ -100,6 +101,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     this.config = resolveConsumerConfig(config);
     // The cluster's own logger is namespaced 'cluster'; the consumer logs under its client's.
     this.logger = cluster.config.logger;
+    this.diagnostics = consumerDiagnostics(cluster.config.clientId, this.config.groupId);
+    // A fake cluster in tests has no request metrics: keep an empty set.
+    this.requests = cluster.requestMetrics ?? new RequestMetrics(this.diagnostics.client);
+    this.requests.client = this.diagnostics.client;
+    this.requests.emitTo(this.diagnostics.events, ConsumerEvents);
     this.corruptBatches = new CorruptBatches(this.config.skipCorruptBatches, this.logger);
     if (this.config.groupProtocol === 'consumer') {
       const unused = CLASSIC_ONLY_OPTIONS.filter(
@@ -128,7 +134,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       this.membership,
       this.assigned,
       this.config,
-      this.emitter,
+      this.diagnostics,
       this.logger,
       {
         mayAutoCommit: () => this.state === 'running' && !this.control.joining,
@@ -153,7 +159,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         assignment: this.held,
         subscription: this.subscription,
         seekPause: this.seekPause,
-        emitter: this.emitter,
+        diagnostics: this.diagnostics,
         logger: this.logger,
       },
       this.config,
@@ -166,6 +172,22 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         },
         partitionFailed: (err, p) => this.onPartitionError(err, p),
       },
+    );
+    if (channels.clientCreated.hasSubscribers)
+      channels.clientCreated.publish({ client: this.diagnostics.client, instance: this });
+  }
+
+  /**
+   * The Java client's most used consumer metrics, as numbers (docs/observability.md): records and
+   * bytes consumed, fetch rate and latency, lag per partition and its max, commit latency,
+   * rebalances, heartbeats, request latency per broker.
+   */
+  metrics(): ConsumerMetrics {
+    return this.diagnostics.metrics.snapshot(
+      this.diagnostics.client,
+      this.requests.snapshot(),
+      this.assigned.values(),
+      this.config.isolationLevel === 'read_committed',
     );
   }
 
@@ -185,6 +207,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
           retryBackoffMs: c.retryBackoffMs,
           requestTimeoutMs: cluster.config.requestTimeoutMs,
           logger: this.logger,
+          client: this.diagnostics.client,
         },
         // Partitions being revoked stay owned until they are given up: the broker waits for that.
         () => topicPartitionsOf([...this.assigned.values()]),
@@ -204,6 +227,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         assignors: c.assignors,
         clientRack: c.clientRack,
         logger: this.logger,
+        client: this.diagnostics.client,
       },
       (topics) => this.subscription.partitionCounts(topics),
       onEvent,
@@ -222,7 +246,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       throw err;
     }
     this.state = 'connected';
-    this.emitter.emit(ConsumerEvents.CONNECT, {});
+    this.diagnostics.events.emit(ConsumerEvents.CONNECT, {});
   }
 
   /** Stops consuming (handlers finish, offsets are committed, the group is left) and closes connections. */
@@ -231,11 +255,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     if (this.state === 'idle') return;
     await this.cluster.disconnect();
     this.state = 'idle';
-    this.emitter.emit(ConsumerEvents.DISCONNECT, {});
+    this.diagnostics.events.emit(ConsumerEvents.DISCONNECT, {});
   }
 
   on(event: ConsumerEventName, listener: (event: ConsumerEvent) => void): () => void {
-    return this.emitter.on(event, listener);
+    return this.diagnostics.events.on(event, listener);
   }
 
   async subscribe(options: SubscribeOptions): Promise<void> {
@@ -307,6 +331,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         checkCrcs: this.config.checkCrcs,
         redeliveryDelayMs: (failures) => this.redeliveryDelayMs(failures),
         logger: this.logger,
+        diagnostics: this.diagnostics,
       },
       {
         released: (bytes) => this.run_?.fetcher.released(bytes),
@@ -337,6 +362,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         requestTimeoutMs: this.cluster.config.requestTimeoutMs,
         autoOffsetReset: this.config.autoOffsetReset,
         logger: this.logger,
+        diagnostics: this.diagnostics,
       },
       {
         partitions: () => this.assigned.values(),
@@ -413,7 +439,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       );
     }
     this.state = 'connected';
-    this.emitter.emit(ConsumerEvents.STOP, {});
+    this.diagnostics.events.emit(ConsumerEvents.STOP, {});
   }
 
   // ---------------------------------------------------------------- offsets
@@ -537,7 +563,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       return;
     }
     this.logger.error('message handler failed; the record is delivered again after a back-off', failure);
-    this.emitter.emit(ConsumerEvents.CRASH, { error: err, groupId: this.config.groupId, restart: true });
+    this.diagnostics.events.emit(ConsumerEvents.CRASH, {
+      error: err,
+      groupId: this.config.groupId,
+      restart: true,
+    });
   }
 
   /** A record's handler failed more than `retry.retries` times: go on (after a back-off), or stop consuming. */
@@ -565,7 +595,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       topic: p.topic,
       partition: p.partition,
     });
-    this.emitter.emit(ConsumerEvents.CRASH, { error, groupId, restart: true });
+    this.diagnostics.events.emit(ConsumerEvents.CRASH, { error, groupId, restart: true });
     p.failures = 0;
     p.retryAt = Date.now() + retry.initialRetryTimeMs;
     run.fetcher.pump();
@@ -599,7 +629,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       if (run) this.control.crash(run, err);
       return;
     }
-    this.emitter.emit(ConsumerEvents.CRASH, { error: err, groupId: this.config.groupId, restart: true });
+    this.diagnostics.events.emit(ConsumerEvents.CRASH, {
+      error: err,
+      groupId: this.config.groupId,
+      restart: true,
+    });
   }
 
   // ---------------------------------------------------------------- async iteration

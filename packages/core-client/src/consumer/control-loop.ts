@@ -15,6 +15,9 @@
 import type { TopicPartitions } from '../assignors/types.js';
 import { FencedInstanceIdError } from '../cluster/group-errors.js';
 import type { MetadataChange } from '../cluster/metadata.js';
+import { channels, type JoinEvent, type RebalanceEvent } from '../diagnostics/channels.js';
+import type { ConsumerDiagnostics } from '../diagnostics/consumer-diagnostics.js';
+import { settled, started, traceOperation } from '../diagnostics/trace.js';
 import { ConfigurationError, ErrorCode, isRetriable, RequestAbortedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Assignment, ConsumerRun } from './assignment.js';
@@ -22,7 +25,7 @@ import type { ClusterLike } from './cluster-like.js';
 import type { ResolvedConsumerConfig } from './config.js';
 import { GroupJoinError, GroupMembershipLostError, NoOffsetForPartitionError } from './errors.js';
 import { type ConsumerEventEmitter, ConsumerEvents } from './events.js';
-import type { GroupMembership, JoinedGroup, MembershipEvent } from './group/membership.js';
+import type { GroupMembership, JoinedGroup, JoinRequest, MembershipEvent } from './group/membership.js';
 import { type PartitionState, topicPartitionsOf } from './partition-state.js';
 import type { SeekPause } from './seek-pause.js';
 import { StartPositions } from './start-positions.js';
@@ -41,7 +44,7 @@ export interface ControlLoopParts {
   assignment: Assignment;
   subscription: Subscription;
   seekPause: SeekPause;
-  emitter: ConsumerEventEmitter;
+  diagnostics: ConsumerDiagnostics;
   logger: Logger;
 }
 
@@ -69,6 +72,7 @@ export class ControlLoop {
   private readonly subscription: Subscription;
   private readonly seekPause: SeekPause;
   private readonly emitter: ConsumerEventEmitter;
+  private readonly diagnostics: ConsumerDiagnostics;
   private readonly logger: Logger;
   private readonly positions: StartPositions;
 
@@ -91,7 +95,8 @@ export class ControlLoop {
     this.assignment = parts.assignment;
     this.subscription = parts.subscription;
     this.seekPause = parts.seekPause;
-    this.emitter = parts.emitter;
+    this.diagnostics = parts.diagnostics;
+    this.emitter = parts.diagnostics.events;
     this.logger = parts.logger;
     this.positions = new StartPositions(
       this.cluster,
@@ -173,6 +178,7 @@ export class ControlLoop {
   onMembershipEvent(event: MembershipEvent): void {
     switch (event.type) {
       case 'heartbeat':
+        this.diagnostics.metrics.heartbeat();
         this.emitter.emit(ConsumerEvents.HEARTBEAT, {
           groupId: this.config.groupId,
           memberId: this.membership.memberId,
@@ -310,7 +316,35 @@ export class ControlLoop {
     return this.assignment.owned().every((p) => p.position !== null || p.revoked);
   }
 
+  /** One rebalance, counted in the metrics and published on samsa:consumer:rebalance. */
   private async rebalance(run: ConsumerRun): Promise<void> {
+    const startedAt = performance.now();
+    let trace: RebalanceEvent | null = null;
+    if (channels.rebalance.hasSubscribers) {
+      trace = {
+        client: this.diagnostics.client,
+        groupId: this.config.groupId,
+        memberId: this.membership.memberId,
+      };
+      started(channels.rebalance, trace);
+    }
+    let outcome: RebalanceEvent['result'] | null;
+    try {
+      outcome = await this.rebalanceOnce(run);
+    } catch (err) {
+      this.diagnostics.metrics.rebalanced(performance.now() - startedAt, true);
+      if (trace !== null) settled(channels.rebalance, trace, err);
+      throw err;
+    }
+    // Stopped half way: not a rebalance that completed.
+    if (outcome !== null) this.diagnostics.metrics.rebalanced(performance.now() - startedAt, false);
+    if (trace !== null) {
+      if (outcome !== null) trace.result = outcome;
+      settled(channels.rebalance, trace);
+    }
+  }
+
+  private async rebalanceOnce(run: ConsumerRun): Promise<RebalanceEvent['result'] | null> {
     this.emitter.emit(ConsumerEvents.REBALANCING, {
       groupId: this.config.groupId,
       memberId: this.membership.memberId,
@@ -321,20 +355,21 @@ export class ControlLoop {
     const owned = this.assignment.owned();
     const leaving = cooperative ? owned.filter((p) => !topics.includes(p.topic)) : owned;
     if (leaving.length > 0) await this.assignment.revoke(run, leaving, 'revoked');
-    if (!this.hooks.runs(run)) return;
+    if (!this.hooks.runs(run)) return null;
     this.rejoinNeeded = false;
     await this.membership.stopHeartbeats();
     const startedAt = Date.now();
     this.joiningNow = true;
     let joined: JoinedGroup;
     try {
-      joined = await this.membership.join(
+      joined = await this.join(
         { topics, ownedPartitions: cooperative ? topicPartitionsOf(this.assignment.owned()) : [] },
         run.signal,
       );
     } finally {
       this.joiningNow = false;
     }
+    joined = this.dropUnsubscribed(joined, topics);
     this.pollTimedOut = false;
 
     const revoked = this.assignment.notIn(joined.partitions);
@@ -359,6 +394,51 @@ export class ControlLoop {
     if (added.length > 0 || this.membership.protocol === 'classic')
       await this.assignment.runAssignedCallback(added);
     await this.positionNew(run, added);
+    return {
+      generationId: joined.generationId,
+      memberId: joined.memberId,
+      assigned: topicPartitionsOf(added),
+      revoked: [...topicPartitionsOf(leaving), ...topicPartitionsOf(revoked)],
+    };
+  }
+
+  /** membership.join(), published on samsa:consumer:join when it has subscribers. */
+  private join(what: JoinRequest, signal: AbortSignal): Promise<JoinedGroup> {
+    if (!channels.join.hasSubscribers) return this.membership.join(what, signal);
+    const event: JoinEvent = {
+      client: this.diagnostics.client,
+      groupId: this.config.groupId,
+      groupProtocol: this.membership.protocol,
+      memberId: this.membership.memberId,
+    };
+    return traceOperation(channels.join, event, () =>
+      this.membership.join(what, signal),
+    ) as Promise<JoinedGroup>;
+  }
+
+  /**
+   * An assignment naming topics this member did not subscribe to (a leader with a broken assignor or
+   * an older view of a pattern): reported as KafkaJS's RECEIVED_UNSUBSCRIBED_TOPICS and left out, as
+   * KafkaJS does; the next rebalance hands them to a member that wants them.
+   */
+  private dropUnsubscribed(joined: JoinedGroup, subscribed: readonly string[]): JoinedGroup {
+    const assignedTopics = joined.partitions.map((tp) => tp.topic);
+    const topicsNotSubscribed = assignedTopics.filter((t) => !subscribed.includes(t));
+    if (topicsNotSubscribed.length === 0) return joined;
+    const payload = {
+      groupId: this.config.groupId,
+      generationId: joined.generationId,
+      memberId: joined.memberId,
+      assignedTopics,
+      topicsSubscribed: [...subscribed],
+      topicsNotSubscribed,
+    };
+    this.emitter.emit(ConsumerEvents.RECEIVED_UNSUBSCRIBED_TOPICS, payload);
+    this.logger.warn(
+      'the group assigned this member topics it did not subscribe to; leaving them out',
+      payload,
+    );
+    return { ...joined, partitions: joined.partitions.filter((tp) => subscribed.includes(tp.topic)) };
   }
 
   /** assign(): takes the wanted partitions and drops the others, with no group and no callbacks. */

@@ -11,11 +11,14 @@ import {
   RebalanceInProgressError,
 } from '../cluster/group-errors.js';
 import { commitOffsets, fetchCommittedOffsets, type OffsetToCommit } from '../cluster/group-offsets.js';
+import { type CommitEvent, channels } from '../diagnostics/channels.js';
+import type { ConsumerDiagnostics } from '../diagnostics/consumer-diagnostics.js';
+import { settled, started } from '../diagnostics/trace.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { toOffset } from './arguments.js';
 import { ConsumerStateError } from './errors.js';
-import { type ConsumerEventEmitter, ConsumerEvents } from './events.js';
+import { ConsumerEvents } from './events.js';
 import type { GroupMembership } from './group/membership.js';
 import type { OffsetsByTopicPartition, TopicPartitionOffset } from './message.js';
 import { type PartitionState, partitionKey } from './partition-state.js';
@@ -68,7 +71,7 @@ export class OffsetCommitter {
     private readonly membership: GroupMembership,
     private readonly assigned: ReadonlyMap<string, PartitionState>,
     private readonly config: OffsetCommitterConfig,
-    private readonly emitter: ConsumerEventEmitter,
+    private readonly diagnostics: ConsumerDiagnostics,
     private readonly logger: Logger,
     private readonly hooks: OffsetCommitterHooks,
   ) {}
@@ -258,20 +261,44 @@ export class OffsetCommitter {
   }
 
   private async send(offsets: OffsetToCommit[], signal?: AbortSignal): Promise<void> {
-    await commitOffsets(this.membership, offsets, {
-      signal,
-      timeoutMs: this.config.defaultApiTimeoutMs,
-      retryBackoffMs: this.config.retryBackoffMs,
-      groupInstanceId: this.config.groupInstanceId,
-    });
+    const { metrics, events } = this.diagnostics;
+    const trace = channels.commit.hasSubscribers ? this.commitEvent(offsets) : null;
+    const startedAt = performance.now();
+    try {
+      await commitOffsets(this.membership, offsets, {
+        signal,
+        timeoutMs: this.config.defaultApiTimeoutMs,
+        retryBackoffMs: this.config.retryBackoffMs,
+        groupInstanceId: this.config.groupInstanceId,
+      });
+    } catch (err) {
+      metrics.committed(performance.now() - startedAt, true);
+      if (trace !== null) settled(channels.commit, trace, err);
+      throw err;
+    }
+    metrics.committed(performance.now() - startedAt, false);
+    if (trace !== null) settled(channels.commit, trace);
     this.lastCommitAt = Date.now();
     this.finishedSinceCommit = 0;
-    this.emitter.emit(ConsumerEvents.COMMIT_OFFSETS, {
+    events.emit(ConsumerEvents.COMMIT_OFFSETS, {
       groupId: this.config.groupId,
       memberId: this.membership.memberId,
       groupGenerationId: this.membership.generationId,
       topics: groupOffsets(offsets),
     });
+  }
+
+  /** The samsa:consumer:commit event of a commit going out. */
+  private commitEvent(offsets: OffsetToCommit[]): CommitEvent {
+    const event: CommitEvent = {
+      client: this.diagnostics.client,
+      groupId: this.config.groupId,
+      memberId: this.membership.memberId,
+      generationId: this.membership.generationId,
+      offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() })),
+    };
+    started(channels.commit, event);
+    return event;
   }
 }
 

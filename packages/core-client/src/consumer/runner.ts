@@ -8,7 +8,11 @@
  * did not move underneath (seek, revoke) meanwhile: auto-commit never commits unhandled records.
  * A handler that throws gets the same record again after a back-off (per partition; others go on).
  */
+import { channels, type ProcessEvent } from '../diagnostics/channels.js';
+import { type ConsumerDiagnostics, consumerDiagnostics } from '../diagnostics/consumer-diagnostics.js';
+import { traceOperation } from '../diagnostics/trace.js';
 import type { Logger } from '../logger.js';
+import { ConsumerEvents } from './events.js';
 import { ChunkReader } from './fetch/chunk-reader.js';
 import { BatchDecodeFailure } from './fetch/corrupt-batches.js';
 import type {
@@ -60,6 +64,8 @@ export interface RunnerOptions<K, V> {
   /** How long to wait before delivering a record again after its handler failed `failures` times in a row. */
   redeliveryDelayMs(failures: number): number;
   logger: Logger;
+  /** Events, metrics and who the consumer is; a detached set when left out (tests). */
+  diagnostics?: ConsumerDiagnostics;
 }
 
 /** Records a worker delivers before letting a waiting partition have its turn. */
@@ -80,11 +86,14 @@ export class Runner<K, V> {
   private sinceYield = 0;
   private idleWaiters: { filter: (p: PartitionState) => boolean; resolve: () => void }[] = [];
   private readonly working = new Set<PartitionState>();
+  private readonly diagnostics: ConsumerDiagnostics;
 
   constructor(
     private readonly options: RunnerOptions<K, V>,
     private readonly hooks: RunnerHooks,
-  ) {}
+  ) {
+    this.diagnostics = options.diagnostics ?? consumerDiagnostics('', '');
+  }
 
   /** Partition `p` may have something to deliver. */
   enqueue(p: PartitionState): void {
@@ -190,6 +199,7 @@ export class Runner<K, V> {
   /** Drops the chunk the reader finished and covers the offsets it spanned (control records, gaps). */
   private chunkDone(p: PartitionState, reader: ChunkReader): void {
     const chunk = reader.chunk;
+    if (reader.processStartedAt >= 0) this.batchProcessEnded(p, reader);
     if (p.chunks[0] === chunk) {
       p.shiftChunk();
       this.hooks.released(chunk.bytes);
@@ -202,10 +212,19 @@ export class Runner<K, V> {
     const epoch = p.fetchEpoch;
     const { topic, partition } = p;
     const pause = () => this.hooks.pause(topic, partition);
+    const consumed = this.diagnostics.metrics.recordsConsumed;
     let delivered = 0;
+    // Whether handler calls are published (samsa:consumer:process), looked up once per chunk.
+    let traced = false;
+    let current: ChunkReader | null = null;
     while (this.canDeliver(p, epoch)) {
       const reader = this.reader(p);
       if (reader === null) return;
+      if (reader !== current) {
+        current = reader;
+        traced = channels.process.hasSubscribers;
+        if (reader.processStartedAt < 0) this.batchProcessStarted(p, reader);
+      }
       let record: KafkaRecord | null;
       try {
         record = reader.next();
@@ -233,7 +252,8 @@ export class Runner<K, V> {
           heartbeat,
           pause,
         };
-        const result = handler(payload);
+        consumed.total++;
+        const result = traced ? this.traceMessage(p, handler, payload) : handler(payload);
         if (result !== undefined) await result;
       } catch (err) {
         p.inHandler = false;
@@ -241,6 +261,8 @@ export class Runner<K, V> {
         return;
       }
       p.inHandler = false;
+      // Consecutive failures (the redelivery back-off and the next record's attempt) end with a success.
+      if (p.failures !== 0) p.failures = 0;
       if (p.fetchEpoch !== epoch) return;
       p.markFinished(offset + 1n, reader.leaderEpoch, 1);
       this.hooks.finished(1);
@@ -252,7 +274,6 @@ export class Runner<K, V> {
         await yieldToEventLoop();
       }
     }
-    if (delivered > 0) p.failures = 0;
   }
 
   private async workBatches(p: PartitionState): Promise<void> {
@@ -312,16 +333,28 @@ export class Runner<K, V> {
         isRunning: () => this.hooks.isRunning() && !p.revoked,
         isStale: () => p.fetchEpoch !== epoch || p.revoked,
       };
+      const events = this.diagnostics.events;
+      const processEvent =
+        events.listening(ConsumerEvents.START_BATCH_PROCESS) ||
+        events.listening(ConsumerEvents.END_BATCH_PROCESS)
+          ? batchProcessPayload(batch)
+          : null;
+      const startedAt = processEvent === null ? 0 : Date.now();
+      if (processEvent !== null) events.emit(ConsumerEvents.START_BATCH_PROCESS, processEvent);
+      this.diagnostics.metrics.recordsConsumed.add(messages.length);
       p.handlerSeq++;
       p.inHandler = true;
       try {
-        await handler(payload);
+        if (channels.process.hasSubscribers) await this.traceBatch(p, handler, payload);
+        else await handler(payload);
       } catch (err) {
         p.inHandler = false;
         this.failed(p, epoch, err, resolved ?? firstOffset);
         return;
       }
       p.inHandler = false;
+      if (processEvent !== null)
+        events.emit(ConsumerEvents.END_BATCH_PROCESS, { ...processEvent, duration: Date.now() - startedAt });
       if (p.fetchEpoch !== epoch) return;
       p.failures = 0;
       this.sinceYield += messages.length;
@@ -351,6 +384,65 @@ export class Runner<K, V> {
       }
       if (++turns >= 1 && this.queue.length > 0) return;
     }
+  }
+
+  /** eachMessage through the samsa:consumer:process channel (subscribers' stores active while it runs). */
+  private traceMessage(
+    p: PartitionState,
+    handler: EachMessageHandler<K, V>,
+    payload: EachMessagePayload<K, V>,
+  ): Promise<void> | void {
+    const event: ProcessEvent = {
+      client: this.diagnostics.client,
+      groupId: this.diagnostics.groupId,
+      mode: 'eachMessage',
+      topic: p.topic,
+      partition: p.partition,
+      message: payload.message as ProcessEvent['message'],
+      attempt: p.failures + 1,
+    };
+    return traceOperation(channels.process, event, () => handler(payload));
+  }
+
+  private traceBatch(
+    p: PartitionState,
+    handler: EachBatchHandler<K, V>,
+    payload: EachBatchPayload<K, V>,
+  ): Promise<void> | void {
+    const event: ProcessEvent = {
+      client: this.diagnostics.client,
+      groupId: this.diagnostics.groupId,
+      mode: 'eachBatch',
+      topic: p.topic,
+      partition: p.partition,
+      batch: payload.batch as ProcessEvent['batch'],
+      attempt: p.failures + 1,
+    };
+    return traceOperation(channels.process, event, () => handler(payload));
+  }
+
+  /**
+   * KafkaJS's START_BATCH_PROCESS for eachMessage: delivery of a fetched chunk begins. Its messages are
+   * decoded as they are delivered, so `batchSize` counts the offsets the chunk covers.
+   */
+  private batchProcessStarted(p: PartitionState, reader: ChunkReader): void {
+    const events = this.diagnostics.events;
+    if (
+      !events.listening(ConsumerEvents.START_BATCH_PROCESS) &&
+      !events.listening(ConsumerEvents.END_BATCH_PROCESS)
+    )
+      return;
+    reader.processStartedAt = Date.now();
+    events.emit(ConsumerEvents.START_BATCH_PROCESS, chunkProcessPayload(p, reader));
+  }
+
+  private batchProcessEnded(p: PartitionState, reader: ChunkReader): void {
+    const events = this.diagnostics.events;
+    if (!events.listening(ConsumerEvents.END_BATCH_PROCESS)) return;
+    events.emit(ConsumerEvents.END_BATCH_PROCESS, {
+      ...chunkProcessPayload(p, reader),
+      duration: Date.now() - reader.processStartedAt,
+    });
   }
 
   /** A handler threw for `offset`: redeliver from there after a back-off, leaving the rest alone. */
@@ -400,6 +492,36 @@ export class Runner<K, V> {
 }
 
 const INT32_LIMIT = 2n ** 31n;
+
+/** KafkaJS's batch-process payload for an eachBatch batch. */
+function batchProcessPayload(batch: Batch<unknown, unknown>): Record<string, unknown> {
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    highWatermark: batch.highWatermark,
+    offsetLag: batch.offsetLag(),
+    offsetLagLow: batch.offsetLagLow(),
+    batchSize: batch.messages.length,
+    firstOffset: batch.firstOffset(),
+    lastOffset: batch.lastOffset(),
+  };
+}
+
+/** KafkaJS's batch-process payload for a fetched chunk delivered message by message. */
+function chunkProcessPayload(p: PartitionState, reader: ChunkReader): Record<string, unknown> {
+  const { fetchOffset, nextOffset, highWatermark } = reader.chunk;
+  const lag = (from: bigint) => (highWatermark - from - 1n > 0n ? highWatermark - from - 1n : 0n).toString();
+  return {
+    topic: p.topic,
+    partition: p.partition,
+    highWatermark: highWatermark.toString(),
+    offsetLag: lag(nextOffset - 1n),
+    offsetLagLow: lag(fetchOffset),
+    batchSize: Number(nextOffset - fetchOffset),
+    firstOffset: fetchOffset.toString(),
+    lastOffset: (nextOffset - 1n).toString(),
+  };
+}
 
 function toHeaders(list: readonly { key: string; value: Buffer | null }[]): MessageHeaders {
   const out: MessageHeaders = {};

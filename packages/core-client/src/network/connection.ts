@@ -18,6 +18,13 @@ import {
 } from '@samsa/protocol';
 import { authenticate } from '../auth/sasl.js';
 import type { SaslOptions, SocketFactory } from '../config/client-options.js';
+import { channels, type RequestEvent } from '../diagnostics/channels.js';
+import {
+  type BrokerRequestStats,
+  RequestMetrics,
+  type RequestRecord,
+} from '../diagnostics/metrics/request-metrics.js';
+import { settled, started } from '../diagnostics/trace.js';
 import {
   AuthenticationError,
   ConnectionError,
@@ -58,6 +65,10 @@ export interface ConnectionConfig {
   logger: Logger;
   /** For messages: e.g. `node 1 (127.0.0.1:9092, produce)`. */
   label: string;
+  /** What the connection is for (events report it). Default 'admin'. */
+  purpose?: RequestEvent['purpose'];
+  /** Where requests are counted (the client's metrics and KafkaJS events); a private one by default. */
+  stats?: BrokerRequestStats;
 }
 
 export interface VersionRange {
@@ -70,10 +81,7 @@ export interface ConnectionRequestOptions {
   signal?: AbortSignal;
 }
 
-interface Pending {
-  correlationId: number;
-  apiKey: number;
-  version: number;
+interface Pending extends RequestRecord {
   deadline: number;
   timeoutMs: number;
   /** Resolve with the frame undecoded (ApiVersions negotiation). */
@@ -84,6 +92,8 @@ interface Pending {
   reject: (err: Error) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  /** The samsa:request event, when the channel had subscribers as the request went out. */
+  trace: RequestEvent | null;
 }
 
 export type ConnectionState = 'new' | 'connecting' | 'ready' | 'closed';
@@ -110,11 +120,15 @@ export class Connection {
     this.corked = false;
     this.socket?.uncork();
   };
+  private readonly stats: BrokerRequestStats;
 
   constructor(readonly config: ConnectionConfig) {
     // Frame buffers are malloc'ed and freed per large response: keep their memory (see malloc-thresholds.ts).
     if (config.tuneMalloc !== false) raiseMallocThresholds();
     this.frames = new FrameReader(config.maxResponseBytes, this.onFrame);
+    this.stats =
+      config.stats ??
+      new RequestMetrics({ type: 'admin', clientId: config.clientId }).broker(-1, config.host, config.port);
   }
 
   get address(): string {
@@ -378,10 +392,24 @@ export class Connection {
     if (this.state !== 'ready') return Promise.reject(this.notReadyError());
     const correlationId = this.takeCorrelationId();
     const chunks = encodeRequest(apiKey, version, correlationId, this.config.clientId, body);
+    const record: RequestRecord = {
+      apiKey,
+      version,
+      correlationId,
+      startedAt: performance.now(),
+      createdAt: Date.now(),
+      requestBytes: byteLength(chunks),
+    };
+    const trace = channels.request.hasSubscribers ? this.requestEvent(record, false) : null;
+    this.stats.sent(record, this.inFlight);
     return new Promise<void>((resolve, reject) => {
-      this.write(chunks, (err) =>
-        err ? reject(new ConnectionError(this.config.label, err.message)) : resolve(),
-      );
+      this.write(chunks, (err) => {
+        const error = err ? new ConnectionError(this.config.label, err.message) : null;
+        this.stats.settled(record, performance.now(), 0, error !== null);
+        if (trace) settled(channels.request, trace, error ?? undefined);
+        if (error) reject(error);
+        else resolve();
+      });
     });
   }
 
@@ -413,12 +441,16 @@ export class Connection {
       return Promise.reject(err);
     }
     const timeoutMs = options.timeoutMs ?? this.config.requestTimeoutMs;
+    const createdAt = Date.now();
     return new Promise((resolve, reject) => {
       const p: Pending = {
         correlationId,
         apiKey,
         version,
-        deadline: Date.now() + timeoutMs,
+        startedAt: performance.now(),
+        createdAt,
+        requestBytes: byteLength(chunks),
+        deadline: createdAt + timeoutMs,
         timeoutMs,
         raw,
         settled: false,
@@ -426,19 +458,51 @@ export class Connection {
         reject,
         signal,
         onAbort: undefined,
+        trace: null,
       };
       if (signal) {
         p.onAbort = () => {
           if (p.settled) return;
           p.settled = true;
-          reject(new RequestAbortedError(`${apiName(apiKey)} request`, signal.reason));
+          const err = new RequestAbortedError(`${apiName(apiKey)} request`, signal.reason);
+          this.observeSettled(p, 0, err);
+          reject(err);
         };
         signal.addEventListener('abort', p.onAbort, { once: true });
       }
       this.pending.push(p);
       this.ensureSweep(timeoutMs);
+      if (channels.request.hasSubscribers) p.trace = this.requestEvent(p, true);
+      this.stats.sent(p, this.inFlight);
       this.write(chunks);
     });
+  }
+
+  /** The samsa:request event of a request going out (only built when the channel has subscribers). */
+  private requestEvent(r: RequestRecord, expectResponse: boolean): RequestEvent {
+    const event: RequestEvent = {
+      client: this.stats.owner.client,
+      broker: this.stats.address,
+      purpose: this.config.purpose ?? 'admin',
+      apiKey: r.apiKey,
+      apiName: apiName(r.apiKey),
+      apiVersion: r.version,
+      correlationId: r.correlationId,
+      requestBytes: r.requestBytes,
+      expectResponse,
+    };
+    started(channels.request, event);
+    return event;
+  }
+
+  /** Counts a settled request and publishes its outcome (`error` null: answered with `body`). */
+  private observeSettled(p: Pending, responseBytes: number, error: Error | null, body?: unknown): void {
+    this.stats.settled(p, performance.now(), responseBytes, error !== null);
+    const trace = p.trace;
+    if (trace === null) return;
+    trace.responseBytes = responseBytes;
+    if (error === null) trace.result = body;
+    settled(channels.request, trace, error ?? undefined);
   }
 
   private takeCorrelationId(): number {
@@ -517,6 +581,7 @@ export class Connection {
     p.settled = true;
     if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
     if (p.raw) {
+      this.observeSettled(p, frame.length, null, frame);
       p.resolve(frame);
       return;
     }
@@ -524,9 +589,11 @@ export class Connection {
     try {
       body = decodeResponse(p.apiKey as keyof ResponseBodies, p.version, frame).body;
     } catch (err) {
+      this.observeSettled(p, frame.length, err as Error);
       p.reject(err as Error);
       return;
     }
+    this.observeSettled(p, frame.length, null, body);
     p.resolve(body);
   };
 
@@ -551,6 +618,8 @@ export class Connection {
         const err = new RequestTimeoutError(this.config.label, apiName(p.apiKey), p.timeoutMs);
         p.settled = true;
         if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+        this.observeSettled(p, 0, err);
+        this.stats.timedOut(p);
         p.reject(err);
         this.close(new ConnectionError(this.config.label, `reset after a request timed out`, { cause: err }));
         return;
@@ -592,12 +661,19 @@ export class Connection {
       if (p.settled) continue;
       p.settled = true;
       if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+      this.observeSettled(p, 0, failure);
       p.reject(failure);
     }
     this.socket?.destroy();
     if (err) this.config.logger.debug('connection closed', { broker: this.config.label, error: err.message });
     for (const l of this.closeListeners) l(err);
   }
+}
+
+function byteLength(chunks: Buffer[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  return n;
 }
 
 export function apiName(apiKey: number): string {

@@ -27,6 +27,8 @@ import type { Cluster } from '../cluster/cluster.js';
 import type { MetadataChange } from '../cluster/metadata.js';
 import type { ResolvedRetry } from '../config/client-options.js';
 import type { ResolvedProducerConfig } from '../config/producer-options.js';
+import type { ClientInfo } from '../diagnostics/channels.js';
+import { ProducerMetricsRecorder } from '../diagnostics/metrics/producer-metrics.js';
 import { DeliveryTimeoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { RoundRobinPartitioner } from '../partitioners/round-robin.js';
@@ -96,6 +98,7 @@ export class Accumulator implements SinkContext, BatchOwner {
     readonly config: ResolvedProducerConfig,
     readonly cluster: Cluster,
     private readonly logger: Logger,
+    readonly metrics: ProducerMetricsRecorder = new ProducerMetricsRecorder(),
   ) {
     this.memory = new BufferMemory(config.bufferMemory, config.maxBlockMs);
     this.batchBuffers = new BufferPool({
@@ -114,6 +117,11 @@ export class Accumulator implements SinkContext, BatchOwner {
     this.responses = new ProduceResponseHandler(this, config, cluster, this.idempotence, logger);
     this.backoff = produceBackoff(config);
     this.unsubscribe = cluster.metadata.subscribe((change) => this.onMetadataChange(change));
+  }
+
+  /** Who sends, for diagnostics events. */
+  get client(): ClientInfo {
+    return this.cluster.requestMetrics.client;
   }
 
   // ---------------------------------------------------------------- appending

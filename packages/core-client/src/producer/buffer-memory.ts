@@ -21,6 +21,11 @@ export class BufferMemory {
     private readonly maxBlockMs: number,
   ) {}
 
+  /** Sends waiting for room. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** Someone is blocked on memory: the accumulator sends everything it can at once. */
   get hasWaiters(): boolean {
     return this.waiters.length > 0;

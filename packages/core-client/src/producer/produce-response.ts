@@ -16,6 +16,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import { isStaleMetadataError } from '../cluster/metadata.js';
 import type { ResolvedRetry } from '../config/client-options.js';
 import type { ResolvedProducerConfig } from '../config/producer-options.js';
+import type { ProducerMetricsRecorder } from '../diagnostics/metrics/producer-metrics.js';
 import {
   ConnectionError,
   createKafkaError,
@@ -37,6 +38,7 @@ export interface BatchOwner {
   readonly memory: BufferMemory;
   /** Buffers of acknowledged uncompressed batches, for the next ones. */
   readonly batchBuffers: BufferPool;
+  readonly metrics: ProducerMetricsRecorder;
   /** Batches not done yet (for flush and expiry). */
   readonly incomplete: Set<ProducerBatchState>;
   /** Closed for good: nothing is retried or split any more. */
@@ -160,6 +162,7 @@ export class ProduceResponseHandler {
     }
     b.attempts++;
     b.lastError = err;
+    this.owner.metrics.batchRetried(b);
     const pb = this.owner.partitionBufferOf(b.topic, b.partition)!;
     const expired = now - b.createdMs >= this.config.deliveryTimeoutMs;
     if (expired || b.attempts > this.config.retries) {
@@ -236,6 +239,7 @@ export class ProduceResponseHandler {
     }
     owner.incomplete.delete(b);
     owner.memory.release(b.reserved);
+    owner.metrics.batchDone(b, err !== null);
     if (err === null) this.recycleBuffer(b);
     for (const s of b.segments) s.call.segmentDone(err);
     b.markDone();

@@ -5,13 +5,25 @@
  * (`bufferMemory`, up to `maxBlockMs`) or the topic's metadata is not known yet (topic-metadata.ts).
  * `disconnect()` delivers every send it accepted before closing, unless its timeout runs out first.
  */
-import { EventEmitter } from 'node:events';
 import type { RecordInput } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
 import type { PartitionMetadata } from '../cluster/metadata.js';
 import { parseAcks, parseCompression, type ResolvedProducerConfig } from '../config/producer-options.js';
 import { describe } from '../config/validate.js';
-import { ConfigurationError, NotConnectedError, ProducerDisconnectedError } from '../errors.js';
+import { type ClientInfo, channels, type SendEvent } from '../diagnostics/channels.js';
+import {
+  InstrumentationEmitter,
+  type InstrumentationEvent,
+  networkEvents,
+} from '../diagnostics/instrumentation-emitter.js';
+import { type ProducerMetrics, ProducerMetricsRecorder } from '../diagnostics/metrics/producer-metrics.js';
+import { traceOperation } from '../diagnostics/trace.js';
+import {
+  ConfigurationError,
+  KafkaClientError,
+  NotConnectedError,
+  ProducerDisconnectedError,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 import { javaPartitionForKey, type PartitionerFunction } from '../partitioners/index.js';
 import { validateTopicName } from '../topic-name.js';
@@ -51,27 +63,25 @@ import type {
 
 export { InvalidMessageError } from './message-checks.js';
 
+/** KafkaJS's producer events (`producer.on(producer.events.REQUEST, e => ...)`), with its payloads. */
 export const ProducerEvents = {
   CONNECT: 'producer.connect',
   DISCONNECT: 'producer.disconnect',
+  ...networkEvents('producer'),
 } as const;
 
 export type ProducerEventName = (typeof ProducerEvents)[keyof typeof ProducerEvents];
 
 /** KafkaJS's event envelope, as the consumer's events have it. */
-export interface ProducerEvent {
-  id: number;
-  type: ProducerEventName;
-  timestamp: number;
-  payload: Record<string, unknown>;
-}
+export type ProducerEvent = InstrumentationEvent<Record<string, unknown>, ProducerEventName>;
 
 type Topicish = { topic: string; messages: Message<unknown, unknown>[] };
 
 export class Producer<K = Bytes, V = Bytes> {
   readonly events = ProducerEvents;
-  private readonly emitter = new EventEmitter();
-  private nextEventId = 0;
+  private readonly emitter = new InstrumentationEmitter<ProducerEventName>();
+  /** Who this producer is in diagnostics events (docs/observability.md). */
+  private readonly info: ClientInfo;
   private readonly accumulator: Accumulator;
   private readonly partitioner: PartitionerFunction | null;
   private connected = false;
@@ -99,7 +109,14 @@ export class Producer<K = Bytes, V = Bytes> {
     readonly config: ResolvedProducerConfig,
     private readonly log: Logger,
   ) {
-    this.accumulator = new Accumulator(config, cluster, log);
+    this.info = {
+      type: 'producer',
+      clientId: cluster.config.clientId,
+      ...(config.transactionalId !== null && { transactionalId: config.transactionalId }),
+    };
+    cluster.requestMetrics.client = this.info;
+    cluster.requestMetrics.emitTo(this.emitter, ProducerEvents);
+    this.accumulator = new Accumulator(config, cluster, log, new ProducerMetricsRecorder());
     this.partitioner = config.builtInPartitioner ? null : config.partitioner();
     if (config.transactionalId !== null) {
       const acc = this.accumulator;
@@ -123,20 +140,30 @@ export class Producer<K = Bytes, V = Bytes> {
       );
       acc.transactions = this.transactions;
     }
+    if (channels.clientCreated.hasSubscribers)
+      channels.clientCreated.publish({ client: this.info, instance: this });
   }
 
   logger(): Logger {
     return this.log;
   }
 
-  on(event: ProducerEventName, listener: (event: ProducerEvent) => void): () => void {
-    this.emitter.on(event, listener);
-    return () => this.emitter.off(event, listener);
+  /** KafkaJS's instrumentation events (ProducerEvents); returns a function that removes the listener. */
+  on(event: ProducerEventName, listener: (e: ProducerEvent) => void): () => void {
+    return this.emitter.on(event, listener);
   }
 
-  private emit(type: ProducerEventName): void {
-    const event: ProducerEvent = { id: this.nextEventId++, type, timestamp: Date.now(), payload: {} };
-    this.emitter.emit(type, event);
+  /**
+   * The Java client's most used producer metrics, as numbers (docs/observability.md): records and
+   * bytes sent, errors, retries, batch sizes, request latency per broker, buffer memory.
+   */
+  metrics(): ProducerMetrics {
+    const memory = this.accumulator.memory;
+    return this.accumulator.metrics.snapshot(this.info, this.cluster.requestMetrics.snapshot(), {
+      total: memory.total,
+      used: memory.used,
+      waiting: memory.waiting,
+    });
   }
 
   /** Connects; a transactional producer also initializes its transactions (fencing older instances). */
@@ -153,7 +180,7 @@ export class Producer<K = Bytes, V = Bytes> {
     }
     this.connected = true;
     this.closing = null;
-    this.emit(ProducerEvents.CONNECT);
+    this.emitter.emit(ProducerEvents.CONNECT, null);
   }
 
   /**
@@ -198,7 +225,7 @@ export class Producer<K = Bytes, V = Bytes> {
       this.transactions?.close();
       this.accumulator.close();
       await this.cluster.disconnect();
-      this.emit(ProducerEvents.DISCONNECT);
+      this.emitter.emit(ProducerEvents.DISCONNECT, null);
     }
   }
 
@@ -317,7 +344,7 @@ export class Producer<K = Bytes, V = Bytes> {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.sendGroups([record as unknown as Topicish], record);
+    return this.sendGroups([record as unknown as Topicish], record, 'send');
   }
 
   sendBatch(batch: ProducerBatch<K, V>): Promise<SendResult> {
@@ -334,10 +361,15 @@ export class Producer<K = Bytes, V = Bytes> {
     return this.sendGroups(
       batch.topicMessages as unknown as TopicMessages<unknown, unknown>[] as Topicish[],
       batch,
+      'sendBatch',
     );
   }
 
-  private sendGroups(groups: Topicish[], options: SendOptions): Promise<SendResult> {
+  private sendGroups(
+    groups: Topicish[],
+    options: SendOptions,
+    operation: SendEvent['operation'],
+  ): Promise<SendResult> {
     if (!this.connected) {
       return Promise.reject(
         new NotConnectedError(
@@ -376,6 +408,29 @@ export class Producer<K = Bytes, V = Bytes> {
     } catch (err) {
       return Promise.reject(err);
     }
+    if (channels.send.hasSubscribers) {
+      const event: SendEvent = {
+        client: this.info,
+        operation,
+        topicMessages: groups,
+        messageCount: total,
+        acks,
+      };
+      return traceOperation(channels.send, event, () =>
+        this.startSend(groups, options, acks, compression, total),
+      ) as Promise<SendResult>;
+    }
+    return this.startSend(groups, options, acks, compression, total);
+  }
+
+  /** Sends a validated call: waits for metadata where needed, then appends its messages in call order. */
+  private startSend(
+    groups: Topicish[],
+    options: SendOptions,
+    acks: number,
+    compression: number,
+    total: number,
+  ): Promise<SendResult> {
     const metadata = this.cluster.metadata;
     let missing: string[] | null = null;
     for (const g of groups) {

@@ -12,6 +12,9 @@
 import { ApiKey, CompressionType, type ProduceRequest, type ProduceResponse } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
 import type { ResolvedProducerConfig } from '../config/producer-options.js';
+import { type ClientInfo, channels, type ProduceEvent } from '../diagnostics/channels.js';
+import type { ProducerMetricsRecorder } from '../diagnostics/metrics/producer-metrics.js';
+import { settled, started } from '../diagnostics/trace.js';
 import { UnsupportedApiVersionError } from '../errors.js';
 import type { ProducerBatchState } from './batch.js';
 import type { Idempotence } from './idempotence.js';
@@ -29,6 +32,9 @@ export interface SinkContext {
   readonly cluster: Pick<Cluster, 'connectionFor'>;
   readonly idempotence: Idempotence;
   readonly responses: ProduceResponseHandler;
+  readonly metrics: ProducerMetricsRecorder;
+  /** Who sends (diagnostics events). */
+  readonly client: ClientInfo;
   /** The drain takes a partition's open batch. */
   closeForSend(pb: PartitionBuffer): void;
   /** A batch going out may hold more than it reserved: account for it. */
@@ -141,6 +147,7 @@ export class Sink {
     let requestError: Error | null = null;
     let response: ProduceResponse | null = null;
     let broker = `node ${this.nodeId}`;
+    let trace: ProduceEvent | null = null;
     try {
       // Build (header, CRC, compression) once; a retry resends the same bytes (and sequence numbers).
       // Compression of big batches may run on the threadpool.
@@ -160,6 +167,8 @@ export class Sink {
         }
       }
       if (pending) await Promise.all(pending);
+      this.ctx.metrics.requestSent(batches, Date.now());
+      if (channels.produce.hasSubscribers) trace = produceEvent(this.ctx.client, this.nodeId, acks, batches);
       const conn = await this.ctx.cluster.connectionFor(this.nodeId, 'produce');
       broker = conn.config.label;
       const version = conn.versionFor(ApiKey.Produce);
@@ -189,8 +198,41 @@ export class Sink {
     if (requestError) responses.requestFailed(batches, requestError, now);
     else if (response === null) responses.written(batches);
     else responses.handle(batches, response, broker, now);
+    if (trace !== null) {
+      for (let i = 0; i < batches.length; i++) {
+        const b = batches[i];
+        trace.batches[i].baseOffset = b.done && b.baseOffset >= 0n ? String(b.baseOffset) : null;
+      }
+      settled(channels.produce, trace, requestError ?? undefined);
+    }
     this.ctx.drainAll();
   }
+}
+
+/** The samsa:producer:produce event of a request about to go out (built only with subscribers). */
+function produceEvent(
+  client: ClientInfo,
+  nodeId: number,
+  acks: number,
+  batches: readonly ProducerBatchState[],
+): ProduceEvent {
+  let records = 0;
+  let bytes = 0;
+  const list = batches.map((b) => {
+    records += b.count;
+    bytes += b.bytes?.length ?? b.size;
+    return {
+      topic: b.topic,
+      partition: b.partition,
+      records: b.count,
+      bytes: b.bytes?.length ?? b.size,
+      attempt: b.attempts + 1,
+      baseOffset: null,
+    };
+  });
+  const event: ProduceEvent = { client, nodeId, acks, batches: list, records, bytes };
+  started(channels.produce, event);
+  return event;
 }
 
 /** The Produce request for `batches` (at most one per partition), grouped by topic in order. */

@@ -2,9 +2,10 @@ import { ApiKey, type OffsetCommitRequest } from '@samsa/protocol';
 import { describe, expect, it } from 'vitest';
 import { CommitFailedError, FencedInstanceIdError } from '../../src/cluster/group-errors.js';
 import { ConsumerStateError } from '../../src/consumer/errors.js';
-import { type ConsumerEvent, ConsumerEventEmitter, ConsumerEvents } from '../../src/consumer/events.js';
+import { type ConsumerEvent, ConsumerEvents } from '../../src/consumer/events.js';
 import { OffsetCommitter } from '../../src/consumer/offset-committer.js';
 import { PartitionState } from '../../src/consumer/partition-state.js';
+import { consumerDiagnostics } from '../../src/diagnostics/consumer-diagnostics.js';
 import { ConfigurationError, ErrorCode } from '../../src/errors.js';
 import { nullLogger } from '../../src/logger.js';
 import { FakeCluster } from '../helpers/fake-cluster.js';
@@ -53,14 +54,14 @@ function setup(options: { errorCode?: number; manual?: boolean; answer?: () => P
     assigned.set(p.key, p);
     return p;
   };
-  const emitter = new ConsumerEventEmitter();
+  const diagnostics = consumerDiagnostics('c', 'g');
   const events: ConsumerEvent[] = [];
-  emitter.on(ConsumerEvents.COMMIT_OFFSETS, (e) => events.push(e));
+  diagnostics.events.on(ConsumerEvents.COMMIT_OFFSETS, (e) => events.push(e));
   const committer = new OffsetCommitter(
     fakeMembership(cluster),
     assigned,
     { groupId: 'g', groupInstanceId: null, defaultApiTimeoutMs: 5000, retryBackoffMs: 1 },
-    emitter,
+    diagnostics,
     nullLogger,
     {
       mayAutoCommit: () => true,

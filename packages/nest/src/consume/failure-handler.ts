@@ -1,9 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
 import type { EachBatchPayload, ProducerLike, ProducerRecord } from '../client/kafka-like.js';
+import { inFailedAttemptScope } from '../subscribe/handler-tracing.js';
 import { backOff } from './backoff.js';
 import type { ContainerStats } from './container-stats.js';
 import { deadLetterMessage } from './dead-letter.js';
 import type { FailedRecords } from './delivery.js';
+import { earnsRetry } from './retry-policy.js';
 import type { ShutdownGate } from './shutdown-gate.js';
 import type { SubscriptionSpec } from './subscription-spec.js';
 
@@ -48,7 +50,7 @@ export class FailureHandler {
 
   /** Whether `error`, thrown by attempt number `attempt`, earns another attempt. */
   retries(error: unknown, attempt: number): boolean {
-    return this.spec.retry.retryable(error) && attempt < this.spec.retry.attempts;
+    return earnsRetry(this.spec.retry, error, attempt);
   }
 
   /** Waits before the next attempt, heartbeating; false if shutdown began (the record is left for later). */
@@ -73,7 +75,8 @@ export class FailureHandler {
               deadLetterMessage({ topic, partition, groupId: this.spec.groupId, message, error, attempts }),
             ),
           };
-    if (!(await this.outlet.deliver(failed, deadLetters))) return false;
+    // In the last attempt's context, so the dead letter stays in the record's trace.
+    if (!(await inFailedAttemptScope(error, () => this.outlet.deliver(failed, deadLetters)))) return false;
     const reason = error instanceof Error ? error.message : String(error);
     const where = `${topic}[${partition}]@${messages.map((m) => m.offset).join(',')}`;
     if (target === undefined) {

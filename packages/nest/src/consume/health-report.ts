@@ -1,4 +1,5 @@
 import type { AdminLike } from '../client/kafka-like.js';
+import type { ConsumerHealthMetrics, ProducerHealthMetrics } from '../health/client-metrics.js';
 import type { ContainerState, ContainerStats } from './container-stats.js';
 import type { SubscriptionContainer } from './subscription-container.js';
 
@@ -11,6 +12,8 @@ export interface ConsumerHealth {
   lag: number;
   stats: ContainerStats;
   error?: string;
+  /** With `healthMetrics`: the consumer's client metrics (lag as it sees it, rates, latencies). */
+  metrics?: ConsumerHealthMetrics;
 }
 
 export interface SamsaHealthReport {
@@ -20,6 +23,8 @@ export interface SamsaHealthReport {
   totalLag: number;
   /** Every consumer is running and the brokers answered. */
   healthy: boolean;
+  /** With `healthMetrics`: the producer's client metrics, once it is connected. */
+  producer?: ProducerHealthMetrics;
 }
 
 /** Broker connectivity, each consumer's state, and its group's lag, read through the admin client. */

@@ -10,6 +10,11 @@ export interface RetryPolicy {
   retryable(error: unknown): boolean;
 }
 
+/** Whether `error`, thrown by attempt number `attempt`, earns another attempt under `policy`. */
+export function earnsRetry(policy: RetryPolicy, error: unknown, attempt: number): boolean {
+  return policy.retryable(error) && attempt < policy.attempts;
+}
+
 export const DEFAULT_RETRY = { attempts: 3, initialMs: 100, multiplier: 2, maxMs: 5_000 } as const;
 
 /** Errors that fail the same way however often they are retried. */

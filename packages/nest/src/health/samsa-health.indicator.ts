@@ -1,9 +1,12 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { HealthIndicatorResult, HealthIndicatorStatus } from '@nestjs/terminus';
 import type { AdminLike, KafkaLike } from '../client/kafka-like.js';
 import { buildHealthReport, type SamsaHealthReport } from '../consume/health-report.js';
 import { SamsaConsumers } from '../consume/samsa.consumers.js';
-import { SAMSA_KAFKA } from '../module/tokens.js';
+import type { ResolvedSamsaOptions } from '../module/samsa-module-options.js';
+import { SAMSA_KAFKA, SAMSA_OPTIONS } from '../module/tokens.js';
+import { SamsaProducer } from '../produce/samsa.producer.js';
+import { consumerHealthMetrics, producerHealthMetrics } from './client-metrics.js';
 
 export interface SamsaHealthCheckOptions {
   /** Report `degraded` (still HTTP 200) when the summed lag of all groups exceeds this many records. */
@@ -33,6 +36,8 @@ export class SamsaHealthIndicator implements OnApplicationShutdown {
   constructor(
     @Inject(SAMSA_KAFKA) private readonly kafka: KafkaLike,
     @Inject(SamsaConsumers) private readonly consumers: SamsaConsumers,
+    @Optional() @Inject(SAMSA_OPTIONS) private readonly options?: ResolvedSamsaOptions,
+    @Optional() @Inject(SamsaProducer) private readonly producer?: SamsaProducer,
   ) {}
 
   /** The raw report, for your own endpoints or logs. */
@@ -53,13 +58,27 @@ export class SamsaHealthIndicator implements OnApplicationShutdown {
       );
     });
     try {
-      return await Promise.race([
+      const report = await Promise.race([
         this.admin.then((admin) => buildHealthReport(admin, this.consumers.all())),
         timeout,
       ]);
+      return this.options?.healthMetrics ? this.withMetrics(report) : report;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** `healthMetrics`: each consumer's client metrics, and the producer's once it is connected. */
+  private async withMetrics(report: SamsaHealthReport): Promise<SamsaHealthReport> {
+    const byHandler = new Map(this.consumers.all().map((c) => [c.spec.id, c]));
+    const consumers = report.consumers.map((entry) => {
+      const metrics = consumerHealthMetrics(byHandler.get(entry.handler)?.consumer);
+      return metrics === undefined ? entry : { ...entry, metrics };
+    });
+    const producer = this.producer?.isConnected()
+      ? producerHealthMetrics(await this.producer.connected())
+      : undefined;
+    return { ...report, consumers, ...(producer !== undefined && { producer }) };
   }
 
   async isHealthy<const Key extends string = 'kafka'>(

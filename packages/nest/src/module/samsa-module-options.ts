@@ -60,6 +60,13 @@ export interface SamsaModuleOptions {
   client?: KafkaLike;
   /** Where consumer and producer logs go. Default: Nest's `Logger`; `false` silences them. */
   logger?: LoggerService | false;
+  /**
+   * Add each consumer's client metrics (`consumer.metrics()` of @samsa/core-client: records consumed,
+   * lag per partition as the consumer sees it, fetch and commit latency, rebalances, last heartbeat)
+   * and the producer's to `SamsaHealthIndicator`'s details. Clients without `metrics()` (KafkaJS) are
+   * left out. Default false.
+   */
+  healthMetrics?: boolean;
 }
 
 export interface SamsaModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {

@@ -22,6 +22,7 @@ const KNOWN_KEYS: readonly (keyof SamsaModuleOptions)[] = [
   'clientConfig',
   'client',
   'logger',
+  'healthMetrics',
 ];
 
 const CLIENT_ID = /^[A-Za-z0-9._-]+$/;
@@ -101,6 +102,9 @@ export function validateSamsaOptions(input: unknown): ResolvedSamsaOptions {
   }
   if (options.startConsumers !== undefined && typeof options.startConsumers !== 'boolean') {
     problems.push(`'startConsumers' must be true or false (got ${describeValue(options.startConsumers)})`);
+  }
+  if (options.healthMetrics !== undefined && typeof options.healthMetrics !== 'boolean') {
+    problems.push(`'healthMetrics' must be true or false (got ${describeValue(options.healthMetrics)})`);
   }
   for (const key of ['consumer', 'producer', 'clientConfig'] as const) {
     const value = options[key];

@@ -84,6 +84,11 @@ export class SamsaProducer implements OnApplicationShutdown {
     }
   }
 
+  /** Whether the client producer is connected (something was published). */
+  isConnected(): boolean {
+    return this.producer !== undefined;
+  }
+
   /** The connected client producer (connects on first use); it never takes part in a transaction. */
   connected(): Promise<ProducerLike> {
     if (this.producer) return Promise.resolve(this.producer);

@@ -14,6 +14,7 @@ import { SamsaProducer } from '../produce/samsa.producer.js';
 import type { ValueCodec } from '../serde/value-codec.js';
 import { SUBSCRIBE_METADATA } from './constants.js';
 import { createHandlerInvoker } from './handler-invoker.js';
+import { traceHandler } from './handler-tracing.js';
 import { resolveSubscription } from './resolve-subscription.js';
 import { checkGroupOverlaps, sharedGroups } from './shared-groups.js';
 import type { SubscribeMetadata } from './subscribe.decorator.js';
@@ -90,14 +91,16 @@ export class SamsaExplorer implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.started) return;
     this.started = true;
     const handlers = this.discover();
-    const specs: SubscriptionSpec[] = handlers.map((handler) =>
-      resolveSubscription(
+    const specs: SubscriptionSpec[] = handlers.map((handler) => {
+      const spec = resolveSubscription(
         handler.id,
         handler.metadata,
         this.options,
         createHandlerInvoker(this.contextCreator, handler.instance, handler.methodName),
-      ),
-    );
+      );
+      // Every invocation on samsa:nest:handle, for tracers (handler-tracing.ts).
+      return { ...spec, invoke: traceHandler(spec) };
+    });
     checkGroupOverlaps(specs);
     if (this.options.client) {
       for (const [group, ids] of sharedGroups(specs)) {

@@ -59,7 +59,14 @@ describe('SamsaModule options', () => {
   it("words unknown options and bad values as @samsa/core-client's options do", () => {
     let error: unknown;
     try {
-      validateSamsaOptions({ brokers: 'h:1', clientId: 'x', startConsumers: 'yes', groupId: 5, shutdown: 1 });
+      validateSamsaOptions({
+        brokers: 'h:1',
+        clientId: 'x',
+        startConsumers: 'yes',
+        groupId: 5,
+        shutdown: 1,
+        healthMetrics: 1,
+      });
     } catch (caught) {
       error = caught;
     }
@@ -67,6 +74,7 @@ describe('SamsaModule options', () => {
       `unknown option 'shutdown'`,
       `'groupId' must be a non-empty string when set (got 5)`,
       `'startConsumers' must be true or false (got "yes")`,
+      `'healthMetrics' must be true or false (got 1)`,
     ]);
     expect(() => validateSamsaOptions({ brokers: 'h:1', clientId: 'x', shutdown_timeout: 1 })).toThrow(
       `unknown option 'shutdown_timeout' (did you mean 'shutdownTimeoutMs'?)`,

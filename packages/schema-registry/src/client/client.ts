@@ -92,6 +92,11 @@ export class SchemaRegistryClient {
     this.fetchImpl = options.fetch ?? fetch;
   }
 
+  /** The registry's base URL, without a trailing slash. */
+  get url(): string {
+    return this.baseUrl;
+  }
+
   /** Sends one request, retrying transient failures. Returns the parsed JSON body (or text for raw endpoints). */
   async request<T>(method: string, path: string, body?: unknown, raw = false): Promise<T> {
     const retries = this.options.retries ?? 3;

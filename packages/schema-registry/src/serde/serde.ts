@@ -7,6 +7,11 @@ import {
   subjectNameStrategies,
 } from '../client/subject-names.js';
 import { checkCompatibility } from '../compatibility/reader-writer.js';
+import {
+  type RegistryCacheEvent,
+  type RegistryLookupEvent,
+  registryChannels,
+} from '../diagnostics/channels.js';
 import { InvalidValueError, SchemaTooDeepError, SerdeError } from '../errors.js';
 import { checkValueNesting, isStackOverflow } from '../nesting.js';
 import type { SchemaReference } from '../server/records.js';
@@ -104,10 +109,26 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
     if (!id) {
       const { client } = this.options;
       const input = { schema: this.schemaText, references: this.options.references };
-      if (this.options.useLatestVersion) id = client.getLatest(subject).then((latest) => latest.id);
-      else if (this.options.autoRegister === false)
-        id = client.lookup(subject, input, { normalize: this.options.normalize }).then((found) => found.id);
-      else id = client.register(subject, input, { normalize: this.options.normalize });
+      const mode = this.options.useLatestVersion
+        ? 'latest'
+        : this.options.autoRegister === false
+          ? 'lookup'
+          : 'register';
+      const ask = (): Promise<number> => {
+        if (mode === 'latest') return client.getLatest(subject).then((latest) => latest.id);
+        if (mode === 'lookup')
+          return client
+            .lookup(subject, input, { normalize: this.options.normalize })
+            .then((found) => found.id);
+        return client.register(subject, input, { normalize: this.options.normalize });
+      };
+      if (registryChannels.lookup.hasSubscribers) {
+        const event: RegistryLookupEvent = { operation: 'schemaId', registry: client.url, subject, mode };
+        id = registryChannels.lookup.tracePromise(async () => {
+          event.id = await ask();
+          return event.id;
+        }, event);
+      } else id = ask();
       this.ids.set(subject, id);
       id.catch(() => this.ids.delete(subject));
     }
@@ -116,6 +137,12 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
 
   async serialize(topic: string, value: T): Promise<Buffer> {
     let id = this.idsByTopic.get(topic);
+    if (registryChannels.cache.hasSubscribers)
+      registryChannels.cache.publish({
+        operation: 'schemaId',
+        hit: id !== undefined,
+        topic,
+      } satisfies RegistryCacheEvent);
     if (id === undefined) {
       id = await this.schemaId(topic);
       this.idsByTopic.set(topic, id);
@@ -219,13 +246,25 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
     }
   }
 
-  async deserialize(_topic: string, data: Buffer): Promise<T> {
+  async deserialize(topic: string, data: Buffer): Promise<T> {
     const id = readSchemaId(data);
     const ready = this.ready.get(id);
+    if (registryChannels.cache.hasSubscribers)
+      registryChannels.cache.publish({
+        operation: 'schema',
+        hit: ready !== undefined,
+        topic,
+      } satisfies RegistryCacheEvent);
     if (ready) return this.fromAvro ? this.fromAvro(ready.read(data)) : (ready.read(data) as T);
     let reader = this.readers.get(id);
     if (!reader) {
-      reader = this.buildReader(id);
+      reader = registryChannels.lookup.hasSubscribers
+        ? registryChannels.lookup.tracePromise(() => this.buildReader(id), {
+            operation: 'schema',
+            registry: this.options.client.url,
+            id,
+          } satisfies RegistryLookupEvent)
+        : this.buildReader(id);
       this.readers.set(id, reader);
       reader.catch(() => this.readers.delete(id));
     }

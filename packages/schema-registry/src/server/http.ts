@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { CompatibilityLevel } from '../compatibility/levels.js';
+import { type RegistryRequestEvent, registryChannels } from '../diagnostics/channels.js';
 import { createKafkaStorage, type KafkaStorageOptions } from './kafka/storage.js';
 import { RegistryOperationError } from './registry/errors.js';
 import { Registry } from './registry/registry.js';
@@ -112,11 +113,16 @@ export class RegistryServer {
     this.registry = new Registry(this.log, { defaultCompatibility: options.defaultCompatibility });
     this.maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
     this.server = createServer((request, response) => {
-      const done = this.handle(request, response).catch((error) => {
-        options.logger?.(`request failed: ${(error as Error).stack ?? error}`);
-        if (!response.headersSent) this.sendError(response, V1, Errors.storeError('Internal server error'));
-        else response.destroy();
-      });
+      const answer = (event?: RegistryRequestEvent) =>
+        this.handle(request, response, event).catch((error) => {
+          options.logger?.(`request failed: ${(error as Error).stack ?? error}`);
+          if (event) event.error = error;
+          if (!response.headersSent) this.sendError(response, V1, Errors.storeError('Internal server error'));
+          else response.destroy();
+        });
+      const done = registryChannels.request.hasSubscribers
+        ? traceRequest(request, response, answer)
+        : answer();
       this.inFlight.add(done);
       void done.finally(() => this.inFlight.delete(done));
     });
@@ -202,7 +208,12 @@ export class RegistryServer {
     });
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** Answers one request; `event` (when traced) learns the matched route. */
+  private async handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    event?: RegistryRequestEvent,
+  ): Promise<void> {
     const mediaType = negotiate(request.headers.accept);
     if (!this.authorized(request)) {
       response.setHeader('WWW-Authenticate', 'Basic realm="SchemaRegistry"');
@@ -225,6 +236,7 @@ export class RegistryServer {
         request.resume();
         throw matched.error === 'not-found' ? Errors.notFound() : Errors.methodNotAllowed();
       }
+      if (event) event.route = matched.route.path;
       const raw = await this.readBody(request);
       let body: unknown;
       if (method === 'POST' || method === 'PUT') {
@@ -267,6 +279,7 @@ export class RegistryServer {
         );
       } else {
         this.options.logger?.(`unexpected error: ${(error as Error).stack ?? error}`);
+        if (event) event.error = error;
         this.sendError(
           response,
           mediaType ?? V1,
@@ -386,6 +399,23 @@ export class RegistryServer {
     });
     response.end(text);
   }
+}
+
+/** One request on `samsa:registry:request`, settled once the response is answered (its status known). */
+function traceRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  answer: (event: RegistryRequestEvent) => Promise<void>,
+): Promise<void> {
+  const event: RegistryRequestEvent = {
+    method: request.method ?? 'GET',
+    path: (request.url ?? '/').split('?')[0]!,
+    headers: request.headers,
+  };
+  return registryChannels.request.tracePromise(async () => {
+    await answer(event);
+    event.status = response.statusCode;
+  }, event);
 }
 
 /** Creates and starts a registry server; resolves once it listens. */

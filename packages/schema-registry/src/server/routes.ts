@@ -26,6 +26,8 @@ export interface RouteResult {
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The path template (`/subjects/:subject/versions`), for metrics and traces. */
+  path: string;
   /** Path segments; `:x` matches any one segment (already percent-decoded). */
   pattern: string[];
   /** Writes run only on the leader; a follower forwards them. */
@@ -35,6 +37,7 @@ export interface Route {
 
 const route = (method: Route['method'], path: string, write: boolean, handle: Route['handle']): Route => ({
   method,
+  path,
   pattern: path.split('/').filter(Boolean),
   write,
   handle,

@@ -63,6 +63,8 @@ export class ChunkReader {
   private readonly abortedQueue: { producerId: bigint; firstOffset: bigint }[];
   private readonly abortedProducers = new Set<bigint>();
   private done = false;
+  /** Date.now() when delivery of the chunk began, for KafkaJS's batch-process events; -1 until then. */
+  processStartedAt = -1;
 
   constructor(
     readonly chunk: FetchedChunk,

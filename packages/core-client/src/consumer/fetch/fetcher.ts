@@ -10,11 +10,15 @@
  * after a back-off, OFFSET_OUT_OF_RANGE asks for a reset, anything fatal goes to `onError`.
  */
 import { ApiKey, BatchField, type FetchRequest, type FetchResponse, ZERO_UUID } from '@samsa/protocol';
+import { channels, type FetchEvent, type FetchedPartition } from '../../diagnostics/channels.js';
+import type { ConsumerDiagnostics } from '../../diagnostics/consumer-diagnostics.js';
+import { settled, started } from '../../diagnostics/trace.js';
 import { createKafkaError, ErrorCode, RequestAbortedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ClusterLike } from '../cluster-like.js';
 import type { AutoOffsetReset, IsolationLevel } from '../config.js';
 import { NoOffsetForPartitionError } from '../errors.js';
+import { ConsumerEvents } from '../events.js';
 import type { PartitionState } from '../partition-state.js';
 import { scanBatches } from './batch-scan.js';
 import { BatchDecodeFailure } from './corrupt-batches.js';
@@ -31,6 +35,8 @@ export interface FetcherConfig {
   requestTimeoutMs: number;
   autoOffsetReset: AutoOffsetReset;
   logger: Logger;
+  /** Events and metrics of the consumer (left out in tests). */
+  diagnostics?: ConsumerDiagnostics;
 }
 
 export interface FetcherHooks {
@@ -96,6 +102,9 @@ export class Fetcher {
   private readonly deferredSince = new Map<number, number>();
   /** Total bytes buffered over all partitions, kept by the consumer through `released`. */
   private totalBuffered = 0;
+  /** What the response being handled brought: bytes and record batches appended. */
+  private responseBytes = 0;
+  private responseBatches = 0;
 
   constructor(
     private readonly cluster: ClusterLike,
@@ -352,17 +361,77 @@ export class Fetcher {
       };
     };
     for (const p of partitions) p.leaderEpoch = this.leaderEpochOf(p);
-    const { version, response } = await this.cluster.request(node, ApiKey.Fetch, build, {
-      purpose: 'fetch',
-      timeoutMs: config.requestTimeoutMs + maxWaitMs,
-      signal,
-    });
+    const diagnostics = config.diagnostics;
+    diagnostics?.events.emit(ConsumerEvents.FETCH_START, { nodeId: node });
+    const trace = channels.fetch.hasSubscribers ? this.fetchEvent(node, partitions, maxWaitMs) : null;
+    const startedAt = performance.now();
+    let fetched: Awaited<ReturnType<typeof this.cluster.request<typeof ApiKey.Fetch>>>;
+    try {
+      fetched = await this.cluster.request(node, ApiKey.Fetch, build, {
+        purpose: 'fetch',
+        timeoutMs: config.requestTimeoutMs + maxWaitMs,
+        signal,
+      });
+    } catch (err) {
+      if (trace !== null) settled(channels.fetch, trace.event, err);
+      throw err;
+    }
+    const { version, response } = fetched;
+    this.responseBytes = 0;
+    this.responseBatches = 0;
     try {
       if (!this.running || signal.aborted) return;
-      this.handleResponse(node, response, version >= 13, byTopic, nameById, epochs, offsets);
+      this.handleResponse(
+        node,
+        response,
+        version >= 13,
+        byTopic,
+        nameById,
+        epochs,
+        offsets,
+        trace?.byPartition,
+      );
     } finally {
       releaseRecords(response);
+      const ms = performance.now() - startedAt;
+      diagnostics?.metrics.fetched(ms, this.responseBytes);
+      diagnostics?.events.emit(ConsumerEvents.FETCH, {
+        numberOfBatches: this.responseBatches,
+        duration: Math.round(ms),
+        nodeId: node,
+      });
+      if (trace !== null) {
+        trace.event.bytes = this.responseBytes;
+        settled(channels.fetch, trace.event);
+      }
     }
+  }
+
+  /** The samsa:consumer:fetch event of a fetch going out, and its entries by partition. */
+  private fetchEvent(node: number, partitions: PartitionState[], maxWaitMs: number) {
+    const diagnostics = this.config.diagnostics;
+    const byPartition = new Map<PartitionState, FetchedPartition>();
+    const event: FetchEvent = {
+      client: diagnostics?.client ?? { type: 'consumer', clientId: '' },
+      groupId: diagnostics?.groupId ?? '',
+      nodeId: node,
+      maxWaitMs,
+      partitions: partitions.map((p) => {
+        const entry: FetchedPartition = {
+          topic: p.topic,
+          partition: p.partition,
+          fetchOffset: String(p.position),
+          highWatermark: '-1',
+          bytes: 0,
+          errorCode: 0,
+        };
+        byPartition.set(p, entry);
+        return entry;
+      }),
+      bytes: 0,
+    };
+    started(channels.fetch, event);
+    return { event, byPartition };
   }
 
   private leaderEpochOf(p: PartitionState): number {
@@ -378,6 +447,7 @@ export class Fetcher {
     nameById: Map<string, string>,
     epochs: Map<string, number>,
     offsets: Map<string, bigint>,
+    traced: Map<PartitionState, FetchedPartition> | undefined,
   ): void {
     const topLevel = response.errorCode ?? ErrorCode.NONE;
     if (topLevel !== ErrorCode.NONE) {
@@ -402,7 +472,14 @@ export class Fetcher {
         if (!p || p.revoked || p.fetchEpoch !== epochs.get(p.key)) continue;
         const fetchOffset = offsets.get(p.key)!;
         if (p.position !== fetchOffset) continue;
+        const bytesBefore = this.responseBytes;
         this.handlePartition(node, p, data, fetchOffset, now);
+        const entry = traced?.get(p);
+        if (entry !== undefined) {
+          entry.highWatermark = data.highWatermark.toString();
+          entry.bytes = this.responseBytes - bytesBefore;
+          entry.errorCode = data.errorCode;
+        }
       }
     }
   }
@@ -467,6 +544,8 @@ export class Fetcher {
       });
       p.position = scan.nextOffset;
       this.totalBuffered += scan.bytes;
+      this.responseBytes += scan.bytes;
+      this.responseBatches += scan.batches;
       this.hooks.onData(p);
       return;
     }

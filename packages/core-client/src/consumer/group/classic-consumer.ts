@@ -18,6 +18,8 @@ import {
 } from '../../assignors/consumer-protocol.js';
 import { rebalanceProtocolOf } from '../../assignors/index.js';
 import type { MemberSubscription, PartitionAssignor, RebalanceProtocol } from '../../assignors/types.js';
+import { type ClientInfo, channels, type HeartbeatEvent } from '../../diagnostics/channels.js';
+import { traceOperation } from '../../diagnostics/trace.js';
 import { ErrorCode, KafkaProtocolError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ClusterLike } from '../cluster-like.js';
@@ -38,6 +40,8 @@ export interface ClassicConsumerConfig {
   assignors: readonly PartitionAssignor[];
   clientRack: string | null;
   logger: Logger;
+  /** Who the member is in diagnostics events. */
+  client?: ClientInfo;
 }
 
 /** Partition counts of topics, for the leader; missing topics are left out. */
@@ -63,6 +67,19 @@ export class ClassicConsumerMembership extends ClassicGroupMembership implements
       this.logger,
       onEvent,
     );
+  }
+
+  /** One heartbeat, published on samsa:consumer:heartbeat when it has subscribers. */
+  override heartbeat(signal?: AbortSignal): Promise<number> {
+    if (!channels.heartbeat.hasSubscribers) return super.heartbeat(signal);
+    const event: HeartbeatEvent = {
+      client: this.config.client ?? { type: 'consumer', clientId: '', groupId: this.groupId },
+      groupId: this.groupId,
+      groupProtocol: 'classic',
+      memberId: this.memberId,
+      generationId: this.generationId,
+    };
+    return traceOperation(channels.heartbeat, event, () => super.heartbeat(signal)) as Promise<number>;
   }
 
   startHeartbeats(): void {

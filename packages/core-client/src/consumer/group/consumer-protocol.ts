@@ -26,6 +26,8 @@ import {
 } from '@samsa/protocol';
 import type { RebalanceProtocol, TopicPartitions } from '../../assignors/types.js';
 import { FencedInstanceIdError } from '../../cluster/group-errors.js';
+import { type ClientInfo, channels, type HeartbeatEvent } from '../../diagnostics/channels.js';
+import { settled, started } from '../../diagnostics/trace.js';
 import {
   createKafkaError,
   ErrorCode,
@@ -51,6 +53,8 @@ export interface ConsumerProtocolConfig {
   retryBackoffMs: number;
   requestTimeoutMs: number;
   logger: Logger;
+  /** Who the member is in diagnostics events. */
+  client?: ClientInfo;
 }
 
 /** KIP-848's member epochs in a heartbeat: leave, and leave for a while (static members). */
@@ -342,6 +346,29 @@ export class ConsumerProtocolMembership implements GroupMembership {
     await this.loop;
   }
 
+  /** One heartbeat of the loop, published on samsa:consumer:heartbeat when it has subscribers. */
+  private async loopHeartbeat(signal: AbortSignal): Promise<ConsumerGroupHeartbeatResponse> {
+    const body = { topicPartitions: this.topicIds(this.owned()) };
+    if (!channels.heartbeat.hasSubscribers) return this.heartbeatRequest(body, signal);
+    const event: HeartbeatEvent = {
+      client: this.config.client ?? { type: 'consumer', clientId: '', groupId: this.config.groupId },
+      groupId: this.config.groupId,
+      groupProtocol: 'consumer',
+      memberId: this.memberId,
+      generationId: this.generationId,
+    };
+    started(channels.heartbeat, event);
+    try {
+      const response = await this.heartbeatRequest(body, signal);
+      event.result = response.errorCode;
+      settled(channels.heartbeat, event);
+      return response;
+    } catch (err) {
+      settled(channels.heartbeat, event, err);
+      throw err;
+    }
+  }
+
   private async heartbeatLoop(signal: AbortSignal): Promise<void> {
     let failures = 0;
     let delay = this.heartbeatIntervalMs;
@@ -358,7 +385,7 @@ export class ConsumerProtocolMembership implements GroupMembership {
       };
       let response: ConsumerGroupHeartbeatResponse;
       try {
-        response = await this.heartbeatRequest({ topicPartitions: this.topicIds(this.owned()) }, signal);
+        response = await this.loopHeartbeat(signal);
       } catch (err) {
         if (err instanceof RequestAbortedError || signal.aborted) return;
         if (err instanceof UnsupportedApiVersionError) {
