@@ -57,9 +57,9 @@ export class AccessControl {
   /** The user an `Authorization` header proves, or why it proves none. */
   async authenticate(header: string | undefined): Promise<Principal | AuthenticationFailure> {
     if (header === undefined || header.trim() === '') return 'missing';
-    const space = header.indexOf(' ');
-    if (space < 0 || header.slice(0, space).toLowerCase() !== 'basic') return 'wrong-scheme';
-    const token = header.slice(space + 1).trim();
+    const [scheme = '', ...rest] = header.trim().split(' ');
+    if (scheme.toLowerCase() !== 'basic') return 'wrong-scheme';
+    const token = rest.join(' ').trim();
     if (token.length > MAX_CREDENTIALS_BYTES || !/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return 'malformed';
     const decoded = Buffer.from(token, 'base64').toString('utf8');
     const separator = decoded.indexOf(':');

@@ -88,7 +88,7 @@ export function parseAuthorizationFile(text: string, file: string): Authorizatio
   const parsed = fileShape.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const missing = issue.code === 'invalid_type' && valueAt(json, issue.path) === undefined;
     throw new AuthorizationFileError(file, locationOf(issue.path), missing ? 'is missing' : issue.message);
   }
   const users: AuthorizedUser[] = [];
@@ -141,6 +141,15 @@ export function parseAuthorizationFile(text: string, file: string): Authorizatio
     return { username: entry.username, operation: entry.operation, resource: entry.resource, pattern };
   });
   return { users, permissions, warnings };
+}
+
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  let value = json;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 function locationOf(path: readonly PropertyKey[]): string {
