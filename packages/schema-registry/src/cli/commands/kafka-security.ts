@@ -5,7 +5,7 @@
  * never shows in the process list.
  */
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { type CliCommand, Option, readPem, UsageError } from '@samsa/cli-kit';
+import { type CliCommand, InvalidArgumentError, Option, readPem, UsageError } from '@samsa/cli-kit';
 import type { KafkaConfig } from '@samsa/core-client';
 
 export const KAFKA_SASL_PASSWORD_ENV = 'SAMSA_REGISTRY_KAFKA_SASL_PASSWORD';
@@ -47,7 +47,7 @@ export function addKafkaSecurityOptions(command: CliCommand): CliCommand {
 function mechanism(value: string): Mechanism {
   const lower = value.toLowerCase() as Mechanism;
   if (!MECHANISMS.includes(lower)) {
-    throw new UsageError(`--kafka-sasl-mechanism takes ${MECHANISMS.join(', ')}; not "${value}"`);
+    throw new InvalidArgumentError(`Expected one of ${MECHANISMS.join(', ')} (in any case).`);
   }
   return lower;
 }
