@@ -11,11 +11,12 @@ import { hostname } from 'node:os';
 import type { CompatibilityLevel } from '../compatibility/levels.js';
 import { AccessControl, type BasicAuthUser, type Principal } from './auth/access-control.js';
 import { loadAuthorizationFile } from './auth/authorization-file.js';
+import { readAccess, requiredPermission } from './auth/route-access.js';
 import { createKafkaStorage, type KafkaStorageOptions } from './kafka/storage.js';
 import { RegistryOperationError } from './registry/errors.js';
 import { Registry } from './registry/registry.js';
 import { Errors, RestError, restErrorOf } from './rest-errors.js';
-import { matchRoute, type ReadAccess, type Route } from './routes.js';
+import { matchRoute } from './routes.js';
 import { type LeaderElection, MemoryRegistryLog, type RegistryLog, SoloLeaderElection } from './store.js';
 
 const V1 = 'application/vnd.schemaregistry.v1+json';
@@ -270,11 +271,10 @@ export class RegistryServer {
         request.resume();
         throw matched.error === 'not-found' ? Errors.notFound() : Errors.methodNotAllowed();
       }
-      const access = readAccess(principal);
-      const denied = principal && deniedResource(principal, matched.route, matched.params);
-      if (principal && denied) {
+      const needed = requiredPermission(matched.route, matched.params);
+      if (principal && needed && !principal.may(needed.operation, needed.resource)) {
         request.resume();
-        throw Errors.forbidden(principal.username, denied.operation, denied.resource);
+        throw Errors.forbidden(principal.username, needed.operation, needed.resource);
       }
       const raw = await this.readBody(request);
       let body: unknown;
@@ -296,7 +296,7 @@ export class RegistryServer {
         params: matched.params,
         query: url.searchParams,
         body,
-        access,
+        access: readAccess(principal),
       });
       const payload = result.body as { raw?: string } | unknown;
       const text =
@@ -465,32 +465,6 @@ export class RegistryServer {
     });
     response.end(text);
   }
-}
-
-/** Read access for filtered routes: everything without authorization, else the principal's Read permissions. */
-function readAccess(principal: Principal | undefined): ReadAccess {
-  if (!principal) return { canRead: () => true, requireAnyReadable: () => {} };
-  const canRead = (subject: string) => principal.may('Read', `Subject:${subject}`);
-  return {
-    canRead,
-    requireAnyReadable(subjects, what) {
-      // Karapace's fast path: a user who may read `Subject:*` may read any schema, even one whose subjects are gone.
-      if (principal.may('Read', 'Subject:*') || subjects.some(canRead)) return;
-      throw Errors.forbidden(principal.username, 'Read', `a subject of ${what}`);
-    },
-  };
-}
-
-/** The resource and operation the route needs that the principal lacks, if any. */
-function deniedResource(
-  principal: Principal,
-  route: Route,
-  params: readonly string[],
-): { operation: 'Read' | 'Write'; resource: string } | undefined {
-  const { access } = route;
-  if (access.resource !== 'subject' && access.resource !== 'config') return undefined;
-  const resource = access.resource === 'config' ? 'Config:' : `Subject:${params[0]}`;
-  return principal.may(access.operation, resource) ? undefined : { operation: access.operation, resource };
 }
 
 /** Creates and starts a registry server; resolves once it listens. */
