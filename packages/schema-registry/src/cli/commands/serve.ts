@@ -66,7 +66,7 @@ export function addServeCommand(program: CliCommand, io: CliIo): void {
     )
     .option(
       '--advertised-url <url>',
-      'URL other instances forward writes to (default: http://<host-name>:<port>)',
+      'URL other instances forward writes to (default: http(s)://<host-name>:<port>)',
     )
     .option(
       '--host-name <name>',
