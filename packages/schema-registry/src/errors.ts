@@ -92,3 +92,22 @@ export class RegistryWriterFencedError extends RegistryStoreError {
     super(message, { code: 'REGISTRY_WRITER_FENCED', ...options });
   }
 }
+
+/**
+ * The registry's authorization file (users and permissions, Karapace's format) cannot be used: unreadable, not
+ * JSON, or an entry of the wrong shape. `file` is its path, `location` where in it the problem is
+ * (`users[1].algorithm`; empty for the whole file).
+ */
+export class AuthorizationFileError extends SchemaRegistryError {
+  constructor(
+    readonly file: string,
+    readonly location: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Authorization file ${file}${location === '' ? '' : ` at ${location}`}: ${reason}`, {
+      code: 'AUTHORIZATION_FILE',
+      ...options,
+    });
+  }
+}

@@ -73,6 +73,7 @@ export {
   registryChannels,
 } from './diagnostics/channels.js';
 export {
+  AuthorizationFileError,
   InvalidValueError,
   RegistryResponseError,
   RegistryStoreError,
@@ -123,10 +124,12 @@ export {
 } from './serde/serde.js';
 export { encodeWire, MAGIC_BYTE, readSchemaId } from './serde/wire.js';
 // The registry server and its storage interfaces.
+export { type HashAlgorithm, hashPassword } from './server/auth/password-hash.js';
 export {
   type BasicAuthUser,
   RegistryServer,
   type RegistryServerOptions,
+  type RegistryTlsOptions,
   startRegistryServer,
 } from './server/http.js';
 export { KafkaLeaderElection, type KafkaLeaderElectionOptions } from './server/kafka/kafka-election.js';
@@ -152,6 +155,11 @@ export {
   SoloLeaderElection,
   StaticLeaderElection,
 } from './server/store.js';
+export {
+  type DevCertificateOptions,
+  type DevCertificates,
+  generateDevCertificates,
+} from './server/tls/dev-certificates.js';
 export { type CodegenInput, type CodegenOptions, generateTypeScript } from './typed/codegen.js';
 // Typed events.
 export { type AvroType, avro, defineAvro, type RecordType } from './typed/define.js';

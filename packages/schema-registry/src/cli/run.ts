@@ -1,7 +1,8 @@
-/** The samsa-registry command line: `serve`, `check` and `codegen`. */
+/** The samsa-registry command line: `serve`, `check`, `codegen` and `hash-password`. */
 import { type CliIo, createProgram, runProgram } from '@samsa/cli-kit';
 import { addCheckCommand } from './commands/check.js';
 import { addCodegenCommand } from './commands/codegen.js';
+import { addHashPasswordCommand } from './commands/hash-password.js';
 import { addServeCommand } from './commands/serve.js';
 
 /** Runs samsa-registry with `argv` (the arguments after its name); resolves with the exit code. */
@@ -14,5 +15,6 @@ export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   addServeCommand(program, io);
   addCheckCommand(program, io);
   addCodegenCommand(program, io);
+  addHashPasswordCommand(program, io);
   return runProgram(program, argv);
 }

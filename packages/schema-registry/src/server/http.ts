@@ -1,9 +1,18 @@
-import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { CompatibilityLevel } from '../compatibility/levels.js';
 import { type RegistryRequestEvent, registryChannels } from '../diagnostics/channels.js';
+import { AccessControl, type BasicAuthUser, type Principal } from './auth/access-control.js';
+import { loadAuthorizationFile } from './auth/authorization-file.js';
+import { readAccess, requiredPermission } from './auth/route-access.js';
 import { createKafkaStorage, type KafkaStorageOptions } from './kafka/storage.js';
 import { RegistryOperationError } from './registry/errors.js';
 import { Registry } from './registry/registry.js';
@@ -17,9 +26,18 @@ const JSON_TYPE = 'application/json';
 const PRODUCED = [V1, GENERIC, JSON_TYPE];
 const CONSUMED = new Set([V1, GENERIC, JSON_TYPE, 'application/octet-stream']);
 
-export interface BasicAuthUser {
-  username: string;
-  password: string;
+export type { BasicAuthUser } from './auth/access-control.js';
+
+/** HTTPS: the server's certificate chain and key (PEM), as `https.createServer` takes them. */
+export interface RegistryTlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+  passphrase?: string;
+  /**
+   * CAs (PEM) to trust when forwarding a write to the leader over HTTPS, instead of Node's bundled ones: the CA
+   * that signed the instances' certificates.
+   */
+  ca?: string | Buffer;
 }
 
 export interface RegistryServerOptions {
@@ -44,8 +62,16 @@ export interface RegistryServerOptions {
   host?: string;
   /** 0 picks a free port. Default 8081. */
   port?: number;
-  /** Require HTTP basic auth from these users. */
+  /** Serve HTTPS with this certificate and key (default: plain HTTP). */
+  tls?: RegistryTlsOptions;
+  /** Require HTTP basic auth from these users; each may do everything. */
   basicAuth?: BasicAuthUser[];
+  /**
+   * Require HTTP basic auth from the users of this authorization file (Karapace's format: users with hashed
+   * passwords, permissions per `Subject:` pattern and `Config:`), each limited to what its permissions allow.
+   * Read at start; `reloadAuthorization()` reads it again.
+   */
+  authorizationFile?: string;
   /** Largest request body accepted, in bytes (default 16 MiB; 413 above). */
   maxBodyBytes?: number;
   defaultCompatibility?: CompatibilityLevel;
@@ -94,6 +120,8 @@ export class RegistryServer {
   readonly election: LeaderElection;
   private readonly server: Server;
   private readonly maxBodyBytes: number;
+  /** Undefined when no authentication is asked for. */
+  private readonly access: AccessControl | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private closing = false;
   private started = false;
@@ -112,7 +140,12 @@ export class RegistryServer {
     }
     this.registry = new Registry(this.log, { defaultCompatibility: options.defaultCompatibility });
     this.maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
-    this.server = createServer((request, response) => {
+    const basicAuth = options.basicAuth ?? [];
+    this.access =
+      basicAuth.length > 0 || options.authorizationFile !== undefined
+        ? new AccessControl(basicAuth)
+        : undefined;
+    const listener = (request: IncomingMessage, response: ServerResponse) => {
       const answer = (event?: RegistryRequestEvent) =>
         this.handle(request, response, event).catch((error) => {
           options.logger?.(`request failed: ${(error as Error).stack ?? error}`);
@@ -125,7 +158,11 @@ export class RegistryServer {
         : answer();
       this.inFlight.add(done);
       void done.finally(() => this.inFlight.delete(done));
-    });
+    };
+    const tls = options.tls;
+    this.server = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key, passphrase: tls.passphrase }, listener)
+      : createServer(listener);
     this.server.keepAliveTimeout = 5000;
   }
 
@@ -135,6 +172,7 @@ export class RegistryServer {
    */
   async start(): Promise<string> {
     try {
+      await this.reloadAuthorization();
       await this.registry.start();
       await new Promise<void>((resolve, reject) => {
         this.server.once('error', reject);
@@ -152,6 +190,24 @@ export class RegistryServer {
     return this.url;
   }
 
+  /**
+   * Reads the authorization file again and applies it to the requests that follow (SIGHUP in `serve`). A file
+   * that does not load throws AuthorizationFileError and leaves the rules in force unchanged. Resolves with the
+   * file's warnings (entries that load but probably mean something else than intended).
+   */
+  async reloadAuthorization(): Promise<string[]> {
+    const file = this.options.authorizationFile;
+    if (file === undefined || !this.access) return [];
+    const rules = await loadAuthorizationFile(file);
+    this.access.replaceRules(rules);
+    for (const warning of rules.warnings) this.options.logger?.(`authorization file ${file}: ${warning}`);
+    return rules.warnings;
+  }
+
+  private get scheme(): 'http' | 'https' {
+    return this.options.tls ? 'https' : 'http';
+  }
+
   /** The URL this instance gives other instances (see `advertisedUrl` in the options). */
   get advertisedUrl(): string {
     if (this.options.advertisedUrl) return this.options.advertisedUrl;
@@ -160,14 +216,14 @@ export class RegistryServer {
     const bind = this.options.host ?? '127.0.0.1';
     const host =
       this.options.hostName ?? (bind === '0.0.0.0' || bind === '::' || bind === '' ? hostname() : bind);
-    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    return `${this.scheme}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   }
 
   get url(): string {
     const address = this.server.address() as AddressInfo | null;
     if (!address) throw new Error('The registry server is not listening; call start() first');
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${host}:${address.port}`;
+    return `${this.scheme}://${host}:${address.port}`;
   }
 
   /** Stops accepting connections, lets in-flight requests finish (bounded), then closes the log and election. */
@@ -193,21 +249,6 @@ export class RegistryServer {
     await this.registry.close();
   }
 
-  private authorized(request: IncomingMessage): boolean {
-    const users = this.options.basicAuth;
-    if (!users || users.length === 0) return true;
-    const header = request.headers.authorization;
-    if (!header?.startsWith('Basic ')) return false;
-    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-    const separator = decoded.indexOf(':');
-    if (separator < 0) return false;
-    const given = Buffer.from(decoded);
-    return users.some((user) => {
-      const expected = Buffer.from(`${user.username}:${user.password}`);
-      return expected.length === given.length && timingSafeEqual(expected, given);
-    });
-  }
-
   /** Answers one request; `event` (when traced) learns the matched route. */
   private async handle(
     request: IncomingMessage,
@@ -215,11 +256,16 @@ export class RegistryServer {
     event?: RegistryRequestEvent,
   ): Promise<void> {
     const mediaType = negotiate(request.headers.accept);
-    if (!this.authorized(request)) {
-      response.setHeader('WWW-Authenticate', 'Basic realm="SchemaRegistry"');
-      this.sendError(response, mediaType ?? V1, Errors.unauthorized());
-      request.resume();
-      return;
+    let principal: Principal | undefined;
+    if (this.access) {
+      const authenticated = await this.access.authenticate(request.headers.authorization);
+      if (typeof authenticated === 'string') {
+        response.setHeader('WWW-Authenticate', 'Basic realm="SchemaRegistry", charset="UTF-8"');
+        this.sendError(response, mediaType ?? V1, Errors.unauthorized(authenticated));
+        request.resume();
+        return;
+      }
+      principal = authenticated;
     }
     try {
       if (!mediaType) throw Errors.notAcceptable();
@@ -237,6 +283,11 @@ export class RegistryServer {
         throw matched.error === 'not-found' ? Errors.notFound() : Errors.methodNotAllowed();
       }
       if (event) event.route = matched.route.path;
+      const needed = requiredPermission(matched.route, matched.params);
+      if (principal && needed && !principal.may(needed.operation, needed.resource)) {
+        request.resume();
+        throw Errors.forbidden(principal.username, needed.operation, needed.resource);
+      }
       const raw = await this.readBody(request);
       let body: unknown;
       if (method === 'POST' || method === 'PUT') {
@@ -257,6 +308,7 @@ export class RegistryServer {
         params: matched.params,
         query: url.searchParams,
         body,
+        access: readAccess(principal),
       });
       const payload = result.body as { raw?: string } | unknown;
       const text =
@@ -365,30 +417,57 @@ export class RegistryServer {
     const headers: Record<string, string> = { Accept: mediaType };
     if (request.headers['content-type']) headers['Content-Type'] = request.headers['content-type'];
     if (request.headers.authorization) headers.Authorization = request.headers.authorization;
-    let answer: Response;
+    let answer: { status: number; contentType: string | undefined; text: string };
     try {
-      answer = await fetch(new URL(request.url ?? '/', leader), {
-        method: request.method,
-        headers,
-        body: body.length > 0 ? body : undefined,
-        signal: AbortSignal.timeout(this.options.forwardTimeoutMs ?? 30_000),
-      });
+      answer = await this.send(new URL(request.url ?? '/', leader), request.method ?? 'GET', headers, body);
     } catch (error) {
       const failure = Errors.forwardingFailed(
         `Error while forwarding the request to the leader at ${leader}: ${(error as Error).message}`,
       );
       // Refused: the request never reached the leader, so it is safe to send again once another one leads.
-      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      const code = (error as NodeJS.ErrnoException).code;
       throw Object.assign(failure, { refused: code === 'ECONNREFUSED' });
     }
-    const text = await answer.text();
+    const { text } = answer;
     // Read-your-writes on this instance too: wait (bounded) until the leader's write has reached our replica.
-    if (answer.ok) await this.registry.catchUp().catch(() => {});
+    if (answer.status >= 200 && answer.status < 300) await this.registry.catchUp().catch(() => {});
     response.writeHead(answer.status, {
-      'Content-Type': answer.headers.get('content-type') ?? mediaType,
+      'Content-Type': answer.contentType ?? mediaType,
       'Content-Length': Buffer.byteLength(text),
     });
     response.end(text);
+  }
+
+  /** One request to another instance, over HTTPS trusting `tls.ca` when the leader's URL says https. */
+  private send(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: Buffer,
+  ): Promise<{ status: number; contentType: string | undefined; text: string }> {
+    const timeoutMs = this.options.forwardTimeoutMs ?? 30_000;
+    return new Promise((resolve, reject) => {
+      const options = { method, headers, timeout: timeoutMs };
+      const onAnswer = (incoming: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('error', reject);
+        incoming.on('end', () =>
+          resolve({
+            status: incoming.statusCode ?? 500,
+            contentType: incoming.headers['content-type'],
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      };
+      const outgoing =
+        url.protocol === 'https:'
+          ? httpsRequest(url, { ...options, ca: this.options.tls?.ca }, onAnswer)
+          : httpRequest(url, options, onAnswer);
+      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      outgoing.on('error', reject);
+      outgoing.end(body.length > 0 ? body : undefined);
+    });
   }
 
   private sendError(response: ServerResponse, mediaType: string, error: RestError): void {

@@ -1,4 +1,12 @@
+import type { AuthenticationFailure } from './auth/access-control.js';
 import type { RegistryErrorReason, RegistryOperationError } from './registry/errors.js';
+
+const UNAUTHORIZED: Record<AuthenticationFailure, string> = {
+  missing: 'Unauthorized: this registry requires HTTP basic authentication',
+  'wrong-scheme': 'Unauthorized: only the Basic authentication scheme is accepted',
+  malformed: 'Unauthorized: the Basic credentials are not base64 of user:password',
+  'bad-credentials': 'Unauthorized: wrong user name or password',
+};
 
 /** The registry's REST errors: HTTP status plus Confluent's `error_code` and message wording. */
 export class RestError extends Error {
@@ -54,7 +62,11 @@ export const Errors = {
       413,
       `Request body larger than ${limit} bytes; raise --max-body-bytes if this is intended`,
     ),
-  unauthorized: () => new RestError(401, 401, 'Unauthorized'),
+  /** No usable credentials (with a `WWW-Authenticate` challenge); 40101 as Confluent's security plugins answer. */
+  unauthorized: (why: AuthenticationFailure) => new RestError(401, 40101, UNAUTHORIZED[why]),
+  /** Authenticated, but the authorization file grants no such permission (Confluent's 40301 wording). */
+  forbidden: (username: string, operation: 'Read' | 'Write', resource: string) =>
+    new RestError(403, 40301, `User ${username} is denied operation ${operation} on ${resource}`),
 };
 
 /** Confluent's HTTP status and `error_code` for each reason the registry refuses or fails an operation. */

@@ -91,7 +91,7 @@ describe('basic auth', () => {
     const right = httpClient(server.url, {
       Authorization: `Basic ${Buffer.from('ci:s3cret').toString('base64')}`,
     });
-    expect(await anonymous('GET', '/subjects')).toMatchObject({ status: 401, body: { error_code: 401 } });
+    expect(await anonymous('GET', '/subjects')).toMatchObject({ status: 401, body: { error_code: 40101 } });
     expect((await wrong('GET', '/subjects')).status).toBe(401);
     expect(await right('GET', '/subjects')).toMatchObject({ status: 200, body: [] });
     call = right;

@@ -1,5 +1,6 @@
 /** `samsa-registry serve`: a Confluent-compatible registry until asked to stop. */
 
+import { hostname } from 'node:os';
 import {
   type CliCommand,
   CliError,
@@ -16,8 +17,15 @@ import type { CompatibilityLevel } from '../../compatibility/levels.js';
 import { type RegistryServer, startRegistryServer } from '../../server/http.js';
 import type { KafkaStorageOptions } from '../../server/kafka/storage.js';
 import { basicAuthUsers, compatibilityLevel } from './flags.js';
+import {
+  addKafkaSecurityOptions,
+  anyKafkaSecurityFlag,
+  type KafkaSecurityFlags,
+  kafkaSecurityOptions,
+} from './kafka-security.js';
+import { addServeTlsOptions, type ServeTlsFlags, serveTls } from './serve-tls.js';
 
-interface ServeFlags {
+interface ServeFlags extends KafkaSecurityFlags, ServeTlsFlags {
   port: number;
   host: string;
   kafka?: string;
@@ -29,13 +37,14 @@ interface ServeFlags {
   leaderEligibility?: boolean;
   replicationFactor?: number;
   basicAuth?: string[];
+  authorizationFile?: string;
   maxBodyBytes: number;
   compatibility?: CompatibilityLevel;
   incompatibleErrorCode?: 409 | 40901;
 }
 
 export function addServeCommand(program: CliCommand, io: CliIo): void {
-  program
+  const command = program
     .command('serve')
     .description('Run a Confluent-compatible schema registry')
     .addOption(new Option('--port <n>', 'port to listen on').argParser(integer({ min: 0 })).default(8081))
@@ -57,7 +66,7 @@ export function addServeCommand(program: CliCommand, io: CliIo): void {
     )
     .option(
       '--advertised-url <url>',
-      'URL other instances forward writes to (default: http://<host-name>:<port>)',
+      'URL other instances forward writes to (default: http(s)://<host-name>:<port>)',
     )
     .option(
       '--host-name <name>',
@@ -76,8 +85,13 @@ export function addServeCommand(program: CliCommand, io: CliIo): void {
     )
     .option(
       '--basic-auth <user:password>',
-      'require HTTP basic auth (or SAMSA_REGISTRY_BASIC_AUTH); repeatable',
+      'require HTTP basic auth (or SAMSA_REGISTRY_BASIC_AUTH); repeatable; these users may do everything',
       repeatable,
+    )
+    .option(
+      '--authorization-file <file>',
+      "require HTTP basic auth from this file's users, each limited to its permissions (Karapace's format; " +
+        'SIGHUP reloads it)',
     )
     .addOption(
       new Option('--max-body-bytes <n>', 'largest request body')
@@ -89,8 +103,10 @@ export function addServeCommand(program: CliCommand, io: CliIo): void {
       '--incompatible-error-code <code>',
       '40901 (default, Confluent 8) or 409 (Confluent 7, Karapace)',
       incompatibleErrorCode,
-    )
-    .action((flags: ServeFlags) => serve(flags, io));
+    );
+  addServeTlsOptions(command);
+  addKafkaSecurityOptions(command);
+  command.action((flags: ServeFlags) => serve(flags, io));
 }
 
 function trueOrFalse(value: string): boolean {
@@ -103,8 +119,13 @@ function incompatibleErrorCode(value: string): 409 | 40901 {
   return Number(value) as 409 | 40901;
 }
 
-function kafkaOptions(flags: ServeFlags): KafkaStorageOptions | undefined {
+async function kafkaOptions(
+  flags: ServeFlags,
+  env: NodeJS.ProcessEnv,
+): Promise<KafkaStorageOptions | undefined> {
   if (flags.kafka === undefined) {
+    const security = anyKafkaSecurityFlag(flags);
+    if (security !== undefined) throw new UsageError(`--${security} only applies with --kafka`);
     for (const [flag, value] of [
       ['topic', flags.topic],
       ['group-id', flags.groupId],
@@ -132,8 +153,10 @@ function kafkaOptions(flags: ServeFlags): KafkaStorageOptions | undefined {
   if (flags.groupId === '') throw new UsageError('--group-id is empty');
   if (flags.transactionalId === '')
     throw new UsageError('--transactional-id is empty (none: no transactions)');
+  const client = await kafkaSecurityOptions(flags, env);
   return {
     brokers,
+    ...(Object.keys(client).length > 0 && { client }),
     topic: flags.topic,
     groupId: flags.groupId,
     ...(flags.transactionalId !== undefined && {
@@ -152,10 +175,22 @@ function checkAdvertisedUrl(flags: ServeFlags): void {
   }
 }
 
+/** Names and addresses a `--tls auto` certificate is made for: the loopback ones, and where this one listens. */
+function certificateHosts(flags: ServeFlags): string[] {
+  const hosts = ['localhost', '127.0.0.1', '::1'];
+  const everywhere = flags.host === '0.0.0.0' || flags.host === '::' || flags.host === '';
+  for (const host of [everywhere ? hostname() : flags.host, flags.hostName]) {
+    if (host && !hosts.includes(host)) hosts.push(host);
+  }
+  return hosts;
+}
+
 async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
-  const kafka = kafkaOptions(flags);
+  const kafka = await kafkaOptions(flags, io.env);
   checkAdvertisedUrl(flags);
   const basicAuth = basicAuthUsers(flags.basicAuth, io.env);
+  const https = await serveTls(flags, certificateHosts(flags));
+  if (https) io.stdout(https.notice);
   if (kafka) {
     io.stdout(
       `Storage: Kafka topic ${kafka.topic ?? '_schemas'} at ${kafka.brokers} (durable); ` +
@@ -170,7 +205,9 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
       hostName: flags.hostName,
       port: flags.port,
       host: flags.host,
+      tls: https?.tls,
       basicAuth,
+      authorizationFile: flags.authorizationFile,
       maxBodyBytes: flags.maxBodyBytes,
       defaultCompatibility: flags.compatibility,
       incompatibleErrorCode: flags.incompatibleErrorCode,
@@ -179,6 +216,7 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
   } catch (error) {
     // Kafka unreachable or misconfigured, the port taken: the flags point at nothing usable. Exit code 2 (as
     // documented since the first release), with the reason and no stack trace.
+    // A bad authorization file, too (AuthorizationFileError is a SamsaError).
     if (error instanceof SamsaError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new CliError(`could not start: ${(error as Error).message}`, { exitCode: ExitCode.Usage });
     }
@@ -190,9 +228,24 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
       : `Samsa schema registry listening on ${server.url}\n` +
           'Storage: in memory. NOT durable: every schema is lost when this process exits (use --kafka for durable storage).\n',
   );
+  const stopReloading = reloadOnHangup(server, flags.authorizationFile, io);
   await (io.waitForStop?.() ?? new Promise<never>(() => {}));
+  stopReloading();
   io.stdout('Shutting down: finishing in-flight requests...\n');
   await server.close();
   io.stdout('Stopped.\n');
   return ExitCode.Ok;
+}
+
+/** SIGHUP reads the authorization file again; a file that does not load is reported and the old rules stay. */
+function reloadOnHangup(server: RegistryServer, file: string | undefined, io: CliIo): () => void {
+  if (file === undefined) return () => {};
+  const reload = () => {
+    server.reloadAuthorization().then(
+      () => io.stderr(`Reloaded the authorization file ${file}.\n`),
+      (error: Error) => io.stderr(`Kept the previous authorization rules: ${error.message}\n`),
+    );
+  };
+  process.on('SIGHUP', reload);
+  return () => process.off('SIGHUP', reload);
 }

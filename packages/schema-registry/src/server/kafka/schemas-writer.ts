@@ -59,8 +59,16 @@ export class SchemasWriter {
         );
       }
       // Abortable: nothing of the write is visible. A producer that cannot even abort is replaced; the new one's
-      // InitProducerId aborts the transaction for it.
-      if (transaction.isActive()) await transaction.abort().catch(() => this.discard(producer));
+      // InitProducerId aborts the transaction for it. A Produce refused for a stale epoch (INVALID_PRODUCER_EPOCH)
+      // is abortable, and the abort is what finds out that another instance took the writer over (KIP-588).
+      if (transaction.isActive()) {
+        try {
+          await transaction.abort();
+        } catch (abortError) {
+          if (abortError instanceof ProducerFencedError) throw this.fenced(producer, abortError);
+          this.discard(producer);
+        }
+      }
       throw error;
     }
   }

@@ -1,6 +1,8 @@
-import { Kafka, LogLevel } from '@samsa/core-client';
+import { Kafka, LogLevel, ProducerFencedError, TransactionAbortableError } from '@samsa/core-client';
 import { waitFor } from '@samsa/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryWriterFencedError } from '../../../src/errors.js';
+import { SchemasWriter } from '../../../src/server/kafka/schemas-writer.js';
 import { httpClient, recordSchema } from '../helpers.js';
 import { type Broker, startKafka, startKafkaRegistry, type TestRegistry } from './fixture.js';
 
@@ -126,5 +128,41 @@ describe('the leader writes the schemas topic as its only writer', () => {
         expect(reply.body.schema, `id ${given[i]} on ${registry.url}`).toBe(recordSchema(name, []));
       }
     }
+  });
+});
+
+describe('a write whose Produce is refused for a stale epoch', () => {
+  it('is reported as fenced when the abort finds the producer fenced (KIP-588)', async () => {
+    // The race the two-leader test above hits only sometimes: the Produce of the write comes back
+    // INVALID_PRODUCER_EPOCH (abortable), and the abort's EndTxn comes back PRODUCER_FENCED.
+    const stale = new TransactionAbortableError('_schemas-writer', new Error('INVALID_PRODUCER_EPOCH'));
+    let disconnected = 0;
+    const producer = {
+      connect: async () => {},
+      disconnect: async () => {
+        disconnected++;
+      },
+      transaction: async () => ({
+        send: async () => Promise.reject(stale),
+        commit: async () => {},
+        abort: async () =>
+          Promise.reject(new ProducerFencedError('_schemas-writer', new Error('PRODUCER_FENCED'))),
+        isActive: () => true,
+      }),
+      transactionState: 'ABORTABLE_ERROR',
+    };
+    const fenced: Error[] = [];
+    const writer = new SchemasWriter({
+      kafka: { producer: () => producer } as unknown as Kafka,
+      topic: '_schemas',
+      transactionalId: '_schemas-writer',
+      onFenced: (error) => fenced.push(error),
+      log: () => {},
+    });
+    await expect(writer.write([{ key: 'k', value: 'v', partition: 0 }])).rejects.toBeInstanceOf(
+      RegistryWriterFencedError,
+    );
+    expect(fenced).toHaveLength(1);
+    expect(disconnected).toBe(1);
   });
 });
