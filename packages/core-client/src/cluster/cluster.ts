@@ -67,6 +67,7 @@ export interface ClusterOptions {
   logger?: Logger;
   ssl?: boolean | TlsConnectionOptions;
   sasl?: SaslOptions;
+  reauthenticationThreshold?: number;
   reconnectBackoffMs?: number;
   reconnectBackoffMaxMs?: number;
   metadataMaxAgeMs?: number;
@@ -293,6 +294,7 @@ export class Cluster {
       clientId: this.config.clientId,
       ssl: this.config.ssl,
       sasl: this.config.sasl,
+      reauthenticationThresholdMs: this.config.reauthenticationThresholdMs,
       connectionTimeoutMs: this.config.connectionTimeoutMs,
       requestTimeoutMs: this.config.requestTimeoutMs,
       maxResponseBytes: this.config.maxResponseBytes,

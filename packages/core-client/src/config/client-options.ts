@@ -4,6 +4,12 @@
  * `retry.initialRetryTime`, ...) are accepted as aliases so KafkaJS code moves over unchanged.
  */
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import {
+  type ResolvedSasl,
+  resolveReauthenticationThreshold,
+  resolveSaslOptions,
+  type SaslOptions,
+} from '../auth/sasl-options.js';
 import { ConfigurationError } from '../errors.js';
 import { createLogger, type LogCreator, type Logger, LogLevel } from '../logger.js';
 import {
@@ -16,13 +22,7 @@ import {
   rejectUnknown,
 } from './validate.js';
 
-export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
-
-export interface SaslOptions {
-  mechanism: SaslMechanism;
-  username: string;
-  password: string;
-}
+export type { SaslMechanism, SaslOptions } from '../auth/sasl-options.js';
 
 export interface RetryOptions {
   /** First back-off (Java `retry.backoff.ms`). Default 100. KafkaJS alias: `initialRetryTime`. */
@@ -44,8 +44,15 @@ export interface KafkaConfig {
   brokers: string[] | (() => string[] | Promise<string[]>);
   /** Default `samsa`. */
   clientId?: string;
+  /** TLS: `true`, or `tls.connect` options (`ca`, and `cert` + `key` for mutual TLS). */
   ssl?: boolean | TlsConnectionOptions;
+  /** SASL: PLAIN, SCRAM-SHA-256/512, OAUTHBEARER, or a custom mechanism (README: Security). */
   sasl?: SaslOptions;
+  /**
+   * Re-authenticate (KIP-368) this many ms before the SASL session the broker granted ends
+   * (`connections.max.reauth.ms`, or an OAuth token's expiry). KafkaJS's name. Default 10000.
+   */
+  reauthenticationThreshold?: number;
   /** TCP + TLS + SASL setup limit (Java `socket.connection.setup.timeout.ms`). Default 10000. */
   connectionTimeoutMs?: number;
   /** How long to wait for a response (Java `request.timeout.ms`). Default 30000. */
@@ -88,7 +95,8 @@ export interface ResolvedClientConfig {
   brokers: () => Promise<string[]>;
   clientId: string;
   ssl: TlsConnectionOptions | null;
-  sasl: SaslOptions | null;
+  sasl: ResolvedSasl | null;
+  reauthenticationThresholdMs: number;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   reconnectBackoffMs: number;
@@ -105,6 +113,7 @@ const KNOWN = [
   'clientId',
   'ssl',
   'sasl',
+  'reauthenticationThreshold',
   'connectionTimeoutMs',
   'requestTimeoutMs',
   'reconnectBackoffMs',
@@ -216,32 +225,14 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
       `expected true, false or tls.ConnectionOptions, got ${describe(ssl)}`,
     );
   }
-  const sasl = config.sasl;
-  if (sasl !== undefined && sasl !== null) {
-    if (typeof sasl !== 'object')
-      throw new ConfigurationError('sasl', `expected an object, got ${describe(sasl)}`);
-    const mechanism = oneOf(
-      'sasl.mechanism',
-      (sasl as SaslOptions).mechanism?.toLowerCase?.(),
-      ['plain', 'scram-sha-256', 'scram-sha-512'] as const,
-      'plain',
-    );
-    if ((sasl as SaslOptions).mechanism === undefined) {
-      throw new ConfigurationError(
-        'sasl.mechanism',
-        "is required: 'plain', 'scram-sha-256' or 'scram-sha-512'",
-      );
-    }
-    if (typeof sasl.username !== 'string') throw new ConfigurationError('sasl.username', 'must be a string');
-    if (typeof sasl.password !== 'string') throw new ConfigurationError('sasl.password', 'must be a string');
-    (sasl as SaslOptions).mechanism = mechanism;
-  }
   const logger =
     config.logger ??
     createLogger(
       oneOf('logLevel', config.logLevel, [0, 1, 2, 4, 5] as const, LogLevel.INFO) as LogLevel,
       config.logCreator,
     );
+  const reauthenticationThresholdMs = resolveReauthenticationThreshold(config.reauthenticationThreshold);
+  const sasl = resolveSaslOptions(config.sasl, reauthenticationThresholdMs, logger);
   const connectionTimeoutMs = optionalInt(
     'connectionTimeoutMs',
     alias(config as unknown as Record<string, unknown>, 'connectionTimeoutMs', 'connectionTimeout'),
@@ -254,7 +245,8 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
     brokers: brokerSource,
     clientId: optionalString('clientId', config.clientId, 'samsa'),
     ssl: ssl === true ? {} : ssl ? ssl : null,
-    sasl: sasl ?? null,
+    sasl,
+    reauthenticationThresholdMs,
     connectionTimeoutMs,
     requestTimeoutMs: optionalInt(
       'requestTimeoutMs',
