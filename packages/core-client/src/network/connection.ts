@@ -34,6 +34,7 @@ import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from './client-software
 import { FrameReader } from './frame-reader.js';
 import { raiseMallocThresholds } from './malloc-thresholds.js';
 import { HeldRequests, reauthenticationDelayMs } from './reauthentication.js';
+import { tlsAlertError } from './tls-alerts.js';
 
 export interface ConnectionConfig {
   host: string;
@@ -176,7 +177,10 @@ export class Connection {
         socket.once(ssl ? 'secureConnect' : 'connect', () => {
           socket.off('error', onConnectError);
           socket.on('error', (err) =>
-            this.close(new ConnectionError(this.config.label, err.message, { cause: err })),
+            this.close(
+              tlsAlertError(err, this.config.label) ??
+                new ConnectionError(this.config.label, err.message, { cause: err }),
+            ),
           );
           resolve();
         });
