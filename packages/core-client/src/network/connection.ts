@@ -195,6 +195,10 @@ export class Connection {
       if ((this.state as ConnectionState) === 'closed')
         throw this.closeError ?? new ConnectionError(this.config.label, 'closed');
       this.state = 'ready';
+      this.config.logger.debug('connected', {
+        broker: this.config.label,
+        ...(session && { sessionLifetimeMs: session.sessionLifetimeMs }),
+      });
       if (session) this.scheduleReauthentication(session);
     } catch (err) {
       const error =
@@ -543,7 +547,10 @@ export class Connection {
     this.held?.fail(failure);
     this.held = null;
     this.socket?.destroy();
-    if (err) this.config.logger.debug('connection closed', { broker: this.config.label, error: err.message });
+    this.config.logger.debug('connection closed', {
+      broker: this.config.label,
+      error: err ? err.message : 'closed by the client or the broker',
+    });
     for (const l of this.closeListeners) l(err);
   }
 }
