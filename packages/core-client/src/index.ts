@@ -6,6 +6,14 @@
 export { Admin } from './admin/admin.js';
 export { configSourceName } from './admin/configs.js';
 export { ActiveGroupError } from './admin/offset-reset.js';
+export type {
+  AlterUserScramCredentialsOptions,
+  ScramCredentialInfo,
+  ScramMechanismName,
+  UserScramCredentialDeletion,
+  UserScramCredentialsDescription,
+  UserScramCredentialUpsertion,
+} from './admin/scram-credentials.js';
 export type * from './admin/types.js';
 export { ConfigResourceTypes, ConfigSource } from './admin/types.js';
 export type {

@@ -12,9 +12,13 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import {
+  type AlterUserScramCredentialsRequest,
+  type AlterUserScramCredentialsResponse,
   ApiKey,
   type ApiVersionsResponse,
   apiCodecs,
+  type DescribeUserScramCredentialsRequest,
+  type DescribeUserScramCredentialsResponse,
   decodeRecords,
   decodeRequest,
   ErrorCode,
@@ -31,6 +35,7 @@ import {
   type SaslAuthenticateRequest,
   type SaslAuthenticateResponse,
   type SaslHandshakeRequest,
+  ScramMechanism,
 } from '@samsa/protocol';
 
 export interface FakeBrokerOptions {
@@ -49,6 +54,12 @@ export interface FakeBrokerOptions {
   customMechanisms?: Record<string, (authBytes: Buffer) => { reply: Buffer; principal?: string }>;
   /** Session lifetime granted by SaslAuthenticate v1+ (KIP-368); requests after it ends close the connection. */
   sessionLifetimeMs?: number;
+}
+
+interface StoredScramCredential {
+  salt: Buffer;
+  iterations: number;
+  saltedPassword: Buffer;
 }
 
 /** One finished SASL authentication, in order. */
@@ -93,6 +104,8 @@ class ScramServer {
   constructor(
     private readonly hash: 'sha256' | 'sha512',
     private readonly users: Record<string, string>,
+    /** Credentials stored through AlterUserScramCredentials: they win over `users`. */
+    private readonly stored: Map<string, StoredScramCredential>,
   ) {}
 
   /** Returns the reply, or throws on authentication failure. */
@@ -102,12 +115,20 @@ class ScramServer {
       const attrs = Object.fromEntries(this.clientFirstBare.split(',').map((p) => [p[0], p.slice(2)]));
       const user = attrs.n.replace(/=2C/g, ',').replace(/=3D/g, '=');
       this.user = user;
+      const credential = this.stored.get(`${user}\0${this.hash}`);
       const password = this.users[user];
-      if (password === undefined) throw new Error('unknown user');
-      const salt = randomBytes(16);
-      this.salted = pbkdf2Sync(password, salt, 4096, this.hash === 'sha256' ? 32 : 64, this.hash);
+      let salt: Buffer;
+      let iterations = 4096;
+      if (credential) {
+        ({ salt, iterations } = credential);
+        this.salted = credential.saltedPassword;
+      } else {
+        if (password === undefined) throw new Error('unknown user');
+        salt = randomBytes(16);
+        this.salted = pbkdf2Sync(password, salt, 4096, this.hash === 'sha256' ? 32 : 64, this.hash);
+      }
       this.nonce = `${attrs.r}${randomBytes(12).toString('base64')}`;
-      this.serverFirst = `r=${this.nonce},s=${salt.toString('base64')},i=4096`;
+      this.serverFirst = `r=${this.nonce},s=${salt.toString('base64')},i=${iterations}`;
       return this.serverFirst;
     }
     const withoutProof = message.slice(0, message.lastIndexOf(',p='));
@@ -153,6 +174,8 @@ export class FakeBroker {
   private readonly sequences = new Map<string, number>();
   private readonly producerIds = new Set<bigint>();
   private nextProducerId = 1000n;
+  /** SCRAM credentials set through AlterUserScramCredentials, by `user NUL sha256|sha512`. */
+  readonly scramCredentials = new Map<string, StoredScramCredential>();
 
   constructor(readonly options: FakeBrokerOptions = {}) {
     for (const [topic, partitions] of Object.entries(options.topics ?? {})) {
@@ -317,6 +340,15 @@ export class FakeBroker {
         }
         return;
       }
+      case ApiKey.DescribeUserScramCredentials:
+        reply(
+          ApiKey.DescribeUserScramCredentials,
+          this.describeScram(body as DescribeUserScramCredentialsRequest),
+        );
+        return;
+      case ApiKey.AlterUserScramCredentials:
+        reply(ApiKey.AlterUserScramCredentials, this.alterScram(body as AlterUserScramCredentialsRequest));
+        return;
       default:
         socket.destroy(); // not an API this fake serves
     }
@@ -409,6 +441,7 @@ export class FakeBroker {
         session.scram ??= new ScramServer(
           session.mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512',
           this.options.saslUsers ?? {},
+          this.scramCredentials,
         );
         reply = Buffer.from(session.scram.step(message));
         if (session.scram.done) done = finished(session.scram.user);
@@ -433,6 +466,68 @@ export class FakeBroker {
         sessionLifetimeMs: 0n,
       };
     }
+  }
+
+  private describeScram(request: DescribeUserScramCredentialsRequest): DescribeUserScramCredentialsResponse {
+    const users = new Map<string, { mechanism: number; iterations: number }[]>();
+    for (const [key, credential] of this.scramCredentials) {
+      const [user, hash] = key.split('\0');
+      const list = users.get(user) ?? [];
+      list.push({
+        mechanism: hash === 'sha256' ? ScramMechanism.SCRAM_SHA_256 : ScramMechanism.SCRAM_SHA_512,
+        iterations: credential.iterations,
+      });
+      users.set(user, list);
+    }
+    const wanted =
+      request.users === null || request.users.length === 0
+        ? [...users.keys()]
+        : request.users.map((u) => u.name);
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      results: wanted.map((user) => ({
+        user,
+        errorCode: users.has(user) ? ErrorCode.NONE : ErrorCode.RESOURCE_NOT_FOUND,
+        errorMessage: users.has(user) ? null : 'Attempt to describe a user credential that does not exist',
+        credentialInfos: users.get(user) ?? [],
+      })),
+    };
+  }
+
+  /** Kafka's checks: known mechanism, 4096..16384 iterations; deleting a missing credential is an error. */
+  private alterScram(request: AlterUserScramCredentialsRequest): AlterUserScramCredentialsResponse {
+    const results = new Map<string, { errorCode: number; errorMessage: string | null }>();
+    const hashOf = (mechanism: number) =>
+      mechanism === ScramMechanism.SCRAM_SHA_256
+        ? 'sha256'
+        : mechanism === ScramMechanism.SCRAM_SHA_512
+          ? 'sha512'
+          : null;
+    for (const d of request.deletions) {
+      const key = `${d.name}\0${hashOf(d.mechanism)}`;
+      if (!this.scramCredentials.delete(key)) {
+        results.set(d.name, { errorCode: ErrorCode.RESOURCE_NOT_FOUND, errorMessage: 'no such credential' });
+      } else if (!results.has(d.name)) results.set(d.name, { errorCode: ErrorCode.NONE, errorMessage: null });
+    }
+    for (const u of request.upsertions) {
+      const hash = hashOf(u.mechanism);
+      if (!hash || u.iterations < 4096 || u.iterations > 16384) {
+        results.set(u.name, {
+          errorCode: ErrorCode.UNACCEPTABLE_CREDENTIAL,
+          errorMessage: 'bad mechanism or iterations',
+        });
+        continue;
+      }
+      this.scramCredentials.set(`${u.name}\0${hash}`, {
+        salt: u.salt,
+        iterations: u.iterations,
+        saltedPassword: u.saltedPassword,
+      });
+      if (!results.has(u.name)) results.set(u.name, { errorCode: ErrorCode.NONE, errorMessage: null });
+    }
+    return { throttleTimeMs: 0, results: [...results].map(([user, r]) => ({ user, ...r })) };
   }
 
   private metadata(request: MetadataRequest): MetadataResponse {
