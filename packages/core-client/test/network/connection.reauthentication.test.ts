@@ -3,6 +3,7 @@
  * (delivery, order, its own log) through a SecuredTarget, so they run against any SASL listener whose
  * sessions are short; the later ones stage the sequencing with the fake broker's holds.
  */
+import { ApiKey } from '@samsa/protocol';
 import { waitFor } from '@samsa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, type Kafka, type SaslOptions } from '../../src/index.js';
@@ -103,7 +104,7 @@ describe('re-authentication sequencing', () => {
     const producer = producerOf(kafka);
     await producer.connect();
     await producer.send({ topic: 't', messages: [{ value: 'm0' }] });
-    const produceConnection = fake.requests.find((r) => r.apiKey === 0)!.connection; // protocol-constants: allow Produce is API key 0
+    const produceConnection = fake.requests.find((r) => r.apiKey === ApiKey.Produce)!.connection;
     const accepted = fake.connectionsAccepted;
     const arrivals = () =>
       fake!.received.filter((r) => r.connection === produceConnection).map((r) => r.apiKey);
@@ -112,28 +113,28 @@ describe('re-authentication sequencing', () => {
     fake.holdProduce = true;
     fake.holdReauthentication = true;
     const m1 = producer.send({ topic: 't', messages: [{ value: 'm1' }] });
-    await waitFor('m1 at the broker', () => arrivals().filter((k) => k === 0).length === 2); // protocol-constants: allow Produce
+    await waitFor('m1 at the broker', () => arrivals().filter((k) => k === ApiKey.Produce).length === 2);
     await waitFor(
       'the re-authenticating SaslHandshake',
-      () => arrivals().lastIndexOf(17) > arrivals().lastIndexOf(0),
-    ); // protocol-constants: allow SaslHandshake
+      () => arrivals().lastIndexOf(ApiKey.SaslHandshake) > arrivals().lastIndexOf(ApiKey.Produce),
+    );
     // Sends made now wait in the client: nothing follows the handshake on the wire.
     const later = [
       producer.send({ topic: 't', messages: [{ value: 'm2' }] }),
       producer.send({ topic: 't', messages: [{ value: 'm3' }] }),
     ];
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(arrivals().at(-1)).toBe(17); // protocol-constants: allow SaslHandshake
+    expect(arrivals().at(-1)).toBe(ApiKey.SaslHandshake);
 
     fake.releaseReauthentication();
     fake.releaseHeld();
     await Promise.all([m1, ...later]);
     expect(fake.records('t', 0).map((r) => r.value!.toString())).toEqual(['m0', 'm1', 'm2', 'm3']);
     const wire = arrivals();
-    const handshake = wire.lastIndexOf(17); // protocol-constants: allow SaslHandshake
-    const lastAuthenticate = wire.lastIndexOf(36); // protocol-constants: allow SaslAuthenticate
-    expect(wire.slice(handshake, lastAuthenticate + 1).every((k) => k === 17 || k === 36)).toBe(true); // protocol-constants: allow SASL keys
-    expect(wire.indexOf(0, lastAuthenticate)).toBeGreaterThan(lastAuthenticate); // protocol-constants: allow Produce
+    const handshake = wire.lastIndexOf(ApiKey.SaslHandshake);
+    const lastAuthenticate = wire.lastIndexOf(ApiKey.SaslAuthenticate);
+    expect(wire.slice(handshake, lastAuthenticate + 1).every((k) => k === ApiKey.SaslHandshake || k === ApiKey.SaslAuthenticate)).toBe(true);
+    expect(wire.indexOf(ApiKey.Produce, lastAuthenticate)).toBeGreaterThan(lastAuthenticate);
     expect(fake.connectionsAccepted).toBe(accepted);
   });
 
