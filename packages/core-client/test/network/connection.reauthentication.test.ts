@@ -133,7 +133,11 @@ describe('re-authentication sequencing', () => {
     const wire = arrivals();
     const handshake = wire.lastIndexOf(ApiKey.SaslHandshake);
     const lastAuthenticate = wire.lastIndexOf(ApiKey.SaslAuthenticate);
-    expect(wire.slice(handshake, lastAuthenticate + 1).every((k) => k === ApiKey.SaslHandshake || k === ApiKey.SaslAuthenticate)).toBe(true);
+    expect(
+      wire
+        .slice(handshake, lastAuthenticate + 1)
+        .every((k) => k === ApiKey.SaslHandshake || k === ApiKey.SaslAuthenticate),
+    ).toBe(true);
     expect(wire.indexOf(ApiKey.Produce, lastAuthenticate)).toBeGreaterThan(lastAuthenticate);
     expect(fake.connectionsAccepted).toBe(accepted);
   });
