@@ -273,6 +273,7 @@ export class Connection {
     try {
       session = await authenticate(this, this.config.sasl, label, logger);
     } catch (err) {
+      if (this.state !== 'ready') return; // closed meanwhile (disconnect, broker gone): nothing to report
       logger.error('SASL re-authentication failed; closing the connection', {
         broker: label,
         error: (err as Error).message,
