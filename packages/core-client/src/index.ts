@@ -6,8 +6,28 @@
 export { Admin, type AdminEventName, AdminEvents, type AdminMetrics } from './admin/admin.js';
 export { configSourceName } from './admin/configs.js';
 export { ActiveGroupError } from './admin/offset-reset.js';
+export type {
+  AlterUserScramCredentialsOptions,
+  ScramCredentialInfo,
+  ScramMechanismName,
+  UserScramCredentialDeletion,
+  UserScramCredentialsDescription,
+  UserScramCredentialUpsertion,
+} from './admin/scram-credentials.js';
 export type * from './admin/types.js';
 export { ConfigResourceTypes, ConfigSource } from './admin/types.js';
+export type {
+  AuthenticationProvider,
+  AuthenticationProviderArgs,
+  Authenticator,
+  CustomSaslOptions,
+  SaslAuthenticateArgs,
+  SaslAuthenticationRequest,
+  SaslAuthenticationResponse,
+} from './auth/mechanism.js';
+export type { OauthbearerSaslOptions } from './auth/mechanisms/oauthbearer.js';
+export type { OauthbearerProvider, OauthbearerToken } from './auth/oauth-token-source.js';
+export type { PasswordSaslOptions } from './auth/sasl-options.js';
 export type { BrokerInfo, PartitionMetadata, TopicMetadata } from './cluster/metadata.js';
 export type { KafkaConfig, RetryOptions, SaslMechanism, SaslOptions } from './config/client-options.js';
 // The option checks' wording, shared with @samsa/nest so both packages word a bad option the same way.

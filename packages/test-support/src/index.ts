@@ -1,7 +1,8 @@
 /**
  * @samsa/test-support: the helpers every package's tests share. Private: a devDependency only, never
- * imported by published code. The RecordBatch encoder is the subpath `@samsa/test-support/record-batches`
- * (it needs @samsa/protocol, which this entry point does not, so protocol's own tests can use it).
+ * imported by published code. The RecordBatch encoder (`@samsa/test-support/record-batches`) and the
+ * security probe (`@samsa/test-support/security-probe`) are subpaths: they need @samsa/protocol, which this
+ * entry point does not, so protocol's own tests can use it.
  */
 export { kcat, type MockCluster, runKcat, startMockCluster } from './kcat.js';
 export {

@@ -22,6 +22,12 @@ import * as configs from './configs.js';
 import { describeConsumerGroups } from './consumer-groups.js';
 import * as groups from './groups-and-offsets.js';
 import * as offsetReset from './offset-reset.js';
+import {
+  type AlterUserScramCredentialsOptions,
+  alterUserScramCredentials,
+  describeUserScramCredentials,
+  type UserScramCredentialsDescription,
+} from './scram-credentials.js';
 import * as topics from './topics.js';
 import * as transactions from './transactions.js';
 import type {
@@ -296,6 +302,24 @@ export class Admin {
    */
   fetchConsumerLag(options: ConsumerLagOptions): Promise<PartitionLag[]> {
     return groups.fetchConsumerLag(this.ctx, options);
+  }
+
+  // ------------------------------------------------------------ SCRAM credentials: scram-credentials.ts
+
+  /** Each user's SCRAM mechanisms and iterations (KIP-554); every user with credentials when `users` is empty. */
+  describeUserScramCredentials(
+    users?: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<UserScramCredentialsDescription[]> {
+    return describeUserScramCredentials(this.ctx, users, options);
+  }
+
+  /** Creates or replaces and deletes SCRAM credentials; the password is salted and hashed here, never sent. */
+  alterUserScramCredentials(
+    alterations: AlterUserScramCredentialsOptions,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    return alterUserScramCredentials(this.ctx, alterations, options);
   }
 
   // ------------------------------------------------------------ transactions, producers: transactions.ts

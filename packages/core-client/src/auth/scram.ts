@@ -47,13 +47,7 @@ export class ScramClient {
         `server asked for ${iterations} iterations, fewer than the minimum ${this.minIterations}`,
       );
     }
-    const salted = pbkdf2Sync(
-      this.password.normalize('NFKC'),
-      Buffer.from(salt, 'base64'),
-      iterations,
-      KEY_LENGTH[this.hash],
-      this.hash,
-    );
+    const salted = scramSaltedPassword(this.hash, this.password, Buffer.from(salt, 'base64'), iterations);
     const clientKey = hmac(this.hash, salted, 'Client Key');
     const storedKey = createHash(this.hash).update(clientKey).digest();
     const withoutProof = `c=biws,r=${nonce}`;
@@ -79,6 +73,20 @@ export class ScramClient {
       throw new ScramError('server signature mismatch: the broker could not prove it knows the password');
     }
   }
+}
+
+/**
+ * SCRAM's Hi(password, salt, i) (RFC 5802): PBKDF2 with the mechanism's HMAC. The password is taken as
+ * its UTF-8 bytes, without SASLprep, as Kafka's ScramFormatter and librdkafka do, so credentials made by
+ * either match.
+ */
+export function scramSaltedPassword(
+  hash: ScramHash,
+  password: string,
+  salt: Buffer,
+  iterations: number,
+): Buffer {
+  return pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, KEY_LENGTH[hash], hash);
 }
 
 function hmac(hash: ScramHash, key: Buffer, data: string): Buffer {

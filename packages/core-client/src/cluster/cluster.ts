@@ -70,6 +70,7 @@ export interface ClusterOptions {
   logger?: Logger;
   ssl?: boolean | TlsConnectionOptions;
   sasl?: SaslOptions;
+  reauthenticationThreshold?: number;
   reconnectBackoffMs?: number;
   reconnectBackoffMaxMs?: number;
   metadataMaxAgeMs?: number;
@@ -301,6 +302,7 @@ export class Cluster {
       clientId: this.config.clientId,
       ssl: this.config.ssl,
       sasl: this.config.sasl,
+      reauthenticationThresholdMs: this.config.reauthenticationThresholdMs,
       connectionTimeoutMs: this.config.connectionTimeoutMs,
       authenticationTimeoutMs: this.config.authenticationTimeoutMs,
       socketFactory: this.config.socketFactory,

@@ -5,6 +5,12 @@
  */
 import type { Socket } from 'node:net';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import {
+  type ResolvedSasl,
+  resolveReauthenticationThreshold,
+  resolveSaslOptions,
+  type SaslOptions,
+} from '../auth/sasl-options.js';
 import { ConfigurationError } from '../errors.js';
 import { createLogger, type LogCreator, type Logger, LogLevel } from '../logger.js';
 import { type LoggerOption, toLogger } from '../logging/logger-option.js';
@@ -18,13 +24,7 @@ import {
   rejectUnknown,
 } from './validate.js';
 
-export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
-
-export interface SaslOptions {
-  mechanism: SaslMechanism;
-  username: string;
-  password: string;
-}
+export type { SaslMechanism, SaslOptions } from '../auth/sasl-options.js';
 
 /**
  * KafkaJS's `retry.restartOnFailure`, used by consumers: asked once a handler failed `retries + 1` times in a
@@ -67,8 +67,15 @@ export interface KafkaConfig {
   brokers: string[] | (() => string[] | Promise<string[]>);
   /** Default `samsa`. */
   clientId?: string;
+  /** TLS: `true`, or `tls.connect` options (`ca`, and `cert` + `key` for mutual TLS). */
   ssl?: boolean | TlsConnectionOptions;
+  /** SASL: PLAIN, SCRAM-SHA-256/512, OAUTHBEARER, or a custom mechanism (README: Security). */
   sasl?: SaslOptions;
+  /**
+   * Re-authenticate (KIP-368) this many ms before the SASL session the broker granted ends
+   * (`connections.max.reauth.ms`, or an OAuth token's expiry). KafkaJS's name. Default 10000.
+   */
+  reauthenticationThreshold?: number;
   /** TCP + TLS + SASL setup limit (Java `socket.connection.setup.timeout.ms`). Default 10000. */
   connectionTimeoutMs?: number;
   /** How long to wait for a response (Java `request.timeout.ms`). Default 30000. */
@@ -106,13 +113,6 @@ export interface KafkaConfig {
    * answered would hold up every request behind it on the connection); `false` gets a warning saying so.
    */
   enforceRequestTimeout?: boolean;
-  /**
-   * KafkaJS's margin (ms) before a SASL session's end at which to re-authenticate. Default 10000. Kept in the
-   * resolved config, with a warning when set: Samsa does not re-authenticate connections in place (KIP-368)
-   * yet. When the broker's `connections.max.reauth.ms` ends a session, the broker closes the connection and
-   * Samsa reconnects, authenticates again and retries what was in flight.
-   */
-  reauthenticationThreshold?: number;
 }
 
 export interface ResolvedRetry {
@@ -129,7 +129,8 @@ export interface ResolvedClientConfig {
   brokers: () => Promise<string[]>;
   clientId: string;
   ssl: TlsConnectionOptions | null;
-  sasl: SaslOptions | null;
+  sasl: ResolvedSasl | null;
+  reauthenticationThresholdMs: number;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   reconnectBackoffMs: number;
@@ -141,8 +142,6 @@ export interface ResolvedClientConfig {
   logger: Logger;
   socketFactory: SocketFactory | null;
   authenticationTimeoutMs: number;
-  /** From `reauthenticationThreshold`: how long before a SASL session ends to re-authenticate (KIP-368). */
-  reauthenticationThresholdMs: number;
   /** From `retry.restartOnFailure`: consumers without a `retry` of their own use it. */
   restartOnFailure: RestartOnFailure | null;
 }
@@ -153,6 +152,7 @@ export const KAFKA_OPTION_NAMES = [
   'clientId',
   'ssl',
   'sasl',
+  'reauthenticationThreshold',
   'connectionTimeoutMs',
   'requestTimeoutMs',
   'reconnectBackoffMs',
@@ -170,7 +170,6 @@ export const KAFKA_OPTION_NAMES = [
   'requestTimeout',
   'authenticationTimeout',
   'enforceRequestTimeout',
-  'reauthenticationThreshold',
 ] as const;
 
 export function parseBrokerAddress(option: string, address: string): { host: string; port: number } {
@@ -241,9 +240,6 @@ export const DEFAULT_RETRY: ResolvedRetry = {
   multiplier: 2,
 };
 
-/** KafkaJS's `reauthenticationThreshold` default. */
-const KAFKAJS_REAUTHENTICATION_THRESHOLD_MS = 10_000;
-
 export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
   if (config === null || typeof config !== 'object') {
     throw new ConfigurationError('config', 'new Kafka() needs an options object with at least `brokers`');
@@ -269,26 +265,6 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
       `expected true, false or tls.ConnectionOptions, got ${describe(ssl)}`,
     );
   }
-  const sasl = config.sasl;
-  if (sasl !== undefined && sasl !== null) {
-    if (typeof sasl !== 'object')
-      throw new ConfigurationError('sasl', `expected an object, got ${describe(sasl)}`);
-    const mechanism = oneOf(
-      'sasl.mechanism',
-      (sasl as SaslOptions).mechanism?.toLowerCase?.(),
-      ['plain', 'scram-sha-256', 'scram-sha-512'] as const,
-      'plain',
-    );
-    if ((sasl as SaslOptions).mechanism === undefined) {
-      throw new ConfigurationError(
-        'sasl.mechanism',
-        "is required: 'plain', 'scram-sha-256' or 'scram-sha-512'",
-      );
-    }
-    if (typeof sasl.username !== 'string') throw new ConfigurationError('sasl.username', 'must be a string');
-    if (typeof sasl.password !== 'string') throw new ConfigurationError('sasl.password', 'must be a string');
-    (sasl as SaslOptions).mechanism = mechanism;
-  }
   const logger =
     config.logger !== undefined && config.logger !== null
       ? toLogger(config.logger)
@@ -296,6 +272,8 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
           oneOf('logLevel', config.logLevel, [0, 1, 2, 4, 5] as const, LogLevel.INFO) as LogLevel,
           config.logCreator,
         );
+  const reauthenticationThresholdMs = resolveReauthenticationThreshold(config.reauthenticationThreshold);
+  const sasl = resolveSaslOptions(config.sasl, reauthenticationThresholdMs, logger);
   const connectionTimeoutMs = optionalInt(
     'connectionTimeoutMs',
     alias(config as unknown as Record<string, unknown>, 'connectionTimeoutMs', 'connectionTimeout'),
@@ -321,19 +299,6 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
         `(now ${optionalInt('requestTimeoutMs', alias(raw, 'requestTimeoutMs', 'requestTimeout'), 30_000)})`,
     );
   }
-  const reauthenticationThresholdMs = optionalInt(
-    'reauthenticationThreshold',
-    config.reauthenticationThreshold,
-    KAFKAJS_REAUTHENTICATION_THRESHOLD_MS,
-  );
-  if (config.reauthenticationThreshold !== undefined) {
-    logger.warn(
-      `reauthenticationThreshold (${reauthenticationThresholdMs}) is kept but has no effect yet: Samsa does not ` +
-        "re-authenticate connections in place (KIP-368). When the broker's connections.max.reauth.ms ends a " +
-        'session, the broker closes the connection and Samsa reconnects, authenticates again and retries what ' +
-        'was in flight',
-    );
-  }
   const retryOption = config.retry as RetryOptions | undefined;
   const restartOnFailure = retryOption?.restartOnFailure;
   if (restartOnFailure !== undefined && restartOnFailure !== null && typeof restartOnFailure !== 'function') {
@@ -347,7 +312,8 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
     brokers: brokerSource,
     clientId: optionalString('clientId', config.clientId, 'samsa'),
     ssl: ssl === true ? {} : ssl ? ssl : null,
-    sasl: sasl ?? null,
+    sasl,
+    reauthenticationThresholdMs,
     connectionTimeoutMs,
     requestTimeoutMs: optionalInt(
       'requestTimeoutMs',
@@ -376,7 +342,6 @@ export function resolveClientConfig(config: KafkaConfig): ResolvedClientConfig {
       10_000,
       { min: 1 },
     ),
-    reauthenticationThresholdMs,
     restartOnFailure: restartOnFailure ?? null,
   };
 }

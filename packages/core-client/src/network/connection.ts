@@ -3,7 +3,8 @@
  * written at once, and since a broker answers a connection's requests in order, responses are
  * matched against a FIFO of pending requests and checked by correlation id. Writes made in the
  * same tick are corked into one syscall. Setup = connect, ApiVersions (with KIP-511 fallback),
- * then SASL when configured.
+ * then SASL when configured, repeated on the live connection before the session the broker granted
+ * ends (KIP-368, reauthentication.ts).
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -16,8 +17,9 @@ import {
   type ResponseBodies,
   SamsaError,
 } from '@samsa/protocol';
-import { authenticate } from '../auth/sasl.js';
-import type { SaslOptions, SocketFactory } from '../config/client-options.js';
+import { authenticate, type SaslSession } from '../auth/sasl.js';
+import type { ResolvedSasl } from '../auth/sasl-options.js';
+import type { SocketFactory } from '../config/client-options.js';
 import { channels, type RequestEvent } from '../diagnostics/channels.js';
 import {
   type BrokerRequestStats,
@@ -46,13 +48,17 @@ import {
   probeKafkaPlaintext,
   probeTls,
 } from './peer-identification.js';
+import { HeldRequests, reauthenticationDelayMs } from './reauthentication.js';
+import { tlsAlertError } from './tls-alerts.js';
 
 export interface ConnectionConfig {
   host: string;
   port: number;
   clientId: string;
   ssl: tls.ConnectionOptions | null;
-  sasl: SaslOptions | null;
+  sasl: ResolvedSasl | null;
+  /** Re-authenticate this many ms before the SASL session ends (KIP-368). Default 10000. */
+  reauthenticationThresholdMs?: number;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   maxResponseBytes: number;
@@ -115,6 +121,9 @@ export class Connection {
   private bytesReceived = 0;
   private framesReceived = 0;
   private closeError: Error | null = null;
+  private reauthTimer: NodeJS.Timeout | null = null;
+  /** Set while a re-authentication runs: requests made meanwhile wait here. */
+  private held: HeldRequests | null = null;
   private readonly closeListeners: ((err: Error | null) => void)[] = [];
   private readonly uncork = () => {
     this.corked = false;
@@ -170,6 +179,7 @@ export class Connection {
       if ((this.state as ConnectionState) === 'closed')
         throw this.closeError ?? new ConnectionError(label, 'closed');
       await this.negotiateApiVersions();
+      let session: SaslSession | null = null;
       if (this.config.sasl) {
         clearTimeout(deadline);
         deadline = setTimeout(() => {
@@ -180,11 +190,16 @@ export class Connection {
             ),
           );
         }, authenticationTimeoutMs);
-        await authenticate(this, this.config.sasl, label);
+        session = await authenticate(this, this.config.sasl, label, this.config.logger);
       }
       if ((this.state as ConnectionState) === 'closed')
         throw this.closeError ?? new ConnectionError(label, 'closed');
       this.state = 'ready';
+      this.config.logger.debug('connected', {
+        broker: label,
+        ...(session && { sessionLifetimeMs: session.sessionLifetimeMs }),
+      });
+      if (session) this.scheduleReauthentication(session);
     } catch (err) {
       clearTimeout(deadline);
       let error =
@@ -209,7 +224,10 @@ export class Connection {
         this.socketConnected = true;
         socket.off('error', onConnectError);
         socket.on('error', (err) =>
-          this.close(new ConnectionError(this.config.label, err.message, { cause: err })),
+          this.close(
+            tlsAlertError(err, this.config.label) ??
+              new ConnectionError(this.config.label, err.message, { cause: err }),
+          ),
         );
         resolve();
       };
@@ -349,6 +367,48 @@ export class Connection {
     throw new ConnectionError(this.config.label, 'the broker rejected every ApiVersions version Samsa tried');
   }
 
+  private scheduleReauthentication(session: SaslSession): void {
+    const delay = reauthenticationDelayMs(
+      session.sessionLifetimeMs,
+      this.config.reauthenticationThresholdMs ?? 10_000,
+    );
+    if (delay === null) return;
+    this.reauthTimer = setTimeout(() => void this.reauthenticate(), delay);
+    this.reauthTimer.unref();
+  }
+
+  /** KIP-368: SASL again on the live connection; requests made meanwhile are held, then written in order. */
+  private async reauthenticate(): Promise<void> {
+    this.reauthTimer = null;
+    if (this.state !== 'ready' || !this.config.sasl) return;
+    const { label, logger } = this.config;
+    this.held = new HeldRequests();
+    let session: SaslSession;
+    try {
+      session = await authenticate(this, this.config.sasl, label, logger);
+    } catch (err) {
+      if (this.state !== 'ready') return; // closed meanwhile (disconnect, broker gone): nothing to report
+      logger.error('SASL re-authentication failed; closing the connection', {
+        broker: label,
+        error: (err as Error).message,
+      });
+      this.close(
+        new ConnectionError(label, `re-authentication failed: ${(err as Error).message}`, { cause: err }),
+      );
+      return;
+    }
+    const held = this.held;
+    this.held = null;
+    if (this.state !== 'ready') return;
+    logger.debug('SASL re-authenticated', {
+      broker: label,
+      heldRequests: held.size,
+      sessionLifetimeMs: session.sessionLifetimeMs,
+    });
+    held.release();
+    this.scheduleReauthentication(session);
+  }
+
   /** The highest version of `apiKey` both sides support; throws if there is none. */
   versionFor(apiKey: number): number {
     const codec = apiCodecs.get(apiKey);
@@ -384,12 +444,21 @@ export class Connection {
     options: ConnectionRequestOptions = {},
   ): Promise<ResponseBodies[K]> {
     if (this.state !== 'ready') return Promise.reject(this.notReadyError());
+    if (this.held) {
+      return this.held.hold(
+        () => this.requestInternal(apiKey, version, body, options, false),
+        options.signal,
+        `${apiName(apiKey)} request`,
+      );
+    }
     return this.requestInternal(apiKey, version, body, options, false);
   }
 
   /** Writes a request that gets no response (Produce with acks=0); resolves once written. */
   send<K extends keyof RequestBodies>(apiKey: K, version: number, body: RequestBodies[K]): Promise<void> {
     if (this.state !== 'ready') return Promise.reject(this.notReadyError());
+    if (this.held)
+      return this.held.hold(() => this.send(apiKey, version, body), undefined, `${apiName(apiKey)} request`);
     const correlationId = this.takeCorrelationId();
     const chunks = encodeRequest(apiKey, version, correlationId, this.config.clientId, body);
     const record: RequestRecord = {
@@ -646,6 +715,10 @@ export class Connection {
       clearInterval(this.sweepTimer);
       this.sweepTimer = null;
     }
+    if (this.reauthTimer) {
+      clearTimeout(this.reauthTimer);
+      this.reauthTimer = null;
+    }
     const failure =
       this.closeError instanceof ConnectionError ||
       this.closeError instanceof KafkaTimeoutError ||
@@ -664,8 +737,13 @@ export class Connection {
       this.observeSettled(p, 0, failure);
       p.reject(failure);
     }
+    this.held?.fail(failure);
+    this.held = null;
     this.socket?.destroy();
-    if (err) this.config.logger.debug('connection closed', { broker: this.config.label, error: err.message });
+    this.config.logger.debug('connection closed', {
+      broker: this.config.label,
+      error: err ? err.message : 'closed by the client or the broker',
+    });
     for (const l of this.closeListeners) l(err);
   }
 }
