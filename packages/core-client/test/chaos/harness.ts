@@ -48,11 +48,22 @@ export class Random {
   }
 }
 
-/** How many faults of each kind were injected. */
+/** How many faults of each kind were injected, and when (seconds since the tally began). */
 export class FaultTally {
   private readonly counts = new Map<string, number>();
+  private readonly started = Date.now();
+  private readonly events: string[] = [];
   add(kind: string): void {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    this.events.push(`${((Date.now() - this.started) / 1000).toFixed(1)}s ${kind}`);
+  }
+  /** Marks an event in the timeline without counting it as a fault. */
+  note(event: string): void {
+    this.events.push(`${((Date.now() - this.started) / 1000).toFixed(1)}s (${event})`);
+  }
+  /** One line: each fault with its time. */
+  timeline(): string {
+    return this.events.join('; ');
   }
   get total(): number {
     let n = 0;
@@ -241,6 +252,13 @@ export class WorkerPool {
 
   startAll(): void {
     for (let slot = 0; slot < this.workers.length; slot++) this.start(slot);
+  }
+
+  /** Waits until every running worker has joined the group (printed RUNNING). */
+  async waitUntilRunning(): Promise<void> {
+    await Promise.all(
+      this.workers.map((worker) => worker?.waitForOutput(/^RUNNING$/m, { timeoutMs: 60_000 })),
+    );
   }
 
   /** SIGKILL: no transaction aborted, no group left, no connection closed politely. */

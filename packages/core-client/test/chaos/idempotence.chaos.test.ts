@@ -33,7 +33,7 @@ const BROKERS = 3;
 const TOPIC = 'chaos-idempotence';
 /** Records per send() call; calls are not awaited one by one, so many batches are in flight. */
 const PER_SEND = 50;
-const CHAOS_MS = 15_000;
+const CHAOS_MS = 10_000;
 
 const PRODUCE_FAILURES = [
   ErrorCode.NOT_LEADER_OR_FOLLOWER,
@@ -106,6 +106,7 @@ it('writes every record exactly once, in per-key order, through connection cuts,
       faults.add('broker killed and restarted');
       await sleep(random.int(100, 1000));
       await broker.start();
+      faults.note('broker back');
       continue;
     }
     const kind = random.int(0, 99);
@@ -156,6 +157,7 @@ it('writes every record exactly once, in per-key order, through connection cuts,
     faults: faults.toJSON(),
   };
   console.log(`chaos idempotence: ${JSON.stringify(summary, null, 2)}`);
+  console.log(`chaos idempotence: faults: ${faults.timeline()}`);
   const replay = `(seed ${seed}; replay with ${SEED_VARIABLE}=${seed})`;
   expect(failedSends.slice(0, 5), replay).toEqual([]);
   expect(log.examples, replay).toEqual([]);

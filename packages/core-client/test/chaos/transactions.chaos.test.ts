@@ -38,9 +38,9 @@ const WORKERS = 3;
 const INPUT = 'chaos-txn-input';
 const OUTPUT = 'chaos-txn-output';
 const GROUP = 'chaos-txn';
-/** Input arrives in waves while faults happen; the fault loop runs at least this long. */
+/** Input arrives in waves over most of the time faults are injected. */
 const WAVE = 100;
-const CHAOS_MS = 20_000;
+const CHAOS_MS = 15_000;
 const BROKER_KILLS = 2;
 
 /** Retriable errors injected into the APIs the workers use, as a real cluster answers them in trouble. */
@@ -99,6 +99,8 @@ it('outputs every input exactly once, in per-key order, through worker and broke
 
   workers = new WorkerPool(broker, { groupId: GROUP, input: INPUT, output: OUTPUT, workMs: 40 }, WORKERS);
   workers.startAll();
+  await workers.waitUntilRunning();
+  faults.note('workers running');
 
   const producer = kafka.producer({ lingerMs: 5 });
   await producer.connect();
@@ -109,12 +111,8 @@ it('outputs every input exactly once, in per-key order, through worker and broke
     random.int(((i + 0.3) * CHAOS_MS) / BROKER_KILLS, ((i + 0.8) * CHAOS_MS) / BROKER_KILLS),
   );
   const started = Date.now();
-  let fed = false;
-  void feeding.then(() => {
-    fed = true;
-  });
   const restarts: Promise<void>[] = [];
-  while (Date.now() - started < CHAOS_MS || !fed) {
+  while (Date.now() - started < CHAOS_MS) {
     await sleep(random.int(200, 600));
     const elapsed = Date.now() - started;
     if (brokerKillsAt.length > 0 && elapsed >= brokerKillsAt[0]!) {
@@ -123,6 +121,7 @@ it('outputs every input exactly once, in per-key order, through worker and broke
       faults.add('broker killed and restarted');
       await sleep(random.int(100, 1000));
       await broker.start();
+      faults.note('broker back');
       continue;
     }
     await inject(random, faults, restarts).catch((err: Error) => {
@@ -165,6 +164,7 @@ it('outputs every input exactly once, in per-key order, through worker and broke
     timings,
   };
   console.log(`chaos transactions: ${JSON.stringify(summary, null, 2)}`);
+  console.log(`chaos transactions: faults: ${faults.timeline()}`);
   for (const exit of workers.unexpectedExits) console.log(`chaos transactions: ${exit}`);
   const replay = `(seed ${seed}; replay with ${SEED_VARIABLE}=${seed})`;
   expect(inputLog.examples, `input log ${replay}`).toEqual([]);
@@ -174,15 +174,20 @@ it('outputs every input exactly once, in per-key order, through worker and broke
   expect(faults.total).toBeGreaterThan(10);
 }, 180_000);
 
-/** Produces the input in waves, each key's records in order (a wave waits for the previous one). */
+/**
+ * Produces the input in waves spread over the chaos. Sends are not awaited one by one (a broker
+ * restart would stall the feed): the idempotent producer keeps each key's records in call order.
+ */
 async function feedInput(producer: Producer): Promise<void> {
+  const sends: Promise<unknown>[] = [];
   for (let start = 0; start < INPUTS; start += WAVE) {
     const messages = [];
     for (let i = start; i < Math.min(INPUTS, start + WAVE); i++)
       messages.push({ key: inputKey(i, KEYS), value: inputValue(i, KEYS) });
-    await producer.send({ topic: INPUT, messages });
-    await sleep(CHAOS_MS / (INPUTS / WAVE) / 2);
+    sends.push(producer.send({ topic: INPUT, messages }));
+    await sleep((0.7 * CHAOS_MS) / (INPUTS / WAVE));
   }
+  await Promise.all(sends);
 }
 
 /** One fault, picked by the seeded generator. */
