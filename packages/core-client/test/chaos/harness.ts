@@ -3,7 +3,7 @@
  * on its data dir and ports, worker child processes, the fault tally, and the check of an output log
  * against the inputs (exactly once, in per-key order).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +65,9 @@ export class FaultTally {
   timeline(): string {
     return this.events.join('; ');
   }
+  count(kind: string): number {
+    return this.counts.get(kind) ?? 0;
+  }
   get total(): number {
     let n = 0;
     for (const c of this.counts.values()) n += c;
@@ -118,13 +121,22 @@ export class BrokerProcess {
 
   static async start(brokers: number): Promise<BrokerProcess> {
     const broker = new BrokerProcess(await freePorts(brokers), brokers);
+    if (broker.logFile) console.log(`chaos: the broker logs to ${broker.logFile}`);
     await broker.start();
     return broker;
   }
 
+  /** With SAMSA_CHAOS_BROKER_LOG=1, where the broker's log goes (kept across restarts and after the run). */
+  readonly logFile =
+    process.env.SAMSA_CHAOS_BROKER_LOG === '1'
+      ? join(tmpdir(), `samsa-chaos-broker-${process.pid}.log`)
+      : null;
+
   async start(): Promise<void> {
     const child = startScript(BROKER_SCRIPT, [String(this.port), String(this.brokers), this.dataDir]);
     this.process = child;
+    const logFile = this.logFile;
+    if (logFile) child.child.stderr.on('data', (chunk: Buffer) => appendFileSync(logFile, chunk));
     let buffered = '';
     child.child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
@@ -165,11 +177,6 @@ export class BrokerProcess {
 
   get running(): boolean {
     return this.process !== undefined;
-  }
-
-  /** What the broker printed on stderr (its log with SAMSA_CHAOS_BROKER_LOG=1). */
-  stderr(): string {
-    return this.process?.stderr() ?? '';
   }
 
   /** Stops the broker (closing its stdin makes it stop cleanly) and deletes its data dir. */

@@ -41,7 +41,11 @@ const GROUP = 'chaos-txn';
 /** Input arrives in waves over most of the time faults are injected. */
 const WAVE = 100;
 const CHAOS_MS = 15_000;
+/** The fault loop goes on past CHAOS_MS until these many faults, the broker kills and a worker kill happened. */
+const MIN_FAULTS = 20;
+const CHAOS_LIMIT_MS = 60_000;
 const BROKER_KILLS = 2;
+const WORKER_KILLED = 'worker killed and restarted';
 
 /** Retriable errors injected into the APIs the workers use, as a real cluster answers them in trouble. */
 const FAILURES: { api: string; errorCode: number }[] = [
@@ -112,10 +116,14 @@ it('outputs every input exactly once, in per-key order, through worker and broke
   );
   const started = Date.now();
   const restarts: Promise<void>[] = [];
-  while (Date.now() - started < CHAOS_MS) {
+  const moreChaos = () =>
+    Date.now() - started < CHAOS_MS ||
+    faults.total < MIN_FAULTS ||
+    brokerKillsAt.length > 0 ||
+    faults.count(WORKER_KILLED) === 0;
+  while (moreChaos() && Date.now() - started < CHAOS_LIMIT_MS) {
     await sleep(random.int(200, 600));
-    const elapsed = Date.now() - started;
-    if (brokerKillsAt.length > 0 && elapsed >= brokerKillsAt[0]!) {
+    if (brokerKillsAt.length > 0 && Date.now() - started >= brokerKillsAt[0]!) {
       brokerKillsAt.shift();
       await broker.kill();
       faults.add('broker killed and restarted');
@@ -171,7 +179,7 @@ it('outputs every input exactly once, in per-key order, through worker and broke
   expect(output.examples, `output ${replay}`).toEqual([]);
   expect(output.outputs, replay).toBe(INPUTS);
   expect(workers.unexpectedExits, replay).toEqual([]);
-  expect(faults.total).toBeGreaterThan(10);
+  expect(faults.total, replay).toBeGreaterThanOrEqual(MIN_FAULTS);
 }, 180_000);
 
 /**
@@ -194,28 +202,28 @@ async function feedInput(producer: Producer): Promise<void> {
 async function inject(random: Random, faults: FaultTally, restarts: Promise<void>[]): Promise<void> {
   const b = broker!;
   const kind = random.int(0, 99);
-  if (kind < 12) {
+  if (kind < 14) {
     await b.control('dropConnections');
     faults.add('connections dropped');
-  } else if (kind < 30) {
+  } else if (kind < 32) {
     const topic = random.pick([INPUT, OUTPUT]);
     await b.control('movePartitionLeader', topic, random.int(0, PARTITIONS - 1), random.int(1, BROKERS));
     faults.add('partition leader moved');
-  } else if (kind < 36) {
+  } else if (kind < 38) {
     await b.control('moveCoordinator', GROUP, random.int(1, BROKERS));
     faults.add('group coordinator moved');
-  } else if (kind < 42) {
+  } else if (kind < 44) {
     await b.control('moveCoordinator', `${GROUP}-tx-${random.int(0, WORKERS - 1)}`, random.int(1, BROKERS));
     faults.add('transaction coordinator moved');
-  } else if (kind < 60) {
+  } else if (kind < 64) {
     const { api, errorCode } = random.pick(FAILURES);
     await b.control('failNextRequests', api, random.int(1, 3), errorCode);
     faults.add(`${api} failed`);
-  } else if (kind < 72) {
+  } else if (kind < 78) {
     const api = random.pick(LOST_RESPONSES);
     await b.control('dropResponseOnNext', api);
     faults.add(`${api} response lost`);
-  } else if (kind < 82) {
+  } else if (kind < 90) {
     const api = random.pick(CUT_ON);
     await b.control('dropConnectionOnNext', api);
     faults.add(`connection cut on ${api}`);
@@ -224,7 +232,7 @@ async function inject(random: Random, faults: FaultTally, restarts: Promise<void
     const pool = workers!;
     if (!pool.isRunning(slot)) return;
     await pool.kill(slot);
-    faults.add('worker killed and restarted');
+    faults.add(WORKER_KILLED);
     const downMs = random.int(100, 2000);
     restarts.push(sleep(downMs).then(() => pool.start(slot)));
   }

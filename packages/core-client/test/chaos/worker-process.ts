@@ -30,7 +30,9 @@ const consumer = kafka.consumer({
   fetchMaxWaitMs: 100,
   maxPartitionFetchBytes: 16 * 1024,
 });
-const producer = kafka.producer({ transactionalId, transactionTimeoutMs: 15_000, lingerMs: 2 });
+// Kafka's default timeout: longer than a broker restart on a busy machine, which would otherwise abort
+// the open transaction and fence this producer (fatal, as in Kafka; the suite counts such exits).
+const producer = kafka.producer({ transactionalId, transactionTimeoutMs: 60_000, lingerMs: 2 });
 
 async function connect(): Promise<void> {
   // The broker may be restarting when a worker starts: keep trying, the suite bounds the time.
