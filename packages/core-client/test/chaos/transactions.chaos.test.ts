@@ -44,7 +44,7 @@ const CHAOS_MS = 15_000;
 /** The fault loop goes on past CHAOS_MS until these many faults, the broker kills and a worker kill happened. */
 const MIN_FAULTS = 20;
 const CHAOS_LIMIT_MS = 60_000;
-const BROKER_KILLS = 2;
+const BROKER_KILLS = 1;
 const WORKER_KILLED = 'worker killed and restarted';
 
 /** Retriable errors injected into the APIs the workers use, as a real cluster answers them in trouble. */
@@ -130,6 +130,9 @@ it('outputs every input exactly once, in per-key order, through worker and broke
       await sleep(random.int(100, 1000));
       await broker.start();
       faults.note('broker back');
+      // The next kill waits until the workers had a few seconds with the broker back.
+      if (brokerKillsAt.length > 0)
+        brokerKillsAt[0] = Math.max(brokerKillsAt[0]!, Date.now() - started + 3000);
       continue;
     }
     await inject(random, faults, restarts).catch((err: Error) => {
