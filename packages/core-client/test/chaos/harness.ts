@@ -222,6 +222,7 @@ export interface WorkerSettings {
  */
 export class WorkerPool {
   private readonly workers: (Background | undefined)[];
+  private stopped = false;
   /** Exits that were not a kill or a stop of the suite, with what the worker said. */
   readonly unexpectedExits: string[] = [];
 
@@ -238,6 +239,7 @@ export class WorkerPool {
   }
 
   start(slot: number): void {
+    if (this.stopped) return; // a restart scheduled before the suite stopped the pool
     const { groupId, input, output, workMs } = this.settings;
     const worker = startScript(WORKER_SCRIPT, [
       this.broker.bootstrap.join(','),
@@ -281,8 +283,12 @@ export class WorkerPool {
     return this.workers[slot] !== undefined;
   }
 
-  /** SIGTERM to every worker (each aborts its open transaction and leaves the group), SIGKILL after 15 s. */
+  /**
+   * SIGTERM to every worker (each aborts its open transaction and leaves the group), SIGKILL after
+   * 15 s; no worker starts afterwards.
+   */
   async stopAll(): Promise<void> {
+    this.stopped = true;
     const running = this.workers.splice(0, this.workers.length, ...new Array(this.workers.length));
     await Promise.all(running.map((w) => w?.stop('SIGTERM', 15_000)));
   }

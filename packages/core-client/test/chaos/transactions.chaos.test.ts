@@ -137,7 +137,7 @@ it('outputs every input exactly once, in per-key order, through worker and broke
     }
     await inject(random, faults, restarts).catch((err: Error) => {
       // A control call refused (a leader move to a broker mid-restart, say) injects nothing.
-      faults.add(`refused: ${err.message.slice(0, 60)}`);
+      faults.note(`refused: ${err.message.slice(0, 60)}`);
     });
   }
   await feeding;

@@ -13,6 +13,10 @@ import { Kafka, LogLevel, runTransactional } from '../../src/index.js';
 
 const [bootstrap, groupId, input, output, transactionalId, workMs] = process.argv.slice(2);
 
+// The suite holds stdin open: when it ends (the suite is gone), so does this worker.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+
 const kafka = new Kafka({
   clientId: transactionalId,
   brokers: bootstrap.split(','),
