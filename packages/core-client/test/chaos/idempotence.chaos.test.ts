@@ -26,7 +26,7 @@ import {
   sleep,
 } from './harness.js';
 
-const RECORDS = 20_000;
+const RECORDS = 10_000;
 const KEYS = 100;
 const PARTITIONS = 6;
 const BROKERS = 3;
