@@ -115,6 +115,7 @@ export async function startKafkaContainer(options: KafkaContainerOptions = {}): 
     failNextRequests: () => unsupported('failNextRequests'),
     addLatency: () => unsupported('addLatency'),
     dropConnectionOnNext: () => unsupported('dropConnectionOnNext'),
+    dropResponseOnNext: () => unsupported('dropResponseOnNext'),
     dropNextRequests: () => unsupported('dropNextRequests'),
     dropConnections: () => unsupported('dropConnections'),
     clearFaults: () => {},

@@ -29,6 +29,12 @@ export interface BrokerControl {
   /** Closes the connection that sends the next `count` requests of `api` (default 1). */
   dropConnectionOnNext(api: ApiSelector, options?: { brokerId?: number; count?: number }): void;
   /**
+   * Handles the next `count` requests of `api` (default 1), then closes their connection instead of
+   * answering: the response is lost on the way, so the client cannot tell whether the request took
+   * effect (a produce retried after this must not be appended twice).
+   */
+  dropResponseOnNext(api: ApiSelector, options?: { brokerId?: number; count?: number }): void;
+  /**
    * Swallows the next `count` requests of `api` (default 1): never handled, never answered, as if
    * lost on the way (a dropped heartbeat: the coordinator does not see it, the client times out).
    */
@@ -121,6 +127,17 @@ export class Control implements BrokerControl {
       remaining: options.count ?? 1,
       dropConnection: true,
     });
+  }
+
+  dropResponseOnNext(api: ApiSelector, options: { brokerId?: number; count?: number } = {}): void {
+    const apiKey = apiKeyOf(api);
+    this.host.faults.add({
+      apiKey,
+      nodeId: options.brokerId,
+      remaining: options.count ?? 1,
+      dropResponse: true,
+    });
+    this.host.log(`control: the next ${options.count ?? 1} ${apiName(apiKey)} response(s) are lost`);
   }
 
   dropNextRequests(api: ApiSelector, options: { brokerId?: number; count?: number } = {}): void {

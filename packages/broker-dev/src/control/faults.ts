@@ -1,7 +1,8 @@
 /**
  * Fault rules applied to incoming requests: answer the next N requests of an API with an error
- * code, delay responses, drop the connection when a request arrives, or swallow the request (never
- * handled nor answered, like a heartbeat lost on the way). Rules match an API key
+ * code, delay responses, drop the connection when a request arrives, drop it once the request is
+ * handled instead of answering (the response lost on the way: the client cannot tell whether it
+ * took effect), or swallow the request (never handled nor answered, like a heartbeat lost on the way). Rules match an API key
  * (or every API) and optionally one broker; each counts down and disappears when used up.
  */
 export interface FaultRule {
@@ -14,6 +15,7 @@ export interface FaultRule {
   errorCode?: number;
   latencyMs?: number;
   dropConnection?: boolean;
+  dropResponse?: boolean;
   ignore?: boolean;
 }
 
@@ -21,6 +23,7 @@ export interface Fault {
   errorCode?: number;
   latencyMs?: number;
   dropConnection?: boolean;
+  dropResponse?: boolean;
   ignore?: boolean;
 }
 
@@ -48,11 +51,11 @@ export class FaultInjector {
     for (const rule of this.rules) {
       if (rule.apiKey !== undefined && rule.apiKey !== apiKey) continue;
       if (rule.nodeId !== undefined && rule.nodeId !== nodeId) continue;
-      const failing = rule.errorCode !== undefined || rule.dropConnection || rule.ignore;
-      if (failing && (fault?.errorCode !== undefined || fault?.dropConnection || fault?.ignore)) continue;
+      if (isFailing(rule) && fault && isFailing(fault)) continue;
       fault ??= {};
       if (rule.errorCode !== undefined) fault.errorCode = rule.errorCode;
       if (rule.dropConnection) fault.dropConnection = true;
+      if (rule.dropResponse) fault.dropResponse = true;
       if (rule.ignore) fault.ignore = true;
       if (rule.latencyMs) fault.latencyMs = (fault.latencyMs ?? 0) + rule.latencyMs;
       rule.remaining--;
@@ -61,4 +64,9 @@ export class FaultInjector {
     if (exhausted) this.rules = this.rules.filter((r) => r.remaining > 0);
     return fault;
   }
+}
+
+/** Whether a rule or fault keeps the request from being answered normally (one such per request). */
+function isFailing(fault: Fault): boolean {
+  return fault.errorCode !== undefined || !!fault.dropConnection || !!fault.dropResponse || !!fault.ignore;
 }

@@ -117,6 +117,16 @@ export class RequestRouter {
         (value) => new Promise((resolve) => setTimeout(() => resolve(value), delay)),
       );
     }
+    if (fault?.dropResponse) {
+      const lose = () => {
+        this.logger.info(
+          `node ${node.id}: fault injection loses the ${handler.name} response to ${connection.remote}`,
+        );
+        connection.destroy();
+        return null;
+      };
+      return outcome instanceof Promise ? outcome.then(lose, lose) : lose();
+    }
     if (outcome instanceof Promise) {
       return outcome.then(
         (value) => this.finish(connection, header, handler, value),

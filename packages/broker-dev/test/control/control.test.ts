@@ -123,6 +123,18 @@ describe('fault injection', () => {
     fresh.close();
   });
 
+  it('handles the next request of an API, then loses its response by closing the connection', async () => {
+    const before = await produce(client, 'faulty', 0, [{ key: null, value: 'before' }]);
+    const victim = await RawClient.connect(broker.bootstrap[0]);
+    broker.control.dropResponseOnNext('Produce');
+    const lost = produce(victim, 'faulty', 0, [{ key: null, value: 'lost' }]);
+    await expect(lost).rejects.toThrow('connection closed');
+    expect(await closesWithin(victim, 5000)).toBe(true);
+    // The request took effect although its producer never heard so.
+    const after = await produce(client, 'faulty', 0, [{ key: null, value: 'after' }]);
+    expect(after).toMatchObject({ errorCode: 0, baseOffset: before.baseOffset + 2n });
+  });
+
   it('drops every open connection on demand', async () => {
     const a = await RawClient.connect(broker.bootstrap[0]);
     await a.request(18, 0, {});

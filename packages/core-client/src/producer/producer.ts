@@ -5,6 +5,7 @@
  * (`bufferMemory`, up to `maxBlockMs`) or the topic's metadata is not known yet (topic-metadata.ts).
  * `disconnect()` delivers every send it accepted before closing, unless its timeout runs out first.
  */
+import { setMaxListeners } from 'node:events';
 import type { RecordInput } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
 import type { PartitionMetadata } from '../cluster/metadata.js';
@@ -96,7 +97,7 @@ export class Producer<K = Bytes, V = Bytes> {
     if (--this.appending === 0) for (const resolve of this.appendingDone.splice(0)) resolve();
   };
   /** Aborted, with the error pending sends then fail with, when disconnect() stops waiting for them. */
-  private giveUp = new AbortController();
+  private giveUp = sendsGiveUpController();
   /** Reused for every record: the accumulator copies it into the batch at once. */
   /** Topics a send waits for that the cluster does not have, each warned about once until it appears. */
   private readonly missingTopicsWarned = new Set<string>();
@@ -168,7 +169,7 @@ export class Producer<K = Bytes, V = Bytes> {
 
   /** Connects; a transactional producer also initializes its transactions (fencing older instances). */
   async connect(): Promise<void> {
-    if (this.giveUp.signal.aborted) this.giveUp = new AbortController();
+    if (this.giveUp.signal.aborted) this.giveUp = sendsGiveUpController();
     await this.cluster.connect();
     if (this.transactions) {
       try {
@@ -653,4 +654,15 @@ export class Producer<K = Bytes, V = Bytes> {
     acc.scheduleDrain();
     if (this.blocked !== null && !this.blocking) this.resumeBlocked();
   }
+}
+
+/**
+ * The controller behind `giveUp`: every send waiting for its topic's metadata listens to its signal,
+ * and any number may wait at once (a broker restart), so Node's MaxListenersExceededWarning (at 11)
+ * would be a false leak report. Each wait removes its listener when it ends.
+ */
+function sendsGiveUpController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

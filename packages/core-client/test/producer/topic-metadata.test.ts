@@ -284,6 +284,30 @@ describe('producer.send() to a topic the broker refuses', () => {
   const patient = () =>
     kafka.producer({ maxBlockMs: TEN_MINUTES, deliveryTimeoutMs: TEN_MINUTES, retries: 1_000_000 });
 
+  it('lets any number of sends wait for a topic at once without a MaxListenersExceededWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      // The topic is missing from metadata for a while, so all the sends wait for it together.
+      broker.control.failNextRequests('Metadata', 3, ErrorCode.LEADER_NOT_AVAILABLE);
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          producer.send({ topic: 'waited-for', messages: [{ value: `${i}` }] }),
+        ),
+      );
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      broker.control.clearFaults();
+      await producer.disconnect();
+    }
+  });
+
   for (const code of [
     ErrorCode.TOPIC_AUTHORIZATION_FAILED,
     ErrorCode.INVALID_TOPIC_EXCEPTION,
