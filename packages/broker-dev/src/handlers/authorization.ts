@@ -2,9 +2,10 @@
  * The one place handlers ask the authorizer: may this request's principal, from this client's host, do
  * an operation on a resource? With ACLs off (no authorizer) everything is allowed, as in Kafka.
  */
-import { AclOperation, CLUSTER_RESOURCE_NAME, ResourceType } from '@samsa/protocol';
+import { AclOperation, CLUSTER_RESOURCE_NAME, ErrorCode, ResourceType } from '@samsa/protocol';
 import type { AclSession } from '../acl/authorizer.js';
 import { operationsBitField, supportedOperations } from '../acl/operations.js';
+import { ConfigResourceType } from './config-resource-type.js';
 import type { RequestContext } from './types.js';
 
 /** The session ACLs see: IPv4 clients of a dual-stack listener as plain IPv4, as Java reports them. */
@@ -67,4 +68,30 @@ export function authorizedOperations(
 export function clusterAuthorizedOperations(ctx: RequestContext): number {
   if (!authorizeCluster(ctx, AclOperation.DESCRIBE)) return 0;
   return authorizedOperations(ctx, ResourceType.CLUSTER, CLUSTER_RESOURCE_NAME);
+}
+
+/**
+ * NONE if the request may perform `operation` (DESCRIBE_CONFIGS, ALTER_CONFIGS) on a config resource, else the
+ * error Kafka answers for its type: brokers' configs are the cluster's.
+ */
+export function configResourceAuthorizationError(
+  ctx: RequestContext,
+  operation: number,
+  resource: { resourceType: number; resourceName: string },
+): number {
+  switch (resource.resourceType) {
+    case ConfigResourceType.topic:
+      return authorize(ctx, operation, ResourceType.TOPIC, resource.resourceName)
+        ? ErrorCode.NONE
+        : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+    case ConfigResourceType.group:
+      return authorize(ctx, operation, ResourceType.GROUP, resource.resourceName)
+        ? ErrorCode.NONE
+        : ErrorCode.GROUP_AUTHORIZATION_FAILED;
+    case ConfigResourceType.broker:
+    case ConfigResourceType.brokerLogger:
+      return authorizeCluster(ctx, operation) ? ErrorCode.NONE : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+    default:
+      return ErrorCode.NONE;
+  }
 }
