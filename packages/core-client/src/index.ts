@@ -7,7 +7,15 @@ export { Admin } from './admin/admin.js';
 export { configSourceName } from './admin/configs.js';
 export { ActiveGroupError } from './admin/offset-reset.js';
 export type * from './admin/types.js';
-export { ConfigResourceTypes, ConfigSource } from './admin/types.js';
+export {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  ConfigResourceTypes,
+  ConfigSource,
+  ResourcePatternTypes,
+  ResourceTypes,
+} from './admin/types.js';
 export type { BrokerInfo, PartitionMetadata, TopicMetadata } from './cluster/metadata.js';
 export type { KafkaConfig, RetryOptions, SaslMechanism, SaslOptions } from './config/client-options.js';
 // The option checks' wording, shared with @samsa/nest so both packages word a bad option the same way.
