@@ -140,7 +140,11 @@ describe('Metadata', () => {
     ]);
     expect(response.topics[0].partitions).toEqual([]);
     // ALL on 'open': every topic operation (READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, *_CONFIGS).
-    const bits = [3, 4, 5, 6, 7, 8, 10, 11].reduce((field, op) => field | (1 << op), 0);
+    const { READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS } = AclOperation;
+    const bits = [READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS].reduce(
+      (field, op) => field | (1 << op),
+      0,
+    );
     expect(response.topics[2].topicAuthorizedOperations).toBe(bits);
   });
 

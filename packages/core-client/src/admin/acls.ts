@@ -143,7 +143,7 @@ export async function createAcls(
   if (!options || !Array.isArray(options.acl) || options.acl.length === 0) {
     throw new ConfigurationError('acl', 'createAcls needs { acl: [{ resourceType, resourceName, ... }] }');
   }
-  options.acl.forEach((entry, i) => checkEntry(`acl[${i}]`, entry));
+  for (const [i, entry] of options.acl.entries()) checkEntry(`acl[${i}]`, entry);
   await ctx.withController(
     'createAcls',
     async (controller) => {
@@ -194,7 +194,7 @@ export async function deleteAcls(
   if (!options || !Array.isArray(options.filters) || options.filters.length === 0) {
     throw new ConfigurationError('filters', 'deleteAcls needs { filters: [{ resourceType, ... }] }');
   }
-  options.filters.forEach((filter, i) => checkFilter(`filters[${i}]`, filter));
+  for (const [i, filter] of options.filters.entries()) checkFilter(`filters[${i}]`, filter);
   let result: DeleteAclResponse | undefined;
   await ctx.withController(
     'deleteAcls',
