@@ -4,6 +4,8 @@
  * the control API.
  */
 import { compressionReady } from '@samsa/protocol';
+import { principalFormatProblem } from './acl/acl-binding.js';
+import type { AuthorizerConfig } from './acl/authorizer.js';
 import { Cluster } from './cluster/cluster.js';
 import type { BrokerNode } from './cluster/nodes.js';
 import { type BrokerControl, Control } from './control/control.js';
@@ -99,8 +101,21 @@ export interface BrokerOptions {
   logCleanupIntervalMs?: number;
   /** A returning broker takes back the partitions it prefers to lead (default true). */
   preferredLeaderElection?: boolean;
+  /**
+   * Check every request against ACLs (Kafka's authorizer.class.name = StandardAuthorizer). `true` or an
+   * object turns it on; DescribeAcls/CreateAcls/DeleteAcls manage the ACLs, kept in the data dir if there is
+   * one. Off by default: everything is allowed and the ACL APIs answer SECURITY_DISABLED, as in Kafka.
+   */
+  authorizer?: boolean | AuthorizerOptions;
   /** Where log lines go: a Logger, a level for stderr, true (= 'info' on stderr) or false (default: silent). */
   logger?: Logger | LogLevel | boolean;
+}
+
+export interface AuthorizerOptions {
+  /** Kafka's super.users: principals in `Type:name` form (`User:admin`) allowed everything. */
+  superUsers?: string[];
+  /** Kafka's allow.everyone.if.no.acl.found: resources without any ACL are open to all (default false). */
+  allowEveryoneIfNoAclFound?: boolean;
 }
 
 export interface BrokerAddress {
@@ -140,6 +155,20 @@ function resolveLogger(option: BrokerOptions['logger']): Logger {
   return escapingLogger(option);
 }
 
+function resolveAuthorizer(option: BrokerOptions['authorizer']): AuthorizerConfig | undefined {
+  if (option === undefined || option === false) return undefined;
+  const { superUsers = [], allowEveryoneIfNoAclFound = false } = option === true ? {} : option;
+  if (!Array.isArray(superUsers))
+    throw new TypeError('authorizer.superUsers must be an array of principals.');
+  for (const principal of superUsers) {
+    const problem = typeof principal === 'string' ? principalFormatProblem(principal) : 'not a string';
+    if (problem) throw new TypeError(`authorizer.superUsers: ${problem}.`);
+  }
+  if (typeof allowEveryoneIfNoAclFound !== 'boolean')
+    throw new TypeError('authorizer.allowEveryoneIfNoAclFound must be a boolean.');
+  return { superUsers: [...superUsers], allowEveryoneIfNoAclFound };
+}
+
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < 1)
@@ -172,6 +201,7 @@ class InProcessBroker implements RunningBroker {
   private readonly requestMemory: RequestMemory;
   private readonly connectionLimits: ConnectionLimits;
   private readonly brokerCount: number;
+  private readonly authorizer: AuthorizerConfig | undefined;
   private currentCluster: Cluster | undefined;
   private router: RequestRouter | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
@@ -182,6 +212,7 @@ class InProcessBroker implements RunningBroker {
   constructor(private readonly options: BrokerOptions) {
     this.logger = resolveLogger(options.logger);
     this.brokerCount = positiveInt('brokers', options.brokers, 1);
+    this.authorizer = resolveAuthorizer(options.authorizer);
     positiveInt('partitions', options.partitions, 1);
     for (const name of [
       'offsetsRetentionMs',
@@ -333,6 +364,7 @@ class InProcessBroker implements RunningBroker {
           }),
         },
         readBuffers: this.readBuffers,
+        authorizer: this.authorizer,
         logger: this.logger,
       });
       this.currentCluster = cluster;
@@ -356,7 +388,8 @@ class InProcessBroker implements RunningBroker {
     this.running = true;
     this.logger.info(
       `Samsa dev broker ready: ${this.brokerCount} broker(s) at ${this.bootstrap.join(',')}, ` +
-        `${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}, cluster id ${cluster.clusterId}`,
+        `${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}, cluster id ${cluster.clusterId}` +
+        (cluster.authorizer ? `, ACLs enforced (${cluster.authorizer.acls.size} ACLs)` : ''),
     );
   }
 

@@ -5,7 +5,13 @@
  */
 
 export { ErrorCode, errorCodeName as errorName } from '@samsa/protocol';
-export { type BrokerAddress, type BrokerOptions, type RunningBroker, startBroker } from './broker.js';
+export {
+  type AuthorizerOptions,
+  type BrokerAddress,
+  type BrokerOptions,
+  type RunningBroker,
+  startBroker,
+} from './broker.js';
 export type { ApiName, ApiSelector, BrokerControl, RequestRecord } from './control/control.js';
 export { ADVERTISED_VERSIONS } from './handlers/index.js';
 export { type Logger, type LogLevel, silentLogger, streamLogger } from './logger.js';

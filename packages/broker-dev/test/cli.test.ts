@@ -110,7 +110,20 @@ describe('samsa-broker flags', () => {
     });
   });
 
+  it('parses the authorizer flags; super users and allow-everyone imply the authorizer', () => {
+    expect(parseCli([]).options.authorizer).toBeUndefined();
+    expect(parseCli(['--authorizer']).options.authorizer).toEqual({
+      superUsers: [],
+      allowEveryoneIfNoAclFound: false,
+    });
+    expect(
+      parseCli(['--super-user', 'User:admin', '--super-user', 'User:ops', '--allow-everyone-if-no-acl-found'])
+        .options.authorizer,
+    ).toEqual({ superUsers: ['User:admin', 'User:ops'], allowEveryoneIfNoAclFound: true });
+  });
+
   it.each([
+    [['--super-user', 'admin']],
     [['--max-connections', '0']],
     [['--max-connections-per-ip', '-2']],
     [['--transaction-max-timeout-ms', '0']],

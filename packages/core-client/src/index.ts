@@ -15,7 +15,15 @@ export type {
   UserScramCredentialUpsertion,
 } from './admin/scram-credentials.js';
 export type * from './admin/types.js';
-export { ConfigResourceTypes, ConfigSource } from './admin/types.js';
+export {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  ConfigResourceTypes,
+  ConfigSource,
+  ResourcePatternTypes,
+  ResourceTypes,
+} from './admin/types.js';
 export type {
   AuthenticationProvider,
   AuthenticationProviderArgs,

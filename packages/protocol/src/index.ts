@@ -3,6 +3,15 @@
  * `protocolSpec`, headers and framing, RecordBatch v2, CRC32C, compression and Kafka's error codes.
  */
 
+export {
+  ACL_WILDCARD,
+  AclOperation,
+  AclPermissionType,
+  CLUSTER_RESOURCE_NAME,
+  PatternType,
+  ResourceType,
+  WILDCARD_PRINCIPAL,
+} from './acl-types.js';
 export type {
   ApiCodec,
   MessageCodec,

@@ -8,6 +8,7 @@ import {
   Option,
   USAGE_ERROR_CODE,
 } from '@samsa/cli-kit';
+import { principalFormatProblem } from '../acl/acl-binding.js';
 import type { BrokerOptions } from '../broker.js';
 import type { LogLevel } from '../logger.js';
 
@@ -39,6 +40,9 @@ export interface BrokerFlags {
   transactionalIdExpirationMs?: number;
   groupConsumerHeartbeatIntervalMs?: number;
   groupConsumerSessionTimeoutMs?: number;
+  authorizer?: boolean;
+  superUser?: string[];
+  allowEveryoneIfNoAclFound?: boolean;
   logLevel: LogLevel;
 }
 
@@ -54,6 +58,12 @@ const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 function limit(value: string): number {
   if (value.trim() === '-1') return Number.POSITIVE_INFINITY;
   return integer({ min: 1 })(value);
+}
+
+function principal(value: string, previous: string[] = []): string[] {
+  const problem = principalFormatProblem(value);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
+  return [...previous, value];
 }
 
 function keyValue(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
@@ -170,6 +180,19 @@ export function addBrokerFlags(command: CliCommand): CliCommand {
       'group.consumer.session.timeout.ms: a silent KIP-848 consumer is removed after this (default: 45000)',
       integer({ min: 1 }),
     )
+    .option(
+      '--authorizer',
+      'enforce ACLs (StandardAuthorizer semantics; managed with Create/Describe/DeleteAcls)',
+    )
+    .option(
+      '--super-user <principal>',
+      'super.users: a principal allowed everything, e.g. User:admin (repeatable; implies --authorizer)',
+      principal,
+    )
+    .option(
+      '--allow-everyone-if-no-acl-found',
+      'allow.everyone.if.no.acl.found: resources without ACLs are open to all (implies --authorizer)',
+    )
     .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'));
   // Both halves of the pair given: an error rather than the last one silently winning.
   const given = new Set<string>();
@@ -219,6 +242,12 @@ export function brokerCommandLine(flags: BrokerFlags): BrokerCommandLine {
       transactionalIdExpirationMs: flags.transactionalIdExpirationMs,
       groupConsumerHeartbeatIntervalMs: flags.groupConsumerHeartbeatIntervalMs,
       groupConsumerSessionTimeoutMs: flags.groupConsumerSessionTimeoutMs,
+      ...((flags.authorizer || flags.superUser || flags.allowEveryoneIfNoAclFound) && {
+        authorizer: {
+          superUsers: flags.superUser ?? [],
+          allowEveryoneIfNoAclFound: flags.allowEveryoneIfNoAclFound === true,
+        },
+      }),
     },
   };
 }

@@ -7,6 +7,8 @@
  */
 
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, ErrorCode } from '@samsa/protocol';
+import { AclStore } from '../acl/acl-store.js';
+import { Authorizer, type AuthorizerConfig } from '../acl/authorizer.js';
 import { BrokerError } from '../broker-error.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../groups/group-config.js';
@@ -58,6 +60,8 @@ export interface ClusterOptions {
   codecs?: RecordCodecs;
   /** Buffers fetches read file-backed segments into; the broker reclaims them after writing. */
   readBuffers?: ReadBufferPool;
+  /** Enforce ACLs (kept in the data dir); omitted, every request is allowed. */
+  authorizer?: AuthorizerConfig;
   logger: Logger;
 }
 
@@ -84,6 +88,8 @@ export class Cluster {
   /** How transaction markers reach partition logs (the coordinator's, and WriteTxnMarkers'). */
   readonly markerWriter: TxnMarkerWriter;
   readonly producerIds: ProducerIds;
+  /** Decides what each principal may do; undefined when ACLs are off (everything is allowed). */
+  readonly authorizer: Authorizer | undefined;
   readonly logger: Logger;
   readonly autoCreateTopics: boolean;
   readonly defaultPartitions: number;
@@ -141,6 +147,8 @@ export class Cluster {
       logger: this.storageLogger,
     });
     this.clusterId = this.state.clusterId;
+    this.authorizer =
+      options.authorizer && new Authorizer(new AclStore(options.dataDir), options.authorizer, options.logger);
     const records = this.state.topics();
     this.removeOrphanedLogs(records);
     for (const record of records) {

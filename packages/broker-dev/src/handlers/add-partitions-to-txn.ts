@@ -12,6 +12,10 @@
  * - VerifyOnly: NONE per partition in the transaction, TRANSACTION_ABORTABLE (INVALID_TXN_STATE
  *   below v5) per partition not in it; nothing is added.
  * - Only the transactional id's coordinator answers (NOT_COORDINATOR elsewhere).
+ * - ACLs: v4+ is broker-to-broker and needs CLUSTER_ACTION on the cluster (else CLUSTER_AUTHORIZATION_FAILED
+ *   at the top). v0-3 need WRITE on the transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED for
+ *   every partition) and on each topic (else TOPIC_AUTHORIZATION_FAILED for its partitions, and
+ *   OPERATION_NOT_ATTEMPTED for the others).
  */
 import type {
   AddPartitionsToTxnRequest,
@@ -19,8 +23,9 @@ import type {
   AddPartitionsToTxnResponse,
   AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult,
 } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import type { TopicPartition } from '../txn/topic-partitions.js';
+import { authorize, authorizeCluster, authorizedNames } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { abortableCode, fencingCode } from './txn-errors.js';
 import { defineHandler, type RequestContext } from './types.js';
@@ -60,6 +65,23 @@ function handleTransaction(
   const { transactionalId, producerEpoch, topics } = transaction;
   const producerId = Number(transaction.producerId);
   const translate = (code: number) => abortableCode(fencingCode(code, ctx.apiVersion, 2), ctx.apiVersion, 5);
+  if (ctx.apiVersion < 4) {
+    if (!authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId))
+      return resultsFor(topics, () => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    const writable = authorizedNames(
+      ctx,
+      AclOperation.WRITE,
+      ResourceType.TOPIC,
+      topics.map((t) => t.name),
+    );
+    if (writable.size < new Set(topics.map((t) => t.name)).size) {
+      return resultsFor(topics, (topic, partition) => {
+        if (!writable.has(topic)) return ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+        if (!ctx.cluster.partition(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        return ErrorCode.OPERATION_NOT_ATTEMPTED;
+      });
+    }
+  }
   const notCoordinator = transactionalId === '' ? ErrorCode.NONE : coordinatorError(ctx, transactionalId);
   if (notCoordinator !== ErrorCode.NONE) return resultsFor(topics, () => notCoordinator);
   const partitions = partitionsOf(topics);
@@ -94,6 +116,8 @@ export const addPartitionsToTxnHandler = defineHandler({
 
   handle(ctx, request): AddPartitionsToTxnResponse {
     if (ctx.apiVersion >= 4) {
+      if (!authorizeCluster(ctx, AclOperation.CLUSTER_ACTION))
+        return errorResponse(ctx, request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
       return {
         throttleTimeMs: 0,
         errorCode: ErrorCode.NONE,

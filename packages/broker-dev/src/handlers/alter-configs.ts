@@ -5,6 +5,7 @@
  *   retention, segment and cleanup settings take effect on the next append or cleanup run.
  * - INVALID_CONFIG for unknown names or bad values, UNKNOWN_TOPIC_OR_PARTITION for unknown
  *   topics; broker configs are read-only here (INVALID_REQUEST). validateOnly checks only.
+ * - ACLs: ALTER_CONFIGS on the topic (else TOPIC_AUTHORIZATION_FAILED) or the cluster for brokers.
  */
 import { ApiKey } from '@samsa/protocol';
 import { applyTopicConfigs, configErrorResponse, unalterable } from './config-changes.js';
@@ -20,7 +21,7 @@ export const alterConfigsHandler = defineHandler({
     return {
       throttleTimeMs: 0,
       responses: request.resources.map((r) => {
-        const refused = unalterable(r);
+        const refused = unalterable(ctx, r);
         if (refused) return refused;
         const configs: Record<string, string> = {};
         for (const c of r.configs) if (c.value !== null) configs[c.name] = c.value;

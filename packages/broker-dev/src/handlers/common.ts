@@ -7,9 +7,6 @@ import type { RequestContext } from './types.js';
 /** Authorized-operations fields when the client did not ask for them. */
 export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
-/** A group's authorized operations without ACLs: DESCRIBE, DELETE, READ. */
-export const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
-
 /** NONE if this broker leads the partition, else what a client must hear to refresh metadata. */
 export function leaderError(ctx: RequestContext, partition: PartitionState): number {
   if (partition.leader === ctx.node.id) return ErrorCode.NONE;

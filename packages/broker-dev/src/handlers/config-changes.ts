@@ -1,7 +1,8 @@
 /** What AlterConfigs and IncrementalAlterConfigs share: the resource checks and applying a topic's new overrides. */
-import { ErrorCode } from '@samsa/protocol';
+import { AclOperation, ErrorCode } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
-import { ResourceType } from './describe-configs.js';
+import { configResourceAuthorizationError } from './authorization.js';
+import { ConfigResourceType } from './config-resource-type.js';
 import type { RequestContext } from './types.js';
 
 export interface ResourceRef {
@@ -14,9 +15,21 @@ export interface ResourceResult extends ResourceRef {
   errorMessage: string | null;
 }
 
-/** The error for a resource the dev broker does not let clients alter, or undefined for a topic. */
-export function unalterable(resource: ResourceRef): ResourceResult | undefined {
-  if (resource.resourceType === ResourceType.topic) return undefined;
+/**
+ * The error for a resource the principal may not ALTER_CONFIGS (TOPIC_/CLUSTER_/GROUP_AUTHORIZATION_FAILED)
+ * or the dev broker does not let clients alter, or undefined for a topic that may be altered.
+ */
+export function unalterable(ctx: RequestContext, resource: ResourceRef): ResourceResult | undefined {
+  const denied = configResourceAuthorizationError(ctx, AclOperation.ALTER_CONFIGS, resource);
+  if (denied !== ErrorCode.NONE) {
+    return {
+      resourceType: resource.resourceType,
+      resourceName: resource.resourceName,
+      errorCode: denied,
+      errorMessage: 'Authorization failed.',
+    };
+  }
+  if (resource.resourceType === ConfigResourceType.topic) return undefined;
   return {
     resourceType: resource.resourceType,
     resourceName: resource.resourceName,

@@ -7,14 +7,16 @@
  * - v1 adds each member's type (KIP-1099): 1, every member here uses the consumer protocol.
  * - A group that does not exist, or is a classic group, gets GROUP_ID_NOT_FOUND with Kafka's
  *   message; groups coordinated elsewhere get NOT_COORDINATOR.
+ * - ACLs: DESCRIBE on each group, else GROUP_AUTHORIZATION_FAILED; authorized operations from them.
  */
 import type {
   ConsumerGroupDescribeResponseDescribedGroup,
   ConsumerGroupDescribeResponseTopicPartitions,
 } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import type { Assignment } from '../groups/consumer/assignment.js';
-import { ALL_GROUP_OPERATIONS, AUTHORIZED_OPERATIONS_OMITTED, coordinatorError } from './common.js';
+import { authorize, authorizedOperations } from './authorization.js';
+import { AUTHORIZED_OPERATIONS_OMITTED, coordinatorError } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 /** KIP-1099's member type of a member using the consumer protocol. */
@@ -61,6 +63,8 @@ export const consumerGroupDescribeHandler = defineHandler({
       groups: request.groupIds.map((groupId): ConsumerGroupDescribeResponseDescribedGroup => {
         if (groupId === '')
           return failed(groupId, ErrorCode.INVALID_GROUP_ID, 'GroupId can not be null or empty.');
+        if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, groupId))
+          return failed(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED);
         const notCoordinator = coordinatorError(ctx, groupId);
         if (notCoordinator !== ErrorCode.NONE) return failed(groupId, notCoordinator);
         const group = groups.consumerGroup(groupId);
@@ -94,7 +98,7 @@ export const consumerGroupDescribeHandler = defineHandler({
             memberType: CONSUMER_MEMBER_TYPE,
           })),
           authorizedOperations: request.includeAuthorizedOperations
-            ? ALL_GROUP_OPERATIONS
+            ? authorizedOperations(ctx, ResourceType.GROUP, groupId)
             : AUTHORIZED_OPERATIONS_OMITTED,
         };
       }),

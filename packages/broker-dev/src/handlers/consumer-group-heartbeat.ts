@@ -8,10 +8,12 @@
  *   UNSUPPORTED_ASSIGNOR, UNRELEASED_INSTANCE_ID, FENCED_INSTANCE_ID, GROUP_MAX_SIZE_REACHED,
  *   GROUP_ID_NOT_FOUND (a classic group of that id, or epoch > 0 for a group that does not exist),
  *   NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE when the group is coordinated elsewhere.
+ * - ACLs: READ on the group, else GROUP_AUTHORIZATION_FAILED.
  */
 import type { ConsumerGroupHeartbeatResponse } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
+import { authorize } from './authorization.js';
 import { clientHostOf, coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -34,6 +36,8 @@ export const consumerGroupHeartbeatHandler = defineHandler({
   maxVersion: 1,
 
   handle(ctx, request): ConsumerGroupHeartbeatResponse {
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId))
+      return failed(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     const notCoordinator = coordinatorError(ctx, request.groupId);
     if (notCoordinator !== ErrorCode.NONE) return failed(notCoordinator);
     try {

@@ -4,9 +4,11 @@
  * - Grows a topic to `count` partitions, with explicit assignments or Kafka-style placement.
  *   INVALID_PARTITIONS when the count does not grow, INVALID_REPLICA_ASSIGNMENT for bad
  *   assignments, UNKNOWN_TOPIC_OR_PARTITION for unknown topics; validateOnly checks only.
+ * - ACLs: ALTER on the topic, else TOPIC_AUTHORIZATION_FAILED.
  */
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
+import { authorize } from './authorization.js';
 import { defineHandler } from './types.js';
 
 export const createPartitionsHandler = defineHandler({
@@ -27,6 +29,13 @@ export const createPartitionsHandler = defineHandler({
             name: t.name,
             errorCode: ErrorCode.INVALID_REQUEST,
             errorMessage: 'Duplicate topic in request.',
+          };
+        }
+        if (!authorize(ctx, AclOperation.ALTER, ResourceType.TOPIC, t.name)) {
+          return {
+            name: t.name,
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            errorMessage: 'The topic authorization is failed.',
           };
         }
         try {

@@ -8,12 +8,16 @@
  *   INVALID_REQUEST for a name given twice. validateOnly (v1+) checks without creating.
  * - v5+ answers with the partition count, replication factor and configs; v7+ the topic id.
  * - Any broker accepts it (KRaft forwards to the controller; here there is one cluster model).
+ * - ACLs: CREATE on the cluster or on the topic, else TOPIC_AUTHORIZATION_FAILED. Without
+ *   DESCRIBE_CONFIGS on the topic its configs, partition count and replication factor are withheld
+ *   (topicConfigErrorCode TOPIC_AUTHORIZATION_FAILED).
  */
 
 import type { CreateTopicsResponse, CreateTopicsResponseCreatableTopicResult } from '@samsa/protocol';
-import { ApiKey, ErrorCode, ZERO_UUID } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType, ZERO_UUID } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
 import { describeTopicConfigs } from '../cluster/topic-configs.js';
+import { authorize, authorizeCluster } from './authorization.js';
 import { configSourceCode } from './describe-configs.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -43,6 +47,13 @@ function created(
   topicId: string,
 ): CreateTopicsResponseCreatableTopicResult {
   const cluster = ctx.cluster;
+  if (!authorize(ctx, AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, name)) {
+    return {
+      ...failed(name, ErrorCode.NONE, null),
+      topicId,
+      topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+    };
+  }
   return {
     name,
     topicId,
@@ -72,6 +83,7 @@ export const createTopicsHandler = defineHandler({
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const validateOnly = request.validateOnly === true;
+    const mayCreateAny = authorizeCluster(ctx, AclOperation.CREATE);
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((t) => {
@@ -82,6 +94,8 @@ export const createTopicsHandler = defineHandler({
             `Create topics request from client contains a duplicate topic ${t.name}.`,
           );
         }
+        if (!mayCreateAny && !authorize(ctx, AclOperation.CREATE, ResourceType.TOPIC, t.name))
+          return failed(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.');
         const configs: Record<string, string> = {};
         for (const c of t.configs) if (c.value !== null) configs[c.name] = c.value;
         const assignments = [...t.assignments]

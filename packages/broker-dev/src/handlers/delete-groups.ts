@@ -3,8 +3,10 @@
  *
  * - Deletes empty groups and their committed offsets; NON_EMPTY_GROUP while members remain,
  *   GROUP_ID_NOT_FOUND for unknown groups, NOT_COORDINATOR for groups of another broker.
+ * - ACLs: DELETE on each group, else GROUP_AUTHORIZATION_FAILED.
  */
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { authorize } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -18,6 +20,8 @@ export const deleteGroupsHandler = defineHandler({
     return {
       throttleTimeMs: 0,
       results: request.groupsNames.map((groupId) => {
+        if (!authorize(ctx, AclOperation.DELETE, ResourceType.GROUP, groupId))
+          return { groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
         const notCoordinator = coordinatorError(ctx, groupId);
         if (notCoordinator !== ErrorCode.NONE) return { groupId, errorCode: notCoordinator };
         return { groupId, errorCode: ctx.cluster.groups.deleteGroup(groupId) };

@@ -5,10 +5,12 @@
  *   below it are deleted. Answers the new low watermark. Only the leader accepts it;
  *   OFFSET_OUT_OF_RANGE above the high watermark. Internal topics (__consumer_offsets, ...) get
  *   INVALID_TOPIC_EXCEPTION, as in Kafka.
+ * - ACLs: DELETE on the topic, else TOPIC_AUTHORIZATION_FAILED.
  */
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
 import { isInternalTopic } from '../cluster/internal-topics.js';
+import { authorize } from './authorization.js';
 import { leaderError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -23,6 +25,7 @@ export const deleteRecordsHandler = defineHandler({
       throttleTimeMs: 0,
       topics: request.topics.map((t) => {
         const topic = ctx.cluster.topic(t.name);
+        const mayDelete = authorize(ctx, AclOperation.DELETE, ResourceType.TOPIC, t.name);
         return {
           name: t.name,
           partitions: t.partitions.map((p) => {
@@ -31,6 +34,7 @@ export const deleteRecordsHandler = defineHandler({
               lowWatermark: -1n,
               errorCode,
             });
+            if (!mayDelete) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             if (isInternalTopic(t.name)) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION);
             const partition = topic?.partitions[p.partitionIndex];
             if (!partition) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);

@@ -4,11 +4,14 @@
  * - Deletes the topic, its logs (files under the data dir too) and the groups' committed offsets
  *   for it; long-polling fetches on it answer at once. Unknown names get
  *   UNKNOWN_TOPIC_OR_PARTITION, unknown ids UNKNOWN_TOPIC_ID.
+ * - ACLs: DESCRIBE and DELETE on the topic, else TOPIC_AUTHORIZATION_FAILED (before existence for names;
+ *   for an existing id without DESCRIBE the name is withheld).
  */
 
 import type { DeleteTopicsResponse, DeleteTopicsResponseDeletableTopicResult } from '@samsa/protocol';
-import { ApiKey, ErrorCode, ZERO_UUID } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType, ZERO_UUID } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
+import { authorize } from './authorization.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 function targets(
@@ -17,6 +20,14 @@ function targets(
 ) {
   if (ctx.apiVersion >= 6) return (request.topics ?? []).map((t) => ({ name: t.name, topicId: t.topicId }));
   return (request.topicNames ?? []).map((name) => ({ name, topicId: ZERO_UUID }));
+}
+
+/** DESCRIBE (so the principal may know of it) and DELETE on the topic. */
+function mayDelete(ctx: RequestContext, name: string): boolean {
+  return (
+    authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, name) &&
+    authorize(ctx, AclOperation.DELETE, ResourceType.TOPIC, name)
+  );
 }
 
 export const deleteTopicsHandler = defineHandler({
@@ -31,7 +42,17 @@ export const deleteTopicsHandler = defineHandler({
       throttleTimeMs: 0,
       responses: targets(ctx, request).map((target): DeleteTopicsResponseDeletableTopicResult => {
         const byId = target.name === null || target.name === '';
+        const denied = (name: string | null) => ({
+          name,
+          topicId: target.topicId,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          errorMessage: 'Topic authorization failed.',
+        });
+        if (!byId && !mayDelete(ctx, target.name!)) return denied(target.name);
         const topic = byId ? cluster.topicById(target.topicId) : cluster.topic(target.name!);
+        if (topic && byId && !authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name))
+          return denied(null);
+        if (topic && byId && !mayDelete(ctx, topic.name)) return denied(topic.name);
         if (!topic) {
           return {
             name: target.name,

@@ -4,12 +4,13 @@
  * - Live brokers, cluster id and a controller id (KRaft has no broker controller; a live broker
  *   id is reported). v1 endpointType 2 (controllers) gets UNSUPPORTED_ENDPOINT_TYPE: there are
  *   no separate controllers.
+ * - Cluster authorized operations from the ACLs; 0 without DESCRIBE on the cluster.
  */
 
 import type { DescribeClusterResponse } from '@samsa/protocol';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { clusterAuthorizedOperations } from './authorization.js';
 import { AUTHORIZED_OPERATIONS_OMITTED } from './common.js';
-import { ALL_CLUSTER_OPERATIONS } from './metadata.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 const BROKERS = 1;
@@ -32,7 +33,7 @@ function response(
       errorCode === ErrorCode.NONE
         ? ctx.cluster.liveNodes().map((n) => ({ brokerId: n.id, host: n.host, port: n.port, rack: n.rack }))
         : [],
-    clusterAuthorizedOperations: withOps ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+    clusterAuthorizedOperations: withOps ? clusterAuthorizedOperations(ctx) : AUTHORIZED_OPERATIONS_OMITTED,
   };
 }
 

@@ -8,6 +8,8 @@
  *   broker runs with, read-only.
  * - configurationKeys filters; unknown topics get UNKNOWN_TOPIC_OR_PARTITION, other resource
  *   types INVALID_REQUEST.
+ * - ACLs: DESCRIBE_CONFIGS on the topic (else TOPIC_AUTHORIZATION_FAILED) or, for brokers, on the
+ *   cluster (else CLUSTER_AUTHORIZATION_FAILED).
  */
 
 import type {
@@ -15,11 +17,11 @@ import type {
   DescribeConfigsResponseDescribeConfigsResourceResult,
   DescribeConfigsResponseDescribeConfigsResult,
 } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode } from '@samsa/protocol';
 import { describeTopicConfigs } from '../cluster/topic-configs.js';
+import { configResourceAuthorizationError } from './authorization.js';
+import { ConfigResourceType } from './config-resource-type.js';
 import { defineHandler, type RequestContext } from './types.js';
-
-export const ResourceType = { topic: 2, broker: 4 } as const;
 
 /** Kafka's ConfigSource codes. */
 const ConfigSource = { topic: 1, staticBroker: 4, default: 5 } as const;
@@ -102,7 +104,10 @@ function describeResource(
   const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
   const wanted = resource.configurationKeys === null ? undefined : new Set(resource.configurationKeys);
   const keep = (name: string) => !wanted || wanted.size === 0 || wanted.has(name);
-  if (resource.resourceType === ResourceType.topic) {
+  const denied = configResourceAuthorizationError(ctx, AclOperation.DESCRIBE_CONFIGS, resource);
+  if (denied !== ErrorCode.NONE)
+    return { ...base, errorCode: denied, errorMessage: 'Authorization failed.', configs: [] };
+  if (resource.resourceType === ConfigResourceType.topic) {
     const topic = ctx.cluster.topic(resource.resourceName);
     if (!topic) {
       return {
@@ -126,7 +131,7 @@ function describeResource(
         .map((e) => describeEntry(ctx, e.name, e.value, configSourceCode(e.source), false)),
     };
   }
-  if (resource.resourceType === ResourceType.broker) {
+  if (resource.resourceType === ConfigResourceType.broker) {
     const nodeId = resource.resourceName === '' ? ctx.node.id : Number(resource.resourceName);
     if (!Number.isInteger(nodeId) || !ctx.cluster.node(nodeId)) {
       return {

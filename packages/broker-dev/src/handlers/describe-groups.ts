@@ -6,11 +6,13 @@
  *   group, as in Kafka. An unknown group is reported as Dead with no error (v0-5), and so is a
  *   KIP-848 consumer group: DescribeGroups describes classic groups (ConsumerGroupDescribe the others).
  * - Groups another broker coordinates get NOT_COORDINATOR.
+ * - ACLs: DESCRIBE on each group, else GROUP_AUTHORIZATION_FAILED; authorized operations (v3+) from them.
  */
 
 import type { DescribeGroupsResponseDescribedGroup } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
-import { ALL_GROUP_OPERATIONS, AUTHORIZED_OPERATIONS_OMITTED, coordinatorError } from './common.js';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { authorize, authorizedOperations } from './authorization.js';
+import { AUTHORIZED_OPERATIONS_OMITTED, coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
 function failed(groupId: string, errorCode: number): DescribeGroupsResponseDescribedGroup {
@@ -35,6 +37,8 @@ export const describeGroupsHandler = defineHandler({
     return {
       throttleTimeMs: 0,
       groups: request.groups.map((groupId): DescribeGroupsResponseDescribedGroup => {
+        if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, groupId))
+          return failed(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED);
         const notCoordinator = coordinatorError(ctx, groupId);
         if (notCoordinator !== ErrorCode.NONE) return failed(groupId, notCoordinator);
         const summary = ctx.cluster.groups.describe(groupId);
@@ -53,7 +57,7 @@ export const describeGroupsHandler = defineHandler({
             memberAssignment: m.assignment,
           })),
           authorizedOperations: request.includeAuthorizedOperations
-            ? ALL_GROUP_OPERATIONS
+            ? authorizedOperations(ctx, ResourceType.GROUP, groupId)
             : AUTHORIZED_OPERATIONS_OMITTED,
         };
       }),

@@ -8,10 +8,12 @@
  * - An illegal topic name gets INVALID_TOPIC_EXCEPTION, an unknown topic or partition
  *   UNKNOWN_TOPIC_OR_PARTITION; a broker holding no replica of the partition answers
  *   NOT_LEADER_OR_FOLLOWER (replicas share the leader's log here, so each one answers as Kafka's do).
+ * - ACLs: READ on the topic, else TOPIC_AUTHORIZATION_FAILED.
  */
 import type { DescribeProducersResponsePartitionResponse } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import { topicNameProblem } from '../cluster/topic.js';
+import { authorize } from './authorization.js';
 import { defineHandler } from './types.js';
 
 function failed(
@@ -34,10 +36,12 @@ export const describeProducersHandler = defineHandler({
       topics: request.topics.map((t) => {
         const problem = topicNameProblem(t.name);
         const topic = ctx.cluster.topic(t.name);
+        const mayRead = authorize(ctx, AclOperation.READ, ResourceType.TOPIC, t.name);
         return {
           name: t.name,
           partitions: t.partitionIndexes.map((index) => {
             if (problem) return failed(index, ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
+            if (!mayRead) return failed(index, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             const partition = topic?.partitions[index];
             if (!partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             if (!partition.replicas.includes(ctx.node.id))

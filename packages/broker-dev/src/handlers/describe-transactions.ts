@@ -6,8 +6,11 @@
  *   group offsets partitions show as `__consumer_offsets`, as in Kafka).
  * - Unknown (or expired) ids get TRANSACTIONAL_ID_NOT_FOUND; ids this broker does not coordinate
  *   NOT_COORDINATOR; an empty id INVALID_REQUEST.
+ * - ACLs: DESCRIBE on the transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED); topics the
+ *   principal may not DESCRIBE are left out of the transaction's partitions.
  */
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { authorize } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -32,6 +35,8 @@ export const describeTransactionsHandler = defineHandler({
     return {
       throttleTimeMs: 0,
       transactionStates: request.transactionalIds.map((transactionalId) => {
+        if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, transactionalId))
+          return unanswered(transactionalId, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
         const notCoordinator =
           transactionalId === '' ? ErrorCode.NONE : coordinatorError(ctx, transactionalId);
         if (notCoordinator !== ErrorCode.NONE) return unanswered(transactionalId, notCoordinator);
@@ -45,7 +50,9 @@ export const describeTransactionsHandler = defineHandler({
           transactionStartTimeMs: BigInt(d.startTimeMs),
           producerId: BigInt(d.producerId),
           producerEpoch: d.producerEpoch,
-          topics: d.topics.map((t) => ({ topic: t.topic, partitions: t.partitions })),
+          topics: d.topics
+            .filter((t) => authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t.topic))
+            .map((t) => ({ topic: t.topic, partitions: t.partitions })),
         };
       }),
     };

@@ -8,8 +8,10 @@
  *   no transaction (Empty): INVALID_TXN_STATE.
  * - INVALID_PRODUCER_ID_MAPPING (unknown id or another producer id), PRODUCER_FENCED (another
  *   epoch; INVALID_PRODUCER_EPOCH below v2). Only the id's coordinator answers (NOT_COORDINATOR).
+ * - ACLs: WRITE on the transactional id, else TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  */
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { authorize } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { fencingCode } from './txn-errors.js';
 import { defineHandler } from './types.js';
@@ -22,6 +24,8 @@ export const endTxnHandler = defineHandler({
 
   handle(ctx, request) {
     const { transactionalId, producerEpoch, committed } = request;
+    if (!authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId))
+      return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     const notCoordinator = transactionalId === '' ? ErrorCode.NONE : coordinatorError(ctx, transactionalId);
     if (notCoordinator !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: notCoordinator };
     const errorCode = ctx.cluster.transactions.endTransaction(

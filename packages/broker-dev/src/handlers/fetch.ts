@@ -15,6 +15,8 @@
  *   reads to the high watermark with a null list. LastStableOffset is always set.
  * - v9+ checks currentLeaderEpoch (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH); v12+ adds the
  *   current leader on NOT_LEADER_OR_FOLLOWER; v13+ addresses topics by id (UNKNOWN_TOPIC_ID).
+ * - ACLs: READ on each topic, else TOPIC_AUTHORIZATION_FAILED (before existence, except that an unknown
+ *   topic id is UNKNOWN_TOPIC_ID: there is no name to check).
  */
 
 import type {
@@ -23,11 +25,12 @@ import type {
   FetchResponseFetchableTopicResponse,
   FetchResponsePartitionData,
 } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
 import type { PartitionState, Topic } from '../cluster/topic.js';
 import type { PartitionLog } from '../storage/index.js';
 import { batchLastOffset } from '../storage/record-batch.js';
+import { authorize } from './authorization.js';
 import { leaderEpochError, leaderError, nodeEndpoint } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -87,10 +90,16 @@ function evaluate(ctx: RequestContext, request: FetchRequest): Evaluation {
   const responses: FetchResponseFetchableTopicResponse[] = request.topics.map((fetchTopic) => {
     const topic = resolveTopic(ctx, byId, fetchTopic.topic, fetchTopic.topicId);
     const unknown = byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const name = byId ? topic?.name : fetchTopic.topic;
+    const mayRead = name === undefined || authorize(ctx, AclOperation.READ, ResourceType.TOPIC, name);
     return {
       topic: fetchTopic.topic,
       topicId: fetchTopic.topicId,
       partitions: fetchTopic.partitions.map((p): FetchResponsePartitionData => {
+        if (!mayRead) {
+          failed = true;
+          return errorPartition(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+        }
         const partition = topic?.partitions[p.partition];
         if (!partition) {
           failed = true;

@@ -5,10 +5,13 @@
  *   them to the leader of their __consumer_offsets / __transaction_state partition
  *   (abs(hashCode) % 50); when that broker is stopped the key moves to the next live one.
  * - Unknown key types get INVALID_REQUEST.
+ * - ACLs: DESCRIBE on the group (else GROUP_AUTHORIZATION_FAILED) or on the transactional id (else
+ *   TRANSACTIONAL_ID_AUTHORIZATION_FAILED).
  */
 
 import type { FindCoordinatorResponseCoordinator } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { authorize } from './authorization.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 const GROUP = 0;
@@ -25,6 +28,13 @@ function lookup(ctx: RequestContext, key: string, keyType: number): FindCoordina
   });
   if (keyType !== GROUP && keyType !== TRANSACTION)
     return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator key type ${keyType}.`);
+  if (keyType === GROUP && !authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, key))
+    return fail(ErrorCode.GROUP_AUTHORIZATION_FAILED, `Not authorized to describe group ${key}.`);
+  if (keyType === TRANSACTION && !authorize(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key))
+    return fail(
+      ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+      `Not authorized to describe transactional id ${key}.`,
+    );
   const node = ctx.cluster.coordinatorFor(key);
   if (!node) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'No broker is up.');
   return {

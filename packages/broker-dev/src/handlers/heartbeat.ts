@@ -4,8 +4,10 @@
  * - Keeps a member's session alive. REBALANCE_IN_PROGRESS while the group prepares a
  *   rebalance (the member must rejoin), ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID /
  *   FENCED_INSTANCE_ID as in Kafka.
+ * - ACLs: READ on the group, else GROUP_AUTHORIZATION_FAILED.
  */
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { authorize } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -16,6 +18,8 @@ export const heartbeatHandler = defineHandler({
   maxVersion: 4,
 
   handle(ctx, request) {
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId))
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     if (request.groupId === '') return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID };
     const notCoordinator = coordinatorError(ctx, request.groupId);
     if (notCoordinator !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: notCoordinator };

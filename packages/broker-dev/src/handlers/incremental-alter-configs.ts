@@ -4,6 +4,7 @@
  * - SET, DELETE (back to the default), APPEND and SUBTRACT (list configs such as
  *   cleanup.policy) applied to a topic's current overrides. Errors as for AlterConfigs;
  *   broker configs are read-only here.
+ * - ACLs: ALTER_CONFIGS on the topic (else TOPIC_AUTHORIZATION_FAILED) or the cluster for brokers.
  */
 import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { describeTopicConfigs } from '../cluster/topic-configs.js';
@@ -23,7 +24,7 @@ export const incrementalAlterConfigsHandler = defineHandler({
       throttleTimeMs: 0,
       responses: request.resources.map((r) => {
         const base = { resourceType: r.resourceType, resourceName: r.resourceName };
-        const refused = unalterable(r);
+        const refused = unalterable(ctx, r);
         if (refused) return refused;
         const topic = ctx.cluster.topic(r.resourceName);
         if (!topic) {

@@ -12,8 +12,12 @@
  *   (INVALID_TRANSACTION_TIMEOUT); an empty id is INVALID_REQUEST.
  * - Only one of ProducerId and ProducerEpoch given: INVALID_REQUEST. PRODUCER_FENCED is answered as
  *   INVALID_PRODUCER_EPOCH below v4.
+ * - ACLs: WRITE on the transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED); an idempotent
+ *   producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic (KIP-679; else
+ *   CLUSTER_AUTHORIZATION_FAILED).
  */
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { authorize, authorizeAnyOfType, authorizeCluster } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { fencingCode } from './txn-errors.js';
 import { defineHandler } from './types.js';
@@ -34,12 +38,21 @@ export const initProducerIdHandler = defineHandler({
       producerId: BigInt(NO_PRODUCER_ID),
       producerEpoch: NO_PRODUCER_EPOCH,
     });
+    const transactionalId = request.transactionalId ?? null;
+    if (transactionalId !== null) {
+      if (!authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId))
+        return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    } else if (
+      !authorizeCluster(ctx, AclOperation.IDEMPOTENT_WRITE) &&
+      !authorizeAnyOfType(ctx, AclOperation.WRITE, ResourceType.TOPIC)
+    ) {
+      return fail(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    }
     const producerId = Number(request.producerId ?? BigInt(NO_PRODUCER_ID));
     const producerEpoch = request.producerEpoch ?? NO_PRODUCER_EPOCH;
     if ((producerId === NO_PRODUCER_ID) !== (producerEpoch === NO_PRODUCER_EPOCH)) {
       return fail(ErrorCode.INVALID_REQUEST);
     }
-    const transactionalId = request.transactionalId ?? null;
     if (transactionalId) {
       const notCoordinator = coordinatorError(ctx, transactionalId);
       if (notCoordinator !== ErrorCode.NONE) return fail(notCoordinator);

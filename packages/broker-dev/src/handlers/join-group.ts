@@ -8,11 +8,13 @@
  *   timeout passed); only the leader gets the member list. Member metadata of any assignor
  *   (range, roundrobin, cooperative-sticky, ...) passes through untouched.
  * - v9 skipAssignment tells a static leader that rejoined a stable group not to reassign.
+ * - ACLs: READ on the group, else GROUP_AUTHORIZATION_FAILED.
  */
 
 import type { JoinGroupRequest, JoinGroupResponse } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import type { JoinResult } from '../groups/classic/group.js';
+import { authorize } from './authorization.js';
 import { clientHostOf, coordinatorError } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -51,6 +53,8 @@ export const joinGroupHandler = defineHandler({
   maxVersion: 9,
 
   handle(ctx, request) {
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId))
+      return errorResponse(ctx, request, ErrorCode.GROUP_AUTHORIZATION_FAILED);
     if (request.groupId === '') return errorResponse(ctx, request, ErrorCode.INVALID_GROUP_ID);
     const notCoordinator = coordinatorError(ctx, request.groupId);
     if (notCoordinator !== ErrorCode.NONE) return errorResponse(ctx, request, notCoordinator);

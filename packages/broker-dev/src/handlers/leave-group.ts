@@ -3,10 +3,12 @@
  *
  * - v0-2 name one member; v3+ a batch of members by member id or group.instance.id (KIP-345),
  *   each with its own error. The group rebalances without the leavers (or becomes Empty).
+ * - ACLs: READ on the group, else GROUP_AUTHORIZATION_FAILED.
  */
 
 import type { LeaveGroupResponse } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { authorize } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -17,6 +19,8 @@ export const leaveGroupHandler = defineHandler({
   maxVersion: 5,
 
   handle(ctx, request): LeaveGroupResponse {
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId))
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
     if (request.groupId === '')
       return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
     const notCoordinator = coordinatorError(ctx, request.groupId);

@@ -5,8 +5,10 @@
  *   groups that only store offsets. v4 filters by state and v5 by type ("classic" or "consumer"),
  *   both case-insensitive. KIP-848 consumer groups list protocol type "consumer" and their states
  *   (Empty, Assigning, Reconciling, Stable).
+ * - ACLs: DESCRIBE on the cluster lists every group; otherwise only groups the principal may DESCRIBE.
  */
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { authorize, authorizeCluster } from './authorization.js';
 import { defineHandler } from './types.js';
 
 export const listGroupsHandler = defineHandler({
@@ -18,11 +20,13 @@ export const listGroupsHandler = defineHandler({
   handle(ctx, request) {
     const states = new Set((request.statesFilter ?? []).map((s) => s.toLowerCase()));
     const types = new Set((request.typesFilter ?? []).map((t) => t.toLowerCase()));
+    const everyGroup = authorizeCluster(ctx, AclOperation.DESCRIBE);
     const groups = [];
     for (const group of ctx.cluster.groups.listGroups()) {
       if (ctx.cluster.coordinatorFor(group.groupId)?.id !== ctx.node.id) continue;
       if (states.size > 0 && !states.has(group.state.toLowerCase())) continue;
       if (types.size > 0 && !types.has(group.type)) continue;
+      if (!everyGroup && !authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, group.groupId)) continue;
       groups.push({
         groupId: group.groupId,
         protocolType: group.protocolType,

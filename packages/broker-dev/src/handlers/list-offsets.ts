@@ -8,12 +8,14 @@
  *   (1) and the high watermark otherwise. Latest answers it; a record found at or beyond it by
  *   timestamp (or -3) is not visible: offset -1 (Kafka's Partition.fetchOffsetForTimestamp).
  * - Only the leader answers; v4+ checks currentLeaderEpoch and returns the leader epoch.
+ * - ACLs: DESCRIBE on each topic, else TOPIC_AUTHORIZATION_FAILED.
  */
 
 import type { ListOffsetsResponse, ListOffsetsResponseListOffsetsPartitionResponse } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
 import { ListOffsetsTimestamp } from '../storage/index.js';
+import { authorize } from './authorization.js';
 import { leaderEpochError, leaderError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -35,9 +37,11 @@ export const listOffsetsHandler = defineHandler({
       throttleTimeMs: 0,
       topics: request.topics.map((t) => {
         const topic = ctx.cluster.topic(t.name);
+        const mayDescribe = authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name);
         return {
           name: t.name,
           partitions: t.partitions.map((p) => {
+            if (!mayDescribe) return failed(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             const partition = topic?.partitions[p.partitionIndex];
             if (!partition) return failed(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             const notLeader = leaderError(ctx, partition);

@@ -4,8 +4,10 @@
  * - Each broker lists the transactional ids it coordinates (admin clients ask every broker and
  *   merge), filtered by state names (unknown names come back in UnknownStateFilters), producer
  *   ids and, v1, a minimum time since the transaction started. Expired ids are left out.
+ * - ACLs: only transactional ids the principal may DESCRIBE are listed.
  */
-import { ApiKey } from '@samsa/protocol';
+import { AclOperation, ApiKey, ResourceType } from '@samsa/protocol';
+import { authorize } from './authorization.js';
 import { defineHandler } from './types.js';
 
 export const listTransactionsHandler = defineHandler({
@@ -26,6 +28,9 @@ export const listTransactionsHandler = defineHandler({
       unknownStateFilters: listed.unknownStateFilters,
       transactionStates: listed.transactions
         .filter((t) => ctx.cluster.coordinatorFor(t.transactionalId)?.id === ctx.node.id)
+        .filter((t) =>
+          authorize(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, t.transactionalId),
+        )
         .map((t) => ({
           transactionalId: t.transactionalId,
           producerId: BigInt(t.producerId),

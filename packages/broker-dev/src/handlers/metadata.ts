@@ -9,30 +9,33 @@
  *   the new topic is returned at once instead of Kafka's first LEADER_NOT_AVAILABLE answer.
  * - Topic ids from v10; v10+ may look topics up by id (UNKNOWN_TOPIC_ID when unknown).
  * - __consumer_offsets and the other Kafka internal topics are flagged isInternal if they exist.
- * - Authorized operations (v8+) are reported as "everything" when asked for: the dev broker
- *   has no ACLs.
+ * - ACLs: topics the principal may not DESCRIBE are left out of "every topic" and answered
+ *   TOPIC_AUTHORIZATION_FAILED when named (by name or id); auto-creating a topic needs CREATE on the
+ *   cluster or on the topic (else TOPIC_AUTHORIZATION_FAILED). Authorized operations (v8+) come from the
+ *   ACLs (every operation when they are off); the cluster's are 0 without DESCRIBE on the cluster.
  */
 import {
+  AclOperation,
   ApiKey,
   ErrorCode,
   type MetadataRequest,
   type MetadataResponse,
   type MetadataResponseMetadataResponseTopic,
+  ResourceType,
   ZERO_UUID,
 } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
 import { isInternalTopic } from '../cluster/internal-topics.js';
 import type { Topic } from '../cluster/topic.js';
 import { topicNameProblem } from '../cluster/topic.js';
+import {
+  authorize,
+  authorizeCluster,
+  authorizedOperations,
+  clusterAuthorizedOperations,
+} from './authorization.js';
 import { AUTHORIZED_OPERATIONS_OMITTED } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
-
-/** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS. */
-const ALL_TOPIC_OPERATIONS =
-  (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11);
-/** CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, ... */
-export const ALL_CLUSTER_OPERATIONS =
-  (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12) | (1 << 13) | (1 << 14);
 
 function describeTopic(
   ctx: RequestContext,
@@ -54,7 +57,9 @@ function describeTopic(
       isrNodes: p.isr,
       offlineReplicas: p.replicas.filter((id) => !cluster.node(id)?.up),
     })),
-    topicAuthorizedOperations: withOperations ? ALL_TOPIC_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+    topicAuthorizedOperations: withOperations
+      ? authorizedOperations(ctx, ResourceType.TOPIC, topic.name)
+      : AUTHORIZED_OPERATIONS_OMITTED,
   };
 }
 
@@ -73,6 +78,14 @@ function missingTopic(
   };
 }
 
+/** Auto-creating a topic needs CREATE on the cluster or on the topic. */
+function mayCreate(ctx: RequestContext, name: string): boolean {
+  return (
+    authorizeCluster(ctx, AclOperation.CREATE) ||
+    authorize(ctx, AclOperation.CREATE, ResourceType.TOPIC, name)
+  );
+}
+
 export const metadataHandler = defineHandler({
   apiKey: ApiKey.Metadata,
   name: 'Metadata',
@@ -85,20 +98,32 @@ export const metadataHandler = defineHandler({
     const withOperations = request.includeTopicAuthorizedOperations === true;
     const allowAutoCreate = version < 4 || request.allowAutoTopicCreation !== false;
     const allTopics = request.topics === null || (version === 0 && request.topics.length === 0);
+    const mayDescribe = (name: string) => authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, name);
     let topics: MetadataResponseMetadataResponseTopic[];
     if (allTopics) {
-      topics = [...cluster.topics()].map((t) => describeTopic(ctx, t, withOperations));
+      topics = [...cluster.topics()]
+        .filter((t) => mayDescribe(t.name))
+        .map((t) => describeTopic(ctx, t, withOperations));
     } else {
       topics = request.topics!.map((wanted) => {
         if (wanted.name === null || wanted.name === undefined) {
           const byId = wanted.topicId ? cluster.topicById(wanted.topicId) : undefined;
+          if (byId && !mayDescribe(byId.name)) {
+            // Topic ids are not secret, names are: answer with the id only.
+            return missingTopic(null, byId.id, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+          }
           if (byId) return describeTopic(ctx, byId, withOperations);
           return missingTopic(version >= 12 ? null : '', wanted.topicId, ErrorCode.UNKNOWN_TOPIC_ID);
         }
         const name = wanted.name;
+        // Before existence: a principal must not learn which topics exist.
+        if (!mayDescribe(name)) return missingTopic(name, undefined, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
         const existing = cluster.topic(name);
         if (existing) return describeTopic(ctx, existing, withOperations);
         if (topicNameProblem(name)) return missingTopic(name, undefined, ErrorCode.INVALID_TOPIC_EXCEPTION);
+        if (allowAutoCreate && cluster.autoCreateTopics && !mayCreate(ctx, name)) {
+          return missingTopic(name, undefined, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+        }
         if (allowAutoCreate) {
           try {
             const created = cluster.autoCreate(name);
@@ -119,7 +144,7 @@ export const metadataHandler = defineHandler({
       topics,
       clusterAuthorizedOperations:
         request.includeClusterAuthorizedOperations === true
-          ? ALL_CLUSTER_OPERATIONS
+          ? clusterAuthorizedOperations(ctx)
           : AUTHORIZED_OPERATIONS_OMITTED,
     };
   },

@@ -11,11 +11,14 @@
  * - Offsets are stored durably with their metadata string (OFFSET_METADATA_TOO_LARGE above
  *   offset.metadata.max.bytes) and committed leader epoch (v6+). v2-4 retention times are
  *   accepted and ignored. Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION.
+ * - ACLs: READ on the group (else GROUP_AUTHORIZATION_FAILED everywhere) and on each topic (else
+ *   TOPIC_AUTHORIZATION_FAILED for its partitions).
  */
 
 import type { OffsetCommitRequest, OffsetCommitResponse } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import type { CommitEntry } from '../groups/group-offsets.js';
+import { authorize } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -36,6 +39,9 @@ export const offsetCommitHandler = defineHandler({
   maxVersion: 9,
 
   handle(ctx, request): OffsetCommitResponse {
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) {
+      return errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    }
     const notCoordinator = coordinatorError(ctx, request.groupId);
     if (notCoordinator !== ErrorCode.NONE) return errorResponse(request, notCoordinator);
     const cluster = ctx.cluster;
@@ -44,7 +50,12 @@ export const offsetCommitHandler = defineHandler({
     const positions: [number, number][] = [];
     request.topics.forEach((t, ti) => {
       const topic = cluster.topic(t.name);
+      const mayRead = authorize(ctx, AclOperation.READ, ResourceType.TOPIC, t.name);
       t.partitions.forEach((p, pi) => {
+        if (!mayRead) {
+          codes[ti][pi] = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+          return;
+        }
         if (!topic?.partitions[p.partitionIndex]) {
           codes[ti][pi] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
           return;

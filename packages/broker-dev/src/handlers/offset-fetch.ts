@@ -13,6 +13,9 @@
  *   offset committed before the transaction.
  * - Coordinator errors go where the version has room for them: per partition (v0-1), top level
  *   (v2-7), per group (v8+).
+ * - ACLs: DESCRIBE on the group (else GROUP_AUTHORIZATION_FAILED, where coordinator errors go) and on
+ *   each topic: a named topic without it gets TOPIC_AUTHORIZATION_FAILED per partition, and "every
+ *   partition" leaves such topics out.
  */
 
 import type {
@@ -21,7 +24,8 @@ import type {
   OffsetFetchResponseOffsetFetchResponsePartitions,
   OffsetFetchResponseOffsetFetchResponseTopics,
 } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { authorize } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -55,11 +59,18 @@ function committedOffsets(
       errorCode: ErrorCode.NONE,
     };
   };
+  const mayDescribe = (topic: string) => authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic);
   if (wanted !== null) {
-    return wanted.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => entry(p, t.name)) }));
+    return wanted.map((t) => ({
+      name: t.name,
+      partitions: mayDescribe(t.name)
+        ? t.partitionIndexes.map((p) => entry(p, t.name))
+        : t.partitionIndexes.map((p) => noOffset(p, ErrorCode.TOPIC_AUTHORIZATION_FAILED)),
+    }));
   }
   const byTopic = new Map<string, number[]>();
   for (const { topic, partition } of groups.allCommitted(groupId)) {
+    if (!byTopic.has(topic) && !mayDescribe(topic)) continue;
     const list = byTopic.get(topic) ?? [];
     if (list.length === 0) byTopic.set(topic, list);
     list.push(partition);
@@ -68,6 +79,13 @@ function committedOffsets(
     name,
     partitions: partitions.sort((a, b) => a - b).map((p) => entry(p, name)),
   }));
+}
+
+/** GROUP_AUTHORIZATION_FAILED without DESCRIBE on the group, else whether this broker coordinates it. */
+function groupError(ctx: RequestContext, groupId: string): number {
+  if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, groupId))
+    return ErrorCode.GROUP_AUTHORIZATION_FAILED;
+  return coordinatorError(ctx, groupId);
 }
 
 function respond(
@@ -80,7 +98,7 @@ function respond(
     return {
       throttleTimeMs: 0,
       groups: (request.groups ?? []).map((g) => {
-        let errorCode = forcedError ?? coordinatorError(ctx, g.groupId);
+        let errorCode = forcedError ?? groupError(ctx, g.groupId);
         if (errorCode === ErrorCode.NONE && ctx.apiVersion >= 9)
           errorCode = ctx.cluster.groups.validateOffsetFetch(
             g.groupId,
@@ -95,7 +113,7 @@ function respond(
   }
   const groupId = request.groupId ?? '';
   const wanted = request.topics ?? null;
-  const errorCode = forcedError ?? coordinatorError(ctx, groupId);
+  const errorCode = forcedError ?? groupError(ctx, groupId);
   if (errorCode === ErrorCode.NONE) {
     return { throttleTimeMs: 0, errorCode, topics: committedOffsets(ctx, groupId, wanted, requireStable) };
   }

@@ -8,11 +8,13 @@
  *   LeaderEpochFileCache.endOffsetFor). -1/-1 for epochs newer than the current one.
  * - Only the leader answers; currentLeaderEpoch (v2+) is checked like Fetch does
  *   (FENCED_LEADER_EPOCH when older, UNKNOWN_LEADER_EPOCH when newer than the leader's).
+ * - ACLs: CLUSTER_ACTION on the cluster (replicas) or DESCRIBE on the topic, else TOPIC_AUTHORIZATION_FAILED.
  */
 
 import type { OffsetForLeaderEpochResponseEpochEndOffset } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
+import { authorize, authorizeCluster } from './authorization.js';
 import { leaderEpochError, leaderError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -23,10 +25,12 @@ export const offsetForLeaderEpochHandler = defineHandler({
   maxVersion: 4,
 
   handle(ctx, request) {
+    const replica = authorizeCluster(ctx, AclOperation.CLUSTER_ACTION);
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((t) => {
         const topic = ctx.cluster.topic(t.topic);
+        const mayDescribe = replica || authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t.topic);
         return {
           topic: t.topic,
           partitions: t.partitions.map((p): OffsetForLeaderEpochResponseEpochEndOffset => {
@@ -36,6 +40,7 @@ export const offsetForLeaderEpochHandler = defineHandler({
               leaderEpoch: -1,
               endOffset: -1n,
             });
+            if (!mayDescribe) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             const partition = topic?.partitions[p.partition];
             if (!partition) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             const notLeader = leaderError(ctx, partition);

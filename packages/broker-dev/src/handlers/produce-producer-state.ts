@@ -76,6 +76,20 @@ export function transactionalRequestError(request: ProduceRequest): number {
   return ErrorCode.NONE;
 }
 
+/** Whether any partition of the request carries a transactional batch (Kafka's hasTransactionalRecords). */
+export function hasTransactionalRecords(request: ProduceRequest): boolean {
+  for (const topic of request.topicData) {
+    for (const data of topic.partitionData) {
+      const records = data.records;
+      if (!records || records.length < RECORD_BATCH_OVERHEAD || records[BatchField.magic] !== CURRENT_MAGIC) {
+        continue;
+      }
+      if ((records.readInt16BE(BatchField.attributes) & TRANSACTIONAL_FLAG_MASK) !== 0) return true;
+    }
+  }
+  return false;
+}
+
 /** Step 2: the coordinator's word on a transactional batch starting a transaction on this partition. */
 function verifyTransaction(
   ctx: RequestContext,

@@ -11,6 +11,9 @@
  * - Internal topics (__consumer_offsets, ...) get INVALID_TOPIC_EXCEPTION, as in Kafka.
  * - acks=0 sends no response; if any partition failed, the connection is closed instead so the
  *   producer notices (Kafka does the same). acks=-1 checks min.insync.replicas against the ISR.
+ * - ACLs: WRITE on the transactional id for transactional batches (else every partition gets
+ *   TRANSACTIONAL_ID_AUTHORIZATION_FAILED), WRITE on each topic (TOPIC_AUTHORIZATION_FAILED, answered before
+ *   anything is said about the topic's existence).
  * - Only the leader accepts writes (NOT_LEADER_OR_FOLLOWER with the KIP-951 leader hint, v10+).
  * - Idempotent and transactional producers: the producer-state checks of
  *   produce-producer-state.ts (a retried batch is answered with its original offsets and not
@@ -27,13 +30,18 @@ import type {
   ProduceResponsePartitionProduceResponse,
   ProduceResponseTopicProduceResponse,
 } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
 import { mayProduceTo } from '../cluster/internal-topics.js';
 import { minInsyncReplicas } from '../cluster/topic-configs.js';
 import { validateProducedBatch } from '../storage/index.js';
+import { authorize } from './authorization.js';
 import { leaderError, nodeEndpoint } from './common.js';
-import { checkProducerState, transactionalRequestError } from './produce-producer-state.js';
+import {
+  checkProducerState,
+  hasTransactionalRecords,
+  transactionalRequestError,
+} from './produce-producer-state.js';
 import { CloseConnection, defineHandler, NO_RESPONSE, type RequestContext } from './types.js';
 
 const NO_OFFSET = -1n;
@@ -76,7 +84,13 @@ export const produceHandler = defineHandler({
     const acks = request.acks;
     if (acks !== 0 && acks !== 1 && acks !== -1)
       return errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS);
-    const requestError = transactionalRequestError(request);
+    const transactionalId = request.transactionalId ?? null;
+    const requestError =
+      transactionalId !== null &&
+      !authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId) &&
+      hasTransactionalRecords(request)
+        ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+        : transactionalRequestError(request);
     if (requestError !== ErrorCode.NONE) {
       return acks === 0
         ? new CloseConnection('a transactional produce request with acks=0 failed')
@@ -90,11 +104,17 @@ export const produceHandler = defineHandler({
     for (let t = 0; t < request.topicData.length; t++) {
       const topicData = request.topicData[t];
       const topic = cluster.topic(topicData.name);
+      const mayWrite = authorize(ctx, AclOperation.WRITE, ResourceType.TOPIC, topicData.name);
       const partitionResponses: ProduceResponsePartitionProduceResponse[] = new Array(
         topicData.partitionData.length,
       );
       for (let i = 0; i < topicData.partitionData.length; i++) {
         const data = topicData.partitionData[i];
+        if (!mayWrite) {
+          partitionResponses[i] = partitionResult(data.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+          failed = true;
+          continue;
+        }
         if (!mayProduceTo(topicData.name, ctx.header.clientId)) {
           partitionResponses[i] = partitionResult(
             data.index,

@@ -5,11 +5,13 @@
  *   group to Stable and answers everyone. Assignments are opaque bytes.
  * - In a stable group SyncGroup returns the member's current assignment.
  * - v5 checks protocolType/protocolName against the group (INCONSISTENT_GROUP_PROTOCOL).
+ * - ACLs: READ on the group, else GROUP_AUTHORIZATION_FAILED.
  */
 
 import type { SyncGroupResponse } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import type { SyncResult } from '../groups/classic/group.js';
+import { authorize } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { defineHandler } from './types.js';
 
@@ -36,6 +38,8 @@ export const syncGroupHandler = defineHandler({
   maxVersion: 5,
 
   handle(ctx, request) {
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId))
+      return errorResponse(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     if (request.groupId === '') return errorResponse(ErrorCode.INVALID_GROUP_ID);
     const notCoordinator = coordinatorError(ctx, request.groupId);
     if (notCoordinator !== ErrorCode.NONE) return errorResponse(notCoordinator);

@@ -13,10 +13,14 @@
  *   accepted in any group state.
  * - The offsets wait for the transaction: visible to OffsetFetch once it commits, dropped if it
  *   aborts; meanwhile OffsetFetch with RequireStable gets UNSTABLE_OFFSET_COMMIT for them.
+ * - ACLs: WRITE on the transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED), READ on the group
+ *   (else GROUP_AUTHORIZATION_FAILED), both for every partition; READ on each topic (else
+ *   TOPIC_AUTHORIZATION_FAILED for its partitions).
  */
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import type { CommitEntry } from '../groups/group-offsets.js';
+import { authorize } from './authorization.js';
 import { coordinatorError } from './common.js';
 import { abortableCode } from './txn-errors.js';
 import { defineHandler, type RequestContext } from './types.js';
@@ -57,6 +61,10 @@ export const txnOffsetCommitHandler = defineHandler({
   maxVersion: 4,
 
   handle(ctx, request): TxnOffsetCommitResponse {
+    if (!authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId))
+      return respond(request, () => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId))
+      return respond(request, () => ErrorCode.GROUP_AUTHORIZATION_FAILED);
     const notCoordinator = coordinatorError(ctx, request.groupId);
     if (notCoordinator !== ErrorCode.NONE) return respond(request, () => notCoordinator);
     const notVerified = verificationError(ctx, request);
@@ -65,7 +73,12 @@ export const txnOffsetCommitHandler = defineHandler({
     const entries: CommitEntry[] = [];
     const positions: [number, number][] = [];
     request.topics.forEach((t, ti) => {
+      const mayRead = authorize(ctx, AclOperation.READ, ResourceType.TOPIC, t.name);
       t.partitions.forEach((p, pi) => {
+        if (!mayRead) {
+          codes[ti][pi] = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+          return;
+        }
         if (!ctx.cluster.partition(t.name, p.partitionIndex)) {
           codes[ti][pi] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
           return;

@@ -21,8 +21,10 @@ export interface RequestContext {
   readonly apiVersion: number;
   /** Aborted when the client disconnects; long waits should give up then. */
   readonly signal: AbortSignal;
-  /** host:port of the client, for logs and DescribeGroups. */
+  /** The client's IP address, for ACL host checks, logs and DescribeGroups. */
   readonly clientHost: string;
+  /** The connection's principal in Kafka's `Type:name` form (`User:ANONYMOUS` until authenticated). */
+  readonly principal: string;
   /**
    * The request's bytes (and the Buffers decoded from them) are never reused, so the handler may
    * keep them; otherwise they are only valid until the handler's synchronous part returns.

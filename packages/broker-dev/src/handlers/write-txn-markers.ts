@@ -6,10 +6,12 @@
  * - Per partition: a COMMIT or ABORT control batch with the marker's producer id/epoch and
  *   coordinator epoch (cluster/txn-markers.ts). UNKNOWN_TOPIC_OR_PARTITION for unknown partitions,
  *   NOT_LEADER_OR_FOLLOWER where this broker does not lead.
+ * - ACLs: ALTER or CLUSTER_ACTION on the cluster (it is an inter-broker API), else CLUSTER_AUTHORIZATION_FAILED.
  */
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '@samsa/protocol';
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperation, ApiKey, ErrorCode } from '@samsa/protocol';
 import type { TxnMarker } from '../txn/marker-writer.js';
+import { authorizeCluster } from './authorization.js';
 import { defineHandler } from './types.js';
 
 function respond(request: WriteTxnMarkersRequest, codeOf: (m: number, t: number, p: number) => number) {
@@ -34,6 +36,8 @@ export const writeTxnMarkersHandler = defineHandler({
   maxVersion: 1,
 
   async handle(ctx, request): Promise<WriteTxnMarkersResponse> {
+    if (!authorizeCluster(ctx, AclOperation.ALTER) && !authorizeCluster(ctx, AclOperation.CLUSTER_ACTION))
+      return respond(request, () => ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
     const codes = request.markers.map((marker) =>
       marker.topics.map((topic) => topic.partitionIndexes.map(() => ErrorCode.NONE as number)),
     );

@@ -27,6 +27,9 @@ import type { Logger } from '../logger.js';
 import type { FrameMemory } from './frame-memory.js';
 import type { RequestMemory } from './request-memory.js';
 
+/** The principal of an unauthenticated connection (Kafka's KafkaPrincipal.ANONYMOUS). */
+export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
+
 /** What handling one frame yields: response chunks, nothing (acks=0), or a promise of either. */
 export type FrameResult = Buffer[] | null | Promise<Buffer[] | null>;
 
@@ -105,6 +108,11 @@ export class Connection {
   remote = '?';
   /** The client's IP address (kept: a closed socket no longer knows it). */
   address = '';
+  /**
+   * Who the client is, in Kafka's `Type:name` form: what ACLs are checked against. Authentication
+   * (SASL, TLS client certificates) replaces it; until then the client is `User:ANONYMOUS`, as in Kafka.
+   */
+  principal: string = ANONYMOUS_PRINCIPAL;
   socket!: Socket;
   /** Aborted when the connection closes, so waiting handlers (long polls) can give up. */
   private readonly abort = new AbortController();

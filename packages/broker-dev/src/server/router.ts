@@ -86,7 +86,8 @@ export class RequestRouter {
       header,
       apiVersion,
       signal: connection.signal,
-      clientHost: connection.socket.remoteAddress ?? 'unknown',
+      clientHost: connection.address || 'unknown',
+      principal: connection.principal,
       requestBytesOwned: owned,
     };
 

@@ -27,7 +27,13 @@ let witness: RawClient;
 const WITNESS_VALUES = Array.from({ length: 20 }, (_, i) => `witness-${i}`);
 
 beforeAll(async () => {
-  broker = await startBroker({ logger, maxRequestBytes: 1024 * 1024 });
+  // ACLs on, so the ACL APIs are fuzzed too; every connection is ANONYMOUS, a super user, so what a mutated
+  // CreateAcls adds cannot lock the witness out.
+  broker = await startBroker({
+    logger,
+    maxRequestBytes: 1024 * 1024,
+    authorizer: { superUsers: ['User:ANONYMOUS'] },
+  });
   witness = await RawClient.connect(broker.bootstrap[0]);
   await createTopic(witness, 'witness', 1);
   await createTopic(witness, 'scratch', 1);

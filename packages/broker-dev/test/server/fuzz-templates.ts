@@ -1,6 +1,13 @@
 /** Valid requests of every served API, as seeds for mutation fuzzing (none touches the witness topic). */
 
-import { encodeRequest, type RequestBodies } from '@samsa/protocol';
+import {
+  AclOperation,
+  AclPermissionType,
+  encodeRequest,
+  PatternType,
+  type RequestBodies,
+  ResourceType,
+} from '@samsa/protocol';
 import { buildBatch } from '@samsa/test-support/record-batches';
 
 type Key = keyof RequestBodies;
@@ -180,6 +187,41 @@ const bodies: { [K in Key]?: RequestBodies[K] } = {
     groupInstanceId: null,
     topics: [{ name: 'scratch', partitions }],
   },
+  29: {
+    resourceTypeFilter: ResourceType.TOPIC,
+    resourceNameFilter: 'scratch',
+    patternTypeFilter: PatternType.MATCH,
+    principalFilter: null,
+    hostFilter: null,
+    operation: AclOperation.ANY,
+    permissionType: AclPermissionType.ANY,
+  },
+  30: {
+    creations: [
+      {
+        resourceType: ResourceType.TOPIC,
+        resourceName: 'scratch',
+        resourcePatternType: PatternType.LITERAL,
+        principal: 'User:fuzz',
+        host: '*',
+        operation: AclOperation.READ,
+        permissionType: AclPermissionType.ALLOW,
+      },
+    ],
+  },
+  31: {
+    filters: [
+      {
+        resourceTypeFilter: ResourceType.TOPIC,
+        resourceNameFilter: 'scratch',
+        patternTypeFilter: PatternType.LITERAL,
+        principalFilter: 'User:fuzz',
+        hostFilter: null,
+        operation: AclOperation.ANY,
+        permissionType: AclPermissionType.ANY,
+      },
+    ],
+  },
   32: {
     resources: [{ resourceType: 2, resourceName: 'scratch', configurationKeys: null }],
     includeSynonyms: true,
@@ -234,6 +276,9 @@ const ranges: Record<number, [number, number]> = {
   26: [0, 4],
   27: [0, 1],
   28: [0, 4],
+  29: [0, 3],
+  30: [0, 3],
+  31: [0, 3],
   32: [0, 4],
   33: [0, 2],
   37: [0, 3],

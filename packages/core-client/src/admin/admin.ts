@@ -1,5 +1,5 @@
 /**
- * The admin client: KafkaJS's calls (topics, partitions, cluster, configs, groups, offsets) plus
+ * The admin client: KafkaJS's calls (topics, partitions, cluster, configs, ACLs, groups, offsets) plus
  * `fetchConsumerLag`, the per-partition committed-vs-end numbers teams most often miss. Each call
  * routes to the right broker (controller, group coordinator, partition leaders) and retries
  * retriable errors, refreshing metadata or the coordinator where the error says it is stale.
@@ -16,6 +16,7 @@ import {
 } from '../diagnostics/instrumentation-emitter.js';
 import type { RequestMetricsSnapshot } from '../diagnostics/metrics/request-metrics.js';
 import type { Logger } from '../logger.js';
+import * as acls from './acls.js';
 import { AdminContext } from './admin-context.js';
 import * as clusterInfo from './cluster.js';
 import * as configs from './configs.js';
@@ -31,6 +32,8 @@ import {
 import * as topics from './topics.js';
 import * as transactions from './transactions.js';
 import type {
+  AclEntry,
+  AclFilter,
   AdminConfig,
   AlterConfigsOptions,
   ClusterDescription,
@@ -38,7 +41,9 @@ import type {
   ConsumerLagOptions,
   CreatePartitionsOptions,
   CreateTopicsOptions,
+  DeleteAclResponse,
   DeleteTopicsOptions,
+  DescribeAclResponse,
   DescribeConfigResponse,
   DescribeConsumerGroupsOptions,
   DescribeTopicsOptions,
@@ -216,6 +221,23 @@ export class Admin {
    */
   incrementalAlterConfigs(options: IncrementalAlterConfigsOptions): Promise<void> {
     return configs.incrementalAlterConfigs(this.ctx, options);
+  }
+
+  // ------------------------------------------------------------------ ACLs: acls.ts
+
+  /** The ACLs matching a filter, grouped by resource pattern (needs DESCRIBE on the cluster). */
+  describeAcls(filter: AclFilter): Promise<DescribeAclResponse> {
+    return acls.describeAcls(this.ctx, filter);
+  }
+
+  /** Creates ACLs (needs ALTER on the cluster); resolves true, or rejects with the broker's error. */
+  createAcls(options: { acl: AclEntry[]; signal?: AbortSignal }): Promise<boolean> {
+    return acls.createAcls(this.ctx, options);
+  }
+
+  /** Deletes the ACLs each filter matches and lists them per filter (needs ALTER on the cluster). */
+  deleteAcls(options: { filters: AclFilter[]; signal?: AbortSignal }): Promise<DeleteAclResponse> {
+    return acls.deleteAcls(this.ctx, options);
   }
 
   // ------------------------------------------------------------ groups, offsets: groups-and-offsets.ts

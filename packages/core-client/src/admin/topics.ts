@@ -135,6 +135,8 @@ async function waitForLeaders(
       });
     }
     const ready = topics.every((t) => {
+      // Created, but this principal may not describe it (no ACL): there is nothing to wait for.
+      if (metadata.topicError(t)?.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED) return true;
       const m = metadata.topic(t);
       return m && m.partitions.length > 0 && m.partitions.every((p) => p.leader >= 0);
     });

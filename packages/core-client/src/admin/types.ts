@@ -1,4 +1,5 @@
 /** Admin call shapes: KafkaJS's, plus consumer lag. Offsets are decimal strings, as in KafkaJS. */
+import { AclOperation, AclPermissionType, PatternType, ResourceType } from '@samsa/protocol';
 
 export interface AdminConfig {
   /** Retry of admin calls on retriable errors (KafkaJS `retry`). */
@@ -429,4 +430,78 @@ export interface TransactionListing {
   state: TransactionStateName;
   /** The broker that coordinates it. */
   coordinatorId: number;
+}
+
+// ------------------------------------------------------------------ ACLs (KafkaJS's names and shapes)
+
+/** KafkaJS `AclResourceTypes`: what an ACL protects. */
+export const AclResourceTypes = ResourceType;
+export type AclResourceTypes = (typeof AclResourceTypes)[keyof typeof AclResourceTypes];
+/** KafkaJS 1.x's name for `AclResourceTypes`. */
+export const ResourceTypes = AclResourceTypes;
+export type ResourceTypes = AclResourceTypes;
+/** KafkaJS `AclOperationTypes`. */
+export const AclOperationTypes = AclOperation;
+export type AclOperationTypes = (typeof AclOperationTypes)[keyof typeof AclOperationTypes];
+/** KafkaJS `AclPermissionTypes`. */
+export const AclPermissionTypes = AclPermissionType;
+export type AclPermissionTypes = (typeof AclPermissionTypes)[keyof typeof AclPermissionTypes];
+/** KafkaJS `ResourcePatternTypes`: LITERAL and PREFIXED in ACLs; ANY and MATCH only in filters. */
+export const ResourcePatternTypes = PatternType;
+export type ResourcePatternTypes = (typeof ResourcePatternTypes)[keyof typeof ResourcePatternTypes];
+
+/** Who may (or may not) do what from where. */
+export interface Acl {
+  /** `Type:name`, e.g. `User:alice`; `User:*` is every user. */
+  principal: string;
+  /** A client IP address, or `*` for every host. */
+  host: string;
+  operation: AclOperationTypes;
+  permissionType: AclPermissionTypes;
+}
+
+export interface AclResource {
+  resourceType: AclResourceTypes;
+  resourceName: string;
+  resourcePatternType: ResourcePatternTypes;
+}
+
+/** One ACL to create: a resource pattern and its entry. */
+export type AclEntry = Acl & AclResource;
+
+/** Selects ACLs: omitted names, principals and hosts match any; the ANY codes (and MATCH) match broadly. */
+export interface AclFilter {
+  resourceType: AclResourceTypes;
+  resourceName?: string | null;
+  resourcePatternType: ResourcePatternTypes;
+  principal?: string | null;
+  host?: string | null;
+  operation: AclOperationTypes;
+  permissionType: AclPermissionTypes;
+  signal?: AbortSignal;
+}
+
+export type DescribeAclResource = AclResource & { acls: Acl[] };
+
+export interface DescribeAclResponse {
+  throttleTime: number;
+  errorCode: number;
+  errorMessage?: string | null;
+  resources: DescribeAclResource[];
+}
+
+export interface MatchingAcl extends AclEntry {
+  errorCode: number;
+  errorMessage?: string | null;
+}
+
+export interface DeleteAclFilterResponses {
+  errorCode: number;
+  errorMessage?: string | null;
+  matchingAcls: MatchingAcl[];
+}
+
+export interface DeleteAclResponse {
+  throttleTime: number;
+  filterResponses: DeleteAclFilterResponses[];
 }

@@ -5,11 +5,14 @@ import { alterUserScramCredentials } from './apis/alter-user-scram-credentials.j
 import { apiVersions } from './apis/api-versions.js';
 import { consumerGroupDescribe } from './apis/consumer-group-describe.js';
 import { consumerGroupHeartbeat } from './apis/consumer-group-heartbeat.js';
+import { createAcls } from './apis/create-acls.js';
 import { createPartitions } from './apis/create-partitions.js';
 import { createTopics } from './apis/create-topics.js';
+import { deleteAcls } from './apis/delete-acls.js';
 import { deleteGroups } from './apis/delete-groups.js';
 import { deleteRecords } from './apis/delete-records.js';
 import { deleteTopics } from './apis/delete-topics.js';
+import { describeAcls } from './apis/describe-acls.js';
 import { describeCluster } from './apis/describe-cluster.js';
 import { describeConfigs } from './apis/describe-configs.js';
 import { describeGroups } from './apis/describe-groups.js';
@@ -71,6 +74,9 @@ export const protocolSpec: readonly ApiSpec[] = [
   endTxn,
   writeTxnMarkers,
   txnOffsetCommit,
+  describeAcls,
+  createAcls,
+  deleteAcls,
   describeConfigs,
   alterConfigs,
   saslAuthenticate,
