@@ -1,6 +1,7 @@
 import { addOffsetsToTxn } from './apis/add-offsets-to-txn.js';
 import { addPartitionsToTxn } from './apis/add-partitions-to-txn.js';
 import { alterConfigs } from './apis/alter-configs.js';
+import { alterUserScramCredentials } from './apis/alter-user-scram-credentials.js';
 import { apiVersions } from './apis/api-versions.js';
 import { consumerGroupDescribe } from './apis/consumer-group-describe.js';
 import { consumerGroupHeartbeat } from './apis/consumer-group-heartbeat.js';
@@ -14,6 +15,7 @@ import { describeConfigs } from './apis/describe-configs.js';
 import { describeGroups } from './apis/describe-groups.js';
 import { describeProducers } from './apis/describe-producers.js';
 import { describeTransactions } from './apis/describe-transactions.js';
+import { describeUserScramCredentials } from './apis/describe-user-scram-credentials.js';
 import { endTxn } from './apis/end-txn.js';
 import { fetch } from './apis/fetch.js';
 import { findCoordinator } from './apis/find-coordinator.js';
@@ -76,6 +78,8 @@ export const protocolSpec: readonly ApiSpec[] = [
   deleteGroups,
   incrementalAlterConfigs,
   offsetDelete,
+  describeUserScramCredentials,
+  alterUserScramCredentials,
   describeCluster,
   describeProducers,
   describeTransactions,
