@@ -28,6 +28,11 @@ export interface RequestContext {
    * keep them; otherwise they are only valid until the handler's synchronous part returns.
    */
   readonly requestBytesOwned: boolean;
+  /**
+   * Who sent the request, as Kafka's KafkaPrincipal string: `User:ANONYMOUS` on a PLAINTEXT listener or
+   * before authentication, `User:<name>` after SASL, `User:<certificate subject>` for mutual TLS.
+   */
+  readonly principal: string;
 }
 
 export type ApiKeyNumber = keyof RequestBodies & keyof ResponseBodies;

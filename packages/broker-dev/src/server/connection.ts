@@ -99,6 +99,9 @@ export function acceptConnection(raw: Socket, owner: ConnectionOwner): Connectio
 
 let nextConnectionId = 1;
 
+/** Kafka's principal for clients that did not (or cannot) authenticate. */
+export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
+
 export class Connection {
   readonly id = nextConnectionId++;
   /** host:port of the client. */
@@ -106,6 +109,8 @@ export class Connection {
   /** The client's IP address (kept: a closed socket no longer knows it). */
   address = '';
   socket!: Socket;
+  /** Who the client is: set by SASL or mutual TLS authentication (see RequestContext.principal). */
+  principal = ANONYMOUS_PRINCIPAL;
   /** Aborted when the connection closes, so waiting handlers (long polls) can give up. */
   private readonly abort = new AbortController();
   /** Where reads land unless a frame is being read directly (see nextReadBuffer). */

@@ -88,6 +88,7 @@ export class RequestRouter {
       signal: connection.signal,
       clientHost: connection.socket.remoteAddress ?? 'unknown',
       requestBytesOwned: owned,
+      principal: connection.principal,
     };
 
     const fault = this.faults.take(apiKey, node.id);
