@@ -91,12 +91,20 @@ function escapeDnValue(value: string): string {
     .replace(/ $/, '\\ ');
 }
 
+/**
+ * An RFC 4514 Distinguished Name (most specific first, `CN=alice, O=Example`) in the order X.509 encodes it
+ * (least specific first), so tools that print RFC 4514 (and Kafka's principal builder) give back the string.
+ */
+function distinguishedName(rfc4514: string): x509.Name {
+  return new x509.Name(new x509.Name(rfc4514).toJSON().reverse());
+}
+
 /** A new self-signed CA. */
 export async function generateDevCa(commonName = 'Samsa dev CA', validityDays = 30): Promise<PemKeyPair> {
   const keys = await generateKeys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
-    name: `CN=${escapeDnValue(commonName)}, O=Samsa development`,
+    name: distinguishedName(`CN=${escapeDnValue(commonName)}, O=Samsa development`),
     ...validity(validityDays),
     keys,
     signingAlgorithm: ALGORITHM,
@@ -134,8 +142,8 @@ async function issue(
   }
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),
-    subject,
-    issuer: issuer.cert.subject,
+    subject: distinguishedName(subject),
+    issuer: issuer.cert.subjectName,
     ...validity(validityDays),
     publicKey: keys.publicKey,
     signingKey: issuer.key,
