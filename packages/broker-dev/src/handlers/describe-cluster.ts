@@ -8,6 +8,7 @@
 
 import type { DescribeClusterResponse } from '@samsa/protocol';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { advertisedAddress } from '../cluster/nodes.js';
 import { AUTHORIZED_OPERATIONS_OMITTED } from './common.js';
 import { ALL_CLUSTER_OPERATIONS } from './metadata.js';
 import { defineHandler, type RequestContext } from './types.js';
@@ -30,7 +31,9 @@ function response(
     controllerId: ctx.cluster.controllerId(),
     brokers:
       errorCode === ErrorCode.NONE
-        ? ctx.cluster.liveNodes().map((n) => ({ brokerId: n.id, host: n.host, port: n.port, rack: n.rack }))
+        ? ctx.cluster
+            .liveNodes()
+            .map((n) => ({ brokerId: n.id, ...advertisedAddress(n, ctx.listenerName), rack: n.rack }))
         : [],
     clusterAuthorizedOperations: withOps ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
   };

@@ -9,6 +9,7 @@
 
 import type { FindCoordinatorResponseCoordinator } from '@samsa/protocol';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { advertisedAddress } from '../cluster/nodes.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 const GROUP = 0;
@@ -30,8 +31,7 @@ function lookup(ctx: RequestContext, key: string, keyType: number): FindCoordina
   return {
     key,
     nodeId: node.id,
-    host: node.host,
-    port: node.port,
+    ...advertisedAddress(node, ctx.listenerName),
     errorCode: ErrorCode.NONE,
     errorMessage: null,
   };
