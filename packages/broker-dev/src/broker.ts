@@ -28,7 +28,7 @@ import {
 import { SaslAuthenticator } from './security/sasl/authenticator.js';
 import { CredentialStore } from './security/sasl/credentials.js';
 import { type BrokerSasl, type BrokerSaslOptions, prepareSasl } from './security/sasl/sasl-options.js';
-import { type BrokerTls, type BrokerTlsOptions, prepareTls } from './security/tls.js';
+import { type BrokerTls, type BrokerTlsOptions, prepareTls, withoutClientAuth } from './security/tls.js';
 import { FrameMemory } from './server/frame-memory.js';
 import { BrokerListener, type ConnectionLimits } from './server/listener.js';
 import { RequestMemory } from './server/request-memory.js';
@@ -521,7 +521,11 @@ class InProcessBroker implements RunningBroker {
       securityProtocol: config.securityProtocol,
       host: config.host,
       port: config.port === 0 ? 0 : config.port + node.id - 1,
-      tls: usesTls(config.securityProtocol) ? this.brokerTls : undefined,
+      tls: !usesTls(config.securityProtocol)
+        ? undefined
+        : config.securityProtocol === 'SASL_SSL'
+          ? withoutClientAuth(this.brokerTls!)
+          : this.brokerTls,
       authenticate:
         sasl && ((connection) => (connection.authentication = new SaslAuthenticator(sasl, connection))),
       logger: this.logger,

@@ -57,10 +57,8 @@ export async function prepareTls(
       `tls.clientAuth must be one of ${CLIENT_AUTH_MODES.join(', ')}, got '${clientAuth}'.`,
     );
   }
-  const clientAuthOptions: TlsOptions = {
-    requestCert: clientAuth !== 'none',
-    rejectUnauthorized: clientAuth === 'required',
-  };
+  // Certificates are checked after the handshake (server/listener.ts), so refusals are logged.
+  const clientAuthOptions: TlsOptions = { requestCert: clientAuth !== 'none', rejectUnauthorized: false };
   if (options.auto) {
     if (options.cert !== undefined || options.key !== undefined) {
       throw new TypeError('tls: give either auto or cert and key, not both.');
@@ -100,6 +98,18 @@ export async function prepareTls(
       ...clientAuthOptions,
     },
     clientAuth,
+  };
+}
+
+/**
+ * The same TLS without client certificates: what SASL_SSL listeners use, since Kafka applies ssl.client.auth
+ * to them only when set for that listener (KIP-684); SASL authenticates their clients.
+ */
+export function withoutClientAuth(tls: BrokerTls): BrokerTls {
+  return {
+    ...tls,
+    clientAuth: 'none',
+    options: { ...tls.options, requestCert: false, rejectUnauthorized: false },
   };
 }
 
