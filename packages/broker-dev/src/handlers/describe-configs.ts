@@ -17,6 +17,7 @@ import type {
 } from '@samsa/protocol';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
 import { describeTopicConfigs } from '../cluster/topic-configs.js';
+import { formatListeners } from '../security/listeners.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 export const ResourceType = { topic: 2, broker: 4 } as const;
@@ -79,7 +80,11 @@ function brokerSettings(ctx: RequestContext, nodeId: number): Record<string, str
   return {
     'broker.id': String(nodeId),
     'node.id': String(nodeId),
-    'advertised.listeners': node ? `PLAINTEXT://${node.host}:${node.port}` : '',
+    'advertised.listeners': !node
+      ? ''
+      : node.advertised && node.advertised.size > 0
+        ? formatListeners([...node.advertised].map(([name, a]) => ({ name, ...a })))
+        : `PLAINTEXT://${node.host}:${node.port}`,
     'auto.create.topics.enable': String(cluster.autoCreateTopics),
     'num.partitions': String(cluster.defaultPartitions),
     'default.replication.factor': String(cluster.defaultReplicationFactor),
