@@ -44,8 +44,6 @@ export interface SaslServerSettings {
   readonly logger: Logger;
   readonly nodeId: number;
   readonly listenerName: string;
-  /** For tests: the clock. */
-  readonly now?: () => number;
 }
 
 /** An answer, and whether the connection closes after it (with the reason to log). */
@@ -73,13 +71,11 @@ export class SaslAuthenticator {
   private authenticatedMechanism: string | undefined;
   private authenticatedPrincipal: string | undefined;
   private sessionExpiresAt = Number.POSITIVE_INFINITY;
-  private readonly now: () => number;
 
   constructor(
     private readonly settings: SaslServerSettings,
     private readonly connection: AuthenticatingConnection,
   ) {
-    this.now = settings.now ?? Date.now;
     connection.setFrameLimit(settings.maxReceiveBytes, 'sasl.server.max.receive.size');
   }
 
@@ -90,6 +86,10 @@ export class SaslAuthenticator {
 
   get authenticated(): boolean {
     return this.state === 'authenticated';
+  }
+
+  private now(): number {
+    return Date.now();
   }
 
   private get reauthenticating(): boolean {
