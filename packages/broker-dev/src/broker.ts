@@ -3,11 +3,12 @@
  * Resolves once every listener accepts connections, with the bootstrap list, stop/restart and
  * the control API.
  */
+import { join } from 'node:path';
 import { compressionReady } from '@samsa/protocol';
 import { principalFormatProblem } from './acl/acl-binding.js';
 import type { AuthorizerConfig } from './acl/authorizer.js';
 import { Cluster } from './cluster/cluster.js';
-import type { BrokerNode } from './cluster/nodes.js';
+import { advertisedAddress, type BrokerNode } from './cluster/nodes.js';
 import { type BrokerControl, Control } from './control/control.js';
 import { FaultInjector } from './control/faults.js';
 import {
@@ -18,6 +19,18 @@ import {
   silentLogger,
   streamLogger,
 } from './logger.js';
+import {
+  type ListenerAddress,
+  type ListenerConfig,
+  resolveListeners,
+  type SecurityProtocol,
+  usesSasl,
+  usesTls,
+} from './security/listeners.js';
+import { SaslAuthenticator } from './security/sasl/authenticator.js';
+import { CredentialStore } from './security/sasl/credentials.js';
+import { type BrokerSasl, type BrokerSaslOptions, prepareSasl } from './security/sasl/sasl-options.js';
+import { type BrokerTls, type BrokerTlsOptions, prepareTls, withoutClientAuth } from './security/tls.js';
 import { FrameMemory } from './server/frame-memory.js';
 import { BrokerListener, type ConnectionLimits } from './server/listener.js';
 import { RequestMemory } from './server/request-memory.js';
@@ -25,10 +38,31 @@ import { RequestRouter } from './server/router.js';
 import { ReadBufferPool, segmentsInHeap } from './storage/index.js';
 
 export interface BrokerOptions {
-  /** Interface to listen on and advertise (default 127.0.0.1). */
+  /** Interface to listen on and advertise (default 127.0.0.1), when `listeners` is not given. */
   host?: string;
-  /** Port of the first broker; the others use the following ports. 0 (default) picks random free ports. */
+  /**
+   * Port of the first broker; the others use the following ports. 0 (default) picks random free ports.
+   * Used when `listeners` is not given.
+   */
   port?: number;
+  /**
+   * Kafka's `listeners`: `NAME://host:port` entries, each listener opened by every broker (broker N on
+   * port + N - 1; port 0 picks free ports). Names are security protocols (PLAINTEXT, SSL, SASL_PLAINTEXT,
+   * SASL_SSL) or mapped to one by `listenerSecurityProtocolMap`. Default: PLAINTEXT://host:port.
+   */
+  listeners?: ReadonlyArray<string | ListenerAddress>;
+  /**
+   * Kafka's `advertised.listeners`: the address Metadata and FindCoordinator hand to clients of each named
+   * listener (broker N gets port + N - 1; port 0 means the port bound). Listeners not named advertise
+   * their own address.
+   */
+  advertisedListeners?: ReadonlyArray<string | ListenerAddress>;
+  /** Kafka's `listener.security.protocol.map`, for listener names that are not security protocols. */
+  listenerSecurityProtocolMap?: Readonly<Record<string, string>>;
+  /** TLS for SSL and SASL_SSL listeners: PEM certificate and key, or `auto`; and ssl.client.auth. */
+  tls?: BrokerTlsOptions;
+  /** SASL for SASL_PLAINTEXT and SASL_SSL listeners: users, mechanisms, OAUTHBEARER, re-authentication. */
+  sasl?: BrokerSaslOptions;
   /** Number of brokers (listeners) in the cluster (default 1). Node ids are 1..N. */
   brokers?: number;
   /** Keep logs, topics and committed offsets under this directory; omitted = in memory. */
@@ -124,9 +158,33 @@ export interface BrokerAddress {
   port: number;
 }
 
-export interface RunningBroker {
-  /** host:port of every broker, for bootstrap.servers / brokers. */
+/** One listener as clients see it. */
+export interface ListenerInfo {
+  readonly name: string;
+  readonly securityProtocol: SecurityProtocol;
+  /** The advertised host:port of every broker on this listener. */
   readonly bootstrap: string[];
+}
+
+/** What clients need to trust the broker's TLS listeners when the broker made the certificates. */
+export interface BrokerTlsInfo {
+  /** PEM of the CA that signed the broker's certificate (`tls.auto`), to pass as the client's `ca`. */
+  readonly caCert?: string;
+  /** The files `tls.auto` wrote: the CA, the broker certificate and the keys. */
+  readonly caCertFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+}
+
+export interface RunningBroker {
+  /** host:port of every broker on the first listener, for bootstrap.servers / brokers. */
+  readonly bootstrap: string[];
+  /** Every listener, in the order given, with its bootstrap list. */
+  readonly listeners: ListenerInfo[];
+  /** The bootstrap list of the listener named `name`. Throws for an unknown name. */
+  bootstrapFor(name: string): string[];
+  /** The TLS trust material, when a TLS listener exists. */
+  readonly tls: BrokerTlsInfo | undefined;
   readonly brokers: BrokerAddress[];
   readonly clusterId: string;
   readonly control: BrokerControl;
@@ -193,7 +251,12 @@ class InProcessBroker implements RunningBroker {
   readonly control: Control;
   private readonly logger: Logger;
   private readonly nodes: BrokerNode[];
-  private readonly listeners = new Map<number, BrokerListener>();
+  /** Per node id, its listeners in the order of `listenerConfigs`. */
+  private readonly nodeListeners = new Map<number, BrokerListener[]>();
+  private readonly listenerConfigs: ListenerConfig[];
+  private readonly credentials: CredentialStore;
+  private readonly sasl: BrokerSasl | undefined;
+  private brokerTls: BrokerTls | undefined;
   private readonly faults = new FaultInjector();
   private readonly frameMemory: FrameMemory | undefined;
   private readonly readBuffers = new ReadBufferPool();
@@ -246,6 +309,27 @@ class InProcessBroker implements RunningBroker {
         `port must be 0 or a TCP port leaving room for ${this.brokerCount} broker(s), got ${port}.`,
       );
     }
+    this.listenerConfigs = resolveListeners({
+      listeners: options.listeners,
+      advertisedListeners: options.advertisedListeners,
+      securityProtocolMap: options.listenerSecurityProtocolMap,
+      defaultHost: host,
+      defaultPort: port,
+      brokers: this.brokerCount,
+    });
+    const protocols = this.listenerConfigs.map((l) => l.securityProtocol);
+    if (protocols.some(usesTls) && !options.tls) {
+      throw new TypeError(
+        'SSL and SASL_SSL listeners need tls options: a PEM cert and key, or { auto: true }.',
+      );
+    }
+    this.credentials = new CredentialStore(
+      options.dataDir !== undefined ? join(options.dataDir, 'scram-credentials.json') : undefined,
+    );
+    this.sasl =
+      options.sasl || protocols.some(usesSasl)
+        ? prepareSasl(options.sasl ?? {}, this.credentials)
+        : undefined;
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.requestMemory = new RequestMemory(
       limit('maxQueuedRequestBytes', options.maxQueuedRequestBytes, DEFAULT_MAX_QUEUED_REQUEST_BYTES),
@@ -272,12 +356,14 @@ class InProcessBroker implements RunningBroker {
       positiveInt('maxDecompressedBatchBytes', options.maxDecompressedBatchBytes, 1);
     // Heap segments keep produced batches: they adopt them from the request buffers.
     this.frameMemory = options.dataDir === undefined && segmentsInHeap() ? new FrameMemory() : undefined;
+    const first = this.listenerConfigs[0];
     this.nodes = Array.from({ length: this.brokerCount }, (_, i) => ({
       id: i + 1,
-      host,
-      port: port === 0 ? 0 : port + i,
+      host: first.advertisedHost,
+      port: first.port === 0 ? 0 : first.port + i,
       up: false,
       rack: null,
+      advertised: new Map(),
     }));
     this.control = new Control({
       cluster: () => this.cluster,
@@ -298,6 +384,38 @@ class InProcessBroker implements RunningBroker {
     return this.nodes.map((n) => `${n.host}:${n.port}`);
   }
 
+  get listeners(): ListenerInfo[] {
+    return this.listenerConfigs.map((l) => ({
+      name: l.name,
+      securityProtocol: l.securityProtocol,
+      bootstrap: this.bootstrapFor(l.name),
+    }));
+  }
+
+  bootstrapFor(name: string): string[] {
+    const upper = name.toUpperCase();
+    if (!this.listenerConfigs.some((l) => l.name === upper)) {
+      throw new RangeError(
+        `No listener ${name}; the broker has ${this.listenerConfigs.map((l) => l.name).join(', ')}.`,
+      );
+    }
+    return this.nodes.map((n) => {
+      const { host, port } = advertisedAddress(n, upper);
+      return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    });
+  }
+
+  get tls(): BrokerTlsInfo | undefined {
+    const tls = this.brokerTls;
+    if (!tls) return undefined;
+    return {
+      caCert: tls.caCert,
+      caCertFile: tls.files?.caCertFile,
+      certFile: tls.files?.certFile,
+      keyFile: tls.files?.keyFile,
+    };
+  }
+
   get brokers(): BrokerAddress[] {
     return this.nodes.map((n) => ({ nodeId: n.id, host: n.host, port: n.port }));
   }
@@ -312,6 +430,18 @@ class InProcessBroker implements RunningBroker {
     await compressionReady().catch((err: Error) =>
       this.logger.warn(`zstd compression unavailable: ${err.message}`),
     );
+    if (this.options.tls && !this.brokerTls) {
+      const hosts = this.listenerConfigs.flatMap((l) => [l.advertisedHost, l.host]);
+      this.brokerTls = await prepareTls(this.options.tls, {
+        dataDir: o.dataDir,
+        hosts: hosts.filter((h) => h !== '0.0.0.0' && h !== '::'),
+      });
+      if (this.brokerTls.files) {
+        this.logger.info(
+          `TLS: generated a CA and broker certificate; clients trust ${this.brokerTls.files.caCertFile}`,
+        );
+      }
+    }
     for (const node of this.nodes) node.up = true;
     let cluster = this.currentCluster;
     if (cluster) {
@@ -369,7 +499,7 @@ class InProcessBroker implements RunningBroker {
       });
       this.currentCluster = cluster;
     }
-    this.router = new RequestRouter(cluster, this.faults, this.logger, (event) =>
+    this.router = new RequestRouter(cluster, this.faults, this.logger, this.credentials, (event) =>
       this.control.observe(event),
     );
     try {
@@ -387,31 +517,58 @@ class InProcessBroker implements RunningBroker {
     }
     this.running = true;
     this.logger.info(
-      `Samsa dev broker ready: ${this.brokerCount} broker(s) at ${this.bootstrap.join(',')}, ` +
+      `Samsa dev broker ready: ${this.brokerCount} broker(s) at ${this.listeners
+        .map((l) => `${l.name}://${l.bootstrap.join(',')}`)
+        .join(' ')}, ` +
         `${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}, cluster id ${cluster.clusterId}` +
         (cluster.authorizer ? `, ACLs enforced (${cluster.authorizer.acls.size} ACLs)` : ''),
     );
   }
 
+  /** Opens every listener of `node` and records the addresses it advertises. */
   private async listen(node: BrokerNode): Promise<void> {
-    let listener = this.listeners.get(node.id);
-    if (!listener) {
-      listener = new BrokerListener({
-        nodeId: node.id,
-        host: node.host,
-        port: node.port,
-        logger: this.logger,
-        maxRequestBytes: this.maxRequestBytes,
-        frameMemory: this.frameMemory,
-        requestMemory: this.requestMemory,
-        limits: this.connectionLimits,
-        handleFrame: (connection, frame, owned) => this.router!.handleFrame(node, connection, frame, owned),
-        responseWritten: (chunks) => this.readBuffers.reclaim(chunks),
-      });
-      this.listeners.set(node.id, listener);
+    let listeners = this.nodeListeners.get(node.id);
+    if (!listeners) {
+      listeners = this.listenerConfigs.map((config) => this.createListener(node, config));
+      this.nodeListeners.set(node.id, listeners);
     }
-    await listener.start();
-    node.port = listener.port;
+    for (const [i, listener] of listeners.entries()) {
+      await listener.start();
+      const config = this.listenerConfigs[i];
+      const port = config.advertisedPort === 0 ? listener.port : config.advertisedPort + node.id - 1;
+      node.advertised?.set(config.name, { host: config.advertisedHost, port });
+      if (i === 0) {
+        node.host = config.advertisedHost;
+        node.port = port;
+      }
+    }
+  }
+
+  private createListener(node: BrokerNode, config: ListenerConfig): BrokerListener {
+    const sasl = usesSasl(config.securityProtocol)
+      ? this.sasl!.forListener(node.id, config.name, this.logger)
+      : undefined;
+    return new BrokerListener({
+      nodeId: node.id,
+      name: config.name,
+      securityProtocol: config.securityProtocol,
+      host: config.host,
+      port: config.port === 0 ? 0 : config.port + node.id - 1,
+      tls: !usesTls(config.securityProtocol)
+        ? undefined
+        : config.securityProtocol === 'SASL_SSL'
+          ? withoutClientAuth(this.brokerTls!)
+          : this.brokerTls,
+      authenticate:
+        sasl && ((connection) => (connection.authentication = new SaslAuthenticator(sasl, connection))),
+      logger: this.logger,
+      maxRequestBytes: this.maxRequestBytes,
+      frameMemory: this.frameMemory,
+      requestMemory: this.requestMemory,
+      limits: this.connectionLimits,
+      handleFrame: (connection, frame, owned) => this.router!.handleFrame(node, connection, frame, owned),
+      responseWritten: (chunks) => this.readBuffers.reclaim(chunks),
+    });
   }
 
   private async stopNode(id: number): Promise<void> {
@@ -421,7 +578,7 @@ class InProcessBroker implements RunningBroker {
     node.up = false;
     // Controlled shutdown: leadership moves first, then the broker's connections go away.
     this.cluster.nodeStopped(id);
-    await this.listeners.get(id)?.stop(false);
+    await Promise.all((this.nodeListeners.get(id) ?? []).map((l) => l.stop(false)));
     this.logger.info(`broker ${id} stopped`);
   }
 
@@ -437,8 +594,9 @@ class InProcessBroker implements RunningBroker {
 
   private dropConnections(id?: number): number {
     let dropped = 0;
-    for (const [nodeId, listener] of this.listeners)
-      if (id === undefined || id === nodeId) dropped += listener.dropConnections();
+    for (const [nodeId, listeners] of this.nodeListeners)
+      if (id === undefined || id === nodeId)
+        for (const listener of listeners) dropped += listener.dropConnections();
     return dropped;
   }
 
@@ -459,7 +617,7 @@ class InProcessBroker implements RunningBroker {
     clearInterval(this.flushTimer);
     const cluster = this.currentCluster;
     cluster?.beginShutdown(keepState);
-    await Promise.all([...this.listeners.values()].map((l) => l.stop(graceful)));
+    await Promise.all([...this.nodeListeners.values()].flat().map((l) => l.stop(graceful)));
     this.frameMemory?.close();
     for (const node of this.nodes) node.up = false;
     if (!keepState) {

@@ -131,6 +131,13 @@ export async function startKafkaContainer(options: KafkaContainerOptions = {}): 
   };
   return {
     bootstrap,
+    listeners: [{ name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', bootstrap }],
+    bootstrapFor(name) {
+      if (name.toUpperCase() !== 'PLAINTEXT')
+        throw new RangeError(`No listener ${name}; the container has PLAINTEXT.`);
+      return bootstrap;
+    },
+    tls: undefined,
     brokers: [{ nodeId: 1, host: '127.0.0.1', port }],
     clusterId: '',
     control,

@@ -2,6 +2,17 @@
 
 // commander's option and argument builders, for flags that need more than `.option()` (choices, conflicts).
 export { Argument, InvalidArgumentError, Option } from 'commander';
+export {
+  type DevCertificateFiles,
+  type DevCertificateOptions,
+  type DevCertificates,
+  generateDevCa,
+  generateDevCertificates,
+  issueClientCertificate,
+  type PemKeyPair,
+  readDevCa,
+  writeDevCertificates,
+} from './dev-certificates.js';
 export { CliError, UsageError } from './errors.js';
 export { ExitCode } from './exit-codes.js';
 export { type CliIo, processIo } from './io.js';

@@ -56,6 +56,6 @@ export { Reader } from './io/reader.js';
 export { randomUuid, uuidFromBytes, uuidToBytes, ZERO_UUID } from './io/uuid.js';
 export { Writer } from './io/writer.js';
 export * from './records/index.js';
-export { ScramMechanism } from './scram-mechanism.js';
+export { ScramMechanism, scramMechanismName } from './scram-mechanism.js';
 export type { ApiSpec, FieldDefault, FieldSpec, FieldType, MessageSpec, VersionRange } from './spec/index.js';
 export { protocolSpec } from './spec/index.js';

@@ -1,4 +1,5 @@
 /** samsa-broker's flags: how they read, their checks, and what they mean for the broker. */
+import { readFileSync } from 'node:fs';
 import {
   type CliCommand,
   createProgram,
@@ -6,11 +7,17 @@ import {
   InvalidArgumentError,
   integer,
   Option,
+  repeatable,
   USAGE_ERROR_CODE,
+  UsageError,
 } from '@samsa/cli-kit';
 import { principalFormatProblem } from '../acl/acl-binding.js';
 import type { BrokerOptions } from '../broker.js';
 import type { LogLevel } from '../logger.js';
+import { parseListenerAddress, parseSecurityProtocolMap } from '../security/listeners.js';
+import { parseUserEntry } from '../security/sasl/credentials.js';
+import type { BrokerSaslOptions } from '../security/sasl/sasl-options.js';
+import { type BrokerTlsOptions, CLIENT_AUTH_MODES, type ClientAuth } from '../security/tls.js';
 
 /** The flags as commander parses them. */
 export interface BrokerFlags {
@@ -43,6 +50,24 @@ export interface BrokerFlags {
   authorizer?: boolean;
   superUser?: string[];
   allowEveryoneIfNoAclFound?: boolean;
+  listener?: string[];
+  advertisedListener?: string[];
+  listenerSecurityProtocolMap?: Record<string, string>;
+  tls?: 'auto';
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsKeyPassword?: string;
+  tlsCa?: string;
+  sslClientAuth?: ClientAuth;
+  user?: string[];
+  usersFile?: string;
+  saslEnabledMechanisms?: string[];
+  oauthbearerUnsecured?: boolean;
+  oauthbearerJwksFile?: string;
+  oauthbearerExpectedIssuer?: string;
+  oauthbearerExpectedAudience?: string[];
+  saslSessionLifetimeMs?: number;
+  failedAuthenticationDelayMs?: number;
   logLevel: LogLevel;
 }
 
@@ -65,6 +90,39 @@ function principal(value: string, previous: string[] = []): string[] {
   if (problem) throw new InvalidArgumentError(`${problem}.`);
   return [...previous, value];
 }
+
+/** Checks a `NAME://host:port` as it is read, so a typo is a usage error naming the flag. */
+function listenerAddress(value: string, previous: readonly string[] | undefined): string[] {
+  try {
+    parseListenerAddress(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+  return repeatable(value, previous);
+}
+
+function protocolMap(value: string): Record<string, string> {
+  try {
+    return parseSecurityProtocolMap(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function userEntry(value: string, previous: readonly string[] | undefined): string[] {
+  try {
+    parseUserEntry(value, '--user');
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+  return repeatable(value, previous);
+}
+
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 
 function keyValue(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
   const eq = value.indexOf('=');
@@ -193,6 +251,75 @@ export function addBrokerFlags(command: CliCommand): CliCommand {
       '--allow-everyone-if-no-acl-found',
       'allow.everyone.if.no.acl.found: resources without ACLs are open to all (implies --authorizer)',
     )
+    .option(
+      '--listener <NAME://host:port>',
+      'a listener every broker opens (repeatable): PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, or a name mapped by --listener-security-protocol-map; replaces --host/--port',
+      listenerAddress,
+    )
+    .option(
+      '--advertised-listener <NAME://host:port>',
+      'the address Metadata hands out for a listener (repeatable), e.g. behind a port mapping',
+      listenerAddress,
+    )
+    .option(
+      '--listener-security-protocol-map <NAME:PROTOCOL,...>',
+      'security protocols of listeners not named after one: listener.security.protocol.map',
+      protocolMap,
+    )
+    .addOption(
+      new Option(
+        '--tls <mode>',
+        'auto: make a throwaway CA and broker certificate at start (written to DATA-DIR/tls or a temporary directory)',
+      ).choices(['auto']),
+    )
+    .option('--tls-cert <file>', 'PEM certificate (chain) of the SSL/SASL_SSL listeners')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--tls-key-password <password>', 'passphrase of --tls-key')
+    .option('--tls-ca <file>', 'PEM CAs whose client certificates are trusted (ssl.truststore)')
+    .addOption(
+      new Option(
+        '--ssl-client-auth <mode>',
+        'client certificates on SSL listeners: ssl.client.auth (default: none)',
+      ).choices(CLIENT_AUTH_MODES),
+    )
+    .option(
+      '--user <name:password>',
+      'a SASL user with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 credentials (repeatable)',
+      userEntry,
+    )
+    .option('--users-file <file>', 'SASL users, one name:password per line (# comments)')
+    .option(
+      '--sasl-enabled-mechanisms <list>',
+      'sasl.enabled.mechanisms (default: PLAIN,SCRAM-SHA-256,SCRAM-SHA-512, plus OAUTHBEARER with a validator)',
+      list,
+    )
+    .option(
+      '--oauthbearer-unsecured',
+      "enable OAUTHBEARER with Kafka's unsecured-JWS validator (development only)",
+    )
+    .option(
+      '--oauthbearer-jwks-file <file>',
+      'enable OAUTHBEARER, verifying signed tokens with the keys of a JWKS file',
+    )
+    .option(
+      '--oauthbearer-expected-issuer <iss>',
+      'sasl.oauthbearer.expected.issuer (with --oauthbearer-jwks-file)',
+    )
+    .option(
+      '--oauthbearer-expected-audience <list>',
+      'sasl.oauthbearer.expected.audience (with --oauthbearer-jwks-file)',
+      list,
+    )
+    .option(
+      '--sasl-session-lifetime-ms <ms>',
+      'connections.max.reauth.ms: SASL clients must re-authenticate this often (KIP-368; default 0: never)',
+      integer({ min: 0 }),
+    )
+    .option(
+      '--failed-authentication-delay-ms <ms>',
+      'connection.failed.authentication.delay.ms: wait before answering a failed authentication (default 100)',
+      integer({ min: 0 }),
+    )
     .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'));
   // Both halves of the pair given: an error rather than the last one silently winning.
   const given = new Set<string>();
@@ -208,6 +335,78 @@ export function addBrokerFlags(command: CliCommand): CliCommand {
     });
   }
   return command;
+}
+
+function readPemFile(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+}
+
+/** The TLS options the flags ask for, undefined when none. PEM files are read here. */
+function tlsOptions(flags: BrokerFlags): BrokerTlsOptions | undefined {
+  const pem = flags.tlsCert !== undefined || flags.tlsKey !== undefined;
+  if (flags.tls === 'auto' && pem)
+    throw new UsageError('--tls auto and --tls-cert/--tls-key contradict each other.');
+  if (pem && (flags.tlsCert === undefined || flags.tlsKey === undefined)) {
+    throw new UsageError('--tls-cert and --tls-key go together.');
+  }
+  if (flags.tls !== 'auto' && !pem) {
+    if (flags.tlsCa !== undefined || flags.sslClientAuth !== undefined) {
+      throw new UsageError('--tls-ca and --ssl-client-auth need --tls auto or --tls-cert and --tls-key.');
+    }
+    return undefined;
+  }
+  return {
+    auto: flags.tls === 'auto',
+    ...(flags.tlsCert !== undefined && { cert: readPemFile(flags.tlsCert, '--tls-cert') }),
+    ...(flags.tlsKey !== undefined && { key: readPemFile(flags.tlsKey, '--tls-key') }),
+    ...(flags.tlsKeyPassword !== undefined && { passphrase: flags.tlsKeyPassword }),
+    ...(flags.tlsCa !== undefined && { ca: readPemFile(flags.tlsCa, '--tls-ca') }),
+    ...(flags.sslClientAuth !== undefined && { clientAuth: flags.sslClientAuth }),
+  };
+}
+
+/** The SASL options the flags ask for, undefined when none. */
+function saslOptions(flags: BrokerFlags): BrokerSaslOptions | undefined {
+  if (flags.oauthbearerUnsecured && flags.oauthbearerJwksFile !== undefined) {
+    throw new UsageError('--oauthbearer-unsecured and --oauthbearer-jwks-file contradict each other.');
+  }
+  if (
+    flags.oauthbearerJwksFile === undefined &&
+    (flags.oauthbearerExpectedIssuer !== undefined || flags.oauthbearerExpectedAudience !== undefined)
+  ) {
+    throw new UsageError(
+      '--oauthbearer-expected-issuer and --oauthbearer-expected-audience need --oauthbearer-jwks-file.',
+    );
+  }
+  const users = Object.fromEntries(
+    (flags.user ?? []).map((u) => parseUserEntry(u)).map((u) => [u.name, u.password]),
+  );
+  const options: BrokerSaslOptions = {
+    ...((flags.user?.length ?? 0) > 0 && { users }),
+    ...(flags.usersFile !== undefined && { usersFile: flags.usersFile }),
+    ...(flags.saslEnabledMechanisms !== undefined && { enabledMechanisms: flags.saslEnabledMechanisms }),
+    ...(flags.oauthbearerUnsecured && { oauthbearer: { unsecured: true as const } }),
+    ...(flags.oauthbearerJwksFile !== undefined && {
+      oauthbearer: {
+        jwks: {
+          jwksFile: flags.oauthbearerJwksFile,
+          expectedIssuer: flags.oauthbearerExpectedIssuer,
+          expectedAudience: flags.oauthbearerExpectedAudience,
+        },
+      },
+    }),
+    ...(flags.saslSessionLifetimeMs !== undefined && { maxReauthMs: flags.saslSessionLifetimeMs }),
+    ...(flags.failedAuthenticationDelayMs !== undefined && {
+      failedAuthenticationDelayMs: flags.failedAuthenticationDelayMs,
+    }),
+  };
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 /** What the flags mean for the broker: Kafka's topic config names for the topic defaults. */
@@ -248,6 +447,11 @@ export function brokerCommandLine(flags: BrokerFlags): BrokerCommandLine {
           allowEveryoneIfNoAclFound: flags.allowEveryoneIfNoAclFound === true,
         },
       }),
+      listeners: flags.listener,
+      advertisedListeners: flags.advertisedListener,
+      listenerSecurityProtocolMap: flags.listenerSecurityProtocolMap,
+      tls: tlsOptions(flags),
+      sasl: saslOptions(flags),
     },
   };
 }

@@ -1,6 +1,7 @@
 /** Checks several handlers share: leadership, leader epochs, coordinator ownership. */
 
 import { ErrorCode } from '@samsa/protocol';
+import { advertisedAddress } from '../cluster/nodes.js';
 import type { PartitionState } from '../cluster/topic.js';
 import type { RequestContext } from './types.js';
 
@@ -34,7 +35,7 @@ export function coordinatorError(ctx: RequestContext, key: string): number {
 /** Endpoint of a node for the KIP-951 leader hints in Produce/Fetch responses. */
 export function nodeEndpoint(ctx: RequestContext, nodeId: number) {
   const node = ctx.cluster.node(nodeId);
-  return node ? [{ nodeId: node.id, host: node.host, port: node.port, rack: node.rack }] : [];
+  return node ? [{ nodeId: node.id, ...advertisedAddress(node, ctx.listenerName), rack: node.rack }] : [];
 }
 
 /** Client host as Kafka reports it in DescribeGroups ("/127.0.0.1"). */

@@ -9,6 +9,7 @@
 
 import type { DescribeClusterResponse } from '@samsa/protocol';
 import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { advertisedAddress } from '../cluster/nodes.js';
 import { clusterAuthorizedOperations } from './authorization.js';
 import { AUTHORIZED_OPERATIONS_OMITTED } from './common.js';
 import { defineHandler, type RequestContext } from './types.js';
@@ -31,7 +32,9 @@ function response(
     controllerId: ctx.cluster.controllerId(),
     brokers:
       errorCode === ErrorCode.NONE
-        ? ctx.cluster.liveNodes().map((n) => ({ brokerId: n.id, host: n.host, port: n.port, rack: n.rack }))
+        ? ctx.cluster
+            .liveNodes()
+            .map((n) => ({ brokerId: n.id, ...advertisedAddress(n, ctx.listenerName), rack: n.rack }))
         : [],
     clusterAuthorizedOperations: withOps ? clusterAuthorizedOperations(ctx) : AUTHORIZED_OPERATIONS_OMITTED,
   };

@@ -19,6 +19,7 @@ import type {
 } from '@samsa/protocol';
 import { AclOperation, ApiKey, ErrorCode } from '@samsa/protocol';
 import { describeTopicConfigs } from '../cluster/topic-configs.js';
+import { formatListeners } from '../security/listeners.js';
 import { configResourceAuthorizationError } from './authorization.js';
 import { ConfigResourceType } from './config-resource-type.js';
 import { defineHandler, type RequestContext } from './types.js';
@@ -81,7 +82,11 @@ function brokerSettings(ctx: RequestContext, nodeId: number): Record<string, str
   return {
     'broker.id': String(nodeId),
     'node.id': String(nodeId),
-    'advertised.listeners': node ? `PLAINTEXT://${node.host}:${node.port}` : '',
+    'advertised.listeners': !node
+      ? ''
+      : node.advertised && node.advertised.size > 0
+        ? formatListeners([...node.advertised].map(([name, a]) => ({ name, ...a })))
+        : `PLAINTEXT://${node.host}:${node.port}`,
     'auto.create.topics.enable': String(cluster.autoCreateTopics),
     'num.partitions': String(cluster.defaultPartitions),
     'default.replication.factor': String(cluster.defaultReplicationFactor),

@@ -11,6 +11,7 @@
 
 import type { FindCoordinatorResponseCoordinator } from '@samsa/protocol';
 import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
+import { advertisedAddress } from '../cluster/nodes.js';
 import { authorize } from './authorization.js';
 import { defineHandler, type RequestContext } from './types.js';
 
@@ -40,8 +41,7 @@ function lookup(ctx: RequestContext, key: string, keyType: number): FindCoordina
   return {
     key,
     nodeId: node.id,
-    host: node.host,
-    port: node.port,
+    ...advertisedAddress(node, ctx.listenerName),
     errorCode: ErrorCode.NONE,
     errorMessage: null,
   };

@@ -5,6 +5,7 @@
 import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
 import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';
+import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
 import { apiVersionsTable, createApiVersionsHandler } from './api-versions.js';
 import { consumerGroupDescribeHandler } from './consumer-group-describe.js';
 import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.js';
@@ -21,6 +22,7 @@ import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
 import { describeProducersHandler } from './describe-producers.js';
 import { describeTransactionsHandler } from './describe-transactions.js';
+import { describeUserScramCredentialsHandler } from './describe-user-scram-credentials.js';
 import { endTxnHandler } from './end-txn.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
@@ -38,6 +40,8 @@ import { offsetDeleteHandler } from './offset-delete.js';
 import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
+import { saslAuthenticateHandler } from './sasl-authenticate.js';
+import { saslHandshakeHandler } from './sasl-handshake.js';
 import { syncGroupHandler } from './sync-group.js';
 import { txnOffsetCommitHandler } from './txn-offset-commit.js';
 import type { AnyApiHandler } from './types.js';
@@ -57,6 +61,7 @@ const served: AnyApiHandler[] = [
   syncGroupHandler,
   describeGroupsHandler,
   listGroupsHandler,
+  saslHandshakeHandler,
   createTopicsHandler,
   deleteTopicsHandler,
   deleteRecordsHandler,
@@ -72,10 +77,13 @@ const served: AnyApiHandler[] = [
   deleteAclsHandler,
   describeConfigsHandler,
   alterConfigsHandler,
+  saslAuthenticateHandler,
   createPartitionsHandler,
   deleteGroupsHandler,
   incrementalAlterConfigsHandler,
   offsetDeleteHandler,
+  describeUserScramCredentialsHandler,
+  alterUserScramCredentialsHandler,
   describeClusterHandler,
   describeProducersHandler,
   describeTransactionsHandler,

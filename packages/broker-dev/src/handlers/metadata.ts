@@ -26,6 +26,7 @@ import {
 } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
 import { isInternalTopic } from '../cluster/internal-topics.js';
+import { advertisedAddress } from '../cluster/nodes.js';
 import type { Topic } from '../cluster/topic.js';
 import { topicNameProblem } from '../cluster/topic.js';
 import {
@@ -138,7 +139,9 @@ export const metadataHandler = defineHandler({
     }
     return {
       throttleTimeMs: 0,
-      brokers: cluster.liveNodes().map((n) => ({ nodeId: n.id, host: n.host, port: n.port, rack: n.rack })),
+      brokers: cluster
+        .liveNodes()
+        .map((n) => ({ nodeId: n.id, ...advertisedAddress(n, ctx.listenerName), rack: n.rack })),
       clusterId: cluster.clusterId,
       controllerId: cluster.controllerId(),
       topics,
@@ -155,7 +158,7 @@ export const metadataHandler = defineHandler({
       throttleTimeMs: 0,
       brokers: ctx.cluster
         .liveNodes()
-        .map((n) => ({ nodeId: n.id, host: n.host, port: n.port, rack: n.rack })),
+        .map((n) => ({ nodeId: n.id, ...advertisedAddress(n, ctx.listenerName), rack: n.rack })),
       clusterId: ctx.cluster.clusterId,
       controllerId: ctx.cluster.controllerId(),
       topics: names.map((name) => missingTopic(name, undefined, errorCode)),

@@ -2,6 +2,8 @@
 import type { RequestBodies, RequestHeader, ResponseBodies } from '@samsa/protocol';
 import type { Cluster } from '../cluster/cluster.js';
 import type { BrokerNode } from '../cluster/nodes.js';
+import type { SaslAuthenticator } from '../security/sasl/authenticator.js';
+import type { CredentialStore } from '../security/sasl/credentials.js';
 
 /** Returned by a handler that must not answer (Produce with acks=0). */
 export const NO_RESPONSE: unique symbol = Symbol('no response');
@@ -11,7 +13,15 @@ export class CloseConnection {
   constructor(readonly reason: string) {}
 }
 
-export type HandlerOutcome<R> = R | typeof NO_RESPONSE | CloseConnection;
+/** Returned by a handler whose response is the last thing the connection sends (failed authentication). */
+export class RespondThenClose<R> {
+  constructor(
+    readonly response: R,
+    readonly reason: string,
+  ) {}
+}
+
+export type HandlerOutcome<R> = R | typeof NO_RESPONSE | CloseConnection | RespondThenClose<R>;
 
 export interface RequestContext {
   readonly cluster: Cluster;
@@ -23,13 +33,22 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** The client's IP address, for ACL host checks, logs and DescribeGroups. */
   readonly clientHost: string;
-  /** The connection's principal in Kafka's `Type:name` form (`User:ANONYMOUS` until authenticated). */
-  readonly principal: string;
   /**
    * The request's bytes (and the Buffers decoded from them) are never reused, so the handler may
    * keep them; otherwise they are only valid until the handler's synchronous part returns.
    */
   readonly requestBytesOwned: boolean;
+  /**
+   * Who sent the request, as Kafka's KafkaPrincipal string: `User:ANONYMOUS` on a PLAINTEXT listener or
+   * before authentication, `User:<name>` after SASL, `User:<certificate subject>` for mutual TLS.
+   */
+  readonly principal: string;
+  /** The listener the request came in on: Metadata and FindCoordinator answer with its addresses. */
+  readonly listenerName: string;
+  /** The connection's SASL state, on SASL listeners only (SaslHandshake, SaslAuthenticate). */
+  readonly authentication: SaslAuthenticator | undefined;
+  /** SASL users: passwords and SCRAM credentials (DescribeUserScramCredentials, AlterUserScramCredentials). */
+  readonly credentials: CredentialStore;
 }
 
 export type ApiKeyNumber = keyof RequestBodies & keyof ResponseBodies;

@@ -24,6 +24,7 @@
 import { Socket } from 'node:net';
 import { FRAME_SIZE_BYTES, FrameSizeError, readFrameSize } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
+import type { SaslAuthenticator } from '../security/sasl/authenticator.js';
 import type { FrameMemory } from './frame-memory.js';
 import type { RequestMemory } from './request-memory.js';
 
@@ -86,18 +87,49 @@ function socketWithReadBuffer(raw: Socket, connection: Connection): Socket | und
   return new Socket(options as unknown as ConstructorParameters<typeof Socket>[0]);
 }
 
-/** Wraps a socket accepted by a server created with `pauseOnConnect: true`. */
-export function acceptConnection(raw: Socket, owner: ConnectionOwner): Connection {
+/**
+ * Wraps a socket accepted by a server created with `pauseOnConnect: true`. `setUp` runs before the first
+ * byte is read (a SASL listener sets up authentication there).
+ */
+export function acceptConnection(
+  raw: Socket,
+  owner: ConnectionOwner,
+  setUp?: (connection: Connection) => void,
+): Connection {
   const connection = new Connection(owner);
   const socket = socketWithReadBuffer(raw, connection);
   if (socket) {
     connection.attach(socket, true);
+    setUp?.(connection);
   } else {
-    connection.attach(raw, false);
-    raw.on('data', (chunk: Buffer) => connection.onData(chunk, false));
-    raw.resume();
+    acceptStream(raw, connection, setUp);
   }
   return connection;
+}
+
+/**
+ * Wraps a socket whose reads cannot land in buffers chosen here: a TLS socket after its handshake (its
+ * reads are decrypted into buffers of its own).
+ */
+export function acceptSecureConnection(
+  socket: Socket,
+  owner: ConnectionOwner,
+  setUp?: (connection: Connection) => void,
+): Connection {
+  const connection = new Connection(owner);
+  acceptStream(socket, connection, setUp);
+  return connection;
+}
+
+function acceptStream(
+  socket: Socket,
+  connection: Connection,
+  setUp?: (connection: Connection) => void,
+): void {
+  connection.attach(socket, false);
+  setUp?.(connection);
+  socket.on('data', (chunk: Buffer) => connection.onData(chunk, false));
+  socket.resume();
 }
 
 let nextConnectionId = 1;
@@ -114,6 +146,14 @@ export class Connection {
    */
   principal: string = ANONYMOUS_PRINCIPAL;
   socket!: Socket;
+  /** The listener the client connected to. */
+  listenerName = 'PLAINTEXT';
+  /** SASL state, on SASL listeners only. */
+  authentication: SaslAuthenticator | undefined;
+  /** A lower frame size limit than the broker's (sasl.server.max.receive.size before authentication). */
+  private frameLimit: { bytes: number; name: string } | undefined;
+  /** Whether a frame has been read: a first frame that looks like TLS gets a hint in the log. */
+  private sawFrame = false;
   /** Aborted when the connection closes, so waiting handlers (long polls) can give up. */
   private readonly abort = new AbortController();
   /** Where reads land unless a frame is being read directly (see nextReadBuffer). */
@@ -199,6 +239,12 @@ export class Connection {
     this.socket.end();
     // A client that never reads must not keep the socket open forever.
     setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  /** Sends a last response, then closes (authentication failed). */
+  respondAndClose(chunks: Buffer[], reason: string): void {
+    this.write(chunks);
+    this.close(reason, 'info');
   }
 
   /** Drops the connection at once, without flushing (fault injection, broker stop). */
@@ -327,13 +373,28 @@ export class Connection {
     this.pump();
   }
 
+  /** Lowers the largest frame this connection reads below the broker's limit; undefined restores it. */
+  setFrameLimit(bytes: number | undefined, name: string): void {
+    this.frameLimit =
+      bytes === undefined || bytes >= this.owner.maxRequestBytes ? undefined : { bytes, name };
+  }
+
   /** The size prefix at `at`, or -1 once the connection is closed over a bad one. */
   private frameSize(bytes: Buffer, at: number): number {
+    const first = !this.sawFrame;
+    this.sawFrame = true;
+    const limit = this.frameLimit ?? { bytes: this.owner.maxRequestBytes, name: 'socket.request.max.bytes' };
     try {
-      return readFrameSize(bytes, at, this.owner.maxRequestBytes, 'socket.request.max.bytes');
+      return readFrameSize(bytes, at, limit.bytes, limit.name);
     } catch (err) {
       if (!(err instanceof FrameSizeError)) throw err;
-      this.close(err.message);
+      // A TLS record starts 0x16 0x03 (handshake, TLS 1.x): a TLS client on a plaintext listener.
+      const tls = first && bytes[at] === 0x16 && bytes[at + 1] === 0x03;
+      this.close(
+        tls
+          ? `${err.message} (the bytes are a TLS handshake: is an SSL client connecting to the non-TLS listener ${this.listenerName}?)`
+          : err.message,
+      );
       return -1;
     }
   }

@@ -1,14 +1,31 @@
 /**
- * The TCP listener of one broker node. Several listeners share one process and one cluster
- * model; each knows its node id so handlers can tell which broker a request reached.
+ * One listener of one broker node (Kafka's `listeners` entry: a name, a security protocol, an address).
+ * Several share one process and one cluster model; each knows its node id so handlers can tell which broker
+ * a request reached, and its name so answers carry the addresses of the same listener.
+ *
+ * SSL and SASL_SSL listeners run the TLS handshake before a connection reads its first request; a client
+ * certificate that does not verify (or none, with ssl.client.auth=required) closes the connection, and a
+ * verified one gives the principal on SSL listeners. SASL listeners make each connection authenticate first
+ * (security/sasl/authenticator.ts). Failures are logged and close the one connection.
  *
  * It enforces Kafka's connection limits per broker: max.connections and max.connections.per.ip.
  * A connection over either is closed as soon as it is accepted (Kafka does that for the per-IP
  * limit; for the broker-wide one it stops accepting instead, which Node's server cannot do).
  */
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { TLSSocket, Server as TlsServer } from 'node:tls';
 import type { Logger } from '../logger.js';
-import { acceptConnection, type Connection, type ConnectionOwner, type FrameResult } from './connection.js';
+import { certificatePrincipal } from '../security/certificate-principal.js';
+import type { SecurityProtocol } from '../security/listeners.js';
+import { type BrokerTls, createTlsServer } from '../security/tls.js';
+import {
+  ANONYMOUS_PRINCIPAL,
+  acceptConnection,
+  acceptSecureConnection,
+  type Connection,
+  type ConnectionOwner,
+  type FrameResult,
+} from './connection.js';
 import type { FrameMemory } from './frame-memory.js';
 import type { RequestMemory } from './request-memory.js';
 
@@ -24,8 +41,15 @@ export interface ConnectionLimits {
 
 export interface ListenerOptions {
   nodeId: number;
+  /** The listener's name (PLAINTEXT, SASL_SSL, or a name mapped to a protocol). */
+  name: string;
+  securityProtocol: SecurityProtocol;
   host: string;
   port: number;
+  /** TLS material, for SSL and SASL_SSL listeners. */
+  tls?: BrokerTls;
+  /** Makes a new connection authenticate (SASL listeners). */
+  authenticate?: (connection: Connection) => void;
   logger: Logger;
   maxRequestBytes: number;
   /** Memory for frames handlers may keep (heap segments), see Connection. */
@@ -46,9 +70,19 @@ export class BrokerListener implements ConnectionOwner {
   readonly requestMemory: RequestMemory;
   readonly connectionsMaxIdleMs: number;
   readonly host: string;
+  readonly name: string;
+  readonly securityProtocol: SecurityProtocol;
   private boundPort: number;
   private server: Server | undefined;
   private readonly connections = new Set<Connection>();
+  /** Runs TLS handshakes for accepted sockets (SSL listeners). */
+  private readonly tlsServer: TlsServer | undefined;
+  private readonly clientAuth: BrokerTls['clientAuth'];
+  /** Accepted TCP sockets of TLS connections, from accept until closed: they hold the connection counts. */
+  private readonly tlsSockets = new Set<Socket>();
+  /** Connections whose counts their TLS socket holds. */
+  private readonly tlsConnections = new WeakSet<Connection>();
+  private readonly authenticate: ListenerOptions['authenticate'];
   /** Open connections per client address. */
   private readonly perIp = new Map<string, number>();
   private readonly limits: ConnectionLimits;
@@ -67,6 +101,66 @@ export class BrokerListener implements ConnectionOwner {
     this.connectionsMaxIdleMs = options.limits.connectionsMaxIdleMs;
     this.frameHandler = options.handleFrame;
     this.responseWritten = options.responseWritten;
+    this.name = options.name;
+    this.securityProtocol = options.securityProtocol;
+    this.authenticate = options.authenticate;
+    this.clientAuth = options.tls?.clientAuth ?? 'none';
+    if (options.tls) {
+      const server = createTlsServer(options.tls);
+      server.on('secureConnection', (socket: TLSSocket) => this.secured(socket));
+      server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
+        this.logger.info(
+          `node ${this.nodeId}: TLS handshake with ${socket.remoteAddress}:${socket.remotePort} on listener ${this.name} failed: ${err.message.trim()}`,
+        );
+        socket.destroy();
+      });
+      this.tlsServer = server;
+    }
+  }
+
+  /** Sets a new connection up for this listener, before it reads its first request. */
+  private setUp(connection: Connection, principal = ANONYMOUS_PRINCIPAL): void {
+    connection.listenerName = this.name;
+    connection.principal = principal;
+    this.authenticate?.(connection);
+  }
+
+  /** A TLS handshake finished: check the client certificate, then serve the connection. */
+  private secured(socket: TLSSocket): void {
+    if (!this.server) {
+      socket.destroy();
+      return;
+    }
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    const certificate = socket.getPeerX509Certificate();
+    let principal = ANONYMOUS_PRINCIPAL;
+    if (this.clientAuth !== 'none') {
+      const refused = !certificate
+        ? this.clientAuth === 'required' && 'it sent no client certificate (ssl.client.auth=required)'
+        : !socket.authorized && `its certificate does not verify: ${socket.authorizationError}`;
+      if (refused) {
+        this.logger.info(
+          `node ${this.nodeId}: refused TLS client ${remote} on listener ${this.name}: ${refused}`,
+        );
+        socket.destroy();
+        return;
+      }
+      if (certificate) {
+        try {
+          principal = certificatePrincipal(certificate.raw);
+        } catch (err) {
+          this.logger.info(
+            `node ${this.nodeId}: refused TLS client ${remote}: unreadable certificate subject: ${(err as Error).message}`,
+          );
+          socket.destroy();
+          return;
+        }
+      }
+    }
+    const connection = acceptSecureConnection(socket, this, (c) => this.setUp(c, principal));
+    this.tlsConnections.add(connection);
+    this.connections.add(connection);
+    this.logger.debug(`node ${this.nodeId}: TLS connection from ${remote} as ${principal}`);
   }
 
   get port(): number {
@@ -83,15 +177,26 @@ export class BrokerListener implements ConnectionOwner {
 
   connectionClosed(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
-    const ip = connection.address;
+    // A TLS connection's counts go with its TCP socket (see accept).
+    if (!this.tlsConnections.has(connection)) this.releaseIp(connection.address);
+  }
+
+  private releaseIp(ip: string): void {
     const count = (this.perIp.get(ip) ?? 1) - 1;
     if (count > 0) this.perIp.set(ip, count);
     else this.perIp.delete(ip);
   }
 
+  /** Open connections, counting TLS ones from accept (their handshake may still be running). */
+  private get openCount(): number {
+    let count = this.tlsSockets.size;
+    for (const connection of this.connections) if (!this.tlsConnections.has(connection)) count++;
+    return count;
+  }
+
   /** Why a new connection from `ip` is over a limit, or undefined if it may stay. */
   private limitReached(ip: string): string | undefined {
-    if (this.connections.size >= this.limits.maxConnections) {
+    if (this.openCount >= this.limits.maxConnections) {
       return `the broker already has max.connections=${this.limits.maxConnections} connections`;
     }
     if ((this.perIp.get(ip) ?? 0) >= this.limits.maxConnectionsPerIp) {
@@ -114,9 +219,18 @@ export class BrokerListener implements ConnectionOwner {
         socket.destroy();
         return;
       }
-      const connection = acceptConnection(socket, this);
-      this.connections.add(connection);
       this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+      if (this.tlsServer) {
+        this.tlsSockets.add(socket);
+        socket.once('close', () => {
+          if (this.tlsSockets.delete(socket)) this.releaseIp(ip);
+        });
+        // The TLS server never listens: it runs the handshake on sockets handed to it.
+        this.tlsServer.emit('connection', socket);
+        return;
+      }
+      const connection = acceptConnection(socket, this, (c) => this.setUp(c));
+      this.connections.add(connection);
       this.logger.debug(`node ${this.nodeId}: connection from ${connection.remote}`);
     });
     await new Promise<void>((resolve, reject) => {
@@ -152,19 +266,22 @@ export class BrokerListener implements ConnectionOwner {
       clearTimeout(timer);
     }
     for (const connection of connections) connection.destroy();
+    for (const socket of this.tlsSockets) socket.destroy();
     this.connections.clear();
+    this.tlsSockets.clear();
     this.perIp.clear();
     await closed;
   }
 
   /** Drops every open connection (fault injection); the listener keeps accepting new ones. */
   dropConnections(): number {
-    const connections = [...this.connections];
-    for (const connection of connections) connection.destroy();
-    return connections.length;
+    const dropped = this.openCount;
+    for (const connection of [...this.connections]) connection.destroy();
+    for (const socket of [...this.tlsSockets]) socket.destroy();
+    return dropped;
   }
 
   get connectionCount(): number {
-    return this.connections.size;
+    return this.openCount;
   }
 }

@@ -11,6 +11,7 @@ import {
   ErrorCode,
   encodeResponse,
   errorCodeName,
+  FRAME_SIZE_BYTES,
   type RequestBodies,
   type RequestHeader,
 } from '@samsa/protocol';
@@ -26,8 +27,11 @@ import {
   type HandlerOutcome,
   NO_RESPONSE,
   type RequestContext,
+  RespondThenClose,
 } from '../handlers/types.js';
 import type { Logger } from '../logger.js';
+import type { SaslAuthenticator } from '../security/sasl/authenticator.js';
+import type { CredentialStore } from '../security/sasl/credentials.js';
 import type { Connection, FrameResult } from './connection.js';
 
 export type RequestObserver = (event: {
@@ -43,11 +47,14 @@ export class RequestRouter {
     private readonly cluster: Cluster,
     private readonly faults: FaultInjector,
     private readonly logger: Logger,
+    private readonly credentials: CredentialStore,
     private readonly observe?: RequestObserver,
   ) {}
 
   /** `owned`: the frame's bytes are never reused, so handlers may keep slices of them. */
   handleFrame(node: BrokerNode, connection: Connection, frame: Buffer, owned: boolean): FrameResult {
+    const authentication = connection.authentication;
+    if (authentication?.expectsRawToken) return this.rawSaslToken(connection, authentication, frame);
     let header: RequestHeader;
     let bodyOffset: number;
     try {
@@ -58,6 +65,11 @@ export class RequestRouter {
     }
     const { apiKey, apiVersion, correlationId } = header;
     this.observe?.({ nodeId: node.id, apiKey, apiVersion, clientId: header.clientId, correlationId });
+    const refusal = authentication?.refusal(apiKey);
+    if (refusal) {
+      connection.close(refusal, 'info');
+      return null;
+    }
     const handler = HANDLERS.get(apiKey);
     if (apiKey === ApiKey.ApiVersions && apiVersion > API_VERSIONS_MAX) {
       // KIP-511: answer in v0 format so the client learns which version to retry with.
@@ -87,8 +99,11 @@ export class RequestRouter {
       apiVersion,
       signal: connection.signal,
       clientHost: connection.address || 'unknown',
-      principal: connection.principal,
       requestBytesOwned: owned,
+      principal: connection.principal,
+      listenerName: connection.listenerName,
+      authentication,
+      credentials: this.credentials,
     };
 
     const fault = this.faults.take(apiKey, node.id);
@@ -187,7 +202,29 @@ export class RequestRouter {
       connection.close(outcome.reason, 'info');
       return null;
     }
+    if (outcome instanceof RespondThenClose) {
+      const chunks = this.encode(connection, header, header.apiVersion, outcome.response, handler.name);
+      if (chunks) connection.respondAndClose(chunks, outcome.reason);
+      return null;
+    }
     return this.encode(connection, header, header.apiVersion, outcome, handler.name);
+  }
+
+  /** A SASL token sent without a Kafka header (after SaslHandshake v0); the answer goes back the same way. */
+  private rawSaslToken(
+    connection: Connection,
+    authentication: SaslAuthenticator,
+    frame: Buffer,
+  ): FrameResult {
+    return authentication.rawToken(Buffer.from(frame)).then((outcome) => {
+      if ('close' in outcome) {
+        connection.close(outcome.close, 'info');
+        return null;
+      }
+      const size = Buffer.alloc(FRAME_SIZE_BYTES);
+      size.writeInt32BE(outcome.token.length);
+      return [size, outcome.token];
+    });
   }
 
   private encode(

@@ -35,8 +35,8 @@ describe('ApiVersions', () => {
     expect(byKey.get(9)!.minVersion).toBeLessThanOrEqual(1); // OffsetFetch ∋ 1
     expect(byKey.get(2)!.minVersion).toBeLessThanOrEqual(1); // ListOffsets ∋ 1
     const served = [
-      0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-      32, 33, 37, 42, 44, 47, 60, 61, 65, 66, 68, 69,
+      0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+      31, 32, 33, 36, 37, 42, 44, 47, 50, 51, 60, 61, 65, 66, 68, 69,
     ];
     expect([...byKey.keys()].sort((a, b) => a - b)).toEqual(served);
   });

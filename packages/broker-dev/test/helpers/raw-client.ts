@@ -3,6 +3,7 @@
  * @samsa/protocol's codecs and matches responses by correlation id.
  */
 import { connect, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as connectTls } from 'node:tls';
 import {
   decodeResponse,
   encodeRequest,
@@ -27,10 +28,18 @@ export class RawClient {
   private readonly splitter = new FrameSplitter(1 << 30);
   readonly closed: Promise<void>;
   private isClosed = false;
+  /** Waiting for a raw SASL token (after SaslHandshake v0), which has no correlation id. */
+  private rawWaiter: ((frame: Buffer) => void) | undefined;
 
   private constructor(private readonly socket: Socket) {
     socket.on('data', (chunk) =>
       this.splitter.push(chunk, (frame) => {
+        if (this.rawWaiter) {
+          const waiter = this.rawWaiter;
+          this.rawWaiter = undefined;
+          waiter(Buffer.from(frame));
+          return;
+        }
         const id = readCorrelationId(frame);
         const waiting = this.pending.get(id);
         if (!waiting) return;
@@ -49,14 +58,31 @@ export class RawClient {
     socket.on('error', () => {});
   }
 
-  static connect(address: string): Promise<RawClient> {
+  /** Connects over TCP, or over TLS with `tls` (resolving once the handshake is done). */
+  static connect(address: string, tls?: ConnectionOptions): Promise<RawClient> {
     const [host, port] = address.split(':');
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port: Number(port) }, () => {
-        socket.off('error', reject);
-        resolve(new RawClient(socket));
-      });
+      const socket = tls
+        ? connectTls({ host, port: Number(port), ...tls }, () => {
+            socket.off('error', reject);
+            resolve(new RawClient(socket));
+          })
+        : connect({ host, port: Number(port) }, () => {
+            socket.off('error', reject);
+            resolve(new RawClient(socket));
+          });
       socket.once('error', reject);
+    });
+  }
+
+  /** Sends a raw SASL token (size-prefixed, no header) and resolves with the raw token answered. */
+  rawToken(token: Buffer): Promise<Buffer> {
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(token.length);
+    return new Promise((resolve, reject) => {
+      this.rawWaiter = resolve;
+      this.closed.then(() => reject(new Error('connection closed')));
+      this.socket.write(Buffer.concat([size, token]));
     });
   }
 
