@@ -99,6 +99,11 @@ export interface BrokerOptions {
   logCleanupIntervalMs?: number;
   /** A returning broker takes back the partitions it prefers to lead (default true). */
   preferredLeaderElection?: boolean;
+  /**
+   * max.incremental.fetch.session.cache.slots: incremental fetch sessions (KIP-227) each broker keeps
+   * (default 1000; 0 answers every fetch without a session).
+   */
+  maxIncrementalFetchSessionCacheSlots?: number;
   /** Where log lines go: a Logger, a level for stderr, true (= 'info' on stderr) or false (default: silent). */
   logger?: Logger | LogLevel | boolean;
 }
@@ -333,6 +338,7 @@ class InProcessBroker implements RunningBroker {
           }),
         },
         readBuffers: this.readBuffers,
+        fetchSessionCacheSlots: o.maxIncrementalFetchSessionCacheSlots,
         logger: this.logger,
       });
       this.currentCluster = cluster;

@@ -32,6 +32,7 @@ export interface BrokerFlags {
   maxQueuedRequestBytes?: number;
   connectionsMaxIdleMs?: number;
   maxConnections?: number;
+  maxIncrementalFetchSessionCacheSlots?: number;
   maxConnectionsPerIp?: number;
   maxDecompressedBatchBytes?: number;
   transactionMaxTimeoutMs?: number;
@@ -141,6 +142,11 @@ export function addBrokerFlags(command: CliCommand): CliCommand {
       limit,
     )
     .option(
+      '--max-incremental-fetch-session-cache-slots <n>',
+      'fetch sessions each broker keeps: max.incremental.fetch.session.cache.slots (default: 1000)',
+      integer({ min: 0 }),
+    )
+    .option(
       '--max-decompressed-batch-bytes <n>',
       'most bytes a produced compressed batch may inflate to (default: 67108864)',
       limit,
@@ -213,6 +219,7 @@ export function brokerCommandLine(flags: BrokerFlags): BrokerCommandLine {
       connectionsMaxIdleMs: flags.connectionsMaxIdleMs,
       maxConnections: flags.maxConnections,
       maxConnectionsPerIp: flags.maxConnectionsPerIp,
+      maxIncrementalFetchSessionCacheSlots: flags.maxIncrementalFetchSessionCacheSlots,
       maxDecompressedBatchBytes: flags.maxDecompressedBatchBytes,
       transactionMaxTimeoutMs: flags.transactionMaxTimeoutMs,
       transactionTimeoutCheckIntervalMs: flags.transactionTimeoutCheckIntervalMs,

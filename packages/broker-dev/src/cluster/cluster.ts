@@ -8,6 +8,7 @@
 
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, ErrorCode } from '@samsa/protocol';
 import { BrokerError } from '../broker-error.js';
+import { FetchSessions } from '../fetch/fetch-session-cache.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../groups/group-config.js';
 import type { Logger } from '../logger.js';
@@ -58,6 +59,8 @@ export interface ClusterOptions {
   codecs?: RecordCodecs;
   /** Buffers fetches read file-backed segments into; the broker reclaims them after writing. */
   readBuffers?: ReadBufferPool;
+  /** max.incremental.fetch.session.cache.slots: fetch sessions each broker keeps (default 1000). */
+  fetchSessionCacheSlots?: number;
   logger: Logger;
 }
 
@@ -103,6 +106,8 @@ export class Cluster {
   private readonly preferredLeaderElection: boolean;
   readonly recordCodecs: RecordCodecs;
   readonly readBuffers: ReadBufferPool;
+  /** Each broker's incremental fetch sessions (KIP-227). */
+  readonly fetchSessions: FetchSessions;
   private readonly storageLogger: StorageLogger;
   private closed = false;
   private stopping = false;
@@ -127,6 +132,7 @@ export class Cluster {
     this.preferredLeaderElection = options.preferredLeaderElection ?? true;
     this.recordCodecs = options.codecs ?? protocolRecordCodecs;
     this.readBuffers = options.readBuffers ?? new ReadBufferPool();
+    this.fetchSessions = new FetchSessions(options.fetchSessionCacheSlots);
     this.storageLogger = { info: (m) => options.logger.info(m), warn: (m) => options.logger.warn(m) };
     this.baseLogConfig = parseLogConfig(this.topicDefaults);
     this.state = ClusterState.open({
@@ -508,6 +514,7 @@ export class Cluster {
 
   /** A broker went down: it leaves every ISR, and the partitions it led elect a new leader. */
   nodeStopped(id: number): void {
+    this.fetchSessions.nodeStopped(id);
     for (const topic of this.topicsByName.values()) {
       for (const partition of topic.partitions) {
         if (!partition.replicas.includes(id)) continue;
@@ -630,6 +637,7 @@ export class Cluster {
   beginShutdown(keepState: boolean): void {
     this.stopping = true;
     this.transactions.stop();
+    for (const node of this.nodes) this.fetchSessions.nodeStopped(node.id);
     if (keepState) this.groups.unload();
     else this.groups.shutdown();
     this.wakeAll();
