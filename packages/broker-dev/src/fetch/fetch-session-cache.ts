@@ -289,10 +289,15 @@ export class FetchSessionCache {
 
   private incremental(session: FetchSession, request: FetchRequest, requestEpoch: number): FetchContext {
     // Every partition of the session, in its order; a topic appears once per run of its partitions.
+    // The response lists them in the same order (the handler answers the request partition by
+    // partition), so `order` pairs each answer with its cache entry without a lookup.
     const topics: FetchRequestFetchTopic[] = [];
+    const order: [string, CachedPartition][] = [];
     let current: FetchRequestFetchTopic | undefined;
     let currentKey: string | undefined;
-    for (const cached of session.partitions.values()) {
+    for (const entry of session.partitions) {
+      const cached = entry[1];
+      order.push(entry);
       const key = session.usesTopicIds ? cached.topicId : cached.topic;
       if (!current || key !== currentKey) {
         current = { topic: cached.topic, topicId: cached.topicId, partitions: [] };
@@ -310,38 +315,42 @@ export class FetchSessionCache {
           return sessionErrorResponse(ErrorCode.INVALID_FETCH_SESSION_EPOCH, session.id);
         }
         response.sessionId = session.id;
-        response.responses = this.changesOnly(session, response);
+        response.responses = changesOnly(session, order, response);
         return response;
       },
     };
   }
+}
 
-  /** The response's partitions that have something new for the client, remembering what it was told. */
-  private changesOnly(session: FetchSession, response: FetchResponse): FetchResponse['responses'] {
-    const kept: FetchResponse['responses'] = [];
-    const movedToBack: [string, CachedPartition][] = [];
-    for (const t of response.responses) {
-      const topic = topicKey(session.usesTopicIds, t.topic, t.topicId);
-      const partitions: ResponsePartition[] = [];
-      for (const data of t.partitions) {
-        const key = partitionKey(topic, data.partitionIndex);
-        const cached = session.partitions.get(key);
-        const hasRecords = recordsSize(data) > 0;
-        if (cached && !mustRespond(cached, data, hasRecords)) continue;
-        partitions.push(data);
-        if (cached) {
-          remember(cached, data);
-          if (hasRecords) movedToBack.push([key, cached]);
-        }
+/** The response's partitions that have something new for the client, remembering what it was told. */
+function changesOnly(
+  session: FetchSession,
+  order: readonly [string, CachedPartition][],
+  response: FetchResponse,
+): FetchResponse['responses'] {
+  const kept: FetchResponse['responses'] = [];
+  const movedToBack: [string, CachedPartition][] = [];
+  let i = 0;
+  for (const t of response.responses) {
+    const partitions: ResponsePartition[] = [];
+    for (const data of t.partitions) {
+      const entry = order[i++];
+      const cached = entry?.[1];
+      const hasRecords = recordsSize(data) > 0;
+      if (cached && cached.request.partition === data.partitionIndex) {
+        if (!mustRespond(cached, data, hasRecords)) continue;
+        remember(cached, data);
+        if (hasRecords) movedToBack.push(entry);
       }
-      if (partitions.length > 0) kept.push({ ...t, partitions });
+      partitions.push(data);
     }
-    for (const [key, cached] of movedToBack) {
-      session.partitions.delete(key);
-      session.partitions.set(key, cached);
-    }
-    return kept;
+    if (partitions.length > 0) kept.push({ ...t, partitions });
   }
+  for (const [key, cached] of movedToBack) {
+    session.partitions.delete(key);
+    session.partitions.set(key, cached);
+  }
+  return kept;
 }
 
 /** CachedPartition.maybeUpdateResponseData's test, plus the last stable offset (read_committed consumers wait on it). */

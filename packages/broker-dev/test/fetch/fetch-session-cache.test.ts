@@ -85,7 +85,7 @@ function fetch(cache: FetchSessionCache, req: FetchRequest, answers?: Record<str
 function open(cache: FetchSessionCache, partitions: Partitions, version = 12): number {
   const { response } = fetch(cache, request(0, 0, partitions), undefined, version);
   expect(response.sessionId).toBeGreaterThan(0);
-  return response.sessionId;
+  return response.sessionId ?? 0;
 }
 
 describe('FetchSessionCache', () => {
@@ -196,7 +196,7 @@ describe('FetchSessionCache', () => {
     const { response } = fetch(cache, request(replaced, 0, { a: { 0: 0 } }));
     expect(response.sessionId).not.toBe(replaced);
     expect(cache.get(replaced)).toBeUndefined();
-    const emptied = response.sessionId;
+    const emptied = response.sessionId ?? 0;
     expect(fetch(cache, request(emptied, 1, {}, { a: [0] })).response.sessionId).toBe(0);
     expect(cache.get(emptied)).toBeUndefined();
     expect(cache.size).toBe(0);
@@ -214,7 +214,7 @@ describe('FetchSessionCache', () => {
     fetch(cache, request(small, 1));
     fetch(cache, request(big, 1));
     expect(fetch(cache, request(0, 0, { b: { 0: 0 } })).response.sessionId).toBe(0);
-    const bigger = fetch(cache, request(0, 0, { b: { 0: 0, 1: 0 } })).response.sessionId;
+    const bigger = fetch(cache, request(0, 0, { b: { 0: 0, 1: 0 } })).response.sessionId ?? 0;
     expect(bigger).toBeGreaterThan(0);
     expect(cache.get(small)).toBeUndefined();
     expect(cache.get(big)).toBeDefined();

@@ -66,7 +66,7 @@ describe('Fetch sessions', () => {
       expect(full.errorCode).toBe(0);
       expect(full.sessionId).toBeGreaterThan(0);
       expect(answered(full)).toEqual([a, b].sort());
-      const id = full.sessionId;
+      const id = full.sessionId ?? 0;
 
       // Nothing new: the incremental fetch names no partition and gets none back.
       const quiet = await client.request(1, version, body(version, id, 1, []));
@@ -114,7 +114,7 @@ describe('Fetch sessions', () => {
     const poller = await RawClient.connect(broker.bootstrap[0]);
     try {
       const full = await poller.request(1, 12, body(12, 0, 0, [{ partition: a, offset: end }]));
-      const pending = poller.request(1, 12, { ...body(12, full.sessionId, 1, []), maxWaitMs: 60_000 });
+      const pending = poller.request(1, 12, { ...body(12, full.sessionId ?? 0, 1, []), maxWaitMs: 60_000 });
       await produce(client, TOPIC, a, [{ key: null, value: 'wake' }]);
       const response = await pending;
       expect(values(readRecords(response.responses[0].partitions[0].records))).toEqual(['wake']);
@@ -128,7 +128,7 @@ describe('Fetch sessions', () => {
     let second = await RawClient.connect(broker.bootstrap[1]);
     try {
       // Broker 2 knows nothing of broker 1's session.
-      const foreign = await second.request(1, 12, body(12, onFirst.sessionId, 1, []));
+      const foreign = await second.request(1, 12, body(12, onFirst.sessionId ?? 0, 1, []));
       expect(foreign.errorCode).toBe(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
       const onSecond = await second.request(1, 12, body(12, 0, 0, [{ partition: 0, offset: 0 }]));
       expect(onSecond.sessionId).toBeGreaterThan(0);
@@ -136,10 +136,10 @@ describe('Fetch sessions', () => {
       await broker.control.stopBroker(2);
       await broker.control.startBroker(2);
       second = await RawClient.connect(broker.bootstrap[1]);
-      const lost = await second.request(1, 12, body(12, onSecond.sessionId, 1, []));
+      const lost = await second.request(1, 12, body(12, onSecond.sessionId ?? 0, 1, []));
       expect(lost.errorCode).toBe(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
       // Broker 1's session lives on.
-      expect((await client.request(1, 12, body(12, onFirst.sessionId, 1, []))).errorCode).toBe(0);
+      expect((await client.request(1, 12, body(12, onFirst.sessionId ?? 0, 1, []))).errorCode).toBe(0);
     } finally {
       second.close();
     }
