@@ -218,16 +218,18 @@ export const fetchHandler = defineHandler({
     return fetchPartitions(ctx, session);
   },
 
-  errorResponse(_ctx, request, errorCode) {
-    return {
-      throttleTimeMs: 0,
-      errorCode: ErrorCode.NONE,
-      sessionId: 0,
-      responses: request.topics.map((t) => ({
+  errorResponse(ctx, request, errorCode) {
+    // Through the session, so that an incremental fetch gets the error on every partition of its
+    // session (not just the few it named) and the session's epoch moves on as for any answer.
+    const session = ctx.cluster.fetchSessions.forNode(ctx.node.id).open(request, ctx.apiVersion);
+    if (session.errorCode !== ErrorCode.NONE) return session.finish(emptyResponse());
+    return session.finish({
+      ...emptyResponse(),
+      responses: session.request.topics.map((t) => ({
         topic: t.topic,
         topicId: t.topicId,
         partitions: t.partitions.map((p) => errorPartition(p.partition, errorCode)),
       })),
-    };
+    });
   },
 });

@@ -123,6 +123,32 @@ describe('Fetch sessions', () => {
     }
   });
 
+  it('puts an injected fault on every partition of the session, and the session goes on', async () => {
+    const [a, b] = await ledPartitions();
+    const full = await client.request(
+      1,
+      12,
+      body(12, 0, 0, [
+        { partition: a, offset: 0 },
+        { partition: b, offset: 0 },
+      ]),
+    );
+    const id = full.sessionId ?? 0;
+    broker.control.failNextRequests('Fetch', 1, ErrorCode.OFFSET_OUT_OF_RANGE, { brokerId: 1 });
+    const failed = await client.request(1, 12, body(12, id, 1, []));
+    expect(failed.sessionId).toBe(id);
+    expect(answered(failed)).toEqual([a, b].sort());
+    expect(
+      failed.responses[0].partitions.every(
+        (p: { errorCode: number }) => p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE,
+      ),
+    ).toBe(true);
+    const next = await client.request(1, 12, body(12, id, 2, []));
+    expect(next).toMatchObject({ errorCode: 0, sessionId: id });
+    // The error cleared: both partitions are news again.
+    expect(answered(next)).toEqual([a, b].sort());
+  });
+
   it('keeps sessions per broker, and a stopped broker forgets its own', async () => {
     const onFirst = await client.request(1, 12, body(12, 0, 0, [{ partition: 0, offset: 0 }]));
     let second = await RawClient.connect(broker.bootstrap[1]);
