@@ -29,7 +29,6 @@ async function ledPartitions(): Promise<number[]> {
 }
 
 function body(
-  version: number,
   sessionId: number,
   sessionEpoch: number,
   partitions: { partition: number; offset: number }[],
@@ -58,7 +57,7 @@ describe('Fetch sessions', () => {
       const full = await client.request(
         1,
         version,
-        body(version, 0, 0, [
+        body(0, 0, [
           { partition: a, offset: offsetA },
           { partition: b, offset: offsetB },
         ]),
@@ -69,13 +68,13 @@ describe('Fetch sessions', () => {
       const id = full.sessionId ?? 0;
 
       // Nothing new: the incremental fetch names no partition and gets none back.
-      const quiet = await client.request(1, version, body(version, id, 1, []));
+      const quiet = await client.request(1, version, body(id, 1, []));
       expect(quiet).toMatchObject({ errorCode: 0, sessionId: id });
       expect(answered(quiet)).toEqual([]);
 
       // Records on one partition: only it comes back, read from the offset the session holds.
       await produce(client, TOPIC, b, [{ key: null, value: `v${version}` }]);
-      const news = await client.request(1, version, body(version, id, 2, []));
+      const news = await client.request(1, version, body(id, 2, []));
       expect(answered(news)).toEqual([b]);
       const data = news.responses[0].partitions[0];
       expect(values(readRecords(data.records))).toEqual([`v${version}`]);
@@ -85,24 +84,20 @@ describe('Fetch sessions', () => {
       const moved = await client.request(
         1,
         version,
-        body(version, id, 3, [{ partition: b, offset: offsetB + 1 }], [a]),
+        body(id, 3, [{ partition: b, offset: offsetB + 1 }], [a]),
       );
       expect(answered(moved)).toEqual([]);
       await produce(client, TOPIC, a, [{ key: null, value: 'unseen' }]);
-      expect(answered(await client.request(1, version, body(version, id, 4, [])))).toEqual([]);
+      expect(answered(await client.request(1, version, body(id, 4, [])))).toEqual([]);
 
       // A stale epoch and an unknown session are refused; epoch -1 closes the session.
-      const stale = await client.request(1, version, body(version, id, 4, []));
+      const stale = await client.request(1, version, body(id, 4, []));
       expect(stale).toMatchObject({ errorCode: ErrorCode.INVALID_FETCH_SESSION_EPOCH, responses: [] });
-      const unknown = await client.request(1, version, body(version, id + 1, 1, []));
+      const unknown = await client.request(1, version, body(id + 1, 1, []));
       expect(unknown.errorCode).toBe(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
-      const close = await client.request(
-        1,
-        version,
-        body(version, id, -1, [{ partition: b, offset: offsetB + 1 }]),
-      );
+      const close = await client.request(1, version, body(id, -1, [{ partition: b, offset: offsetB + 1 }]));
       expect(close).toMatchObject({ errorCode: 0, sessionId: 0 });
-      const gone = await client.request(1, version, body(version, id, 5, []));
+      const gone = await client.request(1, version, body(id, 5, []));
       expect(gone.errorCode).toBe(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
     });
   }
@@ -113,8 +108,8 @@ describe('Fetch sessions', () => {
     // Its own connection: the broker answers a connection's requests in order.
     const poller = await RawClient.connect(broker.bootstrap[0]);
     try {
-      const full = await poller.request(1, 12, body(12, 0, 0, [{ partition: a, offset: end }]));
-      const pending = poller.request(1, 12, { ...body(12, full.sessionId ?? 0, 1, []), maxWaitMs: 60_000 });
+      const full = await poller.request(1, 12, body(0, 0, [{ partition: a, offset: end }]));
+      const pending = poller.request(1, 12, { ...body(full.sessionId ?? 0, 1, []), maxWaitMs: 60_000 });
       await produce(client, TOPIC, a, [{ key: null, value: 'wake' }]);
       const response = await pending;
       expect(values(readRecords(response.responses[0].partitions[0].records))).toEqual(['wake']);
@@ -128,14 +123,14 @@ describe('Fetch sessions', () => {
     const full = await client.request(
       1,
       12,
-      body(12, 0, 0, [
+      body(0, 0, [
         { partition: a, offset: 0 },
         { partition: b, offset: 0 },
       ]),
     );
     const id = full.sessionId ?? 0;
     broker.control.failNextRequests('Fetch', 1, ErrorCode.OFFSET_OUT_OF_RANGE, { brokerId: 1 });
-    const failed = await client.request(1, 12, body(12, id, 1, []));
+    const failed = await client.request(1, 12, body(id, 1, []));
     expect(failed.sessionId).toBe(id);
     expect(answered(failed)).toEqual([a, b].sort());
     expect(
@@ -143,29 +138,29 @@ describe('Fetch sessions', () => {
         (p: { errorCode: number }) => p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE,
       ),
     ).toBe(true);
-    const next = await client.request(1, 12, body(12, id, 2, []));
+    const next = await client.request(1, 12, body(id, 2, []));
     expect(next).toMatchObject({ errorCode: 0, sessionId: id });
     // The error cleared: both partitions are news again.
     expect(answered(next)).toEqual([a, b].sort());
   });
 
   it('keeps sessions per broker, and a stopped broker forgets its own', async () => {
-    const onFirst = await client.request(1, 12, body(12, 0, 0, [{ partition: 0, offset: 0 }]));
+    const onFirst = await client.request(1, 12, body(0, 0, [{ partition: 0, offset: 0 }]));
     let second = await RawClient.connect(broker.bootstrap[1]);
     try {
       // Broker 2 knows nothing of broker 1's session.
-      const foreign = await second.request(1, 12, body(12, onFirst.sessionId ?? 0, 1, []));
+      const foreign = await second.request(1, 12, body(onFirst.sessionId ?? 0, 1, []));
       expect(foreign.errorCode).toBe(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
-      const onSecond = await second.request(1, 12, body(12, 0, 0, [{ partition: 0, offset: 0 }]));
+      const onSecond = await second.request(1, 12, body(0, 0, [{ partition: 0, offset: 0 }]));
       expect(onSecond.sessionId).toBeGreaterThan(0);
       second.close();
       await broker.control.stopBroker(2);
       await broker.control.startBroker(2);
       second = await RawClient.connect(broker.bootstrap[1]);
-      const lost = await second.request(1, 12, body(12, onSecond.sessionId ?? 0, 1, []));
+      const lost = await second.request(1, 12, body(onSecond.sessionId ?? 0, 1, []));
       expect(lost.errorCode).toBe(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
       // Broker 1's session lives on.
-      expect((await client.request(1, 12, body(12, onFirst.sessionId ?? 0, 1, []))).errorCode).toBe(0);
+      expect((await client.request(1, 12, body(onFirst.sessionId ?? 0, 1, []))).errorCode).toBe(0);
     } finally {
       second.close();
     }
