@@ -141,6 +141,12 @@ export interface BrokerOptions {
    * one. Off by default: everything is allowed and the ACL APIs answer SECURITY_DISABLED, as in Kafka.
    */
   authorizer?: boolean | AuthorizerOptions;
+
+  /**
+   * max.incremental.fetch.session.cache.slots: incremental fetch sessions (KIP-227) each broker keeps
+   * (default 1000; 0 answers every fetch without a session).
+   */
+  maxIncrementalFetchSessionCacheSlots?: number;
   /** Where log lines go: a Logger, a level for stderr, true (= 'info' on stderr) or false (default: silent). */
   logger?: Logger | LogLevel | boolean;
 }
@@ -495,6 +501,7 @@ class InProcessBroker implements RunningBroker {
         },
         readBuffers: this.readBuffers,
         authorizer: this.authorizer,
+        fetchSessionCacheSlots: o.maxIncrementalFetchSessionCacheSlots,
         logger: this.logger,
       });
       this.currentCluster = cluster;

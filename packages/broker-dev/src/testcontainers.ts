@@ -126,6 +126,8 @@ export async function startKafkaContainer(options: KafkaContainerOptions = {}): 
     coordinatorOf: () => unsupported('coordinatorOf'),
     moveCoordinator: () => unsupported('moveCoordinator'),
     runLogCleanup: () => unsupported('runLogCleanup'),
+    fetchSessionCount: () => unsupported('fetchSessionCount'),
+    evictFetchSessions: () => unsupported('evictFetchSessions'),
     recordRequests: () => unsupported('recordRequests'),
     requests: () => unsupported('requests'),
   };

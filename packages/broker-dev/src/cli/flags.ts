@@ -40,6 +40,7 @@ export interface BrokerFlags {
   maxQueuedRequestBytes?: number;
   connectionsMaxIdleMs?: number;
   maxConnections?: number;
+  maxIncrementalFetchSessionCacheSlots?: number;
   maxConnectionsPerIp?: number;
   maxDecompressedBatchBytes?: number;
   transactionMaxTimeoutMs?: number;
@@ -207,6 +208,11 @@ export function addBrokerFlags(command: CliCommand): CliCommand {
       '--max-connections-per-ip <n>',
       'connections each broker accepts from one address: max.connections.per.ip (default: -1, unlimited)',
       limit,
+    )
+    .option(
+      '--max-incremental-fetch-session-cache-slots <n>',
+      'fetch sessions each broker keeps: max.incremental.fetch.session.cache.slots (default: 1000)',
+      integer({ min: 0 }),
     )
     .option(
       '--max-decompressed-batch-bytes <n>',
@@ -435,6 +441,7 @@ export function brokerCommandLine(flags: BrokerFlags): BrokerCommandLine {
       connectionsMaxIdleMs: flags.connectionsMaxIdleMs,
       maxConnections: flags.maxConnections,
       maxConnectionsPerIp: flags.maxConnectionsPerIp,
+      maxIncrementalFetchSessionCacheSlots: flags.maxIncrementalFetchSessionCacheSlots,
       maxDecompressedBatchBytes: flags.maxDecompressedBatchBytes,
       transactionMaxTimeoutMs: flags.transactionMaxTimeoutMs,
       transactionTimeoutCheckIntervalMs: flags.transactionTimeoutCheckIntervalMs,

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_DECOMPRESSED_BYTES, ErrorCode } from '@samsa/protocol';
 import { AclStore } from '../acl/acl-store.js';
 import { Authorizer, type AuthorizerConfig } from '../acl/authorizer.js';
 import { BrokerError } from '../broker-error.js';
+import { FetchSessions } from '../fetch/fetch-session-cache.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../groups/group-config.js';
 import type { Logger } from '../logger.js';
@@ -62,6 +63,8 @@ export interface ClusterOptions {
   readBuffers?: ReadBufferPool;
   /** Enforce ACLs (kept in the data dir); omitted, every request is allowed. */
   authorizer?: AuthorizerConfig;
+  /** max.incremental.fetch.session.cache.slots: fetch sessions each broker keeps (default 1000). */
+  fetchSessionCacheSlots?: number;
   logger: Logger;
 }
 
@@ -109,6 +112,8 @@ export class Cluster {
   private readonly preferredLeaderElection: boolean;
   readonly recordCodecs: RecordCodecs;
   readonly readBuffers: ReadBufferPool;
+  /** Each broker's incremental fetch sessions (KIP-227). */
+  readonly fetchSessions: FetchSessions;
   private readonly storageLogger: StorageLogger;
   private closed = false;
   private stopping = false;
@@ -133,6 +138,7 @@ export class Cluster {
     this.preferredLeaderElection = options.preferredLeaderElection ?? true;
     this.recordCodecs = options.codecs ?? protocolRecordCodecs;
     this.readBuffers = options.readBuffers ?? new ReadBufferPool();
+    this.fetchSessions = new FetchSessions(options.fetchSessionCacheSlots);
     this.storageLogger = { info: (m) => options.logger.info(m), warn: (m) => options.logger.warn(m) };
     this.baseLogConfig = parseLogConfig(this.topicDefaults);
     this.state = ClusterState.open({
@@ -516,6 +522,7 @@ export class Cluster {
 
   /** A broker went down: it leaves every ISR, and the partitions it led elect a new leader. */
   nodeStopped(id: number): void {
+    this.fetchSessions.nodeStopped(id);
     for (const topic of this.topicsByName.values()) {
       for (const partition of topic.partitions) {
         if (!partition.replicas.includes(id)) continue;
@@ -638,6 +645,7 @@ export class Cluster {
   beginShutdown(keepState: boolean): void {
     this.stopping = true;
     this.transactions.stop();
+    for (const node of this.nodes) this.fetchSessions.nodeStopped(node.id);
     if (keepState) this.groups.unload();
     else this.groups.shutdown();
     this.wakeAll();

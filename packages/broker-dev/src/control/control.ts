@@ -61,6 +61,10 @@ export interface BrokerControl {
   moveCoordinator(groupId: string, brokerId: number): void;
   /** Runs retention, compaction and committed-offset expiry now instead of waiting for the next cleanup tick. */
   runLogCleanup(): void;
+  /** Incremental fetch sessions (KIP-227) the broker holds, or all brokers together. */
+  fetchSessionCount(options?: { brokerId?: number }): number;
+  /** Drops the fetch sessions of one broker or all, as eviction would; returns how many. Their clients get FETCH_SESSION_ID_NOT_FOUND. */
+  evictFetchSessions(options?: { brokerId?: number }): number;
   /** Starts recording request headers (api, version, client) for assertions. */
   recordRequests(enabled?: boolean): void;
   /** The requests recorded since recordRequests() (bounded to the last 10,000). */
@@ -181,6 +185,27 @@ export class Control implements BrokerControl {
 
   runLogCleanup(): void {
     this.host.cluster().runLogCleanup();
+  }
+
+  fetchSessionCount(options: { brokerId?: number } = {}): number {
+    const cluster = this.host.cluster();
+    const ids = options.brokerId === undefined ? cluster.nodes.map((n) => n.id) : [options.brokerId];
+    let count = 0;
+    for (const id of ids) count += cluster.fetchSessions.forNode(id).size;
+    return count;
+  }
+
+  evictFetchSessions(options: { brokerId?: number } = {}): number {
+    const cluster = this.host.cluster();
+    const ids = options.brokerId === undefined ? cluster.nodes.map((n) => n.id) : [options.brokerId];
+    let count = 0;
+    for (const id of ids) {
+      const cache = cluster.fetchSessions.forNode(id);
+      count += cache.size;
+      cache.clear();
+    }
+    if (count > 0) this.host.log(`fault: evicted ${count} fetch session(s)`);
+    return count;
   }
 
   recordRequests(enabled = true): void {

@@ -1,8 +1,10 @@
 /**
  * Fetch: v4-16 (RecordBatch v2 only, so v0-3 are not advertised).
  *
- * - Sessionless (KIP-227): every response carries sessionId 0, so clients keep sending full
- *   fetches; a request naming a session gets FETCH_SESSION_ID_NOT_FOUND.
+ * - Fetch sessions (KIP-227, v7+): a full fetch (epoch 0) opens a session, incremental fetches
+ *   name only what changed and are answered with only the partitions that have something new;
+ *   session errors (FETCH_SESSION_ID_NOT_FOUND, INVALID_FETCH_SESSION_EPOCH,
+ *   FETCH_SESSION_TOPIC_ID_ERROR) come with no partitions. See fetch/fetch-session-cache.ts.
  * - Long poll: if fewer than minBytes are available (and nothing failed), the request waits up
  *   to maxWaitMs and is re-evaluated whenever one of its partitions gets data or changes leader.
  * - Limits: response maxBytes (capped at Kafka's fetch.max.bytes, 55 MiB) and per-partition
@@ -28,6 +30,7 @@ import type {
 import { AclOperation, ApiKey, ErrorCode, ResourceType } from '@samsa/protocol';
 import { errorCodeOf } from '../broker-error.js';
 import type { PartitionState, Topic } from '../cluster/topic.js';
+import type { FetchContext } from '../fetch/fetch-session-cache.js';
 import type { PartitionLog } from '../storage/index.js';
 import { batchLastOffset } from '../storage/record-batch.js';
 import { authorize } from './authorization.js';
@@ -197,6 +200,21 @@ function waitForData(ctx: RequestContext, request: FetchRequest, first: Evaluati
   });
 }
 
+function emptyResponse(): FetchResponse {
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: [] };
+}
+
+/** Reads the context's partitions, waiting for minBytes if need be, and answers through its session. */
+function fetchPartitions(ctx: RequestContext, session: FetchContext): FetchResponse | Promise<FetchResponse> {
+  const { request } = session;
+  const first = evaluate(ctx, request);
+  const enough = first.bytes >= request.minBytes || first.failed;
+  if (enough || request.maxWaitMs <= 0 || first.partitions.length === 0 || ctx.cluster.shuttingDown) {
+    return session.finish(first.response);
+  }
+  return waitForData(ctx, request, first).then((response) => session.finish(response));
+}
+
 export const fetchHandler = defineHandler({
   apiKey: ApiKey.Fetch,
   name: 'Fetch',
@@ -204,32 +222,23 @@ export const fetchHandler = defineHandler({
   maxVersion: 16,
 
   handle(ctx, request) {
-    if ((request.sessionId ?? 0) !== 0 || (request.sessionEpoch ?? -1) > 0) {
-      return {
-        throttleTimeMs: 0,
-        errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
-        sessionId: 0,
-        responses: [],
-      };
-    }
-    const first = evaluate(ctx, request);
-    const enough = first.bytes >= request.minBytes || first.failed;
-    if (enough || request.maxWaitMs <= 0 || first.partitions.length === 0 || ctx.cluster.shuttingDown) {
-      return first.response;
-    }
-    return waitForData(ctx, request, first);
+    const session = ctx.cluster.fetchSessions.forNode(ctx.node.id).open(request, ctx.apiVersion);
+    if (session.errorCode !== ErrorCode.NONE) return session.finish(emptyResponse());
+    return fetchPartitions(ctx, session);
   },
 
-  errorResponse(_ctx, request, errorCode) {
-    return {
-      throttleTimeMs: 0,
-      errorCode: ErrorCode.NONE,
-      sessionId: 0,
-      responses: request.topics.map((t) => ({
+  errorResponse(ctx, request, errorCode) {
+    // Through the session, so that an incremental fetch gets the error on every partition of its
+    // session (not just the few it named) and the session's epoch moves on as for any answer.
+    const session = ctx.cluster.fetchSessions.forNode(ctx.node.id).open(request, ctx.apiVersion);
+    if (session.errorCode !== ErrorCode.NONE) return session.finish(emptyResponse());
+    return session.finish({
+      ...emptyResponse(),
+      responses: session.request.topics.map((t) => ({
         topic: t.topic,
         topicId: t.topicId,
         partitions: t.partitions.map((p) => errorPartition(p.partition, errorCode)),
       })),
-    };
+    });
   },
 });

@@ -176,7 +176,7 @@ describe('Fetch', () => {
     expect(ok.responses[0].partitions[0].errorCode).toBe(0);
   });
 
-  it('is sessionless: a request naming a fetch session gets FETCH_SESSION_ID_NOT_FOUND', async () => {
+  it('answers an incremental fetch of an unknown session with FETCH_SESSION_ID_NOT_FOUND', async () => {
     const response = await client.request(1, 11, {
       ...fetchRequest(11, [{ partition: 0, offset: 0 }]),
       sessionId: 1234,

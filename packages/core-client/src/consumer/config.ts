@@ -92,6 +92,13 @@ export interface ConsumerConfig<K = Buffer | null, V = Buffer | null> {
   isolationLevel?: IsolationLevel;
   /** Fetch from the closest replica (KIP-392) when the brokers support it (Java `client.rack`). KafkaJS: `rackId`. */
   clientRack?: string;
+  /**
+   * Incremental fetch sessions (KIP-227) with brokers that offer them: after a first full fetch,
+   * requests name only partitions that changed and answers carry only partitions with news. Default
+   * true (Java always uses them); false sends every fetch in full, one session-less request per broker
+   * plus one pipelined.
+   */
+  fetchSessions?: boolean;
   /** Let subscribing create missing topics where the broker allows it. Default true (KafkaJS). */
   allowAutoTopicCreation?: boolean;
   /** Timeout of commits, offset lookups and other group calls that have no other bound. Default 60000. */
@@ -174,6 +181,7 @@ export interface ResolvedConsumerConfig<K, V> {
   fetchMaxWaitMs: number;
   isolationLevel: IsolationLevel;
   clientRack: string | null;
+  fetchSessions: boolean;
   allowAutoTopicCreation: boolean;
   defaultApiTimeoutMs: number;
   retryBackoffMs: number;
@@ -212,6 +220,7 @@ export const CONSUMER_OPTION_NAMES = [
   'fetchMaxWaitMs',
   'isolationLevel',
   'clientRack',
+  'fetchSessions',
   'allowAutoTopicCreation',
   'defaultApiTimeoutMs',
   'retryBackoffMs',
@@ -410,6 +419,7 @@ export function resolveConsumerConfig<K, V>(config: ConsumerConfig<K, V>): Resol
     fetchMaxWaitMs,
     isolationLevel,
     clientRack: optionalString('clientRack', alias(o, 'clientRack', 'rackId'), undefined) ?? null,
+    fetchSessions: optionalBool('fetchSessions', config.fetchSessions, true),
     allowAutoTopicCreation: optionalBool('allowAutoTopicCreation', config.allowAutoTopicCreation, true),
     defaultApiTimeoutMs: optionalInt('defaultApiTimeoutMs', config.defaultApiTimeoutMs, 60_000, { min: 1 }),
     retryBackoffMs: optionalInt('retryBackoffMs', config.retryBackoffMs, 100, { min: 0 }),

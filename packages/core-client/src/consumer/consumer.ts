@@ -361,6 +361,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         maxBufferedBytes: this.config.maxBufferedBytes,
         requestTimeoutMs: this.cluster.config.requestTimeoutMs,
         autoOffsetReset: this.config.autoOffsetReset,
+        fetchSessions: this.config.fetchSessions,
         logger: this.logger,
         diagnostics: this.diagnostics,
       },

@@ -8,6 +8,11 @@
  *
  * Errors are handled per partition: leader moves and unknown partitions refresh metadata and retry
  * after a back-off, OFFSET_OUT_OF_RANGE asks for a reset, anything fatal goes to `onError`.
+ *
+ * With `fetchSessions` (KIP-227, the default) each broker gets a fetch session (fetch-session.ts):
+ * after a first full fetch, requests name only the partitions that changed and answers carry only
+ * the partitions with news, so a consumer of many quiet partitions sends and receives little. A
+ * session's requests go one at a time, each built from the state the previous one left.
  */
 import { ApiKey, BatchField, type FetchRequest, type FetchResponse, ZERO_UUID } from '@samsa/protocol';
 import { channels, type FetchEvent, type FetchedPartition } from '../../diagnostics/channels.js';
@@ -22,6 +27,7 @@ import { ConsumerEvents } from '../events.js';
 import type { PartitionState } from '../partition-state.js';
 import { scanBatches } from './batch-scan.js';
 import { BatchDecodeFailure } from './corrupt-batches.js';
+import { FetchSessionHandler, type SessionFetch, type SessionPartition } from './fetch-session.js';
 
 export interface FetcherConfig {
   fetchMinBytes: number;
@@ -34,6 +40,8 @@ export interface FetcherConfig {
   maxBufferedBytes: number;
   requestTimeoutMs: number;
   autoOffsetReset: AutoOffsetReset;
+  /** Incremental fetch sessions (KIP-227) with brokers that offer them. */
+  fetchSessions: boolean;
   logger: Logger;
   /** Events and metrics of the consumer (left out in tests). */
   diagnostics?: ConsumerDiagnostics;
@@ -65,6 +73,14 @@ const REFRESH_CODES = new Set<number>([
   ErrorCode.INCONSISTENT_TOPIC_ID,
   ErrorCode.OFFSET_NOT_AVAILABLE,
   ErrorCode.NOT_LEADER_OR_FOLLOWER,
+]);
+
+/** Top-level errors that only mean the session must start over (with a full fetch, at once). */
+const SESSION_ERRORS = new Set<number>([
+  ErrorCode.NONE,
+  ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
+  ErrorCode.INVALID_FETCH_SESSION_EPOCH,
+  ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR,
 ]);
 
 /** How long the broker may hold a fetch of caught-up partitions while other partitions wait. */
@@ -105,6 +121,8 @@ export class Fetcher {
   /** What the response being handled brought: bytes and record batches appended. */
   private responseBytes = 0;
   private responseBatches = 0;
+  /** One fetch session per broker. */
+  private readonly sessions = new Map<number, FetchSessionHandler>();
 
   constructor(
     private readonly cluster: ClusterLike,
@@ -255,7 +273,7 @@ export class Fetcher {
   private canSend(node: number): boolean {
     const set = this.inFlight.get(node);
     if (!set) return true;
-    if (set.size >= MAX_FETCHES_IN_FLIGHT) return false;
+    if (set.size >= (this.config.fetchSessions ? 1 : MAX_FETCHES_IN_FLIGHT)) return false;
     for (const f of set) if (f.mayWait) return false;
     return true;
   }
@@ -282,6 +300,8 @@ export class Fetcher {
     }
     const done = this.doFetch(node, partitions, epochs, offsets, maxWaitMs, abort.signal)
       .catch((err) => {
+        // The broker may or may not have seen the request: the session's next epoch is unknown.
+        this.sessions.get(node)?.handleError();
         if (err instanceof RequestAbortedError || abort.signal.aborted) return;
         this.config.logger.warn('fetch failed', { node, error: (err as Error).message });
         const retryAt = Date.now() + this.config.retryBackoffMs;
@@ -320,8 +340,11 @@ export class Fetcher {
       list.push(p);
     }
     const nameById = new Map<string, string>();
+    const session = this.sessionFor(node);
+    let sent: SessionFetch | undefined;
     const build = (version: number): FetchRequest => {
-      const topics = [...byTopic].map(([topic, list]) => {
+      const wanted: SessionPartition[] = [];
+      for (const [topic, list] of byTopic) {
         let topicId: string | undefined;
         if (version >= 13) {
           topicId = this.cluster.metadata.topic(topic)?.topicId;
@@ -332,19 +355,19 @@ export class Fetcher {
           }
           nameById.set(topicId, topic);
         }
-        return {
-          topic,
-          topicId,
-          partitions: list.map((p) => ({
+        for (const p of list) {
+          wanted.push({
+            topic,
+            topicId,
             partition: p.partition,
-            currentLeaderEpoch: p.leaderEpoch,
             fetchOffset: p.position!,
-            lastFetchedEpoch: -1,
-            logStartOffset: -1n,
+            currentLeaderEpoch: p.leaderEpoch,
             partitionMaxBytes: config.maxPartitionFetchBytes,
-          })),
-        };
-      });
+          });
+        }
+      }
+      // Fetch v7 brought sessions; before it the fields are not sent and the answer never opens one.
+      sent = session.build(wanted, version >= 13);
       return {
         clusterId: null,
         replicaId: -1,
@@ -352,11 +375,17 @@ export class Fetcher {
         minBytes: config.fetchMinBytes,
         maxBytes: config.fetchMaxBytes,
         isolationLevel: config.isolationLevel === 'read_committed' ? 1 : 0,
-        // No fetch session (KIP-227): every fetch is a full one.
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics,
-        forgottenTopicsData: [],
+        sessionId: sent.sessionId,
+        sessionEpoch: sent.sessionEpoch,
+        topics: groupByTopic(sent.toSend, (p) => ({
+          partition: p.partition,
+          currentLeaderEpoch: p.currentLeaderEpoch,
+          fetchOffset: p.fetchOffset,
+          lastFetchedEpoch: -1,
+          logStartOffset: -1n,
+          partitionMaxBytes: p.partitionMaxBytes,
+        })),
+        forgottenTopicsData: groupByTopic(sent.toForget, (p) => p.partition),
         rackId: config.clientRack ?? '',
       };
     };
@@ -381,6 +410,7 @@ export class Fetcher {
     this.responseBatches = 0;
     try {
       if (!this.running || signal.aborted) return;
+      if (!this.sessionAccepts(session, sent!, response, version >= 13, nameById, byTopic)) return;
       this.handleResponse(
         node,
         response,
@@ -434,6 +464,47 @@ export class Fetcher {
     return { event, byPartition };
   }
 
+  private sessionFor(node: number): FetchSessionHandler {
+    let session = this.sessions.get(node);
+    if (!session) {
+      session = new FetchSessionHandler(this.config.fetchSessions);
+      this.sessions.set(node, session);
+    }
+    return session;
+  }
+
+  /**
+   * Lets the session see the answer. A session error (or an incremental answer naming a partition
+   * outside the session) drops the answer: the session starts over with a full fetch, at once after
+   * an incremental request, after the back-off after a full one.
+   */
+  private sessionAccepts(
+    session: FetchSessionHandler,
+    sent: SessionFetch,
+    response: FetchResponse,
+    byTopicId: boolean,
+    nameById: Map<string, string>,
+    byTopic: Map<string, PartitionState[]>,
+  ): boolean {
+    const answered: [string, number][] = [];
+    for (const t of response.responses) {
+      const topic = byTopicId ? (nameById.get(t.topicId ?? '') ?? `id:${t.topicId}`) : (t.topic ?? '');
+      for (const data of t.partitions) answered.push([topic, data.partitionIndex]);
+    }
+    const outcome = session.handleResponse(
+      response.errorCode ?? ErrorCode.NONE,
+      response.sessionId ?? 0,
+      answered,
+    );
+    if (outcome.ok) return true;
+    this.config.logger.info('fetch session reset', { reason: outcome.reason });
+    if (!sent.incremental || !SESSION_ERRORS.has(response.errorCode ?? ErrorCode.NONE)) {
+      const retryAt = Date.now() + this.config.retryBackoffMs;
+      for (const list of byTopic.values()) for (const p of list) p.retryAt = retryAt;
+    }
+    return false;
+  }
+
   private leaderEpochOf(p: PartitionState): number {
     const meta = this.cluster.metadata.topic(p.topic)?.partitions[p.partition];
     return meta?.leaderEpoch ?? -1;
@@ -451,7 +522,7 @@ export class Fetcher {
   ): void {
     const topLevel = response.errorCode ?? ErrorCode.NONE;
     if (topLevel !== ErrorCode.NONE) {
-      // Without sessions this is rare (e.g. FETCH_SESSION_ID_NOT_FOUND from a confused broker): retry all.
+      // Sessions off (their errors were handled above): rare, e.g. FETCH_SESSION_ID_NOT_FOUND from a confused broker.
       this.config.logger.warn('fetch failed', {
         node,
         error: createKafkaError(topLevel, { apiName: 'Fetch' }).message,
@@ -596,6 +667,25 @@ export class Fetcher {
   private corrupt(p: PartitionState, offset: bigint, why: string): void {
     this.hooks.onCorruptData(new BatchDecodeFailure(offset, null, false, new Error(why)), p);
   }
+}
+
+/** Fetch's topic -> partitions shape, in the order the partitions come. */
+function groupByTopic<T>(
+  partitions: readonly SessionPartition[],
+  entry: (p: SessionPartition) => T,
+): { topic: string; topicId: string | undefined; partitions: T[] }[] {
+  const topics: { topic: string; topicId: string | undefined; partitions: T[] }[] = [];
+  const byName = new Map<string, T[]>();
+  for (const p of partitions) {
+    let list = byName.get(p.topic);
+    if (!list) {
+      list = [];
+      byName.set(p.topic, list);
+      topics.push({ topic: p.topic, topicId: p.topicId, partitions: list });
+    }
+    list.push(entry(p));
+  }
+  return topics;
 }
 
 /**

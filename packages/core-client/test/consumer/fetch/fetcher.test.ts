@@ -23,6 +23,8 @@ const config: FetcherConfig = {
   maxBufferedBytes: 1 << 20,
   requestTimeoutMs: 1000,
   autoOffsetReset: 'earliest',
+  // Sessions have their own tests (fetcher.sessions.test.ts); these pipeline two fetches per broker.
+  fetchSessions: false,
   logger: nullLogger,
 };
 
