@@ -184,7 +184,8 @@ describe('producer.send() to a topic that does not exist, on a broker that does 
 
   it('says so in its first log line while the send still waits (maxBlockMs 60 s, this test 15 s)', async () => {
     let onLine: ((line: { level: string; message: string }) => void) | null = null;
-    const logger = createLogger(LogLevel.DEBUG, () => (entry) => {
+    // At the default level: connecting logs at debug, which a user does not see.
+    const logger = createLogger(LogLevel.INFO, () => (entry) => {
       onLine?.({ level: entry.label, message: entry.log.message });
       onLine = null;
     });
