@@ -12,8 +12,6 @@ import {
   type Context,
   context,
   type Link,
-  propagation,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -22,7 +20,7 @@ import {
 } from '@opentelemetry/api';
 import type { Batch, KafkaMessage, ProcessEvent } from '@samsa/core-client';
 import { bodySize, errorType, keyText } from './producer-tracing.js';
-import { headerGetter } from './propagation.js';
+import { producerLinks, recordParent } from './propagation.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
@@ -110,12 +108,7 @@ export class ConsumerTracing {
     if (event.attempt > 1) attributes[ATTR_SAMSA_DELIVERY_ATTEMPT] = event.attempt;
     const message = event.message;
     if (message !== undefined) {
-      const extracted = propagation.extract(ROOT_CONTEXT, message.headers, headerGetter);
-      const producer = trace.getSpanContext(extracted);
-      if (producer !== undefined && trace.isSpanContextValid(producer)) {
-        if (this.options.processContext === 'continue') parent = extracted;
-        else links = [{ context: producer }];
-      }
+      ({ parent, links } = recordParent(message.headers, parent, this.options.processContext));
       attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(message.offset);
       const key = keyText(message.key);
       if (key !== undefined && this.options.captureMessageKey)
@@ -124,11 +117,7 @@ export class ConsumerTracing {
       const size = bodySize(message.value);
       if (size !== undefined) attributes[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = size;
     } else if (event.batch !== undefined) {
-      links = [];
-      for (const m of event.batch.messages) {
-        const producer = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, m.headers, headerGetter));
-        if (producer !== undefined && trace.isSpanContextValid(producer)) links.push({ context: producer });
-      }
+      links = producerLinks(event.batch.messages);
       attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = event.batch.messages.length;
     }
     const span = tracer.startSpan(

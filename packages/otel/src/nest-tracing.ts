@@ -10,8 +10,6 @@ import {
   type Context,
   context,
   type Link,
-  propagation,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -19,7 +17,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { errorType, keyText } from './producer-tracing.js';
-import { headerGetter } from './propagation.js';
+import { producerLinks, recordParent } from './propagation.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
@@ -120,22 +118,13 @@ export class NestTracing {
     };
     const message = event.message;
     if (message !== undefined) {
-      const extracted = propagation.extract(ROOT_CONTEXT, message.headers, headerGetter);
-      const producer = trace.getSpanContext(extracted);
-      if (producer !== undefined && trace.isSpanContextValid(producer)) {
-        if (this.options.processContext === 'continue') parent = extracted;
-        else links = [{ context: producer }];
-      }
+      ({ parent, links } = recordParent(message.headers, parent, this.options.processContext));
       attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(message.offset);
       const key = keyText(message.key);
       if (key !== undefined && this.options.captureMessageKey)
         attributes[ATTR_MESSAGING_KAFKA_MESSAGE_KEY] = key;
     } else if (event.messages !== undefined) {
-      links = [];
-      for (const m of event.messages) {
-        const producer = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, m.headers, headerGetter));
-        if (producer !== undefined && trace.isSpanContextValid(producer)) links.push({ context: producer });
-      }
+      links = producerLinks(event.messages);
       attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = event.messages.length;
     }
     const span = this.options
