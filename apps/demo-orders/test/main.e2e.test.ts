@@ -133,13 +133,14 @@ async function checkFlow(run: Background): Promise<string[]> {
   expect(run.stdout()).toMatch(
     new RegExp(
       [
-        String.raw`trace of order o-\w+ \([0-9a-f]{32}\): 5 spans, [\d.]+ ms`,
+        String.raw`trace of order o-\w+ \([0-9a-f]{32}\): 6 spans, [\d.]+ ms`,
         '.*',
         String.raw` +[\d.]+ +[\d.]+  POST /orders -> 202`,
         String.raw` +[\d.]+ +[\d.]+ {4}└ send orders\.created \[\d\]@\d+`,
         String.raw` +[\d.]+ +[\d.]+ {6}└ process orders\.created  PaymentsHandler\.charge, attempt 1: handled`,
         String.raw` +[\d.]+ +[\d.]+ {8}└ send payments\.completed \[\d\]@\d+`,
         String.raw` +[\d.]+ +[\d.]+ {10}└ process payments\.completed  NotificationsHandler\.notify, attempt 1: handled`,
+        String.raw` +[\d.]+ +[\d.]+ {12}└ send notifications\.sent \[\d\]@\d+`,
       ].join('\n'),
     ),
   );

@@ -55,14 +55,15 @@ interface ClientSnapshot {
 }
 
 interface Snapshot {
-  producer: ProducerMetrics | undefined;
+  /** The app's producer and the transactional subscriptions' producers, each with its client_id label. */
+  producers: { clientId: string; metrics: ProducerMetrics }[];
   consumers: { group: string; metrics: ConsumerMetrics }[];
 }
 
 @Injectable()
 export class KafkaMetrics {
   readonly registry = new Registry();
-  private latest: Snapshot = { producer: undefined, consumers: [] };
+  private latest: Snapshot = { producers: [], consumers: [] };
 
   constructor(
     @Inject(SamsaProducer) private readonly producer: SamsaProducer,
@@ -80,22 +81,33 @@ export class KafkaMetrics {
     return this.registry.metrics();
   }
 
-  /** The producer's metrics once something was published, and each running consumer's with its group. */
+  /**
+   * The producer's metrics once something was published, each transactional subscription's producers
+   * (labelled `<client id>/<transactional id>`), and each running consumer's with its group.
+   */
   private async snapshot(): Promise<Snapshot> {
-    const producer = this.producer.isConnected()
-      ? ((await this.producer.connected()) as { metrics?: () => ProducerMetrics })
-      : undefined;
+    const producers: Snapshot['producers'] = [];
+    // KafkaJS-shaped clients have no metrics(): left out.
+    const metricsOf = (client: unknown) => (client as { metrics?: () => ProducerMetrics }).metrics?.();
+    if (this.producer.isConnected()) {
+      const metrics = metricsOf(await this.producer.connected());
+      if (metrics) producers.push({ clientId: metrics.client.clientId, metrics });
+    }
     const consumers: Snapshot['consumers'] = [];
     for (const container of this.consumers.all()) {
-      // KafkaJS-shaped clients have no metrics(): left out.
+      const ids = container.transactionalIds;
+      container.transactionalProducers.forEach((producer, i) => {
+        const metrics = metricsOf(producer);
+        if (metrics) producers.push({ clientId: `${metrics.client.clientId}/${ids[i] ?? i}`, metrics });
+      });
       const metrics = (container.consumer as { metrics?: () => ConsumerMetrics } | undefined)?.metrics?.();
       if (metrics !== undefined) consumers.push({ group: container.spec.groupId, metrics });
     }
-    return { producer: producer?.metrics?.(), consumers };
+    return { producers, consumers };
   }
 
-  private producerSnapshot(): ProducerMetrics | undefined {
-    return this.latest.producer;
+  private producerSnapshots(): Snapshot['producers'] {
+    return this.latest.producers;
   }
 
   private consumerSnapshots(): Snapshot['consumers'] {
@@ -106,13 +118,13 @@ export class KafkaMetrics {
     const { registry } = this;
     const perTopic = (pick: (t: ProducerMetrics['topics'][number]) => number) =>
       function* (this: KafkaMetrics): Iterable<Sample<'client_id' | 'topic'>> {
-        const m = this.producerSnapshot();
-        for (const t of m?.topics ?? []) yield [{ client_id: m!.client.clientId, topic: t.topic }, pick(t)];
+        for (const { clientId, metrics } of this.producerSnapshots())
+          for (const t of metrics.topics) yield [{ client_id: clientId, topic: t.topic }, pick(t)];
       }.bind(this);
     const whole = (pick: (m: ProducerMetrics) => number | null) =>
       function* (this: KafkaMetrics): Iterable<Sample<'client_id'>> {
-        const m = this.producerSnapshot();
-        if (m) yield [{ client_id: m.client.clientId }, pick(m)];
+        for (const { clientId, metrics } of this.producerSnapshots())
+          yield [{ client_id: clientId }, pick(metrics)];
       }.bind(this);
     const labels = ['client_id', 'topic'] as const;
     readOnScrape(
@@ -336,8 +348,8 @@ export class KafkaMetrics {
     const { registry } = this;
     const clients = (): ClientSnapshot[] => {
       const all: ClientSnapshot[] = [];
-      const producer = this.producerSnapshot();
-      if (producer) all.push({ role: 'producer', clientId: producer.client.clientId, metrics: producer });
+      for (const { clientId, metrics } of this.producerSnapshots())
+        all.push({ role: 'producer', clientId, metrics });
       for (const { group, metrics } of this.consumerSnapshots())
         all.push({ role: 'consumer', clientId: `${metrics.client.clientId}/${group}`, metrics });
       return all;

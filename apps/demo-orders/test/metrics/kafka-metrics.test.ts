@@ -79,13 +79,17 @@ describe('GET /metrics', () => {
     expect(sum(families, 'kafka_consumer_records_consumed_total', { group: 'notifications' })).toBe(orders);
     const lag = families.get('kafka_consumer_records_lag')!;
     expect(lag.type).toBe('GAUGE');
-    // Every partition of orders.created and payments.completed, each caught up.
+    // Every partition of orders.created, payments.completed and notifications.sent, each caught up.
     const caughtUp = lag.metrics.filter((m) => m.labels?.topic !== 'orders.created.dlq');
     expect(
       caughtUp.map((m) => `${m.labels?.group} ${m.labels?.topic}[${m.labels?.partition}] ${m.value}`).sort(),
     ).toEqual(
       [0, 1, 2]
-        .flatMap((p) => [`notifications payments.completed[${p}] 0`, `payments orders.created[${p}] 0`])
+        .flatMap((p) => [
+          `audit notifications.sent[${p}] 0`,
+          `notifications payments.completed[${p}] 0`,
+          `payments orders.created[${p}] 0`,
+        ])
         .sort(),
     );
     const brokers = families.get('kafka_client_request_latency_avg_seconds')!.metrics;

@@ -125,6 +125,11 @@ export class SubscriptionContainer {
     return this.producers?.ids ?? [];
   }
 
+  /** A transactional subscription's producers connected so far, for their metrics (empty otherwise). */
+  get transactionalProducers(): ProducerLike[] {
+    return this.producers?.connected() ?? [];
+  }
+
   async start(): Promise<void> {
     if (this.state !== 'idle') return;
     this.state = 'starting';

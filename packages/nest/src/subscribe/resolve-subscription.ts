@@ -31,6 +31,7 @@ export const SUBSCRIBE_DEFAULT_KEYS: readonly (keyof SubscribeDefaults)[] = [
   'value',
   'batch',
   'groupProtocol',
+  'transactional',
 ];
 const RETRY_OPTION_KEYS: readonly (keyof RetryOptions)[] = ['attempts', 'backoff', 'retryable'];
 const FORMATS: readonly ValueFormat[] = [

@@ -142,6 +142,11 @@ export class TransactionalProducers {
     }
   }
 
+  /** The producers connected so far (for their metrics); a slot opens its producer on first use. */
+  connected(): ProducerLike[] {
+    return this.slots.flatMap((slot) => (slot.producer ? [slot.producer] : []));
+  }
+
   private free(slot: Slot): void {
     const next = this.waiting.shift();
     if (next) next(slot);
