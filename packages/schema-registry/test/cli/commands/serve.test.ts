@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { startBroker } from '@samsa/broker-dev';
+import { Kafka, LogLevel } from '@samsa/core-client';
 import { type Background, startScript, waitFor } from '@samsa/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { runCli } from '../../../src/cli/run.js';
@@ -129,7 +132,55 @@ describe("serve's Kafka connection", () => {
     }
   });
 
-  it.todo('stores schemas on a SASL_SSL dev broker (SCRAM-SHA-512): needs broker-dev listeners (issue #21)');
+  it('stores schemas on a SASL_SSL dev broker (SCRAM-SHA-512)', async () => {
+    const broker = await startBroker({
+      listeners: ['SASL_SSL://127.0.0.1:0'],
+      tls: { auto: true },
+      sasl: { users: { registry: 'registry-secret' }, failedAuthenticationDelayMs: 0 },
+    });
+    try {
+      const served = serve(
+        [
+          '--kafka',
+          broker.bootstrapFor('SASL_SSL').join(','),
+          '--kafka-ssl-ca',
+          broker.tls!.caCertFile!,
+          '--kafka-sasl-mechanism',
+          'scram-sha-512',
+          '--kafka-sasl-username',
+          'registry',
+        ],
+        { ...process.env, SAMSA_REGISTRY_KAFKA_SASL_PASSWORD: 'registry-secret' },
+      );
+      const [, url] = await served.waitForOutput(/listening on (http:\/\/\S+),/);
+      expect(served.stdout()).toContain('Storage: Kafka topic _schemas at');
+
+      const registry = new SchemaRegistry({ host: url! });
+      const schema = JSON.stringify({
+        type: 'record',
+        name: 'Order',
+        namespace: 'com.acme',
+        fields: [{ name: 'id', type: 'string' }],
+      });
+      const { id } = await registry.register({ type: SchemaType.AVRO, schema }, { subject: 'orders-value' });
+      expect(await registry.getLatestSchemaId('orders-value')).toBe(id);
+      expect(await registry.decode(await registry.encode(id, { id: 'o-1' }))).toEqual({ id: 'o-1' });
+
+      // The schema is in the broker's _schemas topic, not only in the registry's memory.
+      const admin = new Kafka({
+        brokers: broker.bootstrapFor('SASL_SSL'),
+        ssl: { ca: broker.tls!.caCert! },
+        sasl: { mechanism: 'scram-sha-512', username: 'registry', password: 'registry-secret' },
+        logLevel: LogLevel.NOTHING,
+      }).admin();
+      await admin.connect();
+      const [partition] = await admin.fetchTopicOffsets('_schemas');
+      await admin.disconnect();
+      expect(Number(partition!.high)).toBeGreaterThan(0);
+    } finally {
+      await broker.stop();
+    }
+  });
 });
 
 describe('serve usage errors', () => {
