@@ -6,11 +6,11 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { startBroker } from '@samsa/broker-dev';
+import { generateDevCertificates, writeDevCertificates } from '@samsa/cli-kit';
 import { Kafka, LogLevel } from '@samsa/core-client';
 import { type Background, startScript, waitFor } from '@samsa/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { runCli } from '../../../src/cli/run.js';
-import { generateDevCertificates } from '../../../src/server/tls/dev-certificates.js';
 import {
   basicAuthHeader,
   KARAPACE_TEST_PERMISSIONS,
@@ -106,26 +106,28 @@ describe('serve --tls auto --authorization-file', () => {
   });
 
   it('serves a given certificate and key', async () => {
-    const made = await generateDevCertificates(join(dir, 'given'));
-    const served = serve(['--tls-cert', made.certPath, '--tls-key', made.keyPath]);
+    const made = await generateDevCertificates({ hosts: ['127.0.0.1'] });
+    const files = await writeDevCertificates(join(dir, 'given'), made);
+    const served = serve(['--tls-cert', files.certFile, '--tls-key', files.keyFile]);
     const [, url] = await served.waitForOutput(/listening on (https:\/\/\S+)/);
-    expect(await get(`${url}/subjects`, made.ca)).toBe(200);
+    expect(await get(`${url}/subjects`, made.ca.cert)).toBe(200);
   });
 });
 
 describe("serve's Kafka connection", () => {
   it('connects to Kafka over TLS with --kafka-ssl-ca, verifying the broker certificate', async () => {
     // A TLS listener standing in for a broker: it proves the registry's client made a verified TLS connection.
-    const made = await generateDevCertificates(join(dir, 'kafka'));
+    const made = await generateDevCertificates({ hosts: ['127.0.0.1'] });
+    const files = await writeDevCertificates(join(dir, 'kafka'), made);
     const handshakes: TLSSocket[] = [];
-    const fakeBroker = createTlsServer({ cert: made.cert, key: made.key }, (socket) => {
+    const fakeBroker = createTlsServer(made.server, (socket) => {
       handshakes.push(socket);
       socket.destroy();
     });
     await new Promise<void>((listening) => fakeBroker.listen(0, '127.0.0.1', listening));
     try {
       const { port } = fakeBroker.address() as { port: number };
-      serve(['--kafka', `127.0.0.1:${port}`, '--kafka-ssl-ca', made.caPath]);
+      serve(['--kafka', `127.0.0.1:${port}`, '--kafka-ssl-ca', files.caCertFile]);
       await waitFor('a TLS connection from the registry', () => handshakes.length > 0, { timeoutMs: 30_000 });
     } finally {
       await new Promise((closed) => fakeBroker.close(closed));
