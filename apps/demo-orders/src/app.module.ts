@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { SamsaModule } from '@samsa/nest';
 import { SamsaHealthIndicator } from '@samsa/nest/health';
+import type { KafkaSecurity } from './config.js';
 import { DeadLetterMonitor } from './dead-letters/dead-letter.handler.js';
 import { EventLog } from './event-log.js';
 import { HealthController } from './health/health.controller.js';
@@ -17,6 +18,8 @@ import { CustomerNotifiedTopic, OrderCreatedTopic, PaymentCompletedTopic } from 
 export interface AppOptions {
   brokers: string[];
   schemaRegistryUrl: string;
+  /** SASL and TLS settings of the Kafka client (core-client's `ssl`, `sasl`). */
+  kafkaSecurity?: KafkaSecurity;
 }
 
 @Module({})
@@ -30,6 +33,7 @@ export class AppModule {
         SamsaModule.forRoot({
           brokers: options.brokers,
           clientId: 'demo-orders',
+          ...(options.kafkaSecurity && { clientConfig: { ...options.kafkaSecurity } }),
           schemaRegistry: { url: options.schemaRegistryUrl },
           // Registered at start, so a schema the registry refuses stops the boot, not the first order.
           topics: [OrderCreatedTopic, PaymentCompletedTopic, CustomerNotifiedTopic],

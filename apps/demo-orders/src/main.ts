@@ -60,7 +60,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop(0));
 
   app = await NestFactory.create<NestExpressApplication>(
-    AppModule.register({ brokers: infra.brokers, schemaRegistryUrl: infra.schemaRegistryUrl }),
+    AppModule.register({
+      brokers: infra.brokers,
+      schemaRegistryUrl: infra.schemaRegistryUrl,
+      kafkaSecurity: config.kafkaSecurity,
+    }),
     { logger: new DemoLogger({ logLevels: ['fatal', 'error', 'warn'] }) },
   );
   const log = app.get(EventLog);

@@ -238,6 +238,36 @@ describe('npm start (apps/demo-orders)', () => {
     }
   });
 
+  it('runs against a secured Kafka (SASL_SSL, SCRAM-SHA-512) with the KAFKA_SSL_CA and KAFKA_SASL_* settings', async () => {
+    const broker = await startBroker({
+      listeners: ['SASL_SSL://127.0.0.1:0'],
+      tls: { auto: true },
+      sasl: { users: { orders: 'orders-secret' } },
+      partitions: 3,
+    });
+    try {
+      const run = startDemo({
+        PORT: '0',
+        CONSOLE_PORT: 'off',
+        KAFKA_BROKERS: broker.bootstrapFor('SASL_SSL').join(','),
+        KAFKA_SSL_CA: broker.tls!.caCertFile!,
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'orders',
+        KAFKA_SASL_PASSWORD: 'orders-secret',
+      });
+      await until(
+        'sample orders paid, notified and audited',
+        run,
+        (out) =>
+          count(out, '[notifications]') >= 4 && count(out, '[audit]') >= 4 && out.includes('[dead-letter]'),
+      );
+      expect(count(run.stdout(), '-> PaymentCompleted')).toBe(4);
+      expect(await stopDemo(run)).toBe(0);
+    } finally {
+      await broker.stop();
+    }
+  });
+
   it('says clearly when the port is taken', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,14 @@
 // Avro schemas: parsing with validation, canonical forms. JSON Schema and Protobuf parsing.
 
+// Throwaway certificates for tests and development (what `serve --tls auto` uses), shared with the dev broker.
+export {
+  type DevCertificateFiles,
+  type DevCertificateOptions,
+  type DevCertificates,
+  generateDevCertificates,
+  type PemKeyPair,
+  writeDevCertificates,
+} from '@samsa/cli-kit';
 export { toCanonicalString, toNormalizedString, toParsingCanonicalForm } from './avro/canonical.js';
 export { type ParsedAvro, type ParseOptions, parseAvro, parseSchema } from './avro/parse.js';
 export type { AvroSchema, EnumSchema, Field, FixedSchema, NamedSchema, RecordSchema } from './avro/schema.js';
@@ -155,11 +164,6 @@ export {
   SoloLeaderElection,
   StaticLeaderElection,
 } from './server/store.js';
-export {
-  type DevCertificateOptions,
-  type DevCertificates,
-  generateDevCertificates,
-} from './server/tls/dev-certificates.js';
 export { type CodegenInput, type CodegenOptions, generateTypeScript } from './typed/codegen.js';
 // Typed events.
 export { type AvroType, avro, defineAvro, type RecordType } from './typed/define.js';

@@ -19,12 +19,7 @@ import {
 } from '../diagnostics/instrumentation-emitter.js';
 import { type ProducerMetrics, ProducerMetricsRecorder } from '../diagnostics/metrics/producer-metrics.js';
 import { traceOperation } from '../diagnostics/trace.js';
-import {
-  ConfigurationError,
-  KafkaClientError,
-  NotConnectedError,
-  ProducerDisconnectedError,
-} from '../errors.js';
+import { ConfigurationError, NotConnectedError, ProducerDisconnectedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { javaPartitionForKey, type PartitionerFunction } from '../partitioners/index.js';
 import { validateTopicName } from '../topic-name.js';

@@ -91,7 +91,7 @@ describe('Samsa client on secure listeners', () => {
       (err: unknown) => err,
     );
     expect(error).toBeInstanceOf(AuthenticationError);
-    expect((error as Error).message).toMatch(/Check the username, password and mechanism/);
+    expect((error as Error).message).toMatch(/invalid credentials.*Check the credentials and the mechanism/);
     await admin.disconnect();
   });
 

@@ -3,9 +3,9 @@ import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { generateDevCertificates } from '@samsa/cli-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RegistryServer, startRegistryServer } from '../../src/server/http.js';
-import { generateDevCertificates } from '../../src/server/tls/dev-certificates.js';
 import { PASSWORDS, writeAuthorizationFile } from '../server/fixtures-auth.js';
 
 // @kafkajs/confluent-schema-registry (a client no one here wrote) against the registry over HTTPS, logging in
@@ -34,14 +34,14 @@ const client = (user: keyof typeof PASSWORDS, options: { agent?: Agent } = { age
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'samsa-registry-https-'));
-  const certificates = await generateDevCertificates(join(dir, 'tls'));
+  const certificates = await generateDevCertificates({ hosts: ['localhost', '127.0.0.1', '::1'] });
   await writeAuthorizationFile(join(dir, 'auth.json'));
   server = await startRegistryServer({
     port: 0,
-    tls: { cert: certificates.cert, key: certificates.key },
+    tls: certificates.server,
     authorizationFile: join(dir, 'auth.json'),
   });
-  agent = new Agent({ ca: certificates.ca });
+  agent = new Agent({ ca: certificates.ca.cert });
 });
 afterAll(async () => {
   agent?.destroy();

@@ -1,34 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type DevCertificates, generateDevCertificates } from '@samsa/cli-kit';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RegistryServer, startRegistryServer } from '../../src/server/http.js';
 import { MemoryRegistryLog, StaticLeaderElection } from '../../src/server/store.js';
-import { type DevCertificates, generateDevCertificates } from '../../src/server/tls/dev-certificates.js';
 import { recordSchema } from './helpers.js';
 
 // The registry over HTTPS: served with a given certificate, writes forwarded from a follower to an HTTPS leader,
 // and clients speaking the wrong protocol turned away without harm.
 
-let dir: string;
 let certificates: DevCertificates;
 const servers: RegistryServer[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'samsa-registry-tls-'));
-  certificates = await generateDevCertificates(dir);
+  certificates = await generateDevCertificates({ hosts: ['localhost', '127.0.0.1', '::1'] });
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 /** One HTTPS request trusting the dev CA (or not); resolves with status and body. */
-function call(url: string, method = 'GET', body?: unknown, ca: string | undefined = certificates.ca) {
+function call(url: string, method = 'GET', body?: unknown, ca: string | undefined = certificates.ca.cert) {
   return new Promise<{ status: number; body: unknown }>((resolve, reject) => {
     const outgoing = request(
       url,
@@ -46,7 +38,7 @@ function call(url: string, method = 'GET', body?: unknown, ca: string | undefine
   });
 }
 
-const tls = () => ({ cert: certificates.cert, key: certificates.key, ca: certificates.ca });
+const tls = () => ({ ...certificates.server, ca: certificates.ca.cert });
 const schema = recordSchema('Event', [{ name: 'id', type: 'string' }]);
 
 describe('HTTPS', () => {
@@ -80,7 +72,7 @@ describe('HTTPS', () => {
     const untrusting = await startRegistryServer({
       port: 0,
       log,
-      tls: { cert: certificates.cert, key: certificates.key },
+      tls: certificates.server,
       election: new StaticLeaderElection({ leaderUrl: leader.url, isLeader: false }),
     });
     servers.push(untrusting);

@@ -6,9 +6,15 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CliCommand, InvalidArgumentError, readPem, UsageError } from '@samsa/cli-kit';
+import {
+  type CliCommand,
+  generateDevCertificates,
+  InvalidArgumentError,
+  readPem,
+  UsageError,
+  writeDevCertificates,
+} from '@samsa/cli-kit';
 import type { RegistryTlsOptions } from '../../server/http.js';
-import { generateDevCertificates } from '../../server/tls/dev-certificates.js';
 
 export interface ServeTlsFlags {
   tls?: 'auto';
@@ -37,7 +43,7 @@ export function addServeTlsOptions(command: CliCommand): CliCommand {
     .option('--tls-ca <file>', 'PEM CAs to trust when forwarding writes to the leader over HTTPS')
     .option(
       '--tls-dir <dir>',
-      'where --tls auto writes ca.pem, server.pem and server-key.pem (default: a new temporary directory)',
+      'where --tls auto writes ca.pem, ca-key.pem, server.pem and server-key.pem (default: a new temporary directory)',
     );
 }
 
@@ -51,12 +57,13 @@ export async function serveTls(
       throw new UsageError('Use either --tls auto or --tls-cert and --tls-key');
     }
     const dir = flags.tlsDir ?? (await mkdtemp(join(tmpdir(), 'samsa-registry-tls-')));
-    const made = await generateDevCertificates(dir, { hosts });
+    const made = await generateDevCertificates({ hosts });
+    const { caCertFile } = await writeDevCertificates(dir, made);
     return {
-      tls: { cert: made.cert, key: made.key, ca: made.ca },
+      tls: { cert: made.server.cert, key: made.server.key, ca: made.ca.cert },
       notice:
         `TLS: a throwaway CA made at start signed this server's certificate (${hosts.join(', ')}); ` +
-        `clients must trust ${made.caPath} (e.g. NODE_EXTRA_CA_CERTS=${made.caPath}). Development only.\n`,
+        `clients must trust ${caCertFile} (e.g. NODE_EXTRA_CA_CERTS=${caCertFile}). Development only.\n`,
     };
   }
   if (flags.tlsDir !== undefined) throw new UsageError('--tls-dir only applies with --tls auto');

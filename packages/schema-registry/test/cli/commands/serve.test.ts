@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { startBroker } from '@samsa/broker-dev';
+import { generateDevCertificates, writeDevCertificates } from '@samsa/cli-kit';
+import { Kafka, LogLevel } from '@samsa/core-client';
 import { type Background, startScript, waitFor } from '@samsa/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { runCli } from '../../../src/cli/run.js';
-import { generateDevCertificates } from '../../../src/server/tls/dev-certificates.js';
 import {
   basicAuthHeader,
   KARAPACE_TEST_PERMISSIONS,
@@ -103,33 +106,83 @@ describe('serve --tls auto --authorization-file', () => {
   });
 
   it('serves a given certificate and key', async () => {
-    const made = await generateDevCertificates(join(dir, 'given'));
-    const served = serve(['--tls-cert', made.certPath, '--tls-key', made.keyPath]);
+    const made = await generateDevCertificates({ hosts: ['127.0.0.1'] });
+    const files = await writeDevCertificates(join(dir, 'given'), made);
+    const served = serve(['--tls-cert', files.certFile, '--tls-key', files.keyFile]);
     const [, url] = await served.waitForOutput(/listening on (https:\/\/\S+)/);
-    expect(await get(`${url}/subjects`, made.ca)).toBe(200);
+    expect(await get(`${url}/subjects`, made.ca.cert)).toBe(200);
   });
 });
 
 describe("serve's Kafka connection", () => {
   it('connects to Kafka over TLS with --kafka-ssl-ca, verifying the broker certificate', async () => {
     // A TLS listener standing in for a broker: it proves the registry's client made a verified TLS connection.
-    const made = await generateDevCertificates(join(dir, 'kafka'));
+    const made = await generateDevCertificates({ hosts: ['127.0.0.1'] });
+    const files = await writeDevCertificates(join(dir, 'kafka'), made);
     const handshakes: TLSSocket[] = [];
-    const fakeBroker = createTlsServer({ cert: made.cert, key: made.key }, (socket) => {
+    const fakeBroker = createTlsServer(made.server, (socket) => {
       handshakes.push(socket);
       socket.destroy();
     });
     await new Promise<void>((listening) => fakeBroker.listen(0, '127.0.0.1', listening));
     try {
       const { port } = fakeBroker.address() as { port: number };
-      serve(['--kafka', `127.0.0.1:${port}`, '--kafka-ssl-ca', made.caPath]);
+      serve(['--kafka', `127.0.0.1:${port}`, '--kafka-ssl-ca', files.caCertFile]);
       await waitFor('a TLS connection from the registry', () => handshakes.length > 0, { timeoutMs: 30_000 });
     } finally {
       await new Promise((closed) => fakeBroker.close(closed));
     }
   });
 
-  it.todo('stores schemas on a SASL_SSL dev broker (SCRAM-SHA-512): needs broker-dev listeners (issue #21)');
+  it('stores schemas on a SASL_SSL dev broker (SCRAM-SHA-512)', async () => {
+    const broker = await startBroker({
+      listeners: ['SASL_SSL://127.0.0.1:0'],
+      tls: { auto: true },
+      sasl: { users: { registry: 'registry-secret' }, failedAuthenticationDelayMs: 0 },
+    });
+    try {
+      const served = serve(
+        [
+          '--kafka',
+          broker.bootstrapFor('SASL_SSL').join(','),
+          '--kafka-ssl-ca',
+          broker.tls!.caCertFile!,
+          '--kafka-sasl-mechanism',
+          'scram-sha-512',
+          '--kafka-sasl-username',
+          'registry',
+        ],
+        { ...process.env, SAMSA_REGISTRY_KAFKA_SASL_PASSWORD: 'registry-secret' },
+      );
+      const [, url] = await served.waitForOutput(/listening on (http:\/\/\S+),/);
+      expect(served.stdout()).toContain('Storage: Kafka topic _schemas at');
+
+      const registry = new SchemaRegistry({ host: url! });
+      const schema = JSON.stringify({
+        type: 'record',
+        name: 'Order',
+        namespace: 'com.acme',
+        fields: [{ name: 'id', type: 'string' }],
+      });
+      const { id } = await registry.register({ type: SchemaType.AVRO, schema }, { subject: 'orders-value' });
+      expect(await registry.getLatestSchemaId('orders-value')).toBe(id);
+      expect(await registry.decode(await registry.encode(id, { id: 'o-1' }))).toEqual({ id: 'o-1' });
+
+      // The schema is in the broker's _schemas topic, not only in the registry's memory.
+      const admin = new Kafka({
+        brokers: broker.bootstrapFor('SASL_SSL'),
+        ssl: { ca: broker.tls!.caCert! },
+        sasl: { mechanism: 'scram-sha-512', username: 'registry', password: 'registry-secret' },
+        logLevel: LogLevel.NOTHING,
+      }).admin();
+      await admin.connect();
+      const [partition] = await admin.fetchTopicOffsets('_schemas');
+      await admin.disconnect();
+      expect(Number(partition!.high)).toBeGreaterThan(0);
+    } finally {
+      await broker.stop();
+    }
+  });
 });
 
 describe('serve usage errors', () => {
