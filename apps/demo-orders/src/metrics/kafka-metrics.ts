@@ -95,11 +95,10 @@ export class KafkaMetrics {
     }
     const consumers: Snapshot['consumers'] = [];
     for (const container of this.consumers.all()) {
-      const ids = container.transactionalIds;
-      container.transactionalProducers.forEach((producer, i) => {
+      for (const { transactionalId, producer } of container.transactionalProducers) {
         const metrics = metricsOf(producer);
-        if (metrics) producers.push({ clientId: `${metrics.client.clientId}/${ids[i] ?? i}`, metrics });
-      });
+        if (metrics) producers.push({ clientId: `${metrics.client.clientId}/${transactionalId}`, metrics });
+      }
       const metrics = (container.consumer as { metrics?: () => ConsumerMetrics } | undefined)?.metrics?.();
       if (metrics !== undefined) consumers.push({ group: container.spec.groupId, metrics });
     }

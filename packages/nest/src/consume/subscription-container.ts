@@ -18,6 +18,7 @@ import { TransactionalDeadLetters } from './transactions/transactional-dead-lett
 import { TransactionalHandlerRunner } from './transactions/transactional-handler-runner.js';
 import { OffsetsCommittedInTransactions } from './transactions/transactional-offsets.js';
 import {
+  type ConnectedTransactionalProducer,
   defaultTransactionalIdPrefix,
   TransactionalProducers,
   transactionalIds,
@@ -125,8 +126,8 @@ export class SubscriptionContainer {
     return this.producers?.ids ?? [];
   }
 
-  /** A transactional subscription's producers connected so far, for their metrics (empty otherwise). */
-  get transactionalProducers(): ProducerLike[] {
+  /** A transactional subscription's producers connected so far, with their ids, for metrics (empty otherwise). */
+  get transactionalProducers(): ConnectedTransactionalProducer[] {
     return this.producers?.connected() ?? [];
   }
 

@@ -32,6 +32,12 @@ export function transactionalIds(prefix: string, spec: SubscriptionSpec): string
   );
 }
 
+/** A transactional producer that has connected, and the id it holds. */
+export interface ConnectedTransactionalProducer {
+  readonly transactionalId: string;
+  readonly producer: ProducerLike;
+}
+
 /** Transactional ids held by a running subscription of this process, and by which. */
 const claimed = new Map<string, TransactionalProducers>();
 
@@ -142,9 +148,11 @@ export class TransactionalProducers {
     }
   }
 
-  /** The producers connected so far (for their metrics); a slot opens its producer on first use. */
-  connected(): ProducerLike[] {
-    return this.slots.flatMap((slot) => (slot.producer ? [slot.producer] : []));
+  /** The producers connected so far, with their ids (for metrics); a slot opens its producer on first use. */
+  connected(): ConnectedTransactionalProducer[] {
+    return this.slots.flatMap((slot) =>
+      slot.producer ? [{ transactionalId: slot.id, producer: slot.producer }] : [],
+    );
   }
 
   private free(slot: Slot): void {

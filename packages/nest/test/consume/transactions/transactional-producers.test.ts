@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
+import { TransactionalProducers } from '../../../src/consume/transactions/transactional-producers.js';
 import {
   defaultTransactionalIdPrefix,
   SamsaConfigurationError,
@@ -43,5 +44,19 @@ describe('transactional ids', () => {
     const third = await bootWithMemoryKafka(kafka, [Worker], { transactionalIdPrefix: 'same' });
     expect(kafka.epochs.get('same:workers:Worker.run:0')).toBe(2);
     await third.close();
+  });
+
+  it('name each connected producer with the id it holds, also while a discarded slot waits to reopen', async () => {
+    const kafka = new MemoryKafka(2);
+    const producers = new TransactionalProducers(kafka, {}, 'Worker.run', ['p:0', 'p:1'], console);
+    await producers.start();
+    const first = await producers.acquire();
+    expect(first.transactionalId).toBe('p:0');
+    first.discard();
+    first.release();
+    const connected = producers.connected();
+    expect(connected.map((entry) => entry.transactionalId)).toEqual(['p:1']);
+    expect((connected[0]!.producer as unknown as { transactionalId: string }).transactionalId).toBe('p:1');
+    await producers.close();
   });
 });
