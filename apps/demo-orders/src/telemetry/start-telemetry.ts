@@ -43,7 +43,7 @@ export function startTelemetry(env: NodeJS.ProcessEnv, write: (text: string) => 
   return {
     destination: endpoint
       ? `OTLP ${endpoint}`
-      : 'the console (one order; set OTEL_EXPORTER_OTLP_ENDPOINT to export)',
+      : 'printed below for one order (set OTEL_EXPORTER_OTLP_ENDPOINT to export)',
     async shutdown() {
       unregister();
       await provider.shutdown();
