@@ -14,23 +14,20 @@ import {
   type Link,
   type Span,
   SpanKind,
-  SpanStatusCode,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
 import type { Batch, KafkaMessage, ProcessEvent } from '@samsa/core-client';
-import { bodySize, errorType, keyText } from './producer-tracing.js';
-import { producerLinks, recordParent } from './propagation.js';
+import { HandlerSpans, recordAttributes } from './handler-spans.js';
+import { bodySize } from './producer-tracing.js';
+import { producerLinks } from './propagation.js';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_CLIENT_ID,
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_DESTINATION_PARTITION_ID,
-  ATTR_MESSAGING_KAFKA_MESSAGE_KEY,
   ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE,
-  ATTR_MESSAGING_KAFKA_OFFSET,
   ATTR_MESSAGING_MESSAGE_BODY_SIZE,
   ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
@@ -58,43 +55,13 @@ export interface ConsumerTracingOptions {
   onHookError: (error: unknown) => void;
 }
 
-const SPAN = Symbol('samsa.otel.processSpan');
-const CONTEXT = Symbol('samsa.otel.processContext');
-type TracedProcess = ProcessEvent & { [SPAN]?: Span; [CONTEXT]?: Context };
+export class ConsumerTracing extends HandlerSpans<ProcessEvent> {
+  constructor(private readonly options: ConsumerTracingOptions) {
+    super();
+  }
 
-export class ConsumerTracing {
-  constructor(private readonly options: ConsumerTracingOptions) {}
-
-  /** Starts the event's span (once) and returns the context the handler runs in (the bindStore transform). */
-  readonly enter = (event: ProcessEvent): Context => {
-    const traced = event as TracedProcess;
-    if (traced[CONTEXT] === undefined) this.startSpan(traced);
-    return traced[CONTEXT]!;
-  };
-
-  /** For when no store is bound: the span is still recorded, just not active in the handler. */
-  readonly start = (event: ProcessEvent): void => {
-    if ((event as TracedProcess)[SPAN] === undefined) this.startSpan(event as TracedProcess);
-  };
-
-  readonly asyncEnd = (event: ProcessEvent): void => {
-    const traced = event as TracedProcess;
-    const span = traced[SPAN];
-    if (span === undefined) return;
-    traced[SPAN] = undefined;
-    traced[CONTEXT] = undefined;
-    if (event.error !== undefined) {
-      span.setAttribute(ATTR_ERROR_TYPE, errorType(event.error));
-      if (event.error instanceof Error) span.recordException(event.error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (event.error as Error)?.message });
-    }
-    span.end();
-  };
-
-  private startSpan(event: TracedProcess): void {
-    const tracer = this.options.tracer();
-    const active = context.active();
-    let parent = active;
+  protected startSpan(event: ProcessEvent): { span: Span; context: Context } {
+    let parent = context.active();
     let links: Link[] | undefined;
     const attributes: Attributes = {
       [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
@@ -108,11 +75,7 @@ export class ConsumerTracing {
     if (event.attempt > 1) attributes[ATTR_SAMSA_DELIVERY_ATTEMPT] = event.attempt;
     const message = event.message;
     if (message !== undefined) {
-      ({ parent, links } = recordParent(message.headers, parent, this.options.processContext));
-      attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(message.offset);
-      const key = keyText(message.key);
-      if (key !== undefined && this.options.captureMessageKey)
-        attributes[ATTR_MESSAGING_KAFKA_MESSAGE_KEY] = key;
+      ({ parent, links } = recordAttributes(message, attributes, parent, this.options));
       if (message.value === null) attributes[ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE] = true;
       const size = bodySize(message.value);
       if (size !== undefined) attributes[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = size;
@@ -120,11 +83,9 @@ export class ConsumerTracing {
       links = producerLinks(event.batch.messages);
       attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = event.batch.messages.length;
     }
-    const span = tracer.startSpan(
-      `process ${event.topic}`,
-      { kind: SpanKind.CONSUMER, attributes, links },
-      parent,
-    );
+    const span = this.options
+      .tracer()
+      .startSpan(`process ${event.topic}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
     const hook = this.options.hook;
     if (hook) {
       try {
@@ -133,7 +94,6 @@ export class ConsumerTracing {
         this.options.onHookError(err);
       }
     }
-    event[SPAN] = span;
-    event[CONTEXT] = trace.setSpan(parent, span);
+    return { span, context: trace.setSpan(parent, span) };
   }
 }

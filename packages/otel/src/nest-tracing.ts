@@ -12,20 +12,16 @@ import {
   type Link,
   type Span,
   SpanKind,
-  SpanStatusCode,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { errorType, keyText } from './producer-tracing.js';
-import { producerLinks, recordParent } from './propagation.js';
+import { HandlerSpans, recordAttributes } from './handler-spans.js';
+import { producerLinks } from './propagation.js';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_DESTINATION_PARTITION_ID,
-  ATTR_MESSAGING_KAFKA_MESSAGE_KEY,
-  ATTR_MESSAGING_KAFKA_OFFSET,
   ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
@@ -60,50 +56,18 @@ export interface NestHandleEvent {
   error?: unknown;
 }
 
-const SPAN = Symbol('samsa.otel.nestSpan');
-const CONTEXT = Symbol('samsa.otel.nestContext');
-type Traced = NestHandleEvent & { [SPAN]?: Span; [CONTEXT]?: Context };
-
-export class NestTracing {
+export class NestTracing extends HandlerSpans<NestHandleEvent> {
   constructor(
     private readonly options: {
       tracer: () => Tracer;
       processContext: 'continue' | 'link';
       captureMessageKey: boolean;
     },
-  ) {}
+  ) {
+    super();
+  }
 
-  readonly enter = (event: NestHandleEvent): Context => {
-    const traced = event as Traced;
-    if (traced[CONTEXT] === undefined) this.startSpan(traced);
-    return traced[CONTEXT]!;
-  };
-
-  readonly start = (event: NestHandleEvent): void => {
-    if ((event as Traced)[SPAN] === undefined) this.startSpan(event as Traced);
-  };
-
-  readonly asyncEnd = (event: NestHandleEvent): void => {
-    const traced = event as Traced;
-    const span = traced[SPAN];
-    if (span === undefined) return;
-    traced[SPAN] = undefined;
-    traced[CONTEXT] = undefined;
-    const outcome = event.outcome ?? 'handled';
-    span.setAttribute(ATTR_NEST_OUTCOME, outcome);
-    if (event.error !== undefined) {
-      span.setAttribute(ATTR_ERROR_TYPE, errorType(event.error));
-      if (event.error instanceof Error) span.recordException(event.error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (event.error as Error)?.message });
-    }
-    if (outcome === 'retry') span.addEvent('retry', { [ATTR_SAMSA_DELIVERY_ATTEMPT]: event.attempt + 1 });
-    else if (outcome === 'dead-letter')
-      span.addEvent('dead-letter', { [ATTR_MESSAGING_DESTINATION_NAME]: event.deadLetterTopic ?? '' });
-    else if (outcome === 'skip') span.addEvent('skipped');
-    span.end();
-  };
-
-  private startSpan(event: Traced): void {
+  protected startSpan(event: NestHandleEvent): { span: Span; context: Context } {
     let parent = context.active();
     let links: Link[] | undefined;
     const attributes: Attributes = {
@@ -116,13 +80,8 @@ export class NestTracing {
       [ATTR_NEST_HANDLER]: event.handler,
       [ATTR_SAMSA_DELIVERY_ATTEMPT]: event.attempt,
     };
-    const message = event.message;
-    if (message !== undefined) {
-      ({ parent, links } = recordParent(message.headers, parent, this.options.processContext));
-      attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(message.offset);
-      const key = keyText(message.key);
-      if (key !== undefined && this.options.captureMessageKey)
-        attributes[ATTR_MESSAGING_KAFKA_MESSAGE_KEY] = key;
+    if (event.message !== undefined) {
+      ({ parent, links } = recordAttributes(event.message, attributes, parent, this.options));
     } else if (event.messages !== undefined) {
       links = producerLinks(event.messages);
       attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = event.messages.length;
@@ -130,7 +89,16 @@ export class NestTracing {
     const span = this.options
       .tracer()
       .startSpan(`process ${event.topic}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
-    event[SPAN] = span;
-    event[CONTEXT] = trace.setSpan(parent, span);
+    return { span, context: trace.setSpan(parent, span) };
+  }
+
+  /** The outcome as attribute, and as an event where the record goes on elsewhere. */
+  protected override beforeEnd(span: Span, event: NestHandleEvent): void {
+    const outcome = event.outcome ?? 'handled';
+    span.setAttribute(ATTR_NEST_OUTCOME, outcome);
+    if (outcome === 'retry') span.addEvent('retry', { [ATTR_SAMSA_DELIVERY_ATTEMPT]: event.attempt + 1 });
+    else if (outcome === 'dead-letter')
+      span.addEvent('dead-letter', { [ATTR_MESSAGING_DESTINATION_NAME]: event.deadLetterTopic ?? '' });
+    else if (outcome === 'skip') span.addEvent('skipped');
   }
 }
