@@ -159,6 +159,39 @@ kcat.describe('consumer against the librdkafka mock cluster', () => {
     checkExactlyOnceInOrder(seen, perPartition, { allowRedelivery: true });
   }, 120_000);
 
+  it('assign() over two topics reads both from the start (ListOffsets over several topics per broker)', async () => {
+    const producer = kafka.producer({ acks: -1 });
+    await producer.connect();
+    await producer.send({
+      topic: 'assigned-too',
+      messages: Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: `${i}` })),
+    });
+    await producer.disconnect();
+    const consumer = makeConsumer(kafka, { groupId: 'assign-two-topics', autoOffsetReset: 'earliest' });
+    await consumer.connect();
+    try {
+      const partitions = [0, 1, 2, 3];
+      consumer.assign([
+        { topic: 'keyed', partitions },
+        { topic: 'assigned-too', partitions },
+      ]);
+      const counts = new Map<string, number>();
+      await consumer.run({
+        eachMessage: async ({ topic }) => void counts.set(topic, (counts.get(topic) ?? 0) + 1),
+      });
+      await waitFor(
+        'both topics read',
+        () => (counts.get('keyed') ?? 0) + (counts.get('assigned-too') ?? 0) >= TOTAL + 100,
+        {
+          timeoutMs: 30_000,
+        },
+      );
+      expect(Object.fromEntries(counts)).toEqual({ keyed: TOTAL, 'assigned-too': 100 });
+    } finally {
+      await consumer.disconnect();
+    }
+  }, 60_000);
+
   it('resumes from committed offsets after a restart', async () => {
     const first: Seen[] = [];
     const c1 = makeConsumer(kafka, {

@@ -3,7 +3,7 @@
  * partition's leader. Partitions whose leader is unknown or moved are left for the next round.
  */
 import { ApiKey, type ListOffsetsResponse } from '@samsa/protocol';
-import { createKafkaError, ErrorCode } from '../../errors.js';
+import { createKafkaError, ErrorCode, ProtocolDecodeError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ClusterLike } from '../cluster-like.js';
 import type { IsolationLevel } from '../config.js';
@@ -22,7 +22,8 @@ export interface ResolveResult {
 /**
  * Brokers whose multi-partition ListOffsets answers did not line up with the request. librdkafka's
  * mock cluster before 2.1 writes LeaderEpoch (v4+) as an int64, which shifts every partition after
- * the first; asking for one partition per request sidesteps it.
+ * the first: the answer names partitions that were not asked for, or, when a second topic follows,
+ * cannot be decoded at all. Asking for one partition per request sidesteps it.
  */
 const onePartitionPerRequest = new WeakMap<object, Set<number>>();
 
@@ -119,6 +120,7 @@ async function listOffsets(
       { purpose: 'metadata', signal },
     ));
   } catch (err) {
+    if (err instanceof ProtocolDecodeError && list.length > 1) throw new MisalignedResponse();
     logger.warn('ListOffsets failed, retrying', { node: leader, error: (err as Error).message });
     result.retry.push(...list);
     return;
