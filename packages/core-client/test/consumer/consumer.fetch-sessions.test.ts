@@ -64,7 +64,7 @@ async function consume(kafka: Kafka, groupId: string, fetchSessions?: boolean) {
   await consumer.subscribe({ topics: ['many'] });
   const seen: number[] = [];
   await consumer.run({ eachMessage: async ({ message }) => void seen.push(Number(message.value)) });
-  return seen;
+  return Object.assign(seen, { consumer });
 }
 
 const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -117,5 +117,20 @@ describe('consumer fetch sessions', () => {
     for (const s of [first, second, off]) expect(sorted(s)).toEqual(upTo(160));
     // One slot: the first session keeps it (it is young), the others fetch without one.
     expect(broker!.control.fetchSessionCount()).toBe(1);
+  }, 60_000);
+
+  it('closes its session when it stops, so the slot is free at once for another consumer', async () => {
+    const { kafka, produce } = await setup({ slots: 1 });
+    await produce(40);
+    const first = await consume(kafka, 'closing');
+    // Read, so the answer that opened the session (and carried its id) has been handled.
+    await waitFor('the first read 40', () => first.length >= 40, { timeoutMs: 20_000 });
+    expect(broker!.control.fetchSessionCount()).toBe(1);
+    await first.consumer.disconnect();
+    expect(broker!.control.fetchSessionCount()).toBe(0);
+    // The one slot is free: a new consumer gets it, though the first session was young.
+    const second = await consume(kafka, 'after-closing');
+    await waitFor('the second read 40', () => second.length >= 40, { timeoutMs: 20_000 });
+    await waitFor('the second has the slot', () => broker!.control.fetchSessionCount() === 1);
   }, 60_000);
 });

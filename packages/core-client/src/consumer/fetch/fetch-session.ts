@@ -11,7 +11,8 @@
  * new one; INVALID_FETCH_SESSION_EPOCH and the others: closing the old one), after a fetch that
  * failed (connection lost, timeout: the broker's state is unknown), when the fetch version moves
  * between topic names and topic ids, and when a topic's id changes (it was recreated).
- * Requests of one session go one at a time: each is built from the state the previous left.
+ * Requests of one session go one at a time: each is built from the state the previous left. When
+ * the consumer stops, a last fetch with epoch -1 closes the session, as Java's consumer does.
  */
 import { ErrorCode } from '../../errors.js';
 
@@ -159,6 +160,16 @@ export class FetchSessionHandler {
   /** The request failed without an answer (connection lost, timeout): the broker's state is unknown. */
   handleError(): void {
     if (this.enabled) this.closeExisting();
+  }
+
+  /**
+   * Ends the session on this side. Returns the session fields of the fetch that tells the broker to
+   * drop it (its id with epoch -1), or undefined when none is open.
+   */
+  close(): { sessionId: number; sessionEpoch: number } | undefined {
+    const sessionId = this.sessionId;
+    this.reset();
+    return sessionId === INVALID_SESSION_ID ? undefined : { sessionId, sessionEpoch: FINAL_EPOCH };
   }
 
   /** Next fetch full, creating a new session. */

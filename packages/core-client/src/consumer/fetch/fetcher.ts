@@ -85,6 +85,8 @@ const SESSION_ERRORS = new Set<number>([
 
 /** How long the broker may hold a fetch of caught-up partitions while other partitions wait. */
 const SHORT_POLL_MS = 10;
+/** How long stopping waits for brokers to acknowledge the closing of fetch sessions. */
+const SESSION_CLOSE_TIMEOUT_MS = 1000;
 
 /**
  * Fetches in flight per broker. The broker answers a connection's requests in order, but a second
@@ -137,7 +139,7 @@ export class Fetcher {
     this.pump();
   }
 
-  /** Stops fetching; in-flight fetches are abandoned (their responses dropped). */
+  /** Stops fetching: in-flight fetches are abandoned (their responses dropped) and fetch sessions closed. */
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
@@ -147,6 +149,49 @@ export class Fetcher {
     const pending = [...this.inFlight.values()].flatMap((set) => [...set]);
     for (const f of pending) f.abort.abort();
     await Promise.all(pending.map((f) => f.done));
+    await this.closeSessions();
+  }
+
+  /**
+   * Tells each broker holding a fetch session of ours to drop it (a fetch with epoch -1 and no
+   * partitions), so its cache slot is free now rather than when it is evicted. Best effort, and
+   * bounded: a broker that does not answer in time keeps the session until eviction.
+   */
+  private async closeSessions(): Promise<void> {
+    const open: [node: number, closing: { sessionId: number; sessionEpoch: number }][] = [];
+    for (const [node, session] of this.sessions) {
+      const closing = session.close();
+      if (closing !== undefined) open.push([node, closing]);
+    }
+    this.sessions.clear();
+    const signal = AbortSignal.timeout(Math.min(SESSION_CLOSE_TIMEOUT_MS, this.config.requestTimeoutMs));
+    await Promise.all(
+      open.map(([node, closing]) =>
+        this.cluster
+          .request(
+            node,
+            ApiKey.Fetch,
+            () => ({
+              clusterId: null,
+              replicaId: -1,
+              maxWaitMs: 0,
+              minBytes: 0,
+              maxBytes: this.config.fetchMaxBytes,
+              isolationLevel: this.config.isolationLevel === 'read_committed' ? 1 : 0,
+              ...closing,
+              topics: [],
+              forgottenTopicsData: [],
+              rackId: this.config.clientRack ?? '',
+            }),
+            { purpose: 'fetch', signal },
+          )
+          .then(
+            ({ response }) => releaseRecords(response),
+            (err) =>
+              this.config.logger.debug('closing a fetch session failed', { node, ...closing, error: err }),
+          ),
+      ),
+    );
   }
 
   /** The runner delivered `bytes` of buffered data: there may be room to fetch again. */

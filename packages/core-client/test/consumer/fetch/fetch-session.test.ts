@@ -29,6 +29,18 @@ function opened(): FetchSessionHandler {
 }
 
 describe('FetchSessionHandler', () => {
+  it('closes an open session with its id and epoch -1, then starts over with a full fetch', () => {
+    const handler = opened();
+    expect(handler.close()).toEqual({ sessionId: 7, sessionEpoch: -1 });
+    expect(handler.close()).toBeUndefined();
+    expect(handler.build([part(0)], false)).toMatchObject({
+      sessionId: 0,
+      sessionEpoch: 0,
+      incremental: false,
+    });
+    expect(new FetchSessionHandler(false).close()).toBeUndefined();
+  });
+
   it('sends a full fetch, then incremental ones naming only what changed', () => {
     const handler = opened();
     const quiet = handler.build([part(0), part(1), part(2)], false);
