@@ -3,6 +3,11 @@
  * Node's HDR histogram (perf_hooks.createHistogram, recording in C++, 3 significant digits). Two
  * histograms take turns, each covering one window, so old outliers age out as in Java's windowed
  * stats; `count` and `sum` run since creation.
+ *
+ * A histogram is allocated only when a value is recorded into it, and both are let go once two
+ * windows pass without one: each is a ~150 KB calloc, which costs RSS as soon as glibc serves it from
+ * its heap (once any freed chunk has raised the mmap threshold, as V8's compiler does). A client keeps
+ * one Distribution per broker and per API it used, so eager histograms cost an idle consumer megabytes.
  */
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { RATE_WINDOW_MS } from './meter.js';
@@ -16,12 +21,27 @@ export interface DistributionSnapshot {
   p99: number | null;
 }
 
+/** The histogram snapshots merge into: snapshots are synchronous, so every Distribution shares it. */
+let mergeScratch: RecordableHistogram | null = null;
+
+let liveCount = 0;
+
+/** How many histograms Distributions hold now (for tests). */
+export function liveHistograms(): number {
+  return liveCount;
+}
+
+function newHistogram(): RecordableHistogram {
+  liveCount++;
+  return createHistogram();
+}
+
 export class Distribution {
   count = 0;
   sum = 0;
-  private current: RecordableHistogram = createHistogram();
-  private previous: RecordableHistogram = createHistogram();
-  private readonly scratch: RecordableHistogram = createHistogram();
+  /** This window's values and the last window's; null until something is recorded in them. */
+  private current: RecordableHistogram | null = null;
+  private previous: RecordableHistogram | null = null;
   private windowStart: number;
 
   /**
@@ -40,6 +60,7 @@ export class Distribution {
     this.count++;
     this.sum += value;
     const scaled = Math.round(value * this.scale);
+    this.current ??= newHistogram();
     this.current.record(scaled >= 1 ? scaled : 1);
   }
 
@@ -55,11 +76,12 @@ export class Distribution {
       count += d.count;
     }
     if (list.length === 0) return { count, avg: null, max: null, p99: null };
-    const merged = list[0].scratch;
+    mergeScratch ??= createHistogram();
+    const merged = mergeScratch;
     merged.reset();
     for (const d of list) {
-      merged.add(d.current);
-      merged.add(d.previous);
+      if (d.current !== null) merged.add(d.current);
+      if (d.previous !== null) merged.add(d.previous);
     }
     if (merged.count === 0) return { count, avg: null, max: null, p99: null };
     const scale = list[0].scale;
@@ -69,13 +91,17 @@ export class Distribution {
   private rotate(now: number): void {
     const age = now - this.windowStart;
     if (age < RATE_WINDOW_MS) return;
-    if (age >= 2 * RATE_WINDOW_MS) this.previous.reset();
-    else {
+    if (age >= 2 * RATE_WINDOW_MS) {
+      // Nothing recorded for a whole window: let both go until the next value.
+      liveCount -= (this.current === null ? 0 : 1) + (this.previous === null ? 0 : 1);
+      this.current = null;
+      this.previous = null;
+    } else {
       const old = this.previous;
       this.previous = this.current;
       this.current = old;
+      this.current?.reset();
     }
-    this.current.reset();
     this.windowStart = now;
   }
 }
