@@ -89,8 +89,8 @@ export interface KafkaConfig {
   /** Refuse frames above this size from brokers. Default 100 MiB. */
   maxResponseBytes?: number;
   /**
-   * Raise glibc's malloc thresholds for the process on the first connection, so the memory of freed
-   * response frames is reused (README: "What Samsa does to your process"). Default true.
+   * Raise glibc's malloc thresholds for the process on the first response of 128 KiB or more, so the
+   * memory of freed response frames is reused (README: "What Samsa does to your process"). Default true.
    */
   tuneMalloc?: boolean;
   logLevel?: LogLevel;

@@ -41,7 +41,11 @@ import {
 import type { Logger } from '../logger.js';
 import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from './client-software.js';
 import { FrameReader } from './frame-reader.js';
-import { raiseMallocThresholds } from './malloc-thresholds.js';
+import {
+  MALLOC_TUNING_FRAME_BYTES,
+  mallocTuningAllowed,
+  raiseMallocThresholds,
+} from './malloc-thresholds.js';
 import {
   describePeer,
   identifyFromFirstBytes,
@@ -66,7 +70,7 @@ export interface ConnectionConfig {
   authenticationTimeoutMs?: number;
   /** Opens the socket instead of net/tls.connect (KafkaJS's `socketFactory`). */
   socketFactory?: SocketFactory | null;
-  /** Raise glibc's malloc thresholds on the first connection (malloc-thresholds.ts). Default true. */
+  /** Raise glibc's malloc thresholds on the first large response frame (malloc-thresholds.ts). Default true. */
   tuneMalloc?: boolean;
   logger: Logger;
   /** For messages: e.g. `node 1 (127.0.0.1:9092, produce)`. */
@@ -132,9 +136,14 @@ export class Connection {
   private readonly stats: BrokerRequestStats;
 
   constructor(readonly config: ConnectionConfig) {
-    // Frame buffers are malloc'ed and freed per large response: keep their memory (see malloc-thresholds.ts).
-    if (config.tuneMalloc !== false) raiseMallocThresholds();
-    this.frames = new FrameReader(config.maxResponseBytes, this.onFrame);
+    // Large response frames are malloc'ed and freed one by one: from the first of them on, keep their
+    // memory (see malloc-thresholds.ts). The environment is checked here, so a bad value fails at once.
+    const tuneMalloc = config.tuneMalloc !== false && mallocTuningAllowed();
+    this.frames = new FrameReader(
+      config.maxResponseBytes,
+      this.onFrame,
+      tuneMalloc ? { bytes: MALLOC_TUNING_FRAME_BYTES, onFirst: raiseMallocThresholds } : undefined,
+    );
     this.stats =
       config.stats ??
       new RequestMetrics({ type: 'admin', clientId: config.clientId }).broker(-1, config.host, config.port);

@@ -15,7 +15,8 @@
  *   user space (measured on a Linux VM: 25-40% more CPU per byte received), and the bytes come out
  *   cold for the CRC check that reads them next. Frame buffers are never reused: record keys and
  *   values are views of them. So that malloc reuses their memory once they are freed instead of
- *   mapping fresh pages, the first connection raises its thresholds (malloc-thresholds.ts).
+ *   mapping fresh pages, the first frame of a size malloc would map (`firstLargeFrame`) raises its
+ *   thresholds (malloc-thresholds.ts).
  *
  * Frames larger than `maxFrameBytes` are rejected (FrameSizeError) before any of their bytes are
  * buffered, the way a broker applies `socket.request.max.bytes`.
@@ -39,6 +40,8 @@ export class FrameReader {
   constructor(
     private readonly maxFrameBytes: number,
     private readonly onFrame: (frame: Buffer) => void,
+    /** Called once, before the buffer of the first frame of at least `bytes` is allocated. */
+    private firstLargeFrame?: { bytes: number; onFirst: () => void },
   ) {}
 
   /** Bytes buffered towards an incomplete frame. */
@@ -109,6 +112,11 @@ export class FrameReader {
         continue;
       }
       if (size > SMALL_FRAME_BYTES) {
+        if (this.firstLargeFrame !== undefined && size >= this.firstLargeFrame.bytes) {
+          const { onFirst } = this.firstLargeFrame;
+          this.firstLargeFrame = undefined;
+          onFirst();
+        }
         const out = Buffer.allocUnsafe(size);
         scratch.copy(out, 0, body, this.end);
         this.start = 0;

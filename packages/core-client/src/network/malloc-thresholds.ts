@@ -18,6 +18,13 @@
  * go. V8 frees it at the next young-generation GC, and freeing an mmap'ed chunk of that size sets the
  * thresholds. Other allocators ignore it; it costs nothing there.
  *
+ * When: on the first response frame of at least MALLOC_TUNING_FRAME_BYTES, the size glibc would have
+ * mmap'ed (connection.ts hands this to its FrameReader). The raised trim threshold is not free: glibc
+ * then keeps up to 64 MiB of freed heap resident, whatever freed it (code loading, compilation, the
+ * application). Measured with idle clients (bench/memory.ts): 15-55 MB more RSS in a process that never
+ * receives a large frame and so never gains anything from it. A client that only produces, or a
+ * consumer that only sees small fetches, leaves malloc alone.
+ *
  * It changes the allocator of the whole process, so it can be turned off: per client with
  * `new Kafka({ tuneMalloc: false })` (its connections never do it), or for the process with
  * `SAMSA_MALLOC_TUNING=0` (README: "What Samsa does to your process").
@@ -26,10 +33,18 @@ import { ConfigurationError } from '../errors.js';
 
 export const MALLOC_TUNING_ENV = 'SAMSA_MALLOC_TUNING';
 
+/** glibc's initial mmap threshold (DEFAULT_MMAP_THRESHOLD_MIN): the first frame this large tunes malloc. */
+export const MALLOC_TUNING_FRAME_BYTES = 128 * 1024;
+
 /** glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64-bit, less room for the chunk header and page rounding. */
 const PRIME_BYTES = 32 * 1024 * 1024 - 64 * 1024;
 
 let primed = false;
+
+/** Whether this process has raised the thresholds (raiseMallocThresholds ran with the tuning allowed). */
+export function mallocThresholdsRaised(): boolean {
+  return primed;
+}
 
 /** Whether `SAMSA_MALLOC_TUNING` allows the tuning: unset or 1/true/on/yes does, 0/false/off/no does not. */
 export function mallocTuningAllowed(env: NodeJS.ProcessEnv = process.env): boolean {

@@ -41,6 +41,18 @@ describe('FrameReader', () => {
     });
   }
 
+  it('calls firstLargeFrame once, before the first frame of at least its size, and not for smaller ones', () => {
+    const events: string[] = [];
+    const reader = new FrameReader(10 << 20, (f) => events.push(`frame ${f.length}`), {
+      bytes: 100_000,
+      onFirst: () => events.push('first large'),
+    });
+    feed(reader, framed([randomBytes(99_999), randomBytes(20_000)]), () => 65_536);
+    expect(events).toEqual(['frame 99999', 'frame 20000']);
+    feed(reader, framed([randomBytes(100_000), randomBytes(300_000)]), () => 65_536);
+    expect(events).toEqual(['frame 99999', 'frame 20000', 'first large', 'frame 100000', 'frame 300000']);
+  });
+
   it('never hands on a frame that shares memory with the next read', () => {
     const payloads = Array.from({ length: 50 }, (_, i) => Buffer.alloc(10 + i, i));
     const got: Buffer[] = [];

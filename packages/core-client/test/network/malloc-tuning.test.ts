@@ -1,13 +1,19 @@
 /**
- * Turning the malloc tuning off (malloc-thresholds.ts): per client with `tuneMalloc: false`, per
- * process with SAMSA_MALLOC_TUNING=0. Observed as in malloc-thresholds.test.ts, in page faults of
- * child processes: with the tuning, freed frame memory is reused; without, it is faulted in again.
+ * When a client tunes malloc (malloc-thresholds.ts): on its first large response frame, unless turned
+ * off per client with `tuneMalloc: false` or per process with SAMSA_MALLOC_TUNING=0; a client that
+ * only ever receives small frames (an idle one) leaves malloc alone. Observed as in
+ * malloc-thresholds.test.ts, in page faults of child processes: with the tuning, freed frame memory is
+ * reused; without, it is faulted in again.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, Kafka } from '../../src/index.js';
-import { MALLOC_TUNING_ENV, mallocTuningAllowed } from '../../src/network/malloc-thresholds.js';
+import { ConfigurationError, Kafka, LogLevel } from '../../src/index.js';
+import {
+  MALLOC_TUNING_ENV,
+  MALLOC_TUNING_FRAME_BYTES,
+  mallocTuningAllowed,
+} from '../../src/network/malloc-thresholds.js';
 
 const client = fileURLToPath(new URL('../fixtures/malloc-client.ts', import.meta.url));
 const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header
@@ -25,7 +31,7 @@ function faults(args: string[], env: Record<string, string> = {}): number {
 
 describe('malloc tuning opt-out', () => {
   it.skipIf(!glibc)(
-    'a client tunes malloc by default; tuneMalloc: false and SAMSA_MALLOC_TUNING=0 leave it alone',
+    'a client tunes malloc on its first large frame; tuneMalloc: false and SAMSA_MALLOC_TUNING=0 leave it alone',
     () => {
       const tuned = faults([]);
       const optionOff = faults(['--no-tune-malloc']);
@@ -36,6 +42,29 @@ describe('malloc tuning opt-out', () => {
       expect(tuned).toBeLessThan(Math.min(optionOff, envOff) / 3);
     },
   );
+
+  it.skipIf(!glibc)('a client that receives only frames smaller than malloc maps leaves malloc alone', () => {
+    const smallFrames = faults(['--frame-bytes', String(MALLOC_TUNING_FRAME_BYTES - 1)]);
+    const largeFrame = faults(['--frame-bytes', String(MALLOC_TUNING_FRAME_BYTES)]);
+    expect(smallFrames).toBeGreaterThan(10 * 1500);
+    expect(largeFrame).toBeLessThan(smallFrames / 3);
+  });
+
+  it('a bad SAMSA_MALLOC_TUNING fails the connection at once, before any frame', async () => {
+    const before = process.env[MALLOC_TUNING_ENV];
+    process.env[MALLOC_TUNING_ENV] = 'maybe';
+    try {
+      const admin = new Kafka({
+        brokers: ['127.0.0.1:9'],
+        logLevel: LogLevel.NOTHING,
+        retry: { retries: 0 },
+      }).admin();
+      await expect(admin.connect()).rejects.toThrow(/SAMSA_MALLOC_TUNING/);
+    } finally {
+      if (before === undefined) delete process.env[MALLOC_TUNING_ENV];
+      else process.env[MALLOC_TUNING_ENV] = before;
+    }
+  });
 
   it('reads SAMSA_MALLOC_TUNING as on/off and refuses anything else', () => {
     for (const on of [undefined, '', '1', 'true', 'ON', 'yes']) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Distribution } from '../../../src/diagnostics/metrics/latency.js';
+import { Distribution, liveHistograms } from '../../../src/diagnostics/metrics/latency.js';
 import { RATE_WINDOW_MS } from '../../../src/diagnostics/metrics/meter.js';
 
 describe('Distribution', () => {
@@ -29,5 +29,26 @@ describe('Distribution', () => {
     a.record(10, 1);
     b.record(30, 1);
     expect(Distribution.merged([a, b], 2)).toMatchObject({ count: 2, avg: 20, max: 30 });
+  });
+});
+
+describe('Distribution histograms', () => {
+  it('allocates a histogram only when a value is recorded, and lets both go after two quiet windows', () => {
+    const live = liveHistograms();
+    const unused = Array.from({ length: 10 }, () => new Distribution(1000, 0));
+    expect(liveHistograms()).toBe(live);
+    expect(Distribution.merged(unused, 1)).toEqual({ count: 0, avg: null, max: null, p99: null });
+    expect(liveHistograms()).toBe(live);
+
+    const d = new Distribution(1, 0);
+    d.record(5, 1);
+    expect(liveHistograms()).toBe(live + 1);
+    d.record(6, RATE_WINDOW_MS + 1); // the next window: the first histogram becomes `previous`
+    expect(liveHistograms()).toBe(live + 2);
+    expect(d.snapshot(RATE_WINDOW_MS + 2)).toMatchObject({ count: 2, max: 6 });
+    expect(d.snapshot(4 * RATE_WINDOW_MS)).toEqual({ count: 2, avg: null, max: null, p99: null });
+    expect(liveHistograms()).toBe(live);
+    d.record(9, 4 * RATE_WINDOW_MS + 1);
+    expect(d.snapshot(4 * RATE_WINDOW_MS + 2)).toMatchObject({ count: 3, max: 9 });
   });
 });
