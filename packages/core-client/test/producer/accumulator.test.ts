@@ -5,6 +5,8 @@
  * stage those, so these run on the fake broker; everything else about the producer is in
  * producer.test.ts, against broker-dev.
  */
+import { ApiKey } from '@samsa/protocol';
+import { waitFor } from '@samsa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BufferExhaustedError, Kafka, type ProducerConfig, RequestAbortedError } from '../../src/index.js';
 import { LogLevel } from '../../src/logger.js';
@@ -143,7 +145,8 @@ describe('batching under load', () => {
         { value: 'busy-1', partition: 1 },
       ],
     });
-    await sleep(20);
+    // The busy request must be held before the others queue, or it could carry some of them.
+    await waitFor('the busy request held', () => fake.received.some((r) => r.apiKey === ApiKey.Produce));
     const sends = Array.from({ length: 5 }, (_, i) =>
       producer.send({
         topic: 't',
