@@ -231,8 +231,10 @@ async function main(): Promise<void> {
       `${IN_FLIGHT} in flight, after ${WARMUP} not measured; medians (min-max) of ${RUNS} runs`,
   );
   const header = ['broker', 'GB/s', 'CPU s/GB', 'user s/GB', 'system s/GB', 'CPU / mock'];
-  const widths = [24, 18, 18, 18, 18, 18];
+  const widths = [24, 18, 18, 18, 18, 18, 20];
+  if (BASELINE !== undefined) header.push('CPU / baseline');
   console.log(header.map((h, i) => (i === 0 ? h.padEnd(widths[i]) : h.padStart(widths[i]))).join(''));
+  // Same-run ratios: each run's figure over the mock's (or the baseline's) of that run.
   const mockCpu = valuesOf('mock', cpuPerGb);
   for (const contender of contenders) {
     const cells = [
@@ -241,9 +243,12 @@ async function main(): Promise<void> {
       spread(valuesOf(contender, cpuPerGb)),
       spread(valuesOf(contender, (m) => m.userSeconds / gb(m))),
       spread(valuesOf(contender, (m) => m.systemSeconds / gb(m))),
-      // Same-run ratios: each run's broker against the mock of that run.
       spread(valuesOf(contender, cpuPerGb).map((cpu, i) => cpu / mockCpu[i])),
     ];
+    if (BASELINE !== undefined) {
+      const baselineCpu = valuesOf('baseline', cpuPerGb);
+      cells.push(spread(valuesOf(contender, cpuPerGb).map((cpu, i) => cpu / baselineCpu[i])));
+    }
     console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(''));
   }
   console.log(
