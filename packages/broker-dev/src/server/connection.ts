@@ -11,7 +11,9 @@
  *   valid until the next read, so they are handled at once or copied (handlers never keep
  *   request bytes past their synchronous part unless told the frame is theirs, see below).
  * - A frame that spans reads gets a buffer of its own, and while much of it is missing the reads
- *   go straight into that buffer: its bytes are copied once, by the kernel. With a `frameMemory`
+ *   go straight into that buffer: its bytes are copied once, by the kernel. Once a connection has a
+ *   reused assembly buffer (below), reads between frames land in it too, so a large frame's first
+ *   bytes are already where the rest of it is read: no frame byte is copied by JavaScript. With a `frameMemory`
  *   (heap segments, where there is no tmpfs) that buffer is never reused, so the frame is handed
  *   over as owned and the memory log keeps the produced batches instead of copying them;
  *   otherwise it is a reused assembly buffer, which spares faulting in fresh memory.
@@ -67,7 +69,11 @@ const MAX_REUSED_FRAME = 16 * 1024 * 1024;
  * into a buffer of its own), large enough that a burst of small requests costs few reads.
  */
 const READ_BUFFER_BYTES = 64 * 1024;
-/** Read straight into a frame's buffer while at least this much of it is missing. */
+/**
+ * Read straight into a frame's buffer while at least this much of it is missing, or all of it for a frame
+ * larger than the read buffer (its last bytes then cost no copy, and the next frame's first bytes can land
+ * in the assembly buffer). The tail of a small frame is read with whatever follows it instead.
+ */
 const DIRECT_READ_MIN = 16 * 1024;
 type ReadCallback = (bytes: number, buffer: Uint8Array) => boolean;
 
@@ -177,8 +183,13 @@ export class Connection {
   /** Bytes of a size prefix split across reads. */
   private prefix = Buffer.alloc(FRAME_SIZE_BYTES);
   private prefixFilled = 0;
-  /** Reused for frames that span reads and can be handled as soon as they are complete. */
+  /**
+   * Reused for frames that span reads and can be handled as soon as they are complete; between frames,
+   * the destination of reads (see nextReadBuffer).
+   */
   private assembly: Buffer | undefined;
+  /** Where the read in progress lands unless it is direct: readBuffer or assembly. */
+  private readTarget: Buffer = this.readBuffer;
   private queue: Buffer[] = [];
   /** Per queued frame: whether its bytes are the handler's to keep. */
   private queueOwned: boolean[] = [];
@@ -283,16 +294,30 @@ export class Connection {
     this.owner.connectionClosed(this);
   }
 
-  /** net's onread buffer function: where the next read lands. */
+  /**
+   * net's onread buffer function: where the next read lands. net asks right after each read callback,
+   * and the read may come much later, so nothing may live in the buffer handed out here meanwhile: the
+   * assembly buffer only while no frame is being assembled or waits for memory (frames handled later
+   * are copies, see enqueue).
+   */
   nextReadBuffer(): Uint8Array {
-    return this.readingDirect ? this.partial!.subarray(this.partialFilled) : this.readBuffer;
+    if (this.readingDirect) return this.partial!.subarray(this.partialFilled);
+    const assembly = this.assembly;
+    this.readTarget =
+      assembly !== undefined &&
+      assembly.length >= READ_BUFFER_BYTES &&
+      this.partial === undefined &&
+      this.memoryWait === undefined
+        ? assembly
+        : this.readBuffer;
+    return this.readTarget;
   }
 
   /** net's onread callback: `bytes` new bytes where nextReadBuffer() pointed. */
   onRead(bytes: number): boolean {
     this.corked(() => {
       if (!this.readingDirect) {
-        this.splitFrames(this.readBuffer.subarray(0, bytes), true);
+        this.splitFrames(this.readTarget.subarray(0, bytes), true);
         return;
       }
       this.partialFilled += bytes;
@@ -365,11 +390,13 @@ export class Connection {
         continue;
       }
       if (!this.startPartial(size, chunk, pos)) break;
+      if (this.partialFilled > 0) break; // its first bytes were already in place: the chunk is used up
     }
     this.readingDirect =
       this.canReadDirect &&
       this.partial !== undefined &&
-      this.partial.length - this.partialFilled >= DIRECT_READ_MIN;
+      (this.partial.length - this.partialFilled >= DIRECT_READ_MIN ||
+        this.partial.length > READ_BUFFER_BYTES);
     this.pump();
   }
 
@@ -408,6 +435,7 @@ export class Connection {
     const memory = this.owner.requestMemory;
     if (memory.tryReserve(size)) {
       this.allocatePartial(size);
+      this.adoptInPlace(chunk, pos);
       return true;
     }
     const stash = Buffer.from(chunk.subarray(pos));
@@ -445,6 +473,25 @@ export class Connection {
       );
     }
     this.partial = this.assembly.subarray(0, size);
+  }
+
+  /**
+   * When `chunk[pos..]`, the start of the new partial frame, was read into the assembly buffer that
+   * now holds the frame too, makes those bytes the frame's first ones where they are (moving them to
+   * the front if the frame would not fit after them) instead of leaving them to be copied.
+   */
+  private adoptInPlace(chunk: Buffer, pos: number): void {
+    const assembly = this.assembly;
+    if (this.partialOwned || assembly === undefined || chunk.buffer !== assembly.buffer) return;
+    const size = this.partial!.length;
+    const start = chunk.byteOffset - assembly.byteOffset + pos;
+    const arrived = chunk.length - pos;
+    if (start + size <= assembly.length) {
+      this.partial = assembly.subarray(start, start + size);
+    } else {
+      assembly.copyWithin(0, start, start + arrived);
+    }
+    this.partialFilled = arrived;
   }
 
   private completePartial(): void {

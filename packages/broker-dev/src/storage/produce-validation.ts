@@ -32,7 +32,13 @@ import {
 } from './errors.js';
 import type { LogConfig } from './log-config.js';
 import { readInt16, readInt32, readInt64, rewriteBatchCrc, writeInt64 } from './record-batch.js';
-import { type RecordRules, walkRecords } from './record-validation.js';
+import {
+  continueRecordWalk,
+  finishRecordWalk,
+  type RecordRules,
+  startRecordWalk,
+  walkRecords,
+} from './record-validation.js';
 
 export interface ProducedBatch {
   size: number;
@@ -69,6 +75,13 @@ export type ProduceValidationConfig = Pick<
 /** Produce v7 (Kafka 2.1) is the first that may carry zstd. */
 const FIRST_ZSTD_PRODUCE_VERSION = 7;
 
+/**
+ * An uncompressed batch is checksummed and walked in pieces of this size, each walked right after its CRC
+ * pass brought it into the CPU's cache (L2 is 512 KiB a core on the dev VM). Walking a 1 MB batch after
+ * checksumming all of it cost ~4x as much: its record headers had left the cache.
+ */
+const CHECK_PIECE_BYTES = 128 * 1024;
+
 /** Attribute bits a producer may set: the timestamp type is the broker's, the delete horizon the cleaner's. */
 const PRODUCER_ATTRIBUTES = COMPRESSION_CODEC_MASK | TRANSACTIONAL_FLAG_MASK;
 
@@ -85,6 +98,49 @@ export function validateProducedBatch(
   context: ProduceValidationContext,
 ): ProducedBatch {
   const size = checkFraming(records, config);
+  const expectedCrc = readInt32(records, BatchField.crc) >>> 0;
+  const codec = readInt16(records, BatchField.attributes) & COMPRESSION_CODEC_MASK;
+  if (codec !== CompressionType.None) {
+    checkCrc(expectedCrc, crc32c(records, CRC_START, size));
+    return validateBatch(records, size, config, context, undefined);
+  }
+  // Checksummed as it is walked; the CRC still decides first, as in Kafka: a batch whose CRC does not
+  // match is CORRUPT_MESSAGE, whatever else the other checks would have found.
+  const crc = { value: crc32c(records, CRC_START, RECORD_BATCH_OVERHEAD), checked: RECORD_BATCH_OVERHEAD };
+  let batch: ProducedBatch;
+  try {
+    batch = validateBatch(records, size, config, context, crc);
+  } catch (error) {
+    checkCrc(expectedCrc, crc32c(records, crc.checked, size, crc.value));
+    throw error;
+  }
+  checkCrc(expectedCrc, crc.value);
+  return batch;
+}
+
+/** A CRC computed over `[CRC_START, checked)` so far. */
+interface RunningCrc {
+  value: number;
+  checked: number;
+}
+
+function checkCrc(expected: number, actual: number): void {
+  if (expected !== actual) {
+    throw new CorruptRecordError(`Record batch CRC32C mismatch (stored ${expected}, computed ${actual}).`);
+  }
+}
+
+/**
+ * The checks after framing and (for compressed batches) the CRC. With `crc`, the batch is uncompressed and
+ * its records are checksummed into `crc` piece by piece as they are walked.
+ */
+function validateBatch(
+  records: Buffer,
+  size: number,
+  config: ProduceValidationConfig,
+  context: ProduceValidationContext,
+  crc: RunningCrc | undefined,
+): ProducedBatch {
   const attributes = readInt16(records, BatchField.attributes);
   checkAttributes(attributes, context.requestVersion);
   const lastOffsetDelta = readInt32(records, BatchField.lastOffsetDelta);
@@ -116,20 +172,19 @@ export function validateProducedBatch(
     earliestTimestamp: context.nowMs - config.messageTimestampBeforeMaxMs,
     latestTimestamp: context.nowMs + config.messageTimestampAfterMaxMs,
   };
-  const codec = attributes & COMPRESSION_CODEC_MASK;
   let recordsMaxTimestamp: number;
-  if (codec === CompressionType.None) {
-    recordsMaxTimestamp = walkRecords(
-      records,
-      RECORD_BATCH_OVERHEAD,
-      size,
-      recordCount,
-      baseTimestamp,
-      rules,
-    );
+  if (crc !== undefined) {
+    const walk = startRecordWalk(RECORD_BATCH_OVERHEAD);
+    while (crc.checked < size) {
+      const until = Math.min(size, crc.checked + CHECK_PIECE_BYTES);
+      crc.value = crc32c(records, crc.checked, until, crc.value);
+      crc.checked = until;
+      continueRecordWalk(walk, records, until, size, recordCount, baseTimestamp, rules);
+    }
+    recordsMaxTimestamp = finishRecordWalk(walk, size, recordCount);
   } else {
     const data = context.codecs.decompress(
-      codec,
+      attributes & COMPRESSION_CODEC_MASK,
       records.subarray(RECORD_BATCH_OVERHEAD, size),
       context.maxDecompressedBytes,
     );
@@ -140,6 +195,8 @@ export function validateProducedBatch(
   // LogAppendTime batches are stamped by the log; CreateTime ones carry their records' largest timestamp,
   // whatever the producer wrote in the header (Kafka's setMaxTimestamp).
   if (createTime && maxTimestamp !== recordsMaxTimestamp) {
+    // A corrupt batch is refused before it is changed.
+    if (crc !== undefined) checkCrc(readInt32(records, BatchField.crc) >>> 0, crc.value);
     maxTimestamp = recordsMaxTimestamp;
     writeInt64(records, BatchField.maxTimestamp, maxTimestamp);
     rewriteBatchCrc(records, 0);
@@ -156,7 +213,7 @@ export function validateProducedBatch(
   };
 }
 
-/** Checks that `records` is exactly one intact magic-2 batch within max.message.bytes; returns its size. */
+/** Checks that `records` is exactly one magic-2 batch within max.message.bytes; returns its size. */
 function checkFraming(records: Buffer, config: ProduceValidationConfig): number {
   if (records.length === 0) {
     throw new InvalidRecordError('Produce requests v3+ must carry one record batch per partition.');
@@ -191,11 +248,6 @@ function checkFraming(records: Buffer, config: ProduceValidationConfig): number 
       `Record batch of ${size} bytes exceeds max.message.bytes=${config.maxMessageBytes}; ` +
         'lower the producer batch size or raise the topic config.',
     );
-  }
-  const expected = readInt32(records, BatchField.crc) >>> 0;
-  const actual = crc32c(records, CRC_START, size);
-  if (expected !== actual) {
-    throw new CorruptRecordError(`Record batch CRC32C mismatch (stored ${expected}, computed ${actual}).`);
   }
   return size;
 }

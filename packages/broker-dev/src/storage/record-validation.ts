@@ -165,10 +165,42 @@ export function walkRecords(
   baseTimestamp: number,
   rules: RecordRules,
 ): number {
+  const walk = startRecordWalk(start);
+  continueRecordWalk(walk, buf, end, end, count, baseTimestamp, rules);
+  return finishRecordWalk(walk, end, count);
+}
+
+/** How far a walk in pieces (continueRecordWalk) got. */
+export interface RecordWalk {
+  /** The next record's index and position. */
+  index: number;
+  pos: number;
+  maxTimestamp: number;
+}
+
+export function startRecordWalk(start: number): RecordWalk {
+  return { index: 0, pos: start, maxTimestamp: NO_TIMESTAMP };
+}
+
+/**
+ * Walks on from `walk` (as walkRecords does) over the records that start before `until`, so a caller can
+ * check a batch piece by piece while each piece is in the CPU's cache (see produce-validation.ts). The
+ * last record may extend past `until`, never past `end`.
+ */
+export function continueRecordWalk(
+  walk: RecordWalk,
+  buf: Uint8Array,
+  until: number,
+  end: number,
+  count: number,
+  baseTimestamp: number,
+  rules: RecordRules,
+): void {
   const { keysRequired, createTime, earliestTimestamp, latestTimestamp } = rules;
-  let maxTimestamp = NO_TIMESTAMP;
-  let pos = start;
-  for (let index = 0; index < count; index++) {
+  let maxTimestamp = walk.maxTimestamp;
+  let pos = walk.pos;
+  let index = walk.index;
+  for (; index < count && (pos < until || until === end); index++) {
     if (pos >= end) malformed(index, 'missing');
     const length = varint(buf, pos, end);
     pos = next;
@@ -233,6 +265,14 @@ export function walkRecords(
       if (timestamp > maxTimestamp) maxTimestamp = timestamp;
     }
   }
-  if (pos !== end) malformed(count, 'surplus', end - pos);
-  return maxTimestamp;
+  walk.index = index;
+  walk.pos = pos;
+  walk.maxTimestamp = maxTimestamp;
+}
+
+/** Checks that a walk covered all `count` records and ended exactly at `end`; returns its max timestamp. */
+export function finishRecordWalk(walk: RecordWalk, end: number, count: number): number {
+  if (walk.index < count) malformed(walk.index, 'missing');
+  if (walk.pos !== end) malformed(count, 'surplus', end - walk.pos);
+  return walk.maxTimestamp;
 }

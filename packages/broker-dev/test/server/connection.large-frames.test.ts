@@ -158,6 +158,25 @@ describe('large frames', () => {
     },
   );
 
+  it('without a FrameMemory: reads between frames land in the assembly buffer, so frame bytes are not copied', async () => {
+    const { port, received } = await startServer(undefined);
+    const frames = framesOf(Array.from({ length: 12 }, () => 1_000_000));
+    const copy = vi.spyOn(Buffer.prototype, 'copy');
+    try {
+      expectAnswered(frames, await exchange(port, frames, [1_000_000, 100_000, 4_000_000]));
+      for (const r of received) expect(r.owned).toBe(false);
+      // Only the first frame's start arrives in the 64 KiB read buffer and is copied (the connection has
+      // no assembly buffer yet); every later frame is read where it is handled.
+      const copied = copy.mock.calls.reduce(
+        (sum, [, , sourceStart = 0, sourceEnd = 0]) => sum + (sourceEnd as number) - (sourceStart as number),
+        0,
+      );
+      expect(copied).toBeLessThanOrEqual(64 * 1024);
+    } finally {
+      copy.mockRestore();
+    }
+  });
+
   it('handles many large frames pipelined in one write', async () => {
     frameMemory = new FrameMemory();
     const { port } = await startServer(frameMemory);

@@ -224,6 +224,58 @@ describe('produce validation', () => {
     expect(verdict(buildBatch([{ key: 'a' }], { producerId: 3 }))).toBe(ErrorCode.INVALID_RECORD);
   });
 
+  describe('a batch of many pieces (checksummed as it is walked, 128 KiB at a time)', () => {
+    /** ~1 MB: 1,000 records of 1 KB, the last with a distinct timestamp. */
+    const large = () =>
+      buildBatch(
+        Array.from({ length: 1000 }, (_, i) => ({
+          key: `k${i}`,
+          value: 'v'.repeat(1000),
+          timestamp: i === 999 ? NOW + 7 : NOW,
+        })),
+      );
+    /** Where record 900's key length varint sits: far beyond the first piece. */
+    const lateRecordAt = (batch: Buffer) => batch.indexOf('k900') - 1;
+
+    test('is accepted and described when whole', () => {
+      const batch = large();
+      const described = validateProducedBatch(batch, DEFAULT_LOG_CONFIG, context);
+      expect(described).toMatchObject({ size: batch.length, recordCount: 1000, maxTimestamp: NOW + 7 });
+    });
+
+    test('a flipped byte anywhere is CORRUPT_MESSAGE, even where it also breaks a record', () => {
+      for (const at of [RECORD_BATCH_OVERHEAD + 1, 300_000, lateRecordAt(large()), large().length - 1]) {
+        const batch = large();
+        batch[at] ^= 0x40;
+        const before = Buffer.from(batch);
+        expect(verdict(batch), `byte ${at}`).toBe(ErrorCode.CORRUPT_MESSAGE);
+        expect(batch.equals(before), `byte ${at} left as it was`).toBe(true);
+      }
+      // A wrong record count (a header check, before any record is walked) with a bad CRC: the CRC decides.
+      const counted = large();
+      counted.writeInt32BE(5, BatchField.recordsCount);
+      expect(verdict(counted)).toBe(ErrorCode.CORRUPT_MESSAGE);
+    });
+
+    test('a broken record in a later piece, under a good CRC, is INVALID_RECORD', () => {
+      const batch = mutated(large(), (b) => {
+        b[lateRecordAt(b)] = 0x7f; // key length -64: not a length
+      });
+      expect(verdict(batch)).toBe(ErrorCode.INVALID_RECORD);
+      const lying = mutated(large(), (b) => b.writeBigInt64BE(BigInt(NOW), BatchField.maxTimestamp));
+      expect(validateProducedBatch(lying, DEFAULT_LOG_CONFIG, context).maxTimestamp).toBe(NOW + 7);
+      expect(crcIsValid(lying)).toBe(true);
+    });
+
+    test('a corrupt batch whose header lies about its max timestamp is refused unchanged', () => {
+      const batch = large();
+      batch.writeBigInt64BE(BigInt(NOW), BatchField.maxTimestamp);
+      const before = Buffer.from(batch);
+      expect(verdict(batch)).toBe(ErrorCode.CORRUPT_MESSAGE);
+      expect(batch.equals(before)).toBe(true);
+    });
+  });
+
   test('compacted topics require keys, also inside compressed batches', () => {
     const compacted = { cleanupPolicy: { delete: false, compact: true } };
     expect(verdict(buildBatch([{ key: 'a' }, { key: null }]), compacted)).toBe(ErrorCode.INVALID_RECORD);
