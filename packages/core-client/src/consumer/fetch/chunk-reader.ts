@@ -7,7 +7,7 @@
  * A batch that does not decode stops the reader with a BatchDecodeFailure (thrown again on every
  * call) until the consumer decides: fetch it again (a new reader) or `skipFailedBatch()`.
  */
-import { BatchField, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
+import { BatchField, crcCheckedOnArrival, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
 import {
   iterateRecordBatches,
   iterateRecords,
@@ -180,11 +180,21 @@ export class ChunkReader {
       if (batch.isControl) continue;
       if (batch.baseOffset + BigInt(batch.lastOffsetDelta) < fetchOffset) continue;
       this.leaderEpoch = batch.partitionLeaderEpoch;
-      this.records = iterateRecords(batch, this.decodeOptions());
+      this.records = iterateRecords(
+        batch,
+        this.options.verifyCrc !== false && crcCheckedOnArrival(batch.bytes)
+          ? this.checkedOnArrival()
+          : this.decodeOptions(),
+      );
     }
   }
 
   private decodeOptions() {
     return { maxDecompressedBytes: this.options.maxDecompressedBytes, verifyCrc: this.options.verifyCrc };
+  }
+
+  /** For a batch whose CRC the connection checked as the Fetch response arrived (FetchCrcScanner). */
+  private checkedOnArrival() {
+    return { maxDecompressedBytes: this.options.maxDecompressedBytes, verifyCrc: false };
   }
 }
