@@ -13,6 +13,7 @@ import {
   iterateRecords,
   type KafkaRecord,
   type RecordBatchView,
+  type RecordIterator,
   readControlRecord,
 } from '../protocol-records.js';
 import { BatchDecodeFailure } from './corrupt-batches.js';
@@ -49,7 +50,7 @@ export class ChunkReader {
   private batches: ReturnType<typeof iterateRecordBatches>;
   /** Where `batches` started in the chunk's bytes (it restarts after a skipped batch). */
   private batchesStart = 0;
-  private records: Iterator<KafkaRecord> | null = null;
+  private records: RecordIterator | null = null;
   /** The batch being read, from when it was framed; null while framing the next one. */
   private batch: RecordBatchView | null = null;
   /** Where the batch being read ends in the chunk's bytes. */
@@ -149,10 +150,10 @@ export class ChunkReader {
     const fetchOffset = this.chunk.fetchOffset;
     for (;;) {
       if (this.records !== null) {
-        const r = this.records.next();
-        if (!r.done) {
-          if (r.value.offset < fetchOffset) continue;
-          return r.value;
+        const record = this.records.nextRecord();
+        if (record !== null) {
+          if (record.offset < fetchOffset) continue;
+          return record;
         }
         this.records = null;
       }
