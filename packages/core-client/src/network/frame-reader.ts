@@ -89,7 +89,8 @@ export class FrameReader {
     if (this.intoFrame) {
       // The read went into the frame's own buffer, never past its end.
       this.intoFrame = false;
-      const filled = (this.filled += n);
+      this.filled += n;
+      const filled = this.filled;
       this.onProgress?.(frame!, filled);
       if (filled < frame!.length) return;
       this.frame = null;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ApiKey, decodeResponse, encodeResponse, type FetchResponse } from '../../src/index.js';
+import { ApiKey, decodeResponse, encodeResponse, ErrorCode, type FetchResponse } from '../../src/index.js';
 import {
   crcCheckedOnArrival,
   FetchCrcScanner,
@@ -68,7 +68,7 @@ function response(version: number): { body: FetchResponse; damaged: number } {
         },
         {
           partitionIndex: 2,
-          errorCode: 6,
+          errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER,
           highWatermark: -1n,
           abortedTransactions: null,
           records: null,
