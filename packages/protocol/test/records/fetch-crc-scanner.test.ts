@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ApiKey, decodeResponse, encodeResponse, ErrorCode, type FetchResponse } from '../../src/index.js';
+import { ApiKey, decodeResponse, ErrorCode, encodeResponse, type FetchResponse } from '../../src/index.js';
 import {
   crcCheckedOnArrival,
   FetchCrcScanner,
