@@ -68,6 +68,11 @@ export interface ConsumerBenchRow {
   startMs?: number;
   /** Client CPU over the timed window (can pass 100%: GC and I/O threads). */
   clientCpuPct?: number;
+  /**
+   * Client CPU per message over the timed window, in µs: steadier than msgs/s on a shared machine,
+   * where a client's rate also depends on how much of a core it was given.
+   */
+  cpuUsPerMsg?: number;
   /** Broker CPU over the timed window: near 100% means the broker, not the client, is the limit. */
   brokerCpuPct?: number;
   error?: string;
@@ -380,6 +385,7 @@ export async function runConsumerBench(options: ConsumerBenchOptions = {}): Prom
             mbPerSec: (result.count! * s.valueSize) / secs / 1e6,
             startMs: result.startMs,
             clientCpuPct: (result.cpuMs! / result.ms!) * 100,
+            cpuUsPerMsg: (result.cpuMs! * 1000) / result.count!,
             brokerCpuPct: ((result.brokerCpuSec ?? Number.NaN) / secs) * 100,
           });
         }
@@ -390,16 +396,19 @@ export async function runConsumerBench(options: ConsumerBenchOptions = {}): Prom
   }
   const summary = summarize(rows);
   const lines = [
-    `| scenario | client | msgs/s (median of ${runs}) | msgs/s range | MB/s | Samsa ÷ client (median of same-run ratios) | ratio range | start (connect+join) | client CPU | broker CPU |`,
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| scenario | client | msgs/s (median of ${runs}) | msgs/s range | MB/s | Samsa ÷ client (median of same-run ratios) | ratio range | client CPU µs/msg | client ÷ Samsa CPU per msg (median, range) | start (connect+join) | client CPU | broker CPU |`,
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of summary) {
     const ratio = r.ratio ? `${fmt(r.ratio.median, 2)}x (vs ${r.baseline})` : '-';
     const range = r.ratio ? `${fmt(r.ratio.min, 2)}–${fmt(r.ratio.max, 2)}x` : '-';
+    const cpuRatio = r.cpuRatio
+      ? `${fmt(r.cpuRatio.median, 2)}x (${fmt(r.cpuRatio.min, 2)}–${fmt(r.cpuRatio.max, 2)}x)`
+      : '-';
     lines.push(
       r.ok
-        ? `| ${r.scenario} | ${r.client} | ${fmt(r.msgsPerSec.median)} | ${fmt(r.msgsPerSec.min)}–${fmt(r.msgsPerSec.max)} | ${fmt(r.mbPerSec, 1)} | ${ratio} | ${range} | ${fmt(r.startMs)} ms | ${fmt(r.clientCpuPct)}% | ${fmt(r.brokerCpuPct)}% |`
-        : `| ${r.scenario} | ${r.client} | - | - | - | - | - | - | - | ${(r.error ?? '').split('\n')[0].slice(0, 80)} |`,
+        ? `| ${r.scenario} | ${r.client} | ${fmt(r.msgsPerSec.median)} | ${fmt(r.msgsPerSec.min)}–${fmt(r.msgsPerSec.max)} | ${fmt(r.mbPerSec, 1)} | ${ratio} | ${range} | ${fmt(r.cpuUsPerMsg, 2)} | ${cpuRatio} | ${fmt(r.startMs)} ms | ${fmt(r.clientCpuPct)}% | ${fmt(r.brokerCpuPct)}% |`
+        : `| ${r.scenario} | ${r.client} | - | - | - | - | - | - | - | - | - | ${(r.error ?? '').split('\n')[0].slice(0, 80)} |`,
     );
   }
   const table = lines.join('\n');
@@ -431,6 +440,10 @@ interface ConsumerSummary {
   baseline?: string;
   /** Samsa ÷ this client, computed within each repetition, then summarized. */
   ratio?: Spread;
+  /** Median client CPU per message, µs. */
+  cpuUsPerMsg: number;
+  /** This client's CPU per message ÷ Samsa's, within each repetition, then summarized. */
+  cpuRatio?: Spread;
   startMs: number;
   clientCpuPct: number;
   brokerCpuPct: number;
@@ -446,6 +459,7 @@ function summarize(rows: ConsumerBenchRow[]): ConsumerSummary[] {
         ok: false,
         msgsPerSec: spread([]),
         mbPerSec: Number.NaN,
+        cpuUsPerMsg: Number.NaN,
         startMs: Number.NaN,
         clientCpuPct: Number.NaN,
         brokerCpuPct: Number.NaN,
@@ -453,7 +467,9 @@ function summarize(rows: ConsumerBenchRow[]): ConsumerSummary[] {
       };
     }
     const baseline = baselineOf[client];
-    const ratios = baseline !== undefined && baseline !== client ? sameRunRatios(rows, ok, baseline) : [];
+    const compared = baseline !== undefined && baseline !== client;
+    const ratios = compared ? sameRunRatios(rows, ok, baseline) : [];
+    const cpuRatios = compared ? sameRunCpuRatios(rows, ok, baseline) : [];
     return {
       ...base,
       ok: true,
@@ -461,11 +477,25 @@ function summarize(rows: ConsumerBenchRow[]): ConsumerSummary[] {
       mbPerSec: median(ok.map((r) => r.mbPerSec!)),
       baseline: ratios.length > 0 ? baseline : undefined,
       ratio: ratios.length > 0 ? spread(ratios) : undefined,
+      cpuUsPerMsg: median(ok.map((r) => r.cpuUsPerMsg!)),
+      cpuRatio: cpuRatios.length > 0 ? spread(cpuRatios) : undefined,
       startMs: median(ok.map((r) => r.startMs!)),
       clientCpuPct: median(ok.map((r) => r.clientCpuPct!)),
       brokerCpuPct: median(ok.map((r) => r.brokerCpuPct ?? Number.NaN)),
     };
   });
+}
+
+/** For each of `runs`, its CPU per message over the `baseline` client's in the same scenario and repetition. */
+function sameRunCpuRatios(rows: ConsumerBenchRow[], runs: ConsumerBenchRow[], baseline: string): number[] {
+  const ratios: number[] = [];
+  for (const r of runs) {
+    const base = rows.find(
+      (x) => x.scenario === r.scenario && x.client === baseline && x.run === r.run && x.ok,
+    );
+    if (base?.cpuUsPerMsg && r.cpuUsPerMsg) ratios.push(r.cpuUsPerMsg / base.cpuUsPerMsg);
+  }
+  return ratios;
 }
 
 // ------------------------------------------------------------------ entry points

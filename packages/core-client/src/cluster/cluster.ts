@@ -54,6 +54,8 @@ export interface RequestOptions {
   /** Overrides `requestTimeoutMs` for this request (e.g. a long-poll Fetch adds its max wait). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** A Fetch whose record batch CRCs are checked as its answer arrives (see ConnectionRequestOptions). */
+  scanBatchCrcs?: boolean;
   /**
    * Highest version to use, where later versions change who may send the request (AddPartitionsToTxn
    * v4+ is the brokers' batched form; clients send v3 and below).

@@ -362,6 +362,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         requestTimeoutMs: this.cluster.config.requestTimeoutMs,
         autoOffsetReset: this.config.autoOffsetReset,
         fetchSessions: this.config.fetchSessions,
+        checkCrcs: this.config.checkCrcs,
         logger: this.logger,
         diagnostics: this.diagnostics,
       },

@@ -4,5 +4,6 @@ export {
   iterateRecords,
   type KafkaRecord,
   type RecordBatchView,
+  type RecordIterator,
   readControlRecord,
 } from '@samsa/protocol';

@@ -13,6 +13,7 @@ import {
   apiCodecs,
   decodeResponse,
   encodeRequest,
+  FetchCrcScanner,
   type RequestBodies,
   type ResponseBodies,
   SamsaError,
@@ -89,6 +90,11 @@ export interface VersionRange {
 export interface ConnectionRequestOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * A Fetch whose answer's record batch CRCs are checked as the frame arrives (FetchCrcScanner), so
+   * that the consumer need not check them again, from memory, when it delivers the records.
+   */
+  scanBatchCrcs?: boolean;
 }
 
 interface Pending extends RequestRecord {
@@ -104,6 +110,7 @@ interface Pending extends RequestRecord {
   onAbort: (() => void) | undefined;
   /** The samsa:request event, when the channel had subscribers as the request went out. */
   trace: RequestEvent | null;
+  scanBatchCrcs: boolean;
 }
 
 export type ConnectionState = 'new' | 'connecting' | 'ready' | 'closed';
@@ -139,11 +146,12 @@ export class Connection {
     // Large response frames are malloc'ed and freed one by one: from the first of them on, keep their
     // memory (see malloc-thresholds.ts). The environment is checked here, so a bad value fails at once.
     const tuneMalloc = config.tuneMalloc !== false && mallocTuningAllowed();
-    this.frames = new FrameReader(
-      config.maxResponseBytes,
-      this.onFrame,
-      tuneMalloc ? { bytes: MALLOC_TUNING_FRAME_BYTES, onFirst: raiseMallocThresholds } : undefined,
-    );
+    this.frames = new FrameReader(config.maxResponseBytes, this.onFrame, {
+      onProgress: this.onFrameProgress,
+      firstLargeFrame: tuneMalloc
+        ? { bytes: MALLOC_TUNING_FRAME_BYTES, onFirst: raiseMallocThresholds }
+        : undefined,
+    });
     this.stats =
       config.stats ??
       new RequestMetrics({ type: 'admin', clientId: config.clientId }).broker(-1, config.host, config.port);
@@ -537,6 +545,7 @@ export class Connection {
         signal,
         onAbort: undefined,
         trace: null,
+        scanBatchCrcs: options.scanBatchCrcs === true && apiKey === ApiKey.Fetch,
       };
       if (signal) {
         p.onAbort = () => {
@@ -636,7 +645,28 @@ export class Connection {
     );
   }
 
+  /** The large frame the scanner is following, and the scanner (null: nothing to scan in it). */
+  private scannedFrame: Buffer | null = null;
+  private scanner: FetchCrcScanner | null = null;
+
+  /** Part of a large frame arrived: the answer to the oldest request, as responses come in order. */
+  private readonly onFrameProgress = (frame: Buffer, filled: number): void => {
+    if (frame !== this.scannedFrame) {
+      this.scannedFrame = frame;
+      const p = this.pendingHead < this.pending.length ? this.pending[this.pendingHead] : undefined;
+      this.scanner = p?.scanBatchCrcs === true ? FetchCrcScanner.forVersion(p.version, frame) : null;
+    }
+    const scanner = this.scanner;
+    if (scanner === null) return;
+    scanner.advance(filled);
+    if (scanner.stopped) this.scanner = null;
+  };
+
   private readonly onFrame = (frame: Buffer): void => {
+    if (frame === this.scannedFrame) {
+      this.scannedFrame = null;
+      this.scanner = null;
+    }
     this.framesReceived++;
     if (this.pendingHead >= this.pending.length) {
       throw new ProtocolDecodeError(

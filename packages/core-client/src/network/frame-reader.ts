@@ -3,20 +3,20 @@
  * from the socket through net's `onread` option (`nextBuffer` gives the buffer each read goes into,
  * `onRead` is told how many bytes landed there) instead of 'data' events:
  *
- * - Every read goes into one reused 64 KiB scratch buffer, which stays mapped and cache-warm. With
+ * - Reads go into one reused 64 KiB scratch buffer, which stays mapped and cache-warm. With
  *   'data' events each read got a fresh 64 KiB buffer, and the chunks of a large frame were kept
  *   until Buffer.concat copied them together.
  * - A small frame is copied out of the scratch before it is handed on, so nothing handed on ever
  *   aliases the scratch.
  * - A large frame (a Fetch response) gets a buffer of its own, exactly its size, once its prefix is
- *   seen, and each read's bytes are copied into it right away. That copy is the only one, and it is
- *   cheaper than having the kernel read straight into the frame: on first-touched (fresh) memory,
- *   page faults taken inside the socket read cost more than the same faults taken by a copy in
- *   user space (measured on a Linux VM: 25-40% more CPU per byte received), and the bytes come out
- *   cold for the CRC check that reads them next. Frame buffers are never reused: record keys and
- *   values are views of them. So that malloc reuses their memory once they are freed instead of
- *   mapping fresh pages, the first frame of a size malloc would map (`firstLargeFrame`) raises its
- *   thresholds (malloc-thresholds.ts).
+ *   seen, and the socket reads the rest of it straight into that buffer: no copy in user space.
+ *   (Copying out of the scratch was cheaper while frame memory was fresh, because page faults taken
+ *   inside the socket read cost more than the same faults taken by a copy; since malloc keeps the
+ *   memory of freed frames (malloc-thresholds.ts) they are rare, and the copy is pure cost.)
+ *   Frame buffers are never reused: record keys and values are views of them. `firstLargeFrame`
+ *   raises malloc's thresholds before the first frame of a size it would map.
+ * - `onProgress`, when given, sees a large frame after each read into it (the Fetch response CRC
+ *   scan checks batches while their bytes are still in the CPU cache).
  *
  * Frames larger than `maxFrameBytes` are rejected (FrameSizeError) before any of their bytes are
  * buffered, the way a broker applies `socket.request.max.bytes`.
@@ -28,6 +28,13 @@ const SCRATCH_BYTES = 64 * 1024;
 /** Frames up to this size are assembled in the scratch and copied out; larger ones get their own buffer. */
 const SMALL_FRAME_BYTES = 16 * 1024;
 
+export interface FrameReaderHooks {
+  /** A large frame (without its size prefix) has its first `filled` bytes; called after every read into it. */
+  onProgress?: (frame: Buffer, filled: number) => void;
+  /** Called once, before the buffer of the first frame of at least `bytes` is allocated. */
+  firstLargeFrame?: { bytes: number; onFirst: () => void };
+}
+
 export class FrameReader {
   private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   /** Unconsumed bytes of the scratch: [start, end). */
@@ -36,13 +43,20 @@ export class FrameReader {
   /** The large frame being assembled, and how much of it has arrived. */
   private frame: Buffer | null = null;
   private filled = 0;
+  /** The last buffer nextBuffer() returned was the rest of `frame`. */
+  private intoFrame = false;
+
+  private readonly onProgress: ((frame: Buffer, filled: number) => void) | undefined;
+  private firstLargeFrame: { bytes: number; onFirst: () => void } | undefined;
 
   constructor(
     private readonly maxFrameBytes: number,
     private readonly onFrame: (frame: Buffer) => void,
-    /** Called once, before the buffer of the first frame of at least `bytes` is allocated. */
-    private firstLargeFrame?: { bytes: number; onFirst: () => void },
-  ) {}
+    hooks: FrameReaderHooks = {},
+  ) {
+    this.onProgress = hooks.onProgress;
+    this.firstLargeFrame = hooks.firstLargeFrame;
+  }
 
   /** Bytes buffered towards an incomplete frame. */
   get buffered(): number {
@@ -68,6 +82,11 @@ export class FrameReader {
 
   /** Where the next socket read goes: never empty. */
   nextBuffer(): Buffer {
+    if (this.frame !== null) {
+      this.intoFrame = true;
+      return this.frame.subarray(this.filled);
+    }
+    this.intoFrame = false;
     // While a large frame is filled, the scratch holds nothing else (start = end = 0).
     if (this.end === 0) return this.scratch;
     if (this.end === this.scratch.length) this.compact();
@@ -80,20 +99,19 @@ export class FrameReader {
    */
   onRead(n: number): void {
     const frame = this.frame;
-    if (frame !== null) {
-      // The read went to the start of the scratch; it may run into the frames that follow.
-      const take = Math.min(n, frame.length - this.filled);
-      this.scratch.copy(frame, this.filled, 0, take);
-      this.filled += take;
-      if (this.filled < frame.length) return;
+    if (this.intoFrame) {
+      // The read went into the frame's own buffer, never past its end.
+      this.intoFrame = false;
+      this.filled += n;
+      const filled = this.filled;
+      this.onProgress?.(frame!, filled);
+      if (filled < frame!.length) return;
       this.frame = null;
       this.filled = 0;
-      this.start = take;
-      this.end = n;
-      this.onFrame(frame);
-    } else {
-      this.end += n;
+      this.onFrame(frame!);
+      return;
     }
+    this.end += n;
     this.drain();
   }
 
@@ -123,6 +141,7 @@ export class FrameReader {
         this.end = 0;
         this.frame = out;
         this.filled = available;
+        this.onProgress?.(out, available);
         return;
       }
       // A small frame still arriving: make sure all of it fits behind its start.

@@ -44,13 +44,55 @@ describe('FrameReader', () => {
   it('calls firstLargeFrame once, before the first frame of at least its size, and not for smaller ones', () => {
     const events: string[] = [];
     const reader = new FrameReader(10 << 20, (f) => events.push(`frame ${f.length}`), {
-      bytes: 100_000,
-      onFirst: () => events.push('first large'),
+      firstLargeFrame: { bytes: 100_000, onFirst: () => events.push('first large') },
     });
     feed(reader, framed([randomBytes(99_999), randomBytes(20_000)]), () => 65_536);
     expect(events).toEqual(['frame 99999', 'frame 20000']);
     feed(reader, framed([randomBytes(100_000), randomBytes(300_000)]), () => 65_536);
     expect(events).toEqual(['frame 99999', 'frame 20000', 'first large', 'frame 100000', 'frame 300000']);
+  });
+
+  it('reads the rest of a large frame straight into its own buffer, never past its end', () => {
+    const payloads = [randomBytes(200_000), randomBytes(10), randomBytes(50_000)];
+    const got: Buffer[] = [];
+    const targets: Buffer[] = [];
+    const reader = new FrameReader(1 << 20, (f) => got.push(f));
+    const stream = framed(payloads);
+    let pos = 0;
+    while (pos < stream.length) {
+      const target = reader.nextBuffer();
+      targets.push(target);
+      const n = Math.min(target.length, 30_000, stream.length - pos);
+      stream.copy(target, 0, pos, pos + n);
+      pos += n;
+      reader.onRead(n);
+    }
+    expect(got.map((g) => g.length)).toEqual([200_000, 10, 50_000]);
+    for (let i = 0; i < payloads.length; i++) expect(got[i].equals(payloads[i])).toBe(true);
+    // After the first read, reads of the 200 kB frame went into its memory: its remaining bytes exactly.
+    expect(targets[1].buffer).toBe(got[0].buffer);
+    expect(targets[1].length).toBe(200_000 - (30_000 - 4));
+    const intoFirst = targets.filter((t) => t.buffer === got[0].buffer);
+    expect(intoFirst.at(-1)!.byteOffset + intoFirst.at(-1)!.length).toBe(got[0].byteOffset + 200_000);
+  });
+
+  it('tells onProgress how much of a large frame arrived after every read into it', () => {
+    const payload = randomBytes(100_000);
+    const progress: number[] = [];
+    let frameSeen: Buffer | null = null;
+    const got: Buffer[] = [];
+    const reader = new FrameReader(1 << 20, (f) => got.push(f), {
+      onProgress: (frame, filled) => {
+        frameSeen = frame;
+        // What arrived is already in place.
+        expect(frame.subarray(0, filled).equals(payload.subarray(0, filled))).toBe(true);
+        progress.push(filled);
+      },
+    });
+    feed(reader, framed([randomBytes(100), payload, randomBytes(20)]), () => 40_000);
+    expect(got[1]).toBe(frameSeen);
+    // The first read brought 4 + 100 + 4 bytes of framing and the small frame before it.
+    expect(progress).toEqual([40_000 - 108, 80_000 - 108, 100_000]);
   });
 
   it('never hands on a frame that shares memory with the next read', () => {

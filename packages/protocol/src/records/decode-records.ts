@@ -6,9 +6,14 @@ import { type RecordBase, readRecord } from './record-reader.js';
 import type { KafkaRecord } from './record-types.js';
 import { type DecodeRecordsOptions, recordsSection } from './records-section.js';
 
+/** Offsets up to here are exact as doubles, with room for any offset delta (an int32). */
+const SAFE_BASE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER) - 2n ** 31n;
+
 function recordBase(batch: RecordBatchView): RecordBase {
+  const { baseOffset } = batch;
   return {
-    baseOffset: batch.baseOffset,
+    baseOffset,
+    baseOffsetNumber: baseOffset >= 0n && baseOffset <= SAFE_BASE_OFFSET ? Number(baseOffset) : -1,
     baseTimestamp: batch.baseTimestamp,
     logAppendTime: batch.timestampType === TimestampType.LogAppendTime ? batch.maxTimestamp : undefined,
   };
@@ -69,14 +74,20 @@ export class RecordIterator implements IterableIterator<KafkaRecord> {
   }
 
   next(): IteratorResult<KafkaRecord> {
+    const record = this.nextRecord();
+    return record === null ? { done: true, value: undefined } : { done: false, value: record };
+  }
+
+  /** The next record, or null after the last: `next()` without an iterator result per record. */
+  nextRecord(): KafkaRecord | null {
     const cursor = this.cursor;
     if (this.index === this.count) {
       if (cursor.pos !== cursor.end) throw trailingBytes(this.count, cursor);
-      return { done: true, value: undefined };
+      return null;
     }
     if (cursor.pos >= cursor.end) throw tooFewRecords(this.count, this.index, cursor.pos);
     this.index++;
-    return { done: false, value: readRecord(cursor, this.base) };
+    return readRecord(cursor, this.base);
   }
 
   [Symbol.iterator](): RecordIterator {

@@ -48,6 +48,7 @@ export {
 } from './control-records.js';
 export { crc32c, crc32cImplementation } from './crc32c.js';
 export { decodeRecords, iterateRecords, RecordIterator } from './decode-records.js';
+export { crcCheckedOnArrival, FetchCrcScanner } from './fetch-crc-scanner.js';
 export { iterateRecordBatches, RecordBatchIterator } from './iterate-record-batches.js';
 export { RecordBatchBuilder, type RecordBatchBuilderOptions } from './record-batch-builder.js';
 export { type RecordBatchView, recordBatchView } from './record-batch-view.js';

@@ -11,6 +11,8 @@ import type { KafkaRecord, RecordHeader } from './record-types.js';
 /** What a record's offset and timestamp are relative to. */
 export interface RecordBase {
   baseOffset: bigint;
+  /** `baseOffset` as a number when every offset of the batch is exact as one, else -1. */
+  baseOffsetNumber: number;
   baseTimestamp: number;
   /** Set for LogAppendTime batches, whose records all carry the batch's MaxTimestamp. */
   logAppendTime: number | undefined;
@@ -75,7 +77,11 @@ export function readRecord(cursor: RecordCursor, base: RecordBase): KafkaRecord 
   }
   leaveRecord(cursor, sectionEnd);
   return {
-    offset: base.baseOffset + BigInt(offsetDelta),
+    // One bigint made from a number, where the sum of two would make two.
+    offset:
+      base.baseOffsetNumber >= 0 && offsetDelta >= 0
+        ? BigInt(base.baseOffsetNumber + offsetDelta)
+        : base.baseOffset + BigInt(offsetDelta),
     timestamp: base.logAppendTime ?? base.baseTimestamp + timestampDelta,
     key,
     value,

@@ -7,12 +7,13 @@
  * A batch that does not decode stops the reader with a BatchDecodeFailure (thrown again on every
  * call) until the consumer decides: fetch it again (a new reader) or `skipFailedBatch()`.
  */
-import { BatchField, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
+import { BatchField, crcCheckedOnArrival, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
 import {
   iterateRecordBatches,
   iterateRecords,
   type KafkaRecord,
   type RecordBatchView,
+  type RecordIterator,
   readControlRecord,
 } from '../protocol-records.js';
 import { BatchDecodeFailure } from './corrupt-batches.js';
@@ -49,7 +50,7 @@ export class ChunkReader {
   private batches: ReturnType<typeof iterateRecordBatches>;
   /** Where `batches` started in the chunk's bytes (it restarts after a skipped batch). */
   private batchesStart = 0;
-  private records: Iterator<KafkaRecord> | null = null;
+  private records: RecordIterator | null = null;
   /** The batch being read, from when it was framed; null while framing the next one. */
   private batch: RecordBatchView | null = null;
   /** Where the batch being read ends in the chunk's bytes. */
@@ -149,10 +150,10 @@ export class ChunkReader {
     const fetchOffset = this.chunk.fetchOffset;
     for (;;) {
       if (this.records !== null) {
-        const r = this.records.next();
-        if (!r.done) {
-          if (r.value.offset < fetchOffset) continue;
-          return r.value;
+        const record = this.records.nextRecord();
+        if (record !== null) {
+          if (record.offset < fetchOffset) continue;
+          return record;
         }
         this.records = null;
       }
@@ -180,11 +181,21 @@ export class ChunkReader {
       if (batch.isControl) continue;
       if (batch.baseOffset + BigInt(batch.lastOffsetDelta) < fetchOffset) continue;
       this.leaderEpoch = batch.partitionLeaderEpoch;
-      this.records = iterateRecords(batch, this.decodeOptions());
+      this.records = iterateRecords(
+        batch,
+        this.options.verifyCrc !== false && crcCheckedOnArrival(batch.bytes)
+          ? this.checkedOnArrival()
+          : this.decodeOptions(),
+      );
     }
   }
 
   private decodeOptions() {
     return { maxDecompressedBytes: this.options.maxDecompressedBytes, verifyCrc: this.options.verifyCrc };
+  }
+
+  /** For a batch whose CRC the connection checked as the Fetch response arrived (FetchCrcScanner). */
+  private checkedOnArrival() {
+    return { maxDecompressedBytes: this.options.maxDecompressedBytes, verifyCrc: false };
   }
 }

@@ -42,6 +42,8 @@ export interface FetcherConfig {
   autoOffsetReset: AutoOffsetReset;
   /** Incremental fetch sessions (KIP-227) with brokers that offer them. */
   fetchSessions: boolean;
+  /** Record batch CRCs are checked (`checkCrcs`): then as each response arrives, while it is in the CPU cache. */
+  checkCrcs?: boolean;
   logger: Logger;
   /** Events and metrics of the consumer (left out in tests). */
   diagnostics?: ConsumerDiagnostics;
@@ -445,6 +447,7 @@ export class Fetcher {
         purpose: 'fetch',
         timeoutMs: config.requestTimeoutMs + maxWaitMs,
         signal,
+        scanBatchCrcs: config.checkCrcs !== false,
       });
     } catch (err) {
       if (trace !== null) settled(channels.fetch, trace.event, err);

@@ -214,8 +214,12 @@ describe('CorruptBatches', () => {
   });
 });
 
-describe('a consumer fetching a batch that does not decode', () => {
-  const topic = 'corrupt-batches';
+// Padded, the three batches make a Fetch response above the connection's small-frame size, whose
+// batch CRCs are checked as it arrives (FetchCrcScanner) rather than on delivery.
+describe.each([
+  { responses: 'small responses', topic: 'corrupt-batches', padding: '' },
+  { responses: 'large responses', topic: 'corrupt-batches-large', padding: `|${'x'.repeat(8000)}` },
+])('a consumer fetching a batch that does not decode ($responses)', ({ topic, padding }) => {
   let broker: RunningBroker;
 
   beforeAll(async () => {
@@ -225,13 +229,14 @@ describe('a consumer fetching a batch that does not decode', () => {
       brokers: broker.bootstrap,
       logLevel: LogLevel.NOTHING,
     });
-    const producer = kafka.producer({ lingerMs: 0 });
+    // Room for three padded records per batch.
+    const producer = kafka.producer({ lingerMs: 0, batchSize: 64 * 1024 });
     await producer.connect();
     // Three batches: offsets 0-2, 3-5 (the one the tests damage), 6-8.
     for (let b = 0; b < 3; b++) {
       await producer.send({
         topic,
-        messages: [0, 1, 2].map((i) => ({ value: `v${b * 3 + i}`, partition: 0 })),
+        messages: [0, 1, 2].map((i) => ({ value: `v${b * 3 + i}${padding}`, partition: 0 })),
       });
     }
     await producer.disconnect();
@@ -272,7 +277,7 @@ describe('a consumer fetching a batch that does not decode', () => {
       logCreator: () => (entry) => logs.push(entry),
     });
     const consumer: Consumer = kafka.consumer({
-      groupId: 'corrupt-batches',
+      groupId: topic,
       autoOffsetReset: 'earliest',
       retryBackoffMs: 10,
       ...(options.skipCorruptBatches !== undefined && { skipCorruptBatches: options.skipCorruptBatches }),
@@ -287,7 +292,7 @@ describe('a consumer fetching a batch that does not decode', () => {
     });
     const until = options.until ?? ((v: string[]) => v.includes('v8'));
     const seen = (value: string) => {
-      values.push(value);
+      values.push(value.split('|')[0]!);
       if (until(values)) onDone({ crash: null });
     };
     consumer.assign([{ topic, partitions: [0] }]);
@@ -317,7 +322,7 @@ describe('a consumer fetching a batch that does not decode', () => {
       lastOffset: '5',
       reason: 'CRC_MISMATCH',
     });
-    expect(crash?.message).toMatch(/offset 3\.\.5 of corrupt-batches\[0\] does not decode/);
+    expect(crash?.message).toContain(`offset 3..5 of ${topic}[0] does not decode`);
     expect(values).toEqual(['v0', 'v1', 'v2']);
     const refetches = logs.filter((e) => /does not decode; fetching it again/.test(e.log.message));
     expect(refetches.map((e) => e.log.attempt)).toEqual(
