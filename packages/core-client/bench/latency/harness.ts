@@ -39,22 +39,27 @@ function workerArgs(script: string): string[] {
   return [...extra, '--import', 'tsx', script];
 }
 
-/** A Node producer worker (latency/producer-worker.ts) for one of clients.ts's clients. */
-export function nodeProducer(client: string, job: Record<string, unknown>): Command {
+/** A Node worker script run as `workerArgs` says, with its job in LATENCY_JOB. */
+export function nodeWorker(
+  script: string,
+  job: Record<string, unknown>,
+  env: Record<string, string> = {},
+): Command {
   return {
     command: process.execPath,
-    args: workerArgs(`${here}producer-worker.ts`),
-    env: { LATENCY_JOB: JSON.stringify({ client, ...job }), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    args: workerArgs(script),
+    env: { LATENCY_JOB: JSON.stringify(job), KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
   };
+}
+
+/** A Node producer worker (latency/producer-worker.ts) for one of clients.ts's clients. */
+export function nodeProducer(client: string, job: Record<string, unknown>): Command {
+  return nodeWorker(`${here}producer-worker.ts`, { client, ...job });
 }
 
 /** A Node consumer worker (latency/consumer-worker.ts) for one of clients.ts's clients. */
 export function nodeConsumer(client: string, job: Record<string, unknown>): Command {
-  return {
-    command: process.execPath,
-    args: workerArgs(`${here}consumer-worker.ts`),
-    env: { LATENCY_JOB: JSON.stringify({ client, ...job }), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-  };
+  return nodeWorker(`${here}consumer-worker.ts`, { client, ...job });
 }
 
 /** The Python (librdkafka) producer or consumer (latency/librdkafka.py). */
