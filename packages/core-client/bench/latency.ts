@@ -19,7 +19,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { startBrokerProcess } from './broker-process.js';
-import { nodeClients } from './latency/clients.js';
+import { nodeClients, OPEN_LOOP_ALONE } from './latency/clients.js';
 import {
   type CaseResult,
   LatencyHarness,
@@ -61,6 +61,12 @@ async function main() {
       };
       console.error(`${rate.toLocaleString('en-US')}/s ${client} (run ${run + 1})...`);
       const python = client === LIBRDKAFKA;
+      const consumer =
+        client === OPEN_LOOP_ALONE
+          ? null
+          : python
+            ? pythonWorker('consumer', job)
+            : nodeConsumer(client, job);
       const result = await harness.runCase({
         client,
         rate,
@@ -68,7 +74,7 @@ async function main() {
         topic,
         warmupMs: settings.warmupMs,
         durationMs: settings.durationMs,
-        consumer: python ? pythonWorker('consumer', job) : nodeConsumer(client, job),
+        consumer,
         producer: python ? pythonWorker('producer', job) : nodeProducer(client, job),
       });
       results.push(result);

@@ -122,7 +122,22 @@ const platformatic: LatencyNodeClient = {
   },
 };
 
+/**
+ * No Kafka at all: send() resolves at once. Its row is the open loop's own send lag, how late Node's
+ * timers fire on this machine at this rate and load: a floor no Node client can beat.
+ */
+export const OPEN_LOOP_ALONE = 'open loop alone (no client)';
+const openLoopAlone: LatencyNodeClient = {
+  async producer() {
+    return { send: () => Promise.resolve(), close: async () => {} };
+  },
+  async consumer() {
+    throw new Error(`${OPEN_LOOP_ALONE} has no consumer`);
+  },
+};
+
 export const nodeClients: Record<string, LatencyNodeClient> = {
+  [OPEN_LOOP_ALONE]: openLoopAlone,
   'samsa lingerMs=0': { producer: samsaProducer(0), consumer: samsaConsumer },
   'samsa lingerMs=5': { producer: samsaProducer(5), consumer: samsaConsumer },
   kafkajs,

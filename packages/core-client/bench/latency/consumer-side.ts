@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { cpuWaitMs, type LatencySummary, RecordKind, readStamp, Samples, wallNow } from './record.js';
 
 /** How long the consumer waits for missing records after the producer finished. */
-const DRAIN_MS = 15_000;
+const DRAIN_MS = 10_000;
 
 export interface ConsumerResult {
   ok: boolean;

@@ -155,7 +155,8 @@ export interface CaseSpec {
   topic: string;
   warmupMs: number;
   durationMs: number;
-  consumer: Command;
+  /** null: the producer's open loop alone (its send lag is the row's latency). */
+  consumer: Command | null;
   producer: Command;
 }
 
@@ -202,10 +203,10 @@ export class LatencyHarness {
   /** Runs one case; never throws (a failure is a row with `ok: false`). */
   async runCase(spec: CaseSpec): Promise<CaseResult> {
     const base = { client: spec.client, rate: spec.rate, run: spec.run };
-    const consumer = new Worker(spec.consumer);
+    const consumer = spec.consumer ? new Worker(spec.consumer) : null;
     let producer: Worker | undefined;
     try {
-      await this.probeUntilReady(spec.topic, consumer);
+      if (consumer) await this.probeUntilReady(spec.topic, consumer);
       const cpu0 = cpuSeconds(this.brokerPid);
       const t0 = performance.now();
       producer = new Worker(spec.producer);
@@ -216,6 +217,15 @@ export class LatencyHarness {
       const brokerCpuPct = ((cpuSeconds(this.brokerPid) - cpu0) / ((performance.now() - t0) / 1000)) * 100;
       if (!produced.ok)
         return { ...base, ok: false, producer: produced, error: `producer: ${produced.error}` };
+      if (!consumer) {
+        const own = {
+          ok: true,
+          fromScheduled: produced.sendLag,
+          received: produced.sent,
+          expected: produced.sent,
+        };
+        return { ...base, ok: true, producer: produced, consumer: own, brokerCpuPct, load1: loadavg()[0] };
+      }
       consumer.child.stdin!.write(`END ${produced.sent}\n`);
       const consumed = JSON.parse(await consumer.line('LATENCY_RESULT ', 60_000)) as ConsumerResult;
       if (!consumed.ok)
@@ -224,7 +234,7 @@ export class LatencyHarness {
     } catch (err) {
       return { ...base, ok: false, error: (err as Error).message };
     } finally {
-      await Promise.all([consumer.stop(), producer?.stop()]);
+      await Promise.all([consumer?.stop(), producer?.stop()]);
     }
   }
 

@@ -21,8 +21,8 @@ RECORD_BYTES = 1024
 HEAD = struct.Struct('<ddIB')
 PROBE, WARMUP, MEASURED = 0, 1, 2
 GIVE_UP_FACTOR = 1.5
-ACK_WAIT_S = 30
-DRAIN_S = 15
+ACK_WAIT_S = 10
+DRAIN_S = 10
 
 
 def wall_ms():

@@ -54,7 +54,7 @@ export interface ProducerResult {
 /** A producer that falls this much behind its schedule (× the planned time) stops sending. */
 const GIVE_UP_FACTOR = 1.5;
 /** How long to wait for the last acknowledgements. */
-const ACK_WAIT_MS = 30_000;
+const ACK_WAIT_MS = 10_000;
 
 /** Runs the open loop with `send` (one record per call); resolves once every send settled or ACK_WAIT_MS. */
 export async function runOpenLoop(

@@ -41,6 +41,25 @@ export function cpuWaitMs(): number {
 /** Wall-clock milliseconds with sub-millisecond precision. */
 export const wallNow = (): number => performance.timeOrigin + performance.now();
 
+/**
+ * Record values are cut from 1 MiB slabs: a fresh buffer per record (a producer may hold it until it is
+ * written) without Node's 8 KiB pool allocating a slab every 8 records, which at 100,000 records/s cost
+ * the open loop itself more CPU than some clients.
+ */
+const SLAB_BYTES = 1 << 20;
+let slab = Buffer.alloc(0);
+let slabUsed = 0;
+
+function freshBuffer(length: number): Buffer {
+  if (slabUsed + length > slab.length) {
+    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, length));
+    slabUsed = 0;
+  }
+  const value = slab.subarray(slabUsed, slabUsed + length);
+  slabUsed += length;
+  return value;
+}
+
 /** A fresh record value (the producer may hold it until it is written). */
 export function stampRecord(
   template: Buffer,
@@ -49,7 +68,7 @@ export function stampRecord(
   sequence: number,
   kind: RecordKind,
 ): Buffer {
-  const value = Buffer.allocUnsafe(template.length);
+  const value = freshBuffer(template.length);
   template.copy(value);
   value.writeDoubleLE(scheduledAt, SCHEDULED_AT);
   value.writeDoubleLE(calledAt, CALLED_AT);
