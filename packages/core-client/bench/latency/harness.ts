@@ -87,6 +87,7 @@ class Worker {
   private readonly lines: string[] = [];
   private waiters: (() => void)[] = [];
   private stderr = '';
+  private stderrHead = '';
   exited = false;
 
   constructor(cmd: Command) {
@@ -106,7 +107,9 @@ class Worker {
       this.notify();
     });
     this.child.stderr!.on('data', (chunk) => {
-      this.stderr = (this.stderr + chunk).slice(-2000);
+      // The start says what went wrong, the end where: keep both.
+      if (this.stderrHead.length < 600) this.stderrHead = (this.stderrHead + chunk).slice(0, 600);
+      this.stderr = (this.stderr + chunk).slice(-1500);
     });
     this.child.on('exit', () => {
       this.exited = true;
@@ -126,7 +129,8 @@ class Worker {
     for (;;) {
       const found = this.lines.find((l) => l.startsWith(prefix));
       if (found !== undefined) return found.slice(prefix.length);
-      if (this.exited) throw new Error(`exited without ${prefix.trim()}: ${this.stderr.slice(-500)}`);
+      if (this.exited)
+        throw new Error(`exited without ${prefix.trim()}: ${this.stderrHead} ... ${this.stderr.slice(-500)}`);
       const left = deadline - Date.now();
       if (left <= 0)
         throw new Error(`no ${prefix.trim()} within ${timeoutMs} ms: ${this.stderr.slice(-500)}`);
