@@ -8,7 +8,7 @@ export interface OffsetCommits {
    * The partition's records up to and including `lastOffset` finished. Returns at once: the commit goes
    * out in the background (see `flush`), so the next records never wait for a commit round trip.
    */
-  commit(source: DeliverySource, lastOffset: string): void;
+  commit(source: Pick<DeliverySource, 'topic' | 'partition'>, lastOffset: string): void;
   /** Resolves once every commit asked for so far went out and was answered (or failed and was logged). */
   flush(): Promise<void>;
 }
@@ -40,7 +40,7 @@ export class OffsetCommitter implements OffsetCommits {
     private readonly logger: LoggerService,
   ) {}
 
-  commit({ topic, partition }: DeliverySource, lastOffset: string): void {
+  commit({ topic, partition }: Pick<DeliverySource, 'topic' | 'partition'>, lastOffset: string): void {
     const key = `${topic}\u0000${partition}`;
     let state = this.partitions.get(key);
     if (!state) {
