@@ -85,6 +85,10 @@ export class Producer<K = Bytes, V = Bytes> {
   /** Calls waiting to append behind one that waits for buffer memory (null when none waits). */
   private blocked: (() => void)[] | null = null;
   private blocking = false;
+  /** The next call of `blocked` to resume. */
+  private blockedHead = 0;
+  /** resumeBlocked() is working through `blocked`. */
+  private resuming = false;
   /** Calls with messages still to append (waiting for topic metadata or buffer memory). */
   private appending = 0;
   private appendingDone: (() => void)[] = [];
@@ -488,13 +492,29 @@ export class Producer<K = Bytes, V = Bytes> {
 
   private resumeBlocked(): void {
     this.blocking = false;
-    while (this.blocked !== null && !this.blocking) {
-      const next = this.blocked.shift();
-      if (next === undefined) {
-        this.blocked = null;
-        break;
+    // A call resumed below ends by resuming the queue again: the loop already running goes on with
+    // the next one, so thousands of queued sends do not nest thousands of stack frames.
+    if (this.resuming) return;
+    this.resuming = true;
+    try {
+      while (this.blocked !== null && !this.blocking) {
+        const next = this.blocked[this.blockedHead];
+        if (next === undefined) {
+          this.blocked = null;
+          this.blockedHead = 0;
+          break;
+        }
+        // Taken from the front by index (shift() would copy the rest each time); the taken slots
+        // are dropped once they are half of the queue.
+        this.blocked[this.blockedHead++] = undefined as never;
+        if (this.blockedHead >= 1024 && this.blockedHead * 2 >= this.blocked.length) {
+          this.blocked = this.blocked.slice(this.blockedHead);
+          this.blockedHead = 0;
+        }
+        next();
       }
-      next();
+    } finally {
+      this.resuming = false;
     }
   }
 

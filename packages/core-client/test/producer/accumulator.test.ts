@@ -113,6 +113,27 @@ describe('buffer memory', () => {
     clearInterval(timer);
     expect(values(fake, 't', 1)).toEqual(['p1-a', 'p1-b', 'p1-c']);
   });
+  it('resumes tens of thousands of sends queued behind one blocked on buffer memory, in order', async () => {
+    // An open-loop producer that falls behind queues one send per record; resuming them used to
+    // nest a few stack frames per queued send until the stack overflowed.
+    const { producer, fake } = await setup(
+      { t: 1 },
+      { batchSize: 16 * 1024, bufferMemory: 1024 * 1024, lingerMs: 0, maxBlockMs: 30_000 },
+    );
+    fake.holdProduce = true;
+    const big = 'x'.repeat(15_000);
+    const first = producer.send({ topic: 't', messages: Array.from({ length: 80 }, () => ({ value: big })) });
+    const queued = Array.from({ length: 50_000 }, (_, i) =>
+      producer.send({ topic: 't', messages: [{ value: String(i) }] }),
+    );
+    await sleep(20);
+    fake.holdProduce = false;
+    fake.releaseHeld();
+    await first;
+    await Promise.all(queued);
+    const small = values(fake, 't', 0).filter((v) => v !== big);
+    expect(small).toEqual(Array.from({ length: 50_000 }, (_, i) => String(i)));
+  });
 });
 
 describe('batching under load', () => {

@@ -9,7 +9,7 @@ import { KeyedDispatch } from './dispatch/keyed-dispatch.js';
 import { OrderedDispatch } from './dispatch/ordered-dispatch.js';
 import { FailureHandler, PublishedDeadLetters } from './failure-handler.js';
 import { HandlerRunner } from './handler-runner.js';
-import { OffsetCommitter } from './offset-committer.js';
+import { type OffsetCommits, OffsetCommitter } from './offset-committer.js';
 import { RecordProcessor } from './record-processor.js';
 import { ShutdownGate } from './shutdown-gate.js';
 import type { SubscriptionSpec } from './subscription-spec.js';
@@ -52,6 +52,7 @@ export class SubscriptionContainer {
 
   private readonly gate = new ShutdownGate();
   private readonly strategy: DispatchStrategy;
+  private readonly offsets: OffsetCommits;
   private activeBatches = 0;
   private readonly warnedTopics = new Set<string>();
   private idleWaiters: (() => void)[] = [];
@@ -72,7 +73,9 @@ export class SubscriptionContainer {
       .filter((t): t is RegExp => t instanceof RegExp)
       .map((t) => new RegExp(t.source, t.flags.replace(/[gy]/g, '')));
     this.subscribes = (topic) => names.has(topic) || patterns.some((pattern) => pattern.test(topic));
-    this.strategy = chooseStrategy(this.dispatchServices());
+    const services = this.dispatchServices();
+    this.offsets = services.offsets;
+    this.strategy = chooseStrategy(services);
   }
 
   /**
@@ -224,6 +227,8 @@ export class SubscriptionContainer {
       this.gate.abort();
       await this.whenIdle();
     }
+    // Commits go out in the background (offset-committer.ts): what finished is committed before leaving.
+    await this.offsets.flush();
     try {
       await consumer.disconnect();
     } finally {

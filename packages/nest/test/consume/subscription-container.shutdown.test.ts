@@ -27,8 +27,9 @@ class Database implements OnModuleDestroy {
 @Module({ providers: [Database], exports: [Database] })
 class DatabaseModule {}
 
-async function shutdownMidLoad(options: SubscribeOptions, total: number) {
+async function shutdownMidLoad(options: SubscribeOptions, total: number, commitDelayMs = 0) {
   const kafka = new MemoryKafka(3);
+  kafka.commitDelayMs = commitDelayMs;
   const processed: string[] = [];
   let usedClosedDatabase = false;
   const makeHandler = () => {
@@ -85,6 +86,10 @@ describe('graceful shutdown', () => {
 
   it('mid-load, per-key concurrency: the committed offsets still cover exactly what ran', async () => {
     await shutdownMidLoad({ concurrency: { partitions: 3, keysPerPartition: 8 } }, 900);
+  });
+
+  it('mid-load with slow commits (they go out in the background): shutdown waits for them', async () => {
+    await shutdownMidLoad({ concurrency: 3 }, 600, 30);
   });
 
   it('gives up on a handler that outlives shutdownTimeoutMs and leaves its record uncommitted', async () => {

@@ -47,6 +47,9 @@ export class MemoryKafka implements KafkaLike {
   private roundRobin = 0;
   readonly consumers: MemoryConsumer[] = [];
 
+  /** How long an offset commit takes to be answered (a broker round trip); 0 answers at once. */
+  commitDelayMs = 0;
+
   constructor(readonly defaultPartitions = 3) {}
 
   createTopic(topic: string, partitions = this.defaultPartitions): void {
@@ -299,6 +302,8 @@ export class MemoryConsumer implements ConsumerLike {
   }
 
   async commitOffsets(offsets: TopicPartitionOffset[]): Promise<void> {
+    if (this.kafka.commitDelayMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.kafka.commitDelayMs));
     const group = this.kafka.group(this.groupId);
     for (const o of offsets) {
       group.committed.set(`${o.topic}\u0000${o.partition}`, BigInt(o.offset));

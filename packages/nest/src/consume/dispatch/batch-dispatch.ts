@@ -34,7 +34,7 @@ export class BatchDispatch implements DispatchStrategy {
         if (!(await this.dispatchChunk(source, chunk, finished))) break;
       }
     } finally {
-      if (last) await offsets.commit(source, last.offset);
+      if (last) offsets.commit(source, last.offset);
     }
   }
 

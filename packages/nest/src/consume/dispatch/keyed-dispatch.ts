@@ -57,7 +57,7 @@ export class KeyedDispatch implements DispatchStrategy {
     if (prefix > 0) {
       const last = messages[prefix - 1]!;
       fetch.resolveOffset(last.offset);
-      await offsets.commit(source, last.offset);
+      offsets.commit(source, last.offset);
     }
     if (failure !== undefined) throw failure;
   }

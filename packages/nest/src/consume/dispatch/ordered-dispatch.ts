@@ -24,7 +24,7 @@ export class OrderedDispatch implements DispatchStrategy {
     } finally {
       if (last) {
         source.fetch.resolveOffset(last.offset);
-        await offsets.commit(source, last.offset);
+        offsets.commit(source, last.offset);
       }
     }
   }

@@ -5,5 +5,7 @@ import type { OffsetCommits } from '../offset-committer.js';
  * nothing is left to commit when a strategy finishes a fetched batch.
  */
 export class OffsetsCommittedInTransactions implements OffsetCommits {
-  async commit(): Promise<void> {}
+  commit(): void {}
+
+  async flush(): Promise<void> {}
 }
