@@ -15,6 +15,7 @@ import {
 import { InvalidValueError, SchemaTooDeepError, SerdeError } from '../errors.js';
 import { checkValueNesting, isStackOverflow } from '../nesting.js';
 import type { SchemaReference } from '../server/records.js';
+import { type AvroCodec, compileAvroCodec } from './avro-codec.js';
 import { avroFromJson } from './avro-json.js';
 import { type AvscType, avscTypeFor, fetchReferencedSchemas, isRawBytes } from './avro-types.js';
 import { HEADER_SIZE, readSchemaId, writeHeader } from './wire.js';
@@ -82,6 +83,8 @@ const INITIAL_SCRATCH = 64 * 1024;
 /** Serializes values with one schema into the Confluent wire format, registering or looking up its id per subject. */
 export class AvroSerializer<T = unknown> implements Serializer<T> {
   private readonly type: AvscType;
+  /** The compiled writer; values it does not vouch for, and schemas it does not compile, go through avsc. */
+  private readonly codec: AvroCodec | undefined;
   private readonly parsed: AvroSchema;
   private readonly schemaText: string;
   private readonly raw: boolean;
@@ -98,6 +101,7 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
     this.parsed = parseSchema(this.schemaText);
     this.raw = isRawBytes(this.schemaText);
     this.type = avscTypeFor(this.schemaText);
+    this.codec = this.raw ? undefined : compileAvroCodec(this.type);
     const strategy = options.subjectNameStrategy ?? 'topic';
     this.strategy = typeof strategy === 'string' ? subjectNameStrategies[strategy] : strategy;
   }
@@ -175,21 +179,46 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
       out.set(value, HEADER_SIZE);
       return out;
     }
+    let end = this.codec ? this.encodeCompiled(value) : -1;
+    if (end < 0) end = this.encodeWithAvsc(value);
+    writeHeader(this.scratch, id);
+    const out = Buffer.allocUnsafe(end);
+    this.scratch.copy(out, 0, 0, end);
+    return out;
+  }
+
+  /** The end of the value written into the scratch buffer after the header, or -1 to let avsc decide. */
+  private encodeCompiled(value: unknown): number {
+    const codec = this.codec!;
+    try {
+      let end = codec.encode(value, this.scratch, HEADER_SIZE);
+      while (end < 0) {
+        this.grow(-end);
+        end = codec.encode(value, this.scratch, HEADER_SIZE);
+      }
+      return end;
+    } catch {
+      return -1;
+    }
+  }
+
+  private encodeWithAvsc(value: unknown): number {
     let end: number;
     try {
       end = this.type.encode(value, this.scratch, HEADER_SIZE);
       while (end < 0) {
-        // avsc returns minus the missing byte count when the buffer is too small.
-        this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.scratch.length - end));
+        this.grow(-end);
         end = this.type.encode(value, this.scratch, HEADER_SIZE);
       }
     } catch (error) {
       throw this.invalid(value, error as Error);
     }
-    writeHeader(this.scratch, id);
-    const out = Buffer.allocUnsafe(end);
-    this.scratch.copy(out, 0, 0, end);
-    return out;
+    return end;
+  }
+
+  /** Encoders return minus the missing byte count when the scratch buffer is too small. */
+  private grow(missing: number): void {
+    this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.scratch.length + missing));
   }
 
   private invalid(value: unknown, cause: Error): InvalidValueError {
@@ -305,7 +334,19 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
       };
     }
     if (!readerType || readerType.equals(writerType)) {
-      return { read: (data) => decodeWhole(writerType, data, undefined, id) };
+      const codec = compileAvroCodec(writerType);
+      if (!codec) return { read: (data) => decodeWhole(writerType, data, undefined, id) };
+      return {
+        read: (data) => {
+          try {
+            const value = codec.decode(data, HEADER_SIZE);
+            if (codec.end === data.length) return value;
+          } catch {
+            // avsc reads it again and has the last word, or the error.
+          }
+          return decodeWhole(writerType, data, undefined, id);
+        },
+      };
     }
     let resolver: Resolver;
     try {

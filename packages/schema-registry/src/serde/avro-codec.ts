@@ -1,0 +1,615 @@
+import type { AvscType } from './avro-types.js';
+
+/**
+ * A per-schema Avro encoder and decoder, compiled to straight-line JavaScript from an avsc type: one function per
+ * record, array, map and union, primitives inlined, the buffer and position in locals of one closure instead of a
+ * Tap object. It writes the same bytes as avsc and reads the same values (records as plain objects), but only
+ * promises that for what it accepts: a value or message it is unsure of makes it throw `FALL_BACK`, and the caller
+ * runs avsc, whose answer (or error) stands. Schemas it does not compile (see `compileAvroCodec`) use avsc only.
+ */
+export interface AvroCodec {
+  /**
+   * Writes `value` into `buffer` from `offset`; returns the end offset, or minus the number of missing bytes when
+   * the buffer is too small (as avsc's `Type#encode`). Throws `FALL_BACK` for a value it does not vouch for.
+   */
+  encode(value: unknown, buffer: Buffer, offset: number): number;
+  /**
+   * Reads one value from `offset`; `end` is the offset after it. Throws `FALL_BACK` for anything unusual (an
+   * unknown union or enum index, a negative length, a long past 2^53, a read past the end).
+   */
+  decode(buffer: Buffer, offset: number): unknown;
+  /** The offset after the value `decode` last read. */
+  readonly end: number;
+}
+
+/** Thrown by a compiled codec to hand a value or message over to avsc. */
+export const FALL_BACK: unique symbol = Symbol('avro-codec: use avsc');
+
+type Field = { name: string; type: AvscType; defaultValue(): unknown };
+type Typed = AvscType & {
+  fields?: Field[];
+  symbols?: string[];
+  size?: number;
+  itemsType?: AvscType;
+  valuesType?: AvscType;
+  types?: AvscType[];
+  branchName?: string;
+};
+
+const COMPILED = new Set([
+  'null',
+  'boolean',
+  'int',
+  'long',
+  'float',
+  'double',
+  'bytes',
+  'string',
+  'fixed',
+  'enum',
+  'array',
+  'map',
+  'record',
+  'union:unwrapped',
+  'union:wrapped',
+]);
+
+/** What a union branch's values look like in JavaScript (avsc's buckets for unwrapped unions). */
+function bucketOf(type: AvscType): string {
+  switch (type.typeName) {
+    case 'int':
+    case 'long':
+    case 'float':
+    case 'double':
+      return 'number';
+    case 'bytes':
+    case 'fixed':
+      return 'buffer';
+    case 'enum':
+      return 'string';
+    case 'map':
+    case 'record':
+      return 'object';
+    default:
+      return type.typeName;
+  }
+}
+
+/** Every type reachable from `root`, or undefined when one of them is not compiled. */
+function reachableTypes(root: AvscType): Set<Typed> | undefined {
+  const seen = new Set<Typed>();
+  const pending: Typed[] = [root as Typed];
+  while (pending.length > 0) {
+    const type = pending.pop()!;
+    if (seen.has(type)) continue;
+    if (!COMPILED.has(type.typeName)) return undefined;
+    seen.add(type);
+    // A field named __proto__ would set the prototype of avsc's record but define a property of ours.
+    if (type.fields?.some((field) => field.name === '__proto__')) return undefined;
+    for (const field of type.fields ?? []) pending.push(field.type as Typed);
+    if (type.itemsType) pending.push(type.itemsType as Typed);
+    if (type.valuesType) pending.push(type.valuesType as Typed);
+    for (const branch of type.types ?? []) pending.push(branch as Typed);
+  }
+  return seen;
+}
+
+/** Runtime helpers shared by every compiled codec; `buf` and `pos` are the closure's cursor. */
+const PRELUDE = `
+'use strict';
+let buf = EMPTY;
+let pos = 0;
+let text;
+let textStart = 0;
+const f32 = new Float32Array(1);
+const f32b = new Uint8Array(f32.buffer);
+const f64 = new Float64Array(1);
+const f64b = new Uint8Array(f64.buffer);
+const fromCharCode = String.fromCharCode;
+
+function readLong() {
+  let b = buf[pos++];
+  if (b < 0x80) return (b >>> 1) ^ -(b & 1);
+  let n = b & 0x7f;
+  let k = 7;
+  do {
+    b = buf[pos++];
+    n |= (b & 0x7f) << k;
+    k += 7;
+  } while (b & 0x80 && k < 28);
+  if (b & 0x80) {
+    let f = n;
+    let fk = 268435456;
+    do {
+      b = buf[pos++];
+      f += (b & 0x7f) * fk;
+      fk *= 128;
+    } while (b & 0x80);
+    return (f % 2 ? -(f + 1) : f) / 2;
+  }
+  return (n >> 1) ^ -(n & 1);
+}
+function readSafeLong() {
+  const n = readLong();
+  if (!(n >= -9007199254740990 && n <= 9007199254740990)) throw FALL_BACK;
+  return n;
+}
+function readLength() {
+  const n = readLong();
+  if (n < 0 || n > buf.length - pos) throw FALL_BACK;
+  return n;
+}
+function readBlockCount() {
+  let n = readLong();
+  if (n < 0) {
+    n = -n;
+    readLong();
+  }
+  return n;
+}
+function readFloat() {
+  if (pos + 4 > buf.length) throw FALL_BACK;
+  const v = buf.readFloatLE(pos);
+  pos += 4;
+  return v;
+}
+function readDouble() {
+  if (pos + 8 > buf.length) throw FALL_BACK;
+  const v = buf.readDoubleLE(pos);
+  pos += 8;
+  return v;
+}
+function readBytes(n) {
+  const out = Buffer.allocUnsafe(n);
+  buf.copy(out, 0, pos, pos + n);
+  pos += n;
+  return out;
+}
+function readString() {
+  const n = readLength();
+  const p = pos;
+  pos += n;
+  // Short ASCII strings are cut from the message decoded once as latin1 (a substring stays in JavaScript, where
+  // each Buffer#utf8Slice call would cross into C++).
+  if (text === undefined || n > 64) return buf.utf8Slice(p, pos);
+  for (let i = p; i < pos; i++) if (buf[i] > 0x7f) return buf.utf8Slice(p, pos);
+  return text.substring(p - textStart, pos - textStart);
+}
+function writeLong(n) {
+  if (n >= -1073741824 && n < 1073741824) {
+    let m = n >= 0 ? n << 1 : (~n << 1) | 1;
+    while (m > 0x7f) {
+      buf[pos++] = (m & 0x7f) | 0x80;
+      m >>>= 7;
+    }
+    buf[pos++] = m;
+  } else {
+    let f = n >= 0 ? n * 2 : -n * 2 - 1;
+    while (f >= 128) {
+      buf[pos++] = (f & 0x7f) | 0x80;
+      f /= 128;
+    }
+    buf[pos++] = f;
+  }
+}
+function writeFloat(v) {
+  f32[0] = v;
+  buf[pos] = f32b[0];
+  buf[pos + 1] = f32b[1];
+  buf[pos + 2] = f32b[2];
+  buf[pos + 3] = f32b[3];
+  pos += 4;
+}
+function writeDouble(v) {
+  f64[0] = v;
+  buf[pos] = f64b[0];
+  buf[pos + 1] = f64b[1];
+  buf[pos + 2] = f64b[2];
+  buf[pos + 3] = f64b[3];
+  buf[pos + 4] = f64b[4];
+  buf[pos + 5] = f64b[5];
+  buf[pos + 6] = f64b[6];
+  buf[pos + 7] = f64b[7];
+  pos += 8;
+}
+function writeBytes(v, n) {
+  if (pos + n <= buf.length) buf.set(v, pos);
+  pos += n;
+}
+function writeString(s) {
+  const n = s.length;
+  if (n > 64) {
+    const len = Buffer.byteLength(s);
+    writeLong(len);
+    if (pos + len <= buf.length) buf.utf8Write(s, pos, len);
+    pos += len;
+    return;
+  }
+  // Written after a one-byte length (room for 63 bytes), moved by a byte in the rare case it needs two. A lone
+  // surrogate goes to avsc, which writes it differently from Buffer#utf8Write for short and long strings.
+  const start = pos + 1;
+  let p = start;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) buf[p++] = c;
+    else if (c < 0x800) {
+      buf[p++] = (c >> 6) | 0xc0;
+      buf[p++] = (c & 0x3f) | 0x80;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const c2 = s.charCodeAt(i + 1);
+      if (c > 0xdbff || !(c2 >= 0xdc00 && c2 <= 0xdfff)) throw FALL_BACK;
+      c = 0x10000 + ((c & 0x3ff) << 10) + (c2 & 0x3ff);
+      i++;
+      buf[p++] = (c >> 18) | 0xf0;
+      buf[p++] = ((c >> 12) & 0x3f) | 0x80;
+      buf[p++] = ((c >> 6) & 0x3f) | 0x80;
+      buf[p++] = (c & 0x3f) | 0x80;
+    } else {
+      buf[p++] = (c >> 12) | 0xe0;
+      buf[p++] = ((c >> 6) & 0x3f) | 0x80;
+      buf[p++] = (c & 0x3f) | 0x80;
+    }
+  }
+  const len = p - start;
+  if (len < 64) {
+    buf[pos] = len << 1;
+    pos = p;
+  } else {
+    buf.copyWithin(start + 1, start, p);
+    buf[pos] = ((len << 1) & 0x7f) | 0x80;
+    buf[pos + 1] = len >> 6;
+    pos = p + 1;
+  }
+}
+`;
+
+/** Generates the source of one codec; `constants` collects values the source refers to as `K[i]`. */
+class CodecSource {
+  private readonly functions: string[] = [];
+  private readonly names = new Map<string, string>();
+  readonly constants: unknown[] = [];
+
+  constant(value: unknown): string {
+    this.constants.push(value);
+    return `K[${this.constants.length - 1}]`;
+  }
+
+  source(root: Typed): string {
+    const read = this.readExpression(root);
+    const write = this.writeStatements(root, 'value');
+    return `${PRELUDE}
+${this.functions.join('\n')}
+return {
+  end: 0,
+  decode(buffer, offset) {
+    buf = buffer;
+    pos = offset;
+    if (buffer.length - offset <= 4096) {
+      text = buffer.latin1Slice(offset, buffer.length);
+      textStart = offset;
+    }
+    try {
+      const value = ${read};
+      if (pos > buffer.length) throw FALL_BACK;
+      this.end = pos;
+      return value;
+    } finally {
+      buf = EMPTY;
+      text = undefined;
+    }
+  },
+  encode(value, buffer, offset) {
+    buf = buffer;
+    pos = offset;
+    try {
+${write}
+      return pos > buffer.length ? buffer.length - pos : pos;
+    } finally {
+      buf = EMPTY;
+    }
+  },
+};`;
+  }
+
+  private readonly ids = new Map<AvscType, number>();
+
+  private named(prefix: string, type: AvscType, body: (name: string) => string): string {
+    let id = this.ids.get(type);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(type, id);
+    }
+    const key = `${prefix}${id}`;
+    let name = this.names.get(key);
+    if (name === undefined) {
+      name = key;
+      // Registered before the body is generated, so recursive types call the function being written.
+      this.names.set(key, name);
+      this.functions.push(body(name));
+    }
+    return name;
+  }
+
+  /** A JavaScript expression reading one value of `type` at `pos`. */
+  private readExpression(type: Typed): string {
+    switch (type.typeName) {
+      case 'null':
+        return 'null';
+      case 'boolean':
+        return 'buf[pos++] !== 0';
+      case 'int':
+        return 'readLong()';
+      case 'long':
+        return 'readSafeLong()';
+      case 'float':
+        return 'readFloat()';
+      case 'double':
+        return 'readDouble()';
+      case 'string':
+        return 'readString()';
+      case 'bytes':
+        return 'readBytes(readLength())';
+      case 'fixed':
+        return `(pos + ${type.size} > buf.length ? fallBack() : readBytes(${type.size}))`;
+      case 'enum': {
+        const symbols = this.constant(type.symbols);
+        return `(${symbols}[readLong()] ?? fallBack())`;
+      }
+      case 'record': {
+        const fn = this.named('r', type, (name) => {
+          const fields = type.fields!.map(
+            (field) => `    ${JSON.stringify(field.name)}: ${this.readExpression(field.type as Typed)},`,
+          );
+          return `function ${name}() {\n  return {\n${fields.join('\n')}\n  };\n}`;
+        });
+        return `${fn}()`;
+      }
+      case 'array': {
+        const items = type.itemsType as Typed;
+        // Items of at least a byte each cannot outnumber the bytes left: a corrupt count fails before allocating.
+        const bounded = this.minimumSize(items) > 0;
+        const fn = this.named('r', type, (name) =>
+          [
+            `function ${name}() {`,
+            '  let n = readBlockCount();',
+            '  if (n === 0) return [];',
+            '  let out;',
+            '  let i = 0;',
+            '  do {',
+            bounded ? '    if (n > buf.length - pos) throw FALL_BACK;' : '',
+            '    if (out === undefined) out = new Array(n);',
+            `    while (n-- > 0) out[i++] = ${this.readExpression(items)};`,
+            '    n = readBlockCount();',
+            '  } while (n !== 0);',
+            '  return out;',
+            '}',
+          ].join('\n'),
+        );
+        return `${fn}()`;
+      }
+      case 'map': {
+        const values = type.valuesType as Typed;
+        const fn = this.named('r', type, (name) =>
+          [
+            `function ${name}() {`,
+            '  const out = {};',
+            '  let n;',
+            '  while ((n = readBlockCount()) !== 0) {',
+            '    if (n > buf.length - pos) throw FALL_BACK;',
+            '    while (n-- > 0) {',
+            '      const key = readString();',
+            `      out[key] = ${this.readExpression(values)};`,
+            '    }',
+            '  }',
+            '  return out;',
+            '}',
+          ].join('\n'),
+        );
+        return `${fn}()`;
+      }
+      case 'union:unwrapped':
+      case 'union:wrapped': {
+        const wrapped = type.typeName === 'union:wrapped';
+        const fn = this.named('r', type, (name) => {
+          const cases = type.types!.map((branch, i) => {
+            const read = this.readExpression(branch as Typed);
+            const value =
+              wrapped && branch.typeName !== 'null'
+                ? `{ [${JSON.stringify((branch as Typed).branchName)}]: ${read} }`
+                : read;
+            return `    case ${i}: return ${value};`;
+          });
+          return `function ${name}() {\n  switch (readLong()) {\n${cases.join('\n')}\n    default: throw FALL_BACK;\n  }\n}`;
+        });
+        return `${fn}()`;
+      }
+      default:
+        throw new Error(`avro-codec: ${type.typeName} is not compiled`);
+    }
+  }
+
+  /** The fewest bytes a value of `type` takes (0 for null, empty records, and records of those). */
+  private minimumSize(type: Typed, seen = new Set<AvscType>()): number {
+    if (type.typeName === 'null') return 0;
+    if (type.typeName === 'fixed') return Math.min(1, type.size!);
+    if (type.typeName === 'record') {
+      if (seen.has(type)) return 0;
+      seen.add(type);
+      return type.fields!.some((field) => this.minimumSize(field.type as Typed, seen) > 0) ? 1 : 0;
+    }
+    return 1;
+  }
+
+  /** JavaScript statements writing the value in variable `v` as `type`. */
+  private writeStatements(type: Typed, v: string): string {
+    switch (type.typeName) {
+      case 'null':
+        return `  if (${v} !== null) throw FALL_BACK;`;
+      case 'boolean':
+        return `  if (typeof ${v} !== 'boolean') throw FALL_BACK;\n  buf[pos++] = ${v} ? 1 : 0;`;
+      case 'int':
+        return `  if (${v} !== (${v} | 0)) throw FALL_BACK;\n  writeLong(${v});`;
+      case 'long':
+        return (
+          `  if (typeof ${v} !== 'number' || ${v} % 1 !== 0 || !(${v} >= -9007199254740990 && ${v} <= 9007199254740990)) throw FALL_BACK;\n` +
+          `  writeLong(${v});`
+        );
+      case 'float':
+        return `  if (typeof ${v} !== 'number') throw FALL_BACK;\n  writeFloat(${v});`;
+      case 'double':
+        return `  if (typeof ${v} !== 'number') throw FALL_BACK;\n  writeDouble(${v});`;
+      case 'string':
+        return `  if (typeof ${v} !== 'string') throw FALL_BACK;\n  writeString(${v});`;
+      case 'bytes':
+        return `  if (!Buffer.isBuffer(${v})) throw FALL_BACK;\n  writeLong(${v}.length);\n  writeBytes(${v}, ${v}.length);`;
+      case 'fixed':
+        return `  if (!Buffer.isBuffer(${v}) || ${v}.length !== ${type.size}) throw FALL_BACK;\n  writeBytes(${v}, ${type.size});`;
+      case 'enum': {
+        const indices = this.constant(new Map(type.symbols!.map((symbol, i) => [symbol, i])));
+        return `  const i_${v} = ${indices}.get(${v});\n  if (i_${v} === undefined) throw FALL_BACK;\n  writeLong(i_${v});`;
+      }
+      default:
+        return `  ${this.writerOf(type)}(${v});`;
+    }
+  }
+
+  /** The function writing a composite type, generated on first use. */
+  private writerOf(type: Typed): string {
+    return this.named('w', type, (name) => {
+      const body: string[] = [];
+      switch (type.typeName) {
+        case 'record': {
+          body.push("  if (v === null || typeof v !== 'object') throw FALL_BACK;");
+          type.fields!.forEach((field, i) => {
+            const value = `f${i}`;
+            body.push(`  const ${value} = v[${JSON.stringify(field.name)}];`);
+            const fallback = field.defaultValue();
+            if (fallback === undefined) {
+              body.push(this.writeStatements(field.type as Typed, value));
+            } else {
+              // avsc writes a field left undefined with its default.
+              const bytes = this.constant(field.type.toBuffer(fallback));
+              body.push(`  if (${value} === undefined) writeBytes(${bytes}, ${bytes}.length);`);
+              body.push(`  else {\n${this.writeStatements(field.type as Typed, value)}\n  }`);
+            }
+          });
+          break;
+        }
+        case 'array':
+          body.push('  if (!Array.isArray(v)) throw FALL_BACK;');
+          body.push('  const n = v.length;');
+          body.push('  if (n !== 0) {');
+          body.push('    writeLong(n);');
+          body.push('    for (let i = 0; i < n; i++) {');
+          body.push('      const item = v[i];');
+          body.push(this.writeStatements(type.itemsType as Typed, 'item'));
+          body.push('    }');
+          body.push('  }');
+          body.push('  buf[pos++] = 0;');
+          break;
+        case 'map':
+          body.push("  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw FALL_BACK;");
+          body.push('  const keys = Object.keys(v);');
+          body.push('  const n = keys.length;');
+          body.push('  if (n !== 0) {');
+          body.push('    writeLong(n);');
+          body.push('    for (let i = 0; i < n; i++) {');
+          body.push('      const key = keys[i];');
+          body.push('      writeString(key);');
+          body.push('      const item = v[key];');
+          body.push(this.writeStatements(type.valuesType as Typed, 'item'));
+          body.push('    }');
+          body.push('  }');
+          body.push('  buf[pos++] = 0;');
+          break;
+        case 'union:unwrapped':
+          body.push(this.unwrappedUnionWriter(type));
+          break;
+        case 'union:wrapped':
+          body.push(this.wrappedUnionWriter(type));
+          break;
+        default:
+          throw new Error(`avro-codec: ${type.typeName} is not compiled`);
+      }
+      return `function ${name}(v) {\n${body.join('\n')}\n}`;
+    });
+  }
+
+  /** Picks the branch by the value's JavaScript type, as avsc does (at most one branch per kind of value). */
+  private unwrappedUnionWriter(type: Typed): string {
+    const branches = new Map(type.types!.map((branch, i) => [bucketOf(branch), i]));
+    const write = (bucket: string) => {
+      const i = branches.get(bucket);
+      if (i === undefined) return '    throw FALL_BACK;';
+      const branch = type.types![i] as Typed;
+      return `    buf[pos++] = ${i * 2};\n${branch.typeName === 'null' ? '' : this.writeStatements(branch, 'v')}`;
+    };
+    // Union indexes are written as one-byte varints: a union of 64 branches or more is not compiled.
+    return [
+      '  if (v === null) {',
+      write('null'),
+      "  } else if (typeof v === 'string') {",
+      write('string'),
+      "  } else if (typeof v === 'number') {",
+      write('number'),
+      "  } else if (typeof v === 'boolean') {",
+      write('boolean'),
+      "  } else if (typeof v === 'object') {",
+      '    if (Array.isArray(v)) {',
+      write('array'),
+      '    } else if (Buffer.isBuffer(v)) {',
+      write('buffer'),
+      '    } else {',
+      write('object'),
+      '    }',
+      '  } else throw FALL_BACK;',
+    ].join('\n');
+  }
+
+  private wrappedUnionWriter(type: Typed): string {
+    const lines = ['  if (v === null) {'];
+    const nullIndex = type.types!.findIndex((branch) => branch.typeName === 'null');
+    lines.push(nullIndex < 0 ? '    throw FALL_BACK;' : `    buf[pos++] = ${nullIndex * 2};\n    return;`);
+    lines.push('  }');
+    lines.push("  if (typeof v !== 'object') throw FALL_BACK;");
+    lines.push('  const keys = Object.keys(v);');
+    lines.push('  if (keys.length !== 1) throw FALL_BACK;');
+    lines.push('  const name = keys[0];');
+    lines.push('  const branch = v[name];');
+    lines.push('  switch (name) {');
+    type.types!.forEach((branch, i) => {
+      if (branch.typeName === 'null') return;
+      lines.push(`    case ${JSON.stringify((branch as Typed).branchName)}: {`);
+      lines.push(`      buf[pos++] = ${i * 2};`);
+      lines.push(this.writeStatements(branch as Typed, 'branch'));
+      lines.push('      return;');
+      lines.push('    }');
+    });
+    lines.push('  }');
+    lines.push('  throw FALL_BACK;');
+    return lines.join('\n');
+  }
+}
+
+/** The compiled writers copy floats out of typed arrays, which use the platform's byte order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function fallBack(): never {
+  throw FALL_BACK;
+}
+
+/**
+ * Compiles a codec for `type`, or returns undefined when its schema has something the compiler leaves to avsc:
+ * logical types avsc was given an implementation for, error records, a field named `__proto__`, unions of 64
+ * branches or more.
+ */
+export function compileAvroCodec(type: AvscType): AvroCodec | undefined {
+  const types = LITTLE_ENDIAN ? reachableTypes(type) : undefined;
+  if (!types) return undefined;
+  for (const t of types) if ((t.types?.length ?? 0) >= 64) return undefined;
+  const source = new CodecSource();
+  const body = source.source(type);
+  // Generated from a parsed schema (names are quoted with JSON.stringify), never from values.
+  const factory = new Function('K', 'FALL_BACK', 'fallBack', 'EMPTY', body);
+  return factory(source.constants, FALL_BACK, fallBack, Buffer.alloc(0)) as AvroCodec;
+}
