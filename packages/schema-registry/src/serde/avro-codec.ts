@@ -7,12 +7,16 @@ import type { AvscType } from './avro-types.js';
  * promises that for what it accepts: a value or message it is unsure of makes it throw `FALL_BACK`, and the caller
  * runs avsc, whose answer (or error) stands. Schemas it does not compile (see `compileAvroCodec`) use avsc only.
  */
-export interface AvroCodec {
+export interface AvroCodec extends AvroDecoder {
   /**
    * Writes `value` into `buffer` from `offset`; returns the end offset, or minus the number of missing bytes when
    * the buffer is too small (as avsc's `Type#encode`). Throws `FALL_BACK` for a value it does not vouch for.
    */
   encode(value: unknown, buffer: Buffer, offset: number): number;
+}
+
+/** The reading half of a codec, also what a compiled resolver is (see avro-resolver.ts). */
+export interface AvroDecoder {
   /**
    * Reads one value from `offset`; `end` is the offset after it. Throws `FALL_BACK` for anything unusual (an
    * unknown union or enum index, a negative length, a long past 2^53, a read past the end).
@@ -25,8 +29,8 @@ export interface AvroCodec {
 /** Thrown by a compiled codec to hand a value or message over to avsc. */
 export const FALL_BACK: unique symbol = Symbol('avro-codec: use avsc');
 
-type Field = { name: string; type: AvscType; defaultValue(): unknown };
-type Typed = AvscType & {
+export type Field = { name: string; aliases: string[]; type: AvscType; defaultValue(): unknown };
+export type Typed = AvscType & {
   fields?: Field[];
   symbols?: string[];
   size?: number;
@@ -76,7 +80,7 @@ function bucketOf(type: AvscType): string {
 }
 
 /** Every type reachable from `root`, or undefined when one of them is not compiled. */
-function reachableTypes(root: AvscType): Set<Typed> | undefined {
+export function reachableTypes(root: AvscType): Set<Typed> | undefined {
   const seen = new Set<Typed>();
   const pending: Typed[] = [root as Typed];
   while (pending.length > 0) {
@@ -138,6 +142,10 @@ function readLength() {
   const n = readLong();
   if (n < 0 || n > buf.length - pos) throw FALL_BACK;
   return n;
+}
+function skipLength() {
+  const n = readLength();
+  pos += n;
 }
 function readBlockCount() {
   let n = readLong();
@@ -264,7 +272,7 @@ function writeString(s) {
 `;
 
 /** Generates the source of one codec; `constants` collects values the source refers to as `K[i]`. */
-class CodecSource {
+export class CodecSource {
   private readonly functions: string[] = [];
   private readonly names = new Map<string, string>();
   readonly constants: unknown[] = [];
@@ -274,9 +282,15 @@ class CodecSource {
     return `K[${this.constants.length - 1}]`;
   }
 
-  source(root: Typed): string {
+  /** The source of a codec (decode and encode) for `root`. */
+  codec(root: Typed): string {
     const read = this.readExpression(root);
     const write = this.writeStatements(root, 'value');
+    return this.assemble(read, write);
+  }
+
+  /** The source of an object whose `decode` evaluates `read` (an expression) over a message. */
+  assemble(read: string, write?: string): string {
     return `${PRELUDE}
 ${this.functions.join('\n')}
 return {
@@ -302,7 +316,7 @@ return {
     buf = buffer;
     pos = offset;
     try {
-${write}
+${write ?? '      throw FALL_BACK;'}
       return pos > buffer.length ? buffer.length - pos : pos;
     } finally {
       buf = EMPTY;
@@ -313,13 +327,22 @@ ${write}
 
   private readonly ids = new Map<AvscType, number>();
 
-  private named(prefix: string, type: AvscType, body: (name: string) => string): string {
+  /** A short stable id for a type within this source. */
+  idOf(type: AvscType): number {
     let id = this.ids.get(type);
     if (id === undefined) {
       id = this.ids.size;
       this.ids.set(type, id);
     }
-    const key = `${prefix}${id}`;
+    return id;
+  }
+
+  /**
+   * The name of the function `key` (a prefix and type ids), generating it with `body` on first use. It is named
+   * before its body is generated, so a recursive type calls the function being written.
+   */
+  named(key: string | AvscType, body: (name: string) => string, prefix = 'r'): string {
+    if (typeof key !== 'string') key = `${prefix}${this.idOf(key)}`;
     let name = this.names.get(key);
     if (name === undefined) {
       name = key;
@@ -331,7 +354,7 @@ ${write}
   }
 
   /** A JavaScript expression reading one value of `type` at `pos`. */
-  private readExpression(type: Typed): string {
+  readExpression(type: Typed): string {
     switch (type.typeName) {
       case 'null':
         return 'null';
@@ -356,7 +379,7 @@ ${write}
         return `(${symbols}[readLong()] ?? fallBack())`;
       }
       case 'record': {
-        const fn = this.named('r', type, (name) => {
+        const fn = this.named(type, (name) => {
           const fields = type.fields!.map(
             (field) => `    ${JSON.stringify(field.name)}: ${this.readExpression(field.type as Typed)},`,
           );
@@ -368,7 +391,7 @@ ${write}
         const items = type.itemsType as Typed;
         // Items of at least a byte each cannot outnumber the bytes left: a corrupt count fails before allocating.
         const bounded = this.minimumSize(items) > 0;
-        const fn = this.named('r', type, (name) =>
+        const fn = this.named(type, (name) =>
           [
             `function ${name}() {`,
             '  let n = readBlockCount();',
@@ -389,7 +412,7 @@ ${write}
       }
       case 'map': {
         const values = type.valuesType as Typed;
-        const fn = this.named('r', type, (name) =>
+        const fn = this.named(type, (name) =>
           [
             `function ${name}() {`,
             '  const out = {};',
@@ -410,7 +433,7 @@ ${write}
       case 'union:unwrapped':
       case 'union:wrapped': {
         const wrapped = type.typeName === 'union:wrapped';
-        const fn = this.named('r', type, (name) => {
+        const fn = this.named(type, (name) => {
           const cases = type.types!.map((branch, i) => {
             const read = this.readExpression(branch as Typed);
             const value =
@@ -428,8 +451,66 @@ ${write}
     }
   }
 
+  /** JavaScript statements moving `pos` past one value of `type` (a writer's field the reader does not have). */
+  skipStatements(type: Typed): string {
+    switch (type.typeName) {
+      case 'null':
+        return '';
+      case 'boolean':
+        return 'pos++;';
+      case 'int':
+      case 'long':
+      case 'enum':
+        return 'readLong();';
+      case 'float':
+        return 'pos += 4;';
+      case 'double':
+        return 'pos += 8;';
+      case 'string':
+      case 'bytes':
+        return 'skipLength();';
+      case 'fixed':
+        return `pos += ${type.size};`;
+      default: {
+        const fn = this.named(type, (name) => `function ${name}() {\n${this.skipComposite(type)}\n}`, 's');
+        return `${fn}();`;
+      }
+    }
+  }
+
+  private skipComposite(type: Typed): string {
+    switch (type.typeName) {
+      case 'record':
+        return type.fields!.map((field) => `  ${this.skipStatements(field.type as Typed)}`).join('\n');
+      case 'array':
+      case 'map': {
+        // A negative count is followed by the block's size in bytes, which lets a reader jump over it.
+        const item =
+          type.typeName === 'map'
+            ? `skipLength(); ${this.skipStatements(type.valuesType as Typed)}`
+            : this.skipStatements(type.itemsType as Typed);
+        return [
+          '  let n;',
+          '  while ((n = readLong()) !== 0) {',
+          '    if (n < 0) skipLength();',
+          `    else while (n-- > 0) { ${item} }`,
+          '  }',
+        ].join('\n');
+      }
+      case 'union:unwrapped':
+      case 'union:wrapped': {
+        const cases = type.types!.map(
+          (branch, i) => `    case ${i}: ${this.skipStatements(branch as Typed)} return;`,
+        );
+        return `  switch (readLong()) {\n${cases.join('\n')}\n    default: throw FALL_BACK;\n  }`;
+      }
+      default:
+        throw new Error(`avro-codec: ${type.typeName} is not compiled`);
+    }
+  }
+
   /** The fewest bytes a value of `type` takes (0 for null, empty records, and records of those). */
-  private minimumSize(type: Typed, seen = new Set<AvscType>()): number {
+  minimumSize(type: Typed, seen = new Set<AvscType>()): number {
     if (type.typeName === 'null') return 0;
     if (type.typeName === 'fixed') return Math.min(1, type.size!);
     if (type.typeName === 'record') {
@@ -475,64 +556,68 @@ ${write}
 
   /** The function writing a composite type, generated on first use. */
   private writerOf(type: Typed): string {
-    return this.named('w', type, (name) => {
-      const body: string[] = [];
-      switch (type.typeName) {
-        case 'record': {
-          body.push("  if (v === null || typeof v !== 'object') throw FALL_BACK;");
-          type.fields!.forEach((field, i) => {
-            const value = `f${i}`;
-            body.push(`  const ${value} = v[${JSON.stringify(field.name)}];`);
-            const fallback = field.defaultValue();
-            if (fallback === undefined) {
-              body.push(this.writeStatements(field.type as Typed, value));
-            } else {
-              // avsc writes a field left undefined with its default.
-              const bytes = this.constant(field.type.toBuffer(fallback));
-              body.push(`  if (${value} === undefined) writeBytes(${bytes}, ${bytes}.length);`);
-              body.push(`  else {\n${this.writeStatements(field.type as Typed, value)}\n  }`);
-            }
-          });
-          break;
+    return this.named(
+      type,
+      (name) => {
+        const body: string[] = [];
+        switch (type.typeName) {
+          case 'record': {
+            body.push("  if (v === null || typeof v !== 'object') throw FALL_BACK;");
+            type.fields!.forEach((field, i) => {
+              const value = `f${i}`;
+              body.push(`  const ${value} = v[${JSON.stringify(field.name)}];`);
+              const fallback = field.defaultValue();
+              if (fallback === undefined) {
+                body.push(this.writeStatements(field.type as Typed, value));
+              } else {
+                // avsc writes a field left undefined with its default.
+                const bytes = this.constant(field.type.toBuffer(fallback));
+                body.push(`  if (${value} === undefined) writeBytes(${bytes}, ${bytes}.length);`);
+                body.push(`  else {\n${this.writeStatements(field.type as Typed, value)}\n  }`);
+              }
+            });
+            break;
+          }
+          case 'array':
+            body.push('  if (!Array.isArray(v)) throw FALL_BACK;');
+            body.push('  const n = v.length;');
+            body.push('  if (n !== 0) {');
+            body.push('    writeLong(n);');
+            body.push('    for (let i = 0; i < n; i++) {');
+            body.push('      const item = v[i];');
+            body.push(this.writeStatements(type.itemsType as Typed, 'item'));
+            body.push('    }');
+            body.push('  }');
+            body.push('  buf[pos++] = 0;');
+            break;
+          case 'map':
+            body.push("  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw FALL_BACK;");
+            body.push('  const keys = Object.keys(v);');
+            body.push('  const n = keys.length;');
+            body.push('  if (n !== 0) {');
+            body.push('    writeLong(n);');
+            body.push('    for (let i = 0; i < n; i++) {');
+            body.push('      const key = keys[i];');
+            body.push('      writeString(key);');
+            body.push('      const item = v[key];');
+            body.push(this.writeStatements(type.valuesType as Typed, 'item'));
+            body.push('    }');
+            body.push('  }');
+            body.push('  buf[pos++] = 0;');
+            break;
+          case 'union:unwrapped':
+            body.push(this.unwrappedUnionWriter(type));
+            break;
+          case 'union:wrapped':
+            body.push(this.wrappedUnionWriter(type));
+            break;
+          default:
+            throw new Error(`avro-codec: ${type.typeName} is not compiled`);
         }
-        case 'array':
-          body.push('  if (!Array.isArray(v)) throw FALL_BACK;');
-          body.push('  const n = v.length;');
-          body.push('  if (n !== 0) {');
-          body.push('    writeLong(n);');
-          body.push('    for (let i = 0; i < n; i++) {');
-          body.push('      const item = v[i];');
-          body.push(this.writeStatements(type.itemsType as Typed, 'item'));
-          body.push('    }');
-          body.push('  }');
-          body.push('  buf[pos++] = 0;');
-          break;
-        case 'map':
-          body.push("  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw FALL_BACK;");
-          body.push('  const keys = Object.keys(v);');
-          body.push('  const n = keys.length;');
-          body.push('  if (n !== 0) {');
-          body.push('    writeLong(n);');
-          body.push('    for (let i = 0; i < n; i++) {');
-          body.push('      const key = keys[i];');
-          body.push('      writeString(key);');
-          body.push('      const item = v[key];');
-          body.push(this.writeStatements(type.valuesType as Typed, 'item'));
-          body.push('    }');
-          body.push('  }');
-          body.push('  buf[pos++] = 0;');
-          break;
-        case 'union:unwrapped':
-          body.push(this.unwrappedUnionWriter(type));
-          break;
-        case 'union:wrapped':
-          body.push(this.wrappedUnionWriter(type));
-          break;
-        default:
-          throw new Error(`avro-codec: ${type.typeName} is not compiled`);
-      }
-      return `function ${name}(v) {\n${body.join('\n')}\n}`;
-    });
+        return `function ${name}(v) {\n${body.join('\n')}\n}`;
+      },
+      'w',
+    );
   }
 
   /** Picks the branch by the value's JavaScript type, as avsc does (at most one branch per kind of value). */
@@ -591,6 +676,12 @@ ${write}
   }
 }
 
+/** Whether every type reachable from `type` is compiled. */
+export function isCompiled(type: AvscType): boolean {
+  const types = LITTLE_ENDIAN ? reachableTypes(type) : undefined;
+  return types !== undefined && [...types].every((t) => (t.types?.length ?? 0) < 64);
+}
+
 /** The compiled writers copy floats out of typed arrays, which use the platform's byte order. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -604,12 +695,13 @@ function fallBack(): never {
  * branches or more.
  */
 export function compileAvroCodec(type: AvscType): AvroCodec | undefined {
-  const types = LITTLE_ENDIAN ? reachableTypes(type) : undefined;
-  if (!types) return undefined;
-  for (const t of types) if ((t.types?.length ?? 0) >= 64) return undefined;
+  if (!isCompiled(type)) return undefined;
   const source = new CodecSource();
-  const body = source.source(type);
-  // Generated from a parsed schema (names are quoted with JSON.stringify), never from values.
+  return instantiate(source, source.codec(type as Typed)) as AvroCodec;
+}
+
+/** Evaluates generated source: it comes from parsed schemas (names quoted with JSON.stringify), never from values. */
+export function instantiate(source: CodecSource, body: string): AvroDecoder {
   const factory = new Function('K', 'FALL_BACK', 'fallBack', 'EMPTY', body);
-  return factory(source.constants, FALL_BACK, fallBack, Buffer.alloc(0)) as AvroCodec;
+  return factory(source.constants, FALL_BACK, fallBack, Buffer.alloc(0)) as AvroDecoder;
 }

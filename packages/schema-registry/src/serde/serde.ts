@@ -15,8 +15,9 @@ import {
 import { InvalidValueError, SchemaTooDeepError, SerdeError } from '../errors.js';
 import { checkValueNesting, isStackOverflow } from '../nesting.js';
 import type { SchemaReference } from '../server/records.js';
-import { type AvroCodec, compileAvroCodec } from './avro-codec.js';
+import { type AvroCodec, type AvroDecoder, compileAvroCodec } from './avro-codec.js';
 import { avroFromJson } from './avro-json.js';
+import { compileAvroResolver } from './avro-resolver.js';
 import { type AvscType, avscTypeFor, fetchReferencedSchemas, isRawBytes } from './avro-types.js';
 import { HEADER_SIZE, readSchemaId, writeHeader } from './wire.js';
 
@@ -334,23 +335,14 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
       };
     }
     if (!readerType || readerType.equals(writerType)) {
-      const codec = compileAvroCodec(writerType);
-      if (!codec) return { read: (data) => decodeWhole(writerType, data, undefined, id) };
-      return {
-        read: (data) => {
-          try {
-            const value = codec.decode(data, HEADER_SIZE);
-            if (codec.end === data.length) return value;
-          } catch {
-            // avsc reads it again and has the last word, or the error.
-          }
-          return decodeWhole(writerType, data, undefined, id);
-        },
-      };
+      return compiledReader(compileAvroCodec(writerType), (data) =>
+        decodeWhole(writerType, data, undefined, id),
+      );
     }
     let resolver: Resolver;
     try {
-      resolver = readerType.createResolver(writerType, { ignoreNamespaces: true });
+      // A fresh options object: avsc keeps a registry of record resolvers in it.
+      resolver = readerType.createResolver(writerType, { ...RESOLVE_OPTIONS });
     } catch (error) {
       if (isStackOverflow(error)) {
         throw new SerdeError(
@@ -371,8 +363,28 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
         `The reader schema cannot read data written with schema ${id}: ${details || (error as Error).message}`,
       );
     }
-    return { read: (data) => decodeWhole(readerType, data, resolver, id) };
+    return compiledReader(compileAvroResolver(readerType, writerType, RESOLVE_OPTIONS), (data) =>
+      decodeWhole(readerType, data, resolver, id),
+    );
   }
+}
+
+const RESOLVE_OPTIONS = { ignoreNamespaces: true };
+
+/** Reads with the compiled decoder when there is one; avsc reads what it is unsure of and has the last word. */
+function compiledReader(decoder: AvroDecoder | undefined, withAvsc: (data: Buffer) => unknown): Reader {
+  if (!decoder) return { read: withAvsc };
+  return {
+    read: (data) => {
+      try {
+        const value = decoder.decode(data, HEADER_SIZE);
+        if (decoder.end === data.length) return value;
+      } catch {
+        // avsc reads it again: its value, or its error.
+      }
+      return withAvsc(data);
+    },
+  };
 }
 
 function decodeWhole(type: AvscType, data: Buffer, resolver: Resolver | undefined, id: number): unknown {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileAvroCodec, FALL_BACK } from '../../src/serde/avro-codec.js';
 import { AVSC_OPTIONS, type AvscType } from '../../src/serde/avro-types.js';
+import { valueArb } from './avro-arbitraries.js';
 
 // The compiled codec against avsc, the reference it stands in for: for every value it accepts it must write avsc's
 // bytes, and for every message it reads it must return avsc's value; what it is unsure of it hands to avsc.
@@ -13,7 +14,9 @@ const PRIMITIVES = ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes'
 /** Union branches must differ in kind (named types are told apart by their names, given later). */
 function branchKind(schema: Json): string {
   const type = typeof schema === 'string' ? schema : (schema as { type: string }).type;
-  return type === 'array' || type === 'map' || PRIMITIVES.includes(type as never) ? type : JSON.stringify(schema);
+  return type === 'array' || type === 'map' || PRIMITIVES.includes(type as never)
+    ? type
+    : JSON.stringify(schema);
 }
 
 /** Random schemas over every type the codec compiles, unions included (some of them wrapped by avsc). */
@@ -58,64 +61,6 @@ function nameTypes(schema: Json, counter = { n: 0 }): Json {
     }));
   }
   return node;
-}
-
-/** Strings with every width of UTF-8 (and lengths around the codec's one-byte length and short-string limits). */
-const stringArb = fc.oneof(
-  fc.string({ unit: 'grapheme', maxLength: 80 }),
-  fc.string({ unit: fc.constantFrom('a', 'é', '€', '😀'), minLength: 0, maxLength: 70 }),
-);
-
-/** Values of an avsc type in its representation (unwrapped or wrapped unions). */
-function valueArb(type: AvscType): fc.Arbitrary<unknown> {
-  const t = type as AvscType & {
-    fields: { name: string; type: AvscType }[];
-    symbols: string[];
-    size: number;
-    itemsType: AvscType;
-    valuesType: AvscType;
-    types: AvscType[];
-    branchName: string;
-  };
-  switch (type.typeName) {
-    case 'null':
-      return fc.constant(null);
-    case 'boolean':
-      return fc.boolean();
-    case 'int':
-      return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
-    case 'long':
-      return fc.oneof(fc.integer(), fc.integer({ min: -9007199254740990, max: 9007199254740990 }));
-    case 'float':
-    case 'double':
-      return fc.double();
-    case 'string':
-      return stringArb;
-    case 'bytes':
-      return fc.uint8Array({ maxLength: 80 }).map((bytes) => Buffer.from(bytes));
-    case 'fixed':
-      return fc.uint8Array({ minLength: t.size, maxLength: t.size }).map((bytes) => Buffer.from(bytes));
-    case 'enum':
-      return fc.constantFrom(...t.symbols);
-    case 'array':
-      return fc.array(valueArb(t.itemsType), { maxLength: 4 });
-    case 'map':
-      return fc.dictionary(stringArb, valueArb(t.valuesType), { maxKeys: 4 });
-    case 'record':
-      return fc.record(Object.fromEntries(t.fields.map((field) => [field.name, valueArb(field.type)])));
-    case 'union:unwrapped':
-      return fc.oneof(...t.types.map(valueArb));
-    case 'union:wrapped':
-      return fc.oneof(
-        ...t.types.map((branch) =>
-          branch.typeName === 'null'
-            ? fc.constant(null)
-            : valueArb(branch).map((value) => ({ [(branch as typeof t).branchName]: value })),
-        ),
-      );
-    default:
-      throw new Error(`no values for ${type.typeName}`);
-  }
 }
 
 function typeOf(schema: Json): AvscType {
@@ -302,18 +247,21 @@ describe('compileAvroCodec', () => {
   it('leaves to avsc the schemas it does not compile', () => {
     const proto = typeOf({ type: 'record', name: 'P', fields: [{ name: '__proto__', type: 'int' }] });
     expect(compileAvroCodec(proto)).toBeUndefined();
-    const withLogical = avsc.Type.forSchema({ type: 'long', logicalType: 'timestamp-millis' } as avsc.Schema, {
-      logicalTypes: {
-        'timestamp-millis': class extends avsc.types.LogicalType {
-          override _fromValue(value: number) {
-            return new Date(value);
-          }
-          override _toValue(date: Date) {
-            return date.getTime();
-          }
+    const withLogical = avsc.Type.forSchema(
+      { type: 'long', logicalType: 'timestamp-millis' } as avsc.Schema,
+      {
+        logicalTypes: {
+          'timestamp-millis': class extends avsc.types.LogicalType {
+            override _fromValue(value: number) {
+              return new Date(value);
+            }
+            override _toValue(date: Date) {
+              return date.getTime();
+            }
+          },
         },
       },
-    });
+    );
     expect(compileAvroCodec(withLogical)).toBeUndefined();
     // Without an implementation, avsc reads a logical type as its underlying type, and so does the codec.
     const plain = typeOf({ type: 'long', logicalType: 'timestamp-millis' });
