@@ -275,7 +275,7 @@ function evolved(writer: Json): fc.Arbitrary<Json> {
       if (node.type === 'enum' && pick() < 40) node.symbols = ['A', 'B', 'Z'];
       if (node.type === 'enum' && pick() < 50) node.default = 'A';
       if (node.type === 'record') {
-        let fields = (node.fields as Node[]).map((field) => ({ ...field, type: walk(field.type) }));
+        let fields: Node[] = (node.fields as Node[]).map((field) => ({ ...field, type: walk(field.type) }));
         if (fields.length > 0 && pick() < 30) fields = fields.filter((_, i) => i !== pick() % fields.length);
         if (fields.length > 0 && pick() < 30) {
           const i = pick() % fields.length;
