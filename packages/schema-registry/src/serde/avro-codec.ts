@@ -176,12 +176,13 @@ function readBytes(n) {
 function readString() {
   const n = readLength();
   const p = pos;
-  pos += n;
+  const end = (pos += n);
   // Short ASCII strings are cut from the message decoded once as latin1 (a substring stays in JavaScript, where
   // each Buffer#utf8Slice call would cross into C++).
-  if (text === undefined || n > 64) return buf.utf8Slice(p, pos);
-  for (let i = p; i < pos; i++) if (buf[i] > 0x7f) return buf.utf8Slice(p, pos);
-  return text.substring(p - textStart, pos - textStart);
+  const b = buf;
+  if (text === undefined || n > 64) return b.utf8Slice(p, end);
+  for (let i = p; i < end; i++) if (b[i] > 0x7f) return b.utf8Slice(p, end);
+  return text.substring(p - textStart, end - textStart);
 }
 function writeLong(n) {
   if (n >= -1073741824 && n < 1073741824) {
@@ -224,6 +225,34 @@ function writeBytes(v, n) {
   if (pos + n <= buf.length) buf.set(v, pos);
   pos += n;
 }
+/** Writes s from character i as UTF-8 at p; returns the end. */
+function writeUtf8(s, i, p) {
+  const b = buf;
+  const n = s.length;
+  for (; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) b[p++] = c;
+    else if (c < 0x800) {
+      b[p++] = (c >> 6) | 0xc0;
+      b[p++] = (c & 0x3f) | 0x80;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      // A lone surrogate goes to avsc, which writes it differently in short and long strings.
+      const c2 = s.charCodeAt(i + 1);
+      if (c > 0xdbff || !(c2 >= 0xdc00 && c2 <= 0xdfff)) throw FALL_BACK;
+      c = 0x10000 + ((c & 0x3ff) << 10) + (c2 & 0x3ff);
+      i++;
+      b[p++] = (c >> 18) | 0xf0;
+      b[p++] = ((c >> 12) & 0x3f) | 0x80;
+      b[p++] = ((c >> 6) & 0x3f) | 0x80;
+      b[p++] = (c & 0x3f) | 0x80;
+    } else {
+      b[p++] = (c >> 12) | 0xe0;
+      b[p++] = ((c >> 6) & 0x3f) | 0x80;
+      b[p++] = (c & 0x3f) | 0x80;
+    }
+  }
+  return p;
+}
 function writeString(s) {
   const n = s.length;
   if (n > 64) {
@@ -233,39 +262,24 @@ function writeString(s) {
     pos += len;
     return;
   }
-  // Written after a one-byte length (room for 63 bytes), moved by a byte in the rare case it needs two. A lone
-  // surrogate goes to avsc, which writes it differently from Buffer#utf8Write for short and long strings.
+  // Written after a one-byte length (room for 63 bytes), moved by a byte in the rare case it needs two.
+  const b = buf;
   const start = pos + 1;
-  let p = start;
-  for (let i = 0; i < n; i++) {
-    let c = s.charCodeAt(i);
-    if (c < 0x80) buf[p++] = c;
-    else if (c < 0x800) {
-      buf[p++] = (c >> 6) | 0xc0;
-      buf[p++] = (c & 0x3f) | 0x80;
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      const c2 = s.charCodeAt(i + 1);
-      if (c > 0xdbff || !(c2 >= 0xdc00 && c2 <= 0xdfff)) throw FALL_BACK;
-      c = 0x10000 + ((c & 0x3ff) << 10) + (c2 & 0x3ff);
-      i++;
-      buf[p++] = (c >> 18) | 0xf0;
-      buf[p++] = ((c >> 12) & 0x3f) | 0x80;
-      buf[p++] = ((c >> 6) & 0x3f) | 0x80;
-      buf[p++] = (c & 0x3f) | 0x80;
-    } else {
-      buf[p++] = (c >> 12) | 0xe0;
-      buf[p++] = ((c >> 6) & 0x3f) | 0x80;
-      buf[p++] = (c & 0x3f) | 0x80;
-    }
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) break;
+    b[start + i] = c;
   }
+  const p = i === n ? start + n : writeUtf8(s, i, start + i);
   const len = p - start;
   if (len < 64) {
-    buf[pos] = len << 1;
+    b[pos] = len << 1;
     pos = p;
   } else {
-    buf.copyWithin(start + 1, start, p);
-    buf[pos] = ((len << 1) & 0x7f) | 0x80;
-    buf[pos + 1] = len >> 6;
+    b.copyWithin(start + 1, start, p);
+    b[pos] = ((len << 1) & 0x7f) | 0x80;
+    b[pos + 1] = len >> 6;
     pos = p + 1;
   }
 }

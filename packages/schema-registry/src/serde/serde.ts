@@ -80,6 +80,8 @@ export interface AvroSerializerOptions<T> {
 }
 
 const INITIAL_SCRATCH = 64 * 1024;
+/** Node's own pool size for Buffer.allocUnsafe. */
+const SLAB_SIZE = 8 * 1024;
 
 /** Serializes values with one schema into the Confluent wire format, registering or looking up its id per subject. */
 export class AvroSerializer<T = unknown> implements Serializer<T> {
@@ -94,6 +96,8 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
   /** Resolved ids by topic: the hot path encodes without awaiting anything. */
   private readonly idsByTopic = new Map<string, number>();
   private scratch = Buffer.allocUnsafe(INITIAL_SCRATCH);
+  private slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  private slabUsed = 0;
   private readonly toAvro?: (value: T) => unknown;
 
   constructor(private readonly options: AvroSerializerOptions<T>) {
@@ -180,26 +184,45 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
       out.set(value, HEADER_SIZE);
       return out;
     }
-    let end = this.codec ? this.encodeCompiled(value) : -1;
-    if (end < 0) end = this.encodeWithAvsc(value);
+    if (this.codec) {
+      const out = this.encodeCompiled(id, value);
+      if (out) return out;
+    }
+    const end = this.encodeWithAvsc(value);
     writeHeader(this.scratch, id);
     const out = Buffer.allocUnsafe(end);
     this.scratch.copy(out, 0, 0, end);
     return out;
   }
 
-  /** The end of the value written into the scratch buffer after the header, or -1 to let avsc decide. */
-  private encodeCompiled(value: unknown): number {
+  /**
+   * Header and body written in place into a shared slab and returned as a view of it, as Buffer.allocUnsafe
+   * hands out views of Node's pool (so a message keeps at most a slab of the same size alive); a message too big
+   * for a slab gets a buffer of its own. Undefined lets avsc decide.
+   */
+  private encodeCompiled(id: number, value: unknown): Buffer | undefined {
     const codec = this.codec!;
     try {
-      let end = codec.encode(value, this.scratch, HEADER_SIZE);
-      while (end < 0) {
-        this.grow(-end);
-        end = codec.encode(value, this.scratch, HEADER_SIZE);
+      let slab = this.slab;
+      let start = this.slabUsed;
+      let end = codec.encode(value, slab, start + HEADER_SIZE);
+      if (end < 0) {
+        const size = slab.length - start - end;
+        if (size <= SLAB_SIZE >>> 1) {
+          slab = this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+          start = 0;
+        } else {
+          slab = Buffer.allocUnsafe(size);
+          start = 0;
+        }
+        end = codec.encode(value, slab, start + HEADER_SIZE);
+        if (end < 0) return undefined;
       }
-      return end;
+      writeHeader(slab, id, start);
+      if (slab === this.slab) this.slabUsed = (end + 7) & ~7;
+      return slab.subarray(start, end);
     } catch {
-      return -1;
+      return undefined;
     }
   }
 
