@@ -180,28 +180,34 @@ function spread(xs: number[]): Spread {
 }
 
 const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 7)));
-const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 300);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 600);
 
-/**
- * Runs `op` serially for about `ms`; returns operations per CPU second of this process (user + system, so another
- * process taking the shared cores away does not count against it).
- */
-async function timed(op: () => Promise<unknown> | unknown, ms: number): Promise<number> {
-  let count = 0;
-  const cpuStart = process.cpuUsage();
-  const deadline = process.hrtime.bigint() + BigInt(ms) * 1_000_000n;
-  while (process.hrtime.bigint() < deadline) {
-    for (let i = 0; i < 200; i++) await op();
-    count += 200;
-  }
-  const cpu = process.cpuUsage(cpuStart);
-  return count / ((cpu.user + cpu.system) / 1e6);
+/** Operations done and CPU microseconds (user + system) spent on them. */
+interface Tally {
+  ops: number;
+  cpu: number;
+}
+
+const BATCH = 500;
+
+/** Runs `op` BATCH times serially, adding the count and the CPU time this process spent to `tally`. */
+async function batch(op: () => Promise<unknown> | unknown, tally: Tally): Promise<void> {
+  const start = process.cpuUsage();
+  for (let i = 0; i < BATCH; i++) await op();
+  const cpu = process.cpuUsage(start);
+  tally.ops += BATCH;
+  tally.cpu += cpu.user + cpu.system;
+}
+
+/** Operations per CPU second (another process taking the shared cores away does not count against either side). */
+function rate(tally: Tally): number {
+  return tally.ops / (tally.cpu / 1e6);
 }
 
 /**
- * Measures one or two operations after a warm-up, in `ROUNDS` short rounds that alternate between them (who goes
- * first rotates) so both see the same machine, which is shared and noisy. Reports each one's median rate and the
- * median and range of the per-round ratios.
+ * Measures one or two operations after a warm-up, in `ROUNDS` rounds of about `ROUND_MS`. Within a round the two
+ * alternate in batches of a few milliseconds (who goes first rotates), so both see the same machine, which is
+ * shared and noisy. Reports each one's median rate and the median and range of the per-round ratios.
  */
 async function opsPerSecond(
   ours: () => Promise<unknown> | unknown,
@@ -215,19 +221,22 @@ async function opsPerSecond(
   const peerRates: number[] = [];
   const ratios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    let mine: number;
-    let theirs: number | undefined;
-    if (peer && round % 2 === 1) {
-      theirs = await timed(peer, ROUND_MS);
-      mine = await timed(ours, ROUND_MS);
-    } else {
-      mine = await timed(ours, ROUND_MS);
-      theirs = peer && (await timed(peer, ROUND_MS));
+    const mine: Tally = { ops: 0, cpu: 0 };
+    const theirs: Tally = { ops: 0, cpu: 0 };
+    const deadline = process.hrtime.bigint() + BigInt(ROUND_MS) * 1_000_000n;
+    for (let turn = round; process.hrtime.bigint() < deadline; turn++) {
+      if (peer && turn % 2 === 1) {
+        await batch(peer, theirs);
+        await batch(ours, mine);
+      } else {
+        await batch(ours, mine);
+        if (peer) await batch(peer, theirs);
+      }
     }
-    oursRates.push(mine);
-    if (theirs !== undefined) {
-      peerRates.push(theirs);
-      ratios.push(mine / theirs);
+    oursRates.push(rate(mine));
+    if (peer) {
+      peerRates.push(rate(theirs));
+      ratios.push(rate(mine) / rate(theirs));
     }
   }
   if (!peer) return { ours: spread(oursRates).median };
