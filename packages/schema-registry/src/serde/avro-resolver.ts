@@ -26,6 +26,9 @@ export function compileAvroResolver(
   options: { ignoreNamespaces: boolean },
 ): AvroDecoder | undefined {
   if (!isCompiled(reader) || !isCompiled(writer)) return undefined;
+  // Choosing a reader union's branch asks avsc to resolve the whole subtree below it, and equality compares whole
+  // subtrees: quadratic in the depth, so deeply nested pairs stay with avsc.
+  if (depthOf(reader) > MAX_COMPILED_DEPTH || depthOf(writer) > MAX_COMPILED_DEPTH) return undefined;
   const source = new ResolverSource(options);
   try {
     return instantiate(source, source.assemble(source.resolveExpression(reader as Typed, writer as Typed)));
@@ -36,6 +39,24 @@ export function compileAvroResolver(
 }
 
 class NotCompiled extends Error {}
+
+const MAX_COMPILED_DEPTH = 64;
+
+/** How deep `type` nests, a recursive type counted down to where it first repeats. */
+function depthOf(type: Typed, path = new Set<AvscType>()): number {
+  if (path.has(type) || path.size > MAX_COMPILED_DEPTH) return 0;
+  path.add(type);
+  let deepest = 0;
+  const children = [
+    ...(type.fields ?? []).map((field) => field.type),
+    ...(type.types ?? []),
+    ...(type.itemsType ? [type.itemsType] : []),
+    ...(type.valuesType ? [type.valuesType] : []),
+  ];
+  for (const child of children) deepest = Math.max(deepest, depthOf(child as Typed, path));
+  path.delete(type);
+  return deepest + 1;
+}
 
 const PROMOTIONS: Record<string, Record<string, string>> = {
   long: { int: 'readLong()' },

@@ -175,6 +175,11 @@ describe('compileAvroResolver', () => {
       ],
     });
     expect(compileAvroResolver(twice, writer, OPTIONS)).toBeUndefined();
+    // Types nested deeper than 64 levels, here 2 per union of an array (branch choice costs the square of the depth).
+    const deep = (levels: number, leaf: string): Json =>
+      levels === 0 ? leaf : ['null', { type: 'array', items: deep(levels - 1, leaf) }];
+    expect(compileAvroResolver(typeOf(deep(20, 'long')), typeOf(deep(20, 'int')), OPTIONS)).toBeDefined();
+    expect(compileAvroResolver(typeOf(deep(40, 'long')), typeOf(deep(40, 'int')), OPTIONS)).toBeUndefined();
   });
 
   it('hands avsc the messages it is unsure of', () => {
