@@ -4,9 +4,10 @@
  *    @kafkajs/confluent-schema-registry, both against the same registry;
  *  - the registry's lookup and register requests per second over HTTP (keep-alive, 16 concurrent requests), with
  *    schemas in memory and in the `_schemas` topic of a dev broker (broker, registry and load each in a process).
- * Prints a table with ratios and a JSON line for tracking. Bounded in time (about 40 s).
+ * Prints a table with ratios and a JSON line for tracking. Bounded in time (about two minutes).
  *
- * BENCH_SCENARIOS=avro,json,protobuf,registry (comma-separated) runs only those groups.
+ * BENCH_SCENARIOS=avro,json,protobuf,registry (comma-separated) runs only those groups; BENCH_ROUNDS and
+ * BENCH_ROUND_MS size the serde measurement.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
