@@ -4,7 +4,10 @@
  *    @kafkajs/confluent-schema-registry, both against the same registry;
  *  - the registry's lookup and register requests per second over HTTP (keep-alive, 16 concurrent requests), with
  *    schemas in memory and in the `_schemas` topic of a dev broker (broker, registry and load each in a process).
- * Prints a table with ratios and a JSON line for tracking. Bounded in time (about 40 s).
+ * Prints a table with ratios and a JSON line for tracking. Bounded in time (about two minutes).
+ *
+ * BENCH_SCENARIOS=avro,json,protobuf,registry (comma-separated) runs only those groups; BENCH_ROUNDS and
+ * BENCH_ROUND_MS size the serde measurement.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
@@ -148,45 +151,97 @@ message OrderPlaced {
 const { note: _note, ...ORDER_WITHOUT_NOTE } = ORDER;
 const ORDER_MESSAGE = { ...ORDER_WITHOUT_NOTE, status: 1, giftWrap: true };
 
+const SCENARIOS = ['avro', 'json', 'protobuf', 'registry'] as const;
+const selected = new Set(process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()) ?? SCENARIOS);
+for (const name of selected) {
+  if (!(SCENARIOS as readonly string[]).includes(name))
+    throw new Error(`BENCH_SCENARIOS: unknown scenario ${name}; expected some of ${SCENARIOS.join(', ')}`);
+}
+
 interface Result {
   name: string;
   ours: number;
   peer?: number;
   unit: string;
+  /** Same-round ratios (ours over the peer's), median and range over the rounds. */
+  ratio?: Spread;
 }
 
-/** Runs `op` serially for about `ms`; returns operations per second. */
-async function timed(op: () => Promise<unknown> | unknown, ms: number): Promise<number> {
-  let count = 0;
-  const start = process.hrtime.bigint();
-  const deadline = start + BigInt(ms) * 1_000_000n;
-  let now = start;
-  while (now < deadline) {
-    for (let i = 0; i < 200; i++) await op();
-    count += 200;
-    now = process.hrtime.bigint();
-  }
-  return count / (Number(now - start) / 1e9);
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+function spread(xs: number[]): Spread {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const m = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 7)));
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 600);
+
+/** Operations done and CPU microseconds (user + system) spent on them. */
+interface Tally {
+  ops: number;
+  cpu: number;
+}
+
+const BATCH = 500;
+
+/** Runs `op` BATCH times serially, adding the count and the CPU time this process spent to `tally`. */
+async function batch(op: () => Promise<unknown> | unknown, tally: Tally): Promise<void> {
+  const start = process.cpuUsage();
+  for (let i = 0; i < BATCH; i++) await op();
+  const cpu = process.cpuUsage(start);
+  tally.ops += BATCH;
+  tally.cpu += cpu.user + cpu.system;
+}
+
+/** Operations per CPU second (another process taking the shared cores away does not count against either side). */
+function rate(tally: Tally): number {
+  return tally.ops / (tally.cpu / 1e6);
 }
 
 /**
- * Measures one or two operations after a warm-up, alternating short rounds between them so both see the same
- * machine (it is shared and noisy), and keeps each one's best round.
+ * Measures one or two operations after a warm-up, in `ROUNDS` rounds of about `ROUND_MS`. Within a round the two
+ * alternate in batches of a few milliseconds (who goes first rotates), so both see the same machine, which is
+ * shared and noisy. Reports each one's median rate and the median and range of the per-round ratios.
  */
 async function opsPerSecond(
   ours: () => Promise<unknown> | unknown,
   peer?: () => Promise<unknown> | unknown,
-): Promise<{ ours: number; peer?: number }> {
+): Promise<{ ours: number; peer?: number; ratio?: Spread }> {
   for (let i = 0; i < 3000; i++) {
     await ours();
     await peer?.();
   }
-  let best = { ours: 0, peer: peer ? 0 : undefined } as { ours: number; peer?: number };
-  for (let round = 0; round < 6; round++) {
-    best = { ...best, ours: Math.max(best.ours, await timed(ours, 300)) };
-    if (peer) best = { ...best, peer: Math.max(best.peer ?? 0, await timed(peer, 300)) };
+  const oursRates: number[] = [];
+  const peerRates: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const mine: Tally = { ops: 0, cpu: 0 };
+    const theirs: Tally = { ops: 0, cpu: 0 };
+    const deadline = process.hrtime.bigint() + BigInt(ROUND_MS) * 1_000_000n;
+    for (let turn = round; process.hrtime.bigint() < deadline; turn++) {
+      if (peer && turn % 2 === 1) {
+        await batch(peer, theirs);
+        await batch(ours, mine);
+      } else {
+        await batch(ours, mine);
+        if (peer) await batch(peer, theirs);
+      }
+    }
+    oursRates.push(rate(mine));
+    if (peer) {
+      peerRates.push(rate(theirs));
+      ratios.push(rate(mine) / rate(theirs));
+    }
   }
-  return best;
+  if (!peer) return { ours: spread(oursRates).median };
+  return { ours: spread(oursRates).median, peer: spread(peerRates).median, ratio: spread(ratios) };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -429,6 +484,48 @@ async function measureProtobufSerde(
   ];
 }
 
+/** Avro serde on the 20-field order; both sides are checked to write the same bytes first. */
+async function measureAvroSerde(
+  client: SchemaRegistryClient,
+  kafkajs: SchemaRegistry,
+  id: number,
+): Promise<Result[]> {
+  const results: Result[] = [];
+  const serializer = new AvroSerializer({ client, schema: ORDER_SCHEMA });
+  const deserializer = new AvroDeserializer({ client });
+  const ourBytes = await serializer.serialize('orders', ORDER);
+  const peerBytes = await kafkajs.encode(id, ORDER);
+  if (Buffer.compare(ourBytes, peerBytes) !== 0)
+    throw new Error('Encodings differ: the comparison would be unfair');
+  // (float fields lose precision, so the round trip is compared as bytes.)
+  const decoded = (await deserializer.deserialize('orders', peerBytes)) as typeof ORDER;
+  if (Buffer.compare(await serializer.serialize('orders', decoded), ourBytes) !== 0)
+    throw new Error('Round trip failed');
+
+  results.push({
+    name: 'serialize 20-field record',
+    ...(await opsPerSecond(
+      () => serializer.serialize('orders', ORDER),
+      () => kafkajs.encode(id, ORDER),
+    )),
+    unit: 'ops/s',
+  });
+  results.push({
+    name: 'deserialize 20-field record',
+    ...(await opsPerSecond(
+      () => deserializer.deserialize('orders', ourBytes),
+      () => kafkajs.decode(ourBytes),
+    )),
+    unit: 'ops/s',
+  });
+  results.push({
+    name: 'encode with known id (sync)',
+    ...(await opsPerSecond(() => serializer.encode(id, ORDER))),
+    unit: 'ops/s',
+  });
+  return results;
+}
+
 async function main() {
   const server = await startRegistryServer({ port: 0 });
   try {
@@ -440,88 +537,73 @@ async function main() {
       { subject: 'orders-value' },
     );
 
-    const serializer = new AvroSerializer({ client, schema: ORDER_SCHEMA });
-    const deserializer = new AvroDeserializer({ client });
-    const ourBytes = await serializer.serialize('orders', ORDER);
-    const peerBytes = await kafkajs.encode(id, ORDER);
-    if (Buffer.compare(ourBytes, peerBytes) !== 0)
-      throw new Error('Encodings differ: the comparison would be unfair');
-    // (float fields lose precision, so the round trip is compared as bytes.)
-    const decoded = (await deserializer.deserialize('orders', peerBytes)) as typeof ORDER;
-    if (Buffer.compare(await serializer.serialize('orders', decoded), ourBytes) !== 0)
-      throw new Error('Round trip failed');
-
     const results: Result[] = [];
-    results.push({
-      name: 'serialize 20-field record',
-      ...(await opsPerSecond(
-        () => serializer.serialize('orders', ORDER),
-        () => kafkajs.encode(id, ORDER),
-      )),
-      unit: 'ops/s',
-    });
-    results.push({
-      name: 'deserialize 20-field record',
-      ...(await opsPerSecond(
-        () => deserializer.deserialize('orders', ourBytes),
-        () => kafkajs.decode(ourBytes),
-      )),
-      unit: 'ops/s',
-    });
-    results.push({
-      name: 'encode with known id (sync)',
-      ...(await opsPerSecond(() => serializer.encode(id, ORDER))),
-      unit: 'ops/s',
-    });
+    if (selected.has('avro')) results.push(...(await measureAvroSerde(client, kafkajs, id)));
+    if (selected.has('json')) results.push(...(await measureJsonSchemaSerde(client, kafkajs)));
+    if (selected.has('protobuf')) results.push(...(await measureProtobufSerde(client, kafkajs)));
 
-    results.push(...(await measureJsonSchemaSerde(client, kafkajs)));
-    results.push(...(await measureProtobufSerde(client, kafkajs)));
-
-    const memory = await startChildServer();
-    try {
-      results.push(...(await measureServer(memory.url, 'memory', schemaText)));
-    } finally {
-      await stopChild(memory.child);
-    }
-    // The production set-up: schemas in a Kafka topic (the dev broker, in a third process); a register is
-    // acknowledged once it is written to the topic and read back.
-    const broker = await startChildBroker();
-    try {
-      const kafka = await startChildServer(broker.bootstrap);
-      try {
-        results.push(...(await measureServer(kafka.url, '_schemas topic', schemaText)));
-      } finally {
-        await stopChild(kafka.child);
-      }
-    } finally {
-      await stopChild(broker.child);
-    }
+    if (selected.has('registry')) await measureServers(results, schemaText);
     agent.destroy();
-
-    const rows = results.map((r) => [
-      r.name,
-      `${Math.round(r.ours).toLocaleString('en-US')} ${r.unit}`,
-      r.peer === undefined ? '-' : `${Math.round(r.peer).toLocaleString('en-US')} ${r.unit}`,
-      r.peer === undefined ? '-' : `${(r.ours / r.peer).toFixed(2)}x`,
-    ]);
-    const peerVersion = createRequire(import.meta.url)(
-      '@kafkajs/confluent-schema-registry/package.json',
-    ).version;
-    const header = ['benchmark', 'samsa', `@kafkajs/confluent-schema-registry ${peerVersion}`, 'ratio'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-    console.log(line(header));
-    console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-    for (const row of rows) console.log(line(row));
-    console.log(
-      JSON.stringify({
-        node: process.version,
-        results: results.map((r) => ({ ...r, ours: Math.round(r.ours), peer: r.peer && Math.round(r.peer) })),
-      }),
-    );
+    printResults(results);
   } finally {
     await server.close();
   }
+}
+
+/** The registry's request rates with schemas in memory, then in a dev broker's `_schemas` topic. */
+async function measureServers(results: Result[], schemaText: string): Promise<void> {
+  const memory = await startChildServer();
+  try {
+    results.push(...(await measureServer(memory.url, 'memory', schemaText)));
+  } finally {
+    await stopChild(memory.child);
+  }
+  // The production set-up: schemas in a Kafka topic (the dev broker, in a third process); a register is
+  // acknowledged once it is written to the topic and read back.
+  const broker = await startChildBroker();
+  try {
+    const kafka = await startChildServer(broker.bootstrap);
+    try {
+      results.push(...(await measureServer(kafka.url, '_schemas topic', schemaText)));
+    } finally {
+      await stopChild(kafka.child);
+    }
+  } finally {
+    await stopChild(broker.child);
+  }
+}
+
+function printResults(results: Result[]): void {
+  const rows = results.map((r) => [
+    r.name,
+    `${Math.round(r.ours).toLocaleString('en-US')} ${r.unit}`,
+    r.peer === undefined ? '-' : `${Math.round(r.peer).toLocaleString('en-US')} ${r.unit}`,
+    r.ratio === undefined
+      ? '-'
+      : `${r.ratio.median.toFixed(2)}x (${r.ratio.min.toFixed(2)}-${r.ratio.max.toFixed(2)})`,
+  ]);
+  const peerVersion = createRequire(import.meta.url)(
+    '@kafkajs/confluent-schema-registry/package.json',
+  ).version;
+  const header = [
+    'benchmark',
+    'samsa',
+    `@kafkajs/confluent-schema-registry ${peerVersion}`,
+    `ratio, median (range) of ${ROUNDS}`,
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+  console.log(
+    JSON.stringify({
+      node: process.version,
+      rounds: ROUNDS,
+      roundMs: ROUND_MS,
+      results: results.map((r) => ({ ...r, ours: Math.round(r.ours), peer: r.peer && Math.round(r.peer) })),
+    }),
+  );
 }
 
 await main();

@@ -15,7 +15,9 @@ import {
 import { InvalidValueError, SchemaTooDeepError, SerdeError } from '../errors.js';
 import { checkValueNesting, isStackOverflow } from '../nesting.js';
 import type { SchemaReference } from '../server/records.js';
+import { type AvroCodec, type AvroDecoder, compileAvroCodec } from './avro-codec.js';
 import { avroFromJson } from './avro-json.js';
+import { compileAvroResolver } from './avro-resolver.js';
 import { type AvscType, avscTypeFor, fetchReferencedSchemas, isRawBytes } from './avro-types.js';
 import { HEADER_SIZE, readSchemaId, writeHeader } from './wire.js';
 
@@ -78,10 +80,14 @@ export interface AvroSerializerOptions<T> {
 }
 
 const INITIAL_SCRATCH = 64 * 1024;
+/** Node's own pool size for Buffer.allocUnsafe. */
+const SLAB_SIZE = 8 * 1024;
 
 /** Serializes values with one schema into the Confluent wire format, registering or looking up its id per subject. */
 export class AvroSerializer<T = unknown> implements Serializer<T> {
   private readonly type: AvscType;
+  /** The compiled writer; values it does not vouch for, and schemas it does not compile, go through avsc. */
+  private readonly codec: AvroCodec | undefined;
   private readonly parsed: AvroSchema;
   private readonly schemaText: string;
   private readonly raw: boolean;
@@ -90,6 +96,8 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
   /** Resolved ids by topic: the hot path encodes without awaiting anything. */
   private readonly idsByTopic = new Map<string, number>();
   private scratch = Buffer.allocUnsafe(INITIAL_SCRATCH);
+  private slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  private slabUsed = 0;
   private readonly toAvro?: (value: T) => unknown;
 
   constructor(private readonly options: AvroSerializerOptions<T>) {
@@ -98,6 +106,7 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
     this.parsed = parseSchema(this.schemaText);
     this.raw = isRawBytes(this.schemaText);
     this.type = avscTypeFor(this.schemaText);
+    this.codec = this.raw ? undefined : compileAvroCodec(this.type);
     const strategy = options.subjectNameStrategy ?? 'topic';
     this.strategy = typeof strategy === 'string' ? subjectNameStrategies[strategy] : strategy;
   }
@@ -175,21 +184,65 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
       out.set(value, HEADER_SIZE);
       return out;
     }
+    if (this.codec) {
+      const out = this.encodeCompiled(id, value);
+      if (out) return out;
+    }
+    const end = this.encodeWithAvsc(value);
+    writeHeader(this.scratch, id);
+    const out = Buffer.allocUnsafe(end);
+    this.scratch.copy(out, 0, 0, end);
+    return out;
+  }
+
+  /**
+   * Header and body written in place into a shared slab and returned as a view of it, as Buffer.allocUnsafe
+   * hands out views of Node's pool (so a message keeps at most a slab of the same size alive); a message too big
+   * for a slab gets a buffer of its own. Undefined lets avsc decide.
+   */
+  private encodeCompiled(id: number, value: unknown): Buffer | undefined {
+    const codec = this.codec!;
+    try {
+      let slab = this.slab;
+      let start = this.slabUsed;
+      let end = codec.encode(value, slab, start + HEADER_SIZE);
+      if (end < 0) {
+        const size = slab.length - start - end;
+        if (size <= SLAB_SIZE >>> 1) {
+          slab = this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+          start = 0;
+        } else {
+          slab = Buffer.allocUnsafe(size);
+          start = 0;
+        }
+        end = codec.encode(value, slab, start + HEADER_SIZE);
+        if (end < 0) return undefined;
+      }
+      writeHeader(slab, id, start);
+      if (slab === this.slab) this.slabUsed = (end + 7) & ~7;
+      return slab.subarray(start, end);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private encodeWithAvsc(value: unknown): number {
     let end: number;
     try {
       end = this.type.encode(value, this.scratch, HEADER_SIZE);
       while (end < 0) {
-        // avsc returns minus the missing byte count when the buffer is too small.
-        this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.scratch.length - end));
+        this.grow(-end);
         end = this.type.encode(value, this.scratch, HEADER_SIZE);
       }
     } catch (error) {
       throw this.invalid(value, error as Error);
     }
-    writeHeader(this.scratch, id);
-    const out = Buffer.allocUnsafe(end);
-    this.scratch.copy(out, 0, 0, end);
-    return out;
+    return end;
+  }
+
+  /** Encoders return minus the missing byte count when the scratch buffer is too small. */
+  private grow(missing: number): void {
+    this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.scratch.length + missing));
   }
 
   private invalid(value: unknown, cause: Error): InvalidValueError {
@@ -305,11 +358,14 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
       };
     }
     if (!readerType || readerType.equals(writerType)) {
-      return { read: (data) => decodeWhole(writerType, data, undefined, id) };
+      return compiledReader(compileAvroCodec(writerType), (data) =>
+        decodeWhole(writerType, data, undefined, id),
+      );
     }
     let resolver: Resolver;
     try {
-      resolver = readerType.createResolver(writerType, { ignoreNamespaces: true });
+      // A fresh options object: avsc keeps a registry of record resolvers in it.
+      resolver = readerType.createResolver(writerType, { ...RESOLVE_OPTIONS });
     } catch (error) {
       if (isStackOverflow(error)) {
         throw new SerdeError(
@@ -330,8 +386,28 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
         `The reader schema cannot read data written with schema ${id}: ${details || (error as Error).message}`,
       );
     }
-    return { read: (data) => decodeWhole(readerType, data, resolver, id) };
+    return compiledReader(compileAvroResolver(readerType, writerType, RESOLVE_OPTIONS), (data) =>
+      decodeWhole(readerType, data, resolver, id),
+    );
   }
+}
+
+const RESOLVE_OPTIONS = { ignoreNamespaces: true };
+
+/** Reads with the compiled decoder when there is one; avsc reads what it is unsure of and has the last word. */
+function compiledReader(decoder: AvroDecoder | undefined, withAvsc: (data: Buffer) => unknown): Reader {
+  if (!decoder) return { read: withAvsc };
+  return {
+    read: (data) => {
+      try {
+        const value = decoder.decode(data, HEADER_SIZE);
+        if (decoder.end === data.length) return value;
+      } catch {
+        // avsc reads it again: its value, or its error.
+      }
+      return withAvsc(data);
+    },
+  };
 }
 
 function decodeWhole(type: AvscType, data: Buffer, resolver: Resolver | undefined, id: number): unknown {

@@ -4,9 +4,12 @@ import { SerdeError } from '../errors.js';
 export const MAGIC_BYTE = 0;
 export const HEADER_SIZE = 5;
 
-export function writeHeader(target: Buffer, id: number): void {
-  target[0] = MAGIC_BYTE;
-  target.writeInt32BE(id, 1);
+export function writeHeader(target: Buffer, id: number, offset = 0): void {
+  target[offset] = MAGIC_BYTE;
+  target[offset + 1] = id >>> 24;
+  target[offset + 2] = id >>> 16;
+  target[offset + 3] = id >>> 8;
+  target[offset + 4] = id;
 }
 
 /** Frames an already-encoded body. */
