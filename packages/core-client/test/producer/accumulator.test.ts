@@ -177,41 +177,6 @@ describe('batching under load', () => {
   });
 });
 
-describe('many sparse partitions', () => {
-  it('holds a batch per partition without reserving batchSize for each', async () => {
-    // 64 partitions with a record each, all held in flight: 64 batches of batchSize (16 KiB) would
-    // need 1 MiB of buffer memory, far past this 256 KiB, and send() would block until maxBlockMs.
-    const { producer, fake } = await setup(
-      { t: 64 },
-      { batchSize: 16_384, bufferMemory: 262_144, lingerMs: 0, maxBlockMs: 200 },
-    );
-    fake.holdProduce = true;
-    const first = producer.send({
-      topic: 't',
-      messages: Array.from({ length: 64 }, (_, p) => ({ value: `a${p}`, partition: p })),
-    });
-    const second = producer.send({
-      topic: 't',
-      messages: Array.from({ length: 64 }, (_, p) => ({ value: `b${p}`, partition: p })),
-    });
-    await sleep(20);
-    const timer = setInterval(() => fake.releaseHeld(), 5);
-    await Promise.all([first, second]);
-    clearInterval(timer);
-    for (let p = 0; p < 64; p++) expect(values(fake, 't', p)).toEqual([`a${p}`, `b${p}`]);
-  });
-
-  it('grows a batch that started small up to batchSize, keeping its records in one batch', async () => {
-    // The partition's last batch was one record, so the next starts small and has to grow.
-    const { producer, fake } = await setup({ t: 1 }, { batchSize: 16_384, lingerMs: 20 });
-    await producer.send({ topic: 't', messages: [{ value: 'one' }] });
-    const many = Array.from({ length: 100 }, (_, i) => ({ value: `${i}`.padEnd(100) }));
-    await producer.send({ topic: 't', messages: many });
-    expect(fake.produced.map((r) => r.batches.map((b) => b.count))).toEqual([[1], [100]]);
-    expect(values(fake, 't', 0).slice(1)).toEqual(many.map((m) => m.value));
-  });
-});
-
 describe('idempotent resends', () => {
   it('does not duplicate records when responses are lost and batches resent', async () => {
     const { producer, fake } = await setup(
