@@ -3,9 +3,9 @@
  * a sealed segment is fsynced and has its index files; the active segment is recovered by scanning; a
  * compaction result becomes visible by renames only (`.cleaned` → `.swap` → `.log`).
  */
-import { renameSync, rmSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
+import { type AtomicWriteOptions, fsyncDirectory, writeFileAtomic } from './atomic-file.js';
 import { FileSegmentStore } from './file-segment-store.js';
 import type { LeaderEpochCache } from './leader-epoch-cache.js';
 import type { LogBackend } from './log-backend.js';
@@ -92,8 +92,12 @@ export class DiskLogBackend implements LogBackend {
     writeFileAtomic(path.join(this.dir, LEADER_EPOCH_FILE), epochs.serialize());
   }
 
-  saveProducerSnapshot(offset: number, entries: readonly ProducerSnapshotEntry[]): void {
-    writeProducerSnapshot(this.dir, offset, entries);
+  saveProducerSnapshot(
+    offset: number,
+    entries: readonly ProducerSnapshotEntry[],
+    options: AtomicWriteOptions = {},
+  ): void {
+    writeProducerSnapshot(this.dir, offset, entries, options);
   }
 
   deleteProducerSnapshotsBefore(offset: number): void {
@@ -106,14 +110,22 @@ export class DiskLogBackend implements LogBackend {
     active.store.flush();
   }
 
+  /**
+   * Flushes the active segment, writes its index files, then marks the clean shutdown. Two directory
+   * fsyncs in all (the snapshot PartitionLog.close wrote just before, the index files, then the
+   * marker): the marker must not be durable before the files it vouches for.
+   */
   close(segments: readonly Segment[]): void {
     const active = segments[segments.length - 1];
     if (active) {
       active.store.flush();
-      writeIndexFiles(this.dir, active);
+      writeIndexFiles(this.dir, active, { syncDirectory: false });
     }
     for (const segment of segments) segment.store.close();
-    writeFileAtomic(path.join(this.dir, CLEAN_SHUTDOWN_FILE), '');
+    fsyncDirectory(this.dir);
+    // The marker is empty: creating it and syncing the directory is all it takes.
+    closeSync(openSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), 'w'));
+    fsyncDirectory(this.dir);
   }
 
   destroy(segments: readonly Segment[]): void {

@@ -2,6 +2,7 @@
  * Where a PartitionLog keeps its segments. The log decides what happens (offsets, rolls, retention,
  * compaction); the backend makes it happen in memory or on disk, including the crash-safe file steps.
  */
+import type { AtomicWriteOptions } from './atomic-file.js';
 import type { LeaderEpochCache } from './leader-epoch-cache.js';
 import { MemorySegmentStore } from './memory-segment-store.js';
 import type { ProducerSnapshotEntry } from './producer-state.js';
@@ -29,8 +30,15 @@ export interface LogBackend {
   discardReplacement(replacement: Segment): void;
   saveLogStartOffset(offset: number): void;
   saveLeaderEpochs(epochs: LeaderEpochCache): void;
-  /** Persists the producer state as of log end offset `offset` (a `.snapshot` file on disk). */
-  saveProducerSnapshot(offset: number, entries: readonly ProducerSnapshotEntry[]): void;
+  /**
+   * Persists the producer state as of log end offset `offset` (a `.snapshot` file on disk);
+   * `syncDirectory: false` when `close` follows at once and fsyncs the directory itself.
+   */
+  saveProducerSnapshot(
+    offset: number,
+    entries: readonly ProducerSnapshotEntry[],
+    options?: AtomicWriteOptions,
+  ): void;
   /** Drops the producer snapshots below `offset` (their segments are gone). */
   deleteProducerSnapshotsBefore(offset: number): void;
   flush(active: Segment): void;

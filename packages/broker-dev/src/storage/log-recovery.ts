@@ -48,7 +48,9 @@ export interface RecoveryOptions {
 export function recoverPartitionDir(dir: string, options: RecoveryOptions): RecoveredLog {
   mkdirSync(dir, { recursive: true });
   const cleanShutdown = existsSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
-  finishInterruptedSwaps(dir, options.logger);
+  // The directory is fsynced once at the end, and only if recovery changed it: a directory fsync
+  // per partition made starting with thousands of partitions on disk take seconds per thousand.
+  let changed = finishInterruptedSwaps(dir, options.logger);
 
   const bases = readdirSync(dir)
     .map(parsePartitionFile)
@@ -68,6 +70,7 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
         `${dir}: segment ${bases[i]} overlaps the previous one; dropping it and later segments.`,
       );
       dropFrom(dir, bases.slice(i), store);
+      changed = true;
       break;
     }
     if ((!isLast || cleanShutdown) && loadIndexes(dir, segment)) {
@@ -88,6 +91,7 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
       store.flush();
       if (!isLast) {
         dropFrom(dir, bases.slice(i + 1));
+        changed = true;
         break;
       }
     }
@@ -99,8 +103,9 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
   // An epoch starting exactly at the end began with a leadership change and had no writes yet: keep it.
   epochs.truncateFromEnd(hwm + 1);
 
-  removeIfExists(path.join(dir, CLEAN_SHUTDOWN_FILE));
-  fsyncDirectory(dir);
+  // Before anything is appended the marker must be gone for good, or a crash would trust stale indexes.
+  if (removeIfExists(path.join(dir, CLEAN_SHUTDOWN_FILE))) changed = true;
+  if (changed) fsyncDirectory(dir);
   return { segments, logStartOffset, epochs, rebuilt };
 }
 
@@ -121,16 +126,19 @@ function loadIndexes(dir: string, segment: Segment): boolean {
 
 /**
  * A `.swap` file is a finished compaction result: delete the segments it replaces and rename it into place.
- * A `.cleaned` file is an unfinished one: the originals are intact, so it is simply deleted.
+ * A `.cleaned` file is an unfinished one: the originals are intact, so it is simply deleted. Returns
+ * whether the directory changed (it is fsynced here when a swap was finished).
  */
-function finishInterruptedSwaps(dir: string, logger: StorageLogger): void {
+function finishInterruptedSwaps(dir: string, logger: StorageLogger): boolean {
   const files = readdirSync(dir);
+  let changed = false;
   for (const name of files) {
-    if (name.endsWith('.tmp')) removeIfExists(path.join(dir, name));
+    if (name.endsWith('.tmp') && removeIfExists(path.join(dir, name))) changed = true;
     const file = parsePartitionFile(name);
     if (file.kind !== 'replacement') continue;
     if (file.suffix === CLEANED_SUFFIX) {
       removeIfExists(path.join(dir, name));
+      changed = true;
       continue;
     }
     if (file.suffix !== SWAP_SUFFIX) continue;
@@ -145,8 +153,10 @@ function finishInterruptedSwaps(dir: string, logger: StorageLogger): void {
       }
     }
     renameSync(path.join(dir, name), segmentPath(dir, file.baseOffset, LOG_SUFFIX));
+    fsyncDirectory(dir);
+    changed = true;
   }
-  fsyncDirectory(dir);
+  return changed;
 }
 
 function dropFrom(dir: string, bases: readonly number[], openStore?: FileSegmentStore): void {

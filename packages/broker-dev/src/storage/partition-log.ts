@@ -13,6 +13,7 @@ import {
   RECORD_BATCH_OVERHEAD,
   TIMESTAMP_TYPE_MASK,
 } from '@samsa/protocol';
+import type { AtomicWriteOptions } from './atomic-file.js';
 import { gzipOnlyCodecs, type RecordCodecs } from './compression.js';
 import { DiskLogBackend } from './disk-log-backend.js';
 import { CorruptRecordError, OffsetOutOfRangeError, StorageClosedError } from './errors.js';
@@ -665,15 +666,16 @@ export class PartitionLog {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.snapshotProducers();
+    // backend.close fsyncs the directory before it marks the clean shutdown.
+    this.snapshotProducers({ syncDirectory: false });
     this.backend.close(this.segments);
   }
 
   /** A snapshot only shortens the replay after a restart: failing to write one is not an error. */
-  private snapshotProducers(): void {
+  private snapshotProducers(options?: AtomicWriteOptions): void {
     if (!this.backend.durable) return;
     try {
-      this.backend.saveProducerSnapshot(this.logEndOffset, this.producers.snapshot());
+      this.backend.saveProducerSnapshot(this.logEndOffset, this.producers.snapshot(), options);
     } catch (error) {
       this.logger.warn(`${this.name}: cannot write a producer snapshot: ${(error as Error).message}`);
     }

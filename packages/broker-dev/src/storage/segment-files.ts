@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { type AtomicWriteOptions, fsyncDirectory, writeFileAtomic } from './atomic-file.js';
 import { OffsetIndex } from './offset-index.js';
 import type { Segment } from './segment.js';
 import { TimeIndex } from './time-index.js';
@@ -67,14 +67,17 @@ export function parsePartitionFile(name: string): PartitionFile {
 /**
  * Writes a segment's index files. The `.txnindex` goes first (or is removed when the segment has no
  * aborted transaction), so an intact `.index` and `.timeindex` pair implies its `.txnindex` is current.
+ * The pair shares one directory fsync, left to the caller with `syncDirectory: false`.
  */
-export function writeIndexFiles(dir: string, segment: Segment): void {
+export function writeIndexFiles(dir: string, segment: Segment, options: AtomicWriteOptions = {}): void {
   const { offsetIndex, timeIndex } = segment.indexes;
   const txnIndexPath = segmentPath(dir, segment.baseOffset, TXN_INDEX_SUFFIX);
   if (segment.txnIndex.size > 0) writeFileAtomic(txnIndexPath, segment.txnIndex.serialize());
   else removeIfExists(txnIndexPath);
-  writeFileAtomic(segmentPath(dir, segment.baseOffset, INDEX_SUFFIX), offsetIndex.serialize());
-  writeFileAtomic(segmentPath(dir, segment.baseOffset, TIME_INDEX_SUFFIX), timeIndex.serialize());
+  const deferred = { syncDirectory: false };
+  writeFileAtomic(segmentPath(dir, segment.baseOffset, INDEX_SUFFIX), offsetIndex.serialize(), deferred);
+  writeFileAtomic(segmentPath(dir, segment.baseOffset, TIME_INDEX_SUFFIX), timeIndex.serialize(), deferred);
+  if (options.syncDirectory ?? true) fsyncDirectory(dir);
 }
 
 /** Loads a segment's index files; undefined when either is missing or malformed. */
@@ -111,10 +114,13 @@ export function removeIndexFiles(dir: string, baseOffset: number): void {
   removeIfExists(segmentPath(dir, baseOffset, TXN_INDEX_SUFFIX));
 }
 
-export function removeIfExists(filePath: string): void {
+/** True when there was a file to remove. */
+export function removeIfExists(filePath: string): boolean {
   try {
     unlinkSync(filePath);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return false;
   }
 }

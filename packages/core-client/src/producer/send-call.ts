@@ -128,11 +128,17 @@ export class SendCall {
     if (segments.length === 1) {
       out.push(metadataOf(segments[0]));
     } else {
-      const seen = new Set<string>();
+      // One entry per topic-partition (a call spread over thousands of partitions has as many
+      // segments): partition numbers per topic, no key string per segment.
+      const seen = new Map<string, Set<number>>();
       for (const s of segments) {
-        const key = `${s.batch.topic}\u0000${s.batch.partition}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        const { topic, partition } = s.batch;
+        let partitions = seen.get(topic);
+        if (partitions === undefined) {
+          partitions = new Set();
+          seen.set(topic, partitions);
+        } else if (partitions.has(partition)) continue;
+        partitions.add(partition);
         out.push(metadataOf(s));
       }
     }
@@ -209,7 +215,7 @@ function metadataOf(s: Segment): RecordMetadata {
     partition: b.partition,
     errorCode: 0,
     baseOffset: b.baseOffset < 0n ? '-1' : (b.baseOffset + BigInt(s.firstDelta)).toString(),
-    logAppendTime: b.logAppendTime.toString(),
-    logStartOffset: b.logStartOffset.toString(),
+    logAppendTime: b.logAppendTime < 0n ? '-1' : b.logAppendTime.toString(),
+    logStartOffset: b.logStartOffset < 0n ? '-1' : b.logStartOffset.toString(),
   };
 }

@@ -92,11 +92,12 @@ async function listOffsets(
   signal?: AbortSignal,
 ): Promise<void> {
   const epochs = new Map(list.map((p) => [p, p.fetchEpoch] as const));
-  const byTopic = new Map<string, PartitionState[]>();
+  // By partition number: the answer is matched to the request per partition, thousands of them.
+  const byTopic = new Map<string, Map<number, PartitionState>>();
   for (const p of list) {
     const l = byTopic.get(p.topic);
-    if (l) l.push(p);
-    else byTopic.set(p.topic, [p]);
+    if (l) l.set(p.partition, p);
+    else byTopic.set(p.topic, new Map([[p.partition, p]]));
   }
   let version: number;
   let response: ListOffsetsResponse;
@@ -109,7 +110,7 @@ async function listOffsets(
         isolationLevel: isolationLevel === 'read_committed' ? 1 : 0,
         topics: [...byTopic].map(([name, ps]) => ({
           name,
-          partitions: ps.map((p) => ({
+          partitions: [...ps.values()].map((p) => ({
             partitionIndex: p.partition,
             currentLeaderEpoch: cluster.metadata.topic(p.topic)?.partitions[p.partition]?.leaderEpoch ?? -1,
             timestamp: p.resetStrategy === 'earliest' ? EARLIEST : LATEST,
@@ -129,7 +130,7 @@ async function listOffsets(
     const ps = byTopic.get(t.name);
     if (!ps) continue;
     for (const r of t.partitions) {
-      if (!ps.some((x) => x.partition === r.partitionIndex)) {
+      if (!ps.has(r.partitionIndex)) {
         if (list.length > 1) throw new MisalignedResponse();
       }
     }
@@ -138,7 +139,7 @@ async function listOffsets(
     const ps = byTopic.get(t.name);
     if (!ps) continue;
     for (const r of t.partitions) {
-      const p = ps.find((x) => x.partition === r.partitionIndex);
+      const p = ps.get(r.partitionIndex);
       if (!p || p.revoked || p.fetchEpoch !== epochs.get(p) || p.resetStrategy === null) continue;
       if (r.errorCode !== ErrorCode.NONE) {
         const err = createKafkaError(r.errorCode, {

@@ -106,6 +106,28 @@ describe('Fetcher', () => {
     await fetcher.stop();
   });
 
+  it('fetches partitions drained in the same turn again in one request', async () => {
+    const { partitions, fetcher, cluster } = await setup(
+      (_t, _p, offset) => ({ records: big(offset), highWatermark: 1_000_000n }),
+      { partitions: 6 },
+    );
+    fetcher.start();
+    await waitFor('two chunks prefetched per partition', () =>
+      partitions.every((p) => p.chunks.length === 2),
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    const before = cluster.requests(ApiKey.Fetch).length;
+    // The runner hands on one chunk of every partition, one delivery after another.
+    for (const p of partitions) fetcher.released(p.shiftChunk());
+    await waitFor('refilled', () => partitions.every((p) => p.chunks.length === 2));
+    const sent = cluster.requests(ApiKey.Fetch).slice(before);
+    expect(sent).toHaveLength(1);
+    expect((sent[0]!.body as FetchRequest).topics[0].partitions.map((p) => p.partition)).toEqual([
+      0, 1, 2, 3, 4, 5,
+    ]);
+    await fetcher.stop();
+  });
+
   it('holds caught-up partitions back while others drain, so no long poll blocks them', async () => {
     // Partition 0 has data without end; partition 1 is caught up (high watermark = position).
     const { partitions, fetcher, cluster } = await setup((_t, p, offset) =>
