@@ -110,6 +110,25 @@ export class CodecSource {
     return `K[${this.constants.length - 1}]`;
   }
 
+  /** The source of function `name`, reading a map whose values `valueExpression` reads. */
+  protected mapReader(name: string, valueExpression: string): string {
+    return [
+      `function ${name}() {`,
+      '  const out = {};',
+      '  let n;',
+      '  while ((n = readBlockCount()) !== 0) {',
+      // Entries of at least a byte each cannot outnumber the bytes left: a corrupt count fails before looping.
+      '    if (n > buf.length - pos) throw FALL_BACK;',
+      '    while (n-- > 0) {',
+      '      const key = readString();',
+      `      out[key] = ${valueExpression};`,
+      '    }',
+      '  }',
+      '  return out;',
+      '}',
+    ].join('\n');
+  }
+
   /** The source of a codec (decode and encode) for `root`. */
   codec(root: Typed): string {
     const read = this.readExpression(root);
@@ -235,22 +254,7 @@ ${write ?? '      throw FALL_BACK;'}
       }
       case 'map': {
         const values = type.valuesType as Typed;
-        const fn = this.named(type, (name) =>
-          [
-            `function ${name}() {`,
-            '  const out = {};',
-            '  let n;',
-            '  while ((n = readBlockCount()) !== 0) {',
-            '    if (n > buf.length - pos) throw FALL_BACK;',
-            '    while (n-- > 0) {',
-            '      const key = readString();',
-            `      out[key] = ${this.readExpression(values)};`,
-            '    }',
-            '  }',
-            '  return out;',
-            '}',
-          ].join('\n'),
-        );
+        const fn = this.named(type, (name) => this.mapReader(name, this.readExpression(values)));
         return `${fn}()`;
       }
       case 'union:unwrapped':

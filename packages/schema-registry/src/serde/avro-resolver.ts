@@ -171,23 +171,10 @@ class ResolverSource extends CodecSource {
       ? this.resolveExpression(reader.valuesType as Typed, writer.valuesType as Typed)
       : this.resolveExpression(reader.itemsType as Typed, writer.itemsType as Typed);
     // Writer items of at least a byte each cannot outnumber the bytes left.
-    const bounded = isMap || this.minimumSize(writer.itemsType as Typed) > 0;
+    const bounded = !isMap && this.minimumSize(writer.itemsType as Typed) > 0;
     const fn = this.named(this.pairKey(isMap ? 'rm' : 'ra', reader, writer), (name) =>
       isMap
-        ? [
-            `function ${name}() {`,
-            '  const out = {};',
-            '  let n;',
-            '  while ((n = readBlockCount()) !== 0) {',
-            '    if (n > buf.length - pos) throw FALL_BACK;',
-            '    while (n-- > 0) {',
-            '      const key = readString();',
-            `      out[key] = ${item};`,
-            '    }',
-            '  }',
-            '  return out;',
-            '}',
-          ].join('\n')
+        ? this.mapReader(name, item)
         : [
             `function ${name}() {`,
             '  const out = [];',
