@@ -147,9 +147,18 @@ export class SubscriptionContainer {
         throw error;
       }
     }
+    const userRevoked = this.deps.consumerConfig.onPartitionsRevoked as
+      | ((partitions: unknown) => unknown)
+      | undefined;
     const consumer = this.deps.kafka.consumer({
       ...this.deps.consumerConfig,
       groupId: this.spec.groupId,
+      // Samsa's client awaits this before giving partitions up: the background commits of what finished
+      // land in this generation, so the next owner does not redeliver it (KafkaJS has no such hook).
+      onPartitionsRevoked: async (partitions: unknown) => {
+        await this.offsets.flush();
+        await userRevoked?.(partitions);
+      },
       ...(this.spec.groupProtocol !== undefined && { groupProtocol: this.spec.groupProtocol }),
       // Input that other transactions wrote counts only once committed (KafkaJS: readUncommitted).
       ...(this.spec.transactional && { isolationLevel: 'read_committed', readUncommitted: false }),

@@ -111,4 +111,32 @@ describe('graceful shutdown', () => {
     expect(container.state).toBe('stopped');
     expect(kafka.group('test').committed.get('stuck\u00000')).toBeUndefined();
   });
+
+  it('gives partitions up in a rebalance only once their background commits were answered', async () => {
+    const kafka = new MemoryKafka(1);
+    kafka.commitDelayMs = 300;
+    const configs: Record<string, unknown>[] = [];
+    const makeConsumer = kafka.consumer.bind(kafka);
+    kafka.consumer = (config) => {
+      configs.push(config);
+      return makeConsumer(config);
+    };
+    let handled = 0;
+    @Injectable()
+    class Handler {
+      @Subscribe('revoked', { fromBeginning: true, groupId: 'revokes' })
+      run() {
+        handled++;
+      }
+    }
+    await kafka.producer().send({ topic: 'revoked', messages: [{ value: 'a' }, { value: 'b' }] });
+    const app = await bootWithMemoryKafka(kafka, [Handler]);
+    await waitFor('both handled', () => handled === 2);
+    const committed = () => kafka.group('revokes').committed.get('revoked\u00000');
+    expect(committed()).toBeUndefined(); // the commit is still in flight
+    const onRevoked = configs[0]!.onPartitionsRevoked as (partitions: unknown) => Promise<void>;
+    await onRevoked([{ topic: 'revoked', partitions: [0] }]);
+    expect(committed()).toBe(2n);
+    await app.close();
+  });
 });
