@@ -4,6 +4,10 @@
  * consumes keyed records with no duplicates and per-key order, and rebalances when a member leaves
  * and when one joins. Each phase waits until the group committed everything before membership
  * changes, so a duplicate would be the broker's fault, not an uncommitted tail.
+ *
+ * "Settled" also waits for each client to apply what the broker assigned it: on every new
+ * assignment @platformatic/kafka re-reads the committed offsets of all its partitions, kept ones
+ * included, so records it fetched in the meantime but had not committed yet would come again.
  */
 import { ApiKey } from '@samsa/protocol';
 import { requirePeer, waitFor } from '@samsa/test-support';
@@ -76,6 +80,9 @@ peer.describe('@platformatic/kafka consumers (groupProtocol: consumer)', () => {
 
     /** Each running member, as the way to stop it (stream first, then the consumer, which leaves with -1). */
     const running: (() => Promise<void>)[] = [];
+    /** Per client id: the partitions it has applied, and those whose committed offsets it last re-read. */
+    const applied = new Map<string, () => number[]>();
+    const positioned = new Map<string, number[]>();
     const start = async (name: string) => {
       const consumer = new Consumer({
         clientId: name,
@@ -94,7 +101,12 @@ peer.describe('@platformatic/kafka consumers (groupProtocol: consumer)', () => {
       stream.on('data', (m: { partition: number; offset: bigint; key: string; value: string }) => {
         received.push({ partition: m.partition, offset: m.offset, key: m.key, seq: Number(m.value) });
       });
+      const assignedPartitions = () =>
+        (consumer.assignments ?? []).flatMap((a) => (a.topic === TOPIC ? a.partitions : [])).sort();
+      applied.set(name, assignedPartitions);
+      stream.on('offsets', () => positioned.set(name, assignedPartitions()));
       running.push(async () => {
+        applied.delete(name);
         await stream.close();
         await consumer.close(true);
       });
@@ -116,12 +128,23 @@ peer.describe('@platformatic/kafka consumers (groupProtocol: consumer)', () => {
           const owned = group.members.flatMap((m) =>
             m.assignment.topicPartitions.flatMap((t) => t.partitions),
           );
+          // A revocation alone re-reads nothing, so a client's partitions are a subset of those it
+          // last positioned; a new partition needs a re-read that includes it.
+          const appliedByClient = group.members.every((m) => {
+            const partitions = m.assignment.topicPartitions.flatMap((t) => t.partitions).sort();
+            const reread = positioned.get(m.clientId) ?? [];
+            return (
+              String(applied.get(m.clientId)?.()) === String(partitions) &&
+              partitions.every((p) => reread.includes(p))
+            );
+          });
           return (
             group.groupState === 'Stable' &&
             group.members.length === n &&
             group.members.every((m) => m.assignment.topicPartitions.length > 0) &&
             owned.length === PARTITIONS &&
-            new Set(owned).size === PARTITIONS
+            new Set(owned).size === PARTITIONS &&
+            appliedByClient
           );
         },
         { timeoutMs: 30_000 },
