@@ -66,12 +66,18 @@ export class ChunkReader {
   private done = false;
   /** Date.now() when delivery of the chunk began, for KafkaJS's batch-process events; -1 until then. */
   processStartedAt = -1;
+  private readonly decodeOptions: { maxDecompressedBytes?: number; verifyCrc?: boolean };
+  /** For a batch whose CRC the connection checked as the Fetch response arrived (FetchCrcScanner). */
+  private readonly checkedOnArrival: { maxDecompressedBytes?: number; verifyCrc: false };
 
   constructor(
     readonly chunk: FetchedChunk,
     private readonly options: ChunkReaderOptions,
   ) {
     this.batches = iterateRecordBatches(chunk.records);
+    const { maxDecompressedBytes, verifyCrc } = options;
+    this.decodeOptions = { maxDecompressedBytes, verifyCrc };
+    this.checkedOnArrival = { maxDecompressedBytes, verifyCrc: false };
     this.abortedQueue =
       options.readCommitted && chunk.abortedTransactions
         ? [...chunk.abortedTransactions].sort((a, b) =>
@@ -172,7 +178,7 @@ export class ChunkReader {
           this.abortedProducers.add(this.abortedQueue.shift()!.producerId);
         }
         if (batch.isControl) {
-          if (readControlRecord(batch, this.decodeOptions()).type === 'ABORT')
+          if (readControlRecord(batch, this.decodeOptions).type === 'ABORT')
             this.abortedProducers.delete(batch.producerId);
           continue;
         }
@@ -184,18 +190,9 @@ export class ChunkReader {
       this.records = iterateRecords(
         batch,
         this.options.verifyCrc !== false && crcCheckedOnArrival(batch.bytes)
-          ? this.checkedOnArrival()
-          : this.decodeOptions(),
+          ? this.checkedOnArrival
+          : this.decodeOptions,
       );
     }
-  }
-
-  private decodeOptions() {
-    return { maxDecompressedBytes: this.options.maxDecompressedBytes, verifyCrc: this.options.verifyCrc };
-  }
-
-  /** For a batch whose CRC the connection checked as the Fetch response arrived (FetchCrcScanner). */
-  private checkedOnArrival() {
-    return { maxDecompressedBytes: this.options.maxDecompressedBytes, verifyCrc: false };
   }
 }
