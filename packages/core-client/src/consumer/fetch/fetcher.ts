@@ -175,18 +175,14 @@ export class Fetcher {
           .request(
             node,
             ApiKey.Fetch,
-            () => ({
-              clusterId: null,
-              replicaId: -1,
-              maxWaitMs: 0,
-              minBytes: 0,
-              maxBytes: this.config.fetchMaxBytes,
-              isolationLevel: this.config.isolationLevel === 'read_committed' ? 1 : 0,
-              ...closing,
-              topics: [],
-              forgottenTopicsData: [],
-              rackId: this.config.clientRack ?? '',
-            }),
+            () =>
+              this.fetchRequest({
+                maxWaitMs: 0,
+                minBytes: 0,
+                ...closing,
+                topics: [],
+                forgottenTopicsData: [],
+              }),
             { purpose: 'fetch', signal },
           )
           .then(
@@ -196,6 +192,24 @@ export class Fetcher {
           ),
       ),
     );
+  }
+
+  /** A consumer's Fetch request: what varies per request, plus the fields fixed by the config. */
+  private fetchRequest(
+    fields: Pick<
+      FetchRequest,
+      'maxWaitMs' | 'minBytes' | 'sessionId' | 'sessionEpoch' | 'topics' | 'forgottenTopicsData'
+    >,
+  ): FetchRequest {
+    const { config } = this;
+    return {
+      clusterId: null,
+      replicaId: -1,
+      maxBytes: config.fetchMaxBytes,
+      isolationLevel: config.isolationLevel === 'read_committed' ? 1 : 0,
+      rackId: config.clientRack ?? '',
+      ...fields,
+    };
   }
 
   /**
@@ -428,13 +442,9 @@ export class Fetcher {
       }
       // Fetch v7 brought sessions; before it the fields are not sent and the answer never opens one.
       sent = session.build(wanted, version >= 13);
-      return {
-        clusterId: null,
-        replicaId: -1,
+      return this.fetchRequest({
         maxWaitMs,
         minBytes: config.fetchMinBytes,
-        maxBytes: config.fetchMaxBytes,
-        isolationLevel: config.isolationLevel === 'read_committed' ? 1 : 0,
         sessionId: sent.sessionId,
         sessionEpoch: sent.sessionEpoch,
         topics: groupByTopic(sent.toSend, (p) => ({
@@ -446,8 +456,7 @@ export class Fetcher {
           partitionMaxBytes: p.partitionMaxBytes,
         })),
         forgottenTopicsData: groupByTopic(sent.toForget, (p) => p.partition),
-        rackId: config.clientRack ?? '',
-      };
+      });
     };
     for (const p of partitions) p.leaderEpoch = this.leaderEpochOf(p);
     const diagnostics = config.diagnostics;
