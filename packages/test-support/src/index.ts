@@ -16,6 +16,12 @@ export {
   requirePeer,
 } from './peers.js';
 export {
+  type AppliedAssignment,
+  type PlatformaticAssignments,
+  type PlatformaticOffsetsEvents,
+  watchAppliedAssignment,
+} from './platformatic-assignment.js';
+export {
   type Background,
   type ExitStatus,
   isRunning,

@@ -10,7 +10,7 @@
  * included, so records it fetched in the meantime but had not committed yet would come again.
  */
 import { ApiKey } from '@samsa/protocol';
-import { requirePeer, waitFor } from '@samsa/test-support';
+import { type AppliedAssignment, requirePeer, waitFor, watchAppliedAssignment } from '@samsa/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningBroker, startBroker } from '../../src/index.js';
 import { createTopic } from '../helpers/kafka.js';
@@ -80,9 +80,8 @@ peer.describe('@platformatic/kafka consumers (groupProtocol: consumer)', () => {
 
     /** Each running member, as the way to stop it (stream first, then the consumer, which leaves with -1). */
     const running: (() => Promise<void>)[] = [];
-    /** Per client id: the partitions it has applied, and those whose committed offsets it last re-read. */
-    const applied = new Map<string, () => number[]>();
-    const positioned = new Map<string, number[]>();
+    /** Per client id: whether it applied what the broker assigned it (see the file's comment). */
+    const applied = new Map<string, AppliedAssignment>();
     const start = async (name: string) => {
       const consumer = new Consumer({
         clientId: name,
@@ -101,10 +100,7 @@ peer.describe('@platformatic/kafka consumers (groupProtocol: consumer)', () => {
       stream.on('data', (m: { partition: number; offset: bigint; key: string; value: string }) => {
         received.push({ partition: m.partition, offset: m.offset, key: m.key, seq: Number(m.value) });
       });
-      const assignedPartitions = () =>
-        (consumer.assignments ?? []).flatMap((a) => (a.topic === TOPIC ? a.partitions : [])).sort();
-      applied.set(name, assignedPartitions);
-      stream.on('offsets', () => positioned.set(name, assignedPartitions()));
+      applied.set(name, watchAppliedAssignment(consumer, stream, TOPIC));
       running.push(async () => {
         applied.delete(name);
         await stream.close();
@@ -128,16 +124,9 @@ peer.describe('@platformatic/kafka consumers (groupProtocol: consumer)', () => {
           const owned = group.members.flatMap((m) =>
             m.assignment.topicPartitions.flatMap((t) => t.partitions),
           );
-          // A revocation alone re-reads nothing, so a client's partitions are a subset of those it
-          // last positioned; a new partition needs a re-read that includes it.
-          const appliedByClient = group.members.every((m) => {
-            const partitions = m.assignment.topicPartitions.flatMap((t) => t.partitions).sort();
-            const reread = positioned.get(m.clientId) ?? [];
-            return (
-              String(applied.get(m.clientId)?.()) === String(partitions) &&
-              partitions.every((p) => reread.includes(p))
-            );
-          });
+          const appliedByClient = group.members.every((m) =>
+            applied.get(m.clientId)?.matches(m.assignment.topicPartitions.flatMap((t) => t.partitions)),
+          );
           return (
             group.groupState === 'Stable' &&
             group.members.length === n &&

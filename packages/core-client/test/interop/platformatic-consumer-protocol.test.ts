@@ -3,10 +3,11 @@
  * @platformatic/kafka 1.35.0 consumers (`groupProtocol: 'consumer'`, a client no one here wrote) in
  * one group on a 6-partition topic. Every partition is owned exactly once, each keyed record is
  * delivered once and in key order, and the group rebalances when members of either kind leave and
- * join. Each phase waits until the group committed everything before membership changes.
+ * join. Each phase waits until the group committed everything before membership changes, and
+ * produces once the platformatic members applied their assignments (`watchAppliedAssignment`).
  */
 import { startBroker } from '@samsa/broker-dev';
-import { requirePeer, waitFor } from '@samsa/test-support';
+import { type AppliedAssignment, requirePeer, waitFor, watchAppliedAssignment } from '@samsa/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Consumer } from '../../src/consumer/consumer.js';
 import { Kafka, LogLevel } from '../../src/index.js';
@@ -73,6 +74,8 @@ peer.describe('a KIP-848 group of Samsa and @platformatic/kafka consumers', () =
     };
 
     const stops = new Map<string, () => Promise<void>>();
+    /** Per @platformatic/kafka client id: whether it applied what the broker assigned it. */
+    const applied = new Map<string, AppliedAssignment>();
     const startSamsa = async (name: string) => {
       const consumer: Consumer = makeConsumer(kafka, {
         groupId: GROUP,
@@ -119,7 +122,9 @@ peer.describe('a KIP-848 group of Samsa and @platformatic/kafka consumers', () =
           seq: Number(m.value),
         });
       });
+      applied.set(name, watchAppliedAssignment(consumer, stream, TOPIC));
       stops.set(name, async () => {
+        applied.delete(name);
         await stream.close();
         await consumer.close(true);
       });
@@ -137,7 +142,15 @@ peer.describe('a KIP-848 group of Samsa and @platformatic/kafka consumers', () =
         async () => {
           const [group] = (await admin.describeConsumerGroups([GROUP])).groups;
           const owned = (group.members ?? []).flatMap((m) => m.assignment.flatMap((t) => t.partitions));
+          // Samsa members start new partitions at their committed offsets and keep their positions
+          // on the others; platformatic members re-read all of them, so those must have done so.
+          const appliedByPlatformatic = (group.members ?? []).every(
+            (m) =>
+              !applied.has(m.clientId) ||
+              applied.get(m.clientId)!.matches(m.assignment.flatMap((t) => t.partitions)),
+          );
           return (
+            appliedByPlatformatic &&
             group.type === 'consumer' &&
             group.state === 'Stable' &&
             group.members?.length === members &&
