@@ -1,5 +1,5 @@
 /** Admin calls about configs: describe and replace the configs of topics and brokers. */
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import { ConfigurationError, createKafkaError } from '../errors.js';
 import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';

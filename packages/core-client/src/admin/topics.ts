@@ -2,7 +2,7 @@
  * Admin calls about topics: list, create, delete, add partitions, metadata, offsets, delete records, and the
  * description `kafka-topics --describe` shows (placement, offsets, configs that differ from defaults).
  */
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import {
   EARLIEST_TIMESTAMP,
   LATEST_TIMESTAMP,

@@ -19,8 +19,8 @@
  * - `requestMetrics`: every request's counts and latencies, per broker and API (the client's `metrics()`).
  */
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import type { RequestBodies, ResponseBodies } from '@samsa/protocol';
-import { ApiKey, apiCodecs } from '@samsa/protocol';
+import type { RequestBodies, ResponseBodies } from '@samsa/protocol/on-demand';
+import { ApiKey, apiInfo } from '@samsa/protocol/on-demand';
 import { raceAbort } from '../abort.js';
 import {
   type KafkaConfig,
@@ -207,7 +207,7 @@ export class Cluster {
       (node as NodeState | undefined)?.versions ??
       (node ? this.versionsByAddress.get(`${node.info.host}:${node.info.port}`) : undefined);
     const broker = versions?.get(apiKey);
-    const codec = apiCodecs.get(apiKey);
+    const codec = apiInfo.get(apiKey);
     if (!broker || !codec) return undefined;
     const v = Math.min(
       broker.max,

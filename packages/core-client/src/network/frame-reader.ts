@@ -23,7 +23,7 @@
  * Frames larger than `maxFrameBytes` are rejected (FrameSizeError) before any of their bytes are
  * buffered, the way a broker applies `socket.request.max.bytes`.
  */
-import { FRAME_SIZE_BYTES, readFrameSize } from '@samsa/protocol';
+import { FRAME_SIZE_BYTES, readFrameSize } from '@samsa/protocol/on-demand';
 
 /** The scratch's first size, and the most it grows to: what one read takes at most while no large frame is filled. */
 export const INITIAL_SCRATCH_BYTES = 8 * 1024;

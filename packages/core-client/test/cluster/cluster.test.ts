@@ -30,7 +30,7 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-async function connectedCluster(options: Omit<ClusterOptions, 'brokers'> = {}) {
+async function connectedCluster(options: Partial<ClusterOptions> = {}) {
   const cluster = new Cluster({ brokers: broker.bootstrap, logger: nullLogger, ...options });
   clusters.push(cluster);
   await cluster.connect();
