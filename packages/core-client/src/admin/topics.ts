@@ -22,7 +22,8 @@ import {
 import { sleep } from '../retry.js';
 import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';
-import { configSourceName, describeConfigs } from './configs.js';
+import { configSourceName } from './config-source-name.js';
+import { describeConfigs } from './configs.js';
 import {
   ConfigResourceTypes,
   ConfigSource,
