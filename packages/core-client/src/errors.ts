@@ -3,9 +3,9 @@
  * broker error codes arrive as the protocol's `KafkaProtocolError` (re-exported here) with
  * `.retriable` telling whether the client already retried it.
  */
-import { SamsaError } from '@samsa/protocol';
+import { SamsaError } from '@samsa/protocol/on-demand';
 
-export type { KafkaErrorContext, KafkaErrorInfo } from '@samsa/protocol';
+export type { KafkaErrorContext, KafkaErrorInfo } from '@samsa/protocol/on-demand';
 export {
   createKafkaError,
   ErrorCode,
@@ -13,7 +13,7 @@ export {
   KafkaProtocolError,
   ProtocolDecodeError,
   SamsaError,
-} from '@samsa/protocol';
+} from '@samsa/protocol/on-demand';
 
 /** Something about the client's own state or environment, not a broker's answer. */
 export class KafkaClientError extends SamsaError {

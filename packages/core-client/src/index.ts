@@ -3,9 +3,9 @@
  * semantics. `new Kafka({ clientId, brokers })` → `.producer()` / `.admin()` (and the consumer).
  */
 
+export { ActiveGroupError } from './admin/active-group-error.js';
 export { Admin, type AdminEventName, AdminEvents, type AdminMetrics } from './admin/admin.js';
-export { configSourceName } from './admin/configs.js';
-export { ActiveGroupError } from './admin/offset-reset.js';
+export { configSourceName } from './admin/config-source-name.js';
 export type {
   AlterUserScramCredentialsOptions,
   ScramCredentialInfo,

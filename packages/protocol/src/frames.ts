@@ -4,10 +4,11 @@
  * decoders take one frame without its 4-byte size prefix.
  */
 
+import { requireApiCodec } from './codec-registry.js';
 import type { ApiCodec, MessageCodec } from './codec-support.js';
 import { ErrorCode } from './errors/error-code.js';
 import { ProtocolDecodeError, SamsaError } from './errors/samsa-error.js';
-import { ApiKey, apiCodecs, type RequestBodies, type ResponseBodies } from './generated/index.js';
+import { ApiKey, type RequestBodies, type ResponseBodies } from './generated/apis.js';
 import {
   type RequestHeader,
   readRequestHeader,
@@ -25,14 +26,7 @@ interface CodecInfo {
   readonly request: { readonly minVersion: number; readonly maxVersion: number };
 }
 
-/** An API key this package has no definition for. */
-export class UnknownApiKeyError extends SamsaError {
-  readonly apiKey: number;
-  constructor(apiKey: number) {
-    super('UNKNOWN_API_KEY', `API key ${apiKey} is not one Samsa speaks`);
-    this.apiKey = apiKey;
-  }
-}
+export { ApiCodecNotLoadedError, UnknownApiKeyError } from './codec-registry.js';
 
 /** A version outside the range this package implements for an API. */
 export class UnsupportedVersionError extends SamsaError {
@@ -49,9 +43,7 @@ export class UnsupportedVersionError extends SamsaError {
 }
 
 function codecFor<K extends keyof RequestBodies>(apiKey: K): ApiCodec<RequestBodies[K], ResponseBodies[K]> {
-  const codec = apiCodecs.get(apiKey);
-  if (!codec) throw new UnknownApiKeyError(apiKey);
-  return codec as ApiCodec<RequestBodies[K], ResponseBodies[K]>;
+  return requireApiCodec(apiKey) as ApiCodec<RequestBodies[K], ResponseBodies[K]>;
 }
 
 function encoderFor<T>(codec: CodecInfo, message: MessageCodec<T>, version: number) {

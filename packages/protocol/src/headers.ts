@@ -3,7 +3,7 @@
  * non-compact INT16-length string, and ApiVersions responses always use response header v0
  * (KIP-511) so a client can read them before it knows which versions the broker speaks.
  */
-import { apiCodecs } from './generated/index.js';
+import { apiInfo } from './generated/apis.js';
 import type { Reader } from './io/reader.js';
 import type { Writer } from './io/writer.js';
 
@@ -17,7 +17,7 @@ export interface RequestHeader {
 const API_VERSIONS_KEY = 18;
 
 function isFlexible(apiKey: number, apiVersion: number, direction: 'request' | 'response'): boolean {
-  const flexibleFrom = apiCodecs.get(apiKey)?.[direction].flexibleVersions ?? null;
+  const flexibleFrom = apiInfo.get(apiKey)?.[direction].flexibleVersions ?? null;
   return flexibleFrom !== null && apiVersion >= flexibleFrom;
 }
 
@@ -64,7 +64,7 @@ export function readRequestHeader(r: Reader, headerVersion?: 0 | 1 | 2): Request
   if (headerVersion === 2) {
     skipTaggedFields(r);
   } else if (headerVersion === undefined) {
-    const codec = apiCodecs.get(apiKey);
+    const codec = apiInfo.get(apiKey);
     if (codec && apiVersion >= codec.request.minVersion && apiVersion <= codec.request.maxVersion) {
       if (requestHeaderVersion(apiKey, apiVersion) === 2) skipTaggedFields(r);
     }

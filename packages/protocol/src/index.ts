@@ -1,61 +1,9 @@
 /**
  * @samsa/protocol: the Kafka wire protocol. Message types and per-version codecs generated from
  * `protocolSpec`, headers and framing, RecordBatch v2, CRC32C, compression and Kafka's error codes.
+ * Every API codec is loaded and registered up front (`@samsa/protocol/on-demand` loads them on first use).
  */
 
-export {
-  ACL_WILDCARD,
-  AclOperation,
-  AclPermissionType,
-  CLUSTER_RESOURCE_NAME,
-  PatternType,
-  ResourceType,
-  WILDCARD_PRINCIPAL,
-} from './acl-types.js';
-export type {
-  ApiCodec,
-  MessageCodec,
-  MessageDecoder,
-  MessageEncoder,
-  RecordsInput,
-  UnknownTaggedField,
-} from './codec-support.js';
-export * from './compression/index.js';
-export * from './errors/index.js';
-export {
-  type DecodedRequest,
-  decodeRequest,
-  decodeRequestBody,
-  decodeRequestHeader,
-  decodeResponse,
-  encodeRequest,
-  encodeResponse,
-  readCorrelationId,
-  UnknownApiKeyError,
-  UnsupportedVersionError,
-} from './frames.js';
-export {
-  DEFAULT_MAX_FRAME_BYTES,
-  FRAME_SIZE_BYTES,
-  FrameSizeError,
-  FrameSplitter,
-  readFrameSize,
-} from './framing.js';
 export * from './generated/index.js';
-export {
-  type RequestHeader,
-  readRequestHeader,
-  readResponseHeader,
-  requestHeaderVersion,
-  responseHeaderVersion,
-  writeRequestHeader,
-  writeResponseHeader,
-} from './headers.js';
-export { BufferPool, type BufferPoolOptions } from './io/buffer-pool.js';
-export { Reader } from './io/reader.js';
-export { randomUuid, uuidFromBytes, uuidToBytes, ZERO_UUID } from './io/uuid.js';
-export { Writer } from './io/writer.js';
-export * from './records/index.js';
-export { ScramMechanism, scramMechanismName } from './scram-mechanism.js';
-export type { ApiSpec, FieldDefault, FieldSpec, FieldType, MessageSpec, VersionRange } from './spec/index.js';
+export * from './on-demand.js';
 export { protocolSpec } from './spec/index.js';

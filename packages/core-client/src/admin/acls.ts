@@ -4,7 +4,7 @@
  * typed KafkaProtocolError: SECURITY_DISABLED without an authorizer, CLUSTER_AUTHORIZATION_FAILED without
  * the right to manage ACLs, INVALID_REQUEST with the broker's reason.
  */
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import { ConfigurationError, createKafkaError, UnsupportedApiVersionError } from '../errors.js';
 import type { AdminContext } from './admin-context.js';
 import {

@@ -16,21 +16,11 @@ import {
 } from '../diagnostics/instrumentation-emitter.js';
 import type { RequestMetricsSnapshot } from '../diagnostics/metrics/request-metrics.js';
 import type { Logger } from '../logger.js';
-import * as acls from './acls.js';
 import { AdminContext } from './admin-context.js';
-import * as clusterInfo from './cluster.js';
-import * as configs from './configs.js';
-import { describeConsumerGroups } from './consumer-groups.js';
-import * as groups from './groups-and-offsets.js';
-import * as offsetReset from './offset-reset.js';
-import {
-  type AlterUserScramCredentialsOptions,
-  alterUserScramCredentials,
-  describeUserScramCredentials,
-  type UserScramCredentialsDescription,
+import type {
+  AlterUserScramCredentialsOptions,
+  UserScramCredentialsDescription,
 } from './scram-credentials.js';
-import * as topics from './topics.js';
-import * as transactions from './transactions.js';
 import type {
   AclEntry,
   AclFilter,
@@ -67,6 +57,28 @@ import type {
 } from './types.js';
 
 export type { AdminConfig } from './types.js';
+
+/** Imports a module once, on first use. */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => (loading ??= load());
+}
+
+/**
+ * The admin areas' code, imported on an area's first call: a process whose clients never administer
+ * (most producers and consumers) does not load it.
+ */
+const areas = {
+  acls: onFirstUse(() => import('./acls.js')),
+  cluster: onFirstUse(() => import('./cluster.js')),
+  configs: onFirstUse(() => import('./configs.js')),
+  consumerGroups: onFirstUse(() => import('./consumer-groups.js')),
+  groups: onFirstUse(() => import('./groups-and-offsets.js')),
+  offsetReset: onFirstUse(() => import('./offset-reset.js')),
+  scramCredentials: onFirstUse(() => import('./scram-credentials.js')),
+  topics: onFirstUse(() => import('./topics.js')),
+  transactions: onFirstUse(() => import('./transactions.js')),
+};
 
 /** KafkaJS's admin events (`admin.on(admin.events.REQUEST, e => ...)`), with its payloads. */
 export const AdminEvents = {
@@ -133,26 +145,26 @@ export class Admin {
   // ------------------------------------------------------------------ topics: topics.ts
 
   listTopics(options: { signal?: AbortSignal } = {}): Promise<string[]> {
-    return topics.listTopics(this.ctx, options);
+    return areas.topics().then((area) => area.listTopics(this.ctx, options));
   }
 
   /** Resolves true when every topic was created, false when some already existed (KafkaJS). */
   createTopics(options: CreateTopicsOptions): Promise<boolean> {
-    return topics.createTopics(this.ctx, options);
+    return areas.topics().then((area) => area.createTopics(this.ctx, options));
   }
 
   deleteTopics(options: DeleteTopicsOptions): Promise<void> {
-    return topics.deleteTopics(this.ctx, options);
+    return areas.topics().then((area) => area.deleteTopics(this.ctx, options));
   }
 
   createPartitions(options: CreatePartitionsOptions): Promise<boolean> {
-    return topics.createPartitions(this.ctx, options);
+    return areas.topics().then((area) => area.createPartitions(this.ctx, options));
   }
 
   fetchTopicMetadata(options: { topics?: string[]; signal?: AbortSignal } = {}): Promise<{
     topics: TopicMetadataView[];
   }> {
-    return topics.fetchTopicMetadata(this.ctx, options);
+    return areas.topics().then((area) => area.fetchTopicMetadata(this.ctx, options));
   }
 
   /**
@@ -161,12 +173,12 @@ export class Admin {
    * cannot describe configs).
    */
   describeTopics(options: DescribeTopicsOptions): Promise<TopicDescription[]> {
-    return topics.describeTopics(this.ctx, options);
+    return areas.topics().then((area) => area.describeTopics(this.ctx, options));
   }
 
   /** Low and high watermarks of every partition of `topic`. */
   fetchTopicOffsets(topic: string, options: { signal?: AbortSignal } = {}): Promise<TopicOffsets[]> {
-    return topics.fetchTopicOffsets(this.ctx, topic, options);
+    return areas.topics().then((area) => area.fetchTopicOffsets(this.ctx, topic, options));
   }
 
   /** The first offset at or after `timestamp` per partition (the end offset when there is none). */
@@ -175,7 +187,9 @@ export class Admin {
     timestamp?: number,
     options: { signal?: AbortSignal } = {},
   ): Promise<{ partition: number; offset: string }[]> {
-    return topics.fetchTopicOffsetsByTimestamp(this.ctx, topic, timestamp, options);
+    return areas
+      .topics()
+      .then((area) => area.fetchTopicOffsetsByTimestamp(this.ctx, topic, timestamp, options));
   }
 
   /** Deletes records before the given offsets ("-1" = up to the high watermark). */
@@ -184,13 +198,13 @@ export class Admin {
     partitions: SeekEntry[];
     signal?: AbortSignal;
   }): Promise<void> {
-    return topics.deleteTopicRecords(this.ctx, options);
+    return areas.topics().then((area) => area.deleteTopicRecords(this.ctx, options));
   }
 
   // ------------------------------------------------------------------ cluster: cluster.ts
 
   describeCluster(options: { signal?: AbortSignal } = {}): Promise<ClusterDescription> {
-    return clusterInfo.describeCluster(this.ctx, options);
+    return areas.cluster().then((area) => area.describeCluster(this.ctx, options));
   }
 
   // ------------------------------------------------------------------ configs: configs.ts
@@ -200,7 +214,7 @@ export class Admin {
     includeSynonyms?: boolean;
     signal?: AbortSignal;
   }): Promise<DescribeConfigResponse> {
-    return configs.describeConfigs(this.ctx, options);
+    return areas.configs().then((area) => area.describeConfigs(this.ctx, options));
   }
 
   /** Replaces whole resource configs (AlterConfigs), as KafkaJS does. */
@@ -212,7 +226,7 @@ export class Admin {
       resourceName: string;
     }[];
   }> {
-    return configs.alterConfigs(this.ctx, options);
+    return areas.configs().then((area) => area.alterConfigs(this.ctx, options));
   }
 
   /**
@@ -220,38 +234,38 @@ export class Admin {
    * (IncrementalAlterConfigs, Kafka 2.3+; Java's `incrementalAlterConfigs`).
    */
   incrementalAlterConfigs(options: IncrementalAlterConfigsOptions): Promise<void> {
-    return configs.incrementalAlterConfigs(this.ctx, options);
+    return areas.configs().then((area) => area.incrementalAlterConfigs(this.ctx, options));
   }
 
   // ------------------------------------------------------------------ ACLs: acls.ts
 
   /** The ACLs matching a filter, grouped by resource pattern (needs DESCRIBE on the cluster). */
   describeAcls(filter: AclFilter): Promise<DescribeAclResponse> {
-    return acls.describeAcls(this.ctx, filter);
+    return areas.acls().then((area) => area.describeAcls(this.ctx, filter));
   }
 
   /** Creates ACLs (needs ALTER on the cluster); resolves true, or rejects with the broker's error. */
   createAcls(options: { acl: AclEntry[]; signal?: AbortSignal }): Promise<boolean> {
-    return acls.createAcls(this.ctx, options);
+    return areas.acls().then((area) => area.createAcls(this.ctx, options));
   }
 
   /** Deletes the ACLs each filter matches and lists them per filter (needs ALTER on the cluster). */
   deleteAcls(options: { filters: AclFilter[]; signal?: AbortSignal }): Promise<DeleteAclResponse> {
-    return acls.deleteAcls(this.ctx, options);
+    return areas.acls().then((area) => area.deleteAcls(this.ctx, options));
   }
 
   // ------------------------------------------------------------ groups, offsets: groups-and-offsets.ts
 
   /** Groups known to every broker (each broker coordinates a share of them). */
   listGroups(options: { signal?: AbortSignal } = {}): Promise<{ groups: GroupOverview[] }> {
-    return groups.listGroups(this.ctx, options);
+    return areas.groups().then((area) => area.listGroups(this.ctx, options));
   }
 
   describeGroups(
     groupIds: string[],
     options: { signal?: AbortSignal } = {},
   ): Promise<{ groups: GroupDescription[] }> {
-    return groups.describeGroups(this.ctx, groupIds, options);
+    return areas.groups().then((area) => area.describeGroups(this.ctx, groupIds, options));
   }
 
   /**
@@ -265,19 +279,19 @@ export class Admin {
     groupIds: string[],
     options: DescribeConsumerGroupsOptions = {},
   ): Promise<{ groups: ConsumerGroupDescription[] }> {
-    return describeConsumerGroups(this.ctx, groupIds, options);
+    return areas.consumerGroups().then((area) => area.describeConsumerGroups(this.ctx, groupIds, options));
   }
 
   deleteGroups(
     groupIds: string[],
     options: { signal?: AbortSignal } = {},
   ): Promise<{ groupId: string; errorCode: number }[]> {
-    return groups.deleteGroups(this.ctx, groupIds, options);
+    return areas.groups().then((area) => area.deleteGroups(this.ctx, groupIds, options));
   }
 
   /** Committed offsets of a group ("-1" where nothing is committed). */
   fetchOffsets(options: FetchOffsetsOptions): Promise<GroupTopicOffsets[]> {
-    return groups.fetchOffsets(this.ctx, options);
+    return areas.groups().then((area) => area.fetchOffsets(this.ctx, options));
   }
 
   /** Commits explicit offsets for a group with no active members (KafkaJS `setOffsets`). */
@@ -287,7 +301,7 @@ export class Admin {
     partitions: SeekEntry[];
     signal?: AbortSignal;
   }): Promise<void> {
-    return groups.setOffsets(this.ctx, options);
+    return areas.groups().then((area) => area.setOffsets(this.ctx, options));
   }
 
   /** Moves a group's committed offsets of `topic` to the earliest or latest offsets (group must be empty). */
@@ -297,7 +311,7 @@ export class Admin {
     earliest?: boolean;
     signal?: AbortSignal;
   }): Promise<void> {
-    return groups.resetOffsets(this.ctx, options);
+    return areas.groups().then((area) => area.resetOffsets(this.ctx, options));
   }
 
   /** Removes a group's committed offsets for topics/partitions (OffsetDelete, Kafka 2.4+). */
@@ -306,7 +320,7 @@ export class Admin {
     topics: { topic: string; partitions?: number[] }[];
     signal?: AbortSignal;
   }): Promise<void> {
-    return groups.deleteGroupOffsets(this.ctx, options);
+    return areas.groups().then((area) => area.deleteGroupOffsets(this.ctx, options));
   }
 
   /**
@@ -315,7 +329,7 @@ export class Admin {
    * group has members, as Kafka does.
    */
   resetConsumerGroupOffsets(options: OffsetResetOptions): Promise<OffsetResetResult> {
-    return offsetReset.resetConsumerGroupOffsets(this.ctx, options);
+    return areas.offsetReset().then((area) => area.resetConsumerGroupOffsets(this.ctx, options));
   }
 
   /**
@@ -323,7 +337,7 @@ export class Admin {
    * a committed offset count everything retained as lag.
    */
   fetchConsumerLag(options: ConsumerLagOptions): Promise<PartitionLag[]> {
-    return groups.fetchConsumerLag(this.ctx, options);
+    return areas.groups().then((area) => area.fetchConsumerLag(this.ctx, options));
   }
 
   // ------------------------------------------------------------ SCRAM credentials: scram-credentials.ts
@@ -333,7 +347,9 @@ export class Admin {
     users?: string[],
     options: { signal?: AbortSignal } = {},
   ): Promise<UserScramCredentialsDescription[]> {
-    return describeUserScramCredentials(this.ctx, users, options);
+    return areas
+      .scramCredentials()
+      .then((area) => area.describeUserScramCredentials(this.ctx, users, options));
   }
 
   /** Creates or replaces and deletes SCRAM credentials; the password is salted and hashed here, never sent. */
@@ -341,7 +357,9 @@ export class Admin {
     alterations: AlterUserScramCredentialsOptions,
     options: { signal?: AbortSignal } = {},
   ): Promise<void> {
-    return alterUserScramCredentials(this.ctx, alterations, options);
+    return areas
+      .scramCredentials()
+      .then((area) => area.alterUserScramCredentials(this.ctx, alterations, options));
   }
 
   // ------------------------------------------------------------ transactions, producers: transactions.ts
@@ -351,7 +369,7 @@ export class Admin {
     topics: { topic: string; partitions?: number[] }[];
     signal?: AbortSignal;
   }): Promise<PartitionProducers[]> {
-    return transactions.describeProducers(this.ctx, options);
+    return areas.transactions().then((area) => area.describeProducers(this.ctx, options));
   }
 
   /** What each transactional id's transaction is doing: state, partitions, since when (Kafka 3.0+). */
@@ -359,7 +377,9 @@ export class Admin {
     transactionalIds: string[],
     options: { signal?: AbortSignal } = {},
   ): Promise<TransactionDescription[]> {
-    return transactions.describeTransactions(this.ctx, transactionalIds, options);
+    return areas
+      .transactions()
+      .then((area) => area.describeTransactions(this.ctx, transactionalIds, options));
   }
 
   /** The transactions of every coordinator, optionally by state or producer id (Kafka 3.0+). */
@@ -370,6 +390,6 @@ export class Admin {
       signal?: AbortSignal;
     } = {},
   ): Promise<TransactionListing[]> {
-    return transactions.listTransactions(this.ctx, options);
+    return areas.transactions().then((area) => area.listTransactions(this.ctx, options));
   }
 }

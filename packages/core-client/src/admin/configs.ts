@@ -1,5 +1,5 @@
 /** Admin calls about configs: describe and replace the configs of topics and brokers. */
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import { ConfigurationError, createKafkaError } from '../errors.js';
 import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';
@@ -8,7 +8,6 @@ import {
   type ConfigOperation,
   ConfigResourceTypes,
   ConfigSource,
-  type ConfigSourceName,
   type DescribeConfigResponse,
   type IncrementalAlterConfigsOptions,
   type ResourceConfigQuery,
@@ -16,15 +15,6 @@ import {
 
 /** IncrementalAlterConfigs' ConfigOperation ids. */
 const CONFIG_OPERATION_IDS: Record<ConfigOperation, number> = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 };
-
-const CONFIG_SOURCE_NAMES = Object.fromEntries(
-  Object.entries(ConfigSource).map(([name, id]) => [id, name as ConfigSourceName]),
-) as Record<number, ConfigSourceName>;
-
-/** A ConfigSource id by name (`TOPIC_CONFIG`, `DEFAULT_CONFIG`, ...); UNKNOWN for ids Kafka may add later. */
-export function configSourceName(source: number): ConfigSourceName {
-  return CONFIG_SOURCE_NAMES[source] ?? 'UNKNOWN';
-}
 
 export async function describeConfigs(
   ctx: AdminContext,

@@ -5,7 +5,11 @@
  * assignments decoded from the consumer protocol's bytes), and per partition the committed offset, end offset, lag
  * and owner, with totals per topic.
  */
-import { ApiKey, type ConsumerGroupDescribeResponse, type DescribeGroupsResponse } from '@samsa/protocol';
+import {
+  ApiKey,
+  type ConsumerGroupDescribeResponse,
+  type DescribeGroupsResponse,
+} from '@samsa/protocol/on-demand';
 import {
   CONSUMER_PROTOCOL_TYPE,
   decodeAssignment,

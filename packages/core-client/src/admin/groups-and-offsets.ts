@@ -4,7 +4,7 @@
  * committed and end offsets, lag) is consumer-groups.ts's. The OffsetFetch/OffsetCommit requests are the consumer's
  * too (cluster/group-offsets.ts); the admin commits from outside the group.
  */
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import {
   groupOffsetsAnswer,
   type OffsetToCommit,

@@ -5,7 +5,8 @@
  * commits would overwrite the reset), in a dry run too, as Kafka refuses.
  */
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, tpKey } from '../cluster/list-offsets.js';
-import { ConfigurationError, KafkaClientError } from '../errors.js';
+import { ConfigurationError } from '../errors.js';
+import { ActiveGroupError } from './active-group-error.js';
 import type { AdminContext } from './admin-context.js';
 import { describeMembership } from './consumer-groups.js';
 import { commitOffsets, committedOffsets } from './groups-and-offsets.js';
@@ -13,25 +14,6 @@ import type { OffsetResetOptions, OffsetResetResult, OffsetResetStrategy, Planne
 
 /** States in which a group has no members whose commits could undo a reset. */
 const INACTIVE_STATES = new Set(['Empty', 'Dead']);
-
-/** The group still has members: stop its consumers before moving its offsets. */
-export class ActiveGroupError extends KafkaClientError {
-  readonly groupId: string;
-  readonly state: string;
-  /** How many members the group has. */
-  readonly members: number;
-  constructor(groupId: string, state: string, members: number) {
-    super(
-      'ACTIVE_GROUP',
-      `Offsets of group ${groupId} can only be reset while it is inactive, but it is ${state} with ` +
-        `${members} member${members === 1 ? '' : 's'}; stop its consumers first`,
-      false,
-    );
-    this.groupId = groupId;
-    this.state = state;
-    this.members = members;
-  }
-}
 
 export async function resetConsumerGroupOffsets(
   ctx: AdminContext,

@@ -4,7 +4,7 @@
  * password itself (random salt, PBKDF2), so the password never goes over the wire.
  */
 import { randomBytes } from 'node:crypto';
-import { ApiKey, ScramMechanism } from '@samsa/protocol';
+import { ApiKey, ScramMechanism } from '@samsa/protocol/on-demand';
 import { scramSaltedPassword } from '../auth/scram.js';
 import { ConfigurationError, createKafkaError, ErrorCode, KafkaProtocolError } from '../errors.js';
 import type { AdminContext } from './admin-context.js';

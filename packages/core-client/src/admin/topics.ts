@@ -2,7 +2,7 @@
  * Admin calls about topics: list, create, delete, add partitions, metadata, offsets, delete records, and the
  * description `kafka-topics --describe` shows (placement, offsets, configs that differ from defaults).
  */
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import {
   EARLIEST_TIMESTAMP,
   LATEST_TIMESTAMP,
@@ -22,7 +22,8 @@ import {
 import { sleep } from '../retry.js';
 import { validateTopicName } from '../topic-name.js';
 import type { AdminContext } from './admin-context.js';
-import { configSourceName, describeConfigs } from './configs.js';
+import { configSourceName } from './config-source-name.js';
+import { describeConfigs } from './configs.js';
 import {
   ConfigResourceTypes,
   ConfigSource,

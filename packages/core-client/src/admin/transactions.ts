@@ -3,7 +3,7 @@
  * partition leader tracks (and the first offset of a transaction holding back the last stable
  * offset), what a transactional id's transaction holds, and which transactions each coordinator has.
  */
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import { isCoordinatorError } from '../cluster/cluster.js';
 import { ConfigurationError, createKafkaError, ErrorCode } from '../errors.js';
 import { withRetry } from '../retry.js';

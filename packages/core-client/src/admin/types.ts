@@ -1,5 +1,5 @@
 /** Admin call shapes: KafkaJS's, plus consumer lag. Offsets are decimal strings, as in KafkaJS. */
-import { AclOperation, AclPermissionType, PatternType, ResourceType } from '@samsa/protocol';
+import { AclOperation, AclPermissionType, PatternType, ResourceType } from '@samsa/protocol/on-demand';
 
 export interface AdminConfig {
   /** Retry of admin calls on retriable errors (KafkaJS `retry`). */

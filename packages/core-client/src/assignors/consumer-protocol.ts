@@ -5,7 +5,7 @@
  * group can mix Samsa with Java, librdkafka and KafkaJS members. Like Java, a newer version than we
  * know is parsed with the newest layout we know (fields are only ever appended).
  */
-import { ProtocolDecodeError, Reader, Writer } from '@samsa/protocol';
+import { ProtocolDecodeError, Reader, Writer } from '@samsa/protocol/on-demand';
 import type { TopicPartitions } from './types.js';
 
 export const CONSUMER_PROTOCOL_TYPE = 'consumer';

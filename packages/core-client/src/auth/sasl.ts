@@ -3,7 +3,7 @@
  * first connect and again for every KIP-368 re-authentication. The mechanism is pluggable
  * (mechanism.ts); this module owns the handshake, failures and the session lifetime the broker grants.
  */
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import { AuthenticationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Connection } from '../network/connection.js';

@@ -19,8 +19,8 @@
  * - `requestMetrics`: every request's counts and latencies, per broker and API (the client's `metrics()`).
  */
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import type { RequestBodies, ResponseBodies } from '@samsa/protocol';
-import { ApiKey, apiCodecs } from '@samsa/protocol';
+import type { RequestBodies, ResponseBodies } from '@samsa/protocol/on-demand';
+import { ApiKey, apiInfo } from '@samsa/protocol/on-demand';
 import { raceAbort } from '../abort.js';
 import {
   type KafkaConfig,
@@ -207,7 +207,7 @@ export class Cluster {
       (node as NodeState | undefined)?.versions ??
       (node ? this.versionsByAddress.get(`${node.info.host}:${node.info.port}`) : undefined);
     const broker = versions?.get(apiKey);
-    const codec = apiCodecs.get(apiKey);
+    const codec = apiInfo.get(apiKey);
     if (!broker || !codec) return undefined;
     const v = Math.min(
       broker.max,
@@ -271,6 +271,8 @@ export class Cluster {
     const key = `${nodeId}:${purpose}`;
     const existing = this.connections.get(key);
     if (existing?.isReady) return existing;
+    const seed = this.adoptSeedConnection(nodeId, purpose, key);
+    if (seed) return seed;
     const pending = this.connecting.get(key);
     if (pending) return raceAbort(pending, signal, 'connecting');
     const promise = this.openConnection(nodeId, purpose, key, signal);
@@ -280,6 +282,33 @@ export class Cluster {
       () => this.connecting.delete(key),
     );
     return raceAbort(promise, signal, 'connecting');
+  }
+
+  /**
+   * The bootstrap connection, when the node it reached is `nodeId` (same host and port): it becomes
+   * that node's connection for `purpose` rather than stay open beside a second socket to the same broker.
+   */
+  private adoptSeedConnection(
+    nodeId: number,
+    purpose: ConnectionPurpose,
+    key: string,
+  ): Connection | undefined {
+    const info = nodeId >= 0 ? this.metadata.broker(nodeId) : undefined;
+    if (!info) return undefined;
+    for (const seedId of this.bootstrapIds) {
+      const seedKey = `${seedId}:${purpose}`;
+      const conn = this.connections.get(seedKey);
+      const seed = this.nodes.get(seedId)?.info;
+      if (!conn?.isReady || seed?.host !== info.host || seed.port !== info.port) continue;
+      this.connections.delete(seedKey);
+      this.connections.set(key, conn);
+      conn.onClose(() => {
+        if (this.connections.get(key) === conn) this.connections.delete(key);
+      });
+      this.nodeState(nodeId).versions = conn.brokerVersions;
+      return conn;
+    }
+    return undefined;
   }
 
   /** Current connection to a node for a purpose, if one is ready (no I/O). */
@@ -425,7 +454,8 @@ export class Cluster {
       'any',
       ApiKey.FindCoordinator,
       (v) => (v >= 4 ? { keyType, coordinatorKeys: [key] } : { key, keyType }),
-      { purpose: 'admin', signal },
+      // A lookup like Metadata, on its connection: a consumer opens no admin connection for it.
+      { purpose: 'metadata', signal },
     );
     let errorCode: number;
     let errorMessage: string | null | undefined;

@@ -15,7 +15,7 @@ import {
   type OffsetFetchResponse,
   type RequestBodies,
   type ResponseBodies,
-} from '@samsa/protocol';
+} from '@samsa/protocol/on-demand';
 import {
   createKafkaError,
   ErrorCode,

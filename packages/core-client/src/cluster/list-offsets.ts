@@ -8,7 +8,7 @@
  * about. Such an answer caps ListOffsets at v3 for that broker and the request is retried.
  */
 
-import { ApiKey, ErrorCode } from '@samsa/protocol';
+import { ApiKey, ErrorCode } from '@samsa/protocol/on-demand';
 import type { ResolvedRetry } from '../config/client-options.js';
 import { ConnectionError, createKafkaError, type KafkaProtocolError } from '../errors.js';
 import { withRetry } from '../retry.js';

@@ -4,7 +4,7 @@
  * with a stale-metadata error). Concurrent refreshes coalesce into one Metadata request, and a
  * response that carries an older leader epoch than the one cached does not roll a leader back.
  */
-import type { MetadataResponse } from '@samsa/protocol';
+import type { MetadataResponse } from '@samsa/protocol/on-demand';
 import { createKafkaError, ErrorCode, type KafkaProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 

@@ -1,5 +1,5 @@
 /** Validation and defaults of `kafka.producer({...})`: Java's names and defaults, KafkaJS aliases accepted. */
-import { CompressionType } from '@samsa/protocol';
+import { CompressionType } from '@samsa/protocol/on-demand';
 import { ConfigurationError } from '../errors.js';
 import { builtInKind, type PartitionerFactory, Partitioners } from '../partitioners/index.js';
 import type { CompressionTypes, ProducerConfig, Serializer } from '../producer/types.js';

@@ -1,5 +1,5 @@
 /** Errors only the consumer raises. Broker error codes arrive as `KafkaProtocolError`. */
-import type { DecodeFailureReason } from '@samsa/protocol';
+import type { DecodeFailureReason } from '@samsa/protocol/on-demand';
 import { KafkaClientError } from '../errors.js';
 
 /** No committed offset and `autoOffsetReset: 'none'`, or the position fell out of the log with 'none'. */

@@ -6,4 +6,4 @@ export {
   type RecordBatchView,
   type RecordIterator,
   readControlRecord,
-} from '@samsa/protocol';
+} from '@samsa/protocol/on-demand';

@@ -10,14 +10,16 @@ import net from 'node:net';
 import tls from 'node:tls';
 import {
   ApiKey,
-  apiCodecs,
+  apiInfo,
   decodeResponse,
   encodeRequest,
   FetchCrcScanner,
+  loadApiCodec,
+  loadedApiCodec,
   type RequestBodies,
   type ResponseBodies,
   SamsaError,
-} from '@samsa/protocol';
+} from '@samsa/protocol/on-demand';
 import { authenticate, type SaslSession } from '../auth/sasl.js';
 import type { ResolvedSasl } from '../auth/sasl-options.js';
 import type { SocketFactory } from '../config/client-options.js';
@@ -135,6 +137,8 @@ export class Connection {
   private reauthTimer: NodeJS.Timeout | null = null;
   /** Set while a re-authentication runs: requests made meanwhile wait here. */
   private held: HeldRequests | null = null;
+  /** While an API codec loads: the requests deferred behind it, so later ones keep their order. */
+  private codecWait: Promise<void> | null = null;
   private readonly closeListeners: ((err: Error | null) => void)[] = [];
   private readonly uncork = () => {
     this.corked = false;
@@ -349,7 +353,7 @@ export class Connection {
    * in the v0 format, with its own ApiVersions range (KIP-511): retry at that version.
    */
   private async negotiateApiVersions(): Promise<void> {
-    let version = apiCodecs.get(ApiKey.ApiVersions)!.request.maxVersion;
+    let version = apiInfo.get(ApiKey.ApiVersions)!.request.maxVersion;
     for (let attempt = 0; attempt < 3; attempt++) {
       const frame: Buffer = await this.requestInternal(
         ApiKey.ApiVersions,
@@ -428,7 +432,7 @@ export class Connection {
 
   /** The highest version of `apiKey` both sides support; throws if there is none. */
   versionFor(apiKey: number): number {
-    const codec = apiCodecs.get(apiKey);
+    const codec = apiInfo.get(apiKey);
     const broker = this.brokerVersions.get(apiKey);
     const name = codec?.name ?? `API ${apiKey}`;
     if (!codec || !broker) {
@@ -473,6 +477,17 @@ export class Connection {
 
   /** Writes a request that gets no response (Produce with acks=0); resolves once written. */
   send<K extends keyof RequestBodies>(apiKey: K, version: number, body: RequestBodies[K]): Promise<void> {
+    if (this.codecWait !== null || loadedApiCodec(apiKey) === undefined) {
+      return this.afterCodecLoad(apiKey, () => this.sendNow(apiKey, version, body));
+    }
+    return this.sendNow(apiKey, version, body);
+  }
+
+  private sendNow<K extends keyof RequestBodies>(
+    apiKey: K,
+    version: number,
+    body: RequestBodies[K],
+  ): Promise<void> {
     if (this.state !== 'ready') return Promise.reject(this.notReadyError());
     if (this.held)
       return this.held.hold(() => this.send(apiKey, version, body), undefined, `${apiName(apiKey)} request`);
@@ -501,6 +516,43 @@ export class Connection {
 
   /** Used during setup (ApiVersions, SASL) before the connection is ready. */
   requestInternal(
+    apiKey: number,
+    version: number,
+    body: unknown,
+    options: ConnectionRequestOptions,
+    raw: boolean,
+    // biome-ignore lint/suspicious/noExplicitAny: the body type depends on apiKey, known only at run time
+  ): Promise<any> {
+    if (this.codecWait !== null || loadedApiCodec(apiKey) === undefined) {
+      return this.afterCodecLoad(apiKey, () => this.writeRequest(apiKey, version, body, options, raw));
+    }
+    return this.writeRequest(apiKey, version, body, options, raw);
+  }
+
+  /**
+   * Calls `write` once the codec of `apiKey` is loaded (the protocol loads each API's codec on first
+   * use) and every request deferred before this one was written: requests go out in the order made.
+   */
+  private afterCodecLoad<T>(apiKey: number, write: () => Promise<T>): Promise<T> {
+    let written!: Promise<T>;
+    const link = (this.codecWait ?? Promise.resolve())
+      .then(() => loadApiCodec(apiKey))
+      .then(
+        () => {
+          written = write();
+        },
+        (err: unknown) => {
+          written = Promise.reject(err);
+        },
+      );
+    this.codecWait = link;
+    void link.then(() => {
+      if (this.codecWait === link) this.codecWait = null;
+    });
+    return link.then(() => written);
+  }
+
+  private writeRequest(
     apiKey: number,
     version: number,
     body: unknown,
@@ -794,5 +846,5 @@ function byteLength(chunks: Buffer[]): number {
 }
 
 export function apiName(apiKey: number): string {
-  return apiCodecs.get(apiKey)?.name ?? `API ${apiKey}`;
+  return apiInfo.get(apiKey)?.name ?? `API ${apiKey}`;
 }

@@ -3,9 +3,11 @@
  * from the socket through net's `onread` option (`nextBuffer` gives the buffer each read goes into,
  * `onRead` is told how many bytes landed there) instead of 'data' events:
  *
- * - Reads go into one reused 64 KiB scratch buffer, which stays mapped and cache-warm. With
- *   'data' events each read got a fresh 64 KiB buffer, and the chunks of a large frame were kept
- *   until Buffer.concat copied them together.
+ * - Reads go into one reused scratch buffer, which stays mapped and cache-warm. With 'data' events
+ *   each read got a fresh 64 KiB buffer, and the chunks of a large frame were kept until
+ *   Buffer.concat copied them together. The scratch starts at 8 KiB, what an idle connection's
+ *   heartbeats and empty fetches need (a process holding many clients holds one per connection),
+ *   and doubles up to 64 KiB when a read fills it or a small frame does not fit in it.
  * - A small frame is copied out of the scratch before it is handed on, so nothing handed on ever
  *   aliases the scratch.
  * - A large frame (a Fetch response) gets a buffer of its own, exactly its size, once its prefix is
@@ -21,10 +23,11 @@
  * Frames larger than `maxFrameBytes` are rejected (FrameSizeError) before any of their bytes are
  * buffered, the way a broker applies `socket.request.max.bytes`.
  */
-import { FRAME_SIZE_BYTES, readFrameSize } from '@samsa/protocol';
+import { FRAME_SIZE_BYTES, readFrameSize } from '@samsa/protocol/on-demand';
 
-/** Scratch size: what one read takes at most while no large frame is being filled. */
-const SCRATCH_BYTES = 64 * 1024;
+/** The scratch's first size, and the most it grows to: what one read takes at most while no large frame is filled. */
+export const INITIAL_SCRATCH_BYTES = 8 * 1024;
+export const MAX_SCRATCH_BYTES = 64 * 1024;
 /** Frames up to this size are assembled in the scratch and copied out; larger ones get their own buffer. */
 const SMALL_FRAME_BYTES = 16 * 1024;
 
@@ -36,7 +39,7 @@ export interface FrameReaderHooks {
 }
 
 export class FrameReader {
-  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  private scratch = Buffer.allocUnsafeSlow(INITIAL_SCRATCH_BYTES);
   /** Unconsumed bytes of the scratch: [start, end). */
   private start = 0;
   private end = 0;
@@ -112,7 +115,10 @@ export class FrameReader {
       return;
     }
     this.end += n;
+    // A read that filled the scratch likely left more bytes waiting: take them in fewer reads.
+    const filledScratch = this.end === this.scratch.length;
     this.drain();
+    if (filledScratch && this.scratch.length < MAX_SCRATCH_BYTES) this.grow(this.scratch.length * 2);
   }
 
   /** Hands on the complete frames in the scratch; starts assembling a large one in its own buffer. */
@@ -145,13 +151,25 @@ export class FrameReader {
         return;
       }
       // A small frame still arriving: make sure all of it fits behind its start.
-      if (body + size > scratch.length) this.compact();
+      if (FRAME_SIZE_BYTES + size > scratch.length) this.grow(FRAME_SIZE_BYTES + size);
+      else if (body + size > scratch.length) this.compact();
       break;
     }
     if (this.start === this.end) {
       this.start = 0;
       this.end = 0;
     }
+  }
+
+  /** A scratch of at least `bytes` (a power of two, at most MAX_SCRATCH_BYTES), the unconsumed bytes at its front. */
+  private grow(bytes: number): void {
+    let length = this.scratch.length;
+    while (length < bytes && length < MAX_SCRATCH_BYTES) length *= 2;
+    const grown = Buffer.allocUnsafeSlow(length);
+    this.scratch.copy(grown, 0, this.start, this.end);
+    this.end -= this.start;
+    this.start = 0;
+    this.scratch = grown;
   }
 
   /** Moves the unconsumed bytes to the front of the scratch. */

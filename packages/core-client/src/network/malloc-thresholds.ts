@@ -41,11 +41,6 @@ const PRIME_BYTES = 32 * 1024 * 1024 - 64 * 1024;
 
 let primed = false;
 
-/** Whether this process has raised the thresholds (raiseMallocThresholds ran with the tuning allowed). */
-export function mallocThresholdsRaised(): boolean {
-  return primed;
-}
-
 /** Whether `SAMSA_MALLOC_TUNING` allows the tuning: unset or 1/true/on/yes does, 0/false/off/no does not. */
 export function mallocTuningAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = env[MALLOC_TUNING_ENV]?.trim().toLowerCase();

@@ -10,7 +10,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { ApiKey, encodeRequest } from '@samsa/protocol';
+import { ApiKey, encodeRequest, loadApiCodec } from '@samsa/protocol/on-demand';
 
 /** What a peer turned out to be, as far as its bytes or a probe tell. */
 export type PeerKind = 'http' | 'tls' | 'text' | 'plaintext-kafka' | 'not-tls';
@@ -96,13 +96,15 @@ export function probeTls(host: string, port: number, timeoutMs: number): Promise
 }
 
 /** Whether the peer answers a Kafka request (ApiVersions v0) in plaintext: it is a plaintext Kafka listener. */
-export function probeKafkaPlaintext(
+export async function probeKafkaPlaintext(
   host: string,
   port: number,
   clientId: string,
   timeoutMs: number,
 ): Promise<boolean> {
   const correlationId = 0x5a5a;
+  // A TLS handshake that failed may be the first thing this process tried: no request encoded yet.
+  await loadApiCodec(ApiKey.ApiVersions);
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     let received = Buffer.alloc(0);

@@ -22,7 +22,12 @@
  *   Nothing is sent while the idempotent producer waits for a producer id.
  * - Answers, retries and splits: produce-response.ts.
  */
-import { BufferPool, CompressionType, RECORD_BATCH_OVERHEAD, type RecordInput } from '@samsa/protocol';
+import {
+  BufferPool,
+  CompressionType,
+  RECORD_BATCH_OVERHEAD,
+  type RecordInput,
+} from '@samsa/protocol/on-demand';
 import type { Cluster } from '../cluster/cluster.js';
 import type { MetadataChange } from '../cluster/metadata.js';
 import type { ResolvedRetry } from '../config/client-options.js';

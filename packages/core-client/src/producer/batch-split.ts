@@ -5,7 +5,7 @@
  * and the batches behind it keep their numbers; each send call's segments move to the pieces that
  * now hold their records.
  */
-import { decodeRecords, RECORD_BATCH_OVERHEAD, type RecordInput } from '@samsa/protocol';
+import { decodeRecords, RECORD_BATCH_OVERHEAD, type RecordInput } from '@samsa/protocol/on-demand';
 import { ProducerBatchState } from './batch.js';
 import { addSequence } from './idempotence.js';
 import type { Segment } from './send-call.js';

@@ -3,7 +3,7 @@
  * buffer; once sent it keeps its built bytes (a retry resends them as they are), its attempts, and
  * what the broker answered. The send calls whose records it carries are its segments.
  */
-import { type CompressionType, RecordBatchBuilder } from '@samsa/protocol';
+import { type CompressionType, RecordBatchBuilder } from '@samsa/protocol/on-demand';
 import type { Segment } from './send-call.js';
 
 export class ProducerBatchState {

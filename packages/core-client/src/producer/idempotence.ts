@@ -17,7 +17,7 @@
  * its transactional id; a sequence problem there fails the batch (the transaction must abort), and
  * the epoch is bumped through the coordinator after the abort (`epochBumpRequired`).
  */
-import { ApiKey, BatchField, CRC_START, crc32c } from '@samsa/protocol';
+import { ApiKey, BatchField, CRC_START, crc32c } from '@samsa/protocol/on-demand';
 import type { Cluster } from '../cluster/cluster.js';
 import type { ResolvedRetry } from '../config/client-options.js';
 import { createKafkaError, ErrorCode } from '../errors.js';

@@ -11,7 +11,7 @@
  * - Producer-state errors go to idempotence.ts, which decides between resending (after an epoch bump
  *   for the partition, KIP-360) and failing the batch (a transactional producer must abort).
  */
-import { type BufferPool, CompressionType, type ProduceResponse } from '@samsa/protocol';
+import { type BufferPool, CompressionType, type ProduceResponse } from '@samsa/protocol/on-demand';
 import type { Cluster } from '../cluster/cluster.js';
 import { isStaleMetadataError } from '../cluster/metadata.js';
 import type { ResolvedRetry } from '../config/client-options.js';

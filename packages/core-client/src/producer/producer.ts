@@ -6,7 +6,7 @@
  * `disconnect()` delivers every send it accepted before closing, unless its timeout runs out first.
  */
 import { setMaxListeners } from 'node:events';
-import type { RecordInput } from '@samsa/protocol';
+import type { RecordInput } from '@samsa/protocol/on-demand';
 import type { Cluster } from '../cluster/cluster.js';
 import type { PartitionMetadata } from '../cluster/metadata.js';
 import { parseAcks, parseCompression, type ResolvedProducerConfig } from '../config/producer-options.js';

@@ -9,7 +9,12 @@
  * in a request's spare room but never get a request of their own. What the broker answers is
  * handled in produce-response.ts.
  */
-import { ApiKey, CompressionType, type ProduceRequest, type ProduceResponse } from '@samsa/protocol';
+import {
+  ApiKey,
+  CompressionType,
+  type ProduceRequest,
+  type ProduceResponse,
+} from '@samsa/protocol/on-demand';
 import type { Cluster } from '../cluster/cluster.js';
 import type { ResolvedProducerConfig } from '../config/producer-options.js';
 import { type ClientInfo, channels, type ProduceEvent } from '../diagnostics/channels.js';

@@ -6,7 +6,7 @@
  * manager must react (abortable, fatal, fenced; see transaction-errors.ts). Requests go over the
  * 'group' (coordination) connection, never behind Produce requests.
  */
-import { ApiKey, type RequestBodies, type ResponseBodies } from '@samsa/protocol';
+import { ApiKey, type RequestBodies, type ResponseBodies } from '@samsa/protocol/on-demand';
 import type { Cluster } from '../cluster/cluster.js';
 import type { ConsumerGroupMetadata } from '../consumer/message.js';
 import {

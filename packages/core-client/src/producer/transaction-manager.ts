@@ -21,7 +21,7 @@
  * - The requests themselves, their retries and error classes: transaction-coordinator.ts.
  */
 
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import type { Cluster } from '../cluster/cluster.js';
 import {
   ConfigurationError,

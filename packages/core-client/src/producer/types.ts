@@ -1,6 +1,6 @@
 /** The producer's public types: KafkaJS's shapes with Java's option names, generic in key and value. */
 
-import { CompressionType } from '@samsa/protocol';
+import { CompressionType } from '@samsa/protocol/on-demand';
 import type { RetryOptions } from '../config/client-options.js';
 import type { PartitionerFactory } from '../partitioners/index.js';
 

@@ -30,7 +30,7 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-async function connectedCluster(options: Omit<ClusterOptions, 'brokers'> = {}) {
+async function connectedCluster(options: Partial<ClusterOptions> = {}) {
   const cluster = new Cluster({ brokers: broker.bootstrap, logger: nullLogger, ...options });
   clusters.push(cluster);
   await cluster.connect();
@@ -106,6 +106,20 @@ describe('Cluster', () => {
       ],
     } as never);
     expect(cluster.metadata.leaderFor('t', 0)).toBe(after);
+  });
+
+  it('keeps the bootstrap connection as the connection to the broker it reached, not a second socket', async () => {
+    const seed = broker.bootstrap[1];
+    const cluster = await connectedCluster({ brokers: [seed] });
+    const nodeId = [...cluster.metadata.brokers.values()].find((b) => `${b.host}:${b.port}` === seed)!.nodeId;
+    const { response } = await cluster.request(nodeId, ApiKey.Metadata, () => ({ topics: [{ name: 't' }] }), {
+      purpose: 'metadata',
+    });
+    expect(response.topics.length).toBe(1);
+    expect(cluster.readyConnection(nodeId, 'metadata')).toBeDefined();
+    // A coordinator lookup rides the same connection too: one socket in all.
+    await cluster.findCoordinator('g', 'group');
+    expect(broker.control.dropConnections()).toBe(1);
   });
 
   it('reconnects after the brokers drop its connections', async () => {

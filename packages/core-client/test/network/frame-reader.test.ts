@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FrameSizeError } from '@samsa/protocol';
 import { describe, expect, it } from 'vitest';
-import { FrameReader } from '../../src/network/frame-reader.js';
+import { FrameReader, INITIAL_SCRATCH_BYTES, MAX_SCRATCH_BYTES } from '../../src/network/frame-reader.js';
 
 function framed(payloads: Buffer[]): Buffer {
   return Buffer.concat(
@@ -41,6 +41,45 @@ describe('FrameReader', () => {
     });
   }
 
+  it('starts with a small scratch and doubles it, up to its cap, each time a read fills it', () => {
+    const got: Buffer[] = [];
+    const reader = new FrameReader(10 << 20, (f) => got.push(f));
+    expect(reader.nextBuffer().length).toBe(INITIAL_SCRATCH_BYTES);
+    // Frames of 1,000 bytes read as fast as the scratch takes them: every read fills what is offered.
+    const payloads = Array.from({ length: 400 }, () => randomBytes(1000));
+    const stream = framed(payloads);
+    const offered: number[] = [];
+    let pos = 0;
+    while (pos < stream.length) {
+      const target = reader.nextBuffer();
+      offered.push(target.length);
+      const n = Math.min(target.length, stream.length - pos);
+      stream.copy(target, 0, pos, pos + n);
+      pos += n;
+      reader.onRead(n);
+    }
+    expect(got).toHaveLength(payloads.length);
+    for (let i = 0; i < payloads.length; i++) expect(got[i].equals(payloads[i])).toBe(true);
+    expect(Math.max(...offered)).toBeGreaterThan(INITIAL_SCRATCH_BYTES * 4);
+    expect(Math.max(...offered)).toBeLessThanOrEqual(MAX_SCRATCH_BYTES);
+  });
+
+  it('grows the scratch for a small frame larger than it, keeping the bytes already read', () => {
+    const payloads = [
+      randomBytes(10),
+      randomBytes(16 * 1024),
+      randomBytes(INITIAL_SCRATCH_BYTES + 1),
+      randomBytes(7),
+    ];
+    const got: Buffer[] = [];
+    const reader = new FrameReader(10 << 20, (f) => got.push(f));
+    // Reads of 1,000 bytes never fill the scratch: only the frames' sizes make it grow.
+    feed(reader, framed(payloads), () => 1000);
+    expect(got.map((g) => g.length)).toEqual(payloads.map((p) => p.length));
+    for (let i = 0; i < payloads.length; i++) expect(got[i].equals(payloads[i])).toBe(true);
+    expect(reader.nextBuffer().length).toBeGreaterThan(16 * 1024);
+  });
+
   it('calls firstLargeFrame once, before the first frame of at least its size, and not for smaller ones', () => {
     const events: string[] = [];
     const reader = new FrameReader(10 << 20, (f) => events.push(`frame ${f.length}`), {
@@ -69,9 +108,11 @@ describe('FrameReader', () => {
     }
     expect(got.map((g) => g.length)).toEqual([200_000, 10, 50_000]);
     for (let i = 0; i < payloads.length; i++) expect(got[i].equals(payloads[i])).toBe(true);
-    // After the first read, reads of the 200 kB frame went into its memory: its remaining bytes exactly.
+    // The first read filled the scratch; after it, reads of the 200 kB frame went into its memory:
+    // its remaining bytes exactly.
+    expect(targets[0].length).toBe(INITIAL_SCRATCH_BYTES);
     expect(targets[1].buffer).toBe(got[0].buffer);
-    expect(targets[1].length).toBe(200_000 - (30_000 - 4));
+    expect(targets[1].length).toBe(200_000 - (INITIAL_SCRATCH_BYTES - 4));
     const intoFirst = targets.filter((t) => t.buffer === got[0].buffer);
     expect(intoFirst.at(-1)!.byteOffset + intoFirst.at(-1)!.length).toBe(got[0].byteOffset + 200_000);
   });
@@ -91,8 +132,10 @@ describe('FrameReader', () => {
     });
     feed(reader, framed([randomBytes(100), payload, randomBytes(20)]), () => 40_000);
     expect(got[1]).toBe(frameSeen);
-    // The first read brought 4 + 100 + 4 bytes of framing and the small frame before it.
-    expect(progress).toEqual([40_000 - 108, 80_000 - 108, 100_000]);
+    // The first read filled the scratch: 4 + 100 + 4 bytes of framing and the small frame before it, then
+    // the start of the large frame; the later reads went into the large frame's own buffer.
+    const first = INITIAL_SCRATCH_BYTES - 108;
+    expect(progress).toEqual([first, first + 40_000, first + 80_000, 100_000]);
   });
 
   it('never hands on a frame that shares memory with the next read', () => {

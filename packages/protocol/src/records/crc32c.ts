@@ -50,19 +50,31 @@ export function crc32cJs(buf: Uint8Array, start = 0, end = buf.length, crc = 0):
 }
 
 /**
- * The native binding, loaded by the first checksum that wants it: loading aws-crt's library takes
- * ~45 ms, which a broker's or an application's start should not pay. Null when none loads.
+ * The native binding, loaded once enough bytes were checksummed to pay for it: undefined until then,
+ * null when none loads. Loading aws-crt's library takes ~45 ms and adds ~6 MB of resident memory
+ * (@node-rs/crc32's runtime ~3.5 MB), more than an idle client's whole heap. A client that checksums
+ * little (heartbeats and a trickle of small batches) never pays that; a busy one checksums its first
+ * JS_BYTES_BEFORE_NATIVE in JavaScript (~4 ms at ~1 GB/s) and then switches.
  */
 let binding: Crc32cBinding | null | undefined;
+
+/** Bytes of large ranges checksummed in JavaScript before the native binding is loaded. */
+export const JS_BYTES_BEFORE_NATIVE = 4 * 1024 * 1024;
+let jsBytes = 0;
 
 function nativeBinding(): Crc32cBinding | null {
   if (binding === undefined) binding = loadFastestCrc32cBinding() ?? null;
   return binding;
 }
 
-/** Which implementation checksums large ranges: a native binding's name, or 'javascript'. */
+/** Which implementation checksums large ranges: a native binding's name, or 'javascript'. Loads the binding. */
 export function crc32cImplementation(): string {
   return nativeBinding()?.name ?? 'javascript';
+}
+
+/** Whether the native binding was loaded (or found missing) yet; for tests. */
+export function crc32cNativeDecided(): boolean {
+  return binding !== undefined;
 }
 
 /** Below this many bytes a native call costs more than it saves (measured: break-even 64-128 B). */
@@ -70,8 +82,16 @@ const NATIVE_THRESHOLD = 128;
 
 /** Continues a CRC-32C over `buf[start, end)`; pass the previous result as `crc` to checksum in pieces. */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length, crc = 0): number {
-  if (end - start >= NATIVE_THRESHOLD) {
-    const native = nativeBinding();
+  const length = end - start;
+  if (length >= NATIVE_THRESHOLD) {
+    let native = binding;
+    if (native === undefined) {
+      if (jsBytes + length <= JS_BYTES_BEFORE_NATIVE) {
+        jsBytes += length;
+        return crc32cJs(buf, start, end, crc);
+      }
+      native = nativeBinding();
+    }
     if (native !== null) {
       return native.crc32c(start === 0 && end === buf.length ? buf : buf.subarray(start, end), crc) >>> 0;
     }

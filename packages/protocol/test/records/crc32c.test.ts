@@ -1,9 +1,28 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc32c, crc32cImplementation, crc32cJs } from '../../src/records/crc32c.js';
+import {
+  crc32c,
+  crc32cImplementation,
+  crc32cJs,
+  crc32cNativeDecided,
+  JS_BYTES_BEFORE_NATIVE,
+} from '../../src/records/crc32c.js';
 import { loadCrc32cBindings } from '../../src/records/crc32c-bindings.js';
 
 describe('crc32c', () => {
+  // First in this file: nothing before it may have loaded the native binding.
+  it('checksums in JavaScript until JS_BYTES_BEFORE_NATIVE bytes went through, then loads the native binding', () => {
+    const chunk = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7) & 0xff));
+    const expected = crc32cJs(chunk);
+    for (let done = 0; done + chunk.length <= JS_BYTES_BEFORE_NATIVE; done += chunk.length) {
+      expect(crc32c(chunk)).toBe(expected);
+    }
+    expect(crc32cNativeDecided()).toBe(false);
+    expect(crc32c(chunk)).toBe(expected);
+    expect(crc32cNativeDecided()).toBe(true);
+    expect(crc32c(chunk, 100, 5000, 7)).toBe(crc32cJs(chunk, 100, 5000, 7));
+  });
+
   it('matches the standard check value and the RFC 3720 (iSCSI) vectors', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
     expect(crc32c(Buffer.alloc(32, 0))).toBe(0x8a9136aa);

@@ -3,7 +3,7 @@
  * bytes the complete batches take (Kafka cuts the last one at maxBytes) and where the next fetch
  * starts. Decoding waits until the runner delivers.
  */
-import { BatchField, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
+import { BatchField, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol/on-demand';
 
 export interface BatchScan {
   /** Bytes of the complete batches at the start of `records`. */

@@ -7,7 +7,12 @@
  * A batch that does not decode stops the reader with a BatchDecodeFailure (thrown again on every
  * call) until the consumer decides: fetch it again (a new reader) or `skipFailedBatch()`.
  */
-import { BatchField, crcCheckedOnArrival, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '@samsa/protocol';
+import {
+  BatchField,
+  crcCheckedOnArrival,
+  LOG_OVERHEAD,
+  RECORD_BATCH_OVERHEAD,
+} from '@samsa/protocol/on-demand';
 import {
   iterateRecordBatches,
   iterateRecords,

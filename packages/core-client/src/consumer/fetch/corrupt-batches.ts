@@ -5,7 +5,7 @@
  * with CorruptRecordBatchError (Java: CorruptRecordException), or, with `skipCorruptBatches`, skips
  * the batch with a warning and goes on after it. Never refetched forever.
  */
-import type { DecodeFailureReason } from '@samsa/protocol';
+import type { DecodeFailureReason } from '@samsa/protocol/on-demand';
 import { ProtocolDecodeError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { CorruptRecordBatchError } from '../errors.js';

@@ -14,7 +14,13 @@
  * the partitions with news, so a consumer of many quiet partitions sends and receives little. A
  * session's requests go one at a time, each built from the state the previous one left.
  */
-import { ApiKey, BatchField, type FetchRequest, type FetchResponse, ZERO_UUID } from '@samsa/protocol';
+import {
+  ApiKey,
+  BatchField,
+  type FetchRequest,
+  type FetchResponse,
+  ZERO_UUID,
+} from '@samsa/protocol/on-demand';
 import { channels, type FetchEvent, type FetchedPartition } from '../../diagnostics/channels.js';
 import type { ConsumerDiagnostics } from '../../diagnostics/consumer-diagnostics.js';
 import { settled, started } from '../../diagnostics/trace.js';

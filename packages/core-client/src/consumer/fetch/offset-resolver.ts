@@ -2,7 +2,7 @@
  * Resets positions with ListOffsets (earliest / latest, Java's auto.offset.reset), asking each
  * partition's leader. Partitions whose leader is unknown or moved are left for the next round.
  */
-import { ApiKey, type ListOffsetsResponse } from '@samsa/protocol';
+import { ApiKey, type ListOffsetsResponse } from '@samsa/protocol/on-demand';
 import { createKafkaError, ErrorCode, ProtocolDecodeError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ClusterLike } from '../cluster-like.js';

@@ -7,7 +7,7 @@
  * assignment (revoking, committing, fetching) is the consumer's business.
  */
 
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import {
   CONSUMER_PROTOCOL_TYPE,
   decodeAssignment,

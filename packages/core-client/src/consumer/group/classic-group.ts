@@ -8,7 +8,7 @@
  * other members (a schema registry's leader election, protocol type "sr") bring their own
  * GroupProtocolHandler. This class keeps member id and generation and handles coordinator errors.
  */
-import { ApiKey } from '@samsa/protocol';
+import { ApiKey } from '@samsa/protocol/on-demand';
 import { FencedInstanceIdError } from '../../cluster/group-errors.js';
 import {
   createKafkaError,

@@ -23,7 +23,7 @@ import {
   ApiKey,
   type ConsumerGroupHeartbeatRequest,
   type ConsumerGroupHeartbeatResponse,
-} from '@samsa/protocol';
+} from '@samsa/protocol/on-demand';
 import type { RebalanceProtocol, TopicPartitions } from '../../assignors/types.js';
 import { FencedInstanceIdError } from '../../cluster/group-errors.js';
 import { type ClientInfo, channels, type HeartbeatEvent } from '../../diagnostics/channels.js';

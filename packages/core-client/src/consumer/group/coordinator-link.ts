@@ -3,7 +3,7 @@
  * requests over the 'group' connection so they never queue behind fetches, and forgets the
  * coordinator after connection trouble so the next request looks it up again.
  */
-import type { RequestBodies, ResponseBodies } from '@samsa/protocol';
+import type { RequestBodies, ResponseBodies } from '@samsa/protocol/on-demand';
 import { ConnectionError, RequestTimeoutError } from '../../errors.js';
 import type { ClusterLike } from '../cluster-like.js';
 

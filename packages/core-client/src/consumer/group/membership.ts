@@ -11,7 +11,7 @@
  *   is a 'rebalance' event, the member epoch is `generationId`, `leaderId` stays '' and
  *   `rebalanceProtocol` is 'cooperative'.
  */
-import type { RequestBodies, ResponseBodies } from '@samsa/protocol';
+import type { RequestBodies, ResponseBodies } from '@samsa/protocol/on-demand';
 import type { RebalanceProtocol, TopicPartitions } from '../../assignors/types.js';
 
 /** What to report to the group about ourselves when joining. */

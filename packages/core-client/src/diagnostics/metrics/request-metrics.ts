@@ -4,7 +4,7 @@
  * events (REQUEST, REQUEST_TIMEOUT, REQUEST_QUEUE_SIZE) for the client's listeners. Connections report
  * every request here; counting costs a few additions and one histogram record per request.
  */
-import { apiCodecs } from '@samsa/protocol';
+import { apiInfo } from '@samsa/protocol/on-demand';
 import type { BrokerAddress, ClientInfo } from '../channels.js';
 import type { InstrumentationEmitter, NetworkEventNames } from '../instrumentation-emitter.js';
 import { Distribution } from './latency.js';
@@ -273,5 +273,5 @@ export class RequestMetrics {
 }
 
 function apiName(apiKey: number): string {
-  return apiCodecs.get(apiKey)?.name ?? `API ${apiKey}`;
+  return apiInfo.get(apiKey)?.name ?? `API ${apiKey}`;
 }
