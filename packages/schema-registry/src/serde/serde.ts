@@ -97,6 +97,8 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
   private readonly idsByTopic = new Map<string, number>();
   private scratch = Buffer.allocUnsafe(INITIAL_SCRATCH);
   private slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  /** The slab's memory: a view made with Buffer.from(arrayBuffer, ...) costs less than Buffer#subarray. */
+  private slabMemory = this.slab.buffer;
   private slabUsed = 0;
   private readonly toAvro?: (value: T) => unknown;
 
@@ -144,7 +146,17 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
     return id;
   }
 
-  async serialize(topic: string, value: T): Promise<Buffer> {
+  serialize(topic: string, value: T): Promise<Buffer> {
+    const id = this.idsByTopic.get(topic);
+    if (id === undefined || registryChannels.cache.hasSubscribers) return this.serializeSlowly(topic, value);
+    try {
+      return Promise.resolve(this.encode(id, value));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async serializeSlowly(topic: string, value: T): Promise<Buffer> {
     let id = this.idsByTopic.get(topic);
     if (registryChannels.cache.hasSubscribers)
       registryChannels.cache.publish({
@@ -210,6 +222,7 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
         const size = slab.length - start - end;
         if (size <= SLAB_SIZE >>> 1) {
           slab = this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+          this.slabMemory = slab.buffer;
           start = 0;
         } else {
           slab = Buffer.allocUnsafe(size);
@@ -219,8 +232,10 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
         if (end < 0) return undefined;
       }
       writeHeader(slab, id, start);
-      if (slab === this.slab) this.slabUsed = (end + 7) & ~7;
-      return slab.subarray(start, end);
+      if (slab !== this.slab) return slab.subarray(start, end);
+      this.slabUsed = (end + 7) & ~7;
+      // Buffer.allocUnsafeSlow's buffers start at offset 0 of their own ArrayBuffer.
+      return Buffer.from(this.slabMemory, start, end - start);
     } catch {
       return undefined;
     }

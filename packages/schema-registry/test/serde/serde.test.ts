@@ -172,6 +172,10 @@ describe('AvroSerializer / AvroDeserializer', () => {
       .catch((e: InvalidValueError) => e);
     expect(error).toBeInstanceOf(InvalidValueError);
     expect((error as InvalidValueError).paths).toContain('qty');
+    // Once the topic's id is known, serialize encodes without awaiting: a bad value still rejects, never throws.
+    await serializer.serialize('orders', { id: 'x', qty: 1, tags: [], note: null });
+    const known = serializer.serialize('orders', { id: 'x', qty: 'three', tags: [] });
+    await expect(known).rejects.toBeInstanceOf(InvalidValueError);
   });
 
   it('rejects messages that are not in the wire format', async () => {
