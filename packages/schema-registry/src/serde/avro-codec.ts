@@ -361,8 +361,9 @@ ${write ?? '      throw FALL_BACK;'}
       case 'int':
         return `  if (${v} !== (${v} | 0)) throw FALL_BACK;\n  writeLong(${v});`;
       case 'long':
+        // Math.floor is one instruction where % on a non-small number (a timestamp) calls out to fmod.
         return (
-          `  if (typeof ${v} !== 'number' || ${v} % 1 !== 0 || !(${v} >= -9007199254740990 && ${v} <= 9007199254740990)) throw FALL_BACK;\n` +
+          `  if (typeof ${v} !== 'number' || Math.floor(${v}) !== ${v} || !(${v} >= -9007199254740990 && ${v} <= 9007199254740990)) throw FALL_BACK;\n` +
           `  writeLong(${v});`
         );
       case 'float':

@@ -194,6 +194,17 @@ describe('compileAvroCodec', () => {
     }
   });
 
+  it('writes longs up to 2^53 as avsc does and hands it fractions, NaN and infinities', () => {
+    const type = typeOf('long');
+    const codec = compiled(type);
+    for (const value of [0, -0, 1, -1, 2 ** 31, 1_763_900_000_000, -(2 ** 52) - 1, 9007199254740990]) {
+      expect(Buffer.compare(encode(type, value), type.toBuffer(value))).toBe(0);
+    }
+    for (const bad of [0.5, 1_763_900_000_000.5, Number.NaN, Infinity, -Infinity, 2 ** 60, '1', 1n]) {
+      expect(thrown(() => codec.encode(bad, Buffer.alloc(16), 0))).toBe(FALL_BACK);
+    }
+  });
+
   it('writes enums by index through a switch (few symbols) or a Map (many), rejecting anything else', () => {
     for (const count of [2, 8, 9, 20]) {
       const symbols = Array.from({ length: count }, (_, i) => `S${i}`);
