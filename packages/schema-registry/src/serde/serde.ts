@@ -221,8 +221,7 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
       if (end < 0) {
         const size = slab.length - start - end;
         if (size <= SLAB_SIZE >>> 1) {
-          slab = this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
-          this.slabMemory = slab.buffer;
+          slab = this.newSlab();
           start = 0;
         } else {
           slab = Buffer.allocUnsafe(size);
@@ -233,12 +232,24 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
       }
       writeHeader(slab, id, start);
       if (slab !== this.slab) return slab.subarray(start, end);
-      this.slabUsed = (end + 7) & ~7;
       // Buffer.allocUnsafeSlow's buffers start at offset 0 of their own ArrayBuffer.
-      return Buffer.from(this.slabMemory, start, end - start);
+      const message = Buffer.from(this.slabMemory, start, end - start);
+      const used = (end + 7) & ~7;
+      // The next message is likely about this size: a slab without room for it is replaced now, sparing a write
+      // that would run off its end.
+      if (slab.length - used < end - start) this.newSlab();
+      else this.slabUsed = used;
+      return message;
     } catch {
       return undefined;
     }
+  }
+
+  private newSlab(): Buffer {
+    this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    this.slabMemory = this.slab.buffer;
+    this.slabUsed = 0;
+    return this.slab;
   }
 
   private encodeWithAvsc(value: unknown): number {
