@@ -245,7 +245,7 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
     }
   }
 
-  private newSlab(): Buffer {
+  private newSlab(): Buffer<ArrayBuffer> {
     this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
     this.slabMemory = this.slab.buffer;
     this.slabUsed = 0;
