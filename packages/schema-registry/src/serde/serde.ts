@@ -325,7 +325,19 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
     }
   }
 
-  async deserialize(topic: string, data: Buffer): Promise<T> {
+  deserialize(topic: string, data: Buffer): Promise<T> {
+    try {
+      // Once the writer's schema is known, decoding needs no async frame (a bad message still rejects).
+      const ready = registryChannels.cache.hasSubscribers ? undefined : this.ready.get(readSchemaId(data));
+      if (ready)
+        return Promise.resolve(this.fromAvro ? this.fromAvro(ready.read(data)) : (ready.read(data) as T));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.deserializeSlowly(topic, data);
+  }
+
+  private async deserializeSlowly(topic: string, data: Buffer): Promise<T> {
     const id = readSchemaId(data);
     const ready = this.ready.get(id);
     if (registryChannels.cache.hasSubscribers)

@@ -217,5 +217,11 @@ describe('AvroSerializer / AvroDeserializer', () => {
     await expect(deserializer.deserialize('t', Buffer.concat([bytes, Buffer.from([9])]))).rejects.toThrow(
       /trailing/,
     );
+    // Once the writer's schema is known a message is decoded without an async frame: bad ones still reject.
+    expect(await deserializer.deserialize('t', bytes)).toBe(5);
+    await expect(deserializer.deserialize('t', Buffer.concat([bytes, Buffer.from([9])]))).rejects.toThrow(
+      /trailing/,
+    );
+    await expect(deserializer.deserialize('t', bytes.subarray(0, 5))).rejects.toThrow(/truncated/);
   });
 });
