@@ -170,13 +170,15 @@ function writeString(s) {
   // Written after a one-byte length (room for 63 bytes), moved by a byte in the rare case it needs two.
   const b = buf;
   const start = pos + 1;
-  let i = 0;
-  for (; i < n; i++) {
+  // Copied as ASCII, checked once at the end (an OR per character costs less than a branch); a string with
+  // anything else is written again as UTF-8.
+  let high = 0;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c > 0x7f) break;
+    high |= c;
     b[start + i] = c;
   }
-  const p = i === n ? start + n : writeUtf8(s, i, start + i);
+  const p = high < 0x80 ? start + n : writeUtf8(s, 0, start);
   const len = p - start;
   if (len < 64) {
     b[pos] = len << 1;

@@ -59,6 +59,9 @@ const COMPILED = new Set([
   'union:wrapped',
 ]);
 
+/** Enums up to this many symbols are written with a switch (their indexes are one-byte varints), larger with a Map. */
+const SWITCHED_ENUM_SYMBOLS = 8;
+
 /** What a union branch's values look like in JavaScript (avsc's buckets for unwrapped unions). */
 function bucketOf(type: AvscType): string {
   switch (type.typeName) {
@@ -358,8 +361,9 @@ ${write ?? '      throw FALL_BACK;'}
       case 'int':
         return `  if (${v} !== (${v} | 0)) throw FALL_BACK;\n  writeLong(${v});`;
       case 'long':
+        // Math.floor is one instruction where % on a non-small number (a timestamp) calls out to fmod.
         return (
-          `  if (typeof ${v} !== 'number' || ${v} % 1 !== 0 || !(${v} >= -9007199254740990 && ${v} <= 9007199254740990)) throw FALL_BACK;\n` +
+          `  if (typeof ${v} !== 'number' || Math.floor(${v}) !== ${v} || !(${v} >= -9007199254740990 && ${v} <= 9007199254740990)) throw FALL_BACK;\n` +
           `  writeLong(${v});`
         );
       case 'float':
@@ -373,7 +377,15 @@ ${write ?? '      throw FALL_BACK;'}
       case 'fixed':
         return `  if (!Buffer.isBuffer(${v}) || ${v}.length !== ${type.size}) throw FALL_BACK;\n  writeBytes(${v}, ${type.size});`;
       case 'enum': {
-        const indices = this.constant(new Map(type.symbols!.map((symbol, i) => [symbol, i])));
+        const symbols = type.symbols!;
+        if (symbols.length <= SWITCHED_ENUM_SYMBOLS) {
+          // A few string comparisons cost less than hashing the value for a Map.
+          const cases = symbols.map(
+            (symbol, i) => `    case ${JSON.stringify(symbol)}: buf[pos++] = ${i * 2}; break;`,
+          );
+          return `  switch (${v}) {\n${cases.join('\n')}\n    default: throw FALL_BACK;\n  }`;
+        }
+        const indices = this.constant(new Map(symbols.map((symbol, i) => [symbol, i])));
         return `  const i_${v} = ${indices}.get(${v});\n  if (i_${v} === undefined) throw FALL_BACK;\n  writeLong(i_${v});`;
       }
       default:

@@ -2,6 +2,7 @@ import type * as Protobuf from 'protobufjs';
 import type { SchemaRegistryClient } from '../client/client.js';
 import { SerdeError } from '../errors.js';
 import { messagesOf } from '../protobuf/ast.js';
+import { protobuf } from '../protobuf/protobufjs.js';
 import {
   type ParsedProtobuf,
   type ProtobufReference,
@@ -168,6 +169,15 @@ interface WriterSchema {
   parsed: ParsedProtobuf;
   root: Protobuf.Root;
   types: Map<string, Protobuf.Type>;
+  /** The type of message index [0] (null when it names none), once looked up. */
+  first?: Protobuf.Type | null;
+}
+
+/** A reader of `data` from `offset`: protobufjs reads it in place, where a subarray would make a Buffer first. */
+function readerAt(data: Buffer, offset: number): Protobuf.Reader {
+  const reader = protobuf.Reader.create(data);
+  reader.pos = offset;
+  return reader;
 }
 
 /** Deserializes Protobuf values in the Confluent wire format into plain objects, by the writer's schema. */
@@ -186,12 +196,23 @@ export class ProtobufDeserializer<T = Record<string, unknown>> implements Deseri
 
   /** The decoded message and its type, for callers that want protobufjs's message object itself. */
   decode(writer: WriterSchema, data: Buffer, id: number): { message: Protobuf.Message; type: Protobuf.Type } {
-    const framed = decodeMessageIndexes(data, HEADER_SIZE);
-    const named = framed && messageAt(writer.parsed.file, framed.indexes);
-    if (framed && named) {
-      const type = this.typeOf(writer, named.name);
+    let named: Protobuf.Type | undefined;
+    let end = HEADER_SIZE;
+    if (data[HEADER_SIZE] === 0) {
+      // Confluent's one-byte shorthand for the schema's first message, by far the most common: looked up once.
+      if (writer.first === undefined) writer.first = this.typeAt(writer, [0]) ?? null;
+      named = writer.first ?? undefined;
+      end = HEADER_SIZE + 1;
+    } else {
+      const framed = decodeMessageIndexes(data, HEADER_SIZE);
+      if (framed) {
+        named = this.typeAt(writer, framed.indexes);
+        end = framed.end;
+      }
+    }
+    if (named) {
       try {
-        return { message: type.decode(data.subarray(framed.end)), type };
+        return { message: named.decode(readerAt(data, end)), type: named };
       } catch (error) {
         if (this.options.allowMissingMessageIndexes === false) throw this.undecodable(id, error);
       }
@@ -202,7 +223,7 @@ export class ProtobufDeserializer<T = Record<string, unknown>> implements Deseri
     if (!first) throw new SerdeError(`Schema ${id} declares no message`);
     const type = this.typeOf(writer, first.path.join('.'));
     try {
-      return { message: type.decode(data.subarray(HEADER_SIZE)), type };
+      return { message: type.decode(readerAt(data, HEADER_SIZE)), type };
     } catch (error) {
       throw this.undecodable(id, error);
     }
@@ -212,6 +233,12 @@ export class ProtobufDeserializer<T = Record<string, unknown>> implements Deseri
     return new SerdeError(`The message does not decode with schema ${id}: ${(error as Error).message}`, {
       cause: error,
     });
+  }
+
+  /** The message type the indexes name, undefined when they name none. */
+  private typeAt(writer: WriterSchema, indexes: readonly number[]): Protobuf.Type | undefined {
+    const named = messageAt(writer.parsed.file, indexes);
+    return named && this.typeOf(writer, named.name);
   }
 
   private typeOf(writer: WriterSchema, name: string): Protobuf.Type {

@@ -97,6 +97,8 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
   private readonly idsByTopic = new Map<string, number>();
   private scratch = Buffer.allocUnsafe(INITIAL_SCRATCH);
   private slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  /** The slab's memory: a view made with Buffer.from(arrayBuffer, ...) costs less than Buffer#subarray. */
+  private slabMemory = this.slab.buffer;
   private slabUsed = 0;
   private readonly toAvro?: (value: T) => unknown;
 
@@ -144,7 +146,17 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
     return id;
   }
 
-  async serialize(topic: string, value: T): Promise<Buffer> {
+  serialize(topic: string, value: T): Promise<Buffer> {
+    const id = this.idsByTopic.get(topic);
+    if (id === undefined || registryChannels.cache.hasSubscribers) return this.serializeSlowly(topic, value);
+    try {
+      return Promise.resolve(this.encode(id, value));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async serializeSlowly(topic: string, value: T): Promise<Buffer> {
     let id = this.idsByTopic.get(topic);
     if (registryChannels.cache.hasSubscribers)
       registryChannels.cache.publish({
@@ -209,7 +221,7 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
       if (end < 0) {
         const size = slab.length - start - end;
         if (size <= SLAB_SIZE >>> 1) {
-          slab = this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+          slab = this.newSlab();
           start = 0;
         } else {
           slab = Buffer.allocUnsafe(size);
@@ -219,11 +231,25 @@ export class AvroSerializer<T = unknown> implements Serializer<T> {
         if (end < 0) return undefined;
       }
       writeHeader(slab, id, start);
-      if (slab === this.slab) this.slabUsed = (end + 7) & ~7;
-      return slab.subarray(start, end);
+      if (slab !== this.slab) return slab.subarray(start, end);
+      // Buffer.allocUnsafeSlow's buffers start at offset 0 of their own ArrayBuffer.
+      const message = Buffer.from(this.slabMemory, start, end - start);
+      const used = (end + 7) & ~7;
+      // The next message is likely about this size: a slab without room for it is replaced now, sparing a write
+      // that would run off its end.
+      if (slab.length - used < end - start) this.newSlab();
+      else this.slabUsed = used;
+      return message;
     } catch {
       return undefined;
     }
+  }
+
+  private newSlab(): Buffer<ArrayBuffer> {
+    this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    this.slabMemory = this.slab.buffer;
+    this.slabUsed = 0;
+    return this.slab;
   }
 
   private encodeWithAvsc(value: unknown): number {
@@ -299,7 +325,19 @@ export class AvroDeserializer<T = unknown> implements Deserializer<T> {
     }
   }
 
-  async deserialize(topic: string, data: Buffer): Promise<T> {
+  deserialize(topic: string, data: Buffer): Promise<T> {
+    try {
+      // Once the writer's schema is known, decoding needs no async frame (a bad message still rejects).
+      const ready = registryChannels.cache.hasSubscribers ? undefined : this.ready.get(readSchemaId(data));
+      if (ready)
+        return Promise.resolve(this.fromAvro ? this.fromAvro(ready.read(data)) : (ready.read(data) as T));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.deserializeSlowly(topic, data);
+  }
+
+  private async deserializeSlowly(topic: string, data: Buffer): Promise<T> {
     const id = readSchemaId(data);
     const ready = this.ready.get(id);
     if (registryChannels.cache.hasSubscribers)

@@ -33,7 +33,8 @@ const schemaArb: fc.Arbitrary<Json> = fc.letrec<{ node: Json; notUnion: Json }>(
     fc.record({ type: fc.constant('map'), values: tie('node') }),
     fc.record({
       type: fc.constant('enum'),
-      symbols: fc.uniqueArray(fc.constantFrom('A', 'B', 'C', 'D'), { minLength: 1, maxLength: 4 }),
+      // Up to 8 symbols are written with a switch, more with a Map.
+      symbols: fc.uniqueArray(fc.constantFrom(...'ABCDEFGHIJKL'), { minLength: 1, maxLength: 12 }),
     }),
     fc.record({ type: fc.constant('fixed'), size: fc.integer({ min: 0, max: 4 }) }),
     fc.record({
@@ -177,6 +178,45 @@ describe('compileAvroCodec', () => {
     const big = typeOf({ type: 'array', items: 'string' });
     const many = Array.from({ length: 1000 }, (_, i) => `value-${i}-é`.slice(0, 8 + (i % 4)));
     expect(decode(big, big.toBuffer(many))).toEqual(many);
+  });
+
+  it('writes strings whose first non-ASCII character comes late, and hands lone surrogates anywhere to avsc', () => {
+    const type = typeOf('string');
+    const codec = compiled(type);
+    for (const tail of ['é', '€', '😀', 'é'.repeat(40)]) {
+      for (const head of [0, 1, 20, 62, 63, 64]) {
+        const value = `${'a'.repeat(head)}${tail}`;
+        expect(Buffer.compare(encode(type, value), type.toBuffer(value))).toBe(0);
+      }
+    }
+    for (const lone of ['\ud800', 'abc\ud83d', '\ude00abc', `${'a'.repeat(40)}\udbff`]) {
+      expect(thrown(() => codec.encode(lone, Buffer.alloc(256), 0))).toBe(FALL_BACK);
+    }
+  });
+
+  it('writes longs up to 2^53 as avsc does and hands it fractions, NaN and infinities', () => {
+    const type = typeOf('long');
+    const codec = compiled(type);
+    for (const value of [0, -0, 1, -1, 2 ** 31, 1_763_900_000_000, -(2 ** 52) - 1, 9007199254740990]) {
+      expect(Buffer.compare(encode(type, value), type.toBuffer(value))).toBe(0);
+    }
+    for (const bad of [0.5, 1_763_900_000_000.5, Number.NaN, Infinity, -Infinity, 2 ** 60, '1', 1n]) {
+      expect(thrown(() => codec.encode(bad, Buffer.alloc(16), 0))).toBe(FALL_BACK);
+    }
+  });
+
+  it('writes enums by index through a switch (few symbols) or a Map (many), rejecting anything else', () => {
+    for (const count of [2, 8, 9, 20]) {
+      const symbols = Array.from({ length: count }, (_, i) => `S${i}`);
+      const type = typeOf({ type: 'enum', name: `E${count}`, symbols });
+      const codec = compiled(type);
+      for (const symbol of symbols) {
+        expect(Buffer.compare(encode(type, symbol), type.toBuffer(symbol))).toBe(0);
+      }
+      for (const bad of ['S99', 'toString', 'constructor', '', 0, null, new String('S0'), ['S0']]) {
+        expect(thrown(() => codec.encode(bad, Buffer.alloc(16), 0))).toBe(FALL_BACK);
+      }
+    }
   });
 
   it('returns minus the missing bytes when the buffer is too small, as avsc does', () => {

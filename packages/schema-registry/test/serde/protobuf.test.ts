@@ -80,6 +80,23 @@ describe('ProtobufSerializer / ProtobufDeserializer', () => {
     });
   });
 
+  it('reads messages of one schema by their own indexes, alternately, also from views into larger buffers', async () => {
+    const orders = new ProtobufSerializer({ client, schema: ORDERS });
+    const refunds = new ProtobufSerializer({ client, schema: ORDERS, messageName: 'Refund' });
+    const order = await orders.serialize('mixed', { id: 'o-3' });
+    const refund = await refunds.serialize('mixed', { order_id: 'o-3' });
+    expect(readSchemaId(refund)).toBe(readSchemaId(order));
+    const deserializer = new ProtobufDeserializer({ client });
+    // A consumer hands out views into a fetched batch: the bytes around a message must not be read.
+    const inBatch = (message: Buffer) => Buffer.concat([Buffer.from([9, 9, 9]), message, Buffer.from([9])]);
+    for (let i = 0; i < 3; i++) {
+      const viewOfOrder = inBatch(order).subarray(3, 3 + order.length);
+      const viewOfRefund = inBatch(refund).subarray(3, 3 + refund.length);
+      expect(await deserializer.deserialize('mixed', viewOfOrder)).toMatchObject({ id: 'o-3', lines: [] });
+      expect(await deserializer.deserialize('mixed', viewOfRefund)).toEqual({ order_id: 'o-3' });
+    }
+  });
+
   it('reads messages written without indexes (what @kafkajs/confluent-schema-registry writes), unless told not to', async () => {
     const serializer = new ProtobufSerializer({ client, schema: ORDERS });
     const framed = await serializer.serialize('orders', { id: 'o-2' });

@@ -59,6 +59,32 @@ describe('AvroSerializer / AvroDeserializer', () => {
     }
   });
 
+  it('gives each message bytes of its own across slab changes, for messages of one size and of growing size', async () => {
+    const serializer = new AvroSerializer({ client, schema: v1 });
+    const deserializer = new AvroDeserializer({ client });
+    // Same-size messages (a new slab is taken as soon as the next one would not fit), then ones outgrowing the last.
+    const values = [
+      ...Array.from({ length: 200 }, (_, i) => ({
+        id: `o-${1000 + i}`,
+        qty: i,
+        tags: ['x'.repeat(90)],
+        note: null,
+      })),
+      ...Array.from({ length: 60 }, (_, i) => ({ id: 'g', qty: i, tags: ['y'.repeat(i * 40)], note: null })),
+    ];
+    const messages = [];
+    for (const value of values) messages.push(await serializer.serialize('same-size', value));
+    const regions = messages.map((m) => [m.buffer, m.byteOffset, m.byteOffset + m.length] as const);
+    for (const [i, [memory, from, to]] of regions.entries()) {
+      for (const [other, start, end] of regions.slice(i + 1)) {
+        if (other === memory) expect(start >= to || end <= from).toBe(true);
+      }
+    }
+    for (const [i, message] of messages.entries()) {
+      expect(await deserializer.deserialize('same-size', message)).toEqual(values[i]);
+    }
+  });
+
   it('writes what avsc writes for values the compiled writer leaves to it, and reads what avsc reads', async () => {
     const serializer = new AvroSerializer({ client, schema: v1 });
     const kafkajs = new SchemaRegistry({ host: server.url });
@@ -172,6 +198,10 @@ describe('AvroSerializer / AvroDeserializer', () => {
       .catch((e: InvalidValueError) => e);
     expect(error).toBeInstanceOf(InvalidValueError);
     expect((error as InvalidValueError).paths).toContain('qty');
+    // Once the topic's id is known, serialize encodes without awaiting: a bad value still rejects, never throws.
+    await serializer.serialize('orders', { id: 'x', qty: 1, tags: [], note: null });
+    const known = serializer.serialize('orders', { id: 'x', qty: 'three', tags: [] });
+    await expect(known).rejects.toBeInstanceOf(InvalidValueError);
   });
 
   it('rejects messages that are not in the wire format', async () => {
@@ -187,5 +217,11 @@ describe('AvroSerializer / AvroDeserializer', () => {
     await expect(deserializer.deserialize('t', Buffer.concat([bytes, Buffer.from([9])]))).rejects.toThrow(
       /trailing/,
     );
+    // Once the writer's schema is known a message is decoded without an async frame: bad ones still reject.
+    expect(await deserializer.deserialize('t', bytes)).toBe(5);
+    await expect(deserializer.deserialize('t', Buffer.concat([bytes, Buffer.from([9])]))).rejects.toThrow(
+      /trailing/,
+    );
+    await expect(deserializer.deserialize('t', bytes.subarray(0, 5))).rejects.toThrow(/truncated/);
   });
 });
