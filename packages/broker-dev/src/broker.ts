@@ -628,7 +628,7 @@ class InProcessBroker implements RunningBroker {
     this.frameMemory?.close();
     for (const node of this.nodes) node.up = false;
     if (!keepState) {
-      cluster?.close();
+      await cluster?.close();
       this.currentCluster = undefined;
     }
   }

@@ -668,15 +668,15 @@ export class Cluster {
       for (const partition of topic.partitions) partition.wake();
   }
 
-  /** Flushes and closes every log and the cluster state. */
-  close(): void {
+  /** Flushes and closes every log (many at once) and the cluster state. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.groups.shutdown();
     this.transactions.stop();
     this.wakeAll();
     try {
-      this.logs.close();
+      await this.logs.closeAsync();
     } catch (err) {
       this.logger.error(`closing the logs failed: ${(err as Error).message}`);
     }

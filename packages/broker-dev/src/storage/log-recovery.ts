@@ -37,6 +37,11 @@ export interface RecoveredLog {
   epochs: LeaderEpochCache;
   /** Segments rebuilt by scanning: their aborted-transaction index must be rebuilt too. */
   rebuilt: Set<Segment>;
+  /**
+   * The log was closed with a checkpoint and opened from it without any repair: its index files and
+   * producer snapshot are current and durable, so closing it unchanged needs to write nothing again.
+   */
+  fromCheckpoint: boolean;
 }
 
 export interface RecoveryOptions {
@@ -103,10 +108,11 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
   // An epoch starting exactly at the end began with a leadership change and had no writes yet: keep it.
   epochs.truncateFromEnd(hwm + 1);
 
+  const fromCheckpoint = cleanShutdown && !changed && rebuilt.size === 0;
   // Before anything is appended the marker must be gone for good, or a crash would trust stale indexes.
   if (removeIfExists(path.join(dir, CLEAN_SHUTDOWN_FILE))) changed = true;
   if (changed) fsyncDirectory(dir);
-  return { segments, logStartOffset, epochs, rebuilt };
+  return { segments, logStartOffset, epochs, rebuilt, fromCheckpoint };
 }
 
 /** After the producer state rebuilt their aborted-transaction indexes: the sealed rebuilt segments' index files. */
