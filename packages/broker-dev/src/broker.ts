@@ -505,6 +505,7 @@ class InProcessBroker implements RunningBroker {
         logger: this.logger,
       });
       this.currentCluster = cluster;
+      await cluster.ready();
     }
     this.router = new RequestRouter(cluster, this.faults, this.logger, this.credentials, (event) =>
       this.control.observe(event),

@@ -151,6 +151,8 @@ export class Cluster {
       syncWrites: this.syncWrites,
       codecs: this.recordCodecs,
       logger: this.storageLogger,
+      // Every partition on disk opens here; ready() syncs what their recovery changed, concurrently.
+      deferRecoverySyncs: true,
     });
     this.clusterId = this.state.clusterId;
     this.authorizer =
@@ -666,6 +668,14 @@ export class Cluster {
   wakeAll(): void {
     for (const topic of this.topicsByName.values())
       for (const partition of topic.partitions) partition.wake();
+  }
+
+  /**
+   * Makes what opening the partitions changed on disk durable (many directories at once); the broker
+   * awaits it before it serves. A log changed before then syncs its own directory first.
+   */
+  async ready(): Promise<void> {
+    await this.logs.syncRecoveredDirectories();
   }
 
   /** Flushes and closes every log (many at once) and the cluster state. */

@@ -42,12 +42,20 @@ export interface RecoveredLog {
    * producer snapshot are current and durable, so closing it unchanged needs to write nothing again.
    */
   fromCheckpoint: boolean;
+  /**
+   * Recovery changed the directory (removed the clean-shutdown marker, finished a swap, dropped a
+   * corrupt tail's segments) and, as asked, left its fsync to the caller, who must sync it before
+   * the log is changed.
+   */
+  directoryUnsynced: boolean;
 }
 
 export interface RecoveryOptions {
   indexIntervalBytes: number;
   syncWrites: boolean;
   logger: StorageLogger;
+  /** Leave the final directory fsync to the caller (see RecoveredLog.directoryUnsynced). */
+  deferDirectorySync?: boolean;
 }
 
 export function recoverPartitionDir(dir: string, options: RecoveryOptions): RecoveredLog {
@@ -111,8 +119,9 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
   const fromCheckpoint = cleanShutdown && !changed && rebuilt.size === 0;
   // Before anything is appended the marker must be gone for good, or a crash would trust stale indexes.
   if (removeIfExists(path.join(dir, CLEAN_SHUTDOWN_FILE))) changed = true;
-  if (changed) fsyncDirectory(dir);
-  return { segments, logStartOffset, epochs, rebuilt, fromCheckpoint };
+  const directoryUnsynced = changed && options.deferDirectorySync === true;
+  if (changed && !directoryUnsynced) fsyncDirectory(dir);
+  return { segments, logStartOffset, epochs, rebuilt, fromCheckpoint, directoryUnsynced };
 }
 
 /** After the producer state rebuilt their aborted-transaction indexes: the sealed rebuilt segments' index files. */

@@ -13,7 +13,7 @@ import {
   RECORD_BATCH_OVERHEAD,
   TIMESTAMP_TYPE_MASK,
 } from '@samsa/protocol';
-import type { AtomicWriteOptions } from './atomic-file.js';
+import { type AtomicWriteOptions, fsyncDirectory, fsyncDirectoryAsync } from './atomic-file.js';
 import { gzipOnlyCodecs, type RecordCodecs } from './compression.js';
 import { DiskLogBackend } from './disk-log-backend.js';
 import { CorruptRecordError, OffsetOutOfRangeError, StorageClosedError } from './errors.js';
@@ -66,6 +66,12 @@ export interface PartitionLogOptions {
    * clean-shutdown marker); a smaller one is only synced and is scanned on the next open (default 1 MiB).
    */
   checkpointMinBytes?: number;
+  /**
+   * On disk: leave the directory fsync that recovery needs (removing the clean-shutdown marker) to
+   * syncRecoveredDirectory(), so a LogManager opening thousands of logs runs them concurrently. The
+   * log syncs it itself before its first change if that has not happened yet.
+   */
+  deferRecoverySync?: boolean;
 }
 
 /**
@@ -147,6 +153,8 @@ export class PartitionLog {
   private lastFlushMs: number;
   /** Opened from a checkpoint (see RecoveredLog.fromCheckpoint) and not changed since. */
   private checkpointCurrent: boolean;
+  /** Recovery changed the directory and left its fsync to syncRecoveredDirectory (deferRecoverySync). */
+  private directoryUnsynced: boolean;
 
   private constructor(
     readonly topic: string,
@@ -165,6 +173,7 @@ export class PartitionLog {
   ) {
     this.lastFlushMs = now();
     this.checkpointCurrent = recovered.fromCheckpoint;
+    this.directoryUnsynced = recovered.directoryUnsynced;
     this.segments = recovered.segments;
     this.startOffset = recovered.logStartOffset;
     this.epochs = recovered.epochs;
@@ -209,6 +218,7 @@ export class PartitionLog {
         epochs: new LeaderEpochCache(),
         rebuilt: new Set<Segment>(),
         fromCheckpoint: false,
+        directoryUnsynced: false,
       };
       const backend = new MemoryLogBackend(options.segmentMemory);
       return new PartitionLog(
@@ -231,6 +241,7 @@ export class PartitionLog {
       indexIntervalBytes: config.indexIntervalBytes,
       syncWrites,
       logger,
+      deferDirectorySync: options.deferRecoverySync,
     });
     const backend = new DiskLogBackend(dir, syncWrites);
     return new PartitionLog(
@@ -673,8 +684,11 @@ export class PartitionLog {
   compact(nowMs: number = this.now()): CompactionResult | undefined {
     this.checkOpen();
     if (!this.logConfig.cleanupPolicy.compact) return undefined;
+    const wasCurrent = this.checkpointCurrent;
+    this.changing();
     const result = this.cleaner.clean(nowMs);
-    if (result !== undefined) this.changing();
+    // Nothing was cleaned: the checkpoint still holds.
+    if (result === undefined) this.checkpointCurrent = wasCurrent;
     return result;
   }
 
@@ -690,9 +704,24 @@ export class PartitionLog {
     this.lastFlushMs = this.now();
   }
 
-  /** The log's segments or producer state are about to change: a checkpoint it was opened from goes stale. */
+  /**
+   * The log's segments or producer state are about to change: a checkpoint it was opened from goes
+   * stale, and what recovery changed in the directory (the marker's removal above all) must be durable
+   * first, or a crash would trust a stale checkpoint.
+   */
   private changing(): void {
     this.checkpointCurrent = false;
+    if (this.directoryUnsynced && this.directory !== undefined) {
+      fsyncDirectory(this.directory);
+      this.directoryUnsynced = false;
+    }
+  }
+
+  /** The directory fsync recovery left to the caller (deferRecoverySync), off the event loop. */
+  async syncRecoveredDirectory(): Promise<void> {
+    if (!this.directoryUnsynced || this.directory === undefined) return;
+    await fsyncDirectoryAsync(this.directory);
+    this.directoryUnsynced = false;
   }
 
   private closePlan(): ClosePlan {

@@ -112,6 +112,44 @@ async function duringAsync(run: () => Promise<void>): Promise<Event[]> {
 
 const directoryFsyncs = (list: Event[]) => list.filter((e) => e.op === 'fsync-dir').length;
 
+describe('a deferred recovery sync (deferRecoverySync)', () => {
+  const openDeferred = (dataDir: string) =>
+    PartitionLog.open({
+      topic: 'orders',
+      partition: 3,
+      dataDir,
+      logger: recordingLogger(),
+      config: { segmentBytes: 1 << 20, indexIntervalBytes: 256 },
+      checkpointMinBytes: 0,
+      deferRecoverySync: true,
+    });
+
+  test('opening after a clean shutdown removes the marker and leaves its sync to syncRecoveredDirectory', async () => {
+    const dataDir = tempDir();
+    filled(dataDir).close();
+    let reopened: PartitionLog | undefined;
+    const opened = during(() => {
+      reopened = openDeferred(dataDir);
+    });
+    expect(directoryFsyncs(opened)).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'orders-3', '.clean-shutdown'))).toBe(false);
+    expect(directoryFsyncs(await duringAsync(() => reopened!.syncRecoveredDirectory()))).toBe(1);
+    // Done once: neither a second call nor the first append syncs it again.
+    expect(directoryFsyncs(await duringAsync(() => reopened!.syncRecoveredDirectory()))).toBe(0);
+    expect(directoryFsyncs(during(() => reopened!.append(filledBatch(2, 50), { leaderEpoch: 0 })))).toBe(0);
+    reopened!.close();
+  });
+
+  test('a log changed before the deferred sync ran syncs its directory first', () => {
+    const dataDir = tempDir();
+    filled(dataDir).close();
+    const reopened = openDeferred(dataDir);
+    const appended = during(() => reopened.append(filledBatch(2, 50), { leaderEpoch: 0 }));
+    expect(appended[0]).toEqual({ op: 'fsync-dir', name: 'orders-3' });
+    reopened.close();
+  });
+});
+
 describe('directory fsyncs when opening a partition', () => {
   test('after a clean shutdown: one, for removing the marker', () => {
     const dataDir = tempDir();
