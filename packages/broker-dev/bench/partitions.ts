@@ -11,6 +11,9 @@
  *    and filled as above, then a clean shutdown (SIGTERM) and a restart, then kill -9 and a restart.
  *    Each restart reports the time from spawning the process to serving (the broker's READY line),
  *    to the first Fetch answered with the records of the last partition, and the broker's memory.
+ *    `--baseline <checkout>` runs the same steps with that checkout's broker (e.g. the commit before a
+ *    change, its node_modules installed or linked) on a data dir of its own, baseline first, and adds
+ *    this build's times over the baseline's. BENCH_PARTITION_COUNTS= (empty) skips the memory part.
  *
  * The client is the tests' RawClient (no client library in the picture). Prints a table, then JSON.
  */
@@ -20,12 +23,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { ApiKey } from '@samsa/protocol';
 import { buildBatch } from '@samsa/test-support/record-batches';
 import { RawClient } from '../test/helpers/raw-client.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const counts = (process.env.BENCH_PARTITION_COUNTS ?? '1,1000,10000').split(',').map(Number);
+const { values: args } = parseArgs({ options: { baseline: { type: 'string' } } });
+/** The baseline checkout's bench directory, whose partitions-broker.ts runs its own broker. */
+const baselineBench =
+  args.baseline === undefined ? undefined : path.resolve(args.baseline, 'packages/broker-dev/bench');
+const counts = (process.env.BENCH_PARTITION_COUNTS ?? '1,1000,10000')
+  .split(',')
+  .filter((count) => count.trim() !== '')
+  .map(Number);
 const diskPartitions = Number(process.env.BENCH_DISK_PARTITIONS ?? 10_000);
 const recordsEach = Number(process.env.BENCH_RECORDS_EACH ?? 5);
 const TOPIC = 'partitions';
@@ -48,7 +59,7 @@ class BrokerProcess {
   /** Its address, once it serves. */
   bootstrap = '';
 
-  constructor(dataDir?: string) {
+  constructor(dataDir?: string, benchDir = here) {
     this.child = spawn(
       process.execPath,
       [
@@ -56,7 +67,7 @@ class BrokerProcess {
         '--import',
         'tsx',
         '--conditions=@samsa/source',
-        path.join(here, 'partitions-broker.ts'),
+        path.join(benchDir, 'partitions-broker.ts'),
       ],
       {
         env: { ...process.env, PARTITIONS_DATA_DIR: dataDir ?? '' },
@@ -222,8 +233,9 @@ async function startAndFetch(
   step: string,
   dataDir: string,
   filled: boolean,
+  benchDir: string,
 ): Promise<{ broker: BrokerProcess; row: RestartRow }> {
-  const broker = new BrokerProcess(dataDir);
+  const broker = new BrokerProcess(dataDir, benchDir);
   const { bootstrap, servingMs, startMs } = await broker.ready();
   let firstFetchMs = Number.NaN;
   const client = await RawClient.connect(bootstrap);
@@ -235,12 +247,12 @@ async function startAndFetch(
   return { broker, row: { step, servingMs, startMs, firstFetchMs, memory: await broker.memory() } };
 }
 
-async function restarts(): Promise<RestartRow[]> {
+async function restarts(benchDir: string): Promise<RestartRow[]> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'samsa-partitions-'));
   const rows: RestartRow[] = [];
   let broker: BrokerProcess | undefined;
   try {
-    let started = await startAndFetch('empty data dir', dataDir, false);
+    let started = await startAndFetch('empty data dir', dataDir, false, benchDir);
     broker = started.broker;
     rows.push(started.row);
     const client = await RawClient.connect(broker.bootstrap);
@@ -248,11 +260,11 @@ async function restarts(): Promise<RestartRow[]> {
     await fill(client, diskPartitions);
     client.close();
     let stopMs = await broker.stop('SIGTERM');
-    started = await startAndFetch('restart after clean shutdown', dataDir, true);
+    started = await startAndFetch('restart after clean shutdown', dataDir, true, benchDir);
     broker = started.broker;
     rows.push({ ...started.row, stopMs });
     stopMs = await broker.stop('SIGKILL');
-    started = await startAndFetch('restart after kill -9', dataDir, true);
+    started = await startAndFetch('restart after kill -9', dataDir, true, benchDir);
     broker = started.broker;
     rows.push({ ...started.row, stopMs });
     await broker.stop('SIGTERM');
@@ -275,8 +287,21 @@ async function main() {
     console.error(`memory: ${n} partitions...`);
     memoryRows.push(await memoryPerPartition(n));
   }
-  console.error(`start and recovery: ${diskPartitions} partitions on disk...`);
-  const restartRows = await restarts();
+  const builds: { build: string; benchDir: string }[] = [];
+  if (baselineBench !== undefined) builds.push({ build: 'baseline', benchDir: baselineBench });
+  builds.push({ build: 'this build', benchDir: here });
+  const restartRows: (RestartRow & { build: string })[] = [];
+  for (const { build, benchDir } of builds) {
+    console.error(`start and recovery (${build}): ${diskPartitions} partitions on disk...`);
+    for (const row of await restarts(benchDir)) restartRows.push({ build, ...row });
+  }
+  const baselineOf = (r: RestartRow) =>
+    restartRows.find((b) => b.build === 'baseline' && b.step === r.step) ?? r;
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b) && b > 0
+      ? (a / b).toFixed(2)
+      : '-';
+  const withBaseline = baselineBench !== undefined;
 
   const lines = [
     `Memory per partition (in-memory broker; ${recordsEach} records of 100 B per partition when filled; per partition = (x − empty) / N)`,
@@ -290,11 +315,14 @@ async function main() {
     '',
     `Start and recovery with ${diskPartitions.toLocaleString('en-US')} partitions on disk (${recordsEach} records each)`,
     '',
-    '| step | previous broker stopped in ms | spawn to serving ms | process start to serving ms | spawn to first fetch answered ms | heap MB | RSS MB |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    `| build | step | previous broker stopped in ms | spawn to serving ms | process start to serving ms | spawn to first fetch answered ms | heap MB | RSS MB |${withBaseline ? ' stop / baseline | serving / baseline |' : ''}`,
+    `|---|---|---:|---:|---:|---:|---:|---:|${withBaseline ? '---:|---:|' : ''}`,
     ...restartRows.map(
       (r) =>
-        `| ${r.step} | ${r.stopMs === undefined ? '-' : ms(r.stopMs)} | ${ms(r.servingMs)} | ${ms(r.startMs)} | ${ms(r.firstFetchMs)} | ${mb(r.memory.heap)} | ${mb(r.memory.rss)} |`,
+        `| ${r.build} | ${r.step} | ${r.stopMs === undefined ? '-' : ms(r.stopMs)} | ${ms(r.servingMs)} | ${ms(r.startMs)} | ${ms(r.firstFetchMs)} | ${mb(r.memory.heap)} | ${mb(r.memory.rss)} |` +
+        (withBaseline
+          ? ` ${ratio(r.stopMs, baselineOf(r).stopMs)} | ${ratio(r.servingMs, baselineOf(r).servingMs)} |`
+          : ''),
     ),
   ];
   console.log(lines.join('\n'));
@@ -306,6 +334,7 @@ async function main() {
         node: process.version,
         recordsEach,
         diskPartitions,
+        baseline: args.baseline,
         memory: memoryRows,
         restarts: restartRows,
       },

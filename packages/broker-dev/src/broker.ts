@@ -505,6 +505,7 @@ class InProcessBroker implements RunningBroker {
         logger: this.logger,
       });
       this.currentCluster = cluster;
+      await cluster.ready();
     }
     this.router = new RequestRouter(cluster, this.faults, this.logger, this.credentials, (event) =>
       this.control.observe(event),
@@ -628,7 +629,7 @@ class InProcessBroker implements RunningBroker {
     this.frameMemory?.close();
     for (const node of this.nodes) node.up = false;
     if (!keepState) {
-      cluster?.close();
+      await cluster?.close();
       this.currentCluster = undefined;
     }
   }

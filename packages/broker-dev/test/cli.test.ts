@@ -181,7 +181,8 @@ describe('samsa-broker process', () => {
     }
     expect(cli.child.exitCode).toBe(0);
     expect(cli.stderr()).toContain('SIGTERM received, shutting down');
-    expect(readdirSync(path.join(dataDir, 'cli-topic-0'))).toContain('.clean-shutdown');
+    // Closed cleanly, but a partition this small is not checkpointed (the next start scans it): no marker.
+    expect(readdirSync(path.join(dataDir, 'cli-topic-0'))).not.toContain('.clean-shutdown');
 
     const again = await startCli(['--port', '0', '--data-dir', dataDir]);
     try {

@@ -151,6 +151,8 @@ export class Cluster {
       syncWrites: this.syncWrites,
       codecs: this.recordCodecs,
       logger: this.storageLogger,
+      // Every partition on disk opens here; ready() syncs what their recovery changed, concurrently.
+      deferRecoverySyncs: true,
     });
     this.clusterId = this.state.clusterId;
     this.authorizer =
@@ -668,15 +670,23 @@ export class Cluster {
       for (const partition of topic.partitions) partition.wake();
   }
 
-  /** Flushes and closes every log and the cluster state. */
-  close(): void {
+  /**
+   * Makes what opening the partitions changed on disk durable (many directories at once); the broker
+   * awaits it before it serves. A log changed before then syncs its own directory first.
+   */
+  async ready(): Promise<void> {
+    await this.logs.syncRecoveredDirectories();
+  }
+
+  /** Flushes and closes every log (many at once) and the cluster state. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.groups.shutdown();
     this.transactions.stop();
     this.wakeAll();
     try {
-      this.logs.close();
+      await this.logs.closeAsync();
     } catch (err) {
       this.logger.error(`closing the logs failed: ${(err as Error).message}`);
     }

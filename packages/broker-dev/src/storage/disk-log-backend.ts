@@ -5,11 +5,21 @@
  */
 import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { type AtomicWriteOptions, fsyncDirectory, writeFileAtomic } from './atomic-file.js';
+import {
+  type AtomicWriteOptions,
+  fsyncDirectory,
+  fsyncDirectoryAsync,
+  writeFileAtomic,
+} from './atomic-file.js';
 import { FileSegmentStore } from './file-segment-store.js';
 import type { LeaderEpochCache } from './leader-epoch-cache.js';
-import type { LogBackend } from './log-backend.js';
-import { deleteProducerSnapshot, snapshotOffsets, writeProducerSnapshot } from './producer-snapshot.js';
+import type { ClosePlan, LogBackend } from './log-backend.js';
+import {
+  deleteProducerSnapshot,
+  snapshotOffsets,
+  writeProducerSnapshot,
+  writeProducerSnapshotAsync,
+} from './producer-snapshot.js';
 import type { ProducerSnapshotEntry } from './producer-state.js';
 import { Segment } from './segment.js';
 import {
@@ -23,10 +33,13 @@ import {
   SWAP_SUFFIX,
   segmentPath,
   writeIndexFiles,
+  writeIndexFilesAsync,
 } from './segment-files.js';
 
 export class DiskLogBackend implements LogBackend {
   readonly durable = true;
+  /** Files were deleted since the directory was last fsynced (retention, truncation): close syncs it. */
+  private unsyncedDeletions = false;
 
   constructor(
     readonly dir: string,
@@ -37,7 +50,7 @@ export class DiskLogBackend implements LogBackend {
     // Stale index files of an earlier segment with this base offset would not match the new log.
     removeIndexFiles(this.dir, baseOffset);
     const store = FileSegmentStore.create(segmentPath(this.dir, baseOffset, LOG_SUFFIX), this.syncWrites);
-    fsyncDirectory(this.dir);
+    this.syncDirectory();
     return new Segment(baseOffset, store, indexIntervalBytes, nowMs);
   }
 
@@ -49,11 +62,13 @@ export class DiskLogBackend implements LogBackend {
 
   unsealSegment(segment: Segment): void {
     removeIndexFiles(this.dir, segment.baseOffset);
+    this.unsyncedDeletions = true;
   }
 
   deleteSegment(segment: Segment): void {
     segment.store.remove();
     removeIndexFiles(this.dir, segment.baseOffset);
+    this.unsyncedDeletions = true;
   }
 
   createReplacement(
@@ -73,15 +88,16 @@ export class DiskLogBackend implements LogBackend {
     store.flush();
     // From here on recovery finishes the swap: the .swap name says which offsets it replaces.
     store.rename(replacementPath(this.dir, replacement.baseOffset, endOffset, SWAP_SUFFIX));
-    fsyncDirectory(this.dir);
+    this.syncDirectory();
     for (const segment of replaced) this.deleteSegment(segment);
     store.rename(segmentPath(this.dir, replacement.baseOffset, LOG_SUFFIX));
-    writeIndexFiles(this.dir, replacement);
-    fsyncDirectory(this.dir);
+    writeIndexFiles(this.dir, replacement, { syncDirectory: false });
+    this.syncDirectory();
   }
 
   discardReplacement(replacement: Segment): void {
     replacement.store.remove();
+    this.unsyncedDeletions = true;
   }
 
   saveLogStartOffset(offset: number): void {
@@ -100,9 +116,20 @@ export class DiskLogBackend implements LogBackend {
     writeProducerSnapshot(this.dir, offset, entries, options);
   }
 
+  saveProducerSnapshotAsync(
+    offset: number,
+    entries: readonly ProducerSnapshotEntry[],
+    options: AtomicWriteOptions = {},
+  ): Promise<void> {
+    return writeProducerSnapshotAsync(this.dir, offset, entries, options);
+  }
+
   deleteProducerSnapshotsBefore(offset: number): void {
     for (const snapshot of snapshotOffsets(this.dir)) {
-      if (snapshot < offset) deleteProducerSnapshot(this.dir, snapshot);
+      if (snapshot < offset) {
+        deleteProducerSnapshot(this.dir, snapshot);
+        this.unsyncedDeletions = true;
+      }
     }
   }
 
@@ -111,20 +138,42 @@ export class DiskLogBackend implements LogBackend {
   }
 
   /**
-   * Flushes the active segment, writes its index files, then marks the clean shutdown. Two directory
-   * fsyncs in all (the snapshot PartitionLog.close wrote just before, the index files, then the
-   * marker): the marker must not be durable before the files it vouches for.
+   * Syncs the active segment (sealed ones were synced when they rolled); for a checkpoint also writes its
+   * index files (the producer snapshot PartitionLog wrote just before shares their directory fsync); then
+   * marks the clean shutdown. The marker is created after the directory fsync, so it never becomes durable
+   * before the files it vouches for; its own durability is not needed (without it the next open scans the
+   * active segment), so nothing syncs it.
    */
-  close(segments: readonly Segment[]): void {
+  close(segments: readonly Segment[], plan: ClosePlan): void {
     const active = segments[segments.length - 1];
-    if (active) {
-      active.store.flush();
-      writeIndexFiles(this.dir, active, { syncDirectory: false });
-    }
+    if (active && plan !== 'unchanged') active.store.flush();
+    if (active && plan === 'checkpoint') writeIndexFiles(this.dir, active, { syncDirectory: false });
     for (const segment of segments) segment.store.close();
-    fsyncDirectory(this.dir);
-    // The marker is empty: creating it and syncing the directory is all it takes.
+    if (plan === 'checkpoint' || this.unsyncedDeletions) this.syncDirectory();
+    if (plan !== 'rescan') this.markCleanShutdown();
+  }
+
+  /** close() with its fsyncs off the event loop, in the same order. */
+  async closeAsync(segments: readonly Segment[], plan: ClosePlan): Promise<void> {
+    const active = segments[segments.length - 1];
+    if (active && plan !== 'unchanged') await (active.store as FileSegmentStore).flushAsync();
+    if (active && plan === 'checkpoint')
+      await writeIndexFilesAsync(this.dir, active, { syncDirectory: false });
+    for (const segment of segments) segment.store.close();
+    if (plan === 'checkpoint' || this.unsyncedDeletions) {
+      this.unsyncedDeletions = false;
+      await fsyncDirectoryAsync(this.dir);
+    }
+    if (plan !== 'rescan') this.markCleanShutdown();
+  }
+
+  private markCleanShutdown(): void {
+    // The marker is empty: creating it is all it takes.
     closeSync(openSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), 'w'));
+  }
+
+  private syncDirectory(): void {
+    this.unsyncedDeletions = false;
     fsyncDirectory(this.dir);
   }
 

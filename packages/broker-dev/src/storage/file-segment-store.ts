@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { LOG_OVERHEAD } from '@samsa/protocol';
+import { fdatasyncAsync } from './atomic-file.js';
 import { KafkaStorageError, StorageClosedError } from './errors.js';
 import { batchSize } from './record-batch.js';
 import { type CollectLimits, type CollectResult, type SegmentStore, takeBatches } from './segment-store.js';
@@ -163,6 +164,21 @@ export class FileSegmentStore implements SegmentStore {
 
   flush(): void {
     if (this.fd >= 0) fdatasyncSync(this.fd);
+  }
+
+  /** flush() off the event loop. */
+  async flushAsync(): Promise<void> {
+    if (this.fd >= 0) await fdatasyncAsync(this.fd);
+  }
+
+  /**
+   * Frees the peek window until the next peek: recovery walks every segment once, and thousands of
+   * partitions would otherwise each keep a window they may not need again.
+   */
+  releasePeekWindow(): void {
+    this.window = EMPTY_WINDOW;
+    this.windowStart = 0;
+    this.windowLength = 0;
   }
 
   /** Renames the file (a cleaned segment swapping into place); the open descriptor stays valid. */

@@ -9,6 +9,17 @@ import type { ProducerSnapshotEntry } from './producer-state.js';
 import { Segment } from './segment.js';
 import { kernelMemoryDirectory, ShmSegmentStore } from './shm-segment-store.js';
 
+/**
+ * What closing a log writes for the next open (on disk; memory frees its segments either way):
+ * - 'checkpoint': the active segment's index files, a producer snapshot at the log end and the
+ *   clean-shutdown marker, so the next open reads those instead of scanning the active segment;
+ * - 'rescan': only the active segment's bytes are synced and the next open scans it, as after a
+ *   crash (for a small active segment that costs less than writing and syncing three files);
+ * - 'unchanged': the log was opened from a checkpoint and nothing changed since, so those files are
+ *   still current and durable and only the marker is made again.
+ */
+export type ClosePlan = 'checkpoint' | 'rescan' | 'unchanged';
+
 export interface LogBackend {
   readonly durable: boolean;
   createSegment(baseOffset: number, indexIntervalBytes: number, nowMs: number): Segment;
@@ -39,10 +50,19 @@ export interface LogBackend {
     entries: readonly ProducerSnapshotEntry[],
     options?: AtomicWriteOptions,
   ): void;
+  /** saveProducerSnapshot with its fsync off the event loop. */
+  saveProducerSnapshotAsync(
+    offset: number,
+    entries: readonly ProducerSnapshotEntry[],
+    options?: AtomicWriteOptions,
+  ): Promise<void>;
   /** Drops the producer snapshots below `offset` (their segments are gone). */
   deleteProducerSnapshotsBefore(offset: number): void;
   flush(active: Segment): void;
-  close(segments: readonly Segment[]): void;
+  /** Syncs and closes the segments, writing what `plan` says for the next open. */
+  close(segments: readonly Segment[], plan: ClosePlan): void;
+  /** close() with its fsyncs off the event loop. */
+  closeAsync(segments: readonly Segment[], plan: ClosePlan): Promise<void>;
   /** Closes and removes everything the partition stored. */
   destroy(segments: readonly Segment[]): void;
 }
@@ -105,6 +125,8 @@ export class MemoryLogBackend implements LogBackend {
 
   saveProducerSnapshot(): void {}
 
+  async saveProducerSnapshotAsync(): Promise<void> {}
+
   deleteProducerSnapshotsBefore(): void {}
 
   flush(): void {}
@@ -112,6 +134,10 @@ export class MemoryLogBackend implements LogBackend {
   /** Frees kernel memory now rather than at exit; the bytes are gone either way. */
   close(segments: readonly Segment[]): void {
     for (const segment of segments) segment.store.close();
+  }
+
+  async closeAsync(segments: readonly Segment[]): Promise<void> {
+    this.close(segments);
   }
 
   destroy(segments: readonly Segment[]): void {

@@ -37,27 +37,44 @@ export interface RecoveredLog {
   epochs: LeaderEpochCache;
   /** Segments rebuilt by scanning: their aborted-transaction index must be rebuilt too. */
   rebuilt: Set<Segment>;
+  /**
+   * The log was closed with a checkpoint and opened from it without any repair: its index files and
+   * producer snapshot are current and durable, so closing it unchanged needs to write nothing again.
+   */
+  fromCheckpoint: boolean;
+  /**
+   * Recovery changed the directory (removed the clean-shutdown marker, finished a swap, dropped a
+   * corrupt tail's segments) and, as asked, left its fsync to the caller, who must sync it before
+   * the log is changed.
+   */
+  directoryUnsynced: boolean;
 }
 
 export interface RecoveryOptions {
   indexIntervalBytes: number;
   syncWrites: boolean;
   logger: StorageLogger;
+  /** Leave the final directory fsync to the caller (see RecoveredLog.directoryUnsynced). */
+  deferDirectorySync?: boolean;
 }
 
 export function recoverPartitionDir(dir: string, options: RecoveryOptions): RecoveredLog {
   mkdirSync(dir, { recursive: true });
-  const cleanShutdown = existsSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
+  // One listing answers which files exist (a broker opens thousands of directories at start); it is
+  // taken again only if finishing a swap changed the directory.
+  let names = new Set(readdirSync(dir));
+  const cleanShutdown = names.has(CLEAN_SHUTDOWN_FILE);
   // The directory is fsynced once at the end, and only if recovery changed it: a directory fsync
   // per partition made starting with thousands of partitions on disk take seconds per thousand.
-  let changed = finishInterruptedSwaps(dir, options.logger);
+  let changed = finishInterruptedSwaps(dir, [...names], options.logger);
+  if (changed) names = new Set(readdirSync(dir));
 
-  const bases = readdirSync(dir)
+  const bases = [...names]
     .map(parsePartitionFile)
     .flatMap((file) => (file.kind === 'segment' && file.suffix === LOG_SUFFIX ? [file.baseOffset] : []))
     .sort((a, b) => a - b);
 
-  const epochs = readEpochs(dir);
+  const epochs = names.has(LEADER_EPOCH_FILE) ? readEpochs(dir) : new LeaderEpochCache();
   const segments: Segment[] = [];
   const rebuilt = new Set<Segment>();
   for (let i = 0; i < bases.length; i++) {
@@ -99,14 +116,17 @@ export function recoverPartitionDir(dir: string, options: RecoveryOptions): Reco
 
   const hwm = segments.length > 0 ? segments[segments.length - 1].nextOffset : 0;
   let logStartOffset = segments.length > 0 ? segments[0].baseOffset : 0;
-  logStartOffset = Math.min(Math.max(logStartOffset, readLogStartOffset(dir)), hwm);
+  const savedStart = names.has(LOG_START_OFFSET_FILE) ? readLogStartOffset(dir) : 0;
+  logStartOffset = Math.min(Math.max(logStartOffset, savedStart), hwm);
   // An epoch starting exactly at the end began with a leadership change and had no writes yet: keep it.
   epochs.truncateFromEnd(hwm + 1);
 
+  const fromCheckpoint = cleanShutdown && !changed && rebuilt.size === 0;
   // Before anything is appended the marker must be gone for good, or a crash would trust stale indexes.
-  if (removeIfExists(path.join(dir, CLEAN_SHUTDOWN_FILE))) changed = true;
-  if (changed) fsyncDirectory(dir);
-  return { segments, logStartOffset, epochs, rebuilt };
+  if (cleanShutdown && removeIfExists(path.join(dir, CLEAN_SHUTDOWN_FILE))) changed = true;
+  const directoryUnsynced = changed && options.deferDirectorySync === true;
+  if (changed && !directoryUnsynced) fsyncDirectory(dir);
+  return { segments, logStartOffset, epochs, rebuilt, fromCheckpoint, directoryUnsynced };
 }
 
 /** After the producer state rebuilt their aborted-transaction indexes: the sealed rebuilt segments' index files. */
@@ -129,8 +149,7 @@ function loadIndexes(dir: string, segment: Segment): boolean {
  * A `.cleaned` file is an unfinished one: the originals are intact, so it is simply deleted. Returns
  * whether the directory changed (it is fsynced here when a swap was finished).
  */
-function finishInterruptedSwaps(dir: string, logger: StorageLogger): boolean {
-  const files = readdirSync(dir);
+function finishInterruptedSwaps(dir: string, files: readonly string[], logger: StorageLogger): boolean {
   let changed = false;
   for (const name of files) {
     if (name.endsWith('.tmp') && removeIfExists(path.join(dir, name))) changed = true;

@@ -13,12 +13,12 @@ import {
   RECORD_BATCH_OVERHEAD,
   TIMESTAMP_TYPE_MASK,
 } from '@samsa/protocol';
-import type { AtomicWriteOptions } from './atomic-file.js';
+import { type AtomicWriteOptions, fsyncDirectory, fsyncDirectoryAsync } from './atomic-file.js';
 import { gzipOnlyCodecs, type RecordCodecs } from './compression.js';
 import { DiskLogBackend } from './disk-log-backend.js';
 import { CorruptRecordError, OffsetOutOfRangeError, StorageClosedError } from './errors.js';
 import { type EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache.js';
-import { type LogBackend, MemoryLogBackend, type SegmentMemory } from './log-backend.js';
+import { type ClosePlan, type LogBackend, MemoryLogBackend, type SegmentMemory } from './log-backend.js';
 import { type CompactionResult, LogCleaner } from './log-cleaner.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import { type RecoveredLog, recoverPartitionDir, writeRebuiltIndexes } from './log-recovery.js';
@@ -61,7 +61,26 @@ export interface PartitionLogOptions {
   now?: () => number;
   /** Without a dataDir: where segment bytes live (default 'auto', see SegmentMemory). */
   segmentMemory?: SegmentMemory;
+  /**
+   * On disk: the smallest active segment that closing checkpoints (index files, producer snapshot,
+   * clean-shutdown marker); a smaller one is only synced and is scanned on the next open (default 1 MiB).
+   */
+  checkpointMinBytes?: number;
+  /**
+   * On disk: leave the directory fsync that recovery needs (removing the clean-shutdown marker) to
+   * syncRecoveredDirectory(), so a LogManager opening thousands of logs runs them concurrently. The
+   * log syncs it itself before its first change if that has not happened yet.
+   */
+  deferRecoverySync?: boolean;
 }
+
+/**
+ * Below this an active segment is cheaper to scan on the next open (a read and a CRC32C pass over at
+ * most a MiB) than to checkpoint at close (three files written and synced, and a directory fsync to
+ * remove the marker on the next open), which on a disk with millisecond fsyncs decides how long
+ * thousands of partitions take to stop and start.
+ */
+export const DEFAULT_CHECKPOINT_MIN_BYTES = 1 << 20;
 
 export interface AppendOptions {
   /** Leader epoch written into every batch's PartitionLeaderEpoch. */
@@ -132,6 +151,10 @@ export class PartitionLog {
   private unflushedRecords = 0;
   /** When the log was last fsynced (flush.ms). */
   private lastFlushMs: number;
+  /** Opened from a checkpoint (see RecoveredLog.fromCheckpoint) and not changed since. */
+  private checkpointCurrent: boolean;
+  /** Recovery changed the directory and left its fsync to syncRecoveredDirectory (deferRecoverySync). */
+  private directoryUnsynced: boolean;
 
   private constructor(
     readonly topic: string,
@@ -146,8 +169,11 @@ export class PartitionLog {
     readonly directory: string | undefined,
     /** Every append is fsynced by the segment store itself. */
     private readonly syncWrites: boolean,
+    private readonly checkpointMinBytes: number,
   ) {
     this.lastFlushMs = now();
+    this.checkpointCurrent = recovered.fromCheckpoint;
+    this.directoryUnsynced = recovered.directoryUnsynced;
     this.segments = recovered.segments;
     this.startOffset = recovered.logStartOffset;
     this.epochs = recovered.epochs;
@@ -158,6 +184,7 @@ export class PartitionLog {
     if (directory !== undefined) {
       this.reloadProducerState(recovered.rebuilt);
       writeRebuiltIndexes(directory, recovered);
+      for (const segment of this.segments) segment.store.releasePeekWindow?.();
     }
     const log = this;
     this.cleaner = new LogCleaner({
@@ -190,6 +217,8 @@ export class PartitionLog {
         logStartOffset: 0,
         epochs: new LeaderEpochCache(),
         rebuilt: new Set<Segment>(),
+        fromCheckpoint: false,
+        directoryUnsynced: false,
       };
       const backend = new MemoryLogBackend(options.segmentMemory);
       return new PartitionLog(
@@ -203,6 +232,7 @@ export class PartitionLog {
         empty,
         undefined,
         false,
+        0,
       );
     }
     const dir = partitionDirectory(options.dataDir, options.topic, options.partition);
@@ -211,6 +241,7 @@ export class PartitionLog {
       indexIntervalBytes: config.indexIntervalBytes,
       syncWrites,
       logger,
+      deferDirectorySync: options.deferRecoverySync,
     });
     const backend = new DiskLogBackend(dir, syncWrites);
     return new PartitionLog(
@@ -224,6 +255,7 @@ export class PartitionLog {
       recovered,
       dir,
       syncWrites,
+      options.checkpointMinBytes ?? DEFAULT_CHECKPOINT_MIN_BYTES,
     );
   }
 
@@ -333,6 +365,7 @@ export class PartitionLog {
     }
     if (batches.length === 0) throw new CorruptRecordError(`${this.name}: append got no record batch.`);
 
+    this.changing();
     this.maybeRoll(batches.length, nextOffset - 1);
     const stampTime = this.logConfig.messageTimestampType === 'LogAppendTime';
     const logAppendTimeMs = stampTime ? (options.logAppendTimeMs ?? this.now()) : -1;
@@ -391,6 +424,7 @@ export class PartitionLog {
   roll(): void {
     this.checkOpen();
     if (this.active.size === 0) return;
+    this.changing();
     this.backend.sealSegment(this.active);
     // Sealing fsynced everything appended so far.
     this.markFlushed();
@@ -533,6 +567,7 @@ export class PartitionLog {
       throw new OffsetOutOfRangeError(offset, this.startOffset, this.highWatermark, this.name);
     }
     if (offset <= this.startOffset) return this.startOffset;
+    this.changing();
     this.startOffset = offset;
     this.backend.saveLogStartOffset(offset);
     this.deleteLeading((_segment, next) => (next ? next.baseOffset : this.highWatermark) <= this.startOffset);
@@ -546,6 +581,7 @@ export class PartitionLog {
   truncateTo(offset: number): number {
     this.checkOpen();
     if (offset >= this.highWatermark) return this.highWatermark;
+    this.changing();
     if (offset <= this.startOffset) {
       for (const segment of this.segments) this.backend.deleteSegment(segment);
       this.segments = [this.backend.createSegment(offset, this.logConfig.indexIntervalBytes, this.now())];
@@ -616,6 +652,7 @@ export class PartitionLog {
       count++;
     }
     if (count === 0) return { segments: 0, bytes: 0 };
+    this.changing();
     if (count === this.segments.length) this.roll();
     let bytes = 0;
     for (const segment of this.segments.splice(0, count)) {
@@ -634,7 +671,10 @@ export class PartitionLog {
    */
   removeExpiredProducers(expirationMs: number, nowMs: number = this.now()): number {
     this.checkOpen();
-    return this.producers.removeExpired(nowMs, expirationMs);
+    const removed = this.producers.removeExpired(nowMs, expirationMs);
+    // The producer snapshot a checkpoint holds no longer matches.
+    if (removed > 0) this.changing();
+    return removed;
   }
 
   /**
@@ -644,7 +684,12 @@ export class PartitionLog {
   compact(nowMs: number = this.now()): CompactionResult | undefined {
     this.checkOpen();
     if (!this.logConfig.cleanupPolicy.compact) return undefined;
-    return this.cleaner.clean(nowMs);
+    const wasCurrent = this.checkpointCurrent;
+    this.changing();
+    const result = this.cleaner.clean(nowMs);
+    // Nothing was cleaned: the checkpoint still holds.
+    if (result === undefined) this.checkpointCurrent = wasCurrent;
+    return result;
   }
 
   /** fsyncs the active segment (sealed ones were synced when they rolled). */
@@ -660,15 +705,59 @@ export class PartitionLog {
   }
 
   /**
-   * Flushes and closes; on disk, snapshots the producer state at the log end and marks a clean shutdown, so
-   * the next open trusts the indexes and replays nothing.
+   * The log's segments or producer state are about to change: a checkpoint it was opened from goes
+   * stale, and what recovery changed in the directory (the marker's removal above all) must be durable
+   * first, or a crash would trust a stale checkpoint.
+   */
+  private changing(): void {
+    this.checkpointCurrent = false;
+    if (this.directoryUnsynced && this.directory !== undefined) {
+      fsyncDirectory(this.directory);
+      this.directoryUnsynced = false;
+    }
+  }
+
+  /** The directory fsync recovery left to the caller (deferRecoverySync), off the event loop. */
+  async syncRecoveredDirectory(): Promise<void> {
+    if (!this.directoryUnsynced || this.directory === undefined) return;
+    await fsyncDirectoryAsync(this.directory);
+    this.directoryUnsynced = false;
+  }
+
+  private closePlan(): ClosePlan {
+    if (this.checkpointCurrent) return 'unchanged';
+    return this.active.size >= this.checkpointMinBytes ? 'checkpoint' : 'rescan';
+  }
+
+  /**
+   * Flushes and closes. On disk a large enough active segment is checkpointed: the producer state is
+   * snapshotted at the log end and a clean shutdown marked, so the next open trusts the indexes and
+   * replays nothing (see ClosePlan).
    */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    const plan = this.closePlan();
     // backend.close fsyncs the directory before it marks the clean shutdown.
-    this.snapshotProducers({ syncDirectory: false });
-    this.backend.close(this.segments);
+    if (plan === 'checkpoint') this.snapshotProducers({ syncDirectory: false });
+    this.backend.close(this.segments, plan);
+  }
+
+  /** close() with its fsyncs off the event loop, so a LogManager can close many logs at once. */
+  async closeAsync(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const plan = this.closePlan();
+    if (plan === 'checkpoint' && this.backend.durable) {
+      try {
+        await this.backend.saveProducerSnapshotAsync(this.logEndOffset, this.producers.snapshot(), {
+          syncDirectory: false,
+        });
+      } catch (error) {
+        this.logger.warn(`${this.name}: cannot write a producer snapshot: ${(error as Error).message}`);
+      }
+    }
+    await this.backend.closeAsync(this.segments, plan);
   }
 
   /** A snapshot only shortens the replay after a restart: failing to write one is not an error. */

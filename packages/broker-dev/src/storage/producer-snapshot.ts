@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type AtomicWriteOptions, writeFileAtomic } from './atomic-file.js';
+import { type AtomicWriteOptions, writeFileAtomic, writeFileAtomicAsync } from './atomic-file.js';
 import { crc32c } from './crc.js';
 import type { ProducerSnapshotEntry } from './producer-state.js';
 import { offsetName, removeIfExists } from './segment-files.js';
@@ -96,6 +96,15 @@ export function writeProducerSnapshot(
   options: AtomicWriteOptions = {},
 ): void {
   writeFileAtomic(snapshotPath(dir, offset), encodeProducerSnapshot(entries), options);
+}
+
+export function writeProducerSnapshotAsync(
+  dir: string,
+  offset: number,
+  entries: readonly ProducerSnapshotEntry[],
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  return writeFileAtomicAsync(snapshotPath(dir, offset), encodeProducerSnapshot(entries), options);
 }
 
 export function readProducerSnapshot(dir: string, offset: number): ProducerSnapshotEntry[] {

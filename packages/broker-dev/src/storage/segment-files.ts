@@ -7,7 +7,13 @@
  */
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { type AtomicWriteOptions, fsyncDirectory, writeFileAtomic } from './atomic-file.js';
+import {
+  type AtomicWriteOptions,
+  fsyncDirectory,
+  fsyncDirectoryAsync,
+  writeFileAtomic,
+  writeFileAtomicAsync,
+} from './atomic-file.js';
 import { OffsetIndex } from './offset-index.js';
 import type { Segment } from './segment.js';
 import { TimeIndex } from './time-index.js';
@@ -78,6 +84,32 @@ export function writeIndexFiles(dir: string, segment: Segment, options: AtomicWr
   writeFileAtomic(segmentPath(dir, segment.baseOffset, INDEX_SUFFIX), offsetIndex.serialize(), deferred);
   writeFileAtomic(segmentPath(dir, segment.baseOffset, TIME_INDEX_SUFFIX), timeIndex.serialize(), deferred);
   if (options.syncDirectory ?? true) fsyncDirectory(dir);
+}
+
+/** writeIndexFiles with its fsyncs off the event loop, in the same order. */
+export async function writeIndexFilesAsync(
+  dir: string,
+  segment: Segment,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const { offsetIndex, timeIndex } = segment.indexes;
+  const txnIndexPath = segmentPath(dir, segment.baseOffset, TXN_INDEX_SUFFIX);
+  if (segment.txnIndex.size > 0) await writeFileAtomicAsync(txnIndexPath, segment.txnIndex.serialize());
+  else removeIfExists(txnIndexPath);
+  const deferred = { syncDirectory: false };
+  await Promise.all([
+    writeFileAtomicAsync(
+      segmentPath(dir, segment.baseOffset, INDEX_SUFFIX),
+      offsetIndex.serialize(),
+      deferred,
+    ),
+    writeFileAtomicAsync(
+      segmentPath(dir, segment.baseOffset, TIME_INDEX_SUFFIX),
+      timeIndex.serialize(),
+      deferred,
+    ),
+  ]);
+  if (options.syncDirectory ?? true) await fsyncDirectoryAsync(dir);
 }
 
 /** Loads a segment's index files; undefined when either is missing or malformed. */

@@ -45,6 +45,8 @@ export interface SegmentStore {
   truncate(size: number): void;
   /** Makes appended bytes durable (no-op in memory). */
   flush(): void;
+  /** Frees scratch memory kept for peeks (recovery peeks every segment once). */
+  releasePeekWindow?(): void;
   close(): void;
   /** Closes and deletes the bytes. */
   remove(): void;

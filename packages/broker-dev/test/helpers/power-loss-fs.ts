@@ -148,6 +148,18 @@ export function trackingFs(real: RealFs, tracker: SyncTracker): RealFs {
       real.fdatasyncSync(fd);
       tracker.syncedFd(fd);
     },
+    fsync: ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+      real.fsync(fd, (error) => {
+        if (!error) tracker.syncedFd(fd);
+        callback(error);
+      });
+    }) as RealFs['fsync'],
+    fdatasync: ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+      real.fdatasync(fd, (error) => {
+        if (!error) tracker.syncedFd(fd);
+        callback(error);
+      });
+    }) as RealFs['fdatasync'],
     renameSync: (from: Fs.PathLike, to: Fs.PathLike) => {
       real.renameSync(from, to);
       tracker.renamed(String(from), String(to));

@@ -167,6 +167,7 @@ describe('producer state across restarts (disk)', () => {
       dataDir,
       logger,
       config: { segmentBytes: 700, indexIntervalBytes: 128 },
+      checkpointMinBytes: 0,
     });
   }
   const dir = (dataDir: string) => path.join(dataDir, 'txn-0');
