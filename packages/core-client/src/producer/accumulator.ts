@@ -18,7 +18,8 @@
  *   and a record that does not fit the sticky batch goes to the next sticky partition (Java's
  *   abortOnNewBatch).
  * - Without idempotence a partition has at most one batch in flight; with it, up to
- *   `maxInFlightRequestsPerConnection` (sequence numbers keep them in order, see idempotence.ts).
+ *   `maxInFlightRequestsPerConnection` (sequence numbers keep them in order, see idempotence.ts),
+ *   once its leader acknowledged a batch under the producer id.
  *   Nothing is sent while the idempotent producer waits for a producer id.
  * - Answers, retries and splits: produce-response.ts.
  */
