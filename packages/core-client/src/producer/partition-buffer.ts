@@ -33,6 +33,8 @@ export class PartitionBuffer {
   maxBatchBytes = Number.POSITIVE_INFINITY;
   /** Size of the last batch that started backlogged here: how large to make the next such batch. */
   lastBacklogBytes = 0;
+  /** Size of the last batch closed here: a new batch starts with room for about that much (accumulator.ts). */
+  lastBatchBytes = 0;
   /** Next sequence number for a new batch (idempotence.ts). */
   nextSequence = 0;
   /**
@@ -61,6 +63,7 @@ export class PartitionBuffer {
   closeOpen(): void {
     if (this.open) {
       if (this.open.backlogged) this.lastBacklogBytes = this.open.size;
+      this.lastBatchBytes = this.open.size;
       this.queue.push(this.open);
       this.open = null;
     }
