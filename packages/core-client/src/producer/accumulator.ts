@@ -224,7 +224,7 @@ export class Accumulator implements SinkContext, BatchOwner {
       }
       const delta = batch.count;
       if (fits && batch.builder.tryAppend(record)) {
-        this.noteSegment(call, batch, delta);
+        this.noteSegment(call, pb, batch, delta);
         const size = batch.size;
         if (size >= this.config.batchSize && (size >= this.growthLimit(pb) || this.sendableAtOnce(pb)))
           this.batchFull(pb);
@@ -373,7 +373,7 @@ export class Accumulator implements SinkContext, BatchOwner {
     this.incomplete.add(batch);
     this.ensureExpiryTimer();
     pb.open = batch;
-    this.noteSegment(call, batch, 0);
+    this.noteSegment(call, pb, batch, 0);
     if (
       batch.size >= this.config.batchSize &&
       (batch.size >= this.growthLimit(pb) || this.sendableAtOnce(pb))
@@ -404,13 +404,16 @@ export class Accumulator implements SinkContext, BatchOwner {
     return Math.min(this.backlogBatchBytes, pb.maxBatchBytes);
   }
 
-  private noteSegment(call: SendCall, batch: ProducerBatchState, delta: number): void {
+  private noteSegment(call: SendCall, pb: PartitionBuffer, batch: ProducerBatchState, delta: number): void {
     const last = batch.lastSegment;
     if (last !== null && last.call === call) {
       last.count++;
       return;
     }
-    const s = call.addSegment(batch, delta);
+    // Calls append one after the other (producer.ts), so a call that did not append here last has
+    // no segment in this partition yet.
+    const s = call.addSegment(batch, delta, pb.lastCallId !== call.id);
+    pb.lastCallId = call.id;
     batch.segments.push(s);
     batch.lastSegment = s;
   }

@@ -33,6 +33,8 @@ export class PartitionBuffer {
   maxBatchBytes = Number.POSITIVE_INFINITY;
   /** Size of the last batch that started backlogged here: how large to make the next such batch. */
   lastBacklogBytes = 0;
+  /** The send call that appended here last (`SendCall.id`): a call's first segment here is its result entry. */
+  lastCallId = 0;
   /** Size of the last batch closed here: a new batch starts with room for about that much (accumulator.ts). */
   lastBatchBytes = 0;
   /** Next sequence number for a new batch (idempotence.ts). */

@@ -245,6 +245,31 @@ describe('many sparse partitions', () => {
   });
 });
 
+describe('send results', () => {
+  it("have one entry per topic-partition, from the call's first batch there, however many batches it spans", async () => {
+    const { producer } = await setup({ t: 2 }, { batchSize: 1024, lingerMs: 0 });
+    const messages = (n: number, first: number) =>
+      Array.from({ length: n }, (_, i) => ({ value: `${i}`.padEnd(100), partition: (first + i) % 2 }));
+    // 40 records of ~100 B per partition: several batches each.
+    const first = await producer.send({ topic: 't', messages: messages(80, 0) });
+    expect(first.map((r) => [r.partition, r.baseOffset])).toEqual([
+      [0, '0'],
+      [1, '0'],
+    ]);
+    const second = await producer.send({ topic: 't', messages: messages(4, 1) });
+    expect(second.map((r) => [r.partition, r.baseOffset])).toEqual([
+      [1, '40'],
+      [0, '40'],
+    ]);
+    expect(second.records.map((r) => [r.partition, r.offset])).toEqual([
+      [1, '40'],
+      [0, '40'],
+      [1, '41'],
+      [0, '41'],
+    ]);
+  });
+});
+
 describe('idempotent resends', () => {
   it('does not duplicate records when responses are lost and batches resent', async () => {
     const { producer, fake } = await setup(
