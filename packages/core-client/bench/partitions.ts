@@ -24,7 +24,8 @@
  *
  * Env: BENCH_SCALE, BENCH_RECORDS, BENCH_VALUE_SIZE, BENCH_PARTITION_COUNTS=1,100,1000,10000,
  * BENCH_LAYOUTS=one,many, BENCH_CLIENTS=samsa,kafkajs,platformatic, BENCH_MODES=produce,consume,
- * BENCH_RUNS (repetitions, medians), BENCH_TIMEOUT_MS, BENCH_WINDOW (send calls in flight, default 8).
+ * BENCH_RUNS (repetitions, medians), BENCH_TIMEOUT_MS, BENCH_WINDOW (send calls in flight, default 8),
+ * BENCH_CPU_PROF (a directory: each client run writes a V8 CPU profile there).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -48,6 +49,8 @@ const runs = Math.max(1, Math.floor(Number(process.env.BENCH_RUNS ?? 1)));
 const timeoutMs = Number(process.env.BENCH_TIMEOUT_MS ?? 60_000);
 const BATCH = 1000;
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 8);
+/** BENCH_CPU_PROF=<dir>: each client run writes a V8 CPU profile there (node --cpu-prof). */
+const cpuProfileDir = process.env.BENCH_CPU_PROF;
 
 type Layout = 'one' | 'many';
 
@@ -80,7 +83,14 @@ function runWorker(job: PartitionsJob): Promise<PartitionsResult> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', '--conditions=@samsa/source', `${here}partitions-worker.ts`],
+      [
+        '--expose-gc',
+        ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+        '--import',
+        'tsx',
+        '--conditions=@samsa/source',
+        `${here}partitions-worker.ts`,
+      ],
       { env: { ...process.env, PARTITIONS_JOB: JSON.stringify(job) }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

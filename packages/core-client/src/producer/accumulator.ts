@@ -7,6 +7,10 @@
  *   (franz-go's recBuf migration); partitions without a leader are parked until metadata has one.
  * - A broker is drained when one of its partitions has a ready batch: closed, full, past `lingerMs`, or
  *   any when flushing / short of buffer memory.
+ * - A batch starts with room (buffer memory and buffer) for about its partition's previous batch,
+ *   from SPARSE_BATCH_START_BYTES up to `batchSize`, and grows by doubling: reserving `batchSize` for
+ *   every partition's batch would hold 16 KiB per partition for a record or two, so a few thousand
+ *   sparse partitions would exhaust `bufferMemory`, block `send()` and force out one-record batches.
  * - Batch size adapts to back-pressure: a batch that could be sent at once closes at `batchSize` (or
  *   goes after `lingerMs`); one that could not (an earlier batch of its partition is queued or in
  *   flight, or its broker has all its requests in flight) keeps filling up to `maxRequestSize`
@@ -18,7 +22,8 @@
  *   and a record that does not fit the sticky batch goes to the next sticky partition (Java's
  *   abortOnNewBatch).
  * - Without idempotence a partition has at most one batch in flight; with it, up to
- *   `maxInFlightRequestsPerConnection` (sequence numbers keep them in order, see idempotence.ts).
+ *   `maxInFlightRequestsPerConnection` (sequence numbers keep them in order, see idempotence.ts),
+ *   once its leader acknowledged a batch under the producer id.
  *   Nothing is sent while the idempotent producer waits for a producer id.
  * - Answers, retries and splits: produce-response.ts.
  */
@@ -46,6 +51,13 @@ import { PartitionBuffer } from './partition-buffer.js';
 import { type BatchOwner, ProduceResponseHandler, produceBackoff } from './produce-response.js';
 import type { SendCall } from './send-call.js';
 import { Sink, type SinkContext } from './sink.js';
+
+/**
+ * Where a partition's new batch starts when its last one was small: a sparse partition (a few records
+ * per linger, as with thousands of partitions) reserves and allocates this much, not `batchSize`, and
+ * grows by doubling up to `batchSize` as records come.
+ */
+export const SPARSE_BATCH_START_BYTES = 1024;
 
 /** Framing bytes a record may need beyond its key, value and headers (length, deltas, lengths). */
 const RECORD_OVERHEAD_MAX = 5 + 1 + 10 + 5 + 5 + 5 + 5;
@@ -217,7 +229,7 @@ export class Accumulator implements SinkContext, BatchOwner {
       }
       const delta = batch.count;
       if (fits && batch.builder.tryAppend(record)) {
-        this.noteSegment(call, batch, delta);
+        this.noteSegment(call, pb, batch, delta);
         const size = batch.size;
         if (size >= this.config.batchSize && (size >= this.growthLimit(pb) || this.sendableAtOnce(pb)))
           this.batchFull(pb);
@@ -229,7 +241,7 @@ export class Accumulator implements SinkContext, BatchOwner {
         if (next !== partition) return this.append(call, t, next, record, acks, compression, timeoutMs);
       }
     }
-    const capacity = this.capacityFor(record);
+    const capacity = this.startCapacity(pb, record);
     // A batch that starts behind another of its partition grows past batchSize (see sendableAtOnce):
     // give it a buffer the size of the partition's previous such batch at once, as growing by doubling
     // copies every byte again and churns large buffers (at 1 KB values the copies alone measured ~8%
@@ -262,6 +274,19 @@ export class Accumulator implements SinkContext, BatchOwner {
     const pb = this.partitionBuffer(t, partition);
     if (pb.open) this.batchFull(pb);
     this.startBatch(call, t, pb, reserved, record, acks, compression, timeoutMs);
+  }
+
+  /**
+   * Room a new batch of the partition reserves: about the size of its previous batch (busy partitions
+   * get `batchSize` at once, sparse ones start small and grow in `growReservation`).
+   */
+  private startCapacity(pb: PartitionBuffer, record: RecordInput): number {
+    const full = this.capacityFor(record);
+    if (pb.lastBatchBytes >= this.config.batchSize) return full;
+    const needed = Math.max(pb.lastBatchBytes, RECORD_BATCH_OVERHEAD + this.recordBytes(record, false));
+    let start = SPARSE_BATCH_START_BYTES;
+    while (start < needed) start *= 2;
+    return Math.min(full, start);
   }
 
   /** Room for batchSize, or for this one record when it is larger. */
@@ -301,10 +326,19 @@ export class Accumulator implements SinkContext, BatchOwner {
   }
 
   /**
-   * A backlogged batch (one its partition cannot send now) grows past batchSize in batchSize steps
+   * A batch that started small (see `startCapacity`) doubles its reservation up to batchSize; a
+   * backlogged batch (one its partition cannot send now) grows past batchSize in batchSize steps
    * of buffer memory, up to `backlogBatchBytes`. False when it may not grow: it is full.
    */
   private growReservation(pb: PartitionBuffer, batch: ProducerBatchState, recordBytes: number): boolean {
+    const batchSize = this.config.batchSize;
+    const needed = batch.size + recordBytes;
+    if (batch.reserved < batchSize && needed <= batchSize) {
+      const step = Math.min(batchSize, Math.max(batch.reserved * 2, needed)) - batch.reserved;
+      if (!this.memory.tryReserve(step)) return false;
+      batch.reserved += step;
+      return true;
+    }
     if (batch.size + recordBytes > this.growthLimit(pb) || this.sendableAtOnce(pb)) return false;
     const step = Math.max(this.config.batchSize, batch.size + recordBytes - batch.reserved);
     if (!this.memory.tryReserve(step)) return false;
@@ -332,7 +366,10 @@ export class Accumulator implements SinkContext, BatchOwner {
       compression,
       timeoutMs,
       Math.min(Math.max(reserved, this.backlogBatchBytes), pb.maxBatchBytes),
-      compression === CompressionType.None ? this.batchBuffers.take(reserved) : undefined,
+      // Small starts take plain memory: a pooled buffer is at least 16 KiB.
+      compression === CompressionType.None && reserved >= this.config.batchSize
+        ? this.batchBuffers.take(reserved)
+        : undefined,
       this.transactional,
     );
     if (this.transactions !== null && !pb.inTransaction) this.transactions.addPartition(pb);
@@ -341,7 +378,7 @@ export class Accumulator implements SinkContext, BatchOwner {
     this.incomplete.add(batch);
     this.ensureExpiryTimer();
     pb.open = batch;
-    this.noteSegment(call, batch, 0);
+    this.noteSegment(call, pb, batch, 0);
     if (
       batch.size >= this.config.batchSize &&
       (batch.size >= this.growthLimit(pb) || this.sendableAtOnce(pb))
@@ -372,13 +409,16 @@ export class Accumulator implements SinkContext, BatchOwner {
     return Math.min(this.backlogBatchBytes, pb.maxBatchBytes);
   }
 
-  private noteSegment(call: SendCall, batch: ProducerBatchState, delta: number): void {
+  private noteSegment(call: SendCall, pb: PartitionBuffer, batch: ProducerBatchState, delta: number): void {
     const last = batch.lastSegment;
     if (last !== null && last.call === call) {
       last.count++;
       return;
     }
-    const s = call.addSegment(batch, delta);
+    // Calls append one after the other (producer.ts), so a call that did not append here last has
+    // no segment in this partition yet.
+    const s = call.addSegment(batch, delta, pb.lastCallId !== call.id);
+    pb.lastCallId = call.id;
     batch.segments.push(s);
     batch.lastSegment = s;
   }

@@ -3,6 +3,12 @@
  * next batch. A batch gets producer id, epoch and base sequence when it is first sent and keeps them
  * through retries, so the broker can drop a duplicate and refuse a gap.
  *
+ * A broker checks sequence numbers only for a producer id it holds state for: with none (a new id,
+ * or one whose state expired) it writes a batch whatever its sequence. So a partition sends one
+ * batch at a time until its leader acknowledged one under the current producer id
+ * (`PartitionBuffer.acknowledgedProducerId`); else, with the first batch refused by a retriable
+ * error and the second written, the first would be written after it on its retry.
+ *
  * Recovery (KIP-360, as Java's TransactionManager does it for idempotent producers): when the
  * broker lost our state for a partition (UNKNOWN_PRODUCER_ID), finds a gap before the first batch we
  * have not had acknowledged (OUT_OF_ORDER_SEQUENCE_NUMBER), refuses our epoch, or a sequenced batch
@@ -140,6 +146,14 @@ export class Idempotence {
     b.producerEpoch = this.producerEpoch;
     b.baseSequence = pb.nextSequence;
     pb.nextSequence = addSequence(pb.nextSequence, b.count);
+  }
+
+  /**
+   * The partition's leader wrote a sequenced batch (or had written it: a duplicate): it holds our
+   * state for the batch's producer id now, so the partition may have several batches in flight.
+   */
+  acknowledged(b: ProducerBatchState, pb: PartitionBuffer | undefined): void {
+    if (pb !== undefined && b.baseSequence >= 0) pb.acknowledgedProducerId = b.producerId;
   }
 
   /**

@@ -33,8 +33,19 @@ export class PartitionBuffer {
   maxBatchBytes = Number.POSITIVE_INFINITY;
   /** Size of the last batch that started backlogged here: how large to make the next such batch. */
   lastBacklogBytes = 0;
+  /** The send call that appended here last (`SendCall.id`): a call's first segment here is its result entry. */
+  lastCallId = 0;
+  /** Size of the last batch closed here: a new batch starts with room for about that much (accumulator.ts). */
+  lastBatchBytes = 0;
   /** Next sequence number for a new batch (idempotence.ts). */
   nextSequence = 0;
+  /**
+   * The producer id under which the partition's leader acknowledged a batch of ours: it holds our
+   * producer state here and checks the sequence numbers of later batches (idempotence.ts). Until
+   * then the partition has one batch in flight, as a broker without state for a producer id takes
+   * any sequence number: a batch behind one it refused would be written first.
+   */
+  acknowledgedProducerId = -1n;
   /** The producer id/epoch generation `nextSequence` counts under (idempotence.ts). */
   sequenceGeneration = 0;
   /** The partition starts over under a new epoch once nothing of it is in flight (KIP-360, idempotence.ts). */
@@ -54,6 +65,7 @@ export class PartitionBuffer {
   closeOpen(): void {
     if (this.open) {
       if (this.open.backlogged) this.lastBacklogBytes = this.open.size;
+      this.lastBatchBytes = this.open.size;
       this.queue.push(this.open);
       this.open = null;
     }
@@ -71,14 +83,19 @@ export class PartitionBuffer {
     return load;
   }
 
-  /** Whether another batch of this partition may be sent now (ignoring back-off). */
+  /**
+   * Whether another batch of this partition may be sent now (ignoring back-off). A second batch in
+   * flight also needs the leader to hold our producer state for the first one's producer id (the
+   * oldest batch is the first in flight unless one failed, and then `retrying` holds everything).
+   */
   canSend(maxPerPartition: number, sink: PartitionSink | null): boolean {
     if (this.inFlight === 0) return true;
     return (
       !this.retrying &&
       this.splitPending === 0 &&
       this.inFlight < maxPerPartition &&
-      this.inFlightSink === sink
+      this.inFlightSink === sink &&
+      this.queue[0].producerId === this.acknowledgedProducerId
     );
   }
 

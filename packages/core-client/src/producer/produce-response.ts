@@ -114,6 +114,7 @@ export class ProduceResponseHandler {
           b.baseOffset = p.baseOffset;
           b.logAppendTime = p.logAppendTimeMs ?? -1n;
           b.logStartOffset = p.logStartOffset ?? -1n;
+          this.idempotence.acknowledged(b, this.owner.partitionBufferOf(b.topic, b.partition));
           this.finish(b, null);
           continue;
         }

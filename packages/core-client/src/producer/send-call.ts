@@ -20,7 +20,12 @@ export interface Segment {
   batch: SegmentBatch;
   firstDelta: number;
   count: number;
+  /** The call's first segment in its topic-partition: the one its result entry reports. */
+  readonly first: boolean;
 }
+
+/** Numbers send calls, so a partition can tell which call appended to it last (accumulator.ts). */
+let callCount = 0;
 
 export interface CallGroup {
   topic: string;
@@ -30,6 +35,7 @@ export interface CallGroup {
 }
 
 export class SendCall {
+  readonly id = ++callCount;
   readonly promise: Promise<SendResult>;
   readonly groups: CallGroup[] = [];
   /** Partition of each message in input order; null while every message went to `onlyPartition`. */
@@ -78,8 +84,9 @@ export class SendCall {
     return this.partitionOf === null ? this.onlyPartition : this.partitionOf[index];
   }
 
-  addSegment(batch: SegmentBatch, firstDelta: number): Segment {
-    const s: Segment = { call: this, batch, firstDelta, count: 1 };
+  /** `first`: the call has no segment in the batch's topic-partition yet. */
+  addSegment(batch: SegmentBatch, firstDelta: number, first: boolean): Segment {
+    const s: Segment = { call: this, batch, firstDelta, count: 1, first };
     this.segments.push(s);
     this.pending++;
     return s;
@@ -87,7 +94,7 @@ export class SendCall {
 
   /** A batch was split (MESSAGE_TOO_LARGE): `after`'s records continue in another batch. */
   insertSegmentAfter(after: Segment, batch: SegmentBatch, firstDelta: number, count: number): Segment {
-    const s: Segment = { call: this, batch, firstDelta, count };
+    const s: Segment = { call: this, batch, firstDelta, count, first: false };
     this.segments.splice(this.segments.indexOf(after) + 1, 0, s);
     this.pending++;
     return s;
@@ -124,24 +131,8 @@ export class SendCall {
   private buildResult(): SendResult {
     const out = new SendResultArray();
     out.attach(this);
-    const segments = this.segments;
-    if (segments.length === 1) {
-      out.push(metadataOf(segments[0]));
-    } else {
-      // One entry per topic-partition (a call spread over thousands of partitions has as many
-      // segments): partition numbers per topic, no key string per segment.
-      const seen = new Map<string, Set<number>>();
-      for (const s of segments) {
-        const { topic, partition } = s.batch;
-        let partitions = seen.get(topic);
-        if (partitions === undefined) {
-          partitions = new Set();
-          seen.set(topic, partitions);
-        } else if (partitions.has(partition)) continue;
-        partitions.add(partition);
-        out.push(metadataOf(s));
-      }
-    }
+    // One entry per topic-partition, from the call's first segment there (segments are in append order).
+    for (const s of this.segments) if (s.first) out.push(metadataOf(s));
     return out;
   }
 

@@ -201,6 +201,75 @@ describe('batching under load', () => {
   });
 });
 
+describe('many sparse partitions', () => {
+  it('reserves buffer memory for what a sparse partition holds, not batchSize', async () => {
+    // A record in each of 64 partitions, lingering and then held in flight: at batchSize (16 KiB)
+    // each they would need 1 MiB of this 256 KiB, and the send would wait for memory that nothing
+    // frees until maxBlockMs.
+    const { producer, fake } = await setup(
+      { t: 64 },
+      { batchSize: 16_384, bufferMemory: 262_144, lingerMs: 60_000, maxBlockMs: 200 },
+    );
+    fake.holdProduce = true;
+    let failed: Error | null = null;
+    const sent = producer
+      .send({
+        topic: 't',
+        messages: Array.from({ length: 64 }, (_, p) => ({ value: `a${p}`, partition: p })),
+      })
+      .catch((err: Error) => {
+        failed = err;
+      });
+    await sleep(300);
+    expect(failed).toBeNull();
+    const { bufferTotalBytes, bufferAvailableBytes, bufferWaiting } = producer.metrics();
+    expect(bufferWaiting).toBe(0);
+    expect(bufferTotalBytes - bufferAvailableBytes).toBeLessThanOrEqual(64 * 1024);
+    const flushed = producer.flush();
+    await sleep(20);
+    fake.releaseHeld();
+    await flushed;
+    await sent;
+    expect(failed).toBeNull();
+    for (let p = 0; p < 64; p++) expect(values(fake, 't', p)).toEqual([`a${p}`]);
+  });
+
+  it('grows a batch that started small up to batchSize, keeping its records in one batch', async () => {
+    // The partition's last batch was one record, so the next starts small and has to grow.
+    const { producer, fake } = await setup({ t: 1 }, { batchSize: 16_384, lingerMs: 20 });
+    await producer.send({ topic: 't', messages: [{ value: 'one' }] });
+    const many = Array.from({ length: 100 }, (_, i) => ({ value: `${i}`.padEnd(100) }));
+    await producer.send({ topic: 't', messages: many });
+    expect(fake.produced.map((r) => r.batches.map((b) => b.count))).toEqual([[1], [100]]);
+    expect(values(fake, 't', 0).slice(1)).toEqual(many.map((m) => m.value));
+  });
+});
+
+describe('send results', () => {
+  it("have one entry per topic-partition, from the call's first batch there, however many batches it spans", async () => {
+    const { producer } = await setup({ t: 2 }, { batchSize: 1024, lingerMs: 0 });
+    const messages = (n: number, first: number) =>
+      Array.from({ length: n }, (_, i) => ({ value: `${i}`.padEnd(100), partition: (first + i) % 2 }));
+    // 40 records of ~100 B per partition: several batches each.
+    const first = await producer.send({ topic: 't', messages: messages(80, 0) });
+    expect(first.map((r) => [r.partition, r.baseOffset])).toEqual([
+      [0, '0'],
+      [1, '0'],
+    ]);
+    const second = await producer.send({ topic: 't', messages: messages(4, 1) });
+    expect(second.map((r) => [r.partition, r.baseOffset])).toEqual([
+      [1, '40'],
+      [0, '40'],
+    ]);
+    expect(second.records.map((r) => [r.partition, r.offset])).toEqual([
+      [1, '40'],
+      [0, '40'],
+      [1, '41'],
+      [0, '41'],
+    ]);
+  });
+});
+
 describe('idempotent resends', () => {
   it('does not duplicate records when responses are lost and batches resent', async () => {
     const { producer, fake } = await setup(

@@ -11,7 +11,7 @@ function builtBatch(values: string[], counts: number[], compression = Compressio
   const calls = counts.map((n) => new SendCall(n));
   let next = 0;
   for (const [i, call] of calls.entries()) {
-    const segment = call.addSegment(b, next);
+    const segment = call.addSegment(b, next, true);
     segment.count = counts[i];
     b.segments.push(segment);
     for (let k = 0; k < counts[i]; k++)

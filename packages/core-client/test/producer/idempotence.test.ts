@@ -127,12 +127,43 @@ describe('Idempotence', () => {
     p1.open = c1;
     const sink = { nodeId: 1, inFlight: 1 };
     p1.inFlightSink = sink;
+    p1.acknowledgedProducerId = 7n; // its leader holds our state: only the epoch keeps c1 back
     expect(p1.nextBatch(5, sink, idem.generation)).toBeNull();
     p1.queue.shift();
     p1.endFlight(a1);
     expect(p1.nextBatch(5, sink, idem.generation)).toBe(c1);
     idem.assignSequence(p1, c1);
     expect([c1.producerEpoch, c1.baseSequence, p1.nextSequence]).toEqual([1, 0, 1]);
+  });
+
+  it('pipelines a partition only once its leader acknowledged a batch under the producer id', async () => {
+    const { idem } = idempotence([{ errorCode: 0, producerId: 7n, producerEpoch: 0 }]);
+    await idem.fetchProducerId();
+    const pb = new PartitionBuffer('t', 0);
+    const sink = { nodeId: 1, inFlight: 1 };
+    const send = (b: ProducerBatchState) => {
+      idem.assignSequence(pb, b);
+      b.inFlight = true;
+      pb.inFlight++;
+      pb.inFlightSink = sink;
+    };
+    const [a, b, c] = [batch(1), batch(1), batch(1)];
+    pb.queue.push(a, b, c);
+    expect(pb.nextBatch(5, sink, idem.generation)).toBe(a);
+    send(a);
+    // The leader may hold no state for producer 7 here and take b's sequence before a's.
+    expect(pb.nextBatch(5, sink, idem.generation)).toBeNull();
+    idem.acknowledged(a, pb);
+    pb.remove(a);
+    pb.endFlight(a);
+    expect(pb.acknowledgedProducerId).toBe(7n);
+    expect(pb.nextBatch(5, sink, idem.generation)).toBe(b);
+    send(b);
+    expect(pb.nextBatch(5, sink, idem.generation)).toBe(c);
+    // An unsequenced batch says nothing about the broker's state.
+    const other = new PartitionBuffer('t', 1);
+    idem.acknowledged(batch(1), other);
+    expect(other.acknowledgedProducerId).toBe(-1n);
   });
 
   it('bumps the epoch once for several partitions that need it', async () => {

@@ -454,6 +454,20 @@ describe('idempotent producer', () => {
     expect(await values(topic, 0)).toEqual(Array.from({ length: 300 }, (_, i) => `m${i}`));
   });
 
+  it("keeps order when a new producer id's first batch is refused while a second could follow it", async () => {
+    // The broker holds no state for a new producer id, so it takes any sequence number: had the
+    // second batch gone out behind the first, it would be written while the first is refused, and
+    // the first after it on its retry.
+    const topic = await createTopic(1);
+    const p = await connectedProducer({ ...idem, batchSize: 1024 });
+    broker.control.failNextRequests('Produce', 1, ErrorCode.NOT_ENOUGH_REPLICAS);
+    const sent = Array.from({ length: 100 }, (_, i) => `${i}`.padStart(40, '.'));
+    await p.send({ topic, messages: sent.map((value) => ({ value })) });
+    const { records, batches } = await readPartition(reader, topic, 0);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(records.map((r) => r.value)).toEqual(sent);
+  });
+
   it('bumps its epoch, keeping its producer id, when the broker forgot it (UNKNOWN_PRODUCER_ID, KIP-360)', async () => {
     const topic = await createTopic(1);
     broker.control.recordRequests();

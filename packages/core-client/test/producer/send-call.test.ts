@@ -13,13 +13,13 @@ describe('SendCall results', () => {
   it('has one entry per topic-partition, in first-appearance order, with the first segment’s offset', async () => {
     const call = new SendCall(6);
     const segments = [
-      call.addSegment(batch('a', 0, 10n), 0),
-      call.addSegment(batch('a', 1, 20n), 0),
-      call.addSegment(batch('b', 0, 30n), 2),
+      call.addSegment(batch('a', 0, 10n), 0, true),
+      call.addSegment(batch('a', 1, 20n), 0, true),
+      call.addSegment(batch('b', 0, 30n), 2, true),
       // The same partitions again, in later batches (the call outgrew its first ones).
-      call.addSegment(batch('a', 0, 40n), 0),
-      call.addSegment(batch('b', 0, 50n), 0),
-      call.addSegment(batch('b', 1, 60n), 0),
+      call.addSegment(batch('a', 0, 40n), 0, false),
+      call.addSegment(batch('b', 0, 50n), 0, false),
+      call.addSegment(batch('b', 1, 60n), 0, true),
     ];
     call.seal();
     for (const _ of segments) call.segmentDone(null);
@@ -35,7 +35,7 @@ describe('SendCall results', () => {
 
   it('has one entry for a call in one batch', async () => {
     const call = new SendCall(1);
-    call.addSegment(batch('a', 3, 7n), 0);
+    call.addSegment(batch('a', 3, 7n), 0, true);
     call.seal();
     call.segmentDone(null);
     expect((await call.promise).map((r) => [r.topicName, r.partition, r.baseOffset])).toEqual([
