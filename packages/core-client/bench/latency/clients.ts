@@ -31,10 +31,10 @@ export interface LatencyNodeClient {
   ): Promise<{ close(): Promise<void> }>;
 }
 
-function samsaProducer(lingerMs: number): LatencyNodeClient['producer'] {
+function samsaProducer(lingerMs: number, idempotent = true): LatencyNodeClient['producer'] {
   return async (o) => {
     const kafka = new Kafka({ clientId: 'latency-samsa', brokers: o.bootstrap, logLevel: LogLevel.ERROR });
-    const producer = kafka.producer({ acks: -1, lingerMs });
+    const producer = kafka.producer({ acks: -1, lingerMs, idempotent });
     await producer.connect();
     return {
       send: (value) => producer.send({ topic: o.topic, messages: [{ value }] }),
@@ -140,6 +140,8 @@ export const nodeClients: Record<string, LatencyNodeClient> = {
   [OPEN_LOOP_ALONE]: openLoopAlone,
   'samsa lingerMs=0': { producer: samsaProducer(0), consumer: samsaConsumer },
   'samsa lingerMs=5': { producer: samsaProducer(5), consumer: samsaConsumer },
+  // librdkafka's row runs with its default enable.idempotence=false: this is the like-for-like row.
+  'samsa lingerMs=0 idempotent=false': { producer: samsaProducer(0, false), consumer: samsaConsumer },
   kafkajs,
   platformatic,
 };
