@@ -83,7 +83,8 @@ export class Clients {
         return;
       } catch (error) {
         if (!isUnreachable(error)) throw error;
-        last = error;
+        // A late attempt cut short by the deadline says less than an earlier refusal: keep that one.
+        if (!(error instanceof TimeoutError && last !== undefined)) last = error;
       } finally {
         await probe.disconnect();
       }
