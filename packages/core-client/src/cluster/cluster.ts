@@ -42,7 +42,8 @@ import {
   RequestAbortedError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { Connection, type VersionRange } from '../network/connection.js';
+import type { VersionRange } from '../network/api-versions.js';
+import { Connection } from '../network/connection.js';
 import { backoffMs, sleep, withRetry } from '../retry.js';
 import { type BrokerInfo, MetadataCache } from './metadata.js';
 

@@ -14,8 +14,6 @@ import {
   decodeResponse,
   encodeRequest,
   FetchCrcScanner,
-  loadApiCodec,
-  loadedApiCodec,
   type RequestBodies,
   type ResponseBodies,
   SamsaError,
@@ -33,16 +31,15 @@ import { settled, started } from '../diagnostics/trace.js';
 import {
   AuthenticationError,
   ConnectionError,
-  ErrorCode,
   KafkaTimeoutError,
   ProtocolDecodeError,
   RequestAbortedError,
   RequestTimeoutError,
   UnexpectedPeerError,
-  UnsupportedApiVersionError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from './client-software.js';
+import { agreedVersion, negotiateApiVersions, type VersionRange } from './api-versions.js';
+import { CodecGate } from './codec-gate.js';
 import { FrameReader } from './frame-reader.js';
 import {
   MALLOC_TUNING_FRAME_BYTES,
@@ -82,11 +79,6 @@ export interface ConnectionConfig {
   purpose?: RequestEvent['purpose'];
   /** Where requests are counted (the client's metrics and KafkaJS events); a private one by default. */
   stats?: BrokerRequestStats;
-}
-
-export interface VersionRange {
-  min: number;
-  max: number;
 }
 
 export interface ConnectionRequestOptions {
@@ -137,8 +129,8 @@ export class Connection {
   private reauthTimer: NodeJS.Timeout | null = null;
   /** Set while a re-authentication runs: requests made meanwhile wait here. */
   private held: HeldRequests | null = null;
-  /** While an API codec loads: the requests deferred behind it, so later ones keep their order. */
-  private codecWait: Promise<void> | null = null;
+  /** Requests wait here while their API's codec loads, keeping their order. */
+  private readonly codecs = new CodecGate();
   private readonly closeListeners: ((err: Error | null) => void)[] = [];
   private readonly uncork = () => {
     this.corked = false;
@@ -348,44 +340,12 @@ export class Connection {
     return null;
   }
 
-  /**
-   * ApiVersions at our highest version. A broker that does not know it answers UNSUPPORTED_VERSION
-   * in the v0 format, with its own ApiVersions range (KIP-511): retry at that version.
-   */
-  private async negotiateApiVersions(): Promise<void> {
-    let version = apiInfo.get(ApiKey.ApiVersions)!.request.maxVersion;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const frame: Buffer = await this.requestInternal(
-        ApiKey.ApiVersions,
-        version,
-        { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION },
-        {},
-        true,
-      );
-      // The error code is the first body field in every version (the response header is always v0).
-      const errorCode = frame.length >= 6 ? frame.readInt16BE(4) : -1;
-      if (errorCode === ErrorCode.UNSUPPORTED_VERSION) {
-        let brokerMax = 0;
-        try {
-          const { body } = decodeResponse(ApiKey.ApiVersions, 0, frame);
-          brokerMax = body.apiKeys.find((k) => k.apiKey === ApiKey.ApiVersions)?.maxVersion ?? 0;
-        } catch {
-          brokerMax = 0;
-        }
-        const next = Math.min(brokerMax, version - 1);
-        if (next < 0 || next >= version) break;
-        version = next;
-        continue;
-      }
-      const { body } = decodeResponse(ApiKey.ApiVersions, version, frame);
-      if (body.errorCode !== 0) {
-        throw new ConnectionError(this.config.label, `ApiVersions failed with error code ${body.errorCode}`);
-      }
-      for (const k of body.apiKeys)
-        this.brokerVersions.set(k.apiKey, { min: k.minVersion, max: k.maxVersion });
-      return;
-    }
-    throw new ConnectionError(this.config.label, 'the broker rejected every ApiVersions version Samsa tried');
+  private negotiateApiVersions(): Promise<void> {
+    return negotiateApiVersions(
+      (version, body) => this.requestInternal(ApiKey.ApiVersions, version, body, {}, true),
+      this.config.label,
+      this.brokerVersions,
+    );
   }
 
   private scheduleReauthentication(session: SaslSession): void {
@@ -432,29 +392,7 @@ export class Connection {
 
   /** The highest version of `apiKey` both sides support; throws if there is none. */
   versionFor(apiKey: number): number {
-    const codec = apiInfo.get(apiKey);
-    const broker = this.brokerVersions.get(apiKey);
-    const name = codec?.name ?? `API ${apiKey}`;
-    if (!codec || !broker) {
-      throw new UnsupportedApiVersionError(
-        name,
-        apiKey,
-        this.config.label,
-        broker ? `v${broker.min}-v${broker.max}` : 'no version',
-        codec ? `v${codec.request.minVersion}-v${codec.request.maxVersion}` : 'no version',
-      );
-    }
-    const version = Math.min(broker.max, codec.request.maxVersion);
-    if (version < Math.max(broker.min, codec.request.minVersion)) {
-      throw new UnsupportedApiVersionError(
-        name,
-        apiKey,
-        this.config.label,
-        `v${broker.min}-v${broker.max}`,
-        `v${codec.request.minVersion}-v${codec.request.maxVersion}`,
-      );
-    }
-    return version;
+    return agreedVersion(apiKey, this.brokerVersions.get(apiKey), this.config.label);
   }
 
   /** Sends a request and resolves with the decoded response body. */
@@ -477,9 +415,8 @@ export class Connection {
 
   /** Writes a request that gets no response (Produce with acks=0); resolves once written. */
   send<K extends keyof RequestBodies>(apiKey: K, version: number, body: RequestBodies[K]): Promise<void> {
-    if (this.codecWait !== null || loadedApiCodec(apiKey) === undefined) {
-      return this.afterCodecLoad(apiKey, () => this.sendNow(apiKey, version, body));
-    }
+    if (this.codecs.mustWait(apiKey))
+      return this.codecs.defer(apiKey, () => this.sendNow(apiKey, version, body));
     return this.sendNow(apiKey, version, body);
   }
 
@@ -523,33 +460,10 @@ export class Connection {
     raw: boolean,
     // biome-ignore lint/suspicious/noExplicitAny: the body type depends on apiKey, known only at run time
   ): Promise<any> {
-    if (this.codecWait !== null || loadedApiCodec(apiKey) === undefined) {
-      return this.afterCodecLoad(apiKey, () => this.writeRequest(apiKey, version, body, options, raw));
+    if (this.codecs.mustWait(apiKey)) {
+      return this.codecs.defer(apiKey, () => this.writeRequest(apiKey, version, body, options, raw));
     }
     return this.writeRequest(apiKey, version, body, options, raw);
-  }
-
-  /**
-   * Calls `write` once the codec of `apiKey` is loaded (the protocol loads each API's codec on first
-   * use) and every request deferred before this one was written: requests go out in the order made.
-   */
-  private afterCodecLoad<T>(apiKey: number, write: () => Promise<T>): Promise<T> {
-    let written!: Promise<T>;
-    const link = (this.codecWait ?? Promise.resolve())
-      .then(() => loadApiCodec(apiKey))
-      .then(
-        () => {
-          written = write();
-        },
-        (err: unknown) => {
-          written = Promise.reject(err);
-        },
-      );
-    this.codecWait = link;
-    void link.then(() => {
-      if (this.codecWait === link) this.codecWait = null;
-    });
-    return link.then(() => written);
   }
 
   private writeRequest(
