@@ -16,8 +16,7 @@ import {
   ResourceType,
 } from '@samsa/protocol/on-demand';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nullLogger } from '../../src/logger.js';
-import { Connection } from '../../src/network/connection.js';
+import { testConnection } from '../helpers/connection.js';
 
 let server: net.Server | null = null;
 
@@ -61,25 +60,10 @@ async function startBroker(seen: number[]): Promise<number> {
   return (server!.address() as net.AddressInfo).port;
 }
 
-function connection(port: number): Connection {
-  return new Connection({
-    host: '127.0.0.1',
-    port,
-    clientId: 'test',
-    ssl: null,
-    sasl: null,
-    connectionTimeoutMs: 2000,
-    requestTimeoutMs: 2000,
-    maxResponseBytes: 1 << 20,
-    logger: nullLogger,
-    label: `test ${port}`,
-  });
-}
-
 describe('Connection with API codecs loaded on first use', () => {
   it('loads a codec on its API’s first request and writes requests in the order they were made', async () => {
     const seen: number[] = [];
-    const c = connection(await startBroker(seen));
+    const c = testConnection(await startBroker(seen));
     expect(loadedApiCodec(ApiKey.ApiVersions)).toBeUndefined();
     await c.connect();
     expect(loadedApiCodec(ApiKey.ApiVersions)).toBeDefined();

@@ -16,8 +16,8 @@ import {
   RecordBatchBuilder,
 } from '@samsa/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nullLogger } from '../../src/logger.js';
-import { Connection } from '../../src/network/connection.js';
+import type { Connection } from '../../src/network/connection.js';
+import { testConnection } from '../helpers/connection.js';
 
 function batch(baseOffset: bigint, count: number): Buffer {
   const builder = new RecordBatchBuilder({ baseOffset });
@@ -103,18 +103,7 @@ afterEach(async () => {
 
 async function fetchChecked(fetchVersions: [number, number], scanBatchCrcs: boolean): Promise<boolean[]> {
   server = await startRawBroker(fetchVersions);
-  conn = new Connection({
-    host: '127.0.0.1',
-    port: (server.address() as net.AddressInfo).port,
-    clientId: 'test',
-    ssl: null,
-    sasl: null,
-    connectionTimeoutMs: 2000,
-    requestTimeoutMs: 2000,
-    maxResponseBytes: 1 << 20,
-    logger: nullLogger,
-    label: 'raw broker',
-  });
+  conn = testConnection((server.address() as net.AddressInfo).port, { label: 'raw broker' });
   await conn.connect();
   const version = fetchVersions[1];
   const response = await conn.request(

@@ -14,8 +14,8 @@ import {
   UnsupportedApiVersionError,
 } from '../../src/errors.js';
 import { Kafka } from '../../src/index.js';
-import { LogLevel, nullLogger } from '../../src/logger.js';
-import { Connection } from '../../src/network/connection.js';
+import { LogLevel } from '../../src/logger.js';
+import { testConnection } from '../helpers/connection.js';
 import { type FakeBroker, startFakeBroker } from '../helpers/fake-broker.js';
 
 let broker: RunningBroker;
@@ -46,28 +46,12 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-function connection(port: number, overrides: Partial<ConstructorParameters<typeof Connection>[0]> = {}) {
-  return new Connection({
-    host: '127.0.0.1',
-    port,
-    clientId: 'test',
-    ssl: null,
-    sasl: null,
-    connectionTimeoutMs: 2000,
-    requestTimeoutMs: 2000,
-    maxResponseBytes: 1 << 20,
-    logger: nullLogger,
-    label: `test ${port}`,
-    ...overrides,
-  });
-}
-
 describe('Connection', () => {
   it('negotiates ApiVersions down to what the broker speaks (KIP-511) and picks the highest common version', async () => {
     fake = await startFakeBroker({
       maxVersions: { [ApiKey.ApiVersions]: 2, [ApiKey.Metadata]: 2, [ApiKey.Produce]: 7 },
     });
-    const c = connection(fake.ports[0]!);
+    const c = testConnection(fake.ports[0]!);
     await c.connect();
     expect(fake.requests.filter((r) => r.apiKey === ApiKey.ApiVersions).map((r) => r.version)).toEqual([
       4, 2,
@@ -78,7 +62,7 @@ describe('Connection', () => {
   });
 
   it('throws UnsupportedApiVersionError when no version is common', async () => {
-    const c = connection(port);
+    const c = testConnection(port);
     await c.connect();
     c.brokerVersions.set(ApiKey.Metadata, { min: 50, max: 60 });
     expect(() => c.versionFor(ApiKey.Metadata)).toThrow(UnsupportedApiVersionError);
@@ -86,7 +70,7 @@ describe('Connection', () => {
   });
 
   it('pipelines requests and matches responses in order', async () => {
-    const c = connection(port);
+    const c = testConnection(port);
     await c.connect();
     const v = c.versionFor(ApiKey.Metadata);
     const results = await Promise.all(
@@ -105,7 +89,7 @@ describe('Connection', () => {
   });
 
   it('times out a request, then resets the connection failing the rest', async () => {
-    const c = connection(port, { requestTimeoutMs: 100 });
+    const c = testConnection(port, { requestTimeoutMs: 100 });
     await c.connect();
     broker.control.addLatency(1000, { api: 'Metadata' });
     const v = c.versionFor(ApiKey.Metadata);
@@ -117,7 +101,7 @@ describe('Connection', () => {
   });
 
   it('aborts a request with its AbortSignal without breaking the connection', async () => {
-    const c = connection(port);
+    const c = testConnection(port);
     await c.connect();
     broker.control.addLatency(200, { api: 'Metadata' });
     const ac = new AbortController();
@@ -132,7 +116,7 @@ describe('Connection', () => {
   });
 
   it('fails waiting requests with a retriable ConnectionError when the broker drops the socket', async () => {
-    const c = connection(port);
+    const c = testConnection(port);
     await c.connect();
     broker.control.dropConnectionOnNext('Metadata');
     const err = await c
@@ -174,7 +158,7 @@ describe('Connection', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
-    const c = connection(port);
+    const c = testConnection(port);
     await c.connect();
     await expect(c.request(ApiKey.Metadata, 1, { topics: [] })).rejects.toBeInstanceOf(ConnectionError);
     server.close();
@@ -185,7 +169,7 @@ describe('Connection', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
     await new Promise((r) => server.close(r));
-    const err = await connection(port)
+    const err = await testConnection(port)
       .connect()
       .catch((e) => e);
     expect(err).toBeInstanceOf(ConnectionError);
